@@ -1,0 +1,261 @@
+//! gRPC server and client assembly shared by every service: health, reflection, request
+//! spans continuing the caller's W3C trace, deadlines, and the service-token gate that
+//! admits `atrium.*` calls only from holders of `ATRIUM_SERVICE_TOKEN`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use opentelemetry::propagation::{Extractor, Injector};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
+use tonic::service::{Interceptor, Routes};
+use tonic::transport::{Channel, Endpoint, Server};
+use tonic::{Request, Status};
+use tonic_health::ServingStatus;
+use tower::{Layer, Service};
+use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+use crate::auth::Principal;
+use crate::config::ServiceName;
+use crate::db::Db;
+use crate::shutdown::Shutdown;
+use crate::token::secrets_equal;
+
+/// The longest any RPC may run on the server, whatever deadline the caller sent.
+pub const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
+/// The deadline every client call carries unless it sets a shorter one.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a service re-checks its database for its health status.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
+
+/// What every service's server needs besides its own routes.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub name: ServiceName,
+    pub service_token: SecretString,
+    pub db: Db,
+    pub shutdown: Shutdown,
+}
+
+/// Serves `routes` plus health and reflection on `listener` until shutdown, then drains.
+pub async fn serve(context: ServerContext, listener: TcpListener, routes: Routes) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(atrium_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .context("building the reflection service")?;
+    let watcher = tokio::spawn(watch_health(context.name, context.db.clone(), reporter, context.shutdown.clone()));
+    let routes = routes.add_service(health_service).add_service(reflection);
+    tracing::info!(service = %context.name, %addr, "grpc listening");
+    let shutdown = context.shutdown.clone();
+    let result = Server::builder()
+        .timeout(SERVER_TIMEOUT)
+        .layer(GateLayer { token: Arc::new(context.service_token), service: context.name })
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move { shutdown.wait().await })
+        .await;
+    watcher.abort();
+    result.with_context(|| format!("serving {} on {addr}", context.name))
+}
+
+/// Reports SERVING while the database answers, NOT_SERVING while it does not.
+async fn watch_health(name: ServiceName, db: Db, reporter: tonic_health::server::HealthReporter, shutdown: Shutdown) {
+    let mut last = None;
+    loop {
+        let status = match db.ping().await {
+            Ok(()) => ServingStatus::Serving,
+            Err(err) => {
+                if last != Some(ServingStatus::NotServing) {
+                    tracing::warn!(service = %name, error = %err, "database does not answer");
+                }
+                ServingStatus::NotServing
+            }
+        };
+        if last != Some(status) {
+            reporter.set_service_status("", status).await;
+            for service in name.grpc_services() {
+                reporter.set_service_status(*service, status).await;
+            }
+            last = Some(status);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HEALTH_INTERVAL) => {}
+            _ = shutdown.wait() => {
+                reporter.set_service_status("", ServingStatus::NotServing).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Refuses `atrium.*` calls without the service token, reads the principal of those with
+/// it, and wraps each call in a span that continues the caller's trace.
+#[derive(Clone)]
+struct GateLayer {
+    token: Arc<SecretString>,
+    service: ServiceName,
+}
+
+impl<S> Layer<S> for GateLayer {
+    type Service = Gate<S>;
+
+    fn layer(&self, inner: S) -> Gate<S> {
+        Gate { inner, token: self.token.clone(), service: self.service }
+    }
+}
+
+#[derive(Clone)]
+struct Gate<S> {
+    inner: S,
+    token: Arc<SecretString>,
+    service: ServiceName,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<S, B> Service<http::Request<B>> for Gate<S>
+where
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
+            propagator.extract(&HeaderExtractor(request.headers()))
+        });
+        let span = tracing::info_span!(
+            "grpc.request",
+            service = %self.service,
+            rpc = %request.uri().path(),
+            grpc.code = tracing::field::Empty,
+        );
+        let _ = span.set_parent(parent);
+        if request.uri().path().starts_with("/atrium.") {
+            if !bearer_matches(request.headers(), &self.token) {
+                return reject(Status::unauthenticated("a valid service token is required"));
+            }
+            match Principal::read_from(request.headers()) {
+                Ok(Some(principal)) => {
+                    request.extensions_mut().insert(principal);
+                }
+                Ok(None) => {}
+                Err(status) => return reject(status),
+            }
+        }
+        // The clone that was polled ready is the one that must take the call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move { inner.call(request).await }.instrument(span))
+    }
+}
+
+fn reject<E: Send + 'static>(status: Status) -> BoxFuture<Result<http::Response<tonic::body::Body>, E>> {
+    Box::pin(std::future::ready(Ok(status.into_http())))
+}
+
+fn bearer_matches(headers: &http::HeaderMap, token: &SecretString) -> bool {
+    let Some(value) = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(given) = value.strip_prefix("Bearer ") else {
+        return false;
+    };
+    secrets_equal(given, token.expose_secret())
+}
+
+struct HeaderExtractor<'a>(&'a http::HeaderMap);
+
+impl Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(http::HeaderName::as_str).collect()
+    }
+}
+
+struct MetadataInjector<'a>(&'a mut MetadataMap);
+
+impl Injector for MetadataInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(key), Ok(value)) = (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value)) {
+            self.0.insert(key, value);
+        }
+    }
+}
+
+/// Adds the service token and the current trace context to every outgoing call.
+#[derive(Clone)]
+pub struct Outgoing {
+    authorization: MetadataValue<tonic::metadata::Ascii>,
+}
+
+impl Outgoing {
+    pub fn new(token: &SecretString) -> anyhow::Result<Outgoing> {
+        let authorization = MetadataValue::try_from(format!("Bearer {}", token.expose_secret()))
+            .context("the service token must be printable ascii")?;
+        Ok(Outgoing { authorization })
+    }
+}
+
+impl Interceptor for Outgoing {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        request.metadata_mut().insert("authorization", self.authorization.clone());
+        let context = tracing::Span::current().context();
+        opentelemetry::global::get_text_map_propagator(|propagator| {
+            propagator.inject_context(&context, &mut MetadataInjector(request.metadata_mut()))
+        });
+        Ok(request)
+    }
+}
+
+/// A channel to another service, with the service token and trace context on every call.
+pub type ServiceChannel = tonic::service::interceptor::InterceptedService<Channel, Outgoing>;
+
+/// Returns a lazily connecting channel to `url` with connect and call deadlines.
+pub fn channel(url: &str, token: &SecretString) -> anyhow::Result<ServiceChannel> {
+    let endpoint = Endpoint::from_shared(url.to_owned())
+        .with_context(|| format!("{url} is not a valid service URL"))?
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(CLIENT_TIMEOUT)
+        .tcp_nodelay(true);
+    Ok(tonic::service::interceptor::InterceptedService::new(endpoint.connect_lazy(), Outgoing::new(token)?))
+}
+
+/// Returns a plain channel (no token) for probes such as health checks.
+pub fn probe_channel(url: &str) -> anyhow::Result<Channel> {
+    Ok(Endpoint::from_shared(url.to_owned())
+        .with_context(|| format!("{url} is not a valid service URL"))?
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(2))
+        .connect_lazy())
+}
+
+/// Asks a service's `grpc.health.v1` whether `service` (empty: the whole server) is SERVING.
+pub async fn is_serving(channel: Channel, service: &str) -> bool {
+    let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+    let request = tonic_health::pb::HealthCheckRequest { service: service.to_owned() };
+    matches!(
+        client.check(request).await,
+        Ok(response) if response.get_ref().status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    )
+}

@@ -1,0 +1,19 @@
+//! What every Atrium service and the gateway share: configuration, telemetry, the error
+//! table, gRPC server and client assembly, the database handle, the limit store, the
+//! clock, secrets and tokens, and (behind the `testkit` feature) the test harness.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod grpc;
+pub mod limits;
+pub mod password;
+pub mod secrets;
+pub mod shutdown;
+pub mod telemetry;
+pub mod token;
+
+#[cfg(feature = "testkit")]
+pub mod testkit;

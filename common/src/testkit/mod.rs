@@ -1,0 +1,121 @@
+//! The test harness every crate shares: a fresh database per test (SQLite always,
+//! PostgreSQL when `ATRIUM_TEST_DATABASE_URL` is set), the limit store on Redis when
+//! `ATRIUM_TEST_REDIS_URL` is set, a manual clock, quiet tracing, and an SMTP sink.
+
+pub mod smtp;
+
+use std::str::FromStr;
+use std::sync::Once;
+
+use anyhow::Context;
+use chrono::{TimeZone, Utc};
+use secrecy::SecretString;
+use sqlx::Connection;
+use sqlx::postgres::PgConnectOptions;
+
+use crate::clock::Clock;
+use crate::config::DatabaseTarget;
+use crate::limits::LimitStore;
+
+pub const TEST_DATABASE_URL: &str = "ATRIUM_TEST_DATABASE_URL";
+pub const TEST_REDIS_URL: &str = "ATRIUM_TEST_REDIS_URL";
+
+/// Turns on test log output once per binary when `TEST_LOG` is set.
+pub fn init_test_tracing() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        if std::env::var_os("TEST_LOG").is_some() {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("debug,sqlx=warn,h2=warn,hyper=warn,tower=warn"));
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
+    });
+}
+
+/// A key prefix no other test uses, for Redis.
+pub fn random_prefix() -> String {
+    format!("atrium-test-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A clock fixed at a round time that only the test moves.
+pub fn manual_clock() -> Clock {
+    Clock::manual(Utc.with_ymd_and_hms(2030, 1, 15, 9, 0, 0).single().expect("valid time"))
+}
+
+/// A database nobody else uses; a SQLite directory is deleted when this drops.
+pub struct TestDatabase {
+    pub target: DatabaseTarget,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.target, DatabaseTarget::Postgres { .. })
+    }
+}
+
+/// Creates a fresh database: a new PostgreSQL database on `ATRIUM_TEST_DATABASE_URL`'s
+/// server when it is set, else a new SQLite directory.
+pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
+    let Ok(url) = std::env::var(TEST_DATABASE_URL) else {
+        let dir = tempfile::tempdir()?;
+        return Ok(TestDatabase { target: DatabaseTarget::Sqlite { dir: dir.path().to_owned() }, _dir: Some(dir) });
+    };
+    let name = format!("atrium_test_{}", uuid::Uuid::new_v4().simple());
+    let options = PgConnectOptions::from_str(&url).with_context(|| format!("{TEST_DATABASE_URL} is not a postgres URL"))?;
+    let mut admin = sqlx::PgConnection::connect_with(&options)
+        .await
+        .with_context(|| format!("connecting to {TEST_DATABASE_URL}"))?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await?;
+    admin.close().await?;
+    Ok(TestDatabase {
+        target: DatabaseTarget::Postgres { url: SecretString::from(with_database(&url, &name)) },
+        _dir: None,
+    })
+}
+
+/// Replaces the database name of a `postgres://` URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The Redis URL tests should use, if any.
+pub fn test_redis_url() -> Option<String> {
+    std::env::var(TEST_REDIS_URL).ok().filter(|url| !url.is_empty())
+}
+
+/// A limit store on Redis (with a random prefix) when `ATRIUM_TEST_REDIS_URL` is set,
+/// else in-process on `clock`.
+pub async fn limit_store(clock: Clock) -> anyhow::Result<LimitStore> {
+    match test_redis_url() {
+        Some(url) => LimitStore::redis(&url, &random_prefix()).await,
+        None => Ok(LimitStore::memory(clock)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_name_is_replaced_whatever_the_url_holds() {
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "t1"), "postgres://u@h:5432/t1");
+        assert_eq!(with_database("postgres://u@h:5432", "t1"), "postgres://u@h:5432/t1");
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+    }
+}
