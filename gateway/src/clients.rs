@@ -1,0 +1,33 @@
+//! The gRPC clients the gateway calls, one channel per service, plus the plain probe
+//! channels `/readyz` asks for health.
+
+use atrium_common::config::{ServiceName, Settings};
+use atrium_common::grpc::{ServiceChannel, channel, probe_channel};
+use atrium_proto::identity::v1::organization_service_client::OrganizationServiceClient;
+use atrium_proto::identity::v1::staff_auth_service_client::StaffAuthServiceClient;
+use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
+use tonic::transport::Channel;
+
+#[derive(Clone)]
+pub struct Clients {
+    pub organizations: OrganizationServiceClient<ServiceChannel>,
+    pub staff_auth: StaffAuthServiceClient<ServiceChannel>,
+    pub staff: StaffServiceClient<ServiceChannel>,
+    pub probes: Vec<(ServiceName, Channel)>,
+}
+
+impl Clients {
+    pub fn new(settings: &Settings) -> anyhow::Result<Clients> {
+        let identity = channel(&settings.identity.url, &settings.service_token)?;
+        let probes = ServiceName::ALL
+            .into_iter()
+            .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Clients {
+            organizations: OrganizationServiceClient::new(identity.clone()),
+            staff_auth: StaffAuthServiceClient::new(identity.clone()),
+            staff: StaffServiceClient::new(identity),
+            probes,
+        })
+    }
+}

@@ -1,0 +1,186 @@
+//! Request extractors with DESIGN.md's answers for bad input: `Json` (415, 400, 413,
+//! 422 naming the field), the client address (trusted-proxy rule), and the signed-in
+//! staff member.
+
+use std::net::{IpAddr, SocketAddr};
+
+use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::error::{ApiError, ErrorCode};
+use atrium_common::limits::{Decision, RateLimit};
+use atrium_proto::identity::v1 as pb;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use bytes::Bytes;
+use http::StatusCode;
+use http::request::Parts;
+use ipnet::IpNet;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::GatewayState;
+
+/// Largest JSON body accepted (uploads aside).
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+
+/// A JSON body; its rejections follow DESIGN.md's table.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::with_code(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "the body must be application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                payload_too_large()
+            } else {
+                malformed_json()
+            }
+        })?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| malformed_json())?;
+        serde_path_to_error::deserialize(value).map(Json).map_err(|err| {
+            let field = field_of(&err);
+            let problem = err.inner().to_string();
+            let problem = problem.split(" at line").next().unwrap_or(&problem).to_owned();
+            ApiError::invalid_field(&field, &problem)
+        })
+    }
+}
+
+fn field_of(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = err.path().to_string();
+    if path != "." {
+        return path;
+    }
+    // A missing field is reported at its parent; its name is in the message.
+    let message = err.inner().to_string();
+    message.split('`').nth(1).map_or_else(|| "body".to_owned(), str::to_owned)
+}
+
+pub fn malformed_json() -> ApiError {
+    ApiError::with_code(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "the body is not valid JSON")
+}
+
+pub fn payload_too_large() -> ApiError {
+    ApiError::with_code(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the body is larger than 64 KiB")
+}
+
+/// The client's address: the socket peer, unless the peer is a trusted proxy; then the
+/// right-most `X-Forwarded-For` entry that is not itself trusted.
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<GatewayState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+        Ok(ClientAddr(client_ip(peer, &parts.headers, &state.settings.trusted_proxies)))
+    }
+}
+
+pub fn client_ip(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|entry| entry.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
+}
+
+/// The `User-Agent` header, or empty.
+pub fn user_agent(headers: &http::HeaderMap) -> String {
+    headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The bearer credential of a request, if any.
+pub fn bearer(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// A signed-in staff member, checked against identity on this very request.
+pub struct StaffSession {
+    pub principal: Principal,
+    pub access_token: String,
+}
+
+impl StaffSession {
+    /// Wraps `message` in a request that acts for this staff member.
+    pub fn request<T>(&self, message: T) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        self.principal.write_to(request.metadata_mut());
+        request
+    }
+}
+
+impl FromRequestParts<GatewayState> for StaffSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        let access_token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?.to_owned();
+        let request = pb::AuthenticateStaffRequest { access_token: access_token.clone() };
+        let response = state.clients.staff_auth.clone().authenticate_staff(request).await?.into_inner();
+        let staff = response.staff.ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        let parse = |text: &str| Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"));
+        let principal = Principal { org_id: parse(&staff.org_id)?, subject_id: parse(&staff.id)?, kind: SubjectKind::Staff };
+        Ok(StaffSession { principal, access_token })
+    }
+}
+
+/// Counts one event against `limit`; over it, 429 `RATE_LIMITED` with `Retry-After`.
+pub async fn enforce_limit(state: &GatewayState, key: &str, limit: RateLimit) -> Result<(), ApiError> {
+    match state.limits.hit(key, limit).await {
+        Ok(Decision::Allowed { .. }) => Ok(()),
+        Ok(Decision::Limited { retry_after }) => Err(rate_limited(retry_after.as_secs())),
+        Err(err) => {
+            tracing::warn!(error = %atrium_common::error::error_chain(&err), "rate limit store unavailable");
+            Err(ApiError::new(ErrorCode::Unavailable, "a service is unavailable, try again"))
+        }
+    }
+}
+
+pub fn rate_limited(retry_after: u64) -> ApiError {
+    let mut err = ApiError::new(ErrorCode::ResourceExhausted, "too many requests, try again later");
+    err.retry_after = Some(retry_after);
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "1.1.1.1, 2.2.2.2, 10.0.0.7".parse().unwrap());
+        let from_proxy = client_ip("10.0.0.1".parse().unwrap(), &headers, &trusted);
+        assert_eq!(from_proxy, "2.2.2.2".parse::<IpAddr>().unwrap());
+        let direct = client_ip("3.3.3.3".parse().unwrap(), &headers, &trusted);
+        assert_eq!(direct, "3.3.3.3".parse::<IpAddr>().unwrap());
+    }
+}

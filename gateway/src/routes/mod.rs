@@ -1,0 +1,103 @@
+//! The route table: each route's method, path, handler and documentation in one row, so
+//! the router and `/api/openapi.json` are built from the same list and cannot disagree.
+
+mod admin;
+mod health;
+mod platform;
+
+use atrium_common::error::ApiError;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use http::Method;
+use serde_json::{Value, json};
+
+use crate::GatewayState;
+use crate::extract::MAX_JSON_BODY;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    Public,
+    Staff,
+    Platform,
+}
+
+/// One documented route.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub security: Security,
+    /// JSON schema of the request body, if it takes one.
+    pub request: Option<Value>,
+    /// Success status and JSON schema of its body (`Value::Null` for none).
+    pub response: (u16, Value),
+    /// The error codes (DESIGN.md's table) this route can answer.
+    pub errors: &'static [&'static str],
+    pub handler: MethodRouter<GatewayState>,
+}
+
+/// Every route the gateway serves.
+pub fn routes() -> Vec<Route> {
+    let mut routes = health::routes();
+    routes.extend(platform::routes());
+    routes.extend(admin::routes());
+    routes
+}
+
+/// Header set on answers to requests no route matched, so tests can tell the router's
+/// own 404/405 from a handler's.
+pub const UNMATCHED_HEADER: &str = "x-atrium-unmatched";
+
+pub fn build_router(state: GatewayState) -> Router {
+    let mut router: Router<GatewayState> = Router::new();
+    let mut by_path: Vec<(&'static str, MethodRouter<GatewayState>)> = Vec::new();
+    for route in routes() {
+        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
+            Some((_, methods)) => *methods = std::mem::take(methods).merge(route.handler),
+            None => by_path.push((route.path, route.handler)),
+        }
+    }
+    for (path, methods) in by_path {
+        router = router.route(path, methods.fallback(method_not_allowed));
+    }
+    router
+        .fallback(unmatched)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(axum::middleware::from_fn(crate::middleware::request_context))
+        .with_state(state)
+}
+
+async fn unmatched() -> Response {
+    let mut response = ApiError::not_found().into_response();
+    response.headers_mut().insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
+    response
+}
+
+async fn method_not_allowed() -> Response {
+    let mut response = ApiError::with_code(
+        http::StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this method is not allowed here",
+    )
+    .into_response();
+    response.headers_mut().insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
+    response
+}
+
+/// A JSON-schema object with these string-typed (or given) properties, all required.
+pub fn object(properties: &[(&str, Value)], required: &[&str]) -> Value {
+    let properties: serde_json::Map<String, Value> =
+        properties.iter().map(|(name, schema)| ((*name).to_owned(), schema.clone())).collect();
+    json!({ "type": "object", "properties": properties, "required": required })
+}
+
+pub fn string() -> Value {
+    json!({ "type": "string" })
+}
+
+pub fn uuid() -> Value {
+    json!({ "type": "string", "format": "uuid" })
+}

@@ -1,0 +1,56 @@
+//! Identity's errors and their place in the error table.
+
+use atrium_common::error::{ErrorCode, ServiceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("{field} {problem}")]
+    InvalidField { field: &'static str, problem: &'static str },
+    #[error("an organization with this slug already exists")]
+    OrganizationExists,
+    #[error("organization not found")]
+    OrganizationNotFound,
+    /// Wrong email, wrong password, unknown org or deactivated account: one answer.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("the session has ended or the token is invalid")]
+    SessionInvalid,
+    #[error("staff member not found")]
+    StaffNotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError for IdentityError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            IdentityError::InvalidField { .. } => ErrorCode::InvalidArgument,
+            IdentityError::OrganizationExists => ErrorCode::AlreadyExists,
+            IdentityError::OrganizationNotFound | IdentityError::StaffNotFound => ErrorCode::NotFound,
+            IdentityError::InvalidCredentials | IdentityError::SessionInvalid => ErrorCode::Unauthenticated,
+            IdentityError::Database(_) | IdentityError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            IdentityError::InvalidCredentials => "INVALID_CREDENTIALS",
+            other => other.code().default_reason(),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<(String, String)> {
+        match self {
+            IdentityError::InvalidField { field, problem } => vec![((*field).to_owned(), (*problem).to_owned())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<IdentityError> for tonic::Status {
+    fn from(err: IdentityError) -> tonic::Status {
+        atrium_common::error::into_status(err)
+    }
+}

@@ -1,0 +1,73 @@
+//! The identity service: organizations (tenants), staff and their sessions. Later
+//! issues add customers, invitations, recovery and the audit trail here.
+
+mod error;
+mod grpc;
+mod jwt;
+pub mod roles;
+mod staff;
+mod store;
+mod validate;
+
+use std::time::Duration;
+
+use atrium_common::clock::Clock;
+use atrium_common::config::{ServiceName, Settings};
+use atrium_common::db::{Db, Migrations};
+use atrium_common::grpc::ServerContext;
+use atrium_common::shutdown::Shutdown;
+use atrium_proto::identity::v1 as pb;
+use secrecy::SecretString;
+use sqlx::migrate::Migrator;
+use tokio::net::TcpListener;
+
+pub use error::IdentityError;
+pub use staff::{NewOrganization, Onboarded, create_organization};
+
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Identity's migrations on both backends.
+pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+
+/// Staff access tokens live 900 s; the session behind them lives longer.
+pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(900);
+pub const STAFF_SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
+pub const STAFF_SESSION_ABSOLUTE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Everything the identity server needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub jwt_secret: SecretString,
+    pub server: ServerContext,
+}
+
+impl AppState {
+    /// Opens identity's database (migrating it) for the given settings.
+    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+        let db = Db::open(&settings.database, ServiceName::Identity, &MIGRATIONS).await?;
+        Ok(AppState {
+            server: ServerContext {
+                name: ServiceName::Identity,
+                service_token: settings.service_token.clone(),
+                db: db.clone(),
+                shutdown,
+            },
+            db,
+            clock,
+            jwt_secret: settings.jwt_secret.clone(),
+        })
+    }
+}
+
+/// Serves identity's gRPC API on `listener` until the shutdown in `state` trips.
+pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let routes = tonic::service::Routes::new(pb::organization_service_server::OrganizationServiceServer::new(
+        grpc::Identity(state.clone()),
+    ))
+    .add_service(pb::staff_auth_service_server::StaffAuthServiceServer::new(grpc::Identity(state.clone())))
+    .add_service(pb::staff_service_server::StaffServiceServer::new(grpc::Identity(state.clone())));
+    atrium_common::grpc::serve(state.server.clone(), listener, routes).await
+}

@@ -1,0 +1,182 @@
+//! Organizations and their staff: onboarding a tenant with its owner, staff sign-in and
+//! the server-side session that every staff token names.
+
+use atrium_common::password::{dummy_hash, hash_password, verify_password};
+use chrono::TimeDelta;
+use uuid::Uuid;
+
+use crate::error::IdentityError;
+use crate::jwt::{self, Claims};
+use crate::store::{self, OrganizationRow, StaffRow, StaffSessionRow};
+use crate::validate::{self, Email, Slug};
+use crate::{ACCESS_TOKEN_TTL, AppState, STAFF_SESSION_ABSOLUTE, STAFF_SESSION_IDLE};
+
+/// A tenant to onboard and its first owner.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub slug: String,
+    pub name: String,
+    pub owner_email: String,
+    pub owner_password: String,
+}
+
+/// The outcome of onboarding: the organization, its owner, and whether it was new.
+#[derive(Debug, Clone)]
+pub struct Onboarded {
+    pub organization: OrganizationRow,
+    pub owner: StaffRow,
+    pub created: bool,
+}
+
+/// Creates an organization and its owner in one transaction. With `if_absent`, an
+/// existing slug answers the existing organization instead of `OrganizationExists`.
+pub async fn create_organization(state: &AppState, input: NewOrganization, if_absent: bool) -> Result<Onboarded, IdentityError> {
+    let slug = Slug::parse(&input.slug)?;
+    let name = validate::name("name", &input.name)?;
+    let email = Email::parse("owner_email", &input.owner_email)?;
+    validate::new_password("owner_password", &input.owner_password)?;
+    if if_absent && let Some(existing) = existing_organization(state, &slug).await? {
+        return Ok(existing);
+    }
+    let password_hash = hash_password(input.owner_password).await?;
+    let now = state.clock.now();
+    let organization = OrganizationRow {
+        organization_id: Uuid::new_v4(),
+        slug: slug.as_str().to_owned(),
+        name,
+        created_at: now,
+        updated_at: now,
+    };
+    let owner = StaffRow {
+        staff_id: Uuid::new_v4(),
+        org_id: organization.organization_id,
+        name: email.display.clone(),
+        email: email.display,
+        email_normalized: email.normalized,
+        title: String::new(),
+        phone: String::new(),
+        role: "owner".into(),
+        status: "active".into(),
+        password_hash: Some(password_hash),
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = state.db.begin().await?;
+    match store::insert_organization(&mut tx, &organization).await {
+        Err(IdentityError::OrganizationExists) if if_absent => {
+            drop(tx);
+            // Another process onboarded the same slug a moment ago: answer theirs.
+            return existing_organization(state, &slug).await?.ok_or(IdentityError::OrganizationExists);
+        }
+        other => other?,
+    }
+    store::insert_staff(&mut tx, &owner).await?;
+    tx.commit().await?;
+    tracing::info!(org = %organization.slug, "organization created");
+    Ok(Onboarded { organization, owner, created: true })
+}
+
+async fn existing_organization(state: &AppState, slug: &Slug) -> Result<Option<Onboarded>, IdentityError> {
+    let Some(organization) = store::find_organization_by_slug(&state.db, slug.as_str()).await? else {
+        return Ok(None);
+    };
+    let owner = store::find_first_owner(&state.db, organization.organization_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("organization {} has no owner", organization.slug))?;
+    Ok(Some(Onboarded { organization, owner, created: false }))
+}
+
+pub async fn get_organization(state: &AppState, slug: &str) -> Result<OrganizationRow, IdentityError> {
+    store::find_organization_by_slug(&state.db, slug).await?.ok_or(IdentityError::OrganizationNotFound)
+}
+
+/// What a client says when it signs a staff member in.
+pub struct StaffLogin {
+    pub org: String,
+    pub email: String,
+    pub password: String,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// Checks the credentials and opens a session; answers a signed access token. Unknown org,
+/// unknown email, wrong password and a deactivated account are one answer, in one time.
+pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, IdentityError> {
+    let staff = match store::find_organization_by_slug(&state.db, &login.org).await? {
+        Some(org) => {
+            store::find_staff_by_email(&state.db, org.organization_id, &validate::normalize_email(&login.email)).await?
+        }
+        None => None,
+    };
+    let hash = match staff.as_ref().and_then(|s| s.password_hash.clone()) {
+        Some(hash) => hash,
+        None => dummy_hash().await.to_owned(),
+    };
+    let password_ok = verify_password(login.password, hash).await?;
+    let staff = match staff {
+        Some(staff) if password_ok && staff.status == "active" => staff,
+        _ => return Err(IdentityError::InvalidCredentials),
+    };
+    let now = state.clock.now();
+    let session = StaffSessionRow {
+        staff_session_id: Uuid::new_v4(),
+        org_id: staff.org_id,
+        staff_id: staff.staff_id,
+        ip: login.ip,
+        user_agent: login.user_agent.chars().take(500).collect(),
+        last_seen_at: now,
+        expires_at: now + delta(STAFF_SESSION_ABSOLUTE),
+        ended_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert_staff_session(&state.db, &session).await?;
+    let claims = Claims {
+        sub: staff.staff_id,
+        org: staff.org_id,
+        sid: session.staff_session_id,
+        iat: now.timestamp(),
+        exp: now.timestamp() + ACCESS_TOKEN_TTL.as_secs() as i64,
+    };
+    Ok(jwt::sign(&claims, &state.jwt_secret))
+}
+
+/// Returns the staff member and session of a live access token, keeping the session
+/// alive; an expired token, an ended or idle session, or a deactivated member is refused.
+pub async fn authenticate_staff(state: &AppState, token: &str) -> Result<(StaffRow, Uuid), IdentityError> {
+    let now = state.clock.now();
+    let claims = jwt::verify(token, &state.jwt_secret, now).ok_or(IdentityError::SessionInvalid)?;
+    let session = store::find_staff_session(&state.db, claims.org, claims.sid)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let live = session.ended_at.is_none()
+        && session.staff_id == claims.sub
+        && session.expires_at > now
+        && now - session.last_seen_at < delta(STAFF_SESSION_IDLE);
+    if !live {
+        return Err(IdentityError::SessionInvalid);
+    }
+    let staff = store::find_staff(&state.db, claims.org, claims.sub).await?.ok_or(IdentityError::SessionInvalid)?;
+    if staff.status != "active" {
+        return Err(IdentityError::SessionInvalid);
+    }
+    // One write a minute is enough to keep the idle clock honest.
+    if now - session.last_seen_at > TimeDelta::seconds(60) {
+        store::touch_staff_session(&state.db, session.staff_session_id, now).await?;
+    }
+    Ok((staff, session.staff_session_id))
+}
+
+/// Ends the session an access token names.
+pub async fn logout_staff(state: &AppState, token: &str) -> Result<(), IdentityError> {
+    let (staff, session_id) = authenticate_staff(state, token).await?;
+    store::end_staff_session(&state.db, staff.org_id, session_id, state.clock.now()).await
+}
+
+pub async fn current_staff(state: &AppState, org_id: Uuid, staff_id: Uuid) -> Result<StaffRow, IdentityError> {
+    store::find_staff(&state.db, org_id, staff_id).await?.ok_or(IdentityError::StaffNotFound)
+}
+
+fn delta(duration: std::time::Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).expect("duration in range")
+}

@@ -1,0 +1,53 @@
+//! The notifier service: the email outbox and in-app notifications (issue 3). For now it serves health, reflection and an empty API on its own database.
+
+use atrium_common::clock::Clock;
+use atrium_common::config::{ServiceName, Settings};
+use atrium_common::db::{Db, Migrations};
+use atrium_common::grpc::ServerContext;
+use atrium_common::shutdown::Shutdown;
+use atrium_proto::notifier::v1 as pb;
+use sqlx::migrate::Migrator;
+use tokio::net::TcpListener;
+
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// This service's migrations on both backends.
+pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+
+/// Everything the notifier server needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub server: ServerContext,
+}
+
+impl AppState {
+    /// Opens this service's database (migrating it) for the given settings.
+    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+        let db = Db::open(&settings.database, ServiceName::Notifier, &MIGRATIONS).await?;
+        Ok(AppState {
+            server: ServerContext {
+                name: ServiceName::Notifier,
+                service_token: settings.service_token.clone(),
+                db: db.clone(),
+                shutdown,
+            },
+            db,
+            clock,
+        })
+    }
+}
+
+/// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
+/// the service token and UNAUTHENTICATED to everyone else.
+struct Notifier;
+
+impl pb::notification_service_server::NotificationService for Notifier {}
+
+/// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
+pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let routes = tonic::service::Routes::new(pb::notification_service_server::NotificationServiceServer::new(Notifier));
+    atrium_common::grpc::serve(state.server.clone(), listener, routes).await
+}
