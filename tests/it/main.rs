@@ -1,1 +1,13 @@
+//! End-to-end tests of the assembled binary: services on loopback, the gateway over
+//! HTTP, real SQL (SQLite, or PostgreSQL with ATRIUM_TEST_DATABASE_URL).
 
+mod helpers;
+
+mod bootstrap;
+mod health;
+mod migrations;
+mod openapi;
+mod platform;
+mod processes;
+mod service_token;
+mod staff_session;

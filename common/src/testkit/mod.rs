@@ -52,6 +52,11 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A placeholder that points nowhere, for moving a real one out of a struct.
+    pub fn none() -> TestDatabase {
+        TestDatabase { target: DatabaseTarget::Sqlite { dir: std::path::PathBuf::new() }, _dir: None }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.target, DatabaseTarget::Postgres { .. })
     }

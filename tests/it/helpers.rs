@@ -1,0 +1,145 @@
+//! The harness: a whole Atrium on port 0 with a fresh database, and an HTTP client.
+
+use std::net::SocketAddr;
+
+use atrium::Stack;
+use atrium_common::clock::Clock;
+use atrium_common::config::{DatabaseTarget, Env, ServiceName, Settings};
+use atrium_common::shutdown::Shutdown;
+use atrium_common::testkit::{self, TestDatabase};
+use secrecy::SecretString;
+use serde_json::Value;
+
+pub const SERVICE_TOKEN: &str = "test-service-token-0123456789abcdef";
+pub const PLATFORM_TOKEN: &str = "test-platform-token-0123456789abcdef";
+pub const OWNER_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub stack: Option<Stack>,
+    pub clock: Clock,
+    pub data_dir: tempfile::TempDir,
+    pub database: TestDatabase,
+}
+
+/// Settings for a whole stack on port 0 over `database`, with `data_dir` for secrets.
+pub fn test_env(database: &TestDatabase, data_dir: &std::path::Path) -> Env {
+    let any_port = || Some("127.0.0.1:0".to_owned());
+    let (data_dir, database_url) = match &database.target {
+        DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
+        DatabaseTarget::Postgres { url } => (data_dir.to_owned(), Some(url.clone())),
+    };
+    Env {
+        listen: any_port(),
+        data_dir: Some(data_dir),
+        database_url,
+        identity_listen: any_port(),
+        portal_listen: any_port(),
+        documents_listen: any_port(),
+        billing_listen: any_port(),
+        notifier_listen: any_port(),
+        service_token: Some(SecretString::from(SERVICE_TOKEN)),
+        platform_token: Some(SecretString::from(PLATFORM_TOKEN)),
+        ..Env::default()
+    }
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        TestApp::start_with(|_| {}).await
+    }
+
+    /// Starts a stack on a fresh database after `configure` adjusts its environment.
+    pub async fn start_with(configure: impl FnOnce(&mut Env)) -> TestApp {
+        testkit::init_test_tracing();
+        let database = testkit::fresh_database().await.expect("fresh database");
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        TestApp::start_on(database, data_dir, configure).await
+    }
+
+    /// Starts a stack on an existing database and data dir (a restart).
+    pub async fn start_on(database: TestDatabase, data_dir: tempfile::TempDir, configure: impl FnOnce(&mut Env)) -> TestApp {
+        let mut env = test_env(&database, data_dir.path());
+        configure(&mut env);
+        let settings = Settings::resolve(env).expect("settings");
+        let clock = testkit::manual_clock();
+        let limits = testkit::limit_store(clock.clone()).await.expect("limit store");
+        let stack = atrium::start_all(settings, clock.clone(), Shutdown::new(), Some(limits)).await.expect("stack starts");
+        let base = format!("http://{}", stack.gateway.expect("gateway"));
+        TestApp { base, http: reqwest::Client::new(), stack: Some(stack), clock, data_dir, database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn service_addr(&self, name: ServiceName) -> SocketAddr {
+        self.stack.as_ref().and_then(|s| s.service_addr(name)).expect("service address")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    /// Onboards an organization through the platform route and answers its body.
+    pub async fn create_org(&self, slug: &str, email: &str) -> Value {
+        let response = self
+            .http
+            .post(self.url("/api/platform/orgs"))
+            .bearer_auth(PLATFORM_TOKEN)
+            .json(&serde_json::json!({
+                "slug": slug, "name": format!("{slug} Ltd"), "owner_email": email, "owner_password": OWNER_PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "onboarding {slug}");
+        response.json().await.expect("json")
+    }
+
+    /// Signs a staff member in and answers the access token.
+    pub async fn staff_login(&self, org: &str, email: &str, password: &str) -> String {
+        let response = self
+            .post_json("/api/admin/login", &serde_json::json!({ "org": org, "email": email, "password": password }))
+            .await;
+        assert_eq!(response.status(), 200, "staff login");
+        let body: Value = response.json().await.expect("json");
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// Triggers shutdown and waits for every part to stop cleanly.
+    pub async fn stop(self) {
+        self.stop_keeping_data().await;
+    }
+
+    /// Stops cleanly and hands back the database and data dir for a restart.
+    pub async fn stop_keeping_data(mut self) -> (TestDatabase, tempfile::TempDir) {
+        let stack = self.stack.take().expect("running");
+        stack.shutdown().trigger();
+        stack.wait().await.expect("clean stop");
+        let database = std::mem::replace(&mut self.database, TestDatabase::none());
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("temp dir"));
+        (database, data_dir)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stack) = &self.stack {
+            stack.shutdown().trigger();
+        }
+    }
+}
+
+/// Returns the `error.code` of an error answer.
+pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("error body is json");
+    let code = body["error"]["code"].as_str().unwrap_or_default().to_owned();
+    (status, code, body)
+}
