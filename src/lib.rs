@@ -41,7 +41,10 @@ pub struct Stack {
 impl Stack {
     /// The address a service listens on, after binding (port 0 becomes a real port).
     pub fn service_addr(&self, name: ServiceName) -> Option<SocketAddr> {
-        self.services.iter().find(|(n, _)| *n == name).map(|(_, addr)| *addr)
+        self.services
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, addr)| *addr)
     }
 
     /// The shutdown that stops this stack (SIGTERM trips it in the binary).
@@ -89,12 +92,18 @@ fn flatten(result: Result<anyhow::Result<()>, tokio::task::JoinError>) -> anyhow
 
 /// Starts all five services and the gateway in this process. In one process each
 /// service's URL follows the address it actually bound.
-pub async fn start_all(mut settings: Settings, clock: Clock, shutdown: Shutdown, limits: Option<LimitStore>) -> anyhow::Result<Stack> {
+pub async fn start_all(
+    mut settings: Settings,
+    clock: Clock,
+    shutdown: Shutdown,
+    limits: Option<LimitStore>,
+) -> anyhow::Result<Stack> {
     let mut listeners = Vec::new();
     for name in ServiceName::ALL {
         let listener = bind(settings.endpoint(name).listen, name.as_str()).await?;
         let addr = listener.local_addr()?;
-        settings.endpoint_mut(name).url = format!("http://{}", atrium_common::config::connectable(addr));
+        settings.endpoint_mut(name).url =
+            format!("http://{}", atrium_common::config::connectable(addr));
         listeners.push((name, listener));
     }
     let gateway_listener = bind(settings.listen, "gateway").await?;
@@ -111,12 +120,18 @@ pub async fn start_all(mut settings: Settings, clock: Clock, shutdown: Shutdown,
         stack.services.push((name, listener.local_addr()?));
         spawn_service(&mut stack, name, listener, &settings, &clock).await?;
     }
-    stack.gateway_task = Some(spawn_gateway(gateway_listener, &settings, clock, shutdown, limits).await?);
+    stack.gateway_task =
+        Some(spawn_gateway(gateway_listener, &settings, clock, shutdown, limits).await?);
     Ok(stack)
 }
 
 /// Starts one component alone, as `atrium serve <name>` does.
-pub async fn start_one(component: Component, settings: Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<Stack> {
+pub async fn start_one(
+    component: Component,
+    settings: Settings,
+    clock: Clock,
+    shutdown: Shutdown,
+) -> anyhow::Result<Stack> {
     let mut stack = Stack {
         gateway: None,
         services: Vec::new(),
@@ -129,7 +144,8 @@ pub async fn start_one(component: Component, settings: Settings, clock: Clock, s
         Component::Gateway => {
             let listener = bind(settings.listen, "gateway").await?;
             stack.gateway = Some(listener.local_addr()?);
-            stack.gateway_task = Some(spawn_gateway(listener, &settings, clock, shutdown, None).await?);
+            stack.gateway_task =
+                Some(spawn_gateway(listener, &settings, clock, shutdown, None).await?);
         }
         Component::Service(name) => {
             let listener = bind(settings.endpoint(name).listen, name.as_str()).await?;
@@ -141,10 +157,18 @@ pub async fn start_one(component: Component, settings: Settings, clock: Clock, s
 }
 
 async fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(addr).await.with_context(|| format!("binding {what} to {addr}"))
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {what} to {addr}"))
 }
 
-async fn spawn_service(stack: &mut Stack, name: ServiceName, listener: TcpListener, settings: &Settings, clock: &Clock) -> anyhow::Result<()> {
+async fn spawn_service(
+    stack: &mut Stack,
+    name: ServiceName,
+    listener: TcpListener,
+    settings: &Settings,
+    clock: &Clock,
+) -> anyhow::Result<()> {
     let shutdown = stack.services_shutdown.clone();
     let clock = clock.clone();
     match name {
@@ -153,23 +177,33 @@ async fn spawn_service(stack: &mut Stack, name: ServiceName, listener: TcpListen
             if let Some(bootstrap) = &settings.bootstrap {
                 bootstrap_org(&state, bootstrap).await?;
             }
-            stack.service_tasks.spawn(atrium_identity::serve(state, listener));
+            stack
+                .service_tasks
+                .spawn(atrium_identity::serve(state, listener));
         }
         ServiceName::Portal => {
             let state = atrium_portal::AppState::open(settings, clock, shutdown).await?;
-            stack.service_tasks.spawn(atrium_portal::serve(state, listener));
+            stack
+                .service_tasks
+                .spawn(atrium_portal::serve(state, listener));
         }
         ServiceName::Documents => {
             let state = atrium_documents::AppState::open(settings, clock, shutdown).await?;
-            stack.service_tasks.spawn(atrium_documents::serve(state, listener));
+            stack
+                .service_tasks
+                .spawn(atrium_documents::serve(state, listener));
         }
         ServiceName::Billing => {
             let state = atrium_billing::AppState::open(settings, clock, shutdown).await?;
-            stack.service_tasks.spawn(atrium_billing::serve(state, listener));
+            stack
+                .service_tasks
+                .spawn(atrium_billing::serve(state, listener));
         }
         ServiceName::Notifier => {
             let state = atrium_notifier::AppState::open(settings, clock, shutdown).await?;
-            stack.service_tasks.spawn(atrium_notifier::serve(state, listener));
+            stack
+                .service_tasks
+                .spawn(atrium_notifier::serve(state, listener));
         }
     }
     Ok(())
@@ -183,14 +217,19 @@ async fn spawn_gateway(
     limits: Option<LimitStore>,
 ) -> anyhow::Result<tokio::task::JoinHandle<anyhow::Result<()>>> {
     let state = match limits {
-        Some(limits) => atrium_gateway::GatewayState::with_limits(settings, clock, shutdown, limits)?,
+        Some(limits) => {
+            atrium_gateway::GatewayState::with_limits(settings, clock, shutdown, limits)?
+        }
         None => atrium_gateway::GatewayState::open(settings, clock, shutdown).await?,
     };
     Ok(tokio::spawn(atrium_gateway::serve(state, listener)))
 }
 
 /// Creates the bootstrap organization and its owner unless the slug exists already.
-pub async fn bootstrap_org(state: &atrium_identity::AppState, bootstrap: &atrium_common::config::Bootstrap) -> anyhow::Result<()> {
+pub async fn bootstrap_org(
+    state: &atrium_identity::AppState,
+    bootstrap: &atrium_common::config::Bootstrap,
+) -> anyhow::Result<()> {
     let input = atrium_identity::NewOrganization {
         slug: bootstrap.org.clone(),
         name: bootstrap.org.clone(),

@@ -16,7 +16,10 @@ const USAGE: &str = "usage: atrium [serve <identity|portal|documents|billing|not
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("atrium: cannot start the runtime: {err}");
@@ -37,7 +40,8 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
     match args.as_slice() {
         [] => run_all().await,
         ["serve", name] => {
-            let component = Component::parse(name).with_context(|| format!("unknown component {name:?}\n{USAGE}"))?;
+            let component = Component::parse(name)
+                .with_context(|| format!("unknown component {name:?}\n{USAGE}"))?;
             run_one(component, name).await
         }
         ["bootstrap"] => bootstrap().await,
@@ -68,7 +72,10 @@ async fn run_all() -> anyhow::Result<()> {
 async fn run_one(component: Component, name: &str) -> anyhow::Result<()> {
     let settings = Settings::from_process()?;
     let _telemetry = atrium_common::telemetry::init(name, settings.log_json)?;
-    let needs_jwt = matches!(component, Component::Service(ServiceName::Identity) | Component::Gateway);
+    let needs_jwt = matches!(
+        component,
+        Component::Service(ServiceName::Identity) | Component::Gateway
+    );
     if needs_jwt && std::env::var_os("ATRIUM_JWT_SECRET").is_none() {
         bail!("ATRIUM_JWT_SECRET is required when {name} runs as its own process");
     }
@@ -83,24 +90,28 @@ async fn run_one(component: Component, name: &str) -> anyhow::Result<()> {
 
 fn describe(settings: &Settings) {
     match &settings.database {
-        DatabaseTarget::Sqlite { dir } => tracing::info!(dir = %dir.display(), "storing data in SQLite files"),
+        DatabaseTarget::Sqlite { dir } => {
+            tracing::info!(dir = %dir.display(), "storing data in SQLite files")
+        }
         DatabaseTarget::Postgres { .. } => tracing::info!("storing data in PostgreSQL"),
     }
     if settings.redis_url.is_some() {
         tracing::info!("rate limits and session checks in Redis");
     } else {
-        tracing::info!("rate limits and session checks in-process (set ATRIUM_REDIS_URL for Redis)");
+        tracing::info!(
+            "rate limits and session checks in-process (set ATRIUM_REDIS_URL for Redis)"
+        );
     }
 }
 
 async fn bootstrap() -> anyhow::Result<()> {
     let settings = Settings::from_process()?;
     let _telemetry = atrium_common::telemetry::init("bootstrap", settings.log_json)?;
-    let bootstrap = settings
-        .bootstrap
-        .clone()
-        .context("set ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD")?;
-    let state = atrium_identity::AppState::open(&settings, Clock::system(), Shutdown::new()).await?;
+    let bootstrap = settings.bootstrap.clone().context(
+        "set ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD",
+    )?;
+    let state =
+        atrium_identity::AppState::open(&settings, Clock::system(), Shutdown::new()).await?;
     atrium::bootstrap_org(&state, &bootstrap).await?;
     state.db.close().await;
     Ok(())
@@ -115,8 +126,12 @@ async fn healthcheck(url: &str) -> anyhow::Result<()> {
         }
         bail!("{url} is not SERVING");
     }
-    let rest = url.strip_prefix("http://").context("the URL must start with http:// or grpc://")?;
-    let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let rest = url
+        .strip_prefix("http://")
+        .context("the URL must start with http:// or grpc://")?;
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
     let status = tokio::time::timeout(Duration::from_secs(3), http_get_status(host, &path))
         .await
         .context("timed out")??;
@@ -127,11 +142,16 @@ async fn healthcheck(url: &str) -> anyhow::Result<()> {
 }
 
 async fn http_get_status(host: &str, path: &str) -> anyhow::Result<u16> {
-    let mut stream = tokio::net::TcpStream::connect(host).await.with_context(|| format!("connecting to {host}"))?;
+    let mut stream = tokio::net::TcpStream::connect(host)
+        .await
+        .with_context(|| format!("connecting to {host}"))?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut head = vec![0u8; 64];
     let read = stream.read(&mut head).await?;
     let line = String::from_utf8_lossy(&head[..read]);
-    line.split_whitespace().nth(1).and_then(|code| code.parse().ok()).context("not an HTTP answer")
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .context("not an HTTP answer")
 }

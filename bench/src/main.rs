@@ -1,1 +1,159 @@
-fn main() {}
+//! Every figure Atrium reports, one subcommand per scenario:
+//!
+//! - `startup [--binary PATH] [--runs N]`: time from process start to `/readyz` 200 on
+//!   SQLite (fresh data dir, then warm restarts), idle resident memory of the all-in-one
+//!   process, and the binary's size.
+//!
+//! Build the binary first: `cargo build --release`, then
+//! `cargo run --release -p atrium-bench -- startup`.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("startup") => startup(&args[1..]).await,
+        _ => bail!(USAGE),
+    }
+}
+
+fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn default_binary() -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    target.join("release").join("atrium")
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+struct Run {
+    ready_after: Duration,
+    idle_rss_kib: u64,
+}
+
+async fn startup(args: &[String]) -> anyhow::Result<()> {
+    let binary = option(args, "--binary").map_or_else(default_binary, PathBuf::from);
+    let runs: usize = option(args, "--runs")
+        .unwrap_or("5")
+        .parse()
+        .context("--runs takes a number")?;
+    let size = std::fs::metadata(&binary)
+        .with_context(|| {
+            format!(
+                "{} not found: run `cargo build --release` first",
+                binary.display()
+            )
+        })?
+        .len();
+    let data_dir = tempfile::tempdir()?;
+    let mut results = Vec::new();
+    for i in 0..runs {
+        let run = start_once(&binary, data_dir.path()).await?;
+        println!(
+            "run {}: ready after {:>6.1} ms, idle RSS {:>6.1} MiB{}",
+            i + 1,
+            run.ready_after.as_secs_f64() * 1000.0,
+            run.idle_rss_kib as f64 / 1024.0,
+            if i == 0 {
+                " (fresh data dir: creates and migrates six databases)"
+            } else {
+                ""
+            },
+        );
+        results.push(run);
+    }
+    let mut ready: Vec<Duration> = results.iter().map(|r| r.ready_after).collect();
+    ready.sort();
+    let max_rss = results.iter().map(|r| r.idle_rss_kib).max().unwrap_or(0);
+    println!(
+        "binary          {} ({:.1} MiB)",
+        binary.display(),
+        size as f64 / 1024.0 / 1024.0
+    );
+    println!(
+        "start to ready  median {:.1} ms, max {:.1} ms over {runs} runs (target < 1000 ms)",
+        ready[ready.len() / 2].as_secs_f64() * 1000.0,
+        ready[ready.len() - 1].as_secs_f64() * 1000.0
+    );
+    println!(
+        "idle RSS        max {:.1} MiB (target < 60 MiB)",
+        max_rss as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Starts the all-in-one binary on free ports, waits for `/readyz`, lets it idle, reads
+/// its resident memory, and stops it with SIGTERM.
+async fn start_once(binary: &PathBuf, data_dir: &std::path::Path) -> anyhow::Result<Run> {
+    let gateway = free_port()?;
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env("ATRIUM_DATA_DIR", data_dir)
+        .env("ATRIUM_LISTEN", format!("127.0.0.1:{gateway}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    for service in ["IDENTITY", "PORTAL", "DOCUMENTS", "BILLING", "NOTIFIER"] {
+        command.env(
+            format!("ATRIUM_{service}_LISTEN"),
+            format!("127.0.0.1:{}", free_port()?),
+        );
+    }
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()?;
+    let url = format!("http://127.0.0.1:{gateway}/readyz");
+    let started = Instant::now();
+    let mut child = command.spawn().context("starting atrium")?;
+    let ready_after = loop {
+        if let Ok(response) = http.get(&url).send().await
+            && response.status() == 200
+        {
+            break started.elapsed();
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("not ready after 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let pid = child.id().context("atrium exited")?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let idle_rss_kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("no VmRSS")?;
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
+    let exit = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .context("no exit after SIGTERM")??;
+    if !exit.success() {
+        bail!("atrium exited with {exit} after SIGTERM");
+    }
+    Ok(Run {
+        ready_after,
+        idle_rss_kib,
+    })
+}

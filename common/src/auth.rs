@@ -59,7 +59,9 @@ impl Principal {
     pub fn require<T>(request: &Request<T>, kind: SubjectKind) -> Result<Principal, Status> {
         let principal = Principal::from_request(request)?;
         if principal.kind != kind {
-            return Err(Status::unauthenticated("this call is for another kind of subject"));
+            return Err(Status::unauthenticated(
+                "this call is for another kind of subject",
+            ));
         }
         Ok(principal)
     }
@@ -69,7 +71,10 @@ impl Principal {
         let text = |s: String| MetadataValue::try_from(s).expect("uuid and kind are ascii");
         metadata.insert(META_ORG, text(self.org_id.to_string()));
         metadata.insert(META_SUBJECT, text(self.subject_id.to_string()));
-        metadata.insert(META_SUBJECT_KIND, MetadataValue::from_static(self.kind.as_str()));
+        metadata.insert(
+            META_SUBJECT_KIND,
+            MetadataValue::from_static(self.kind.as_str()),
+        );
     }
 
     /// Reads principal headers: absent is `Ok(None)`, present but malformed is an error.
@@ -82,7 +87,9 @@ impl Principal {
         }
         let malformed = || Status::invalid_argument("malformed principal metadata");
         let uuid = |value: Option<&http::HeaderValue>| {
-            value.and_then(|v| v.to_str().ok()).and_then(|v| Uuid::parse_str(v).ok())
+            value
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| Uuid::parse_str(v).ok())
         };
         Ok(Some(Principal {
             org_id: uuid(org).ok_or_else(malformed)?,
@@ -101,7 +108,11 @@ mod tests {
 
     #[test]
     fn a_principal_round_trips_through_metadata() {
-        let principal = Principal { org_id: Uuid::new_v4(), subject_id: Uuid::new_v4(), kind: SubjectKind::Staff };
+        let principal = Principal {
+            org_id: Uuid::new_v4(),
+            subject_id: Uuid::new_v4(),
+            kind: SubjectKind::Staff,
+        };
         let mut metadata = MetadataMap::new();
         principal.write_to(&mut metadata);
         let headers = metadata.into_headers();

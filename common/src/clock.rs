@@ -23,19 +23,25 @@ impl Clock {
             Some(time) => *time.lock().expect("clock lock"),
             None => Utc::now(),
         };
-        now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+        now.duration_trunc(TimeDelta::microseconds(1))
+            .unwrap_or(now)
     }
 
     /// Returns a clock fixed at `start` that only [`Clock::advance`] moves.
     #[cfg(feature = "testkit")]
     pub fn manual(start: DateTime<Utc>) -> Clock {
-        Clock { manual: Some(Arc::new(Mutex::new(start))) }
+        Clock {
+            manual: Some(Arc::new(Mutex::new(start))),
+        }
     }
 
     /// Moves a manual clock forward; every clone sees the move.
     #[cfg(feature = "testkit")]
     pub fn advance(&self, by: std::time::Duration) {
-        let time = self.manual.as_ref().expect("only a manual clock can be moved");
+        let time = self
+            .manual
+            .as_ref()
+            .expect("only a manual clock can be moved");
         let mut time = time.lock().expect("clock lock");
         *time += TimeDelta::from_std(by).expect("duration in range");
     }
@@ -43,7 +49,9 @@ impl Clock {
 
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Clock").field("manual", &self.manual.is_some()).finish()
+        f.debug_struct("Clock")
+            .field("manual", &self.manual.is_some())
+            .finish()
     }
 }
 

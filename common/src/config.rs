@@ -217,7 +217,9 @@ impl Settings {
                 }
                 DatabaseTarget::Postgres { url }
             }
-            None => DatabaseTarget::Sqlite { dir: data_dir.clone() },
+            None => DatabaseTarget::Sqlite {
+                dir: data_dir.clone(),
+            },
         };
         let endpoint = |name: ServiceName, listen: Option<String>, url: Option<String>| {
             let var = format!("ATRIUM_{}_LISTEN", name.as_str().to_uppercase());
@@ -238,9 +240,17 @@ impl Settings {
             .filter(|s| !s.is_empty())
             .map(parse_cidr)
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let bootstrap = match (env.bootstrap_org, env.bootstrap_email, env.bootstrap_password) {
+        let bootstrap = match (
+            env.bootstrap_org,
+            env.bootstrap_email,
+            env.bootstrap_password,
+        ) {
             (None, None, None) => None,
-            (Some(org), Some(email), Some(password)) => Some(Bootstrap { org, email, password }),
+            (Some(org), Some(email), Some(password)) => Some(Bootstrap {
+                org,
+                email,
+                password,
+            }),
             _ => bail!(
                 "ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD go together"
             ),
@@ -256,10 +266,16 @@ impl Settings {
             database,
             redis_url: env.redis_url,
             smtp_url: env.smtp_url,
-            mail_from: env.mail_from.unwrap_or_else(|| "Atrium <no-reply@localhost>".into()),
+            mail_from: env
+                .mail_from
+                .unwrap_or_else(|| "Atrium <no-reply@localhost>".into()),
             identity: endpoint(ServiceName::Identity, env.identity_listen, env.identity_url)?,
             portal: endpoint(ServiceName::Portal, env.portal_listen, env.portal_url)?,
-            documents: endpoint(ServiceName::Documents, env.documents_listen, env.documents_url)?,
+            documents: endpoint(
+                ServiceName::Documents,
+                env.documents_listen,
+                env.documents_url,
+            )?,
             billing: endpoint(ServiceName::Billing, env.billing_listen, env.billing_url)?,
             notifier: endpoint(ServiceName::Notifier, env.notifier_listen, env.notifier_url)?,
             service_token: match env.service_token {
@@ -376,7 +392,10 @@ mod tests {
 
     fn resolve(env: Env) -> anyhow::Result<Settings> {
         let dir = tempfile::tempdir().unwrap();
-        Settings::resolve(Env { data_dir: Some(dir.path().to_owned()), ..env })
+        Settings::resolve(Env {
+            data_dir: Some(dir.path().to_owned()),
+            ..env
+        })
     }
 
     #[test]
@@ -393,19 +412,29 @@ mod tests {
 
     #[test]
     fn a_bad_address_names_its_variable() {
-        let err = resolve(Env { portal_listen: Some("nope".into()), ..Env::default() }).unwrap_err();
+        let err = resolve(Env {
+            portal_listen: Some("nope".into()),
+            ..Env::default()
+        })
+        .unwrap_err();
         assert!(format!("{err:#}").contains("ATRIUM_PORTAL_LISTEN"));
     }
 
     #[test]
     fn a_partial_bootstrap_is_refused() {
-        let env = Env { bootstrap_org: Some("acme".into()), ..Env::default() };
+        let env = Env {
+            bootstrap_org: Some("acme".into()),
+            ..Env::default()
+        };
         assert!(resolve(env).is_err());
     }
 
     #[test]
     fn trusted_proxies_take_cidrs_and_plain_addresses() {
-        let env = Env { trusted_proxies: Some("10.0.0.0/8, 127.0.0.1".into()), ..Env::default() };
+        let env = Env {
+            trusted_proxies: Some("10.0.0.0/8, 127.0.0.1".into()),
+            ..Env::default()
+        };
         let settings = resolve(env).unwrap();
         assert_eq!(settings.trusted_proxies.len(), 2);
         assert!(settings.trusted_proxies[1].contains(&"127.0.0.1".parse::<IpAddr>().unwrap()));
@@ -413,7 +442,10 @@ mod tests {
 
     #[test]
     fn an_unspecified_listen_address_is_dialled_on_loopback() {
-        let env = Env { billing_listen: Some("0.0.0.0:6000".into()), ..Env::default() };
+        let env = Env {
+            billing_listen: Some("0.0.0.0:6000".into()),
+            ..Env::default()
+        };
         let settings = resolve(env).unwrap();
         assert_eq!(settings.billing.url, "http://127.0.0.1:6000");
     }

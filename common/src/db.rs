@@ -74,17 +74,27 @@ macro_rules! on_tx {
 
 impl Db {
     /// Opens the service's database on `target` and applies its migrations.
-    pub async fn open(target: &DatabaseTarget, service: ServiceName, migrations: &Migrations) -> anyhow::Result<Db> {
+    pub async fn open(
+        target: &DatabaseTarget,
+        service: ServiceName,
+        migrations: &Migrations,
+    ) -> anyhow::Result<Db> {
         let db = match target {
             DatabaseTarget::Sqlite { dir } => {
                 let path = dir.join(format!("{service}.db"));
-                Db::open_sqlite(&path).await.with_context(|| format!("opening {}", path.display()))?
+                Db::open_sqlite(&path)
+                    .await
+                    .with_context(|| format!("opening {}", path.display()))?
             }
-            DatabaseTarget::Postgres { url } => Db::open_postgres(url.expose_secret(), service.as_str())
-                .await
-                .with_context(|| format!("opening PostgreSQL schema {service}"))?,
+            DatabaseTarget::Postgres { url } => {
+                Db::open_postgres(url.expose_secret(), service.as_str())
+                    .await
+                    .with_context(|| format!("opening PostgreSQL schema {service}"))?
+            }
         };
-        db.migrate(migrations).await.with_context(|| format!("migrating the {service} database"))?;
+        db.migrate(migrations)
+            .await
+            .with_context(|| format!("migrating the {service} database"))?;
         Ok(db)
     }
 
@@ -110,7 +120,9 @@ impl Db {
         let mut connection = sqlx::PgConnection::connect_with(&options).await?;
         // The schema name is one of the five fixed service names, never user input.
         let create = format!("create schema if not exists \"{schema}\"");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(create)).execute(&mut connection).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+            .execute(&mut connection)
+            .await?;
         connection.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
@@ -121,7 +133,10 @@ impl Db {
     }
 
     /// Applies the pending migrations of this backend; applying them again is a no-op.
-    pub async fn migrate(&self, migrations: &Migrations) -> Result<(), sqlx::migrate::MigrateError> {
+    pub async fn migrate(
+        &self,
+        migrations: &Migrations,
+    ) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
             Db::Postgres(pool) => migrations.postgres.run(pool).await,
             Db::Sqlite(pool) => migrations.sqlite.run(pool).await,
@@ -137,7 +152,10 @@ impl Db {
 
     /// Checks that the database answers a query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_db!(self, |pool| sqlx::query("select 1").execute(pool).await.map(drop))
+        on_db!(self, |pool| sqlx::query("select 1")
+            .execute(pool)
+            .await
+            .map(drop))
     }
 
     /// Begins a write transaction; on SQLite it takes the write lock at once

@@ -131,8 +131,11 @@ pub fn into_status<E: ServiceError>(err: E) -> Status {
     } else {
         err.to_string()
     };
-    let metadata: HashMap<String, String> =
-        err.metadata().into_iter().map(|(key, value)| (key.to_owned(), value)).collect();
+    let metadata: HashMap<String, String> = err
+        .metadata()
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect();
     let mut details = ErrorDetails::new();
     details.set_error_info(err.reason(), ERROR_DOMAIN, metadata);
     for (field, description) in err.field_violations() {
@@ -165,7 +168,12 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Problem {
-        Problem { code, reason: code.default_reason(), message: message.into(), fields: Vec::new() }
+        Problem {
+            code,
+            reason: code.default_reason(),
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn invalid_field(field: &str, problem: &str) -> Problem {
@@ -214,8 +222,16 @@ impl ApiError {
     }
 
     /// An answer with a specific code, e.g. `(StatusCode::BAD_REQUEST, "MALFORMED_JSON")`.
-    pub fn with_code(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code: Cow::Borrowed(code), ..ApiError::new(ErrorCode::Internal, message) }
+    pub fn with_code(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code: Cow::Borrowed(code),
+            ..ApiError::new(ErrorCode::Internal, message)
+        }
     }
 
     /// A 422 `VALIDATION_FAILED` naming one field.
@@ -260,11 +276,15 @@ impl ApiError {
                 err.code = Cow::Owned(info.reason.clone());
             }
             err.permission = info.metadata.get(META_PERMISSION).cloned();
-            err.retry_after = info.metadata.get(META_RETRY_AFTER).and_then(|s| s.parse().ok());
+            err.retry_after = info
+                .metadata
+                .get(META_RETRY_AFTER)
+                .and_then(|s| s.parse().ok());
         }
         if let Some(bad_request) = details.bad_request() {
             for violation in &bad_request.field_violations {
-                err.fields.insert(violation.field.clone(), violation.description.clone());
+                err.fields
+                    .insert(violation.field.clone(), violation.description.clone());
             }
         }
         err
@@ -272,7 +292,11 @@ impl ApiError {
 }
 
 fn is_reason(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 63 && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    !text.is_empty()
+        && text.len() <= 63
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 impl From<Status> for ApiError {
@@ -287,8 +311,11 @@ impl IntoResponse for ApiError {
         error.insert("code".into(), self.code.as_ref().into());
         error.insert("message".into(), self.message.into());
         if self.status == StatusCode::UNPROCESSABLE_ENTITY {
-            let fields: serde_json::Map<_, _> =
-                self.fields.into_iter().map(|(k, v)| (k, v.into())).collect();
+            let fields: serde_json::Map<_, _> = self
+                .fields
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect();
             error.insert("fields".into(), fields.into());
         }
         if let Some(permission) = self.permission {
@@ -299,7 +326,9 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "error": error });
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -339,7 +368,10 @@ mod tests {
             assert_eq!(ErrorCode::from_grpc(code.grpc()), code);
         }
         assert_eq!(ErrorCode::FailedPrecondition.http(), StatusCode::CONFLICT);
-        assert_eq!(ErrorCode::from_grpc(Code::Unimplemented), ErrorCode::Internal);
+        assert_eq!(
+            ErrorCode::from_grpc(Code::Unimplemented),
+            ErrorCode::Internal
+        );
     }
 
     #[test]
@@ -351,15 +383,22 @@ mod tests {
 
     #[test]
     fn field_violations_become_fields() {
-        let api = ApiError::from_status(&into_status(Problem::invalid_field("email", "is too long")));
+        let api =
+            ApiError::from_status(&into_status(Problem::invalid_field("email", "is too long")));
         assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(api.code, "VALIDATION_FAILED");
-        assert_eq!(api.fields.get("email").map(String::as_str), Some("is too long"));
+        assert_eq!(
+            api.fields.get("email").map(String::as_str),
+            Some("is too long")
+        );
     }
 
     #[test]
     fn internal_errors_hide_their_cause() {
-        let api = ApiError::from_status(&into_status(Problem::new(ErrorCode::Internal, "db password is hunter2")));
+        let api = ApiError::from_status(&into_status(Problem::new(
+            ErrorCode::Internal,
+            "db password is hunter2",
+        )));
         assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(api.message, "internal error");
     }

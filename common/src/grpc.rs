@@ -45,7 +45,11 @@ pub struct ServerContext {
 }
 
 /// Serves `routes` plus health and reflection on `listener` until shutdown, then drains.
-pub async fn serve(context: ServerContext, listener: TcpListener, routes: Routes) -> anyhow::Result<()> {
+pub async fn serve(
+    context: ServerContext,
+    listener: TcpListener,
+    routes: Routes,
+) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let (reporter, health_service) = tonic_health::server::health_reporter();
     let reflection = tonic_reflection::server::Builder::configure()
@@ -53,22 +57,37 @@ pub async fn serve(context: ServerContext, listener: TcpListener, routes: Routes
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()
         .context("building the reflection service")?;
-    let watcher = tokio::spawn(watch_health(context.name, context.db.clone(), reporter, context.shutdown.clone()));
+    let watcher = tokio::spawn(watch_health(
+        context.name,
+        context.db.clone(),
+        reporter,
+        context.shutdown.clone(),
+    ));
     let routes = routes.add_service(health_service).add_service(reflection);
     tracing::info!(service = %context.name, %addr, "grpc listening");
     let shutdown = context.shutdown.clone();
     let result = Server::builder()
         .timeout(SERVER_TIMEOUT)
-        .layer(GateLayer { token: Arc::new(context.service_token), service: context.name })
+        .layer(GateLayer {
+            token: Arc::new(context.service_token),
+            service: context.name,
+        })
         .add_routes(routes)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move { shutdown.wait().await })
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            shutdown.wait().await
+        })
         .await;
     watcher.abort();
     result.with_context(|| format!("serving {} on {addr}", context.name))
 }
 
 /// Reports SERVING while the database answers, NOT_SERVING while it does not.
-async fn watch_health(name: ServiceName, db: Db, reporter: tonic_health::server::HealthReporter, shutdown: Shutdown) {
+async fn watch_health(
+    name: ServiceName,
+    db: Db,
+    reporter: tonic_health::server::HealthReporter,
+    shutdown: Shutdown,
+) {
     let mut last = None;
     loop {
         let status = match db.ping().await {
@@ -109,7 +128,11 @@ impl<S> Layer<S> for GateLayer {
     type Service = Gate<S>;
 
     fn layer(&self, inner: S) -> Gate<S> {
-        Gate { inner, token: self.token.clone(), service: self.service }
+        Gate {
+            inner,
+            token: self.token.clone(),
+            service: self.service,
+        }
     }
 }
 
@@ -124,7 +147,10 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 impl<S, B> Service<http::Request<B>> for Gate<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
+        + Clone
+        + Send
+        + 'static,
     S::Future: Send + 'static,
     S::Error: Send + 'static,
     B: Send + 'static,
@@ -167,12 +193,17 @@ where
     }
 }
 
-fn reject<E: Send + 'static>(status: Status) -> BoxFuture<Result<http::Response<tonic::body::Body>, E>> {
+fn reject<E: Send + 'static>(
+    status: Status,
+) -> BoxFuture<Result<http::Response<tonic::body::Body>, E>> {
     Box::pin(std::future::ready(Ok(status.into_http())))
 }
 
 fn bearer_matches(headers: &http::HeaderMap, token: &SecretString) -> bool {
-    let Some(value) = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     let Some(given) = value.strip_prefix("Bearer ") else {
@@ -197,7 +228,10 @@ struct MetadataInjector<'a>(&'a mut MetadataMap);
 
 impl Injector for MetadataInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
-        if let (Ok(key), Ok(value)) = (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value)) {
+        if let (Ok(key), Ok(value)) = (
+            MetadataKey::from_bytes(key.as_bytes()),
+            MetadataValue::try_from(value),
+        ) {
             self.0.insert(key, value);
         }
     }
@@ -219,7 +253,9 @@ impl Outgoing {
 
 impl Interceptor for Outgoing {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
-        request.metadata_mut().insert("authorization", self.authorization.clone());
+        request
+            .metadata_mut()
+            .insert("authorization", self.authorization.clone());
         let context = tracing::Span::current().context();
         opentelemetry::global::get_text_map_propagator(|propagator| {
             propagator.inject_context(&context, &mut MetadataInjector(request.metadata_mut()))
@@ -238,7 +274,10 @@ pub fn channel(url: &str, token: &SecretString) -> anyhow::Result<ServiceChannel
         .connect_timeout(Duration::from_secs(2))
         .timeout(CLIENT_TIMEOUT)
         .tcp_nodelay(true);
-    Ok(tonic::service::interceptor::InterceptedService::new(endpoint.connect_lazy(), Outgoing::new(token)?))
+    Ok(tonic::service::interceptor::InterceptedService::new(
+        endpoint.connect_lazy(),
+        Outgoing::new(token)?,
+    ))
 }
 
 /// Returns a plain channel (no token) for probes such as health checks.
@@ -253,7 +292,9 @@ pub fn probe_channel(url: &str) -> anyhow::Result<Channel> {
 /// Asks a service's `grpc.health.v1` whether `service` (empty: the whole server) is SERVING.
 pub async fn is_serving(channel: Channel, service: &str) -> bool {
     let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
-    let request = tonic_health::pb::HealthCheckRequest { service: service.to_owned() };
+    let request = tonic_health::pb::HealthCheckRequest {
+        service: service.to_owned(),
+    };
     matches!(
         client.check(request).await,
         Ok(response) if response.get_ref().status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32

@@ -26,10 +26,17 @@ pub struct RateLimit {
 impl RateLimit {
     pub fn parse(text: &str) -> anyhow::Result<RateLimit> {
         let (count, window) = text.split_once('/').context("expected COUNT/WINDOW")?;
-        let count: u64 = count.trim().parse().context("COUNT must be a whole number")?;
+        let count: u64 = count
+            .trim()
+            .parse()
+            .context("COUNT must be a whole number")?;
         let window = window.trim();
         let (number, unit) = window.split_at(window.len().saturating_sub(1));
-        let number: u64 = if number.is_empty() { 1 } else { number.parse().context("WINDOW must look like 15m")? };
+        let number: u64 = if number.is_empty() {
+            1
+        } else {
+            number.parse().context("WINDOW must look like 15m")?
+        };
         let seconds = match unit {
             "s" => number,
             "m" => number * 60,
@@ -39,7 +46,10 @@ impl RateLimit {
         if count == 0 || seconds == 0 {
             bail!("COUNT and WINDOW must be positive");
         }
-        Ok(RateLimit { count, window: Duration::from_secs(seconds) })
+        Ok(RateLimit {
+            count,
+            window: Duration::from_secs(seconds),
+        })
     }
 }
 
@@ -105,12 +115,16 @@ impl LimitStore {
     }
 
     pub fn memory(clock: Clock) -> LimitStore {
-        LimitStore { prefix: "atrium".into(), backend: StoreBackend::Memory(Arc::default(), clock) }
+        LimitStore {
+            prefix: "atrium".into(),
+            backend: StoreBackend::Memory(Arc::default(), clock),
+        }
     }
 
     /// Connects to Redis; `prefix` starts every key (tests pass a random one).
     pub async fn redis(url: &str, prefix: &str) -> anyhow::Result<LimitStore> {
-        let client = redis::Client::open(url).context("ATRIUM_REDIS_URL is not a valid redis:// URL")?;
+        let client =
+            redis::Client::open(url).context("ATRIUM_REDIS_URL is not a valid redis:// URL")?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(REDIS_TIMEOUT))
             .set_response_timeout(Some(REDIS_TIMEOUT))
@@ -118,7 +132,10 @@ impl LimitStore {
         let manager = ConnectionManager::new_with_config(client, config)
             .await
             .context("connecting to Redis")?;
-        Ok(LimitStore { prefix: prefix.into(), backend: StoreBackend::Redis(manager) })
+        Ok(LimitStore {
+            prefix: prefix.into(),
+            backend: StoreBackend::Redis(manager),
+        })
     }
 
     pub fn is_redis(&self) -> bool {
@@ -133,21 +150,33 @@ impl LimitStore {
     pub async fn hit(&self, key: &str, limit: RateLimit) -> Result<Decision, StoreUnavailable> {
         let (count, ttl) = self.increment(key, limit.window).await?;
         if count > limit.count {
-            return Ok(Decision::Limited { retry_after: round_up_to_second(ttl) });
+            return Ok(Decision::Limited {
+                retry_after: round_up_to_second(ttl),
+            });
         }
-        Ok(Decision::Allowed { remaining: limit.count - count })
+        Ok(Decision::Allowed {
+            remaining: limit.count - count,
+        })
     }
 
     /// Tells whether `key` is already over `limit`, without counting an event.
     pub async fn check(&self, key: &str, limit: RateLimit) -> Result<Decision, StoreUnavailable> {
         let (count, ttl) = self.peek(key).await?;
         if count >= limit.count {
-            return Ok(Decision::Limited { retry_after: round_up_to_second(ttl) });
+            return Ok(Decision::Limited {
+                retry_after: round_up_to_second(ttl),
+            });
         }
-        Ok(Decision::Allowed { remaining: limit.count - count })
+        Ok(Decision::Allowed {
+            remaining: limit.count - count,
+        })
     }
 
-    async fn increment(&self, key: &str, window: Duration) -> Result<(u64, Duration), StoreUnavailable> {
+    async fn increment(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> Result<(u64, Duration), StoreUnavailable> {
         let key = self.key(key);
         match &self.backend {
             StoreBackend::Redis(manager) => {
@@ -156,7 +185,10 @@ impl LimitStore {
                 let (count, _, ttl): (u64, i64, i64) = redis::pipe()
                     .atomic()
                     .incr(&key, 1)
-                    .cmd("pexpire").arg(&key).arg(window_ms).arg("NX")
+                    .cmd("pexpire")
+                    .arg(&key)
+                    .arg(window_ms)
+                    .arg("NX")
                     .pttl(&key)
                     .query_async(&mut connection)
                     .await
@@ -200,9 +232,10 @@ impl LimitStore {
                 let now = clock.now();
                 let mut map = map.lock().expect("limit map lock");
                 Ok(match map.live(&key, now) {
-                    Some(MemoryEntry { value: MemoryValue::Counter(count), expires_at }) => {
-                        (*count, remaining(*expires_at, now))
-                    }
+                    Some(MemoryEntry {
+                        value: MemoryValue::Counter(count),
+                        expires_at,
+                    }) => (*count, remaining(*expires_at, now)),
                     _ => (0, Duration::ZERO),
                 })
             }
@@ -216,13 +249,22 @@ impl LimitStore {
             StoreBackend::Redis(manager) => {
                 let mut connection = manager.clone();
                 let ttl_ms = (ttl.as_millis() as u64).max(1);
-                connection.pset_ex::<_, _, ()>(&key, value, ttl_ms).await.map_err(StoreUnavailable)
+                connection
+                    .pset_ex::<_, _, ()>(&key, value, ttl_ms)
+                    .await
+                    .map_err(StoreUnavailable)
             }
             StoreBackend::Memory(map, clock) => {
                 let now = clock.now();
                 let expires_at = now + TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX);
-                let entry = MemoryEntry { value: MemoryValue::Text(value.to_owned()), expires_at };
-                map.lock().expect("limit map lock").entries.insert(key, entry);
+                let entry = MemoryEntry {
+                    value: MemoryValue::Text(value.to_owned()),
+                    expires_at,
+                };
+                map.lock()
+                    .expect("limit map lock")
+                    .entries
+                    .insert(key, entry);
                 Ok(())
             }
         }
@@ -240,7 +282,10 @@ impl LimitStore {
                 let now = clock.now();
                 let mut map = map.lock().expect("limit map lock");
                 Ok(match map.live(&key, now) {
-                    Some(MemoryEntry { value: MemoryValue::Text(text), .. }) => Some(text.clone()),
+                    Some(MemoryEntry {
+                        value: MemoryValue::Text(text),
+                        ..
+                    }) => Some(text.clone()),
                     _ => None,
                 })
             }
@@ -252,7 +297,10 @@ impl LimitStore {
         match &self.backend {
             StoreBackend::Redis(manager) => {
                 let mut connection = manager.clone();
-                connection.del::<_, ()>(&key).await.map_err(StoreUnavailable)
+                connection
+                    .del::<_, ()>(&key)
+                    .await
+                    .map_err(StoreUnavailable)
             }
             StoreBackend::Memory(map, _) => {
                 map.lock().expect("limit map lock").entries.remove(&key);
@@ -266,7 +314,11 @@ impl LimitStore {
         match &self.backend {
             StoreBackend::Redis(manager) => {
                 let mut connection = manager.clone();
-                redis::cmd("PING").query_async::<String>(&mut connection).await.map(drop).map_err(StoreUnavailable)
+                redis::cmd("PING")
+                    .query_async::<String>(&mut connection)
+                    .await
+                    .map(drop)
+                    .map_err(StoreUnavailable)
             }
             StoreBackend::Memory(..) => Ok(()),
         }
@@ -287,9 +339,21 @@ mod tests {
 
     #[test]
     fn limits_parse_from_design_notation() {
-        assert_eq!(RateLimit::parse("10/15m").unwrap(), RateLimit { count: 10, window: Duration::from_secs(900) });
-        assert_eq!(RateLimit::parse("3/1h").unwrap().window, Duration::from_secs(3600));
-        assert_eq!(RateLimit::parse("60/30s").unwrap().window, Duration::from_secs(30));
+        assert_eq!(
+            RateLimit::parse("10/15m").unwrap(),
+            RateLimit {
+                count: 10,
+                window: Duration::from_secs(900)
+            }
+        );
+        assert_eq!(
+            RateLimit::parse("3/1h").unwrap().window,
+            Duration::from_secs(3600)
+        );
+        assert_eq!(
+            RateLimit::parse("60/30s").unwrap().window,
+            Duration::from_secs(30)
+        );
         assert!(RateLimit::parse("10").is_err());
         assert!(RateLimit::parse("0/1m").is_err());
         assert!(RateLimit::parse("5/1d").is_err());

@@ -21,7 +21,8 @@ static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
 });
 
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 params");
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 params");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -77,9 +78,21 @@ mod tests {
     async fn a_hash_verifies_only_its_password() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse battery".into(), hash.clone()).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), hash).await.unwrap());
-        assert!(!verify_password("x".into(), "not a hash".into()).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("x".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

@@ -35,15 +35,18 @@ pub fn load_or_generate(dir: &Path, name: &str) -> anyhow::Result<SecretString> 
 /// Reads a secret file, waiting briefly for a concurrent creator to finish writing it.
 fn read_existing(path: &Path) -> anyhow::Result<SecretString> {
     for _ in 0..50 {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let text = text.trim();
         if !text.is_empty() {
             return Ok(SecretString::from(text.to_owned()));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    bail!("{} is empty: delete it to generate a new secret", path.display())
+    bail!(
+        "{} is empty: delete it to generate a new secret",
+        path.display()
+    )
 }
 
 #[cfg(test)]
@@ -61,7 +64,10 @@ mod tests {
         let second = load_or_generate(dir.path(), "service-token").unwrap();
         assert_eq!(first.expose_secret(), second.expose_secret());
         assert_eq!(first.expose_secret().len(), 43);
-        let mode = std::fs::metadata(dir.path().join("service-token")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.path().join("service-token"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

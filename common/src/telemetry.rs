@@ -30,7 +30,8 @@ impl Drop for TelemetryGuard {
 /// Installs the global subscriber for a process named `service_name`.
 pub fn init(service_name: &str, json: bool) -> anyhow::Result<TelemetryGuard> {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let provider = otlp_provider(service_name)?;
     let otel_layer = provider
         .as_ref()
@@ -38,10 +39,17 @@ pub fn init(service_name: &str, json: bool) -> anyhow::Result<TelemetryGuard> {
     let registry = tracing_subscriber::registry().with(filter).with(otel_layer);
     if json {
         registry
-            .with(tracing_subscriber::fmt::layer().json().flatten_event(true).with_current_span(false))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false),
+            )
             .try_init()?;
     } else {
-        registry.with(tracing_subscriber::fmt::layer().compact()).try_init()?;
+        registry
+            .with(tracing_subscriber::fmt::layer().compact())
+            .try_init()?;
     }
     if provider.is_some() {
         tracing::info!("exporting traces over OTLP");
@@ -50,13 +58,18 @@ pub fn init(service_name: &str, json: bool) -> anyhow::Result<TelemetryGuard> {
 }
 
 fn otlp_provider(service_name: &str) -> anyhow::Result<Option<SdkTracerProvider>> {
-    let configured = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    let configured = [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
     if !configured {
         return Ok(None);
     }
-    let exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic().build()?;
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_tonic()
+        .build()?;
     let mut resource = opentelemetry_sdk::Resource::builder();
     if std::env::var_os("OTEL_SERVICE_NAME").is_none() {
         resource = resource.with_service_name(format!("atrium-{service_name}"));

@@ -36,7 +36,10 @@ mod tests {
         let a = random_token();
         assert_eq!(a.len(), 43);
         assert_ne!(a, random_token());
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
     }
 
     #[test]

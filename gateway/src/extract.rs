@@ -41,20 +41,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 "the body must be application/json",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                payload_too_large()
-            } else {
-                malformed_json()
-            }
-        })?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| malformed_json())?;
-        serde_path_to_error::deserialize(value).map(Json).map_err(|err| {
-            let field = field_of(&err);
-            let problem = err.inner().to_string();
-            let problem = problem.split(" at line").next().unwrap_or(&problem).to_owned();
-            ApiError::invalid_field(&field, &problem)
-        })
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    payload_too_large()
+                } else {
+                    malformed_json()
+                }
+            })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|_| malformed_json())?;
+        serde_path_to_error::deserialize(value)
+            .map(Json)
+            .map_err(|err| {
+                let field = field_of(&err);
+                let problem = err.inner().to_string();
+                let problem = problem
+                    .split(" at line")
+                    .next()
+                    .unwrap_or(&problem)
+                    .to_owned();
+                ApiError::invalid_field(&field, &problem)
+            })
     }
 }
 
@@ -65,15 +74,26 @@ fn field_of(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
     }
     // A missing field is reported at its parent; its name is in the message.
     let message = err.inner().to_string();
-    message.split('`').nth(1).map_or_else(|| "body".to_owned(), str::to_owned)
+    message
+        .split('`')
+        .nth(1)
+        .map_or_else(|| "body".to_owned(), str::to_owned)
 }
 
 pub fn malformed_json() -> ApiError {
-    ApiError::with_code(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "the body is not valid JSON")
+    ApiError::with_code(
+        StatusCode::BAD_REQUEST,
+        "MALFORMED_JSON",
+        "the body is not valid JSON",
+    )
 }
 
 pub fn payload_too_large() -> ApiError {
-    ApiError::with_code(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the body is larger than 64 KiB")
+    ApiError::with_code(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        "the body is larger than 64 KiB",
+    )
 }
 
 /// The client's address: the socket peer, unless the peer is a trusted proxy; then the
@@ -88,7 +108,11 @@ impl FromRequestParts<GatewayState> for ClientAddr {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-        Ok(ClientAddr(client_ip(peer, &parts.headers, &state.settings.trusted_proxies)))
+        Ok(ClientAddr(client_ip(
+            peer,
+            &parts.headers,
+            &state.settings.trusted_proxies,
+        )))
     }
 }
 
@@ -104,12 +128,20 @@ pub fn client_ip(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpNet]) -> 
         .flat_map(|v| v.split(','))
         .filter_map(|entry| entry.trim().parse().ok())
         .collect();
-    forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer)
 }
 
 /// The `User-Agent` header, or empty.
 pub fn user_agent(headers: &http::HeaderMap) -> String {
-    headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The bearer credential of a request, if any.
@@ -141,30 +173,61 @@ impl FromRequestParts<GatewayState> for StaffSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        let access_token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?.to_owned();
-        let request = pb::AuthenticateStaffRequest { access_token: access_token.clone() };
-        let response = state.clients.staff_auth.clone().authenticate_staff(request).await?.into_inner();
-        let staff = response.staff.ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
-        let parse = |text: &str| Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"));
-        let principal = Principal { org_id: parse(&staff.org_id)?, subject_id: parse(&staff.id)?, kind: SubjectKind::Staff };
-        Ok(StaffSession { principal, access_token })
+        let access_token = bearer(&parts.headers)
+            .ok_or_else(ApiError::unauthenticated)?
+            .to_owned();
+        let request = pb::AuthenticateStaffRequest {
+            access_token: access_token.clone(),
+        };
+        let response = state
+            .clients
+            .staff_auth
+            .clone()
+            .authenticate_staff(request)
+            .await?
+            .into_inner();
+        let staff = response
+            .staff
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        let parse = |text: &str| {
+            Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))
+        };
+        let principal = Principal {
+            org_id: parse(&staff.org_id)?,
+            subject_id: parse(&staff.id)?,
+            kind: SubjectKind::Staff,
+        };
+        Ok(StaffSession {
+            principal,
+            access_token,
+        })
     }
 }
 
 /// Counts one event against `limit`; over it, 429 `RATE_LIMITED` with `Retry-After`.
-pub async fn enforce_limit(state: &GatewayState, key: &str, limit: RateLimit) -> Result<(), ApiError> {
+pub async fn enforce_limit(
+    state: &GatewayState,
+    key: &str,
+    limit: RateLimit,
+) -> Result<(), ApiError> {
     match state.limits.hit(key, limit).await {
         Ok(Decision::Allowed { .. }) => Ok(()),
         Ok(Decision::Limited { retry_after }) => Err(rate_limited(retry_after.as_secs())),
         Err(err) => {
             tracing::warn!(error = %atrium_common::error::error_chain(&err), "rate limit store unavailable");
-            Err(ApiError::new(ErrorCode::Unavailable, "a service is unavailable, try again"))
+            Err(ApiError::new(
+                ErrorCode::Unavailable,
+                "a service is unavailable, try again",
+            ))
         }
     }
 }
 
 pub fn rate_limited(retry_after: u64) -> ApiError {
-    let mut err = ApiError::new(ErrorCode::ResourceExhausted, "too many requests, try again later");
+    let mut err = ApiError::new(
+        ErrorCode::ResourceExhausted,
+        "too many requests, try again later",
+    );
     err.retry_after = Some(retry_after);
     err
 }
@@ -177,7 +240,10 @@ mod tests {
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
         let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
         let mut headers = http::HeaderMap::new();
-        headers.insert("x-forwarded-for", "1.1.1.1, 2.2.2.2, 10.0.0.7".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "1.1.1.1, 2.2.2.2, 10.0.0.7".parse().unwrap(),
+        );
         let from_proxy = client_ip("10.0.0.1".parse().unwrap(), &headers, &trusted);
         assert_eq!(from_proxy, "2.2.2.2".parse::<IpAddr>().unwrap());
         let direct = client_ip("3.3.3.3".parse().unwrap(), &headers, &trusted);

@@ -43,15 +43,30 @@ impl std::ops::Deref for GatewayState {
 
 impl GatewayState {
     /// Builds the service clients (connecting lazily) and the limit store.
-    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<GatewayState> {
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<GatewayState> {
         let limits = LimitStore::connect(settings.redis_url.as_ref(), clock.clone()).await?;
         GatewayState::with_limits(settings, clock, shutdown, limits)
     }
 
     /// Like [`GatewayState::open`] with a given limit store (tests pass one with a random prefix).
-    pub fn with_limits(settings: &Settings, clock: Clock, shutdown: Shutdown, limits: LimitStore) -> anyhow::Result<GatewayState> {
+    pub fn with_limits(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+        limits: LimitStore,
+    ) -> anyhow::Result<GatewayState> {
         let clients = Clients::new(settings).context("building service clients")?;
-        Ok(GatewayState(Arc::new(Inner { settings: settings.clone(), clients, limits, clock, shutdown })))
+        Ok(GatewayState(Arc::new(Inner {
+            settings: settings.clone(),
+            clients,
+            limits,
+            clock,
+            shutdown,
+        })))
     }
 }
 

@@ -22,7 +22,11 @@ pub fn document() -> Value {
                 .entry(status.to_string())
                 .or_insert_with(|| json!({ "description": "", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
             let description = entry["description"].as_str().unwrap_or_default();
-            let description = if description.is_empty() { (*code).to_owned() } else { format!("{description}, {code}") };
+            let description = if description.is_empty() {
+                (*code).to_owned()
+            } else {
+                format!("{description}, {code}")
+            };
             entry["description"] = Value::from(description);
         }
         let mut operation = json!({ "summary": route.summary, "responses": responses });
@@ -34,7 +38,9 @@ pub fn document() -> Value {
         if let Some(request) = &route.request {
             operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": request } } });
         }
-        let path = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
+        let path = paths
+            .entry(route.path.to_owned())
+            .or_insert_with(|| json!({}));
         path[route.method.as_str().to_lowercase()] = operation;
     }
     json!({

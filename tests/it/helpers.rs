@@ -59,15 +59,30 @@ impl TestApp {
     }
 
     /// Starts a stack on an existing database and data dir (a restart).
-    pub async fn start_on(database: TestDatabase, data_dir: tempfile::TempDir, configure: impl FnOnce(&mut Env)) -> TestApp {
+    pub async fn start_on(
+        database: TestDatabase,
+        data_dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut Env),
+    ) -> TestApp {
         let mut env = test_env(&database, data_dir.path());
         configure(&mut env);
         let settings = Settings::resolve(env).expect("settings");
         let clock = testkit::manual_clock();
-        let limits = testkit::limit_store(clock.clone()).await.expect("limit store");
-        let stack = atrium::start_all(settings, clock.clone(), Shutdown::new(), Some(limits)).await.expect("stack starts");
+        let limits = testkit::limit_store(clock.clone())
+            .await
+            .expect("limit store");
+        let stack = atrium::start_all(settings, clock.clone(), Shutdown::new(), Some(limits))
+            .await
+            .expect("stack starts");
         let base = format!("http://{}", stack.gateway.expect("gateway"));
-        TestApp { base, http: reqwest::Client::new(), stack: Some(stack), clock, data_dir, database }
+        TestApp {
+            base,
+            http: reqwest::Client::new(),
+            stack: Some(stack),
+            clock,
+            data_dir,
+            database,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -75,7 +90,10 @@ impl TestApp {
     }
 
     pub fn service_addr(&self, name: ServiceName) -> SocketAddr {
-        self.stack.as_ref().and_then(|s| s.service_addr(name)).expect("service address")
+        self.stack
+            .as_ref()
+            .and_then(|s| s.service_addr(name))
+            .expect("service address")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -83,7 +101,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.http.post(self.url(path)).json(body).send().await.expect("request")
+        self.http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Onboards an organization through the platform route and answers its body.
@@ -105,7 +128,10 @@ impl TestApp {
     /// Signs a staff member in and answers the access token.
     pub async fn staff_login(&self, org: &str, email: &str, password: &str) -> String {
         let response = self
-            .post_json("/api/admin/login", &serde_json::json!({ "org": org, "email": email, "password": password }))
+            .post_json(
+                "/api/admin/login",
+                &serde_json::json!({ "org": org, "email": email, "password": password }),
+            )
             .await;
         assert_eq!(response.status(), 200, "staff login");
         let body: Value = response.json().await.expect("json");
@@ -123,7 +149,8 @@ impl TestApp {
         stack.shutdown().trigger();
         stack.wait().await.expect("clean stop");
         let database = std::mem::replace(&mut self.database, TestDatabase::none());
-        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("temp dir"));
+        let data_dir =
+            std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("temp dir"));
         (database, data_dir)
     }
 }
@@ -140,6 +167,9 @@ impl Drop for TestApp {
 pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("error body is json");
-    let code = body["error"]["code"].as_str().unwrap_or_default().to_owned();
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     (status, code, body)
 }

@@ -9,7 +9,11 @@ use tokio::process::{Child, Command};
 use crate::helpers::SERVICE_TOKEN;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Processes(Vec<(String, Child)>);
@@ -20,9 +24,15 @@ impl Processes {
         let mut codes = Vec::new();
         for (name, child) in &mut self.0 {
             let pid = child.id().expect("running").to_string();
-            let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+            let killed = std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap();
             assert!(killed.success());
-            let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.expect("exits").unwrap();
+            let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+                .await
+                .expect("exits")
+                .unwrap();
             codes.push((name.clone(), status.code()));
         }
         codes
@@ -33,31 +43,55 @@ impl Processes {
 async fn six_separate_processes_serve_readiness_and_the_bootstrap_login() {
     let database = fresh_database().await.unwrap();
     let data_dir = tempfile::tempdir().unwrap();
-    let ports: Vec<(ServiceName, u16)> = ServiceName::ALL.into_iter().map(|name| (name, free_port())).collect();
+    let ports: Vec<(ServiceName, u16)> = ServiceName::ALL
+        .into_iter()
+        .map(|name| (name, free_port()))
+        .collect();
     let gateway_port = free_port();
     let mut common: Vec<(String, String)> = vec![
         ("ATRIUM_SERVICE_TOKEN".into(), SERVICE_TOKEN.into()),
-        ("ATRIUM_JWT_SECRET".into(), "separate-processes-jwt-secret-0123456789".into()),
+        (
+            "ATRIUM_JWT_SECRET".into(),
+            "separate-processes-jwt-secret-0123456789".into(),
+        ),
         ("ATRIUM_LISTEN".into(), format!("127.0.0.1:{gateway_port}")),
         ("ATRIUM_BOOTSTRAP_ORG".into(), "split".into()),
         ("ATRIUM_BOOTSTRAP_EMAIL".into(), "owner@split.test".into()),
-        ("ATRIUM_BOOTSTRAP_PASSWORD".into(), "split owner password".into()),
+        (
+            "ATRIUM_BOOTSTRAP_PASSWORD".into(),
+            "split owner password".into(),
+        ),
         ("RUST_LOG".into(), "warn".into()),
     ];
     match &database.target {
         DatabaseTarget::Postgres { url } => {
             common.push(("ATRIUM_DATABASE_URL".into(), url.expose_secret().to_owned()));
-            common.push(("ATRIUM_DATA_DIR".into(), data_dir.path().display().to_string()));
+            common.push((
+                "ATRIUM_DATA_DIR".into(),
+                data_dir.path().display().to_string(),
+            ));
         }
-        DatabaseTarget::Sqlite { dir } => common.push(("ATRIUM_DATA_DIR".into(), dir.display().to_string())),
+        DatabaseTarget::Sqlite { dir } => {
+            common.push(("ATRIUM_DATA_DIR".into(), dir.display().to_string()))
+        }
     }
     for (name, port) in &ports {
         let upper = name.as_str().to_uppercase();
-        common.push((format!("ATRIUM_{upper}_LISTEN"), format!("127.0.0.1:{port}")));
-        common.push((format!("ATRIUM_{upper}_URL"), format!("http://127.0.0.1:{port}")));
+        common.push((
+            format!("ATRIUM_{upper}_LISTEN"),
+            format!("127.0.0.1:{port}"),
+        ));
+        common.push((
+            format!("ATRIUM_{upper}_URL"),
+            format!("http://127.0.0.1:{port}"),
+        ));
     }
     let mut processes = Processes(Vec::new());
-    for name in ServiceName::ALL.iter().map(|s| s.as_str()).chain(["gateway"]) {
+    for name in ServiceName::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .chain(["gateway"])
+    {
         let child = Command::new(env!("CARGO_BIN_EXE_atrium"))
             .args(["serve", name])
             .envs(common.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -89,8 +123,16 @@ async fn six_separate_processes_serve_readiness_and_the_bootstrap_login() {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
-    let token = login.json::<serde_json::Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
-    let me = http.get(format!("{base}/api/admin/me")).bearer_auth(token).send().await.unwrap();
+    let token = login.json::<serde_json::Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = http
+        .get(format!("{base}/api/admin/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
 
     for (name, code) in processes.terminate().await {

@@ -28,9 +28,16 @@ pub fn init_test_tracing() {
             opentelemetry_sdk::propagation::TraceContextPropagator::new(),
         );
         if std::env::var_os("TEST_LOG").is_some() {
-            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("debug,sqlx=warn,h2=warn,hyper=warn,tower=warn"));
-            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+            let filter =
+                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new(
+                        "debug,sqlx=warn,h2=warn,hyper=warn,tower=warn",
+                    )
+                });
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
         }
     });
 }
@@ -42,7 +49,11 @@ pub fn random_prefix() -> String {
 
 /// A clock fixed at a round time that only the test moves.
 pub fn manual_clock() -> Clock {
-    Clock::manual(Utc.with_ymd_and_hms(2030, 1, 15, 9, 0, 0).single().expect("valid time"))
+    Clock::manual(
+        Utc.with_ymd_and_hms(2030, 1, 15, 9, 0, 0)
+            .single()
+            .expect("valid time"),
+    )
 }
 
 /// A database nobody else uses; a SQLite directory is deleted when this drops.
@@ -54,7 +65,12 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A placeholder that points nowhere, for moving a real one out of a struct.
     pub fn none() -> TestDatabase {
-        TestDatabase { target: DatabaseTarget::Sqlite { dir: std::path::PathBuf::new() }, _dir: None }
+        TestDatabase {
+            target: DatabaseTarget::Sqlite {
+                dir: std::path::PathBuf::new(),
+            },
+            _dir: None,
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -67,17 +83,27 @@ impl TestDatabase {
 pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
     let Ok(url) = std::env::var(TEST_DATABASE_URL) else {
         let dir = tempfile::tempdir()?;
-        return Ok(TestDatabase { target: DatabaseTarget::Sqlite { dir: dir.path().to_owned() }, _dir: Some(dir) });
+        return Ok(TestDatabase {
+            target: DatabaseTarget::Sqlite {
+                dir: dir.path().to_owned(),
+            },
+            _dir: Some(dir),
+        });
     };
     let name = format!("atrium_test_{}", uuid::Uuid::new_v4().simple());
-    let options = PgConnectOptions::from_str(&url).with_context(|| format!("{TEST_DATABASE_URL} is not a postgres URL"))?;
+    let options = PgConnectOptions::from_str(&url)
+        .with_context(|| format!("{TEST_DATABASE_URL} is not a postgres URL"))?;
     let mut admin = sqlx::PgConnection::connect_with(&options)
         .await
         .with_context(|| format!("connecting to {TEST_DATABASE_URL}"))?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await?;
     admin.close().await?;
     Ok(TestDatabase {
-        target: DatabaseTarget::Postgres { url: SecretString::from(with_database(&url, &name)) },
+        target: DatabaseTarget::Postgres {
+            url: SecretString::from(with_database(&url, &name)),
+        },
         _dir: None,
     })
 }
@@ -101,7 +127,9 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 /// The Redis URL tests should use, if any.
 pub fn test_redis_url() -> Option<String> {
-    std::env::var(TEST_REDIS_URL).ok().filter(|url| !url.is_empty())
+    std::env::var(TEST_REDIS_URL)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// A limit store on Redis (with a random prefix) when `ATRIUM_TEST_REDIS_URL` is set,
@@ -119,8 +147,17 @@ mod tests {
 
     #[test]
     fn the_database_name_is_replaced_whatever_the_url_holds() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "t1"), "postgres://u@h:5432/t1");
-        assert_eq!(with_database("postgres://u@h:5432", "t1"), "postgres://u@h:5432/t1");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
     }
 }

@@ -8,35 +8,54 @@ use uuid::Uuid;
 
 static POSTGRES: Migrator = sqlx::migrate!("./tests/it/migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./tests/it/migrations/sqlite");
-static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+static MIGRATIONS: Migrations = Migrations {
+    postgres: &POSTGRES,
+    sqlite: &SQLITE,
+};
 
 async fn open() -> (Db, atrium_common::testkit::TestDatabase) {
     let database = fresh_database().await.unwrap();
-    let db = Db::open(&database.target, ServiceName::Billing, &MIGRATIONS).await.unwrap();
+    let db = Db::open(&database.target, ServiceName::Billing, &MIGRATIONS)
+        .await
+        .unwrap();
     (db, database)
 }
 
 async fn insert(db: &Db, id: Uuid, name: &str, at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    on_db!(db, |pool| sqlx::query("insert into thing (thing_id, name, created_at) values ($1, $2, $3)")
-        .bind(id)
-        .bind(name)
-        .bind(at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
+    on_db!(db, |pool| sqlx::query(
+        "insert into thing (thing_id, name, created_at) values ($1, $2, $3)"
+    )
+    .bind(id)
+    .bind(name)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
 }
 
 async fn count(db: &Db) -> i64 {
-    on_db!(db, |pool| sqlx::query_scalar::<_, i64>("select count(*) from thing").fetch_one(pool).await).unwrap()
+    on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "select count(*) from thing"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]
 async fn uuids_and_times_round_trip_and_times_order_correctly() {
     let (db, _database) = open().await;
     let base = atrium_common::testkit::manual_clock().now();
-    let times = [base + TimeDelta::milliseconds(500), base, base + TimeDelta::microseconds(123_456), base + TimeDelta::seconds(1)];
+    let times = [
+        base + TimeDelta::milliseconds(500),
+        base,
+        base + TimeDelta::microseconds(123_456),
+        base + TimeDelta::seconds(1),
+    ];
     for (i, at) in times.iter().enumerate() {
-        insert(&db, Uuid::new_v4(), &format!("t{i}"), *at).await.unwrap();
+        insert(&db, Uuid::new_v4(), &format!("t{i}"), *at)
+            .await
+            .unwrap();
     }
 
     let ordered: Vec<(String, DateTime<Utc>)> = on_db!(&db, |pool| sqlx::query_as(
@@ -55,9 +74,13 @@ async fn uuids_and_times_round_trip_and_times_order_correctly() {
 #[tokio::test]
 async fn a_unique_violation_is_recognised_on_either_backend() {
     let (db, _database) = open().await;
-    insert(&db, Uuid::new_v4(), "same", Utc::now()).await.unwrap();
+    insert(&db, Uuid::new_v4(), "same", Utc::now())
+        .await
+        .unwrap();
 
-    let err = insert(&db, Uuid::new_v4(), "same", Utc::now()).await.unwrap_err();
+    let err = insert(&db, Uuid::new_v4(), "same", Utc::now())
+        .await
+        .unwrap_err();
 
     assert!(is_unique_violation(&err), "{err}");
     assert_eq!(count(&db).await, 1);
@@ -68,21 +91,25 @@ async fn a_dropped_transaction_rolls_back_and_a_committed_one_stays() {
     let (db, _database) = open().await;
 
     let mut dropped = db.begin().await.unwrap();
-    on_tx!(&mut dropped, |conn| sqlx::query("insert into thing (thing_id, name, created_at) values ($1, 'gone', $2)")
-        .bind(Uuid::new_v4())
-        .bind(Utc::now())
-        .execute(conn)
-        .await
-        .map(drop))
+    on_tx!(&mut dropped, |conn| sqlx::query(
+        "insert into thing (thing_id, name, created_at) values ($1, 'gone', $2)"
+    )
+    .bind(Uuid::new_v4())
+    .bind(Utc::now())
+    .execute(conn)
+    .await
+    .map(drop))
     .unwrap();
     drop(dropped);
     let mut committed = db.begin().await.unwrap();
-    on_tx!(&mut committed, |conn| sqlx::query("insert into thing (thing_id, name, created_at) values ($1, 'kept', $2)")
-        .bind(Uuid::new_v4())
-        .bind(Utc::now())
-        .execute(conn)
-        .await
-        .map(drop))
+    on_tx!(&mut committed, |conn| sqlx::query(
+        "insert into thing (thing_id, name, created_at) values ($1, 'kept', $2)"
+    )
+    .bind(Uuid::new_v4())
+    .bind(Utc::now())
+    .execute(conn)
+    .await
+    .map(drop))
     .unwrap();
     committed.commit().await.unwrap();
 
@@ -96,12 +123,14 @@ async fn racing_conditional_updates_have_exactly_one_winner() {
     insert(&db, id, "token", Utc::now()).await.unwrap();
 
     let consume = |db: Db| async move {
-        on_db!(&db, |pool| sqlx::query("update thing set used_at = $2 where thing_id = $1 and used_at is null")
-            .bind(id)
-            .bind(Utc::now())
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))
+        on_db!(&db, |pool| sqlx::query(
+            "update thing set used_at = $2 where thing_id = $1 and used_at is null"
+        )
+        .bind(id)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
         .unwrap()
     };
     let handles: Vec<_> = (0..8).map(|_| tokio::spawn(consume(db.clone()))).collect();
@@ -119,14 +148,20 @@ async fn concurrent_write_transactions_queue_instead_of_failing() {
 
     let write = |db: Db, i: usize| async move {
         let mut tx = db.begin().await?;
-        let n: i64 = on_tx!(&mut tx, |conn| sqlx::query_scalar("select count(*) from thing").fetch_one(conn).await)?;
-        on_tx!(&mut tx, |conn| sqlx::query("insert into thing (thing_id, name, created_at) values ($1, $2, $3)")
-            .bind(Uuid::new_v4())
-            .bind(format!("w{i}-{n}"))
-            .bind(Utc::now())
-            .execute(conn)
-            .await
-            .map(drop))?;
+        let n: i64 = on_tx!(&mut tx, |conn| sqlx::query_scalar(
+            "select count(*) from thing"
+        )
+        .fetch_one(conn)
+        .await)?;
+        on_tx!(&mut tx, |conn| sqlx::query(
+            "insert into thing (thing_id, name, created_at) values ($1, $2, $3)"
+        )
+        .bind(Uuid::new_v4())
+        .bind(format!("w{i}-{n}"))
+        .bind(Utc::now())
+        .execute(conn)
+        .await
+        .map(drop))?;
         tx.commit().await
     };
     let handles: Vec<_> = (0..6).map(|i| tokio::spawn(write(db.clone(), i))).collect();

@@ -21,15 +21,32 @@ pub fn routes() -> Vec<Route> {
             path: "/api/admin/login",
             summary: "Sign a staff member in",
             security: Security::Public,
-            request: Some(object(&[("org", string()), ("email", string()), ("password", string())], &["org", "email", "password"])),
+            request: Some(object(
+                &[
+                    ("org", string()),
+                    ("email", string()),
+                    ("password", string()),
+                ],
+                &["org", "email", "password"],
+            )),
             response: (
                 200,
                 object(
-                    &[("access_token", string()), ("token_type", string()), ("expires_in", json!({"type": "integer"}))],
+                    &[
+                        ("access_token", string()),
+                        ("token_type", string()),
+                        ("expires_in", json!({"type": "integer"})),
+                    ],
                     &["access_token", "token_type", "expires_in"],
                 ),
             ),
-            errors: &["MALFORMED_JSON", "INVALID_CREDENTIALS", "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_FAILED", "RATE_LIMITED"],
+            errors: &[
+                "MALFORMED_JSON",
+                "INVALID_CREDENTIALS",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "VALIDATION_FAILED",
+                "RATE_LIMITED",
+            ],
             handler: post(login),
         },
         Route {
@@ -65,7 +82,10 @@ fn staff_schema() -> Value {
             ("title", string()),
             ("phone", string()),
             ("role", string()),
-            ("permissions", json!({"type": "array", "items": {"type": "string"}})),
+            (
+                "permissions",
+                json!({"type": "array", "items": {"type": "string"}}),
+            ),
         ],
         &["id", "org_id", "email", "name", "role", "permissions"],
     )
@@ -85,10 +105,21 @@ async fn login(
     Json(body): Json<Login>,
 ) -> Result<impl IntoResponse, ApiError> {
     let limits = &state.settings.rate_limits;
-    enforce_limit(&state, &format!("gateway:staff-login:addr:{ip}"), limits.login_address).await?;
+    enforce_limit(
+        &state,
+        &format!("gateway:staff-login:addr:{ip}"),
+        limits.login_address,
+    )
+    .await?;
     // Failed logins are counted per email as typed, whether or not the account exists.
-    let account_key = format!("gateway:staff-login:account:{}:{}", body.org, body.email.trim().to_lowercase());
-    if let Ok(Decision::Limited { retry_after }) = state.limits.check(&account_key, limits.login_account).await {
+    let account_key = format!(
+        "gateway:staff-login:account:{}:{}",
+        body.org,
+        body.email.trim().to_lowercase()
+    );
+    if let Ok(Decision::Limited { retry_after }) =
+        state.limits.check(&account_key, limits.login_account).await
+    {
         return Err(rate_limited(retry_after.as_secs()));
     }
     let request = pb::LoginStaffRequest {
@@ -116,15 +147,34 @@ async fn login(
     }
 }
 
-async fn logout(State(state): State<GatewayState>, session: StaffSession) -> Result<StatusCode, ApiError> {
-    let request = pb::LogoutStaffRequest { access_token: session.access_token };
-    state.clients.staff_auth.clone().logout_staff(request).await?;
+async fn logout(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+) -> Result<StatusCode, ApiError> {
+    let request = pb::LogoutStaffRequest {
+        access_token: session.access_token,
+    };
+    state
+        .clients
+        .staff_auth
+        .clone()
+        .logout_staff(request)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(State(state): State<GatewayState>, session: StaffSession) -> Result<axum::Json<Value>, ApiError> {
+async fn me(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+) -> Result<axum::Json<Value>, ApiError> {
     let request = session.request(pb::GetCurrentStaffRequest {});
-    let response = state.clients.staff.clone().get_current_staff(request).await?.into_inner();
+    let response = state
+        .clients
+        .staff
+        .clone()
+        .get_current_staff(request)
+        .await?
+        .into_inner();
     Ok(axum::Json(staff_json(&response.staff.unwrap_or_default())))
 }
 

@@ -29,7 +29,13 @@ pub fn routes() -> Vec<Route> {
             summary: "Every service is SERVING and every database and configured Redis answers (503 otherwise)",
             security: Security::Public,
             request: None,
-            response: (200, object(&[("status", string()), ("checks", json!({"type": "object"}))], &["status", "checks"])),
+            response: (
+                200,
+                object(
+                    &[("status", string()), ("checks", json!({"type": "object"}))],
+                    &["status", "checks"],
+                ),
+            ),
             errors: &["UNAVAILABLE"],
             handler: get(readyz),
         },
@@ -65,8 +71,15 @@ async fn readyz(State(state): State<GatewayState>) -> impl IntoResponse {
         .into_iter()
         .map(|(name, ok)| (name.to_owned(), Value::from(if ok { "up" } else { "down" })))
         .collect();
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({ "status": if ready { "ready" } else { "unavailable" }, "checks": checks })))
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({ "status": if ready { "ready" } else { "unavailable" }, "checks": checks })),
+    )
 }
 
 async fn openapi() -> Json<Value> {

@@ -66,13 +66,17 @@ pub fn build_router(state: GatewayState) -> Router {
     router
         .fallback(unmatched)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
-        .layer(axum::middleware::from_fn(crate::middleware::request_context))
+        .layer(axum::middleware::from_fn(
+            crate::middleware::request_context,
+        ))
         .with_state(state)
 }
 
 async fn unmatched() -> Response {
     let mut response = ApiError::not_found().into_response();
-    response.headers_mut().insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
+    response
+        .headers_mut()
+        .insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
     response
 }
 
@@ -83,14 +87,18 @@ async fn method_not_allowed() -> Response {
         "this method is not allowed here",
     )
     .into_response();
-    response.headers_mut().insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
+    response
+        .headers_mut()
+        .insert(UNMATCHED_HEADER, http::HeaderValue::from_static("1"));
     response
 }
 
 /// A JSON-schema object with these string-typed (or given) properties, all required.
 pub fn object(properties: &[(&str, Value)], required: &[&str]) -> Value {
-    let properties: serde_json::Map<String, Value> =
-        properties.iter().map(|(name, schema)| ((*name).to_owned(), schema.clone())).collect();
+    let properties: serde_json::Map<String, Value> = properties
+        .iter()
+        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
+        .collect();
     json!({ "type": "object", "properties": properties, "required": required })
 }
 

@@ -22,15 +22,29 @@ pub fn routes() -> Vec<Route> {
         summary: "Onboard a tenant and its owner (404 while ATRIUM_PLATFORM_TOKEN is unset)",
         security: Security::Platform,
         request: Some(object(
-            &[("slug", string()), ("name", string()), ("owner_email", string()), ("owner_password", string())],
+            &[
+                ("slug", string()),
+                ("name", string()),
+                ("owner_email", string()),
+                ("owner_password", string()),
+            ],
             &["slug", "name", "owner_email", "owner_password"],
         )),
         response: (
             201,
             object(
                 &[
-                    ("org", object(&[("id", uuid()), ("slug", string()), ("name", string())], &["id", "slug", "name"])),
-                    ("owner", object(&[("id", uuid()), ("email", string())], &["id", "email"])),
+                    (
+                        "org",
+                        object(
+                            &[("id", uuid()), ("slug", string()), ("name", string())],
+                            &["id", "slug", "name"],
+                        ),
+                    ),
+                    (
+                        "owner",
+                        object(&[("id", uuid()), ("email", string())], &["id", "email"]),
+                    ),
                 ],
                 &["org", "owner"],
             ),
@@ -66,7 +80,12 @@ async fn create_org(
     let Some(expected) = &state.settings.platform_token else {
         return Err(ApiError::not_found());
     };
-    enforce_limit(&state, &format!("gateway:platform:addr:{ip}"), state.settings.rate_limits.public_address).await?;
+    enforce_limit(
+        &state,
+        &format!("gateway:platform:addr:{ip}"),
+        state.settings.rate_limits.public_address,
+    )
+    .await?;
     if !bearer(&headers).is_some_and(|given| secrets_equal(given, expected.expose_secret())) {
         return Err(ApiError::unauthenticated());
     }
@@ -78,7 +97,13 @@ async fn create_org(
         owner_password: body.owner_password,
         if_absent: false,
     };
-    let response = state.clients.organizations.clone().create_organization(request).await?.into_inner();
+    let response = state
+        .clients
+        .organizations
+        .clone()
+        .create_organization(request)
+        .await?
+        .into_inner();
     let org = response.organization.unwrap_or_default();
     let owner = response.owner.unwrap_or_default();
     Ok((

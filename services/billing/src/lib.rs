@@ -13,7 +13,10 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// This service's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+pub static MIGRATIONS: Migrations = Migrations {
+    postgres: &POSTGRES,
+    sqlite: &SQLITE,
+};
 
 /// Everything the billing server needs.
 #[derive(Clone)]
@@ -25,7 +28,11 @@ pub struct AppState {
 
 impl AppState {
     /// Opens this service's database (migrating it) for the given settings.
-    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
         let db = Db::open(&settings.database, ServiceName::Billing, &MIGRATIONS).await?;
         Ok(AppState {
             server: ServerContext {
@@ -52,8 +59,10 @@ impl pb::ledger_service_server::LedgerService for Billing {}
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes = tonic::service::Routes::new(pb::invoice_service_server::InvoiceServiceServer::new(Billing))
-        .add_service(pb::quote_service_server::QuoteServiceServer::new(Billing))
-        .add_service(pb::ledger_service_server::LedgerServiceServer::new(Billing));
+    let routes = tonic::service::Routes::new(
+        pb::invoice_service_server::InvoiceServiceServer::new(Billing),
+    )
+    .add_service(pb::quote_service_server::QuoteServiceServer::new(Billing))
+    .add_service(pb::ledger_service_server::LedgerServiceServer::new(Billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -13,7 +13,10 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// This service's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+pub static MIGRATIONS: Migrations = Migrations {
+    postgres: &POSTGRES,
+    sqlite: &SQLITE,
+};
 
 /// Everything the documents server needs.
 #[derive(Clone)]
@@ -25,7 +28,11 @@ pub struct AppState {
 
 impl AppState {
     /// Opens this service's database (migrating it) for the given settings.
-    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
         let db = Db::open(&settings.database, ServiceName::Documents, &MIGRATIONS).await?;
         Ok(AppState {
             server: ServerContext {
@@ -52,8 +59,14 @@ impl pb::share_link_service_server::ShareLinkService for Documents {}
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes = tonic::service::Routes::new(pb::document_service_server::DocumentServiceServer::new(Documents))
-        .add_service(pb::gallery_service_server::GalleryServiceServer::new(Documents))
-        .add_service(pb::share_link_service_server::ShareLinkServiceServer::new(Documents));
+    let routes = tonic::service::Routes::new(
+        pb::document_service_server::DocumentServiceServer::new(Documents),
+    )
+    .add_service(pb::gallery_service_server::GalleryServiceServer::new(
+        Documents,
+    ))
+    .add_service(pb::share_link_service_server::ShareLinkServiceServer::new(
+        Documents,
+    ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -5,7 +5,10 @@ use atrium_common::error::{ErrorCode, ServiceError};
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
     #[error("{field} {problem}")]
-    InvalidField { field: &'static str, problem: &'static str },
+    InvalidField {
+        field: &'static str,
+        problem: &'static str,
+    },
     #[error("an organization with this slug already exists")]
     OrganizationExists,
     #[error("organization not found")]
@@ -28,8 +31,12 @@ impl ServiceError for IdentityError {
         match self {
             IdentityError::InvalidField { .. } => ErrorCode::InvalidArgument,
             IdentityError::OrganizationExists => ErrorCode::AlreadyExists,
-            IdentityError::OrganizationNotFound | IdentityError::StaffNotFound => ErrorCode::NotFound,
-            IdentityError::InvalidCredentials | IdentityError::SessionInvalid => ErrorCode::Unauthenticated,
+            IdentityError::OrganizationNotFound | IdentityError::StaffNotFound => {
+                ErrorCode::NotFound
+            }
+            IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {
+                ErrorCode::Unauthenticated
+            }
             IdentityError::Database(_) | IdentityError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -43,7 +50,9 @@ impl ServiceError for IdentityError {
 
     fn field_violations(&self) -> Vec<(String, String)> {
         match self {
-            IdentityError::InvalidField { field, problem } => vec![((*field).to_owned(), (*problem).to_owned())],
+            IdentityError::InvalidField { field, problem } => {
+                vec![((*field).to_owned(), (*problem).to_owned())]
+            }
             _ => Vec::new(),
         }
     }

@@ -12,7 +12,10 @@ use crate::store::{OrganizationRow, StaffRow};
 pub struct Identity(pub AppState);
 
 fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: time.timestamp(), nanos: time.timestamp_subsec_nanos() as i32 }
+    prost_types::Timestamp {
+        seconds: time.timestamp(),
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
 }
 
 impl From<OrganizationRow> for pb::Organization {
@@ -28,7 +31,9 @@ impl From<OrganizationRow> for pb::Organization {
 
 impl From<StaffRow> for pb::Staff {
     fn from(row: StaffRow) -> pb::Staff {
-        let permissions = Role::parse(&row.role).map(Role::permissions).unwrap_or_default();
+        let permissions = Role::parse(&row.role)
+            .map(Role::permissions)
+            .unwrap_or_default();
         pb::Staff {
             id: row.staff_id.to_string(),
             org_id: row.org_id.to_string(),
@@ -71,14 +76,19 @@ impl pb::organization_service_server::OrganizationService for Identity {
         request: Request<pb::GetOrganizationRequest>,
     ) -> Result<Response<pb::GetOrganizationResponse>, Status> {
         let organization = staff::get_organization(&self.0, &request.get_ref().slug).await?;
-        Ok(Response::new(pb::GetOrganizationResponse { organization: Some(organization.into()) }))
+        Ok(Response::new(pb::GetOrganizationResponse {
+            organization: Some(organization.into()),
+        }))
     }
 }
 
 #[tonic::async_trait]
 impl pb::staff_auth_service_server::StaffAuthService for Identity {
     #[tracing::instrument(skip_all)]
-    async fn login_staff(&self, request: Request<pb::LoginStaffRequest>) -> Result<Response<pb::LoginStaffResponse>, Status> {
+    async fn login_staff(
+        &self,
+        request: Request<pb::LoginStaffRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
         let request = request.into_inner();
         let login = StaffLogin {
             org: request.org,
@@ -99,7 +109,8 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         &self,
         request: Request<pb::AuthenticateStaffRequest>,
     ) -> Result<Response<pb::AuthenticateStaffResponse>, Status> {
-        let (staff, session_id) = staff::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
+        let (staff, session_id) =
+            staff::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
         Ok(Response::new(pb::AuthenticateStaffResponse {
             staff: Some(staff.into()),
             session_id: session_id.to_string(),
@@ -107,7 +118,10 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn logout_staff(&self, request: Request<pb::LogoutStaffRequest>) -> Result<Response<pb::LogoutStaffResponse>, Status> {
+    async fn logout_staff(
+        &self,
+        request: Request<pb::LogoutStaffRequest>,
+    ) -> Result<Response<pb::LogoutStaffResponse>, Status> {
         staff::logout_staff(&self.0, &request.get_ref().access_token).await?;
         Ok(Response::new(pb::LogoutStaffResponse {}))
     }
@@ -122,6 +136,8 @@ impl pb::staff_service_server::StaffService for Identity {
     ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let staff = staff::current_staff(&self.0, principal.org_id, principal.subject_id).await?;
-        Ok(Response::new(pb::GetCurrentStaffResponse { staff: Some(staff.into()) }))
+        Ok(Response::new(pb::GetCurrentStaffResponse {
+            staff: Some(staff.into()),
+        }))
     }
 }

@@ -24,13 +24,18 @@ pub struct Claims {
 }
 
 fn mac(secret: &SecretString) -> Hmac<Sha256> {
-    Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes()).expect("hmac takes any key length")
+    Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
+        .expect("hmac takes any key length")
 }
 
 /// Signs `claims` into a compact JWT.
 pub fn sign(claims: &Claims, secret: &SecretString) -> String {
     let payload = serde_json::to_vec(claims).expect("claims serialize");
-    let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(HEADER),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
     let mut mac = mac(secret);
     mac.update(signing_input.as_bytes());
     let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
@@ -48,7 +53,8 @@ pub fn verify(token: &str, secret: &SecretString, now: DateTime<Utc>) -> Option<
     mac.update(header.as_bytes());
     mac.update(b".");
     mac.update(payload.as_bytes());
-    mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).ok()?).ok()?;
+    mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).ok()?)
+        .ok()?;
     let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     (claims.exp > now.timestamp()).then_some(claims)
 }
@@ -74,17 +80,29 @@ mod tests {
         let claims = claims(now);
         let token = sign(&claims, &secret);
         assert_eq!(verify(&token, &secret, now), Some(claims));
-        assert_eq!(verify(&token, &secret, now + chrono::TimeDelta::seconds(900)), None);
+        assert_eq!(
+            verify(&token, &secret, now + chrono::TimeDelta::seconds(900)),
+            None
+        );
     }
 
     #[test]
     fn a_token_from_another_key_or_tampered_is_refused() {
         let now = Utc::now();
         let token = sign(&claims(now), &SecretString::from("one".to_owned()));
-        assert_eq!(verify(&token, &SecretString::from("two".to_owned()), now), None);
+        assert_eq!(
+            verify(&token, &SecretString::from("two".to_owned()), now),
+            None
+        );
         let mut tampered = token.clone();
         tampered.insert(token.find('.').unwrap() + 2, 'x');
-        assert_eq!(verify(&tampered, &SecretString::from("one".to_owned()), now), None);
-        assert_eq!(verify("a.b", &SecretString::from("one".to_owned()), now), None);
+        assert_eq!(
+            verify(&tampered, &SecretString::from("one".to_owned()), now),
+            None
+        );
+        assert_eq!(
+            verify("a.b", &SecretString::from("one".to_owned()), now),
+            None
+        );
     }
 }

@@ -28,7 +28,10 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// Identity's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+pub static MIGRATIONS: Migrations = Migrations {
+    postgres: &POSTGRES,
+    sqlite: &SQLITE,
+};
 
 /// Staff access tokens live 900 s; the session behind them lives longer.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(900);
@@ -46,7 +49,11 @@ pub struct AppState {
 
 impl AppState {
     /// Opens identity's database (migrating it) for the given settings.
-    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
         let db = Db::open(&settings.database, ServiceName::Identity, &MIGRATIONS).await?;
         Ok(AppState {
             server: ServerContext {
@@ -64,10 +71,16 @@ impl AppState {
 
 /// Serves identity's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes = tonic::service::Routes::new(pb::organization_service_server::OrganizationServiceServer::new(
+    let routes = tonic::service::Routes::new(
+        pb::organization_service_server::OrganizationServiceServer::new(grpc::Identity(
+            state.clone(),
+        )),
+    )
+    .add_service(pb::staff_auth_service_server::StaffAuthServiceServer::new(
         grpc::Identity(state.clone()),
     ))
-    .add_service(pb::staff_auth_service_server::StaffAuthServiceServer::new(grpc::Identity(state.clone())))
-    .add_service(pb::staff_service_server::StaffServiceServer::new(grpc::Identity(state.clone())));
+    .add_service(pb::staff_service_server::StaffServiceServer::new(
+        grpc::Identity(state.clone()),
+    ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -65,7 +65,11 @@ impl Role {
 
     /// Returns the permissions of this role, in table order.
     pub fn permissions(self) -> Vec<&'static str> {
-        PERMISSIONS.iter().copied().filter(|p| self.allows(p)).collect()
+        PERMISSIONS
+            .iter()
+            .copied()
+            .filter(|p| self.allows(p))
+            .collect()
     }
 }
 

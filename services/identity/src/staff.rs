@@ -30,7 +30,11 @@ pub struct Onboarded {
 
 /// Creates an organization and its owner in one transaction. With `if_absent`, an
 /// existing slug answers the existing organization instead of `OrganizationExists`.
-pub async fn create_organization(state: &AppState, input: NewOrganization, if_absent: bool) -> Result<Onboarded, IdentityError> {
+pub async fn create_organization(
+    state: &AppState,
+    input: NewOrganization,
+    if_absent: bool,
+) -> Result<Onboarded, IdentityError> {
     let slug = Slug::parse(&input.slug)?;
     let name = validate::name("name", &input.name)?;
     let email = Email::parse("owner_email", &input.owner_email)?;
@@ -66,28 +70,47 @@ pub async fn create_organization(state: &AppState, input: NewOrganization, if_ab
         Err(IdentityError::OrganizationExists) if if_absent => {
             drop(tx);
             // Another process onboarded the same slug a moment ago: answer theirs.
-            return existing_organization(state, &slug).await?.ok_or(IdentityError::OrganizationExists);
+            return existing_organization(state, &slug)
+                .await?
+                .ok_or(IdentityError::OrganizationExists);
         }
         other => other?,
     }
     store::insert_staff(&mut tx, &owner).await?;
     tx.commit().await?;
     tracing::info!(org = %organization.slug, "organization created");
-    Ok(Onboarded { organization, owner, created: true })
+    Ok(Onboarded {
+        organization,
+        owner,
+        created: true,
+    })
 }
 
-async fn existing_organization(state: &AppState, slug: &Slug) -> Result<Option<Onboarded>, IdentityError> {
-    let Some(organization) = store::find_organization_by_slug(&state.db, slug.as_str()).await? else {
+async fn existing_organization(
+    state: &AppState,
+    slug: &Slug,
+) -> Result<Option<Onboarded>, IdentityError> {
+    let Some(organization) = store::find_organization_by_slug(&state.db, slug.as_str()).await?
+    else {
         return Ok(None);
     };
     let owner = store::find_first_owner(&state.db, organization.organization_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("organization {} has no owner", organization.slug))?;
-    Ok(Some(Onboarded { organization, owner, created: false }))
+    Ok(Some(Onboarded {
+        organization,
+        owner,
+        created: false,
+    }))
 }
 
-pub async fn get_organization(state: &AppState, slug: &str) -> Result<OrganizationRow, IdentityError> {
-    store::find_organization_by_slug(&state.db, slug).await?.ok_or(IdentityError::OrganizationNotFound)
+pub async fn get_organization(
+    state: &AppState,
+    slug: &str,
+) -> Result<OrganizationRow, IdentityError> {
+    store::find_organization_by_slug(&state.db, slug)
+        .await?
+        .ok_or(IdentityError::OrganizationNotFound)
 }
 
 /// What a client says when it signs a staff member in.
@@ -104,7 +127,12 @@ pub struct StaffLogin {
 pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, IdentityError> {
     let staff = match store::find_organization_by_slug(&state.db, &login.org).await? {
         Some(org) => {
-            store::find_staff_by_email(&state.db, org.organization_id, &validate::normalize_email(&login.email)).await?
+            store::find_staff_by_email(
+                &state.db,
+                org.organization_id,
+                &validate::normalize_email(&login.email),
+            )
+            .await?
         }
         None => None,
     };
@@ -143,7 +171,10 @@ pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, 
 
 /// Returns the staff member and session of a live access token, keeping the session
 /// alive; an expired token, an ended or idle session, or a deactivated member is refused.
-pub async fn authenticate_staff(state: &AppState, token: &str) -> Result<(StaffRow, Uuid), IdentityError> {
+pub async fn authenticate_staff(
+    state: &AppState,
+    token: &str,
+) -> Result<(StaffRow, Uuid), IdentityError> {
     let now = state.clock.now();
     let claims = jwt::verify(token, &state.jwt_secret, now).ok_or(IdentityError::SessionInvalid)?;
     let session = store::find_staff_session(&state.db, claims.org, claims.sid)
@@ -156,7 +187,9 @@ pub async fn authenticate_staff(state: &AppState, token: &str) -> Result<(StaffR
     if !live {
         return Err(IdentityError::SessionInvalid);
     }
-    let staff = store::find_staff(&state.db, claims.org, claims.sub).await?.ok_or(IdentityError::SessionInvalid)?;
+    let staff = store::find_staff(&state.db, claims.org, claims.sub)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
     if staff.status != "active" {
         return Err(IdentityError::SessionInvalid);
     }
@@ -173,8 +206,14 @@ pub async fn logout_staff(state: &AppState, token: &str) -> Result<(), IdentityE
     store::end_staff_session(&state.db, staff.org_id, session_id, state.clock.now()).await
 }
 
-pub async fn current_staff(state: &AppState, org_id: Uuid, staff_id: Uuid) -> Result<StaffRow, IdentityError> {
-    store::find_staff(&state.db, org_id, staff_id).await?.ok_or(IdentityError::StaffNotFound)
+pub async fn current_staff(
+    state: &AppState,
+    org_id: Uuid,
+    staff_id: Uuid,
+) -> Result<StaffRow, IdentityError> {
+    store::find_staff(&state.db, org_id, staff_id)
+        .await?
+        .ok_or(IdentityError::StaffNotFound)
 }
 
 fn delta(duration: std::time::Duration) -> TimeDelta {

@@ -46,7 +46,6 @@ pub struct StaffSessionRow {
     pub updated_at: DateTime<Utc>,
 }
 
-
 pub async fn insert_organization(tx: &mut Tx, row: &OrganizationRow) -> Result<(), IdentityError> {
     let result = on_tx!(tx, |conn| {
         sqlx::query(
@@ -69,7 +68,10 @@ pub async fn insert_organization(tx: &mut Tx, row: &OrganizationRow) -> Result<(
     }
 }
 
-pub async fn find_organization_by_slug(db: &Db, slug: &str) -> Result<Option<OrganizationRow>, IdentityError> {
+pub async fn find_organization_by_slug(
+    db: &Db,
+    slug: &str,
+) -> Result<Option<OrganizationRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
             "select organization_id, slug, name, created_at, updated_at from organization where slug = $1",
@@ -105,7 +107,11 @@ pub async fn insert_staff(tx: &mut Tx, row: &StaffRow) -> Result<(), IdentityErr
     Ok(())
 }
 
-pub async fn find_staff_by_email(db: &Db, org_id: Uuid, email_normalized: &str) -> Result<Option<StaffRow>, IdentityError> {
+pub async fn find_staff_by_email(
+    db: &Db,
+    org_id: Uuid,
+    email_normalized: &str,
+) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
             "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
@@ -118,7 +124,11 @@ pub async fn find_staff_by_email(db: &Db, org_id: Uuid, email_normalized: &str) 
     })?)
 }
 
-pub async fn find_staff(db: &Db, org_id: Uuid, staff_id: Uuid) -> Result<Option<StaffRow>, IdentityError> {
+pub async fn find_staff(
+    db: &Db,
+    org_id: Uuid,
+    staff_id: Uuid,
+) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
             "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
@@ -168,7 +178,11 @@ pub async fn insert_staff_session(db: &Db, row: &StaffSessionRow) -> Result<(), 
     Ok(())
 }
 
-pub async fn find_staff_session(db: &Db, org_id: Uuid, session_id: Uuid) -> Result<Option<StaffSessionRow>, IdentityError> {
+pub async fn find_staff_session(
+    db: &Db,
+    org_id: Uuid,
+    session_id: Uuid,
+) -> Result<Option<StaffSessionRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
             "select staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, expires_at, ended_at, \
@@ -181,7 +195,11 @@ pub async fn find_staff_session(db: &Db, org_id: Uuid, session_id: Uuid) -> Resu
     })?)
 }
 
-pub async fn touch_staff_session(db: &Db, session_id: Uuid, now: DateTime<Utc>) -> Result<(), IdentityError> {
+pub async fn touch_staff_session(
+    db: &Db,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
     on_db!(db, |pool| {
         sqlx::query("update staff_session set last_seen_at = $2, updated_at = $2 where staff_session_id = $1")
             .bind(session_id)
@@ -193,7 +211,12 @@ pub async fn touch_staff_session(db: &Db, session_id: Uuid, now: DateTime<Utc>) 
     Ok(())
 }
 
-pub async fn end_staff_session(db: &Db, org_id: Uuid, session_id: Uuid, now: DateTime<Utc>) -> Result<(), IdentityError> {
+pub async fn end_staff_session(
+    db: &Db,
+    org_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
     on_db!(db, |pool| {
         sqlx::query(
             "update staff_session set ended_at = $3, updated_at = $3 \

@@ -9,11 +9,16 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(text: &str) -> Result<Slug, IdentityError> {
         let valid = (2..=63).contains(&text.len())
-            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-');
         if !valid {
-            return Err(IdentityError::InvalidField { field: "slug", problem: "must be 2-63 of a-z, 0-9 and -" });
+            return Err(IdentityError::InvalidField {
+                field: "slug",
+                problem: "must be 2-63 of a-z, 0-9 and -",
+            });
         }
         Ok(Slug(text.to_owned()))
     }
@@ -34,18 +39,30 @@ impl Email {
     pub fn parse(field: &'static str, text: &str) -> Result<Email, IdentityError> {
         let display = text.trim();
         if display.chars().count() > 254 {
-            return Err(IdentityError::InvalidField { field, problem: "must be at most 254 characters" });
+            return Err(IdentityError::InvalidField {
+                field,
+                problem: "must be at most 254 characters",
+            });
         }
         let valid = match display.split_once('@') {
             Some((local, domain)) => {
-                !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !display.contains(char::is_whitespace)
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && !display.contains(char::is_whitespace)
             }
             None => false,
         };
         if !valid {
-            return Err(IdentityError::InvalidField { field, problem: "must be an email address" });
+            return Err(IdentityError::InvalidField {
+                field,
+                problem: "must be an email address",
+            });
         }
-        Ok(Email { display: display.to_owned(), normalized: normalize_email(display) })
+        Ok(Email {
+            display: display.to_owned(),
+            normalized: normalize_email(display),
+        })
     }
 }
 
@@ -58,10 +75,16 @@ pub fn normalize_email(text: &str) -> String {
 pub fn name(field: &'static str, text: &str) -> Result<String, IdentityError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(IdentityError::InvalidField { field, problem: "is required" });
+        return Err(IdentityError::InvalidField {
+            field,
+            problem: "is required",
+        });
     }
     if trimmed.chars().count() > 200 {
-        return Err(IdentityError::InvalidField { field, problem: "must be at most 200 characters" });
+        return Err(IdentityError::InvalidField {
+            field,
+            problem: "must be at most 200 characters",
+        });
     }
     Ok(trimmed.to_owned())
 }

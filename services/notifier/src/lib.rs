@@ -13,7 +13,10 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// This service's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations { postgres: &POSTGRES, sqlite: &SQLITE };
+pub static MIGRATIONS: Migrations = Migrations {
+    postgres: &POSTGRES,
+    sqlite: &SQLITE,
+};
 
 /// Everything the notifier server needs.
 #[derive(Clone)]
@@ -25,7 +28,11 @@ pub struct AppState {
 
 impl AppState {
     /// Opens this service's database (migrating it) for the given settings.
-    pub async fn open(settings: &Settings, clock: Clock, shutdown: Shutdown) -> anyhow::Result<AppState> {
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
         let db = Db::open(&settings.database, ServiceName::Notifier, &MIGRATIONS).await?;
         Ok(AppState {
             server: ServerContext {
@@ -48,6 +55,8 @@ impl pb::notification_service_server::NotificationService for Notifier {}
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes = tonic::service::Routes::new(pb::notification_service_server::NotificationServiceServer::new(Notifier));
+    let routes = tonic::service::Routes::new(
+        pb::notification_service_server::NotificationServiceServer::new(Notifier),
+    );
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }
