@@ -72,7 +72,7 @@ async fn startup(args: &[String]) -> anyhow::Result<()> {
             run.ready_after.as_secs_f64() * 1000.0,
             run.idle_rss_kib as f64 / 1024.0,
             if i == 0 {
-                " (fresh data dir: creates and migrates six databases)"
+                " (fresh data dir: creates and migrates five databases)"
             } else {
                 ""
             },

@@ -300,3 +300,50 @@ pub async fn is_serving(channel: Channel, service: &str) -> bool {
         Ok(response) if response.get_ref().status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
+    use opentelemetry_sdk::propagation::TraceContextPropagator;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::*;
+
+    #[test]
+    fn outgoing_calls_carry_the_token_and_the_current_trace_to_the_server_side() {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!("gateway.request");
+            let _entered = span.enter();
+            let trace_id = span.context().span().span_context().trace_id();
+
+            let mut outgoing = Outgoing::new(&SecretString::from("token")).unwrap();
+            let request = outgoing.call(Request::new(())).unwrap();
+            let headers = request.metadata().clone().into_headers();
+            let parent = opentelemetry::global::get_text_map_propagator(|p| {
+                p.extract(&HeaderExtractor(&headers))
+            });
+
+            assert_eq!(headers["authorization"], "Bearer token");
+            assert!(headers.contains_key("traceparent"));
+            assert_eq!(parent.span().span_context().trace_id(), trace_id);
+        });
+    }
+
+    #[test]
+    fn only_the_exact_bearer_passes_the_gate() {
+        let token = SecretString::from("s3cret");
+        let with = |value: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::AUTHORIZATION, value.parse().unwrap());
+            bearer_matches(&headers, &token)
+        };
+        assert!(with("Bearer s3cret"));
+        assert!(!with("Bearer s3cre"));
+        assert!(!with("s3cret"));
+        assert!(!bearer_matches(&http::HeaderMap::new(), &token));
+    }
+}

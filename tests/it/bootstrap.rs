@@ -55,3 +55,61 @@ async fn a_bootstrap_org_with_a_bad_slug_stops_the_start_with_a_clear_error() {
     let err = result.err().expect("start refused");
     assert!(format!("{err:#}").contains("slug"), "{err:#}");
 }
+
+#[tokio::test]
+async fn the_bootstrap_subcommand_is_idempotent_and_its_owner_can_sign_in() {
+    let database = atrium_common::testkit::fresh_database().await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let location = match &database.target {
+        atrium_common::config::DatabaseTarget::Postgres { url } => (
+            "ATRIUM_DATABASE_URL",
+            secrecy::ExposeSecret::expose_secret(url).to_owned(),
+        ),
+        atrium_common::config::DatabaseTarget::Sqlite { dir } => {
+            ("ATRIUM_DATA_DIR", dir.display().to_string())
+        }
+    };
+    let run = |password: &'static str| {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_atrium"))
+            .arg("bootstrap")
+            .env(location.0, &location.1)
+            .env(
+                "ATRIUM_DATA_DIR",
+                match location.0 {
+                    "ATRIUM_DATA_DIR" => location.1.clone(),
+                    _ => data_dir.path().display().to_string(),
+                },
+            )
+            .env("ATRIUM_BOOTSTRAP_ORG", "boot")
+            .env("ATRIUM_BOOTSTRAP_EMAIL", "admin@boot.test")
+            .env("ATRIUM_BOOTSTRAP_PASSWORD", password)
+            .env("RUST_LOG", "warn")
+            .output()
+    };
+
+    let first = run(FIRST_PASSWORD).await.unwrap();
+    let second = run("another password 2").await.unwrap();
+    let incomplete = tokio::process::Command::new(env!("CARGO_BIN_EXE_atrium"))
+        .arg("bootstrap")
+        .env("ATRIUM_DATA_DIR", data_dir.path())
+        .env_remove("ATRIUM_BOOTSTRAP_ORG")
+        .output()
+        .await
+        .unwrap();
+
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert!(!incomplete.status.success());
+    assert!(String::from_utf8_lossy(&incomplete.stderr).contains("ATRIUM_BOOTSTRAP_ORG"));
+    let app = TestApp::start_on(database, data_dir, |_| {}).await;
+    app.staff_login("boot", "admin@boot.test", FIRST_PASSWORD)
+        .await;
+}

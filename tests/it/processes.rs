@@ -135,6 +135,30 @@ async fn six_separate_processes_serve_readiness_and_the_bootstrap_login() {
         .unwrap();
     assert_eq!(me.status(), 200);
 
+    let probe = |url: String| async move {
+        Command::new(env!("CARGO_BIN_EXE_atrium"))
+            .args(["healthcheck", &url])
+            .output()
+            .await
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(
+        probe(format!("{base}/readyz")).await,
+        "healthcheck of the gateway"
+    );
+    for (name, port) in &ports {
+        assert!(
+            probe(format!("grpc://127.0.0.1:{port}")).await,
+            "healthcheck of {name}"
+        );
+    }
+    assert!(
+        !probe(format!("grpc://127.0.0.1:{}", free_port())).await,
+        "a closed port is unhealthy"
+    );
+
     for (name, code) in processes.terminate().await {
         assert_eq!(code, Some(0), "{name} exits 0 on SIGTERM");
     }
