@@ -44,6 +44,24 @@ pub struct ServerContext {
     pub shutdown: Shutdown,
 }
 
+impl ServerContext {
+    /// Opens the service's database (migrating it) and returns what its server runs with.
+    pub async fn open(
+        settings: &crate::config::Settings,
+        name: ServiceName,
+        migrations: &crate::db::Migrations,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<ServerContext> {
+        let db = Db::open(&settings.database, name, migrations).await?;
+        Ok(ServerContext {
+            name,
+            service_token: settings.service_token.clone(),
+            db,
+            shutdown,
+        })
+    }
+}
+
 /// Serves `routes` plus health and reflection on `listener` until shutdown, then drains.
 pub async fn serve(
     context: ServerContext,

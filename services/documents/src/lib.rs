@@ -33,15 +33,11 @@ impl AppState {
         clock: Clock,
         shutdown: Shutdown,
     ) -> anyhow::Result<AppState> {
-        let db = Db::open(&settings.database, ServiceName::Documents, &MIGRATIONS).await?;
+        let server =
+            ServerContext::open(settings, ServiceName::Documents, &MIGRATIONS, shutdown).await?;
         Ok(AppState {
-            server: ServerContext {
-                name: ServiceName::Documents,
-                service_token: settings.service_token.clone(),
-                db: db.clone(),
-                shutdown,
-            },
-            db,
+            db: server.db.clone(),
+            server,
             clock,
         })
     }

@@ -54,15 +54,11 @@ impl AppState {
         clock: Clock,
         shutdown: Shutdown,
     ) -> anyhow::Result<AppState> {
-        let db = Db::open(&settings.database, ServiceName::Identity, &MIGRATIONS).await?;
+        let server =
+            ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
         Ok(AppState {
-            server: ServerContext {
-                name: ServiceName::Identity,
-                service_token: settings.service_token.clone(),
-                db: db.clone(),
-                shutdown,
-            },
-            db,
+            db: server.db.clone(),
+            server,
             clock,
             jwt_secret: settings.jwt_secret.clone(),
         })

@@ -32,6 +32,17 @@ pub struct StaffRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One column list for every staff query.
+macro_rules! staff_select {
+    ($tail:literal) => {
+        concat!(
+            "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, ",
+            "password_hash, created_at, updated_at from staff ",
+            $tail
+        )
+    };
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffSessionRow {
     pub staff_session_id: Uuid,
@@ -113,14 +124,11 @@ pub async fn find_staff_by_email(
     email_normalized: &str,
 ) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
-             password_hash, created_at, updated_at from staff where org_id = $1 and email_normalized = $2",
-        )
-        .bind(org_id)
-        .bind(email_normalized)
-        .fetch_optional(pool)
-        .await
+        sqlx::query_as(staff_select!("where org_id = $1 and email_normalized = $2"))
+            .bind(org_id)
+            .bind(email_normalized)
+            .fetch_optional(pool)
+            .await
     })?)
 }
 
@@ -130,25 +138,20 @@ pub async fn find_staff(
     staff_id: Uuid,
 ) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
-             password_hash, created_at, updated_at from staff where org_id = $1 and staff_id = $2",
-        )
-        .bind(org_id)
-        .bind(staff_id)
-        .fetch_optional(pool)
-        .await
+        sqlx::query_as(staff_select!("where org_id = $1 and staff_id = $2"))
+            .bind(org_id)
+            .bind(staff_id)
+            .fetch_optional(pool)
+            .await
     })?)
 }
 
 /// Returns the owner of an organization who signed it up (the oldest owner).
 pub async fn find_first_owner(db: &Db, org_id: Uuid) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
-             password_hash, created_at, updated_at from staff where org_id = $1 and role = 'owner' \
-             order by created_at limit 1",
-        )
+        sqlx::query_as(staff_select!(
+            "where org_id = $1 and role = 'owner' order by created_at limit 1"
+        ))
         .bind(org_id)
         .fetch_optional(pool)
         .await

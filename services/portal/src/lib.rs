@@ -33,15 +33,11 @@ impl AppState {
         clock: Clock,
         shutdown: Shutdown,
     ) -> anyhow::Result<AppState> {
-        let db = Db::open(&settings.database, ServiceName::Portal, &MIGRATIONS).await?;
+        let server =
+            ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
         Ok(AppState {
-            server: ServerContext {
-                name: ServiceName::Portal,
-                service_token: settings.service_token.clone(),
-                db: db.clone(),
-                shutdown,
-            },
-            db,
+            db: server.db.clone(),
+            server,
             clock,
         })
     }
