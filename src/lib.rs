@@ -57,15 +57,18 @@ impl Stack {
     /// stops the whole process.
     pub async fn wait(mut self) -> anyhow::Result<()> {
         let mut first_error = None;
-        if let Some(gateway) = self.gateway_task.take() {
-            tokio::select! {
-                result = gateway => {
-                    if let Err(err) = flatten(result) { first_error = Some(err); }
-                }
+        if let Some(mut gateway) = self.gateway_task.take() {
+            let gateway_result = tokio::select! {
+                result = &mut gateway => result,
                 Some(result) = self.service_tasks.join_next() => {
                     if let Err(err) = flatten(result) { first_error = Some(err); }
+                    // A service stopped: stop the gateway too, and let it drain first.
                     self.shutdown.trigger();
+                    gateway.await
                 }
+            };
+            if let Err(err) = flatten(gateway_result) {
+                first_error.get_or_insert(err);
             }
         } else if let Some(result) = self.service_tasks.join_next().await
             && let Err(err) = flatten(result)

@@ -72,12 +72,20 @@ async fn run_all() -> anyhow::Result<()> {
 async fn run_one(component: Component, name: &str) -> anyhow::Result<()> {
     let settings = Settings::from_process()?;
     let _telemetry = atrium_common::telemetry::init(name, settings.log_json)?;
+    // Processes on separate machines share no data dir: generated secrets would differ.
     let needs_jwt = matches!(
         component,
         Component::Service(ServiceName::Identity) | Component::Gateway
     );
-    if needs_jwt && std::env::var_os("ATRIUM_JWT_SECRET").is_none() {
-        bail!("ATRIUM_JWT_SECRET is required when {name} runs as its own process");
+    let required: &[&str] = if needs_jwt {
+        &["ATRIUM_SERVICE_TOKEN", "ATRIUM_JWT_SECRET"]
+    } else {
+        &["ATRIUM_SERVICE_TOKEN"]
+    };
+    for var in required {
+        if std::env::var_os(var).is_none_or(|v| v.is_empty()) {
+            bail!("{var} is required when {name} runs as its own process");
+        }
     }
     describe(&settings);
     let shutdown = Shutdown::new();

@@ -72,7 +72,10 @@ impl ServiceName {
                 "atrium.billing.v1.QuoteService",
                 "atrium.billing.v1.LedgerService",
             ],
-            ServiceName::Notifier => &["atrium.notifier.v1.NotificationService"],
+            ServiceName::Notifier => &[
+                "atrium.notifier.v1.EmailService",
+                "atrium.notifier.v1.NotificationService",
+            ],
         }
     }
 
@@ -279,14 +282,17 @@ impl Settings {
             billing: endpoint(ServiceName::Billing, env.billing_listen, env.billing_url)?,
             notifier: endpoint(ServiceName::Notifier, env.notifier_listen, env.notifier_url)?,
             service_token: match env.service_token {
-                Some(token) => token,
+                Some(token) => long_enough("ATRIUM_SERVICE_TOKEN", token)?,
                 None => secrets::load_or_generate(&data_dir, "service-token")?,
             },
             jwt_secret: match env.jwt_secret {
-                Some(secret) => secret,
+                Some(secret) => long_enough("ATRIUM_JWT_SECRET", secret)?,
                 None => secrets::load_or_generate(&data_dir, "jwt-secret")?,
             },
-            platform_token: env.platform_token,
+            platform_token: env
+                .platform_token
+                .map(|token| long_enough("ATRIUM_PLATFORM_TOKEN", token))
+                .transpose()?,
             bootstrap,
             trusted_proxies,
             session_idle: Duration::from_secs(env.session_idle_secs.unwrap_or(1800)),
@@ -342,6 +348,16 @@ impl Settings {
             ServiceName::Notifier => &mut self.notifier,
         }
     }
+}
+
+/// Secrets shorter than this are refused: an empty or guessable token must not open a door.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+fn long_enough(var: &str, secret: SecretString) -> anyhow::Result<SecretString> {
+    if secrecy::ExposeSecret::expose_secret(&secret).len() < MIN_SECRET_BYTES {
+        bail!("{var} must be at least {MIN_SECRET_BYTES} bytes (try: openssl rand -base64 32)");
+    }
+    Ok(secret)
 }
 
 fn default_addr(port: u16) -> SocketAddr {
@@ -418,6 +434,20 @@ mod tests {
         })
         .unwrap_err();
         assert!(format!("{err:#}").contains("ATRIUM_PORTAL_LISTEN"));
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        let env = Env {
+            service_token: Some(SecretString::from("")),
+            ..Env::default()
+        };
+        assert!(format!("{:#}", resolve(env).unwrap_err()).contains("ATRIUM_SERVICE_TOKEN"));
+        let env = Env {
+            platform_token: Some(SecretString::from("short")),
+            ..Env::default()
+        };
+        assert!(resolve(env).is_err());
     }
 
     #[test]

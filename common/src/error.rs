@@ -257,7 +257,14 @@ impl ApiError {
 
     /// Decodes a gRPC status from a service into the answer the browser gets.
     pub fn from_status(status: &Status) -> ApiError {
-        let code = ErrorCode::from_grpc(status.code());
+        // tonic reports its own client deadline as CANCELLED "Timeout expired".
+        let timed_out = status.code() == Code::Cancelled
+            && status.message().to_ascii_lowercase().contains("timeout");
+        let code = if timed_out {
+            ErrorCode::DeadlineExceeded
+        } else {
+            ErrorCode::from_grpc(status.code())
+        };
         let details = status.get_error_details();
         let mut err = ApiError::new(code, status.message());
         if code == ErrorCode::Internal {
@@ -268,7 +275,7 @@ impl ApiError {
             err.message = "internal error".into();
             return err;
         }
-        if status.code() == Code::Unavailable || status.code() == Code::Cancelled {
+        if matches!(code, ErrorCode::Unavailable | ErrorCode::DeadlineExceeded) {
             err.message = "a service is unavailable, try again".into();
         }
         if let Some(info) = details.error_info() {

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod grpc;
 pub mod limits;
+pub mod page;
 pub mod password;
 pub mod secrets;
 pub mod shutdown;

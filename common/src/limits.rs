@@ -31,18 +31,23 @@ impl RateLimit {
             .parse()
             .context("COUNT must be a whole number")?;
         let window = window.trim();
-        let (number, unit) = window.split_at(window.len().saturating_sub(1));
+        let (number, unit_seconds) = if let Some(n) = window.strip_suffix('s') {
+            (n, 1)
+        } else if let Some(n) = window.strip_suffix('m') {
+            (n, 60)
+        } else if let Some(n) = window.strip_suffix('h') {
+            (n, 3600)
+        } else {
+            bail!("WINDOW unit must be s, m or h");
+        };
         let number: u64 = if number.is_empty() {
             1
         } else {
             number.parse().context("WINDOW must look like 15m")?
         };
-        let seconds = match unit {
-            "s" => number,
-            "m" => number * 60,
-            "h" => number * 3600,
-            _ => bail!("WINDOW unit must be s, m or h"),
-        };
+        let seconds = number
+            .checked_mul(unit_seconds)
+            .context("WINDOW is too long")?;
         if count == 0 || seconds == 0 {
             bail!("COUNT and WINDOW must be positive");
         }
@@ -357,5 +362,6 @@ mod tests {
         assert!(RateLimit::parse("10").is_err());
         assert!(RateLimit::parse("0/1m").is_err());
         assert!(RateLimit::parse("5/1d").is_err());
+        assert!(RateLimit::parse("10/15м").is_err());
     }
 }

@@ -28,6 +28,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let has_body = request.headers().contains_key(http::header::CONTENT_TYPE)
+            || request
+                .headers()
+                .get(http::header::CONTENT_LENGTH)
+                .is_some_and(|v| v != "0")
+            || request
+                .headers()
+                .contains_key(http::header::TRANSFER_ENCODING);
+        if !has_body {
+            // No body at all: it is not JSON, whatever its (absent) media type.
+            return Err(malformed_json());
+        }
         let is_json = request
             .headers()
             .get(http::header::CONTENT_TYPE)

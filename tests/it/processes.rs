@@ -165,15 +165,35 @@ async fn six_separate_processes_serve_readiness_and_the_bootstrap_login() {
 }
 
 #[tokio::test]
-async fn the_gateway_refuses_to_run_alone_without_a_jwt_secret() {
-    let output = Command::new(env!("CARGO_BIN_EXE_atrium"))
-        .args(["serve", "gateway"])
-        .env_remove("ATRIUM_JWT_SECRET")
-        .env("ATRIUM_DATA_DIR", tempfile::tempdir().unwrap().path())
-        .output()
+async fn a_component_refuses_to_run_alone_without_the_shared_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |token: Option<&str>, jwt: Option<&str>, component: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_atrium"));
+        command
+            .args(["serve", component])
+            .env("ATRIUM_DATA_DIR", dir.path());
+        command
+            .env_remove("ATRIUM_SERVICE_TOKEN")
+            .env_remove("ATRIUM_JWT_SECRET");
+        if let Some(token) = token {
+            command.env("ATRIUM_SERVICE_TOKEN", token);
+        }
+        if let Some(jwt) = jwt {
+            command.env("ATRIUM_JWT_SECRET", jwt);
+        }
+        command.output()
+    };
+
+    let no_token = run(None, Some("j".repeat(40).as_str()), "gateway")
         .await
         .unwrap();
+    let no_jwt = run(Some(SERVICE_TOKEN), None, "gateway").await.unwrap();
+    let short_token = run(Some("short"), None, "portal").await.unwrap();
 
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("ATRIUM_JWT_SECRET"));
+    assert!(!no_token.status.success());
+    assert!(String::from_utf8_lossy(&no_token.stderr).contains("ATRIUM_SERVICE_TOKEN"));
+    assert!(!no_jwt.status.success());
+    assert!(String::from_utf8_lossy(&no_jwt.stderr).contains("ATRIUM_JWT_SECRET"));
+    assert!(!short_token.status.success());
+    assert!(String::from_utf8_lossy(&short_token.stderr).contains("at least 32 bytes"));
 }

@@ -73,6 +73,15 @@ impl TestDatabase {
         }
     }
 
+    /// Another handle on this database (as a second process would open it); the
+    /// original keeps owning it.
+    pub fn shared(&self) -> TestDatabase {
+        TestDatabase {
+            target: self.target.clone(),
+            _dir: None,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.target, DatabaseTarget::Postgres { .. })
     }

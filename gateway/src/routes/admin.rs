@@ -1,7 +1,6 @@
 //! Staff sign-in, sign-out and profile. Issue 4 completes the staff routes.
 
 use atrium_common::error::ApiError;
-use atrium_common::limits::Decision;
 use atrium_proto::identity::v1 as pb;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -12,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{Route, Security, object, string, uuid};
 use crate::GatewayState;
-use crate::extract::{ClientAddr, Json, StaffSession, enforce_limit, rate_limited, user_agent};
+use crate::extract::{ClientAddr, Json, StaffSession, enforce_limit, user_agent};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -105,23 +104,12 @@ async fn login(
     Json(body): Json<Login>,
 ) -> Result<impl IntoResponse, ApiError> {
     let limits = &state.settings.rate_limits;
-    enforce_limit(
-        &state,
-        &format!("gateway:staff-login:addr:{ip}"),
-        limits.login_address,
-    )
-    .await?;
-    // Failed logins are counted per email as typed, whether or not the account exists.
-    let account_key = format!(
-        "gateway:staff-login:account:{}:{}",
-        body.org,
-        body.email.trim().to_lowercase()
-    );
-    if let Ok(Decision::Limited { retry_after }) =
-        state.limits.check(&account_key, limits.login_account).await
-    {
-        return Err(rate_limited(retry_after.as_secs()));
-    }
+    let address_key = format!("gateway:staff-login:addr:{ip}");
+    enforce_limit(&state, &address_key, limits.login_address).await?;
+    // Attempts are counted per email as typed, whether or not the account exists, before
+    // the password is checked (so parallel guesses count too); a success clears them.
+    let account_key = account_key(&body.org, &body.email);
+    enforce_limit(&state, &account_key, limits.login_account).await?;
     let request = pb::LoginStaffRequest {
         org: body.org,
         email: body.email,
@@ -129,22 +117,30 @@ async fn login(
         ip: ip.to_string(),
         user_agent: user_agent(&headers),
     };
-    match state.clients.staff_auth.clone().login_staff(request).await {
-        Ok(response) => {
-            let response = response.into_inner();
-            Ok(axum::Json(json!({
-                "access_token": response.access_token,
-                "token_type": "Bearer",
-                "expires_in": response.expires_in,
-            })))
-        }
-        Err(status) => {
-            if status.code() == tonic::Code::Unauthenticated {
-                let _ = state.limits.hit(&account_key, limits.login_account).await;
-            }
-            Err(status.into())
-        }
+    let response = state
+        .clients
+        .staff_auth
+        .clone()
+        .login_staff(request)
+        .await?
+        .into_inner();
+    if let Err(err) = state.limits.delete(&account_key).await {
+        tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing login attempts");
     }
+    Ok(axum::Json(json!({
+        "access_token": response.access_token,
+        "token_type": "Bearer",
+        "expires_in": response.expires_in,
+    })))
+}
+
+/// The limit key of an account as typed: org and folded email, hashed so the key stays
+/// short whatever was typed.
+fn account_key(org: &str, email: &str) -> String {
+    let typed = format!("{org}\n{}", email.trim().to_lowercase());
+    let digest = atrium_common::token::hash_token(&typed);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("gateway:staff-login:account:{hex}")
 }
 
 async fn logout(

@@ -56,6 +56,8 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
+        // Computed now, so the first unknown-account login is not the slow one.
+        atrium_common::password::dummy_hash().await;
         Ok(AppState {
             db: server.db.clone(),
             server,

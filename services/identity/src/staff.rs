@@ -195,7 +195,8 @@ pub async fn authenticate_staff(
     }
     // One write a minute is enough to keep the idle clock honest.
     if now - session.last_seen_at > TimeDelta::seconds(60) {
-        store::touch_staff_session(&state.db, session.staff_session_id, now).await?;
+        store::touch_staff_session(&state.db, session.org_id, session.staff_session_id, now)
+            .await?;
     }
     Ok((staff, session.staff_session_id))
 }

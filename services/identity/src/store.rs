@@ -150,7 +150,7 @@ pub async fn find_staff(
 pub async fn find_first_owner(db: &Db, org_id: Uuid) -> Result<Option<StaffRow>, IdentityError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(staff_select!(
-            "where org_id = $1 and role = 'owner' order by created_at limit 1"
+            "where org_id = $1 and role = 'owner' order by created_at, staff_id limit 1"
         ))
         .bind(org_id)
         .fetch_optional(pool)
@@ -200,16 +200,21 @@ pub async fn find_staff_session(
 
 pub async fn touch_staff_session(
     db: &Db,
+    org_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
     on_db!(db, |pool| {
-        sqlx::query("update staff_session set last_seen_at = $2, updated_at = $2 where staff_session_id = $1")
-            .bind(session_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
+        sqlx::query(
+            "update staff_session set last_seen_at = $2, updated_at = $2 \
+             where staff_session_id = $1 and org_id = $3",
+        )
+        .bind(session_id)
+        .bind(now)
+        .bind(org_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
     })?;
     Ok(())
 }
