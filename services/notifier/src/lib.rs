@@ -1,4 +1,15 @@
-//! The notifier service: the email outbox and in-app notifications (issue 3). For now it serves health, reflection and an empty API on its own database.
+//! The notifier service: the durable email outbox with its SMTP delivery workers and the
+//! email templates (in-app notifications and the template admin routes follow).
+
+mod delivery;
+mod error;
+mod grpc;
+mod outbox;
+mod store;
+mod template_admin;
+pub mod templates;
+
+use std::sync::Arc;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
@@ -9,14 +20,20 @@ use atrium_proto::notifier::v1 as pb;
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
+pub use delivery::{MAX_ATTEMPTS, Mailer, deliver_next};
+pub use error::NotifierError;
+
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// This service's migrations on both backends.
+/// The notifier's migrations on both backends.
 pub static MIGRATIONS: Migrations = Migrations {
     postgres: &POSTGRES,
     sqlite: &SQLITE,
 };
+
+/// How many messages are delivered at once by one notifier process.
+pub const DELIVERY_WORKERS: usize = 8;
 
 /// Everything the notifier server needs.
 #[derive(Clone)]
@@ -24,10 +41,14 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub server: ServerContext,
+    pub mailer: Mailer,
+    /// Wakes an idle delivery worker when a message is queued.
+    pub wake: delivery::Wake,
+    pub workers: usize,
 }
 
 impl AppState {
-    /// Opens this service's database (migrating it) for the given settings.
+    /// Opens the notifier's database (migrating it) and its SMTP transport.
     pub async fn open(
         settings: &Settings,
         clock: Clock,
@@ -35,24 +56,41 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Notifier, &MIGRATIONS, shutdown).await?;
+        let mailer = Mailer::new(settings.smtp_url.as_ref(), &settings.mail_from)?;
+        if mailer.is_configured() {
+            let requeued = store::requeue_held(&server.db, clock.now()).await?;
+            if requeued > 0 {
+                tracing::info!(
+                    requeued,
+                    "SMTP is configured now: held emails queued for delivery"
+                );
+            }
+        } else {
+            tracing::info!(
+                "no SMTP configured (ATRIUM_SMTP_URL): emails stay in the outbox and their text and links are written to this log"
+            );
+        }
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
+            mailer,
+            wake: Arc::default(),
+            workers: DELIVERY_WORKERS,
         })
     }
 }
 
-/// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
-/// the service token and UNAUTHENTICATED to everyone else.
-struct Notifier;
-
-impl pb::notification_service_server::NotificationService for Notifier {}
-
-/// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
+/// Starts the delivery workers and serves the notifier's gRPC API until shutdown.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes = tonic::service::Routes::new(
-        pb::notification_service_server::NotificationServiceServer::new(Notifier),
+    delivery::spawn_workers(&state, state.workers);
+    let routes = tonic::service::Routes::new(pb::email_service_server::EmailServiceServer::new(
+        grpc::Notifier(state.clone()),
+    ))
+    .add_service(
+        pb::notification_service_server::NotificationServiceServer::new(grpc::Notifier(
+            state.clone(),
+        )),
     );
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

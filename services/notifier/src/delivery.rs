@@ -1,0 +1,259 @@
+//! The delivery worker: claims due messages one at a time, renders them, and sends them
+//! over SMTP. A permanent SMTP refusal ends a message as `failed`; anything else retries
+//! with exponential backoff and jitter. Without SMTP a message is `held` and its text is
+//! written to the log, so a first-time user can still follow an invitation link.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+use rand::Rng;
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+
+use crate::store::{self, EmailRow};
+use crate::templates::{self, Rendered};
+use crate::{AppState, error::NotifierError};
+
+/// How long a claimed message is reserved for its worker before another may take it.
+const LEASE: Duration = Duration::from_secs(120);
+/// A message that keeps failing temporarily is given up after this many attempts.
+pub const MAX_ATTEMPTS: i32 = 12;
+/// How often an idle worker looks for due messages without being woken.
+const POLL: Duration = Duration::from_millis(500);
+
+/// The SMTP side, built once at start.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(
+        smtp_url: Option<&secrecy::SecretString>,
+        mail_from: &str,
+    ) -> anyhow::Result<Mailer> {
+        let from: Mailbox = mail_from
+            .parse()
+            .map_err(|err| anyhow::anyhow!("ATRIUM_MAIL_FROM is not a mailbox: {err}"))?;
+        let transport = match smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .map_err(|err| {
+                        anyhow::anyhow!("ATRIUM_SMTP_URL is not a valid SMTP URL: {err}")
+                    })?
+                    .timeout(Some(Duration::from_secs(10)))
+                    .build(),
+            ),
+            None => None,
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    pub fn is_configured(&self) -> bool {
+        self.transport.is_some()
+    }
+}
+
+/// Starts `count` workers that run until shutdown.
+pub fn spawn_workers(state: &AppState, count: usize) {
+    for _ in 0..count {
+        let state = state.clone();
+        tokio::spawn(async move { run_worker(state).await });
+    }
+}
+
+async fn run_worker(state: AppState) {
+    let shutdown = state.server.shutdown.clone();
+    while !shutdown.is_triggered() {
+        match deliver_next(&state).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(error = %atrium_common::error::error_chain(&err), "delivery worker")
+            }
+        }
+        tokio::select! {
+            _ = state.wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = shutdown.wait() => return,
+        }
+    }
+}
+
+/// Claims and handles one due message; answers whether there was one.
+pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
+    let now = state.clock.now();
+    let lease_until = now + TimeDelta::from_std(LEASE).expect("lease in range");
+    let Some(email) = store::claim_due_email(&state.db, now, lease_until).await? else {
+        return Ok(false);
+    };
+    let rendered = match render_email(state, &email).await {
+        Ok(rendered) => rendered,
+        Err(problem) => {
+            tracing::warn!(email_id = %email.email_id, template = %email.template_key, "template does not render");
+            store::finish_unsent(
+                &state.db,
+                email.email_id,
+                "failed",
+                &problem,
+                state.clock.now(),
+            )
+            .await?;
+            return Ok(true);
+        }
+    };
+    let Some(transport) = &state.mailer.transport else {
+        // The embedded default: keep the message and show it, links included, in the log.
+        tracing::info!(
+            email_id = %email.email_id,
+            to = %email.recipient_email,
+            subject = %rendered.subject,
+            "no SMTP configured, email held in the outbox:\n{}",
+            rendered.text
+        );
+        store::finish_unsent(
+            &state.db,
+            email.email_id,
+            "held",
+            "no SMTP configured",
+            state.clock.now(),
+        )
+        .await?;
+        return Ok(true);
+    };
+    let message = match build_message(&state.mailer.from, &email, rendered) {
+        Ok(message) => message,
+        Err(problem) => {
+            store::finish_unsent(
+                &state.db,
+                email.email_id,
+                "failed",
+                &problem,
+                state.clock.now(),
+            )
+            .await?;
+            return Ok(true);
+        }
+    };
+    match transport.send(message).await {
+        Ok(_) => {
+            store::mark_sent(&state.db, email.email_id, state.clock.now()).await?;
+            tracing::info!(email_id = %email.email_id, template = %email.template_key, "email sent");
+        }
+        Err(err) if err.is_permanent() => {
+            let problem = smtp_problem(&err);
+            tracing::warn!(email_id = %email.email_id, error = %problem, "email refused permanently");
+            store::finish_unsent(
+                &state.db,
+                email.email_id,
+                "failed",
+                &problem,
+                state.clock.now(),
+            )
+            .await?;
+        }
+        Err(err) => {
+            let problem = smtp_problem(&err);
+            let now = state.clock.now();
+            if email.attempts >= MAX_ATTEMPTS {
+                tracing::warn!(email_id = %email.email_id, error = %problem, "email given up after retries");
+                store::finish_unsent(&state.db, email.email_id, "failed", &problem, now).await?;
+            } else {
+                let next = now + backoff(email.attempts);
+                tracing::info!(email_id = %email.email_id, attempt = email.attempts, error = %problem, "email will be retried");
+                store::reschedule(&state.db, email.email_id, &problem, next, now).await?;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Renders with the org's override if it has one, else the default.
+async fn render_email(state: &AppState, email: &EmailRow) -> Result<Rendered, String> {
+    let source = crate::template_admin::effective_template(
+        state,
+        email.org_id,
+        &email.template_key,
+        &email.locale,
+    )
+    .await
+    .map_err(|err| format!("loading template: {err}"))?;
+    let mut variables: serde_json::Value = match &email.variables {
+        Some(json) => {
+            serde_json::from_str(json).map_err(|_| "variables are not a JSON object".to_owned())?
+        }
+        None => return Err("variables were already deleted".to_owned()),
+    };
+    if let Some(object) = variables.as_object_mut() {
+        object.insert("org_name".into(), email.org_name.clone().into());
+        object.insert("logo_url".into(), email.logo_url.clone().into());
+        object.insert("recipient_name".into(), email.recipient_name.clone().into());
+        object.insert("sender_name".into(), email.sender_name.clone().into());
+    }
+    templates::render(&source, &variables).map_err(|err| format!("template error: {err}"))
+}
+
+fn build_message(from: &Mailbox, email: &EmailRow, rendered: Rendered) -> Result<Message, String> {
+    let to: Mailbox = email
+        .recipient_email
+        .parse()
+        .map_err(|_| "recipient is not a valid address".to_owned())?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        .message_id(Some(message_id(email, from)))
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text,
+            rendered.html,
+        ))
+        .map_err(|err| format!("building message: {err}"))
+}
+
+/// A Message-ID derived from the idempotency key: a resent duplicate carries the same id.
+pub fn message_id(email: &EmailRow, from: &Mailbox) -> String {
+    let digest = Sha256::digest(format!("{}:{}", email.org_id, email.idempotency_key).as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("<{hex}@{}>", from.email.domain())
+}
+
+/// The last error as recorded: the server's reply or the connection problem, never a body.
+fn smtp_problem(err: &lettre::transport::smtp::Error) -> String {
+    let text = atrium_common::error::error_chain(err);
+    text.chars().take(500).collect()
+}
+
+/// 2 s, 4 s, 8 s … capped at 30 min, each ±50 % so retries of many messages spread out.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    let exponent = attempts.clamp(1, 20) as u32 - 1;
+    let base = (2u64.saturating_pow(exponent) * 2).min(30 * 60) as f64;
+    let jittered = base * rand::rng().random_range(0.5..1.5);
+    TimeDelta::milliseconds((jittered * 1000.0) as i64)
+}
+
+/// Wakes a sleeping worker (after an enqueue or a retry).
+pub fn wake(state: &AppState) {
+    state.wake.notify_one();
+}
+
+pub type Wake = Arc<tokio::sync::Notify>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for _ in 0..50 {
+            let first = backoff(1).num_milliseconds();
+            assert!((1000..=3000).contains(&first), "{first}");
+            let late = backoff(20).num_milliseconds();
+            assert!((900_000..=2_700_000).contains(&late), "{late}");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Every SQL statement of the notifier, one text for both backends (the delivery claim
+//! has a PostgreSQL text with `for update skip locked` beside the portable one).
+
+use atrium_common::db::{Db, is_unique_violation};
+use atrium_common::on_db;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::NotifierError;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmailRow {
+    pub email_id: Uuid,
+    pub org_id: Uuid,
+    pub idempotency_key: String,
+    pub template_key: String,
+    pub locale: String,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub variables: Option<String>,
+    pub org_name: String,
+    pub logo_url: String,
+    pub sender_name: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub next_attempt_at: DateTime<Utc>,
+    pub claimed_until: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! email_select {
+    ($tail:literal) => {
+        concat!(
+            "select email_id, org_id, idempotency_key, template_key, locale, recipient_email, recipient_name, ",
+            "variables, org_name, logo_url, sender_name, status, attempts, last_error, next_attempt_at, ",
+            "claimed_until, sent_at, created_at, updated_at from email ",
+            $tail
+        )
+    };
+}
+
+macro_rules! email_returning {
+    () => {
+        " returning email_id, org_id, idempotency_key, template_key, locale, recipient_email, recipient_name, \
+         variables, org_name, logo_url, sender_name, status, attempts, last_error, next_attempt_at, \
+         claimed_until, sent_at, created_at, updated_at"
+    };
+}
+
+/// Stores a new message; answers `false` when the org already has one with this key.
+pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError> {
+    let result = on_db!(db, |pool| {
+        sqlx::query(
+            "insert into email (email_id, org_id, idempotency_key, template_key, locale, recipient_email, \
+             recipient_name, variables, org_name, logo_url, sender_name, status, attempts, last_error, \
+             next_attempt_at, claimed_until, sent_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+        )
+        .bind(row.email_id)
+        .bind(row.org_id)
+        .bind(&row.idempotency_key)
+        .bind(&row.template_key)
+        .bind(&row.locale)
+        .bind(&row.recipient_email)
+        .bind(&row.recipient_name)
+        .bind(&row.variables)
+        .bind(&row.org_name)
+        .bind(&row.logo_url)
+        .bind(&row.sender_name)
+        .bind(&row.status)
+        .bind(row.attempts)
+        .bind(&row.last_error)
+        .bind(row.next_attempt_at)
+        .bind(row.claimed_until)
+        .bind(row.sent_at)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    });
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn find_email_by_key(
+    db: &Db,
+    org_id: Uuid,
+    key: &str,
+) -> Result<Option<EmailRow>, NotifierError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(email_select!("where org_id = $1 and idempotency_key = $2"))
+            .bind(org_id)
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+    })?)
+}
+
+pub async fn find_email(
+    db: &Db,
+    org_id: Uuid,
+    email_id: Uuid,
+) -> Result<Option<EmailRow>, NotifierError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(email_select!("where org_id = $1 and email_id = $2"))
+            .bind(org_id)
+            .bind(email_id)
+            .fetch_optional(pool)
+            .await
+    })?)
+}
+
+/// Claims the most overdue queued message for `lease`, atomically: of several workers
+/// (in one process or many) exactly one gets each row. The outer conditions repeat the
+/// inner ones so PostgreSQL re-checks them on the locked row.
+pub async fn claim_due_email(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<EmailRow>, NotifierError> {
+    const POSTGRES: &str = concat!(
+        "update email set claimed_until = $2, attempts = attempts + 1, updated_at = $1 \
+         where email_id = (select email_id from email where status = 'queued' and next_attempt_at <= $1 \
+         and (claimed_until is null or claimed_until <= $1) order by next_attempt_at limit 1 for update skip locked) \
+         and status = 'queued' and (claimed_until is null or claimed_until <= $1)",
+        email_returning!()
+    );
+    const SQLITE: &str = concat!(
+        "update email set claimed_until = $2, attempts = attempts + 1, updated_at = $1 \
+         where email_id = (select email_id from email where status = 'queued' and next_attempt_at <= $1 \
+         and (claimed_until is null or claimed_until <= $1) order by next_attempt_at limit 1) \
+         and status = 'queued' and (claimed_until is null or claimed_until <= $1)",
+        email_returning!()
+    );
+    Ok(match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(POSTGRES)
+                .bind(now)
+                .bind(lease_until)
+                .fetch_optional(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(SQLITE)
+                .bind(now)
+                .bind(lease_until)
+                .fetch_optional(pool)
+                .await?
+        }
+    })
+}
+
+/// Records delivery and deletes the variables (they may hold links and tokens).
+pub async fn mark_sent(db: &Db, email_id: Uuid, now: DateTime<Utc>) -> Result<(), NotifierError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update email set status = 'sent', sent_at = $2, variables = null, claimed_until = null, \
+             last_error = '', updated_at = $2 where email_id = $1",
+        )
+        .bind(email_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Puts a message back in the queue for `next_attempt_at`, remembering why it failed.
+pub async fn reschedule(
+    db: &Db,
+    email_id: Uuid,
+    error: &str,
+    next_attempt_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), NotifierError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update email set status = 'queued', last_error = $2, next_attempt_at = $3, claimed_until = null, \
+             updated_at = $4 where email_id = $1",
+        )
+        .bind(email_id)
+        .bind(error)
+        .bind(next_attempt_at)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Ends a message's delivery with `status` (`failed`, or `held` when no SMTP is set).
+pub async fn finish_unsent(
+    db: &Db,
+    email_id: Uuid,
+    status: &str,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), NotifierError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update email set status = $2, last_error = $3, claimed_until = null, updated_at = $4 where email_id = $1",
+        )
+        .bind(email_id)
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Queues a failed or held message of `org_id` again; answers it, or `None` if it is
+/// not the org's or not failed/held.
+pub async fn requeue(
+    db: &Db,
+    org_id: Uuid,
+    email_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<EmailRow>, NotifierError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "update email set status = 'queued', next_attempt_at = $3, claimed_until = null, updated_at = $3 \
+             where org_id = $1 and email_id = $2 and status in ('failed', 'held') and variables is not null",
+            email_returning!()
+        ))
+        .bind(org_id)
+        .bind(email_id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// Moves every held message back to the queue (SMTP has been configured since).
+pub async fn requeue_held(db: &Db, now: DateTime<Utc>) -> Result<u64, NotifierError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query("update email set status = 'queued', next_attempt_at = $1, updated_at = $1 where status = 'held'")
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+    })?)
+}
+
+/// One page of an org's outbox, newest first; `before` is the keyset cursor.
+pub async fn list_emails(
+    db: &Db,
+    org_id: Uuid,
+    status: Option<&str>,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<EmailRow>, NotifierError> {
+    let (before_at, before_id) = before.unzip();
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(email_select!(
+            "where org_id = $1 and ($2 is null or status = $2) \
+             and ($3 is null or created_at < $3 or (created_at = $3 and email_id < $4)) \
+             order by created_at desc, email_id desc limit $5"
+        ))
+        .bind(org_id)
+        .bind(status)
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TemplateRow {
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+}
+
+pub async fn find_template_override(
+    db: &Db,
+    org_id: Uuid,
+    key: &str,
+    locale: &str,
+) -> Result<Option<TemplateRow>, NotifierError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(
+            "select subject, text_body, html_body from email_template where org_id = $1 and template_key = $2 and locale = $3",
+        )
+        .bind(org_id)
+        .bind(key)
+        .bind(locale)
+        .fetch_optional(pool)
+        .await
+    })?)
+}

@@ -1,0 +1,184 @@
+//! A notifier on port 0 with a fresh database, a manual clock and a service-token client.
+
+use std::time::Duration;
+
+use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::clock::Clock;
+use atrium_common::config::{DatabaseTarget, Env, Settings};
+use atrium_common::grpc::{ServiceChannel, channel};
+use atrium_common::shutdown::Shutdown;
+use atrium_common::testkit::{self, TestDatabase, smtp::SmtpServer};
+use atrium_notifier::AppState;
+use atrium_proto::notifier::v1 as pb;
+use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
+use secrecy::SecretString;
+use uuid::Uuid;
+
+pub const TOKEN: &str = "notifier-test-service-token-0123456789";
+
+pub struct TestNotifier {
+    pub client: EmailServiceClient<ServiceChannel>,
+    pub clock: Clock,
+    pub shutdown: Shutdown,
+    pub database: TestDatabase,
+    _data_dir: tempfile::TempDir,
+}
+
+/// The settings of a notifier on `database` that sends to `smtp` (or holds mail).
+pub fn settings(
+    database: &TestDatabase,
+    data_dir: &std::path::Path,
+    smtp: Option<&SmtpServer>,
+) -> Settings {
+    let (data_dir, database_url) = match &database.target {
+        DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
+        DatabaseTarget::Postgres { url } => (data_dir.to_owned(), Some(url.clone())),
+    };
+    Settings::resolve(Env {
+        data_dir: Some(data_dir),
+        database_url,
+        notifier_listen: Some("127.0.0.1:0".into()),
+        service_token: Some(SecretString::from(TOKEN)),
+        smtp_url: smtp.map(|s| SecretString::from(s.url())),
+        mail_from: Some("Atrium Test <no-reply@atrium.test>".into()),
+        ..Env::default()
+    })
+    .expect("settings")
+}
+
+impl TestNotifier {
+    pub async fn start(smtp: Option<&SmtpServer>) -> TestNotifier {
+        testkit::init_test_tracing();
+        let database = testkit::fresh_database().await.expect("database");
+        TestNotifier::start_on(database, smtp, testkit::manual_clock()).await
+    }
+
+    /// Starts a notifier process-equivalent on an existing database and clock.
+    pub async fn start_on(
+        database: TestDatabase,
+        smtp: Option<&SmtpServer>,
+        clock: Clock,
+    ) -> TestNotifier {
+        let data_dir = tempfile::tempdir().expect("dir");
+        let settings = settings(&database, data_dir.path(), smtp);
+        let shutdown = Shutdown::new();
+        let state = AppState::open(&settings, clock.clone(), shutdown.clone())
+            .await
+            .expect("notifier opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(atrium_notifier::serve(state, listener));
+        let client =
+            EmailServiceClient::new(channel(&url, &SecretString::from(TOKEN)).expect("channel"));
+        TestNotifier {
+            client,
+            clock,
+            shutdown,
+            database,
+            _data_dir: data_dir,
+        }
+    }
+
+    pub async fn enqueue(
+        &self,
+        request: pb::EnqueueEmailRequest,
+    ) -> Result<pb::EnqueueEmailResponse, tonic::Status> {
+        self.client
+            .clone()
+            .enqueue_email(request)
+            .await
+            .map(tonic::Response::into_inner)
+    }
+
+    /// The outbox of `org` as its staff see it.
+    pub async fn outbox(&self, org: Uuid) -> Vec<pb::OutboxEntry> {
+        let mut request = tonic::Request::new(pb::ListOutboxRequest::default());
+        staff_of(org).write_to(request.metadata_mut());
+        self.client
+            .clone()
+            .list_outbox(request)
+            .await
+            .expect("list")
+            .into_inner()
+            .items
+    }
+
+    /// Waits until `check` holds for the org's outbox, moving the clock `step` each round.
+    pub async fn wait_for_outbox(
+        &self,
+        org: Uuid,
+        step: Duration,
+        check: impl Fn(&[pb::OutboxEntry]) -> bool,
+    ) -> Vec<pb::OutboxEntry> {
+        for _ in 0..200 {
+            let entries = self.outbox(org).await;
+            if check(&entries) {
+                return entries;
+            }
+            self.clock.advance(step);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "outbox never reached the expected state: {:?}",
+            self.outbox(org).await
+        );
+    }
+}
+
+impl Drop for TestNotifier {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
+
+pub fn staff_of(org: Uuid) -> Principal {
+    Principal {
+        org_id: org,
+        subject_id: Uuid::new_v4(),
+        kind: SubjectKind::Staff,
+    }
+}
+
+pub const LINK: &str = "https://portal.test/customer/accept-invitation?token=SECRET-TOKEN-abc123";
+
+/// An invitation for `to` in `org`, keyed `key`.
+pub fn invitation(org: Uuid, key: &str, to: &str) -> pb::EnqueueEmailRequest {
+    pb::EnqueueEmailRequest {
+        org_id: org.to_string(),
+        idempotency_key: key.into(),
+        template_key: "customer_invitation".into(),
+        locale: String::new(),
+        org_locale: String::new(),
+        recipient_email: to.into(),
+        recipient_name: "Ann Example".into(),
+        variables_json: serde_json::json!({ "link": LINK, "expires_at": "2030-01-22 09:00 UTC" })
+            .to_string(),
+        org_name: "Acme Photo".into(),
+        logo_url: String::new(),
+        sender_name: "Bea".into(),
+    }
+}
+
+/// The decoded text and HTML parts of a captured message.
+pub fn parts(mail: &testkit::smtp::ReceivedMail) -> (String, String) {
+    let parsed = mailparse::parse_mail(mail.data.as_bytes()).expect("parsable mail");
+    let mut text = String::new();
+    let mut html = String::new();
+    for part in parsed.parts() {
+        match part.ctype.mimetype.as_str() {
+            "text/plain" => text = part.get_body().expect("text body"),
+            "text/html" => html = part.get_body().expect("html body"),
+            _ => {}
+        }
+    }
+    (text, html)
+}
+
+/// A decoded header of a captured message.
+pub fn header(mail: &testkit::smtp::ReceivedMail, name: &str) -> String {
+    use mailparse::MailHeaderMap;
+    let parsed = mailparse::parse_mail(mail.data.as_bytes()).expect("parsable mail");
+    parsed.headers.get_first_value(name).unwrap_or_default()
+}
