@@ -285,6 +285,14 @@ impl Interceptor for Outgoing {
 /// A channel to another service, with the service token and trace context on every call.
 pub type ServiceChannel = tonic::service::interceptor::InterceptedService<Channel, Outgoing>;
 
+/// Encodes a time for protobuf (`google.protobuf.Timestamp`).
+pub fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: time.timestamp(),
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
+}
+
 /// Returns a lazily connecting channel to `url` with connect and call deadlines.
 pub fn channel(url: &str, token: &SecretString) -> anyhow::Result<ServiceChannel> {
     let endpoint = Endpoint::from_shared(url.to_owned())

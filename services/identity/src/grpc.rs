@@ -1,6 +1,7 @@
 //! Identity's gRPC surface: decode, call the domain, encode. No SQL here.
 
 use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::grpc::timestamp;
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -10,13 +11,6 @@ use crate::staff::{self, NewOrganization, StaffLogin};
 use crate::store::{OrganizationRow, StaffRow};
 
 pub struct Identity(pub AppState);
-
-fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: time.timestamp(),
-        nanos: time.timestamp_subsec_nanos() as i32,
-    }
-}
 
 impl From<OrganizationRow> for pb::Organization {
     fn from(row: OrganizationRow) -> pb::Organization {

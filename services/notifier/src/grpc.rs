@@ -2,6 +2,7 @@
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::error::into_status;
+use atrium_common::grpc::timestamp;
 use atrium_common::page::Page;
 use atrium_proto::notifier::v1 as pb;
 use tonic::{Request, Response, Status};
@@ -12,13 +13,6 @@ use crate::outbox::{self, NewEmail};
 use crate::store::EmailRow;
 
 pub struct Notifier(pub AppState);
-
-fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: time.timestamp(),
-        nanos: time.timestamp_subsec_nanos() as i32,
-    }
-}
 
 /// What staff may see of a message: no body, variables or link.
 impl From<EmailRow> for pb::OutboxEntry {
