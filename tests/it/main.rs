@@ -7,6 +7,7 @@ mod bootstrap;
 mod health;
 mod migrations;
 mod openapi;
+mod outbox_relay;
 mod platform;
 mod processes;
 mod service_token;

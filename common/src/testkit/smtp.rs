@@ -71,6 +71,31 @@ impl ReceivedMail {
     pub fn body(&self) -> &str {
         split_message(&self.data).1
     }
+
+    /// The decoded `text/plain` and `text/html` parts (empty when absent).
+    pub fn parts(&self) -> (String, String) {
+        let Ok(parsed) = mailparse::parse_mail(self.data.as_bytes()) else {
+            return (String::new(), String::new());
+        };
+        let mut text = String::new();
+        let mut html = String::new();
+        for part in parsed.parts() {
+            match part.ctype.mimetype.as_str() {
+                "text/plain" => text = part.get_body().unwrap_or_default(),
+                "text/html" => html = part.get_body().unwrap_or_default(),
+                _ => {}
+            }
+        }
+        (text, html)
+    }
+
+    /// A header decoded (RFC 2047 words included), or empty.
+    pub fn decoded_header(&self, name: &str) -> String {
+        use mailparse::MailHeaderMap;
+        mailparse::parse_mail(self.data.as_bytes())
+            .map(|parsed| parsed.headers.get_first_value(name).unwrap_or_default())
+            .unwrap_or_default()
+    }
 }
 
 /// How the server answers the end of DATA.

@@ -15,6 +15,7 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
 use atrium_common::grpc::ServerContext;
+use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1 as pb;
 use secrecy::SecretString;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub clock: Clock,
     pub jwt_secret: SecretString,
     pub server: ServerContext,
+    /// Forwards the outbox rows identity's actions write (invitation and reset mail).
+    pub relay: Relay,
 }
 
 impl AppState {
@@ -58,8 +61,10 @@ impl AppState {
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
         // Computed now, so the first unknown-account login is not the slow one.
         atrium_common::password::dummy_hash().await;
+        let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
+            relay,
             server,
             clock,
             jwt_secret: settings.jwt_secret.clone(),
@@ -69,6 +74,7 @@ impl AppState {
 
 /// Serves identity's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    state.relay.spawn(state.server.shutdown.clone());
     let routes = tonic::service::Routes::new(
         pb::organization_service_server::OrganizationServiceServer::new(grpc::Identity(
             state.clone(),

@@ -10,7 +10,6 @@ use chrono::TimeDelta;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
-use rand::Rng;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
@@ -228,12 +227,9 @@ fn smtp_problem(err: &lettre::transport::smtp::Error) -> String {
     text.chars().take(500).collect()
 }
 
-/// 2 s, 4 s, 8 s … capped at 30 min, each ±50 % so retries of many messages spread out.
+/// Delivery retries back off up to 30 minutes.
 pub fn backoff(attempts: i32) -> TimeDelta {
-    let exponent = attempts.clamp(1, 20) as u32 - 1;
-    let base = (2u64.saturating_pow(exponent) * 2).min(30 * 60) as f64;
-    let jittered = base * rand::rng().random_range(0.5..1.5);
-    TimeDelta::milliseconds((jittered * 1000.0) as i64)
+    atrium_common::retry::backoff(attempts, 30 * 60)
 }
 
 /// Wakes a sleeping worker (after an enqueue or a retry).
@@ -242,18 +238,3 @@ pub fn wake(state: &AppState) {
 }
 
 pub type Wake = Arc<tokio::sync::Notify>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        for _ in 0..50 {
-            let first = backoff(1).num_milliseconds();
-            assert!((1000..=3000).contains(&first), "{first}");
-            let late = backoff(20).num_milliseconds();
-            assert!((900_000..=2_700_000).contains(&late), "{late}");
-        }
-    }
-}

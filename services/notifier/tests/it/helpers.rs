@@ -163,22 +163,10 @@ pub fn invitation(org: Uuid, key: &str, to: &str) -> pb::EnqueueEmailRequest {
 
 /// The decoded text and HTML parts of a captured message.
 pub fn parts(mail: &testkit::smtp::ReceivedMail) -> (String, String) {
-    let parsed = mailparse::parse_mail(mail.data.as_bytes()).expect("parsable mail");
-    let mut text = String::new();
-    let mut html = String::new();
-    for part in parsed.parts() {
-        match part.ctype.mimetype.as_str() {
-            "text/plain" => text = part.get_body().expect("text body"),
-            "text/html" => html = part.get_body().expect("html body"),
-            _ => {}
-        }
-    }
-    (text, html)
+    mail.parts()
 }
 
 /// A decoded header of a captured message.
 pub fn header(mail: &testkit::smtp::ReceivedMail, name: &str) -> String {
-    use mailparse::MailHeaderMap;
-    let parsed = mailparse::parse_mail(mail.data.as_bytes()).expect("parsable mail");
-    parsed.headers.get_first_value(name).unwrap_or_default()
+    mail.decoded_header(name)
 }

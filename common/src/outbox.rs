@@ -1,0 +1,343 @@
+//! The sending side of the transactional outbox. A service that must tell another service
+//! something as part of an action (identity's invitation and reset mail; later audit
+//! entries and erasure) writes the message into its *own* `outbox` table in the same
+//! transaction as the action, and the [`Relay`] forwards it with its idempotency key until
+//! the receiver acknowledges, then deletes it.
+//!
+//! - A crash between the commit and the relay loses nothing: the row is there after the
+//!   restart and is forwarded then.
+//! - A crash between the receiver's acknowledgement and the delete forwards the row again
+//!   under the same key, which the receiver stores once.
+//!
+//! Every service that relays has the `outbox` table in its migrations (see identity's
+//! `0002_outbox.sql`), the same columns on both backends.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use atrium_proto::notifier::v1 as notifier;
+use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
+use chrono::{DateTime, TimeDelta, Utc};
+use prost::Message;
+use secrecy::SecretString;
+use tokio::sync::Notify;
+use tonic::Code;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::config::{ServiceName, Settings};
+use crate::db::{Db, Tx};
+use crate::grpc::{ServiceChannel, channel};
+use crate::retry::backoff;
+use crate::shutdown::Shutdown;
+use crate::{on_db, on_tx};
+
+/// How long a claimed message is reserved for one relay before another may take it.
+const LEASE: Duration = Duration::from_secs(60);
+/// How often an idle relay looks for due messages without being woken.
+const POLL: Duration = Duration::from_secs(1);
+/// Retries back off up to this long; the relay never gives up on a reachable receiver.
+const MAX_BACKOFF_SECS: u64 = 300;
+
+/// What a relayed message asks of its receiver; stored by name, so names never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// `atrium.notifier.v1.EmailService/EnqueueEmail` with an `EnqueueEmailRequest`.
+    EnqueueEmail,
+}
+
+impl Topic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::EnqueueEmail => "notifier.enqueue_email",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Topic> {
+        [Topic::EnqueueEmail]
+            .into_iter()
+            .find(|topic| topic.as_str() == name)
+    }
+}
+
+/// Writes a request for an email into the caller's outbox, inside the caller's transaction.
+/// The request's own `idempotency_key` names it; writing the same key twice is one message.
+pub async fn enqueue_email(
+    tx: &mut Tx,
+    request: &notifier::EnqueueEmailRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    write(
+        tx,
+        Topic::EnqueueEmail,
+        &request.idempotency_key,
+        &request.encode_to_vec(),
+        now,
+    )
+    .await
+}
+
+async fn write(
+    tx: &mut Tx,
+    topic: Topic,
+    idempotency_key: &str,
+    payload: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "insert into outbox (message_id, topic, idempotency_key, payload, status, attempts, last_error, \
+             next_attempt_at, claimed_until, created_at) values ($1, $2, $3, $4, 'pending', 0, '', $5, null, $5) \
+             on conflict (topic, idempotency_key) do nothing",
+        )
+        .bind(Uuid::new_v4())
+        .bind(topic.as_str())
+        .bind(idempotency_key)
+        .bind(payload)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })
+}
+
+/// The services a relay forwards to.
+#[derive(Clone)]
+pub struct Receivers {
+    pub email: EmailServiceClient<ServiceChannel>,
+}
+
+impl Receivers {
+    pub fn new(settings: &Settings) -> anyhow::Result<Receivers> {
+        Receivers::at(
+            &settings.endpoint(ServiceName::Notifier).url,
+            &settings.service_token,
+        )
+    }
+
+    /// Receivers with the notifier at `notifier_url`.
+    pub fn at(notifier_url: &str, service_token: &SecretString) -> anyhow::Result<Receivers> {
+        Ok(Receivers {
+            email: EmailServiceClient::new(channel(notifier_url, service_token)?),
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct OutboxRow {
+    message_id: Uuid,
+    topic: String,
+    idempotency_key: String,
+    payload: Vec<u8>,
+    attempts: i32,
+}
+
+/// What became of one forwarding attempt.
+enum Outcome {
+    Acknowledged,
+    /// The receiver refused it for good (or it cannot be read): kept as `dead`, logged.
+    Refused(String),
+    /// Try again later.
+    Failed(String),
+}
+
+/// Forwards a service's outbox rows to their receivers until each is acknowledged.
+#[derive(Clone)]
+pub struct Relay {
+    db: Db,
+    clock: Clock,
+    receivers: Receivers,
+    wake: Arc<Notify>,
+}
+
+impl Relay {
+    pub fn new(db: Db, clock: Clock, receivers: Receivers) -> Relay {
+        Relay {
+            db,
+            clock,
+            receivers,
+            wake: Arc::default(),
+        }
+    }
+
+    /// Tells the relay a transaction with outbox rows has committed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the relay in the background until `shutdown` trips.
+    pub fn spawn(&self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        let relay = self.clone();
+        tokio::spawn(async move {
+            while !shutdown.is_triggered() {
+                match relay.relay_next().await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %crate::error::error_chain(&err), "outbox relay")
+                    }
+                }
+                tokio::select! {
+                    _ = relay.wake.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.wait() => return,
+                }
+            }
+        })
+    }
+
+    /// Claims one due row and forwards it; answers whether there was one.
+    pub async fn relay_next(&self) -> Result<bool, sqlx::Error> {
+        let now = self.clock.now();
+        let lease_until = now + TimeDelta::from_std(LEASE).expect("lease in range");
+        let Some(row) = claim(&self.db, now, lease_until).await? else {
+            return Ok(false);
+        };
+        let outcome = self.forward(&row).await;
+        let now = self.clock.now();
+        match outcome {
+            Outcome::Acknowledged => {
+                on_db!(&self.db, |pool| {
+                    sqlx::query("delete from outbox where message_id = $1")
+                        .bind(row.message_id)
+                        .execute(pool)
+                        .await
+                        .map(drop)
+                })?;
+            }
+            Outcome::Refused(problem) => {
+                tracing::error!(message_id = %row.message_id, topic = %row.topic, error = %problem, "outbox message refused for good");
+                set_status(&self.db, row.message_id, "dead", &problem, now).await?;
+            }
+            Outcome::Failed(problem) => {
+                let next = now + backoff(row.attempts, MAX_BACKOFF_SECS);
+                tracing::info!(message_id = %row.message_id, topic = %row.topic, attempt = row.attempts, error = %problem, "outbox message will be retried");
+                on_db!(&self.db, |pool| {
+                    sqlx::query(
+                        "update outbox set last_error = $2, next_attempt_at = $3, claimed_until = null \
+                         where message_id = $1",
+                    )
+                    .bind(row.message_id)
+                    .bind(&problem)
+                    .bind(next)
+                    .execute(pool)
+                    .await
+                    .map(drop)
+                })?;
+            }
+        }
+        Ok(true)
+    }
+
+    async fn forward(&self, row: &OutboxRow) -> Outcome {
+        match Topic::parse(&row.topic) {
+            Some(Topic::EnqueueEmail) => {
+                let Ok(request) = notifier::EnqueueEmailRequest::decode(row.payload.as_slice())
+                else {
+                    return Outcome::Refused("the payload does not decode".into());
+                };
+                if request.idempotency_key != row.idempotency_key {
+                    return Outcome::Refused("the payload names another key".into());
+                }
+                match self.receivers.email.clone().enqueue_email(request).await {
+                    Ok(_) => Outcome::Acknowledged,
+                    Err(status) => judge(&status),
+                }
+            }
+            None => Outcome::Refused(format!("unknown topic {}", row.topic)),
+        }
+    }
+
+    /// How many rows wait to be forwarded (dead ones excluded).
+    pub async fn pending(&self) -> Result<i64, sqlx::Error> {
+        on_db!(&self.db, |pool| {
+            sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
+                .fetch_one(pool)
+                .await
+        })
+    }
+}
+
+/// A receiver's refusal of the request itself is final; anything else is retried.
+fn judge(status: &tonic::Status) -> Outcome {
+    let problem = format!("{:?}: {}", status.code(), status.message());
+    match status.code() {
+        Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => {
+            Outcome::Refused(problem)
+        }
+        _ => Outcome::Failed(problem),
+    }
+}
+
+async fn claim(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<OutboxRow>, sqlx::Error> {
+    macro_rules! claim_sql {
+        ($lock:literal) => {
+            concat!(
+                "update outbox set claimed_until = $2, attempts = attempts + 1 \
+                 where message_id = (select message_id from outbox where status = 'pending' \
+                 and next_attempt_at <= $1 and (claimed_until is null or claimed_until <= $1) \
+                 order by created_at limit 1 ",
+                $lock,
+                ") and status = 'pending' and (claimed_until is null or claimed_until <= $1) \
+                 returning message_id, topic, idempotency_key, payload, attempts"
+            )
+        };
+    }
+    match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(claim_sql!("for update skip locked"))
+                .bind(now)
+                .bind(lease_until)
+                .fetch_optional(pool)
+                .await
+        }
+        // SQLite has one writer at a time, so the update is atomic as it stands.
+        Db::Sqlite(pool) => {
+            sqlx::query_as(claim_sql!(""))
+                .bind(now)
+                .bind(lease_until)
+                .fetch_optional(pool)
+                .await
+        }
+    }
+}
+
+async fn set_status(
+    db: &Db,
+    message_id: Uuid,
+    status: &str,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update outbox set status = $2, last_error = $3, next_attempt_at = $4, claimed_until = null \
+             where message_id = $1",
+        )
+        .bind(message_id)
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(drop)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_names_round_trip() {
+        assert_eq!(
+            Topic::parse(Topic::EnqueueEmail.as_str()),
+            Some(Topic::EnqueueEmail)
+        );
+        assert_eq!(Topic::parse("nope"), None);
+    }
+}
