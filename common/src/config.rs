@@ -75,6 +75,7 @@ impl ServiceName {
             ServiceName::Notifier => &[
                 "atrium.notifier.v1.EmailService",
                 "atrium.notifier.v1.NotificationService",
+                "atrium.notifier.v1.TemplateService",
             ],
         }
     }

@@ -293,6 +293,13 @@ pub fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp 
     }
 }
 
+/// Decodes a protobuf time as RFC 3339 UTC with `Z` and milliseconds, as the HTTP API writes it.
+pub fn rfc3339(time: &prost_types::Timestamp) -> String {
+    chrono::DateTime::from_timestamp(time.seconds, time.nanos.max(0) as u32)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Returns a lazily connecting channel to `url` with connect and call deadlines.
 pub fn channel(url: &str, token: &SecretString) -> anyhow::Result<ServiceChannel> {
     let endpoint = Endpoint::from_shared(url.to_owned())

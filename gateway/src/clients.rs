@@ -6,6 +6,9 @@ use atrium_common::grpc::{ServiceChannel, channel, probe_channel};
 use atrium_proto::identity::v1::organization_service_client::OrganizationServiceClient;
 use atrium_proto::identity::v1::staff_auth_service_client::StaffAuthServiceClient;
 use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
+use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
+use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
+use atrium_proto::notifier::v1::template_service_client::TemplateServiceClient;
 use tonic::transport::Channel;
 
 #[derive(Clone)]
@@ -13,12 +16,16 @@ pub struct Clients {
     pub organizations: OrganizationServiceClient<ServiceChannel>,
     pub staff_auth: StaffAuthServiceClient<ServiceChannel>,
     pub staff: StaffServiceClient<ServiceChannel>,
+    pub email: EmailServiceClient<ServiceChannel>,
+    pub templates: TemplateServiceClient<ServiceChannel>,
+    pub notifications: NotificationServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
 impl Clients {
     pub fn new(settings: &Settings) -> anyhow::Result<Clients> {
         let identity = channel(&settings.identity.url, &settings.service_token)?;
+        let notifier = channel(&settings.notifier.url, &settings.service_token)?;
         let probes = ServiceName::ALL
             .into_iter()
             .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))
@@ -27,6 +34,9 @@ impl Clients {
             organizations: OrganizationServiceClient::new(identity.clone()),
             staff_auth: StaffAuthServiceClient::new(identity.clone()),
             staff: StaffServiceClient::new(identity),
+            email: EmailServiceClient::new(notifier.clone()),
+            templates: TemplateServiceClient::new(notifier.clone()),
+            notifications: NotificationServiceClient::new(notifier),
             probes,
         })
     }

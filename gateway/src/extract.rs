@@ -170,14 +170,37 @@ pub fn bearer(headers: &http::HeaderMap) -> Option<&str> {
 pub struct StaffSession {
     pub principal: Principal,
     pub access_token: String,
+    /// What the staff member's role allows, as identity answered it just now.
+    pub permissions: Vec<String>,
 }
 
-impl StaffSession {
-    /// Wraps `message` in a request that acts for this staff member.
-    pub fn request<T>(&self, message: T) -> tonic::Request<T> {
+/// A signed-in caller of either tier, whose calls act for them.
+pub trait ActsFor {
+    /// Wraps `message` in a request that acts for this caller.
+    fn request<T>(&self, message: T) -> tonic::Request<T>;
+}
+
+impl ActsFor for StaffSession {
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
         self.principal.write_to(request.metadata_mut());
         request
+    }
+}
+
+impl StaffSession {
+    /// 403 `PERMISSION_DENIED` naming `permission` unless the role has it. Called before
+    /// any lookup, so without the permission every id answers alike.
+    pub fn require(&self, permission: &'static str) -> Result<(), ApiError> {
+        if self.permissions.iter().any(|p| p == permission) {
+            return Ok(());
+        }
+        let mut err = ApiError::new(
+            ErrorCode::PermissionDenied,
+            format!("this needs the {permission} permission"),
+        );
+        err.permission = Some(permission.to_owned());
+        Err(err)
     }
 }
 
@@ -212,7 +235,57 @@ impl FromRequestParts<GatewayState> for StaffSession {
         Ok(StaffSession {
             principal,
             access_token,
+            permissions: staff.permissions,
         })
+    }
+}
+
+/// `page_size` and `page_token` from a query string; a `page_size` that is not a number
+/// is 422 here, a number out of range is 422 from the service.
+pub struct PageQuery {
+    pub page_size: i32,
+    pub page_token: String,
+}
+
+impl PageQuery {
+    pub fn parse(query: &std::collections::HashMap<String, String>) -> Result<PageQuery, ApiError> {
+        let page_size = match query.get("page_size").map(|v| v.trim()) {
+            None | Some("") => 0,
+            Some(text) => match text.parse::<i32>() {
+                Ok(size) if size >= 1 => size,
+                _ => {
+                    return Err(ApiError::invalid_field(
+                        "page_size",
+                        "must be between 1 and 200",
+                    ));
+                }
+            },
+        };
+        Ok(PageQuery {
+            page_size,
+            page_token: query.get("page_token").cloned().unwrap_or_default(),
+        })
+    }
+}
+
+/// A path id: anything but a UUID is 404, like an id that does not exist.
+pub fn path_id(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text)
+        .ok()
+        .filter(|id| id.hyphenated().to_string() == text)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A query string whose values are text; a malformed one is 422 rather than axum's 400.
+pub struct QueryMap(pub std::collections::HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(map)| QueryMap(map))
+            .map_err(|_| ApiError::invalid_field("query", "is not a valid query string"))
     }
 }
 

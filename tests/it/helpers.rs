@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use atrium::Stack;
 use atrium_common::clock::Clock;
 use atrium_common::config::{DatabaseTarget, Env, ServiceName, Settings};
+use atrium_common::db::Db;
+use atrium_common::grpc::{ServiceChannel, channel};
 use atrium_common::shutdown::Shutdown;
 use atrium_common::testkit::{self, TestDatabase};
 use secrecy::SecretString;
@@ -138,6 +140,48 @@ impl TestApp {
         body["access_token"].as_str().expect("token").to_owned()
     }
 
+    /// A service-token channel to one of the stack's services (as another service calls it).
+    pub fn service_channel(&self, name: ServiceName) -> ServiceChannel {
+        let url = format!("http://{}", self.service_addr(name));
+        channel(&url, &SecretString::from(SERVICE_TOKEN)).expect("channel")
+    }
+
+    /// A request with the staff bearer `token` and, if given, a JSON body.
+    pub async fn staff_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// A staff GET that must answer 200; answers its JSON body.
+    pub async fn staff_get_ok(&self, path: &str, token: &str) -> Value {
+        let response = self
+            .staff_call(reqwest::Method::GET, path, token, None)
+            .await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    /// Onboards an org with an SMTP-less stack's owner signed in: (org id, owner id, token).
+    pub async fn org_with_owner(&self, slug: &str) -> (String, String, String) {
+        let email = format!("owner@{slug}.test");
+        let body = self.create_org(slug, &email).await;
+        let token = self.staff_login(slug, &email, OWNER_PASSWORD).await;
+        (
+            body["org"]["id"].as_str().expect("org id").to_owned(),
+            body["owner"]["id"].as_str().expect("owner id").to_owned(),
+            token,
+        )
+    }
+
     /// Triggers shutdown and waits for every part to stop cleanly.
     pub async fn stop(self) {
         self.stop_keeping_data().await;
@@ -172,4 +216,34 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
         .unwrap_or_default()
         .to_owned();
     (status, code, body)
+}
+
+/// Opens identity's database the way the identity service does (the stack is stopped,
+/// or running beside it: SQLite WAL and PostgreSQL both allow that).
+pub async fn identity_db(database: &TestDatabase, data_dir: &std::path::Path) -> Db {
+    let settings = Settings::resolve(test_env(database, data_dir)).expect("settings");
+    Db::open(
+        &settings.database,
+        ServiceName::Identity,
+        &atrium_identity::MIGRATIONS,
+    )
+    .await
+    .expect("identity database")
+}
+
+/// Gives a staff member another role behind identity's back, as a later demotion would.
+pub async fn set_staff_role(app: &TestApp, staff_id: &str, role: &str) {
+    let db = identity_db(&app.database, app.data_dir.path()).await;
+    let id = uuid::Uuid::parse_str(staff_id).expect("staff id");
+    let changed = atrium_common::on_db!(&db, |pool| {
+        sqlx::query("update staff set role = $1 where staff_id = $2")
+            .bind(role)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+    })
+    .expect("update role");
+    assert_eq!(changed, 1);
+    db.close().await;
 }

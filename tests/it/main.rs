@@ -4,8 +4,10 @@
 mod helpers;
 
 mod bootstrap;
+mod email_settings;
 mod health;
 mod migrations;
+mod notifications;
 mod openapi;
 mod outbox_relay;
 mod platform;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use atrium_common::config::{ServiceName, Settings};
+use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
 use atrium_common::on_db;
 use atrium_common::outbox::{self, Receivers, Relay};
@@ -13,22 +13,9 @@ use atrium_common::testkit::{self, TestDatabase};
 use atrium_proto::notifier::v1 as pb;
 use secrecy::SecretString;
 
-use crate::helpers::{SERVICE_TOKEN, TestApp, test_env};
+use crate::helpers::{SERVICE_TOKEN, TestApp, identity_db};
 
 const LINK: &str = "https://portal.test/customer/accept-invitation?token=relay-token-123";
-
-/// Opens identity's database the way the identity service does (the stack is stopped,
-/// or running beside it: SQLite WAL and PostgreSQL both allow that).
-async fn identity_db(database: &TestDatabase, data_dir: &std::path::Path) -> Db {
-    let settings = Settings::resolve(test_env(database, data_dir)).expect("settings");
-    Db::open(
-        &settings.database,
-        ServiceName::Identity,
-        &atrium_identity::MIGRATIONS,
-    )
-    .await
-    .expect("identity database")
-}
 
 /// What an action's transaction writes beside its own rows: the invitation mail request.
 async fn commit_invitation_mail(db: &Db, org_id: &str, now: chrono::DateTime<chrono::Utc>) {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{Route, Security, object, string, uuid};
 use crate::GatewayState;
-use crate::extract::{ClientAddr, Json, StaffSession, enforce_limit, user_agent};
+use crate::extract::{ActsFor, ClientAddr, Json, StaffSession, enforce_limit, user_agent};
 
 pub fn routes() -> Vec<Route> {
     vec![

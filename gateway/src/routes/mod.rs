@@ -3,7 +3,9 @@
 
 mod admin;
 mod health;
+mod notifications;
 mod platform;
+mod settings;
 
 use atrium_common::error::ApiError;
 use axum::Router;
@@ -44,6 +46,11 @@ pub fn routes() -> Vec<Route> {
     let mut routes = health::routes();
     routes.extend(platform::routes());
     routes.extend(admin::routes());
+    routes.extend(settings::routes());
+    routes.extend(notifications::routes_for::<crate::extract::StaffSession>(
+        "/api/admin",
+        Security::Staff,
+    ));
     routes
 }
 
@@ -108,4 +115,19 @@ pub fn string() -> Value {
 
 pub fn uuid() -> Value {
     json!({ "type": "string", "format": "uuid" })
+}
+
+pub fn timestamp() -> Value {
+    json!({ "type": "string", "format": "date-time" })
+}
+
+/// DESIGN.md's list answer: `{"items": [...], "next_page_token": "..." | null}`.
+pub fn list_of(item: Value) -> Value {
+    object(
+        &[
+            ("items", json!({ "type": "array", "items": item })),
+            ("next_page_token", json!({ "type": ["string", "null"] })),
+        ],
+        &["items", "next_page_token"],
+    )
 }

@@ -11,6 +11,10 @@ pub enum NotifierError {
     },
     #[error("email not found")]
     EmailNotFound,
+    #[error("notification not found")]
+    NotificationNotFound,
+    #[error("template not found")]
+    TemplateNotFound,
     #[error("only a failed message can be retried")]
     NotRetryable,
     #[error(transparent)]
@@ -32,7 +36,9 @@ impl ServiceError for NotifierError {
     fn code(&self) -> ErrorCode {
         match self {
             NotifierError::InvalidField { .. } => ErrorCode::InvalidArgument,
-            NotifierError::EmailNotFound => ErrorCode::NotFound,
+            NotifierError::EmailNotFound
+            | NotifierError::NotificationNotFound
+            | NotifierError::TemplateNotFound => ErrorCode::NotFound,
             NotifierError::NotRetryable => ErrorCode::FailedPrecondition,
             NotifierError::Database(_) | NotifierError::Internal(_) => ErrorCode::Internal,
         }

@@ -9,8 +9,12 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::notifications::store::NotificationRow;
+use crate::notifications::{self, NewNotification};
 use crate::outbox::{self, NewEmail};
 use crate::store::EmailRow;
+use crate::template_admin::{self, TemplateView};
+use crate::templates::TemplateSource;
 
 pub struct Notifier(pub AppState);
 
@@ -92,4 +96,159 @@ impl pb::email_service_server::EmailService for Notifier {
     }
 }
 
-impl pb::notification_service_server::NotificationService for Notifier {}
+impl From<TemplateView> for pb::EmailTemplate {
+    fn from(view: TemplateView) -> pb::EmailTemplate {
+        pb::EmailTemplate {
+            key: view.key,
+            locale: view.locale,
+            subject: view.source.subject,
+            text: view.source.text,
+            html: view.source.html,
+            overridden: view.overridden,
+            variables: view.variables.into_iter().map(str::to_owned).collect(),
+            updated_at: view.updated_at.map(timestamp),
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::template_service_server::TemplateService for Notifier {
+    #[tracing::instrument(skip_all)]
+    async fn list_templates(
+        &self,
+        request: Request<pb::ListTemplatesRequest>,
+    ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let views = template_admin::list(&self.0, principal.org_id).await?;
+        Ok(Response::new(pb::ListTemplatesResponse {
+            items: views.into_iter().map(Into::into).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_template(
+        &self,
+        request: Request<pb::GetTemplateRequest>,
+    ) -> Result<Response<pb::GetTemplateResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let view = template_admin::get(&self.0, principal.org_id, &r.key, &r.locale).await?;
+        Ok(Response::new(pb::GetTemplateResponse {
+            template: Some(view.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn put_template(
+        &self,
+        request: Request<pb::PutTemplateRequest>,
+    ) -> Result<Response<pb::PutTemplateResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.into_inner();
+        let source = TemplateSource {
+            subject: r.subject,
+            text: r.text,
+            html: r.html,
+        };
+        let view =
+            template_admin::put(&self.0, principal.org_id, &r.key, &r.locale, source).await?;
+        Ok(Response::new(pb::PutTemplateResponse {
+            template: Some(view.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_template(
+        &self,
+        request: Request<pb::DeleteTemplateRequest>,
+    ) -> Result<Response<pb::DeleteTemplateResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let view =
+            template_admin::restore_default(&self.0, principal.org_id, &r.key, &r.locale).await?;
+        Ok(Response::new(pb::DeleteTemplateResponse {
+            template: Some(view.into()),
+        }))
+    }
+}
+
+impl From<NotificationRow> for pb::Notification {
+    fn from(row: NotificationRow) -> pb::Notification {
+        pb::Notification {
+            id: row.notification_id.to_string(),
+            kind: row.kind,
+            title: row.title,
+            body: row.body,
+            link: row.link,
+            read_at: row.read_at.map(timestamp),
+            created_at: Some(timestamp(row.created_at)),
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::notification_service_server::NotificationService for Notifier {
+    #[tracing::instrument(skip_all)]
+    async fn create_notification(
+        &self,
+        request: Request<pb::CreateNotificationRequest>,
+    ) -> Result<Response<pb::CreateNotificationResponse>, Status> {
+        let r = request.into_inner();
+        let new = NewNotification {
+            org_id: r.org_id,
+            recipient_kind: r.recipient_kind,
+            recipient_id: r.recipient_id,
+            kind: r.kind,
+            title: r.title,
+            body: r.body,
+            link: r.link,
+            idempotency_key: r.idempotency_key,
+        };
+        let (row, created) = notifications::create(&self.0, new).await?;
+        Ok(Response::new(pb::CreateNotificationResponse {
+            notification: Some(row.into()),
+            created,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_notifications(
+        &self,
+        request: Request<pb::ListNotificationsRequest>,
+    ) -> Result<Response<pb::ListNotificationsResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let listing = notifications::list(&self.0, &principal, page).await?;
+        Ok(Response::new(pb::ListNotificationsResponse {
+            items: listing.items.into_iter().map(Into::into).collect(),
+            next_page_token: listing.next_page_token,
+            unread_count: listing.unread_count,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_read(
+        &self,
+        request: Request<pb::MarkReadRequest>,
+    ) -> Result<Response<pb::MarkReadResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let row = notifications::mark_read(&self.0, &principal, &request.get_ref().notification_id)
+            .await?;
+        Ok(Response::new(pb::MarkReadResponse {
+            notification: Some(row.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_all_read(
+        &self,
+        request: Request<pb::MarkAllReadRequest>,
+    ) -> Result<Response<pb::MarkAllReadResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let marked = notifications::mark_all_read(&self.0, &principal).await?;
+        Ok(Response::new(pb::MarkAllReadResponse {
+            marked: marked as i64,
+        }))
+    }
+}

@@ -1,9 +1,10 @@
 //! The notifier service: the durable email outbox with its SMTP delivery workers and the
-//! email templates (in-app notifications and the template admin routes follow).
+//! email templates with their per-organization overrides, and in-app notifications.
 
 mod delivery;
 mod error;
 mod grpc;
+mod notifications;
 mod outbox;
 mod store;
 mod template_admin;
@@ -91,6 +92,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         pb::notification_service_server::NotificationServiceServer::new(grpc::Notifier(
             state.clone(),
         )),
-    );
+    )
+    .add_service(pb::template_service_server::TemplateServiceServer::new(
+        grpc::Notifier(state.clone()),
+    ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -1,12 +1,17 @@
-//! Which template a message renders with: the organization's override of a key and
-//! locale when it has one, else the built-in default.
+//! Which template a message renders with (the organization's override of a key and locale
+//! when it has one, else the built-in default), and the staff actions on overrides. An
+//! override is rendered with sample variables before it is saved, so a broken one is
+//! refused then, not discovered when sending.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::NotifierError;
-use crate::store;
-use crate::templates::{TemplateSource, default_template};
+use crate::store::{self, TemplateOverrideRow};
+use crate::templates::{
+    self, DEFAULTS, SAMPLE_LINK, TemplateSource, default_template, variables_of,
+};
 
 pub async fn effective_template(
     state: &AppState,
@@ -24,4 +29,142 @@ pub async fn effective_template(
     default_template(key, locale)
         .map(TemplateSource::from)
         .ok_or_else(|| NotifierError::invalid("template_key", "is not a known template"))
+}
+
+/// A template as staff see it.
+#[derive(Debug, Clone)]
+pub struct TemplateView {
+    pub key: String,
+    pub locale: String,
+    pub source: TemplateSource,
+    pub overridden: bool,
+    pub variables: Vec<&'static str>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+fn default_view(key: &str, locale: &str) -> Result<TemplateView, NotifierError> {
+    let template = default_template(key, locale).ok_or(NotifierError::TemplateNotFound)?;
+    Ok(TemplateView {
+        key: template.key.to_owned(),
+        locale: template.locale.to_owned(),
+        source: template.into(),
+        overridden: false,
+        variables: variables_of(template.key),
+        updated_at: None,
+    })
+}
+
+fn override_view(row: TemplateOverrideRow) -> TemplateView {
+    TemplateView {
+        variables: variables_of(&row.template_key),
+        key: row.template_key,
+        locale: row.locale,
+        source: TemplateSource {
+            subject: row.subject,
+            text: row.text_body,
+            html: row.html_body,
+        },
+        overridden: true,
+        updated_at: Some(row.updated_at),
+    }
+}
+
+/// Every key in every locale, each as the org has it now.
+pub async fn list(state: &AppState, org_id: Uuid) -> Result<Vec<TemplateView>, NotifierError> {
+    let mut overrides = store::list_template_overrides(&state.db, org_id).await?;
+    DEFAULTS
+        .iter()
+        .map(|template| {
+            let found = overrides
+                .iter()
+                .position(|o| o.template_key == template.key && o.locale == template.locale);
+            match found {
+                Some(index) => Ok(override_view(overrides.swap_remove(index))),
+                None => default_view(template.key, template.locale),
+            }
+        })
+        .collect()
+}
+
+pub async fn get(
+    state: &AppState,
+    org_id: Uuid,
+    key: &str,
+    locale: &str,
+) -> Result<TemplateView, NotifierError> {
+    let default = default_view(key, locale)?;
+    match store::find_template_override(&state.db, org_id, key, locale).await? {
+        Some(row) => Ok(TemplateView {
+            source: TemplateSource {
+                subject: row.subject,
+                text: row.text_body,
+                html: row.html_body,
+            },
+            overridden: true,
+            updated_at: Some(row.updated_at),
+            ..default
+        }),
+        None => Ok(default),
+    }
+}
+
+/// Saves the org's override after checking that it renders.
+pub async fn put(
+    state: &AppState,
+    org_id: Uuid,
+    key: &str,
+    locale: &str,
+    source: TemplateSource,
+) -> Result<TemplateView, NotifierError> {
+    let default = default_view(key, locale)?;
+    let subject = source.subject.trim();
+    for (field, text, max) in [
+        ("subject", subject, 200),
+        ("text", source.text.as_str(), 20_000),
+        ("html", source.html.as_str(), 40_000),
+    ] {
+        let count = text.chars().count();
+        if text.trim().is_empty() || count > max {
+            return Err(NotifierError::invalid(
+                field,
+                format!("must be 1-{max} characters"),
+            ));
+        }
+    }
+    let source = TemplateSource {
+        subject: subject.to_owned(),
+        ..source
+    };
+    let sample = templates::sample_variables(key);
+    templates::check(&source, &sample)
+        .map_err(|(field, problem)| NotifierError::invalid(field, problem))?;
+    if default.variables.contains(&"link") {
+        let rendered = templates::render(&source, &sample)
+            .map_err(|err| NotifierError::invalid("text", format!("does not render: {err}")))?;
+        if !rendered.text.contains(SAMPLE_LINK) {
+            return Err(NotifierError::invalid("text", "must show {{ link }}"));
+        }
+    }
+    let row = TemplateOverrideRow {
+        template_key: default.key.clone(),
+        locale: default.locale.clone(),
+        subject: source.subject,
+        text_body: source.text,
+        html_body: source.html,
+        updated_at: state.clock.now(),
+    };
+    store::upsert_template_override(&state.db, org_id, &row).await?;
+    Ok(override_view(row))
+}
+
+/// Drops the org's override; answers the default now in effect.
+pub async fn restore_default(
+    state: &AppState,
+    org_id: Uuid,
+    key: &str,
+    locale: &str,
+) -> Result<TemplateView, NotifierError> {
+    let default = default_view(key, locale)?;
+    store::delete_template_override(&state.db, org_id, key, locale).await?;
+    Ok(default)
 }

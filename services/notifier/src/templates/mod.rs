@@ -80,6 +80,53 @@ pub fn render(
     })
 }
 
+/// The sample `link` an override is checked with: a template of a key with a link must
+/// show it in its text part.
+pub const SAMPLE_LINK: &str = "https://portal.example.invalid/sample-link";
+
+/// Checks each part of `source` on its own, so a failure names its field.
+pub fn check(
+    source: &TemplateSource,
+    variables: &serde_json::Value,
+) -> Result<(), (&'static str, String)> {
+    let context = minijinja::Value::from_serialize(variables);
+    for (field, text) in [
+        ("subject", &source.subject),
+        ("text", &source.text),
+        ("html", &source.html),
+    ] {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let name = if field == "html" {
+            "part.html"
+        } else {
+            "part.txt"
+        };
+        env.add_template(name, text)
+            .and_then(|()| env.get_template(name)?.render(&context))
+            .map_err(|err| (field, format!("does not render: {}", describe(&err))))?;
+    }
+    Ok(())
+}
+
+fn describe(err: &minijinja::Error) -> String {
+    match (err.detail(), err.line()) {
+        (Some(detail), Some(line)) => format!("{} ({detail}, line {line})", err.kind()),
+        (Some(detail), None) => format!("{} ({detail})", err.kind()),
+        (None, Some(line)) => format!("{} (line {line})", err.kind()),
+        (None, None) => err.kind().to_string(),
+    }
+}
+
+/// The variables a template of `key` may use: the common ones and its own.
+pub fn variables_of(key: &str) -> Vec<&'static str> {
+    let own = KEY_VARIABLES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(&[][..], |(_, v)| *v);
+    COMMON_VARIABLES.iter().chain(own).copied().collect()
+}
+
 /// Sample variables for `key`, to check that an override renders before it is saved.
 pub fn sample_variables(key: &str) -> serde_json::Value {
     let mut variables = serde_json::Map::new();
@@ -95,6 +142,7 @@ pub fn sample_variables(key: &str) -> serde_json::Value {
             "galleries" => {
                 serde_json::json!([{ "name": "Sample", "link": "https://example.invalid/g" }])
             }
+            "link" => serde_json::Value::from(SAMPLE_LINK),
             _ => serde_json::Value::from("Sample"),
         };
         variables.insert((*name).into(), value);
