@@ -4,6 +4,10 @@
 //!   SQLite (fresh data dir, then warm restarts), idle resident memory of the all-in-one
 //!   process, and the binary's size.
 //!
+//! - `mail [--messages N] [--concurrency C] [--postgres URL]`: the notifier's enqueue
+//!   latency (p50/p99) and delivery rate to a loopback SMTP sink, on SQLite or a fresh
+//!   PostgreSQL database on the server of `URL`.
+//!
 //! Build the binary first: `cargo build --release`, then
 //! `cargo run --release -p atrium-bench -- startup`.
 
@@ -13,22 +17,34 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]";
+mod mail;
+
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("startup") => startup(&args[1..]).await,
+        Some("mail") => mail::mail(&args[1..]).await,
         _ => bail!(USAGE),
     }
 }
 
-fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+pub fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
+}
+
+/// The `p`th percentile of sorted samples (nearest rank).
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 fn default_binary() -> PathBuf {

@@ -12,7 +12,6 @@ use anyhow::Context as _;
 use opentelemetry::propagation::{Extractor, Injector};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::service::{Interceptor, Routes};
 use tonic::transport::{Channel, Endpoint, Server};
@@ -84,6 +83,8 @@ pub async fn serve(
     let routes = routes.add_service(health_service).add_service(reflection);
     tracing::info!(service = %context.name, %addr, "grpc listening");
     let shutdown = context.shutdown.clone();
+    // Without TCP_NODELAY a reply written in several frames waits on the caller's delayed ACK.
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     let result = Server::builder()
         .timeout(SERVER_TIMEOUT)
         .layer(GateLayer {
@@ -91,9 +92,7 @@ pub async fn serve(
             service: context.name,
         })
         .add_routes(routes)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-            shutdown.wait().await
-        })
+        .serve_with_incoming_shutdown(incoming, async move { shutdown.wait().await })
         .await;
     watcher.abort();
     result.with_context(|| format!("serving {} on {addr}", context.name))

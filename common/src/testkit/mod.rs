@@ -90,7 +90,12 @@ impl TestDatabase {
 /// Creates a fresh database: a new PostgreSQL database on `ATRIUM_TEST_DATABASE_URL`'s
 /// server when it is set, else a new SQLite directory.
 pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
-    let Ok(url) = std::env::var(TEST_DATABASE_URL) else {
+    fresh_database_on(std::env::var(TEST_DATABASE_URL).ok().as_deref()).await
+}
+
+/// Creates a fresh database on the PostgreSQL server of `url`, or a new SQLite directory.
+pub async fn fresh_database_on(url: Option<&str>) -> anyhow::Result<TestDatabase> {
+    let Some(url) = url else {
         let dir = tempfile::tempdir()?;
         return Ok(TestDatabase {
             target: DatabaseTarget::Sqlite {
@@ -100,7 +105,7 @@ pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
         });
     };
     let name = format!("atrium_test_{}", uuid::Uuid::new_v4().simple());
-    let options = PgConnectOptions::from_str(&url)
+    let options = PgConnectOptions::from_str(url)
         .with_context(|| format!("{TEST_DATABASE_URL} is not a postgres URL"))?;
     let mut admin = sqlx::PgConnection::connect_with(&options)
         .await
@@ -111,7 +116,7 @@ pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
     admin.close().await?;
     Ok(TestDatabase {
         target: DatabaseTarget::Postgres {
-            url: SecretString::from(with_database(&url, &name)),
+            url: SecretString::from(with_database(url, &name)),
         },
         _dir: None,
     })

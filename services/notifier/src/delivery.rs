@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::transport::smtp::{AsyncSmtpTransport, PoolConfig};
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
@@ -46,6 +46,7 @@ impl Mailer {
                         anyhow::anyhow!("ATRIUM_SMTP_URL is not a valid SMTP URL: {err}")
                     })?
                     .timeout(Some(Duration::from_secs(10)))
+                    .pool_config(PoolConfig::new().max_size(crate::DELIVERY_WORKERS as u32))
                     .build(),
             ),
             None => None,

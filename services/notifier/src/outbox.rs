@@ -56,9 +56,6 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, boo
         .ok()
         .filter(serde_json::Value::is_object)
         .ok_or_else(|| NotifierError::invalid("variables_json", "must be a JSON object"))?;
-    if let Some(existing) = store::find_email_by_key(&state.db, org_id, key).await? {
-        return Ok((existing, false));
-    }
     let now = state.clock.now();
     let row = EmailRow {
         email_id: Uuid::new_v4(),
@@ -82,7 +79,7 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, boo
         updated_at: now,
     };
     if !store::insert_email(&state.db, &row).await? {
-        // Another caller stored the same key a moment ago.
+        // The key was seen before (or another caller stored it a moment ago).
         let existing = store::find_email_by_key(&state.db, org_id, key)
             .await?
             .ok_or(NotifierError::EmailNotFound)?;
