@@ -60,6 +60,8 @@ impl ServiceName {
                 "atrium.identity.v1.OrganizationService",
                 "atrium.identity.v1.StaffAuthService",
                 "atrium.identity.v1.StaffService",
+                "atrium.identity.v1.CustomerAuthService",
+                "atrium.identity.v1.CustomerService",
             ],
             ServiceName::Portal => &["atrium.portal.v1.PortalService"],
             ServiceName::Documents => &[

@@ -3,6 +3,8 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, channel, probe_channel};
+use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
+use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::identity::v1::organization_service_client::OrganizationServiceClient;
 use atrium_proto::identity::v1::staff_auth_service_client::StaffAuthServiceClient;
 use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
@@ -16,6 +18,8 @@ pub struct Clients {
     pub organizations: OrganizationServiceClient<ServiceChannel>,
     pub staff_auth: StaffAuthServiceClient<ServiceChannel>,
     pub staff: StaffServiceClient<ServiceChannel>,
+    pub customer_auth: CustomerAuthServiceClient<ServiceChannel>,
+    pub customers: CustomerServiceClient<ServiceChannel>,
     pub email: EmailServiceClient<ServiceChannel>,
     pub templates: TemplateServiceClient<ServiceChannel>,
     pub notifications: NotificationServiceClient<ServiceChannel>,
@@ -33,6 +37,8 @@ impl Clients {
         Ok(Clients {
             organizations: OrganizationServiceClient::new(identity.clone()),
             staff_auth: StaffAuthServiceClient::new(identity.clone()),
+            customer_auth: CustomerAuthServiceClient::new(identity.clone()),
+            customers: CustomerServiceClient::new(identity.clone()),
             staff: StaffServiceClient::new(identity),
             email: EmailServiceClient::new(notifier.clone()),
             templates: TemplateServiceClient::new(notifier.clone()),

@@ -240,6 +240,94 @@ impl FromRequestParts<GatewayState> for StaffSession {
     }
 }
 
+/// The customer session cookie's name.
+pub const SESSION_COOKIE: &str = "atrium_session";
+/// The header a customer's state-changing request carries its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of the customer session cookie, if the request carries one.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A signed-in customer, checked against identity on this very request. Every method but
+/// GET and HEAD must also carry the session's CSRF token, else 403 `CSRF_FAILED`.
+pub struct CustomerSession {
+    pub principal: Principal,
+    pub session_token: String,
+    pub csrf_token: String,
+    pub customer: pb::Customer,
+}
+
+impl ActsFor for CustomerSession {
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        self.principal.write_to(request.metadata_mut());
+        request
+    }
+}
+
+impl FromRequestParts<GatewayState> for CustomerSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        let session_token = session_cookie(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let request = pb::AuthenticateCustomerRequest {
+            session_token: session_token.clone(),
+        };
+        let response = state
+            .clients
+            .customer_auth
+            .clone()
+            .authenticate_customer(request)
+            .await?
+            .into_inner();
+        if !matches!(parts.method, http::Method::GET | http::Method::HEAD) {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if sent.is_empty() || !atrium_common::token::secrets_equal(sent, &response.csrf_token) {
+                return Err(csrf_failed());
+            }
+        }
+        let customer = response
+            .customer
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        let parse = |text: &str| {
+            Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))
+        };
+        let principal = Principal {
+            org_id: parse(&customer.org_id)?,
+            subject_id: parse(&customer.id)?,
+            kind: SubjectKind::Customer,
+        };
+        Ok(CustomerSession {
+            principal,
+            session_token,
+            csrf_token: response.csrf_token,
+            customer,
+        })
+    }
+}
+
+pub fn csrf_failed() -> ApiError {
+    ApiError::with_code(
+        StatusCode::FORBIDDEN,
+        "CSRF_FAILED",
+        "the X-CSRF-Token header is missing or wrong",
+    )
+}
+
 /// `page_size` and `page_token` from a query string; a `page_size` that is not a number
 /// is 422 here, a number out of range is 422 from the service.
 pub struct PageQuery {

@@ -34,6 +34,9 @@ pub fn document() -> Value {
             Security::Public => {}
             Security::Staff => operation["security"] = json!([{ "staffBearer": [] }]),
             Security::Platform => operation["security"] = json!([{ "platformBearer": [] }]),
+            Security::Customer => {
+                operation["security"] = json!([{ "customerSession": [], "csrfToken": [] }])
+            }
         }
         if let Some(request) = &route.request {
             operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": request } } });
@@ -51,6 +54,13 @@ pub fn document() -> Value {
             "securitySchemes": {
                 "staffBearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
                 "platformBearer": { "type": "http", "scheme": "bearer" },
+                "customerSession": { "type": "apiKey", "in": "cookie", "name": "atrium_session" },
+                "csrfToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRF-Token",
+                    "description": "required on every method but GET and HEAD",
+                },
             },
             "schemas": { "Error": error_schema() },
         },

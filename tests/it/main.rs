@@ -4,6 +4,7 @@
 mod helpers;
 
 mod bootstrap;
+mod customer_invitation;
 mod email_settings;
 mod health;
 mod migrations;

@@ -108,7 +108,7 @@ async fn login(
     enforce_limit(&state, &address_key, limits.login_address).await?;
     // Attempts are counted per email as typed, whether or not the account exists, before
     // the password is checked (so parallel guesses count too); a success clears them.
-    let account_key = account_key(&body.org, &body.email);
+    let account_key = super::account_key("staff-login", &body.org, &body.email);
     enforce_limit(&state, &account_key, limits.login_account).await?;
     let request = pb::LoginStaffRequest {
         org: body.org,
@@ -132,15 +132,6 @@ async fn login(
         "token_type": "Bearer",
         "expires_in": response.expires_in,
     })))
-}
-
-/// The limit key of an account as typed: org and folded email, hashed so the key stays
-/// short whatever was typed.
-fn account_key(org: &str, email: &str) -> String {
-    let typed = format!("{org}\n{}", email.trim().to_lowercase());
-    let digest = atrium_common::token::hash_token(&typed);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("gateway:staff-login:account:{hex}")
 }
 
 async fn logout(

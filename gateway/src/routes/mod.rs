@@ -2,6 +2,8 @@
 //! the router and `/api/openapi.json` are built from the same list and cannot disagree.
 
 mod admin;
+mod customer;
+mod customers;
 mod health;
 mod notifications;
 mod platform;
@@ -23,6 +25,7 @@ use crate::extract::MAX_JSON_BODY;
 pub enum Security {
     Public,
     Staff,
+    Customer,
     Platform,
 }
 
@@ -47,6 +50,14 @@ pub fn routes() -> Vec<Route> {
     routes.extend(platform::routes());
     routes.extend(admin::routes());
     routes.extend(settings::routes());
+    routes.extend(customers::routes());
+    routes.extend(customer::routes());
+    routes.extend(
+        notifications::routes_for::<crate::extract::CustomerSession>(
+            "/api/customer",
+            Security::Customer,
+        ),
+    );
     routes.extend(notifications::routes_for::<crate::extract::StaffSession>(
         "/api/admin",
         Security::Staff,
@@ -130,4 +141,13 @@ pub fn list_of(item: Value) -> Value {
         ],
         &["items", "next_page_token"],
     )
+}
+
+/// The limit key of an account as typed: org and folded email, hashed so the key stays
+/// short whatever was typed.
+pub fn account_key(scope: &str, org: &str, email: &str) -> String {
+    let typed = format!("{org}\n{}", email.trim().to_lowercase());
+    let digest = atrium_common::token::hash_token(&typed);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("gateway:{scope}:account:{hex}")
 }

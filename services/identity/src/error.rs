@@ -20,6 +20,15 @@ pub enum IdentityError {
     SessionInvalid,
     #[error("staff member not found")]
     StaffNotFound,
+    #[error("customer not found")]
+    CustomerNotFound,
+    #[error("a customer with this email already exists")]
+    CustomerExists,
+    #[error("an invitation for this email is pending")]
+    InvitationPending,
+    /// Unknown, expired, used and cancelled tokens: one answer.
+    #[error("the link is invalid or has expired")]
+    TokenInvalid,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -31,9 +40,13 @@ impl ServiceError for IdentityError {
         match self {
             IdentityError::InvalidField { .. } => ErrorCode::InvalidArgument,
             IdentityError::OrganizationExists => ErrorCode::AlreadyExists,
-            IdentityError::OrganizationNotFound | IdentityError::StaffNotFound => {
-                ErrorCode::NotFound
+            IdentityError::OrganizationNotFound
+            | IdentityError::StaffNotFound
+            | IdentityError::CustomerNotFound => ErrorCode::NotFound,
+            IdentityError::CustomerExists | IdentityError::InvitationPending => {
+                ErrorCode::AlreadyExists
             }
+            IdentityError::TokenInvalid => ErrorCode::InvalidArgument,
             IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {
                 ErrorCode::Unauthenticated
             }
@@ -44,6 +57,8 @@ impl ServiceError for IdentityError {
     fn reason(&self) -> &'static str {
         match self {
             IdentityError::InvalidCredentials => "INVALID_CREDENTIALS",
+            IdentityError::InvitationPending => "INVITATION_PENDING",
+            IdentityError::TokenInvalid => "TOKEN_INVALID",
             other => other.code().default_reason(),
         }
     }

@@ -6,6 +6,9 @@ use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::AppState;
+use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
+use crate::customer_store::{CustomerRow, InvitationRow};
+use crate::invitations::{self, NewInvitation};
 use crate::roles::Role;
 use crate::staff::{self, NewOrganization, StaffLogin};
 use crate::store::{OrganizationRow, StaffRow};
@@ -132,6 +135,147 @@ impl pb::staff_service_server::StaffService for Identity {
         let staff = staff::current_staff(&self.0, principal.org_id, principal.subject_id).await?;
         Ok(Response::new(pb::GetCurrentStaffResponse {
             staff: Some(staff.into()),
+        }))
+    }
+}
+
+impl From<CustomerRow> for pb::Customer {
+    fn from(row: CustomerRow) -> pb::Customer {
+        pb::Customer {
+            id: row.customer_id.to_string(),
+            org_id: row.org_id.to_string(),
+            email: row.email,
+            name: row.name,
+            company: row.company,
+            phone: row.phone,
+            address: row.address,
+            locale: row.locale,
+            status: row.status,
+            created_at: Some(timestamp(row.created_at)),
+            updated_at: Some(timestamp(row.updated_at)),
+        }
+    }
+}
+
+impl From<InvitationRow> for pb::CustomerInvitation {
+    fn from(row: InvitationRow) -> pb::CustomerInvitation {
+        pb::CustomerInvitation {
+            id: row.invitation_id.to_string(),
+            customer_id: row.customer_id.to_string(),
+            email: String::new(),
+            status: row.status,
+            expires_at: Some(timestamp(row.expires_at)),
+            created_at: Some(timestamp(row.created_at)),
+        }
+    }
+}
+
+impl From<OpenedSession> for pb::CustomerSessionResponse {
+    fn from(opened: OpenedSession) -> pb::CustomerSessionResponse {
+        pb::CustomerSessionResponse {
+            customer: Some(opened.customer.into()),
+            session_token: opened.token,
+            csrf_token: opened.csrf_token,
+            max_age: opened.max_age_secs,
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::customer_auth_service_server::CustomerAuthService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn login_customer(
+        &self,
+        request: Request<pb::LoginCustomerRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let r = request.into_inner();
+        let login = CustomerLogin {
+            org: r.org,
+            email: r.email,
+            password: r.password,
+            client: ClientInfo {
+                ip: r.ip,
+                user_agent: r.user_agent,
+            },
+        };
+        let opened = customer_sessions::login(&self.0, login).await?;
+        Ok(Response::new(opened.into()))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn authenticate_customer(
+        &self,
+        request: Request<pb::AuthenticateCustomerRequest>,
+    ) -> Result<Response<pb::AuthenticateCustomerResponse>, Status> {
+        let token = &request.get_ref().session_token;
+        let (customer, session) = customer_sessions::authenticate(&self.0, token).await?;
+        Ok(Response::new(pb::AuthenticateCustomerResponse {
+            customer: Some(customer.into()),
+            session_id: session.customer_session_id.to_string(),
+            csrf_token: customer_sessions::csrf_token(&self.0, token),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn logout_customer(
+        &self,
+        request: Request<pb::LogoutCustomerRequest>,
+    ) -> Result<Response<pb::LogoutCustomerResponse>, Status> {
+        customer_sessions::logout(&self.0, &request.get_ref().session_token).await?;
+        Ok(Response::new(pb::LogoutCustomerResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn preview_invitation(
+        &self,
+        request: Request<pb::PreviewInvitationRequest>,
+    ) -> Result<Response<pb::PreviewInvitationResponse>, Status> {
+        let preview = invitations::preview(&self.0, &request.get_ref().token).await?;
+        Ok(Response::new(pb::PreviewInvitationResponse {
+            org_name: preview.org_name,
+            email: preview.email,
+            expires_at: Some(timestamp(preview.expires_at)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn accept_invitation(
+        &self,
+        request: Request<pb::AcceptInvitationRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let r = request.into_inner();
+        let client = ClientInfo {
+            ip: r.ip,
+            user_agent: r.user_agent,
+        };
+        let opened = invitations::accept(&self.0, &r.token, r.password, client).await?;
+        Ok(Response::new(opened.into()))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::customer_service_server::CustomerService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn invite_customer(
+        &self,
+        request: Request<pb::InviteCustomerRequest>,
+    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.into_inner();
+        let input = NewInvitation {
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            address: r.address,
+            locale: r.locale,
+        };
+        let (invitation, customer) = invitations::invite(&self.0, &principal, input).await?;
+        let mut invitation: pb::CustomerInvitation = invitation.into();
+        invitation.email = customer.email.clone();
+        Ok(Response::new(pb::InviteCustomerResponse {
+            invitation: Some(invitation),
+            customer: Some(customer.into()),
         }))
     }
 }

@@ -1,8 +1,11 @@
-//! The identity service: organizations (tenants), staff and their sessions. Later
-//! issues add customers, invitations, recovery and the audit trail here.
+//! The identity service: organizations (tenants), staff and their sessions, customers with
+//! their invitations and sessions.
 
+mod customer_sessions;
+mod customer_store;
 mod error;
 mod grpc;
+mod invitations;
 mod jwt;
 pub mod roles;
 mod staff;
@@ -46,6 +49,10 @@ pub struct AppState {
     pub clock: Clock,
     pub jwt_secret: SecretString,
     pub server: ServerContext,
+    /// The public base URL emailed links start with (never a request's Host).
+    pub public_url: String,
+    pub customer_session_idle: Duration,
+    pub customer_session_absolute: Duration,
     /// Forwards the outbox rows identity's actions write (invitation and reset mail).
     pub relay: Relay,
 }
@@ -66,6 +73,9 @@ impl AppState {
             db: server.db.clone(),
             relay,
             server,
+            public_url: settings.public_url.clone(),
+            customer_session_idle: settings.session_idle,
+            customer_session_absolute: settings.session_absolute,
             clock,
             jwt_secret: settings.jwt_secret.clone(),
         })
@@ -84,6 +94,14 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         grpc::Identity(state.clone()),
     ))
     .add_service(pb::staff_service_server::StaffServiceServer::new(
+        grpc::Identity(state.clone()),
+    ))
+    .add_service(
+        pb::customer_auth_service_server::CustomerAuthServiceServer::new(grpc::Identity(
+            state.clone(),
+        )),
+    )
+    .add_service(pb::customer_service_server::CustomerServiceServer::new(
         grpc::Identity(state.clone()),
     ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await

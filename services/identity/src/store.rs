@@ -93,6 +93,21 @@ pub async fn find_organization_by_slug(
     })?)
 }
 
+pub async fn find_organization(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<Option<OrganizationRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(
+            "select organization_id, slug, name, created_at, updated_at from organization \
+             where organization_id = $1",
+        )
+        .bind(organization_id)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
 pub async fn insert_staff(tx: &mut Tx, row: &StaffRow) -> Result<(), IdentityError> {
     on_tx!(tx, |conn| {
         sqlx::query(

@@ -89,6 +89,33 @@ pub fn name(field: &'static str, text: &str) -> Result<String, IdentityError> {
     Ok(trimmed.to_owned())
 }
 
+/// An optional text of at most `max` characters, trimmed.
+pub fn optional_text(field: &'static str, text: &str, max: usize) -> Result<String, IdentityError> {
+    let trimmed = text.trim();
+    if trimmed.chars().count() > max {
+        return Err(IdentityError::InvalidField {
+            field,
+            problem: match max {
+                200 => "must be at most 200 characters",
+                50 => "must be at most 50 characters",
+                _ => "must be at most 5000 characters",
+            },
+        });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A locale: empty (the org's default), `en` or `de`.
+pub fn locale(field: &'static str, text: &str) -> Result<String, IdentityError> {
+    match text.trim() {
+        "" | "en" | "de" => Ok(text.trim().to_owned()),
+        _ => Err(IdentityError::InvalidField {
+            field,
+            problem: "must be en or de",
+        }),
+    }
+}
+
 /// A new password of 12-128 bytes.
 pub fn new_password(field: &'static str, password: &str) -> Result<(), IdentityError> {
     match atrium_common::password::password_problem(password) {

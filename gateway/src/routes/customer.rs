@@ -1,0 +1,324 @@
+//! The customer tier: sign-in with the session cookie, sign-out, the own profile, and the
+//! invitation link (preview without consuming, accept to set a password and sign in).
+
+use atrium_common::error::ApiError;
+use atrium_common::grpc::rfc3339;
+use atrium_proto::identity::v1 as pb;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::header::SET_COOKIE;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Route, Security, object, string, timestamp, uuid};
+use crate::GatewayState;
+use crate::extract::{
+    ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit, user_agent,
+};
+
+pub fn routes() -> Vec<Route> {
+    let body_errors = [
+        "MALFORMED_JSON",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "PAYLOAD_TOO_LARGE",
+        "VALIDATION_FAILED",
+        "RATE_LIMITED",
+    ];
+    let leak = |extra: &[&'static str]| -> &'static [&'static str] {
+        body_errors
+            .iter()
+            .chain(extra)
+            .copied()
+            .collect::<Vec<_>>()
+            .leak()
+    };
+    vec![
+        Route {
+            method: Method::POST,
+            path: "/api/customer/login",
+            summary: "Sign a customer in: sets the session cookie, answers the CSRF token",
+            security: Security::Public,
+            request: Some(object(
+                &[
+                    ("org", string()),
+                    ("email", string()),
+                    ("password", string()),
+                ],
+                &["org", "email", "password"],
+            )),
+            response: (200, signed_in_schema()),
+            errors: leak(&["INVALID_CREDENTIALS"]),
+            handler: post(login),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/customer/logout",
+            summary: "End the customer's session and clear the cookie",
+            security: Security::Customer,
+            request: None,
+            response: (204, Value::Null),
+            errors: &["UNAUTHENTICATED", "CSRF_FAILED"],
+            handler: post(logout),
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/customer/me",
+            summary: "The signed-in customer's profile, permissions and CSRF token",
+            security: Security::Customer,
+            request: None,
+            response: (200, me_schema()),
+            errors: &["UNAUTHENTICATED"],
+            handler: get(me),
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/customer/invitations/preview",
+            summary: "What an invitation link is for; consumes nothing",
+            security: Security::Public,
+            request: None,
+            response: (
+                200,
+                object(
+                    &[
+                        ("org_name", string()),
+                        ("email", string()),
+                        ("expires_at", timestamp()),
+                    ],
+                    &["org_name", "email", "expires_at"],
+                ),
+            ),
+            errors: &["TOKEN_INVALID", "RATE_LIMITED"],
+            handler: get(preview_invitation),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/customer/invitations/accept",
+            summary: "Accept an invitation: set the password, activate, sign in",
+            security: Security::Public,
+            request: Some(object(
+                &[("token", string()), ("password", string())],
+                &["token", "password"],
+            )),
+            response: (200, signed_in_schema()),
+            errors: leak(&["TOKEN_INVALID"]),
+            handler: post(accept_invitation),
+        },
+    ]
+}
+
+pub fn customer_schema() -> Value {
+    object(
+        &[
+            ("id", uuid()),
+            ("email", string()),
+            ("name", string()),
+            ("company", string()),
+            ("phone", string()),
+            ("address", string()),
+            (
+                "locale",
+                json!({"type": ["string", "null"], "enum": ["en", "de", null]}),
+            ),
+            (
+                "status",
+                json!({"type": "string", "enum": ["invited", "active", "deactivated"]}),
+            ),
+            ("created_at", timestamp()),
+            ("updated_at", timestamp()),
+        ],
+        &["id", "email", "name", "status", "created_at"],
+    )
+}
+
+fn signed_in_schema() -> Value {
+    object(
+        &[("customer", customer_schema()), ("csrf_token", string())],
+        &["customer", "csrf_token"],
+    )
+}
+
+fn me_schema() -> Value {
+    let mut schema = customer_schema();
+    schema["properties"]["permissions"] = json!({"type": "object"});
+    schema["properties"]["csrf_token"] = string();
+    schema["required"]
+        .as_array_mut()
+        .expect("required")
+        .extend([json!("permissions"), json!("csrf_token")]);
+    schema
+}
+
+pub fn customer_json(customer: &pb::Customer) -> Value {
+    json!({
+        "id": customer.id,
+        "email": customer.email,
+        "name": customer.name,
+        "company": customer.company,
+        "phone": customer.phone,
+        "address": customer.address,
+        "locale": Some(&customer.locale).filter(|l| !l.is_empty()),
+        "status": customer.status,
+        "created_at": customer.created_at.as_ref().map(rfc3339),
+        "updated_at": customer.updated_at.as_ref().map(rfc3339),
+    })
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure when the public URL is https.
+fn session_cookie(state: &GatewayState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&cookie).expect("a base64url token is a valid header value")
+}
+
+/// The answer of a sign-in: the cookie and `{customer, csrf_token}`.
+fn signed_in(state: &GatewayState, session: pb::CustomerSessionResponse) -> Response {
+    let cookie = session_cookie(state, &session.session_token, session.max_age);
+    let body = json!({
+        "customer": customer_json(&session.customer.unwrap_or_default()),
+        "csrf_token": session.csrf_token,
+    });
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(SET_COOKIE, cookie);
+    response
+}
+
+#[derive(Deserialize)]
+struct Login {
+    org: String,
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Json(body): Json<Login>,
+) -> Result<Response, ApiError> {
+    let limits = &state.settings.rate_limits;
+    enforce_limit(
+        &state,
+        &format!("gateway:customer-login:addr:{ip}"),
+        limits.login_address,
+    )
+    .await?;
+    // Counted per email as typed, existing or not, before the password is checked.
+    let account_key = super::account_key("customer-login", &body.org, &body.email);
+    enforce_limit(&state, &account_key, limits.login_account).await?;
+    let request = pb::LoginCustomerRequest {
+        org: body.org,
+        email: body.email,
+        password: body.password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    };
+    let session = state
+        .clients
+        .customer_auth
+        .clone()
+        .login_customer(request)
+        .await?
+        .into_inner();
+    if let Err(err) = state.limits.delete(&account_key).await {
+        tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing login attempts");
+    }
+    Ok(signed_in(&state, session))
+}
+
+async fn logout(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+) -> Result<Response, ApiError> {
+    let request = pb::LogoutCustomerRequest {
+        session_token: session.session_token,
+    };
+    state
+        .clients
+        .customer_auth
+        .clone()
+        .logout_customer(request)
+        .await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+/// The profile as identity answered it while checking the session, on this very request.
+async fn me(session: CustomerSession) -> axum::Json<Value> {
+    let mut body = customer_json(&session.customer);
+    body["permissions"] = json!({});
+    body["csrf_token"] = session.csrf_token.into();
+    axum::Json(body)
+}
+
+async fn preview_invitation(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    QueryMap(query): QueryMap,
+) -> Result<axum::Json<Value>, ApiError> {
+    enforce_limit(
+        &state,
+        &format!("gateway:public:addr:{ip}"),
+        state.settings.rate_limits.public_address,
+    )
+    .await?;
+    let request = pb::PreviewInvitationRequest {
+        token: query.get("token").cloned().unwrap_or_default(),
+    };
+    let preview = state
+        .clients
+        .customer_auth
+        .clone()
+        .preview_invitation(request)
+        .await?
+        .into_inner();
+    Ok(axum::Json(json!({
+        "org_name": preview.org_name,
+        "email": preview.email,
+        "expires_at": preview.expires_at.as_ref().map(rfc3339),
+    })))
+}
+
+#[derive(Deserialize)]
+struct Accept {
+    token: String,
+    password: String,
+}
+
+async fn accept_invitation(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Json(body): Json<Accept>,
+) -> Result<Response, ApiError> {
+    enforce_limit(
+        &state,
+        &format!("gateway:public:addr:{ip}"),
+        state.settings.rate_limits.public_address,
+    )
+    .await?;
+    let request = pb::AcceptInvitationRequest {
+        token: body.token,
+        password: body.password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    };
+    let session = state
+        .clients
+        .customer_auth
+        .clone()
+        .accept_invitation(request)
+        .await?
+        .into_inner();
+    Ok(signed_in(&state, session))
+}

@@ -1,0 +1,160 @@
+//! Customer sign-in and the session behind the cookie: an opaque random token stored only
+//! as its SHA-256, with idle and absolute lifetimes from configuration, and the account's
+//! epoch at issue. Bumping the epoch ends every session on the next request. The CSRF
+//! token is an HMAC of the session token, so it needs no storage and dies with it.
+
+use atrium_common::password::{dummy_hash, verify_password};
+use atrium_common::token::{hash_token, random_token};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, TimeDelta, Utc};
+use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
+use crate::error::IdentityError;
+use crate::store;
+use crate::validate;
+
+/// A session just opened: the token for the cookie (shown once) and its CSRF token.
+pub struct OpenedSession {
+    pub customer: CustomerRow,
+    pub token: String,
+    pub csrf_token: String,
+    pub max_age_secs: i64,
+}
+
+/// Where a sign-in came from, kept on the session for the customer's session list.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The CSRF token of a session: HMAC-SHA256 of its token under the server's secret.
+pub fn csrf_token(state: &AppState, session_token: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(state.jwt_secret.expose_secret().as_bytes())
+        .expect("hmac takes any key length");
+    mac.update(b"atrium-csrf\n");
+    mac.update(session_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Writes a new session for `customer` (at its current epoch) inside `tx`.
+pub async fn open_session(
+    state: &AppState,
+    tx: &mut atrium_common::db::Tx,
+    customer: CustomerRow,
+    client: ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<OpenedSession, IdentityError> {
+    let token = random_token();
+    let absolute = TimeDelta::from_std(state.customer_session_absolute).expect("in range");
+    let row = CustomerSessionRow {
+        customer_session_id: Uuid::new_v4(),
+        org_id: customer.org_id,
+        customer_id: customer.customer_id,
+        token_hash: hash_token(&token),
+        epoch: customer.epoch,
+        ip: client.ip.chars().take(64).collect(),
+        user_agent: client.user_agent.chars().take(500).collect(),
+        last_seen_at: now,
+        expires_at: now + absolute,
+        ended_at: None,
+        created_at: now,
+    };
+    customer_store::insert_session(tx, &row).await?;
+    Ok(OpenedSession {
+        customer,
+        csrf_token: csrf_token(state, &token),
+        token,
+        max_age_secs: absolute.num_seconds(),
+    })
+}
+
+/// What a client says when it signs a customer in.
+pub struct CustomerLogin {
+    pub org: String,
+    pub email: String,
+    pub password: String,
+    pub client: ClientInfo,
+}
+
+/// Checks the credentials and opens a session. Unknown org, unknown email, wrong password
+/// and an inactive account are one answer, in one time (a dummy hash is verified).
+pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSession, IdentityError> {
+    let customer = match store::find_organization_by_slug(&state.db, &login.org).await? {
+        Some(org) => {
+            customer_store::find_customer_by_email(
+                &state.db,
+                org.organization_id,
+                &validate::normalize_email(&login.email),
+            )
+            .await?
+        }
+        None => None,
+    };
+    let hash = match customer.as_ref().and_then(|c| c.password_hash.clone()) {
+        Some(hash) => hash,
+        None => dummy_hash().await.to_owned(),
+    };
+    let password_ok = verify_password(login.password, hash).await?;
+    let customer = match customer {
+        Some(customer) if password_ok && customer.status == "active" => customer,
+        _ => return Err(IdentityError::InvalidCredentials),
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let opened = open_session(state, &mut tx, customer, login.client, now).await?;
+    tx.commit().await?;
+    Ok(opened)
+}
+
+/// The live session a cookie token names, with its customer; anything else is
+/// `SessionInvalid`: unknown, ended, idle or past its absolute end, an older epoch than
+/// the account's, or an account that is no longer active.
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+) -> Result<(CustomerRow, CustomerSessionRow), IdentityError> {
+    if token.is_empty() || token.len() > 100 {
+        return Err(IdentityError::SessionInvalid);
+    }
+    let now = state.clock.now();
+    let session = customer_store::find_session_by_token(&state.db, &hash_token(token))
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let idle = TimeDelta::from_std(state.customer_session_idle).expect("in range");
+    let live =
+        session.ended_at.is_none() && session.expires_at > now && now - session.last_seen_at < idle;
+    if !live {
+        return Err(IdentityError::SessionInvalid);
+    }
+    let customer = customer_store::find_customer(&state.db, session.org_id, session.customer_id)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    if customer.status != "active" || customer.epoch != session.epoch {
+        return Err(IdentityError::SessionInvalid);
+    }
+    // One write a minute is enough to keep the idle clock honest.
+    if now - session.last_seen_at > TimeDelta::seconds(60) {
+        customer_store::touch_session(&state.db, session.org_id, session.customer_session_id, now)
+            .await?;
+    }
+    Ok((customer, session))
+}
+
+/// Ends the session a cookie token names (a dead one is already ended: nothing to do).
+pub async fn logout(state: &AppState, token: &str) -> Result<(), IdentityError> {
+    let (_, session) = authenticate(state, token).await?;
+    customer_store::end_session(
+        &state.db,
+        session.org_id,
+        session.customer_session_id,
+        state.clock.now(),
+    )
+    .await
+}

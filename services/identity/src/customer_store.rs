@@ -1,0 +1,334 @@
+//! The SQL of customers, their invitations and sessions. Every statement names the org,
+//! except the lookups by token hash (the hash is the capability; the row names its org).
+
+use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::{on_db, on_tx};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::IdentityError;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub customer_id: Uuid,
+    pub org_id: Uuid,
+    pub email: String,
+    pub email_normalized: String,
+    pub name: String,
+    pub company: String,
+    pub phone: String,
+    pub address: String,
+    pub locale: String,
+    pub status: String,
+    pub password_hash: Option<String>,
+    pub epoch: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! customer_columns {
+    () => {
+        "customer_id, org_id, email, email_normalized, name, company, phone, address, locale, \
+         status, password_hash, epoch, created_at, updated_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationRow {
+    pub invitation_id: Uuid,
+    pub org_id: Uuid,
+    pub customer_id: Uuid,
+    pub token_hash: Vec<u8>,
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+    pub invited_by: Option<Uuid>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! invitation_columns {
+    () => {
+        "invitation_id, org_id, customer_id, token_hash, status, expires_at, invited_by, \
+         accepted_at, created_at, updated_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerSessionRow {
+    pub customer_session_id: Uuid,
+    pub org_id: Uuid,
+    pub customer_id: Uuid,
+    pub token_hash: Vec<u8>,
+    pub epoch: i64,
+    pub ip: String,
+    pub user_agent: String,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+macro_rules! session_columns {
+    () => {
+        "customer_session_id, org_id, customer_id, token_hash, epoch, ip, user_agent, \
+         last_seen_at, expires_at, ended_at, created_at"
+    };
+}
+
+/// Stores a new customer; `Ok(false)` when the org already has one with this email.
+pub async fn insert_customer(tx: &mut Tx, row: &CustomerRow) -> Result<bool, IdentityError> {
+    let result = on_tx!(tx, |conn| {
+        sqlx::query(concat!(
+            "insert into customer (",
+            customer_columns!(),
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ))
+        .bind(row.customer_id)
+        .bind(row.org_id)
+        .bind(&row.email)
+        .bind(&row.email_normalized)
+        .bind(&row.name)
+        .bind(&row.company)
+        .bind(&row.phone)
+        .bind(&row.address)
+        .bind(&row.locale)
+        .bind(&row.status)
+        .bind(&row.password_hash)
+        .bind(row.epoch)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    });
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn find_customer_by_email(
+    db: &Db,
+    org_id: Uuid,
+    email_normalized: &str,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            customer_columns!(),
+            " from customer where org_id = $1 and email_normalized = $2"
+        ))
+        .bind(org_id)
+        .bind(email_normalized)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+pub async fn find_customer(
+    db: &Db,
+    org_id: Uuid,
+    customer_id: Uuid,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            customer_columns!(),
+            " from customer where org_id = $1 and customer_id = $2"
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// Sets the password of an invited customer and activates them; `None` unless invited.
+pub async fn activate_customer(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update customer set status = 'active', password_hash = $3, updated_at = $4 \
+             where org_id = $1 and customer_id = $2 and status = 'invited' returning ",
+            customer_columns!()
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+pub async fn insert_invitation(tx: &mut Tx, row: &InvitationRow) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(concat!(
+            "insert into customer_invitation (",
+            invitation_columns!(),
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(row.invitation_id)
+        .bind(row.org_id)
+        .bind(row.customer_id)
+        .bind(&row.token_hash)
+        .bind(&row.status)
+        .bind(row.expires_at)
+        .bind(row.invited_by)
+        .bind(row.accepted_at)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// The customer's pending invitation, if any (expired ones included: resend revives them).
+pub async fn find_pending_invitation(
+    db: &Db,
+    org_id: Uuid,
+    customer_id: Uuid,
+) -> Result<Option<InvitationRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            invitation_columns!(),
+            " from customer_invitation where org_id = $1 and customer_id = $2 and status = 'pending'"
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// A pending, unexpired invitation by its token's hash; reading it consumes nothing.
+pub async fn find_live_invitation(
+    db: &Db,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            invitation_columns!(),
+            " from customer_invitation where token_hash = $1 and status = 'pending' and expires_at > $2"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// Consumes an invitation token in one conditional statement: of racing uses, exactly one
+/// gets the row.
+pub async fn consume_invitation(
+    tx: &mut Tx,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update customer_invitation set status = 'accepted', accepted_at = $2, updated_at = $2 \
+             where token_hash = $1 and status = 'pending' and expires_at > $2 returning ",
+            invitation_columns!()
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+pub async fn insert_session(tx: &mut Tx, row: &CustomerSessionRow) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(concat!(
+            "insert into customer_session (",
+            session_columns!(),
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(row.customer_session_id)
+        .bind(row.org_id)
+        .bind(row.customer_id)
+        .bind(&row.token_hash)
+        .bind(row.epoch)
+        .bind(&row.ip)
+        .bind(&row.user_agent)
+        .bind(row.last_seen_at)
+        .bind(row.expires_at)
+        .bind(row.ended_at)
+        .bind(row.created_at)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// A session and its customer by the cookie token's hash, in one read.
+pub async fn find_session_by_token(
+    db: &Db,
+    token_hash: &[u8],
+) -> Result<Option<CustomerSessionRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            session_columns!(),
+            " from customer_session where token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+pub async fn touch_session(
+    db: &Db,
+    org_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update customer_session set last_seen_at = $3 where org_id = $1 and customer_session_id = $2",
+        )
+        .bind(org_id)
+        .bind(session_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+pub async fn end_session(
+    db: &Db,
+    org_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update customer_session set ended_at = $3 where org_id = $1 and customer_session_id = $2 \
+             and ended_at is null",
+        )
+        .bind(org_id)
+        .bind(session_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Customer invitations: staff create the customer (`invited`, assignable at once) and a
+//! single-use token valid 7 days, and the invitation mail is written to identity's outbox
+//! in the same transaction. The link holder previews it without consuming anything and
+//! accepts it by setting a password, which activates the account and signs them in.
+
+use atrium_common::auth::Principal;
+use atrium_common::outbox;
+use atrium_common::password::hash_password;
+use atrium_common::token::{hash_token, random_token};
+use atrium_proto::notifier::v1 as notifier;
+use chrono::{DateTime, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::customer_sessions::{self, ClientInfo, OpenedSession};
+use crate::customer_store::{self, CustomerRow, InvitationRow};
+use crate::error::IdentityError;
+use crate::store;
+use crate::validate::{self, Email};
+
+/// How long an invitation link lives.
+pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
+
+/// The profile staff give when inviting.
+#[derive(Debug, Clone, Default)]
+pub struct NewInvitation {
+    pub email: String,
+    pub name: String,
+    pub company: String,
+    pub phone: String,
+    pub address: String,
+    pub locale: String,
+}
+
+/// Creates the customer and the invitation, and queues the mail, in one transaction.
+pub async fn invite(
+    state: &AppState,
+    staff: &Principal,
+    input: NewInvitation,
+) -> Result<(InvitationRow, CustomerRow), IdentityError> {
+    let email = Email::parse("email", &input.email)?;
+    let name = validate::optional_text("name", &input.name, 200)?;
+    let company = validate::optional_text("company", &input.company, 200)?;
+    let phone = validate::optional_text("phone", &input.phone, 50)?;
+    let address = validate::optional_text("address", &input.address, 5000)?;
+    let locale = validate::locale("locale", &input.locale)?;
+    let org = store::find_organization(&state.db, staff.org_id)
+        .await?
+        .ok_or(IdentityError::OrganizationNotFound)?;
+    let inviter = store::find_staff(&state.db, staff.org_id, staff.subject_id).await?;
+    let existing =
+        customer_store::find_customer_by_email(&state.db, org.organization_id, &email.normalized)
+            .await?;
+    let now = state.clock.now();
+    let (customer, is_new) = match existing {
+        None => (
+            CustomerRow {
+                customer_id: Uuid::new_v4(),
+                org_id: org.organization_id,
+                email: email.display,
+                email_normalized: email.normalized,
+                name,
+                company,
+                phone,
+                address,
+                locale,
+                status: "invited".into(),
+                password_hash: None,
+                epoch: 0,
+                created_at: now,
+                updated_at: now,
+            },
+            true,
+        ),
+        Some(customer) if customer.status == "invited" => {
+            let pending = customer_store::find_pending_invitation(
+                &state.db,
+                customer.org_id,
+                customer.customer_id,
+            )
+            .await?;
+            if pending.is_some() {
+                return Err(IdentityError::InvitationPending);
+            }
+            // Invited before, that invitation cancelled: invite the same customer again.
+            (customer, false)
+        }
+        Some(_) => return Err(IdentityError::CustomerExists),
+    };
+    let token = random_token();
+    let invitation = InvitationRow {
+        invitation_id: Uuid::new_v4(),
+        org_id: org.organization_id,
+        customer_id: customer.customer_id,
+        token_hash: hash_token(&token),
+        status: "pending".into(),
+        expires_at: now + INVITATION_TTL,
+        invited_by: Some(staff.subject_id),
+        accepted_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let mail = invitation_mail(
+        state,
+        &org.name,
+        inviter.map(|s| s.name).unwrap_or_default(),
+        &customer,
+        &invitation,
+        &token,
+    );
+    let mut tx = state.db.begin().await?;
+    if is_new && !customer_store::insert_customer(&mut tx, &customer).await? {
+        // Another invitation of the same email committed a moment ago.
+        return Err(IdentityError::InvitationPending);
+    }
+    customer_store::insert_invitation(&mut tx, &invitation).await?;
+    outbox::enqueue_email(&mut tx, &mail, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    tracing::info!(invitation_id = %invitation.invitation_id, "customer invited");
+    Ok((invitation, customer))
+}
+
+/// The mail of an invitation; its idempotency key names this invitation and token, so a
+/// resend (a new token) is a new mail and a relayed repeat is not.
+fn invitation_mail(
+    state: &AppState,
+    org_name: &str,
+    sender_name: String,
+    customer: &CustomerRow,
+    invitation: &InvitationRow,
+    token: &str,
+) -> notifier::EnqueueEmailRequest {
+    let link = format!(
+        "{}/customer/accept-invitation?token={token}",
+        state.public_url.trim_end_matches('/')
+    );
+    let token_id: String = invitation.token_hash[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    notifier::EnqueueEmailRequest {
+        org_id: invitation.org_id.to_string(),
+        idempotency_key: format!(
+            "identity:customer-invitation:{}:{token_id}",
+            invitation.invitation_id
+        ),
+        template_key: "customer_invitation".into(),
+        locale: customer.locale.clone(),
+        org_locale: String::new(),
+        recipient_email: customer.email.clone(),
+        recipient_name: customer.name.clone(),
+        variables_json: serde_json::json!({
+            "link": link,
+            "expires_at": mail_time(invitation.expires_at),
+        })
+        .to_string(),
+        org_name: org_name.to_owned(),
+        logo_url: String::new(),
+        sender_name,
+    }
+}
+
+/// A time as mails show it: `2030-01-22 09:00 UTC`.
+pub fn mail_time(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// What the link holder sees before accepting.
+pub struct Preview {
+    pub org_name: String,
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Shows a live invitation; consumes nothing.
+pub async fn preview(state: &AppState, token: &str) -> Result<Preview, IdentityError> {
+    let invitation = live_invitation(state, token).await?;
+    let org = store::find_organization(&state.db, invitation.org_id)
+        .await?
+        .ok_or(IdentityError::TokenInvalid)?;
+    let customer =
+        customer_store::find_customer(&state.db, invitation.org_id, invitation.customer_id)
+            .await?
+            .filter(|c| c.status == "invited")
+            .ok_or(IdentityError::TokenInvalid)?;
+    Ok(Preview {
+        org_name: org.name,
+        email: customer.email,
+        expires_at: invitation.expires_at,
+    })
+}
+
+async fn live_invitation(state: &AppState, token: &str) -> Result<InvitationRow, IdentityError> {
+    if token.is_empty() || token.len() > 100 {
+        return Err(IdentityError::TokenInvalid);
+    }
+    customer_store::find_live_invitation(&state.db, &hash_token(token), state.clock.now())
+        .await?
+        .ok_or(IdentityError::TokenInvalid)
+}
+
+/// Accepts an invitation: consumes the token (of racing uses exactly one wins), sets the
+/// password, activates the customer and opens a session, in one transaction.
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    password: String,
+    client: ClientInfo,
+) -> Result<OpenedSession, IdentityError> {
+    validate::new_password("password", &password)?;
+    // Checked before the slow hash, so a dead link answers at once.
+    live_invitation(state, token).await?;
+    let password_hash = hash_password(password).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let invitation = customer_store::consume_invitation(&mut tx, &hash_token(token), now)
+        .await?
+        .ok_or(IdentityError::TokenInvalid)?;
+    let customer = customer_store::activate_customer(
+        &mut tx,
+        invitation.org_id,
+        invitation.customer_id,
+        &password_hash,
+        now,
+    )
+    .await?
+    .ok_or(IdentityError::TokenInvalid)?;
+    let opened = customer_sessions::open_session(state, &mut tx, customer, client, now).await?;
+    tx.commit().await?;
+    tracing::info!(invitation_id = %invitation.invitation_id, "customer invitation accepted");
+    Ok(opened)
+}
