@@ -13,7 +13,7 @@ create table customer (
     locale text not null default '',
     status text not null,
     password_hash text,
-    epoch integer not null default 0,
+    epoch bigint not null default 0,
     created_at timestamptz not null,
     updated_at timestamptz not null,
     constraint customer_org_email_key unique (org_id, email_normalized),
@@ -44,7 +44,7 @@ create table customer_session (
     customer_id uuid not null references customer (customer_id),
     -- SHA-256 of the cookie's opaque token.
     token_hash bytea not null,
-    epoch integer not null,
+    epoch bigint not null,
     ip text not null default '',
     user_agent text not null default '',
     last_seen_at timestamptz not null,
