@@ -5,6 +5,7 @@ mod helpers;
 
 mod bootstrap;
 mod customer_invitation;
+mod customer_lockout;
 mod email_settings;
 mod health;
 mod migrations;

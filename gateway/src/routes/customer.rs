@@ -105,6 +105,32 @@ pub fn routes() -> Vec<Route> {
             errors: leak(&["TOKEN_INVALID"]),
             handler: post(accept_invitation),
         },
+        Route {
+            method: Method::POST,
+            path: "/api/customer/password/forgot",
+            summary: "Email a reset link if the account exists; the same 202 either way",
+            security: Security::Public,
+            request: Some(object(
+                &[("org", string()), ("email", string())],
+                &["org", "email"],
+            )),
+            response: (202, object(&[("message", string())], &["message"])),
+            errors: leak(&[]),
+            handler: post(forgot_password),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/customer/password/reset",
+            summary: "Set a new password with a reset link; ends every session, signs nobody in",
+            security: Security::Public,
+            request: Some(object(
+                &[("token", string()), ("password", string())],
+                &["token", "password"],
+            )),
+            response: (204, Value::Null),
+            errors: leak(&["TOKEN_INVALID"]),
+            handler: post(reset_password),
+        },
     ]
 }
 
@@ -321,4 +347,72 @@ async fn accept_invitation(
         .await?
         .into_inner();
     Ok(signed_in(&state, session))
+}
+
+#[derive(Deserialize)]
+struct Forgot {
+    org: String,
+    email: String,
+}
+
+async fn forgot_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<Forgot>,
+) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
+    let limits = &state.settings.rate_limits;
+    enforce_limit(
+        &state,
+        &format!("gateway:public:addr:{ip}"),
+        limits.public_address,
+    )
+    .await?;
+    let account_key = super::account_key("customer-recovery", &body.org, &body.email);
+    enforce_limit(&state, &account_key, limits.recovery_account).await?;
+    let request = pb::ForgotPasswordRequest {
+        org: body.org,
+        email: body.email,
+    };
+    state
+        .clients
+        .customer_auth
+        .clone()
+        .forgot_password(request)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(json!({
+            "message": "if an account exists for this email, a reset link is on its way",
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct Reset {
+    token: String,
+    password: String,
+}
+
+async fn reset_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<Reset>,
+) -> Result<StatusCode, ApiError> {
+    enforce_limit(
+        &state,
+        &format!("gateway:public:addr:{ip}"),
+        state.settings.rate_limits.public_address,
+    )
+    .await?;
+    let request = pb::ResetPasswordRequest {
+        token: body.token,
+        password: body.password,
+    };
+    state
+        .clients
+        .customer_auth
+        .clone()
+        .reset_password(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@
 use atrium_common::error::ApiError;
 use atrium_common::grpc::rfc3339;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::State;
-use axum::routing::post;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
 use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -13,12 +13,14 @@ use serde_json::{Value, json};
 use super::customer::{customer_json, customer_schema};
 use super::{Route, Security, object, string, timestamp, uuid};
 use crate::GatewayState;
-use crate::extract::{ActsFor, Json, StaffSession};
+use crate::extract::{ActsFor, Json, PageQuery, QueryMap, StaffSession, path_id};
 
 const CUSTOMERS_CREATE: &str = "customers.create";
 
+const CUSTOMERS_VIEW: &str = "customers.view";
+
 pub fn routes() -> Vec<Route> {
-    vec![Route {
+    let mut routes = vec![Route {
         method: Method::POST,
         path: "/api/admin/customers/invitations",
         summary: "Invite a customer: creates the account (invited) and emails a 7-day link",
@@ -55,7 +57,61 @@ pub fn routes() -> Vec<Route> {
             "ALREADY_EXISTS",
         ],
         handler: post(invite),
-    }]
+    }];
+    routes.push(Route {
+        method: Method::GET,
+        path: "/api/admin/customers",
+        summary: "Search the organization's customers (q over email, name, company; status)",
+        security: Security::Staff,
+        request: None,
+        response: (200, super::list_of(customer_schema())),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "VALIDATION_FAILED"],
+        handler: get(list_customers),
+    });
+    routes.push(Route {
+        method: Method::GET,
+        path: "/api/admin/customers/{id}",
+        summary: "One customer of the organization",
+        security: Security::Staff,
+        request: None,
+        response: (200, customer_schema()),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND"],
+        handler: get(get_customer),
+    });
+    for (path, summary, handler) in [
+        (
+            "/api/admin/customers/{id}/deactivate",
+            "Deactivate a customer: every session ends on its next request",
+            post(deactivate) as axum::routing::MethodRouter<GatewayState>,
+        ),
+        (
+            "/api/admin/customers/{id}/reactivate",
+            "Reactivate a deactivated customer",
+            post(reactivate),
+        ),
+        (
+            "/api/admin/customers/{id}/force-relogin",
+            "End every session of a customer and email a reset link",
+            post(force_relogin),
+        ),
+    ] {
+        routes.push(Route {
+            method: Method::POST,
+            path,
+            summary,
+            security: Security::Staff,
+            request: None,
+            response: (200, customer_schema()),
+            errors: &[
+                "UNAUTHENTICATED",
+                "PERMISSION_DENIED",
+                "NOT_FOUND",
+                "CONFLICT",
+            ],
+            handler,
+        });
+    }
+    routes
 }
 
 fn invitation_schema() -> Value {
@@ -127,4 +183,109 @@ async fn invite(
             "customer": customer_json(&response.customer.unwrap_or_default()),
         })),
     ))
+}
+
+async fn list_customers(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    QueryMap(query): QueryMap,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_VIEW)?;
+    let page = PageQuery::parse(&query)?;
+    let request = pb::ListCustomersRequest {
+        q: query.get("q").cloned().unwrap_or_default(),
+        status: query.get("status").cloned().unwrap_or_default(),
+        page_size: page.page_size,
+        page_token: page.page_token,
+    };
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .list_customers(session.request(request))
+        .await?
+        .into_inner();
+    let items: Vec<Value> = response.items.iter().map(customer_json).collect();
+    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
+    Ok(axum::Json(
+        json!({ "items": items, "next_page_token": next }),
+    ))
+}
+
+fn customer_request(id: &str) -> Result<pb::CustomerRequest, ApiError> {
+    Ok(pb::CustomerRequest {
+        customer_id: path_id(id)?.to_string(),
+    })
+}
+
+async fn get_customer(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_VIEW)?;
+    let request = session.request(customer_request(&id)?);
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .get_customer(request)
+        .await?;
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
+}
+
+async fn deactivate(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(customer_request(&id)?);
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .deactivate_customer(request)
+        .await?;
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
+}
+
+async fn reactivate(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(customer_request(&id)?);
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .reactivate_customer(request)
+        .await?;
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
+}
+
+async fn force_relogin(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(customer_request(&id)?);
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .force_relogin(request)
+        .await?;
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
 }

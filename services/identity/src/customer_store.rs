@@ -332,3 +332,159 @@ pub async fn end_session(
     })?;
     Ok(())
 }
+
+pub async fn insert_reset_token(
+    tx: &mut Tx,
+    token_hash: &[u8],
+    customer: &CustomerRow,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "insert into customer_reset_token (token_hash, org_id, customer_id, expires_at, used_at, created_at) \
+             values ($1, $2, $3, $4, null, $5)",
+        )
+        .bind(token_hash)
+        .bind(customer.org_id)
+        .bind(customer.customer_id)
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Consumes a reset token in one conditional statement; answers (org, customer) of the
+/// one use that wins.
+pub async fn consume_reset_token(
+    tx: &mut Tx,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Uuid)>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "update customer_reset_token set used_at = $2 where token_hash = $1 and used_at is null \
+             and expires_at > $2 returning org_id, customer_id",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+/// Sets a new password and bumps the epoch (every session ends) of an active customer.
+pub async fn reset_password(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update customer set password_hash = $3, epoch = epoch + 1, updated_at = $4 \
+             where org_id = $1 and customer_id = $2 and status = 'active' returning ",
+            customer_columns!()
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+/// The lock-out transitions, each one conditional statement on the org's customer.
+#[derive(Debug, Clone, Copy)]
+pub enum Transition {
+    /// active or invited → deactivated; every session ends.
+    Deactivate,
+    /// deactivated → active (or invited again if no password was ever set).
+    Reactivate,
+    /// active stays active; every session ends.
+    EndSessions,
+}
+
+/// Applies `transition`; `None` when the customer is not the org's or not in a state the
+/// transition starts from.
+pub async fn transition(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+    transition: Transition,
+    now: DateTime<Utc>,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    macro_rules! run {
+        ($sql:literal) => {
+            on_tx!(tx, |conn| {
+                sqlx::query_as(concat!($sql, " returning ", customer_columns!()))
+                    .bind(org_id)
+                    .bind(customer_id)
+                    .bind(now)
+                    .fetch_optional(conn)
+                    .await
+            })
+        };
+    }
+    let row = match transition {
+        Transition::Deactivate => run!(
+            "update customer set status = 'deactivated', epoch = epoch + 1, updated_at = $3 \
+             where org_id = $1 and customer_id = $2 and status in ('active', 'invited')"
+        ),
+        Transition::Reactivate => run!(
+            "update customer set status = case when password_hash is null then 'invited' else 'active' end, \
+             updated_at = $3 where org_id = $1 and customer_id = $2 and status = 'deactivated'"
+        ),
+        Transition::EndSessions => run!(
+            "update customer set epoch = epoch + 1, updated_at = $3 \
+             where org_id = $1 and customer_id = $2 and status = 'active'"
+        ),
+    }?;
+    Ok(row)
+}
+
+/// One page of an org's customers, newest first, filtered by a case-insensitive substring
+/// of email, name or company and by status.
+pub async fn list_customers(
+    db: &Db,
+    org_id: Uuid,
+    q: Option<&str>,
+    status: Option<&str>,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<CustomerRow>, IdentityError> {
+    let pattern = q.map(|q| {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let (before_at, before_id) = before.unzip();
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            customer_columns!(),
+            " from customer where org_id = $1 and status <> 'erased' \
+             and ($2 is null or email_normalized like $2 escape '\\' or lower(name) like $2 escape '\\' \
+             or lower(company) like $2 escape '\\') \
+             and ($3 is null or status = $3) \
+             and ($4 is null or created_at < $4 or (created_at = $4 and customer_id < $5)) \
+             order by created_at desc, customer_id desc limit $6"
+        ))
+        .bind(org_id)
+        .bind(&pattern)
+        .bind(status)
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?)
+}

@@ -22,6 +22,8 @@ pub enum IdentityError {
     StaffNotFound,
     #[error("customer not found")]
     CustomerNotFound,
+    #[error("the customer is not active")]
+    CustomerNotActive,
     #[error("a customer with this email already exists")]
     CustomerExists,
     #[error("an invitation for this email is pending")]
@@ -47,6 +49,7 @@ impl ServiceError for IdentityError {
                 ErrorCode::AlreadyExists
             }
             IdentityError::TokenInvalid => ErrorCode::InvalidArgument,
+            IdentityError::CustomerNotActive => ErrorCode::FailedPrecondition,
             IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {
                 ErrorCode::Unauthenticated
             }

@@ -5,10 +5,15 @@ use atrium_common::grpc::timestamp;
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
+use atrium_common::error::into_status;
+use atrium_common::page::Page;
+
 use crate::AppState;
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
 use crate::customer_store::{CustomerRow, InvitationRow};
+use crate::customers::{self, LockOut};
 use crate::invitations::{self, NewInvitation};
+use crate::recovery;
 use crate::roles::Role;
 use crate::staff::{self, NewOrganization, StaffLogin};
 use crate::store::{OrganizationRow, StaffRow};
@@ -251,6 +256,26 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         let opened = invitations::accept(&self.0, &r.token, r.password, client).await?;
         Ok(Response::new(opened.into()))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn forgot_password(
+        &self,
+        request: Request<pb::ForgotPasswordRequest>,
+    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+        let r = request.get_ref();
+        recovery::forgot(&self.0, &r.org, &r.email).await?;
+        Ok(Response::new(pb::ForgotPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reset_password(
+        &self,
+        request: Request<pb::ResetPasswordRequest>,
+    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let r = request.into_inner();
+        recovery::reset(&self.0, &r.token, r.password).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
+    }
 }
 
 #[tonic::async_trait]
@@ -278,4 +303,75 @@ impl pb::customer_service_server::CustomerService for Identity {
             customer: Some(customer.into()),
         }))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_customers(
+        &self,
+        request: Request<pb::ListCustomersRequest>,
+    ) -> Result<Response<pb::ListCustomersResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let q = Some(r.q.as_str()).filter(|q| !q.is_empty());
+        let status = Some(r.status.as_str()).filter(|s| !s.is_empty());
+        let (rows, next_page_token) = customers::list(&self.0, &principal, q, status, page).await?;
+        Ok(Response::new(pb::ListCustomersResponse {
+            items: rows.into_iter().map(Into::into).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let customer = customers::get(&self.0, &principal, &request.get_ref().customer_id).await?;
+        Ok(customer_response(customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn deactivate_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::Deactivate).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reactivate_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::Reactivate).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn force_relogin(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::ForceRelogin).await
+    }
+}
+
+impl Identity {
+    async fn lock_out(
+        &self,
+        request: Request<pb::CustomerRequest>,
+        action: LockOut,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let customer =
+            customers::lock_out(&self.0, &principal, &request.get_ref().customer_id, action)
+                .await?;
+        Ok(customer_response(customer))
+    }
+}
+
+fn customer_response(customer: CustomerRow) -> Response<pb::CustomerResponse> {
+    Response::new(pb::CustomerResponse {
+        customer: Some(customer.into()),
+    })
 }

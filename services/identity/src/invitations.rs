@@ -7,7 +7,6 @@ use atrium_common::auth::Principal;
 use atrium_common::outbox;
 use atrium_common::password::hash_password;
 use atrium_common::token::{hash_token, random_token};
-use atrium_proto::notifier::v1 as notifier;
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
@@ -15,6 +14,7 @@ use crate::AppState;
 use crate::customer_sessions::{self, ClientInfo, OpenedSession};
 use crate::customer_store::{self, CustomerRow, InvitationRow};
 use crate::error::IdentityError;
+use crate::mail::{LinkMail, customer_link_mail};
 use crate::store;
 use crate::validate::{self, Email};
 
@@ -100,13 +100,19 @@ pub async fn invite(
         created_at: now,
         updated_at: now,
     };
-    let mail = invitation_mail(
+    let sender_name = inviter.map(|s| s.name).unwrap_or_default();
+    let mail = customer_link_mail(
         state,
-        &org.name,
-        inviter.map(|s| s.name).unwrap_or_default(),
         &customer,
-        &invitation,
-        &token,
+        LinkMail {
+            template: "customer_invitation",
+            page: "/customer/accept-invitation",
+            token: &token,
+            token_hash: &invitation.token_hash,
+            expires_at: invitation.expires_at,
+            org_name: &org.name,
+            sender_name: &sender_name,
+        },
     );
     let mut tx = state.db.begin().await?;
     if is_new && !customer_store::insert_customer(&mut tx, &customer).await? {
@@ -119,51 +125,6 @@ pub async fn invite(
     state.relay.wake();
     tracing::info!(invitation_id = %invitation.invitation_id, "customer invited");
     Ok((invitation, customer))
-}
-
-/// The mail of an invitation; its idempotency key names this invitation and token, so a
-/// resend (a new token) is a new mail and a relayed repeat is not.
-fn invitation_mail(
-    state: &AppState,
-    org_name: &str,
-    sender_name: String,
-    customer: &CustomerRow,
-    invitation: &InvitationRow,
-    token: &str,
-) -> notifier::EnqueueEmailRequest {
-    let link = format!(
-        "{}/customer/accept-invitation?token={token}",
-        state.public_url.trim_end_matches('/')
-    );
-    let token_id: String = invitation.token_hash[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    notifier::EnqueueEmailRequest {
-        org_id: invitation.org_id.to_string(),
-        idempotency_key: format!(
-            "identity:customer-invitation:{}:{token_id}",
-            invitation.invitation_id
-        ),
-        template_key: "customer_invitation".into(),
-        locale: customer.locale.clone(),
-        org_locale: String::new(),
-        recipient_email: customer.email.clone(),
-        recipient_name: customer.name.clone(),
-        variables_json: serde_json::json!({
-            "link": link,
-            "expires_at": mail_time(invitation.expires_at),
-        })
-        .to_string(),
-        org_name: org_name.to_owned(),
-        logo_url: String::new(),
-        sender_name,
-    }
-}
-
-/// A time as mails show it: `2030-01-22 09:00 UTC`.
-pub fn mail_time(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// What the link holder sees before accepting.

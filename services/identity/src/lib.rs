@@ -3,10 +3,13 @@
 
 mod customer_sessions;
 mod customer_store;
+mod customers;
 mod error;
 mod grpc;
 mod invitations;
 mod jwt;
+mod mail;
+mod recovery;
 pub mod roles;
 mod staff;
 mod store;

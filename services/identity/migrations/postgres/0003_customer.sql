@@ -55,3 +55,15 @@ create table customer_session (
 );
 
 create index customer_session_customer_idx on customer_session (customer_id);
+
+create table customer_reset_token (
+    -- SHA-256 of the emailed token.
+    token_hash bytea primary key,
+    org_id uuid not null references organization (organization_id),
+    customer_id uuid not null references customer (customer_id),
+    expires_at timestamptz not null,
+    used_at timestamptz,
+    created_at timestamptz not null
+);
+
+create index customer_reset_token_customer_idx on customer_reset_token (customer_id);

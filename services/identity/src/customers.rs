@@ -1,0 +1,114 @@
+//! Customer accounts as staff manage them: search and view, and the lock-out actions
+//! (deactivate, reactivate, force re-login). Each lock-out bumps the account's epoch in
+//! the same statement as the change, so every session dies on its next request.
+
+use atrium_common::auth::Principal;
+use atrium_common::page::Page;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::customer_store::{self, CustomerRow, Transition};
+use crate::error::IdentityError;
+use crate::recovery;
+use crate::store;
+
+/// One page of the org's customers and the next page token.
+pub async fn list(
+    state: &AppState,
+    staff: &Principal,
+    q: Option<&str>,
+    status: Option<&str>,
+    page: Page,
+) -> Result<(Vec<CustomerRow>, String), IdentityError> {
+    if let Some(status) = status
+        && !["invited", "active", "deactivated"].contains(&status)
+    {
+        return Err(IdentityError::InvalidField {
+            field: "status",
+            problem: "must be invited, active or deactivated",
+        });
+    }
+    if q.is_some_and(|q| q.chars().count() > 200) {
+        return Err(IdentityError::InvalidField {
+            field: "q",
+            problem: "must be at most 200 characters",
+        });
+    }
+    let rows = customer_store::list_customers(
+        &state.db,
+        staff.org_id,
+        q.map(str::trim).filter(|q| !q.is_empty()),
+        status,
+        page.after,
+        page.size,
+    )
+    .await?;
+    let next = page.next_token(
+        rows.len(),
+        rows.last().map(|r| (r.created_at, r.customer_id)),
+    );
+    Ok((rows, next))
+}
+
+/// One of the org's customers; another org's id is not found.
+pub async fn get(
+    state: &AppState,
+    staff: &Principal,
+    customer_id: &str,
+) -> Result<CustomerRow, IdentityError> {
+    let id = parse_id(customer_id)?;
+    customer_store::find_customer(&state.db, staff.org_id, id)
+        .await?
+        .filter(|c| c.status != "erased")
+        .ok_or(IdentityError::CustomerNotFound)
+}
+
+fn parse_id(text: &str) -> Result<Uuid, IdentityError> {
+    Uuid::parse_str(text).map_err(|_| IdentityError::CustomerNotFound)
+}
+
+/// A lock-out action requested by staff.
+#[derive(Debug, Clone, Copy)]
+pub enum LockOut {
+    Deactivate,
+    Reactivate,
+    /// Ends every session and emails a reset link.
+    ForceRelogin,
+}
+
+pub async fn lock_out(
+    state: &AppState,
+    staff: &Principal,
+    customer_id: &str,
+    action: LockOut,
+) -> Result<CustomerRow, IdentityError> {
+    let current = get(state, staff, customer_id).await?;
+    let now = state.clock.now();
+    let transition = match action {
+        LockOut::Deactivate => Transition::Deactivate,
+        LockOut::Reactivate => Transition::Reactivate,
+        LockOut::ForceRelogin => Transition::EndSessions,
+    };
+    let mut tx = state.db.begin().await?;
+    let changed =
+        customer_store::transition(&mut tx, staff.org_id, current.customer_id, transition, now)
+            .await?;
+    let Some(changed) = changed else {
+        drop(tx);
+        return match action {
+            // Already where the action leads: answer the account as it is.
+            LockOut::Deactivate | LockOut::Reactivate => Ok(current),
+            LockOut::ForceRelogin => Err(IdentityError::CustomerNotActive),
+        };
+    };
+    if let LockOut::ForceRelogin = action {
+        let org = store::find_organization(&state.db, staff.org_id)
+            .await?
+            .ok_or(IdentityError::OrganizationNotFound)?;
+        recovery::write_reset_mail(state, &mut tx, &changed, &org.name, now).await?;
+    }
+    tx.commit().await?;
+    state.relay.wake();
+    tracing::info!(customer_id = %changed.customer_id, ?action, "customer lock-out action");
+    Ok(changed)
+}

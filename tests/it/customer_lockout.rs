@@ -1,0 +1,443 @@
+//! Staff managing customers through the gateway: search and view, the lock-out actions
+//! (each ends an existing session on its very next request), and the customer's own
+//! password recovery (single-use, 60-minute links that end every session).
+
+use std::time::Duration;
+
+use atrium_common::testkit::smtp::{ReceivedMail, SmtpServer};
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use crate::customer_invitation::{Customer, customer_call};
+use crate::helpers::{TestApp, error_code, set_staff_role};
+
+const PUBLIC_URL: &str = "https://portal.acme.test";
+const PASSWORD: &str = "a long customer passphrase";
+const NEW_PASSWORD: &str = "another long passphrase";
+
+struct World {
+    app: TestApp,
+    smtp: SmtpServer,
+    staff: String,
+    staff_id: String,
+}
+
+impl World {
+    async fn start() -> World {
+        let smtp = SmtpServer::start().await.expect("smtp");
+        let url = smtp.url();
+        let app = TestApp::start_with(move |env| {
+            env.smtp_url = Some(SecretString::from(url));
+            env.public_url = Some(PUBLIC_URL.into());
+        })
+        .await;
+        let (_, staff_id, staff) = app.org_with_owner("acme").await;
+        World {
+            app,
+            smtp,
+            staff,
+            staff_id,
+        }
+    }
+
+    /// Waits for the `n`th mail (1-based) and answers it.
+    async fn mail(&self, n: usize) -> ReceivedMail {
+        let mails = self
+            .smtp
+            .wait_for_messages(n, Duration::from_secs(15))
+            .await
+            .expect("mail");
+        mails[n - 1].clone()
+    }
+
+    /// Invites and signs in a customer; answers them and their id.
+    async fn customer(
+        &self,
+        email: &str,
+        name: &str,
+        company: &str,
+        n: usize,
+    ) -> (Customer, String) {
+        let body = json!({ "email": email, "name": name, "company": company });
+        let invited = self
+            .staff(
+                Method::POST,
+                "/api/admin/customers/invitations",
+                Some(&body),
+            )
+            .await;
+        assert_eq!(invited.status(), 201);
+        let token = link_token(&self.mail(n).await, "/customer/accept-invitation");
+        let response = self
+            .app
+            .post_json(
+                "/api/customer/invitations/accept",
+                &json!({ "token": token, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        let id = body["customer"]["id"].as_str().unwrap().to_owned();
+        let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+        (Customer { cookie, csrf, body }, id)
+    }
+
+    async fn staff(&self, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
+        self.app.staff_call(method, path, &self.staff, body).await
+    }
+
+    async fn me_status(&self, customer: &Customer) -> u16 {
+        customer_call(&self.app, Method::GET, "/api/customer/me", customer, None)
+            .await
+            .status()
+            .as_u16()
+    }
+
+    async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.app
+            .post_json(
+                "/api/customer/login",
+                &json!({ "org": "acme", "email": email, "password": password }),
+            )
+            .await
+    }
+}
+
+fn link_token(mail: &ReceivedMail, page: &str) -> String {
+    let (text, _) = mail.parts();
+    let prefix = format!("{PUBLIC_URL}{page}?token=");
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no {page} link in:\n{text}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
+    let world = World::start().await;
+    let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    assert_eq!(world.me_status(&ann).await, 200);
+
+    // Deactivate: the session dies, and the right password is refused like a wrong one.
+    let path = |action: &str| format!("/api/admin/customers/{ann_id}/{action}");
+    let deactivated = world.staff(Method::POST, &path("deactivate"), None).await;
+    assert_eq!(deactivated.status(), 200);
+    assert_eq!(
+        deactivated.json::<Value>().await.unwrap()["status"],
+        "deactivated"
+    );
+    assert_eq!(world.me_status(&ann).await, 401);
+    let refused = world.login("ann@customer.test", PASSWORD).await;
+    assert_eq!(error_code(refused).await.1, "INVALID_CREDENTIALS");
+    let again = world.staff(Method::POST, &path("deactivate"), None).await;
+    assert_eq!(
+        again.status(),
+        200,
+        "deactivating twice answers the account as it is"
+    );
+
+    // Reactivate: signing in works again, the old session stays dead.
+    let reactivated = world.staff(Method::POST, &path("reactivate"), None).await;
+    assert_eq!(
+        reactivated.json::<Value>().await.unwrap()["status"],
+        "active"
+    );
+    assert_eq!(world.me_status(&ann).await, 401);
+    let signed_in = world.login("ann@customer.test", PASSWORD).await;
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let ann = Customer {
+        cookie,
+        csrf: String::new(),
+        body: Value::Null,
+    };
+    assert_eq!(world.me_status(&ann).await, 200);
+
+    // Force re-login: the session dies and a reset link is mailed.
+    let forced = world
+        .staff(Method::POST, &path("force-relogin"), None)
+        .await;
+    assert_eq!(forced.status(), 200);
+    assert_eq!(world.me_status(&ann).await, 401);
+    let reset = link_token(&world.mail(2).await, "/customer/reset-password");
+    let response = world
+        .app
+        .post_json(
+            "/api/customer/password/reset",
+            &json!({ "token": reset, "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "a reset signs nobody in"
+    );
+    assert_eq!(
+        error_code(world.login("ann@customer.test", PASSWORD).await)
+            .await
+            .1,
+        "INVALID_CREDENTIALS"
+    );
+    assert_eq!(
+        world
+            .login("ann@customer.test", NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let reused = world
+        .app
+        .post_json(
+            "/api/customer/password/reset",
+            &json!({ "token": reset, "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(error_code(reused).await.1, "TOKEN_INVALID");
+    world.app.stop().await;
+}
+
+#[tokio::test]
+async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_expires() {
+    let world = World::start().await;
+    let (ann, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let forgot = |email: &str| json!({ "org": "acme", "email": email });
+
+    let mut bodies = Vec::new();
+    for email in ["nobody@customer.test", "ANN@customer.test"] {
+        let response = world
+            .app
+            .post_json("/api/customer/password/forgot", &forgot(email))
+            .await;
+        assert_eq!(response.status(), 202);
+        bodies.push(response.json::<Value>().await.unwrap());
+    }
+    let unknown_org = world
+        .app
+        .post_json(
+            "/api/customer/password/forgot",
+            &json!({ "org": "nope", "email": "ann@customer.test" }),
+        )
+        .await;
+    assert_eq!(unknown_org.status(), 202);
+    bodies.push(unknown_org.json().await.unwrap());
+    assert!(
+        bodies.windows(2).all(|pair| pair[0] == pair[1]),
+        "{bodies:?}"
+    );
+
+    // Opening the link consumes nothing; the session lives until the reset.
+    let token = link_token(&world.mail(2).await, "/customer/reset-password");
+    assert_eq!(world.me_status(&ann).await, 200);
+    let short = world
+        .app
+        .post_json(
+            "/api/customer/password/reset",
+            &json!({ "token": token, "password": "short" }),
+        )
+        .await;
+    assert_eq!(error_code(short).await.0, 422);
+    let racers: Vec<_> = (0..16)
+        .map(|_| {
+            let http = world.app.http.clone();
+            let url = world.app.url("/api/customer/password/reset");
+            let body = json!({ "token": token, "password": NEW_PASSWORD });
+            tokio::spawn(async move {
+                http.post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 204).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 204 || *s == 422),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        world.me_status(&ann).await,
+        401,
+        "the reset ended the session"
+    );
+
+    // A second link, unused for 61 minutes, has expired.
+    let response = world
+        .app
+        .post_json(
+            "/api/customer/password/forgot",
+            &forgot("ann@customer.test"),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let late = link_token(&world.mail(3).await, "/customer/reset-password");
+    // Recovery mails are limited per account as typed: the 4th in an hour is 429.
+    let third = world
+        .app
+        .post_json(
+            "/api/customer/password/forgot",
+            &forgot("ann@customer.test"),
+        )
+        .await;
+    assert_eq!(third.status(), 202);
+    let limited = world
+        .app
+        .post_json(
+            "/api/customer/password/forgot",
+            &forgot(" Ann@Customer.test"),
+        )
+        .await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+
+    world.app.clock.advance(Duration::from_secs(61 * 60));
+    let expired = world
+        .app
+        .post_json(
+            "/api/customer/password/reset",
+            &json!({ "token": late, "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(error_code(expired).await.1, "TOKEN_INVALID");
+
+    world.app.stop().await;
+}
+
+#[tokio::test]
+async fn staff_search_view_and_act_only_on_their_own_org_with_the_right_role() {
+    let world = World::start().await;
+    let (_, ann_id) = world
+        .customer("ann@customer.test", "Ann Smith", "Umbrella GmbH", 1)
+        .await;
+    world.app.clock.advance(Duration::from_secs(1));
+    let bob = json!({ "email": "bob@other.test", "name": "Bob", "company": "Initech" });
+    assert_eq!(
+        world
+            .staff(Method::POST, "/api/admin/customers/invitations", Some(&bob))
+            .await
+            .status(),
+        201
+    );
+
+    let search = |query: &str| format!("/api/admin/customers{query}");
+    let found = |body: Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = world.app.staff_get_ok(&search(""), &world.staff).await;
+    assert_eq!(
+        found(all),
+        ["bob@other.test", "ann@customer.test"],
+        "newest first"
+    );
+    for (query, expected) in [
+        ("?q=UMBRELLA", vec!["ann@customer.test"]),
+        ("?q=smith", vec!["ann@customer.test"]),
+        ("?q=other.test", vec!["bob@other.test"]),
+        ("?status=invited", vec!["bob@other.test"]),
+        ("?q=100%25", vec![]),
+    ] {
+        let body = world.app.staff_get_ok(&search(query), &world.staff).await;
+        assert_eq!(found(body), expected, "{query}");
+    }
+    for bad in ["?status=gone", "?page_size=0", "?page_token=x"] {
+        let response = world.staff(Method::GET, &search(bad), None).await;
+        assert_eq!(error_code(response).await.0, 422, "{bad}");
+    }
+    let one = world
+        .app
+        .staff_get_ok(&format!("/api/admin/customers/{ann_id}"), &world.staff)
+        .await;
+    assert_eq!(one["company"], "Umbrella GmbH");
+    for id in ["nope", "00000000-0000-0000-0000-000000000000"] {
+        let response = world
+            .staff(Method::GET, &format!("/api/admin/customers/{id}"), None)
+            .await;
+        assert_eq!(error_code(response).await.1, "NOT_FOUND", "{id}");
+    }
+
+    // Another org's staff: this org's customer ids are 404, and nothing changes.
+    let (_, _, other) = world.app.org_with_owner("globex").await;
+    for (method, path) in [
+        (Method::GET, format!("/api/admin/customers/{ann_id}")),
+        (
+            Method::POST,
+            format!("/api/admin/customers/{ann_id}/deactivate"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/customers/{ann_id}/force-relogin"),
+        ),
+    ] {
+        let response = world.app.staff_call(method, &path, &other, None).await;
+        assert_eq!(error_code(response).await.1, "NOT_FOUND", "{path}");
+    }
+    let theirs = world.app.staff_get_ok("/api/admin/customers", &other).await;
+    assert!(theirs["items"].as_array().unwrap().is_empty());
+    let ann = world
+        .app
+        .staff_get_ok(&format!("/api/admin/customers/{ann_id}"), &world.staff)
+        .await;
+    assert_eq!(ann["status"], "active");
+
+    // Roles: viewers and editors get 403 on customer management; accountants may look.
+    let deactivate = format!("/api/admin/customers/{ann_id}/deactivate");
+    for role in ["viewer", "editor"] {
+        set_staff_role(&world.app, &world.staff_id, role).await;
+        for (method, path, permission) in [
+            (
+                Method::GET,
+                "/api/admin/customers".to_owned(),
+                "customers.view",
+            ),
+            (Method::POST, deactivate.clone(), "customers.create"),
+        ] {
+            let (status, code, body) = error_code(world.staff(method, &path, None).await).await;
+            assert_eq!(
+                (status, code.as_str()),
+                (403, "PERMISSION_DENIED"),
+                "{role} {path}"
+            );
+            assert_eq!(body["error"]["permission"], permission);
+        }
+    }
+    set_staff_role(&world.app, &world.staff_id, "accountant").await;
+    assert_eq!(
+        world
+            .staff(Method::GET, "/api/admin/customers", None)
+            .await
+            .status(),
+        200
+    );
+    let (status, _, _) = error_code(world.staff(Method::POST, &deactivate, None).await).await;
+    assert_eq!(status, 403);
+    world.app.stop().await;
+}
