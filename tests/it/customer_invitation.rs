@@ -475,3 +475,104 @@ async fn a_customer_reads_and_marks_only_their_own_notifications() {
     assert_eq!(all.status(), 204);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn pending_invitations_are_listed_resent_with_a_new_link_and_cancelled() {
+    let smtp = SmtpServer::start().await.expect("smtp");
+    let app = app_with_mail(&smtp).await;
+    let (_, _, staff) = app.org_with_owner("acme").await;
+    let (_, _, other) = app.org_with_owner("globex").await;
+    let created = invite(&app, &staff, json!({ "email": "ann@customer.test" })).await;
+    let created: Value = created.json().await.unwrap();
+    let id = created["invitation"]["id"].as_str().unwrap().to_owned();
+    let first = invitation_token(
+        &smtp
+            .wait_for_messages(1, Duration::from_secs(15))
+            .await
+            .unwrap()[0],
+    );
+
+    let list = app
+        .staff_get_ok("/api/admin/customers/invitations", &staff)
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["email"], "ann@customer.test");
+    let theirs = app
+        .staff_get_ok("/api/admin/customers/invitations", &other)
+        .await;
+    assert!(theirs["items"].as_array().unwrap().is_empty());
+
+    // Another org cannot resend or cancel it.
+    let resend = format!("/api/admin/customers/invitations/{id}/resend");
+    let cancel = format!("/api/admin/customers/invitations/{id}");
+    let response = app.staff_call(Method::POST, &resend, &other, None).await;
+    assert_eq!(
+        error_code(response).await.1,
+        "NOT_FOUND",
+        "another org's invitation"
+    );
+    let response = app.staff_call(Method::DELETE, &cancel, &other, None).await;
+    assert_eq!(
+        error_code(response).await.1,
+        "NOT_FOUND",
+        "another org's invitation"
+    );
+
+    // Resend, six days on: a new link that lives 7 more days; the old one is dead.
+    app.clock.advance(Duration::from_secs(6 * 24 * 3600));
+    let staff = app
+        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .await;
+    let response = app.staff_call(Method::POST, &resend, &staff, None).await;
+    assert_eq!(response.status(), 200);
+    let resent: Value = response.json().await.unwrap();
+    assert_eq!(resent["expires_at"], "2030-01-28T09:00:00.000Z");
+    let second = invitation_token(
+        &smtp
+            .wait_for_messages(2, Duration::from_secs(15))
+            .await
+            .unwrap()[1],
+    );
+    assert_ne!(first, second);
+    let old = app
+        .get(&format!("/api/customer/invitations/preview?token={first}"))
+        .await;
+    assert_eq!(error_code(old).await.1, "TOKEN_INVALID");
+    app.clock.advance(Duration::from_secs(2 * 24 * 3600));
+    let new = app
+        .get(&format!("/api/customer/invitations/preview?token={second}"))
+        .await;
+    assert_eq!(new.status(), 200, "alive 8 days after the first mail");
+
+    // Cancel: the link dies, the list empties, a second cancel is 404, inviting again works.
+    let staff = app
+        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .await;
+    for (token, expected) in [(&staff, 204), (&staff, 404)] {
+        let response = app.staff_call(Method::DELETE, &cancel, token, None).await;
+        assert_eq!(response.status().as_u16(), expected);
+    }
+    assert_eq!(
+        error_code(accept(&app, &second, PASSWORD).await).await.1,
+        "TOKEN_INVALID"
+    );
+    let list = app
+        .staff_get_ok("/api/admin/customers/invitations", &staff)
+        .await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+    let again = invite(&app, &staff, json!({ "email": "ann@customer.test" })).await;
+    assert_eq!(again.status(), 201);
+    for garbage in [
+        "/api/admin/customers/invitations/nope/resend",
+        "/api/admin/customers/invitations/nope",
+    ] {
+        let method = if garbage.ends_with("resend") {
+            Method::POST
+        } else {
+            Method::DELETE
+        };
+        let response = app.staff_call(method, garbage, &staff, None).await;
+        assert_eq!(error_code(response).await.1, "NOT_FOUND");
+    }
+    app.stop().await;
+}

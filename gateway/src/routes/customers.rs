@@ -60,6 +60,36 @@ pub fn routes() -> Vec<Route> {
     }];
     routes.push(Route {
         method: Method::GET,
+        path: "/api/admin/customers/invitations",
+        summary: "The organization's pending invitations, newest first",
+        security: Security::Staff,
+        request: None,
+        response: (200, super::list_of(invitation_schema())),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "VALIDATION_FAILED"],
+        handler: get(list_invitations),
+    });
+    routes.push(Route {
+        method: Method::POST,
+        path: "/api/admin/customers/invitations/{id}/resend",
+        summary: "Mail a pending invitation again: the old link dies, 7 days start again",
+        security: Security::Staff,
+        request: None,
+        response: (200, invitation_schema()),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND"],
+        handler: post(resend_invitation),
+    });
+    routes.push(Route {
+        method: Method::DELETE,
+        path: "/api/admin/customers/invitations/{id}",
+        summary: "Cancel a pending invitation: its link dies",
+        security: Security::Staff,
+        request: None,
+        response: (204, Value::Null),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND"],
+        handler: axum::routing::delete(cancel_invitation),
+    });
+    routes.push(Route {
+        method: Method::GET,
         path: "/api/admin/customers",
         summary: "Search the organization's customers (q over email, name, company; status)",
         security: Security::Staff,
@@ -288,4 +318,70 @@ async fn force_relogin(
     Ok(axum::Json(customer_json(
         &response.into_inner().customer.unwrap_or_default(),
     )))
+}
+
+async fn list_invitations(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    QueryMap(query): QueryMap,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_VIEW)?;
+    let page = PageQuery::parse(&query)?;
+    let request = pb::ListInvitationsRequest {
+        page_size: page.page_size,
+        page_token: page.page_token,
+    };
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .list_invitations(session.request(request))
+        .await?
+        .into_inner();
+    let items: Vec<Value> = response.items.iter().map(invitation_json).collect();
+    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
+    Ok(axum::Json(
+        json!({ "items": items, "next_page_token": next }),
+    ))
+}
+
+fn invitation_request(id: &str) -> Result<pb::InvitationRequest, ApiError> {
+    Ok(pb::InvitationRequest {
+        invitation_id: path_id(id)?.to_string(),
+    })
+}
+
+async fn resend_invitation(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(invitation_request(&id)?);
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .resend_invitation(request)
+        .await?
+        .into_inner();
+    Ok(axum::Json(invitation_json(
+        &response.invitation.unwrap_or_default(),
+    )))
+}
+
+async fn cancel_invitation(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(invitation_request(&id)?);
+    state
+        .clients
+        .customers
+        .clone()
+        .cancel_invitation(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

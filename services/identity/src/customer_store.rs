@@ -488,3 +488,94 @@ pub async fn list_customers(
         .await
     })?)
 }
+
+/// A pending invitation with its customer's email, for the staff list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingInvitationRow {
+    pub invitation_id: Uuid,
+    pub customer_id: Uuid,
+    pub email: String,
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+macro_rules! pending_select {
+    ($tail:literal) => {
+        concat!(
+            "select i.invitation_id, i.customer_id, c.email, i.status, i.expires_at, i.created_at \
+             from customer_invitation i join customer c on c.customer_id = i.customer_id and c.org_id = i.org_id ",
+            $tail
+        )
+    };
+}
+
+/// One page of an org's pending invitations, newest first.
+pub async fn list_pending_invitations(
+    db: &Db,
+    org_id: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<PendingInvitationRow>, IdentityError> {
+    let (before_at, before_id) = before.unzip();
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(pending_select!(
+            "where i.org_id = $1 and i.status = 'pending' \
+             and ($2 is null or i.created_at < $2 or (i.created_at = $2 and i.invitation_id < $3)) \
+             order by i.created_at desc, i.invitation_id desc limit $4"
+        ))
+        .bind(org_id)
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?)
+}
+
+/// Gives a pending invitation a new token and a new expiry (the old token dies).
+pub async fn renew_invitation(
+    tx: &mut Tx,
+    org_id: Uuid,
+    invitation_id: Uuid,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update customer_invitation set token_hash = $3, expires_at = $4, updated_at = $5 \
+             where org_id = $1 and invitation_id = $2 and status = 'pending' returning ",
+            invitation_columns!()
+        ))
+        .bind(org_id)
+        .bind(invitation_id)
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+/// Cancels a pending invitation; answers whether there was one.
+pub async fn cancel_invitation(
+    db: &Db,
+    org_id: Uuid,
+    invitation_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let changed = on_db!(db, |pool| {
+        sqlx::query(
+            "update customer_invitation set status = 'cancelled', updated_at = $3 \
+             where org_id = $1 and invitation_id = $2 and status = 'pending'",
+        )
+        .bind(org_id)
+        .bind(invitation_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}

@@ -22,6 +22,8 @@ pub enum IdentityError {
     StaffNotFound,
     #[error("customer not found")]
     CustomerNotFound,
+    #[error("invitation not found")]
+    InvitationNotFound,
     #[error("the customer is not active")]
     CustomerNotActive,
     #[error("a customer with this email already exists")]
@@ -44,7 +46,8 @@ impl ServiceError for IdentityError {
             IdentityError::OrganizationExists => ErrorCode::AlreadyExists,
             IdentityError::OrganizationNotFound
             | IdentityError::StaffNotFound
-            | IdentityError::CustomerNotFound => ErrorCode::NotFound,
+            | IdentityError::CustomerNotFound
+            | IdentityError::InvitationNotFound => ErrorCode::NotFound,
             IdentityError::CustomerExists | IdentityError::InvitationPending => {
                 ErrorCode::AlreadyExists
             }

@@ -305,6 +305,58 @@ impl pb::customer_service_server::CustomerService for Identity {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn list_invitations(
+        &self,
+        request: Request<pb::ListInvitationsRequest>,
+    ) -> Result<Response<pb::ListInvitationsResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let (rows, next_page_token) = invitations::list_pending(&self.0, &principal, page).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| pb::CustomerInvitation {
+                id: row.invitation_id.to_string(),
+                customer_id: row.customer_id.to_string(),
+                email: row.email,
+                status: row.status,
+                expires_at: Some(timestamp(row.expires_at)),
+                created_at: Some(timestamp(row.created_at)),
+            })
+            .collect();
+        Ok(Response::new(pb::ListInvitationsResponse {
+            items,
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn resend_invitation(
+        &self,
+        request: Request<pb::InvitationRequest>,
+    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let (invitation, customer) =
+            invitations::resend(&self.0, &principal, &request.get_ref().invitation_id).await?;
+        let mut invitation: pb::CustomerInvitation = invitation.into();
+        invitation.email = customer.email.clone();
+        Ok(Response::new(pb::InviteCustomerResponse {
+            invitation: Some(invitation),
+            customer: Some(customer.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn cancel_invitation(
+        &self,
+        request: Request<pb::InvitationRequest>,
+    ) -> Result<Response<pb::CancelInvitationResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        invitations::cancel(&self.0, &principal, &request.get_ref().invitation_id).await?;
+        Ok(Response::new(pb::CancelInvitationResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn list_customers(
         &self,
         request: Request<pb::ListCustomersRequest>,

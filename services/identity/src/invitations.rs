@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::customer_sessions::{self, ClientInfo, OpenedSession};
-use crate::customer_store::{self, CustomerRow, InvitationRow};
+use crate::customer_store::{self, CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::error::IdentityError;
 use crate::mail::{LinkMail, customer_link_mail};
 use crate::store;
@@ -191,4 +191,91 @@ pub async fn accept(
     tx.commit().await?;
     tracing::info!(invitation_id = %invitation.invitation_id, "customer invitation accepted");
     Ok(opened)
+}
+
+/// One page of the org's pending invitations and the next page token.
+pub async fn list_pending(
+    state: &AppState,
+    staff: &Principal,
+    page: atrium_common::page::Page,
+) -> Result<(Vec<PendingInvitationRow>, String), IdentityError> {
+    let rows =
+        customer_store::list_pending_invitations(&state.db, staff.org_id, page.after, page.size)
+            .await?;
+    let next = page.next_token(
+        rows.len(),
+        rows.last().map(|r| (r.created_at, r.invitation_id)),
+    );
+    Ok((rows, next))
+}
+
+fn parse_id(text: &str) -> Result<Uuid, IdentityError> {
+    Uuid::parse_str(text).map_err(|_| IdentityError::InvitationNotFound)
+}
+
+/// Mails a pending invitation again with a new token; the old one dies and the 7 days
+/// start again.
+pub async fn resend(
+    state: &AppState,
+    staff: &Principal,
+    invitation_id: &str,
+) -> Result<(InvitationRow, CustomerRow), IdentityError> {
+    let invitation_id = parse_id(invitation_id)?;
+    let org = store::find_organization(&state.db, staff.org_id)
+        .await?
+        .ok_or(IdentityError::OrganizationNotFound)?;
+    let sender_name = store::find_staff(&state.db, staff.org_id, staff.subject_id)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let token = random_token();
+    let token_hash = hash_token(&token);
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let invitation = customer_store::renew_invitation(
+        &mut tx,
+        staff.org_id,
+        invitation_id,
+        &token_hash,
+        now + INVITATION_TTL,
+        now,
+    )
+    .await?
+    .ok_or(IdentityError::InvitationNotFound)?;
+    let customer = customer_store::find_customer(&state.db, staff.org_id, invitation.customer_id)
+        .await?
+        .ok_or(IdentityError::InvitationNotFound)?;
+    let mail = customer_link_mail(
+        state,
+        &customer,
+        LinkMail {
+            template: "customer_invitation",
+            page: "/customer/accept-invitation",
+            token: &token,
+            token_hash: &token_hash,
+            expires_at: invitation.expires_at,
+            org_name: &org.name,
+            sender_name: &sender_name,
+        },
+    );
+    outbox::enqueue_email(&mut tx, &mail, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    Ok((invitation, customer))
+}
+
+/// Cancels a pending invitation: its token dies; the customer stays invitable.
+pub async fn cancel(
+    state: &AppState,
+    staff: &Principal,
+    invitation_id: &str,
+) -> Result<(), IdentityError> {
+    let invitation_id = parse_id(invitation_id)?;
+    if customer_store::cancel_invitation(&state.db, staff.org_id, invitation_id, state.clock.now())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(IdentityError::InvitationNotFound)
+    }
 }
