@@ -263,6 +263,7 @@ pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
 pub struct CustomerSession {
     pub principal: Principal,
     pub session_token: String,
+    pub session_id: String,
     pub csrf_token: String,
     pub customer: pb::Customer,
 }
@@ -314,6 +315,7 @@ impl FromRequestParts<GatewayState> for CustomerSession {
         Ok(CustomerSession {
             principal,
             session_token,
+            session_id: response.session_id,
             csrf_token: response.csrf_token,
             customer,
         })

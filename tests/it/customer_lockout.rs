@@ -441,3 +441,158 @@ async fn staff_search_view_and_act_only_on_their_own_org_with_the_right_role() {
     assert_eq!(status, 403);
     world.app.stop().await;
 }
+
+#[tokio::test]
+async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_the_callers() {
+    let world = World::start().await;
+    let (first, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let second = {
+        let response = world
+            .app
+            .http
+            .post(world.app.url("/api/customer/login"))
+            .header("user-agent", "second-browser/1.0")
+            .json(&json!({ "org": "acme", "email": "ann@customer.test", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        Customer {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            body,
+        }
+    };
+    let third = {
+        let response = world.login("ann@customer.test", PASSWORD).await;
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        Customer {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            body,
+        }
+    };
+
+    let list = customer_call(
+        &world.app,
+        Method::GET,
+        "/api/customer/sessions",
+        &first,
+        None,
+    )
+    .await;
+    let list: Value = list.json().await.unwrap();
+    let items = list["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
+    let second_id = items
+        .iter()
+        .find(|s| s["user_agent"] == "second-browser/1.0")
+        .expect("the second session")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Ending the second one ends only it; CSRF is required; ending it again is 404.
+    let end = format!("/api/customer/sessions/{second_id}");
+    let no_csrf = customer_call(&world.app, Method::DELETE, &end, &first, None).await;
+    assert_eq!(error_code(no_csrf).await.1, "CSRF_FAILED");
+    let ended = customer_call(&world.app, Method::DELETE, &end, &first, Some(&first.csrf)).await;
+    assert_eq!(ended.status(), 204);
+    assert_eq!(world.me_status(&second).await, 401);
+    assert_eq!(world.me_status(&first).await, 200);
+    assert_eq!(world.me_status(&third).await, 200);
+    let again = customer_call(&world.app, Method::DELETE, &end, &first, Some(&first.csrf)).await;
+    assert_eq!(error_code(again).await.1, "NOT_FOUND");
+    let garbage = customer_call(
+        &world.app,
+        Method::DELETE,
+        "/api/customer/sessions/nope",
+        &first,
+        Some(&first.csrf),
+    )
+    .await;
+    assert_eq!(error_code(garbage).await.1, "NOT_FOUND");
+
+    // Another customer cannot end Ann's session.
+    let (bob, _) = world.customer("bob@customer.test", "Bob", "", 2).await;
+    let list = customer_call(
+        &world.app,
+        Method::GET,
+        "/api/customer/sessions",
+        &first,
+        None,
+    )
+    .await;
+    let third_id = list.json::<Value>().await.unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let theirs = format!("/api/customer/sessions/{third_id}");
+    let refused = customer_call(&world.app, Method::DELETE, &theirs, &bob, Some(&bob.csrf)).await;
+    assert_eq!(error_code(refused).await.1, "NOT_FOUND");
+    assert_eq!(world.me_status(&third).await, 200);
+
+    // Password change: a wrong current password changes nothing; the right one gives the
+    // caller a new cookie and CSRF token and ends every other session.
+    let change = |current: &str| {
+        let body = json!({ "current_password": current, "new_password": NEW_PASSWORD });
+        world
+            .app
+            .http
+            .post(world.app.url("/api/customer/password/change"))
+            .header("cookie", &first.cookie)
+            .header("x-csrf-token", &first.csrf)
+            .json(&body)
+    };
+    let wrong = change("not my password").send().await.unwrap();
+    assert_eq!(error_code(wrong).await.1, "INVALID_CREDENTIALS");
+    assert_eq!(world.me_status(&third).await, 200);
+    let changed = change(PASSWORD).send().await.unwrap();
+    assert_eq!(changed.status(), 200);
+    let cookie = changed.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body: Value = changed.json().await.unwrap();
+    assert_ne!(body["csrf_token"], first.csrf.as_str());
+    let renewed = Customer {
+        cookie,
+        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        body,
+    };
+    assert_eq!(world.me_status(&renewed).await, 200);
+    assert_eq!(world.me_status(&first).await, 401);
+    assert_eq!(world.me_status(&third).await, 401);
+    assert_eq!(
+        world
+            .login("ann@customer.test", NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    world.app.stop().await;
+}

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::{Route, Security, object, string, timestamp, uuid};
 use crate::GatewayState;
 use crate::extract::{
-    ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit, user_agent,
+    ActsFor, ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit, user_agent,
 };
 
 pub fn routes() -> Vec<Route> {
@@ -131,7 +131,61 @@ pub fn routes() -> Vec<Route> {
             errors: leak(&["TOKEN_INVALID"]),
             handler: post(reset_password),
         },
+        Route {
+            method: Method::POST,
+            path: "/api/customer/password/change",
+            summary: "Change the password: every other session ends, the caller gets a new cookie",
+            security: Security::Customer,
+            request: Some(object(
+                &[("current_password", string()), ("new_password", string())],
+                &["current_password", "new_password"],
+            )),
+            response: (200, object(&[("csrf_token", string())], &["csrf_token"])),
+            errors: leak(&["UNAUTHENTICATED", "CSRF_FAILED", "INVALID_CREDENTIALS"]),
+            handler: post(change_password),
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/customer/sessions",
+            summary: "The customer's live sessions, the current one marked",
+            security: Security::Customer,
+            request: None,
+            response: (200, super::list_of(session_schema())),
+            errors: &["UNAUTHENTICATED"],
+            handler: get(list_sessions),
+        },
+        Route {
+            method: Method::DELETE,
+            path: "/api/customer/sessions/{id}",
+            summary: "End one of the customer's sessions; no other ends with it",
+            security: Security::Customer,
+            request: None,
+            response: (204, Value::Null),
+            errors: &["UNAUTHENTICATED", "CSRF_FAILED", "NOT_FOUND"],
+            handler: axum::routing::delete(end_session),
+        },
     ]
+}
+
+fn session_schema() -> Value {
+    object(
+        &[
+            ("id", uuid()),
+            ("created_at", timestamp()),
+            ("last_seen_at", timestamp()),
+            ("user_agent", string()),
+            ("ip", string()),
+            ("current", json!({"type": "boolean"})),
+        ],
+        &[
+            "id",
+            "created_at",
+            "last_seen_at",
+            "user_agent",
+            "ip",
+            "current",
+        ],
+    )
 }
 
 pub fn customer_schema() -> Value {
@@ -413,6 +467,98 @@ async fn reset_password(
         .customer_auth
         .clone()
         .reset_password(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct ChangePassword {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    session: CustomerSession,
+    Json(body): Json<ChangePassword>,
+) -> Result<Response, ApiError> {
+    let limits = &state.settings.rate_limits;
+    enforce_limit(
+        &state,
+        &format!("gateway:customer-login:addr:{ip}"),
+        limits.login_address,
+    )
+    .await?;
+    let account_key = format!(
+        "gateway:customer-password-change:account:{}",
+        session.principal.subject_id
+    );
+    enforce_limit(&state, &account_key, limits.login_account).await?;
+    let request = session.request(pb::ChangeCustomerPasswordRequest {
+        current_password: body.current_password,
+        new_password: body.new_password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    });
+    let opened = state
+        .clients
+        .customer_auth
+        .clone()
+        .change_customer_password(request)
+        .await?
+        .into_inner();
+    let cookie = session_cookie(&state, &opened.session_token, opened.max_age);
+    let mut response = axum::Json(json!({ "csrf_token": opened.csrf_token })).into_response();
+    response.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(response)
+}
+
+async fn list_sessions(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+) -> Result<axum::Json<Value>, ApiError> {
+    let response = state
+        .clients
+        .customer_auth
+        .clone()
+        .list_customer_sessions(session.request(pb::ListCustomerSessionsRequest {}))
+        .await?
+        .into_inner();
+    let items: Vec<Value> = response
+        .items
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "created_at": s.created_at.as_ref().map(rfc3339),
+                "last_seen_at": s.last_seen_at.as_ref().map(rfc3339),
+                "user_agent": s.user_agent,
+                "ip": s.ip,
+                "current": s.id == session.session_id,
+            })
+        })
+        .collect();
+    Ok(axum::Json(
+        json!({ "items": items, "next_page_token": null }),
+    ))
+}
+
+async fn end_session(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = crate::extract::path_id(&id)?;
+    let request = session.request(pb::EndCustomerSessionRequest {
+        session_id: id.to_string(),
+    });
+    state
+        .clients
+        .customer_auth
+        .clone()
+        .end_customer_session(request)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,8 @@
 //! epoch at issue. Bumping the epoch ends every session on the next request. The CSRF
 //! token is an HMAC of the session token, so it needs no storage and dies with it.
 
-use atrium_common::password::{dummy_hash, verify_password};
+use atrium_common::auth::Principal;
+use atrium_common::password::{dummy_hash, hash_password, verify_password};
 use atrium_common::token::{hash_token, random_token};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -157,4 +158,74 @@ pub async fn logout(state: &AppState, token: &str) -> Result<(), IdentityError> 
         state.clock.now(),
     )
     .await
+}
+
+/// The customer's live sessions, newest first.
+pub async fn list(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<CustomerSessionRow>, IdentityError> {
+    let customer = customer_store::find_customer(&state.db, principal.org_id, principal.subject_id)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let now = state.clock.now();
+    let idle = TimeDelta::from_std(state.customer_session_idle).expect("in range");
+    customer_store::list_live_sessions(&state.db, &customer, now, now - idle).await
+}
+
+/// Ends one of the customer's own sessions; another's id (or a garbage one) is not found.
+pub async fn end(
+    state: &AppState,
+    principal: &Principal,
+    session_id: &str,
+) -> Result<(), IdentityError> {
+    let id = Uuid::parse_str(session_id).map_err(|_| IdentityError::SessionNotFound)?;
+    let ended = customer_store::end_session_of(
+        &state.db,
+        principal.org_id,
+        principal.subject_id,
+        id,
+        state.clock.now(),
+    )
+    .await?;
+    if ended {
+        Ok(())
+    } else {
+        Err(IdentityError::SessionNotFound)
+    }
+}
+
+/// Changes the password after checking the current one; every session ends (the epoch
+/// moves) and the caller gets a new one, in one transaction.
+pub async fn change_password(
+    state: &AppState,
+    principal: &Principal,
+    current_password: String,
+    new_password: String,
+    client: ClientInfo,
+) -> Result<OpenedSession, IdentityError> {
+    validate::new_password("new_password", &new_password)?;
+    let customer = customer_store::find_customer(&state.db, principal.org_id, principal.subject_id)
+        .await?
+        .filter(|c| c.status == "active")
+        .ok_or(IdentityError::SessionInvalid)?;
+    let hash = customer.password_hash.clone().unwrap_or_default();
+    if !verify_password(current_password, hash).await? {
+        return Err(IdentityError::InvalidCredentials);
+    }
+    let new_hash = hash_password(new_password).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let customer = customer_store::reset_password(
+        &mut tx,
+        customer.org_id,
+        customer.customer_id,
+        &new_hash,
+        now,
+    )
+    .await?
+    .ok_or(IdentityError::SessionInvalid)?;
+    let opened = open_session(state, &mut tx, customer, client, now).await?;
+    tx.commit().await?;
+    Ok(opened)
 }

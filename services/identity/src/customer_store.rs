@@ -579,3 +579,53 @@ pub async fn cancel_invitation(
     })?;
     Ok(changed == 1)
 }
+
+/// A customer's live sessions (not ended, not past either lifetime, of the current epoch),
+/// newest first.
+pub async fn list_live_sessions(
+    db: &Db,
+    customer: &CustomerRow,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<Vec<CustomerSessionRow>, IdentityError> {
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            session_columns!(),
+            " from customer_session where org_id = $1 and customer_id = $2 and epoch = $3 \
+             and ended_at is null and expires_at > $4 and last_seen_at > $5 \
+             order by created_at desc, customer_session_id desc limit 200"
+        ))
+        .bind(customer.org_id)
+        .bind(customer.customer_id)
+        .bind(customer.epoch)
+        .bind(now)
+        .bind(idle_since)
+        .fetch_all(pool)
+        .await
+    })?)
+}
+
+/// Ends one session of one customer; answers whether it was theirs and still open.
+pub async fn end_session_of(
+    db: &Db,
+    org_id: Uuid,
+    customer_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let changed = on_db!(db, |pool| {
+        sqlx::query(
+            "update customer_session set ended_at = $4 where org_id = $1 and customer_id = $2 \
+             and customer_session_id = $3 and ended_at is null",
+        )
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(session_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
+}

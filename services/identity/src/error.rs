@@ -24,6 +24,8 @@ pub enum IdentityError {
     CustomerNotFound,
     #[error("invitation not found")]
     InvitationNotFound,
+    #[error("session not found")]
+    SessionNotFound,
     #[error("the customer is not active")]
     CustomerNotActive,
     #[error("a customer with this email already exists")]
@@ -47,7 +49,8 @@ impl ServiceError for IdentityError {
             IdentityError::OrganizationNotFound
             | IdentityError::StaffNotFound
             | IdentityError::CustomerNotFound
-            | IdentityError::InvitationNotFound => ErrorCode::NotFound,
+            | IdentityError::InvitationNotFound
+            | IdentityError::SessionNotFound => ErrorCode::NotFound,
             IdentityError::CustomerExists | IdentityError::InvitationPending => {
                 ErrorCode::AlreadyExists
             }

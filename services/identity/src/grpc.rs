@@ -276,6 +276,58 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         recovery::reset(&self.0, &r.token, r.password).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_customer_sessions(
+        &self,
+        request: Request<pb::ListCustomerSessionsRequest>,
+    ) -> Result<Response<pb::ListCustomerSessionsResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let rows = customer_sessions::list(&self.0, &principal).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| pb::CustomerSession {
+                id: row.customer_session_id.to_string(),
+                created_at: Some(timestamp(row.created_at)),
+                last_seen_at: Some(timestamp(row.last_seen_at)),
+                user_agent: row.user_agent,
+                ip: row.ip,
+            })
+            .collect();
+        Ok(Response::new(pb::ListCustomerSessionsResponse { items }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn end_customer_session(
+        &self,
+        request: Request<pb::EndCustomerSessionRequest>,
+    ) -> Result<Response<pb::EndCustomerSessionResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        customer_sessions::end(&self.0, &principal, &request.get_ref().session_id).await?;
+        Ok(Response::new(pb::EndCustomerSessionResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_customer_password(
+        &self,
+        request: Request<pb::ChangeCustomerPasswordRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let r = request.into_inner();
+        let client = ClientInfo {
+            ip: r.ip,
+            user_agent: r.user_agent,
+        };
+        let opened = customer_sessions::change_password(
+            &self.0,
+            &principal,
+            r.current_password,
+            r.new_password,
+            client,
+        )
+        .await?;
+        Ok(Response::new(opened.into()))
+    }
 }
 
 #[tonic::async_trait]
