@@ -13,6 +13,7 @@ use bytes::Bytes;
 use http::StatusCode;
 use http::request::Parts;
 use ipnet::IpNet;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -405,6 +406,20 @@ pub fn rate_limited(retry_after: u64) -> ApiError {
     );
     err.retry_after = Some(retry_after);
     err
+}
+
+/// For PATCH bodies: an absent field is `None`, `null` is `Some(None)`, a value `Some(Some(v))`.
+pub fn patch_field<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A PATCHed text for a service: unchanged stays unset, `null` clears (empty text).
+pub fn patched(value: Option<Option<String>>) -> Option<String> {
+    value.map(Option::unwrap_or_default)
 }
 
 #[cfg(test)]

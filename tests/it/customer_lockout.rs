@@ -596,3 +596,88 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     );
     world.app.stop().await;
 }
+
+#[tokio::test]
+async fn profiles_are_patched_by_staff_and_by_the_customer_within_their_rights() {
+    let world = World::start().await;
+    let (ann, ann_id) = world
+        .customer("ann@customer.test", "Ann", "Umbrella", 1)
+        .await;
+    let (_, _) = world.customer("bob@customer.test", "Bob", "", 2).await;
+    let path = format!("/api/admin/customers/{ann_id}");
+    let patch = |body: Value| {
+        let path = path.clone();
+        let world = &world;
+        async move { world.staff(Method::PATCH, &path, Some(&body)).await }
+    };
+
+    let changed = patch(
+        json!({ "name": "Ann Example", "company": null, "email": " Ann.New@Customer.test " }),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(changed["name"], "Ann Example");
+    assert_eq!(changed["company"], "");
+    assert_eq!(changed["email"], "Ann.New@Customer.test");
+    assert_eq!(changed["phone"], "", "absent fields stay as they were");
+    let taken = patch(json!({ "email": "BOB@customer.test" })).await;
+    assert_eq!(error_code(taken).await.1, "ALREADY_EXISTS");
+    for (body, field) in [
+        (json!({ "email": "nope" }), "email"),
+        (json!({ "email": null }), "email"),
+        (json!({ "locale": "fr" }), "locale"),
+        (json!({ "name": 5 }), "name"),
+        (json!({ "status": "active" }), "status"),
+    ] {
+        let (status, _, error) = error_code(patch(body.clone()).await).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            error["error"]["fields"][field].is_string(),
+            "{field}: {error}"
+        );
+    }
+    let (_, _, other) = world.app.org_with_owner("globex").await;
+    let response = world
+        .app
+        .staff_call(Method::PATCH, &path, &other, Some(&json!({ "name": "x" })))
+        .await;
+    assert_eq!(error_code(response).await.1, "NOT_FOUND");
+    let login = world.login("ann.new@customer.test", PASSWORD).await;
+    assert_eq!(login.status(), 200, "the new email signs in");
+
+    // The customer's own profile: CSRF needed, email and status refused, the rest patched.
+    let own = |body: Value, csrf: Option<&str>| {
+        let mut request = world
+            .app
+            .http
+            .patch(world.app.url("/api/customer/me"))
+            .header("cookie", &ann.cookie)
+            .json(&body);
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    let no_csrf = own(json!({ "name": "Hacked" }), None).await.unwrap();
+    assert_eq!(error_code(no_csrf).await.1, "CSRF_FAILED");
+    for field in ["email", "status"] {
+        let body = json!({ field: "x@y.test" });
+        let (status, _, error) = error_code(own(body, Some(&ann.csrf)).await.unwrap()).await;
+        assert_eq!(status, 422);
+        assert!(error["error"]["fields"][field].is_string());
+    }
+    let mine = own(
+        json!({ "phone": "+49 30 1234", "locale": "de" }),
+        Some(&ann.csrf),
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.status(), 200);
+    let mine: Value = mine.json().await.unwrap();
+    assert_eq!(mine["phone"], "+49 30 1234");
+    assert_eq!(mine["locale"], "de");
+    assert_eq!(mine["name"], "Ann Example");
+    assert_eq!(mine["csrf_token"], ann.csrf.as_str());
+    world.app.stop().await;
+}

@@ -73,6 +73,16 @@ pub fn routes() -> Vec<Route> {
             handler: get(me),
         },
         Route {
+            method: Method::PATCH,
+            path: "/api/customer/me",
+            summary: "Edit the own profile (absent: unchanged, null: cleared); not email or status",
+            security: Security::Customer,
+            request: Some(super::customers::profile_schema(false)),
+            response: (200, me_schema()),
+            errors: leak(&["UNAUTHENTICATED", "CSRF_FAILED"]),
+            handler: axum::routing::patch(update_me),
+        },
+        Route {
             method: Method::GET,
             path: "/api/customer/invitations/preview",
             summary: "What an invitation link is for; consumes nothing",
@@ -561,4 +571,32 @@ async fn end_session(
         .end_customer_session(request)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn update_me(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+    Json(body): Json<super::customers::ProfileBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    if body.email.is_some() {
+        return Err(ApiError::invalid_field(
+            "email",
+            "cannot be changed here; ask the business",
+        ));
+    }
+    if body.status.is_some() {
+        return Err(ApiError::invalid_field("status", "cannot be changed here"));
+    }
+    let request = session.request(body.into_request(String::new()));
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .update_customer(request)
+        .await?
+        .into_inner();
+    let mut body = customer_json(&response.customer.unwrap_or_default());
+    body["permissions"] = json!({});
+    body["csrf_token"] = session.csrf_token.into();
+    Ok(axum::Json(body))
 }

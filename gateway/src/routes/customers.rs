@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 use super::customer::{customer_json, customer_schema};
 use super::{Route, Security, object, string, timestamp, uuid};
 use crate::GatewayState;
-use crate::extract::{ActsFor, Json, PageQuery, QueryMap, StaffSession, path_id};
+use crate::extract::{
+    ActsFor, Json, PageQuery, QueryMap, StaffSession, patch_field, patched, path_id,
+};
 
 const CUSTOMERS_CREATE: &str = "customers.create";
 
@@ -107,6 +109,25 @@ pub fn routes() -> Vec<Route> {
         response: (200, customer_schema()),
         errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND"],
         handler: get(get_customer),
+    });
+    routes.push(Route {
+        method: Method::PATCH,
+        path: "/api/admin/customers/{id}",
+        summary: "Edit a customer (absent: unchanged, null: cleared); a taken email is 409",
+        security: Security::Staff,
+        request: Some(profile_schema(true)),
+        response: (200, customer_schema()),
+        errors: &[
+            "UNAUTHENTICATED",
+            "PERMISSION_DENIED",
+            "NOT_FOUND",
+            "MALFORMED_JSON",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "VALIDATION_FAILED",
+            "ALREADY_EXISTS",
+        ],
+        handler: axum::routing::patch(update_customer),
     });
     for (path, summary, handler) in [
         (
@@ -384,4 +405,82 @@ async fn cancel_invitation(
         .cancel_invitation(request)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The JSON schema of a profile PATCH; staff may also change the email.
+pub fn profile_schema(with_email: bool) -> Value {
+    let nullable = json!({"type": ["string", "null"]});
+    let mut fields = vec![
+        ("name", nullable.clone()),
+        ("company", nullable.clone()),
+        ("phone", nullable.clone()),
+        ("address", nullable.clone()),
+        (
+            "locale",
+            json!({"type": ["string", "null"], "enum": ["en", "de", null]}),
+        ),
+    ];
+    if with_email {
+        fields.insert(0, ("email", string()));
+    }
+    object(&fields, &[])
+}
+
+/// A profile PATCH body.
+#[derive(Deserialize)]
+pub struct ProfileBody {
+    #[serde(default, deserialize_with = "patch_field")]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub company: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub locale: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub status: Option<Option<Value>>,
+}
+
+impl ProfileBody {
+    pub fn into_request(self, customer_id: String) -> pb::UpdateCustomerRequest {
+        pb::UpdateCustomerRequest {
+            customer_id,
+            email: patched(self.email),
+            name: patched(self.name),
+            company: patched(self.company),
+            phone: patched(self.phone),
+            address: patched(self.address),
+            locale: patched(self.locale),
+        }
+    }
+}
+
+async fn update_customer(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Json(body): Json<ProfileBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let id = path_id(&id)?;
+    if body.status.is_some() {
+        return Err(ApiError::invalid_field(
+            "status",
+            "changes through deactivate and reactivate",
+        ));
+    }
+    let request = session.request(body.into_request(id.to_string()));
+    let response = state
+        .clients
+        .customers
+        .clone()
+        .update_customer(request)
+        .await?;
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
 }

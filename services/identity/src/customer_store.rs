@@ -629,3 +629,52 @@ pub async fn end_session_of(
     })?;
     Ok(changed == 1)
 }
+
+/// A partial profile update: `None` leaves a column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfilePatch {
+    pub email: Option<(String, String)>,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// Applies a patch to one of the org's (not erased) customers; `Err(CustomerExists)` when
+/// the new email is taken, `Ok(None)` when there is no such customer.
+pub async fn update_profile(
+    db: &Db,
+    org_id: Uuid,
+    customer_id: Uuid,
+    patch: &ProfilePatch,
+    now: DateTime<Utc>,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    let (email, email_normalized) = patch.email.clone().unzip();
+    let result = on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "update customer set email = coalesce($3, email), email_normalized = coalesce($4, email_normalized), \
+             name = coalesce($5, name), company = coalesce($6, company), phone = coalesce($7, phone), \
+             address = coalesce($8, address), locale = coalesce($9, locale), updated_at = $10 \
+             where org_id = $1 and customer_id = $2 and status <> 'erased' returning ",
+            customer_columns!()
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(email)
+        .bind(email_normalized)
+        .bind(&patch.name)
+        .bind(&patch.company)
+        .bind(&patch.phone)
+        .bind(&patch.address)
+        .bind(&patch.locale)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    });
+    match result {
+        Ok(row) => Ok(row),
+        Err(err) if is_unique_violation(&err) => Err(IdentityError::CustomerExists),
+        Err(err) => Err(err.into()),
+    }
+}

@@ -7,10 +7,11 @@ use atrium_common::page::Page;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::customer_store::{self, CustomerRow, Transition};
+use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
 use crate::recovery;
 use crate::store;
+use crate::validate;
 
 /// One page of the org's customers and the next page token.
 pub async fn list(
@@ -111,4 +112,79 @@ pub async fn lock_out(
     state.relay.wake();
     tracing::info!(customer_id = %changed.customer_id, ?action, "customer lock-out action");
     Ok(changed)
+}
+
+/// A profile change as asked: `None` leaves a field alone, `Some("")` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub locale: Option<String>,
+}
+
+fn validated(change: ProfileChange) -> Result<ProfilePatch, IdentityError> {
+    let email = match change.email {
+        Some(email) => {
+            let email = validate::Email::parse("email", &email)?;
+            Some((email.display, email.normalized))
+        }
+        None => None,
+    };
+    let text = |field, value: Option<String>, max| {
+        value
+            .map(|v| validate::optional_text(field, &v, max))
+            .transpose()
+    };
+    Ok(ProfilePatch {
+        email,
+        name: text("name", change.name, 200)?,
+        company: text("company", change.company, 200)?,
+        phone: text("phone", change.phone, 50)?,
+        address: text("address", change.address, 5000)?,
+        locale: change
+            .locale
+            .map(|l| validate::locale("locale", &l))
+            .transpose()?,
+    })
+}
+
+/// Staff edit one of the org's customers; an email another customer has is 409.
+pub async fn update(
+    state: &AppState,
+    staff: &Principal,
+    customer_id: &str,
+    change: ProfileChange,
+) -> Result<CustomerRow, IdentityError> {
+    let id = parse_id(customer_id)?;
+    let patch = validated(change)?;
+    customer_store::update_profile(&state.db, staff.org_id, id, &patch, state.clock.now())
+        .await?
+        .ok_or(IdentityError::CustomerNotFound)
+}
+
+/// The customer edits their own profile; email and status are not theirs to change.
+pub async fn update_own(
+    state: &AppState,
+    customer: &Principal,
+    change: ProfileChange,
+) -> Result<CustomerRow, IdentityError> {
+    if change.email.is_some() {
+        return Err(IdentityError::InvalidField {
+            field: "email",
+            problem: "cannot be changed here; ask the business",
+        });
+    }
+    let patch = validated(change)?;
+    customer_store::update_profile(
+        &state.db,
+        customer.org_id,
+        customer.subject_id,
+        &patch,
+        state.clock.now(),
+    )
+    .await?
+    .ok_or(IdentityError::SessionInvalid)
 }

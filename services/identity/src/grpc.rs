@@ -11,7 +11,7 @@ use atrium_common::page::Page;
 use crate::AppState;
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
 use crate::customer_store::{CustomerRow, InvitationRow};
-use crate::customers::{self, LockOut};
+use crate::customers::{self, LockOut, ProfileChange};
 use crate::invitations::{self, NewInvitation};
 use crate::recovery;
 use crate::roles::Role;
@@ -432,6 +432,31 @@ impl pb::customer_service_server::CustomerService for Identity {
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let customer = customers::get(&self.0, &principal, &request.get_ref().customer_id).await?;
+        Ok(customer_response(customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_customer(
+        &self,
+        request: Request<pb::UpdateCustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let r = request.into_inner();
+        let change = ProfileChange {
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            address: r.address,
+            locale: r.locale,
+        };
+        let customer = match principal.kind {
+            SubjectKind::Staff => {
+                customers::update(&self.0, &principal, &r.customer_id, change).await?
+            }
+            SubjectKind::Customer => customers::update_own(&self.0, &principal, change).await?,
+            SubjectKind::Guest => return Err(Status::unauthenticated("not for guests")),
+        };
         Ok(customer_response(customer))
     }
 
