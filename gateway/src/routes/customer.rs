@@ -280,6 +280,12 @@ fn signed_in(state: &GatewayState, session: pb::CustomerSessionResponse) -> Resp
     response
 }
 
+/// Counts one request against the per-address limit of the public routes.
+async fn enforce_public_limit(state: &GatewayState, ip: std::net::IpAddr) -> Result<(), ApiError> {
+    let key = format!("gateway:public:addr:{ip}");
+    enforce_limit(state, &key, state.settings.rate_limits.public_address).await
+}
+
 #[derive(Deserialize)]
 struct Login {
     org: String,
@@ -345,10 +351,15 @@ async fn logout(
 
 /// The profile as identity answered it while checking the session, on this very request.
 async fn me(session: CustomerSession) -> axum::Json<Value> {
-    let mut body = customer_json(&session.customer);
+    axum::Json(me_json(&session.customer, &session.csrf_token))
+}
+
+/// The own profile: the customer, their permissions (the portal's, issue 5) and CSRF token.
+fn me_json(customer: &pb::Customer, csrf_token: &str) -> Value {
+    let mut body = customer_json(customer);
     body["permissions"] = json!({});
-    body["csrf_token"] = session.csrf_token.into();
-    axum::Json(body)
+    body["csrf_token"] = csrf_token.into();
+    body
 }
 
 async fn preview_invitation(
@@ -356,12 +367,7 @@ async fn preview_invitation(
     ClientAddr(ip): ClientAddr,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    enforce_limit(
-        &state,
-        &format!("gateway:public:addr:{ip}"),
-        state.settings.rate_limits.public_address,
-    )
-    .await?;
+    enforce_public_limit(&state, ip).await?;
     let request = pb::PreviewInvitationRequest {
         token: query.get("token").cloned().unwrap_or_default(),
     };
@@ -391,12 +397,7 @@ async fn accept_invitation(
     headers: HeaderMap,
     Json(body): Json<Accept>,
 ) -> Result<Response, ApiError> {
-    enforce_limit(
-        &state,
-        &format!("gateway:public:addr:{ip}"),
-        state.settings.rate_limits.public_address,
-    )
-    .await?;
+    enforce_public_limit(&state, ip).await?;
     let request = pb::AcceptInvitationRequest {
         token: body.token,
         password: body.password,
@@ -425,12 +426,7 @@ async fn forgot_password(
     Json(body): Json<Forgot>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
     let limits = &state.settings.rate_limits;
-    enforce_limit(
-        &state,
-        &format!("gateway:public:addr:{ip}"),
-        limits.public_address,
-    )
-    .await?;
+    enforce_public_limit(&state, ip).await?;
     let account_key = super::account_key("customer-recovery", &body.org, &body.email);
     enforce_limit(&state, &account_key, limits.recovery_account).await?;
     let request = pb::ForgotPasswordRequest {
@@ -462,12 +458,7 @@ async fn reset_password(
     ClientAddr(ip): ClientAddr,
     Json(body): Json<Reset>,
 ) -> Result<StatusCode, ApiError> {
-    enforce_limit(
-        &state,
-        &format!("gateway:public:addr:{ip}"),
-        state.settings.rate_limits.public_address,
-    )
-    .await?;
+    enforce_public_limit(&state, ip).await?;
     let request = pb::ResetPasswordRequest {
         token: body.token,
         password: body.password,
@@ -595,8 +586,8 @@ async fn update_me(
         .update_customer(request)
         .await?
         .into_inner();
-    let mut body = customer_json(&response.customer.unwrap_or_default());
-    body["permissions"] = json!({});
-    body["csrf_token"] = session.csrf_token.into();
-    Ok(axum::Json(body))
+    Ok(axum::Json(me_json(
+        &response.customer.unwrap_or_default(),
+        &session.csrf_token,
+    )))
 }

@@ -287,22 +287,39 @@ async fn get_customer(
     )))
 }
 
+/// The lock-out actions: one permission, one shape, three RPCs.
+#[derive(Clone, Copy)]
+enum LockOut {
+    Deactivate,
+    Reactivate,
+    ForceRelogin,
+}
+
+async fn lock_out(
+    state: GatewayState,
+    session: StaffSession,
+    id: String,
+    action: LockOut,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(CUSTOMERS_CREATE)?;
+    let request = session.request(customer_request(&id)?);
+    let mut client = state.clients.customers.clone();
+    let response = match action {
+        LockOut::Deactivate => client.deactivate_customer(request).await?,
+        LockOut::Reactivate => client.reactivate_customer(request).await?,
+        LockOut::ForceRelogin => client.force_relogin(request).await?,
+    };
+    Ok(axum::Json(customer_json(
+        &response.into_inner().customer.unwrap_or_default(),
+    )))
+}
+
 async fn deactivate(
     State(state): State<GatewayState>,
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
-    let request = session.request(customer_request(&id)?);
-    let response = state
-        .clients
-        .customers
-        .clone()
-        .deactivate_customer(request)
-        .await?;
-    Ok(axum::Json(customer_json(
-        &response.into_inner().customer.unwrap_or_default(),
-    )))
+    lock_out(state, session, id, LockOut::Deactivate).await
 }
 
 async fn reactivate(
@@ -310,17 +327,7 @@ async fn reactivate(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
-    let request = session.request(customer_request(&id)?);
-    let response = state
-        .clients
-        .customers
-        .clone()
-        .reactivate_customer(request)
-        .await?;
-    Ok(axum::Json(customer_json(
-        &response.into_inner().customer.unwrap_or_default(),
-    )))
+    lock_out(state, session, id, LockOut::Reactivate).await
 }
 
 async fn force_relogin(
@@ -328,17 +335,7 @@ async fn force_relogin(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
-    let request = session.request(customer_request(&id)?);
-    let response = state
-        .clients
-        .customers
-        .clone()
-        .force_relogin(request)
-        .await?;
-    Ok(axum::Json(customer_json(
-        &response.into_inner().customer.unwrap_or_default(),
-    )))
+    lock_out(state, session, id, LockOut::ForceRelogin).await
 }
 
 async fn list_invitations(

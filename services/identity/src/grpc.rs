@@ -10,7 +10,7 @@ use atrium_common::page::Page;
 
 use crate::AppState;
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
-use crate::customer_store::{CustomerRow, InvitationRow};
+use crate::customer_store::{CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::customers::{self, LockOut, ProfileChange};
 use crate::invitations::{self, NewInvitation};
 use crate::recovery;
@@ -162,17 +162,36 @@ impl From<CustomerRow> for pb::Customer {
     }
 }
 
-impl From<InvitationRow> for pb::CustomerInvitation {
-    fn from(row: InvitationRow) -> pb::CustomerInvitation {
+impl From<PendingInvitationRow> for pb::CustomerInvitation {
+    fn from(row: PendingInvitationRow) -> pb::CustomerInvitation {
         pb::CustomerInvitation {
             id: row.invitation_id.to_string(),
             customer_id: row.customer_id.to_string(),
-            email: String::new(),
+            email: row.email,
             status: row.status,
             expires_at: Some(timestamp(row.expires_at)),
             created_at: Some(timestamp(row.created_at)),
         }
     }
+}
+
+/// An invitation just created or resent, with its customer.
+fn invitation_response(
+    invitation: InvitationRow,
+    customer: CustomerRow,
+) -> Response<pb::InviteCustomerResponse> {
+    let invitation = PendingInvitationRow {
+        invitation_id: invitation.invitation_id,
+        customer_id: invitation.customer_id,
+        email: customer.email.clone(),
+        status: invitation.status,
+        expires_at: invitation.expires_at,
+        created_at: invitation.created_at,
+    };
+    Response::new(pb::InviteCustomerResponse {
+        invitation: Some(invitation.into()),
+        customer: Some(customer.into()),
+    })
 }
 
 impl From<OpenedSession> for pb::CustomerSessionResponse {
@@ -348,12 +367,7 @@ impl pb::customer_service_server::CustomerService for Identity {
             locale: r.locale,
         };
         let (invitation, customer) = invitations::invite(&self.0, &principal, input).await?;
-        let mut invitation: pb::CustomerInvitation = invitation.into();
-        invitation.email = customer.email.clone();
-        Ok(Response::new(pb::InviteCustomerResponse {
-            invitation: Some(invitation),
-            customer: Some(customer.into()),
-        }))
+        Ok(invitation_response(invitation, customer))
     }
 
     #[tracing::instrument(skip_all)]
@@ -365,17 +379,7 @@ impl pb::customer_service_server::CustomerService for Identity {
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
         let (rows, next_page_token) = invitations::list_pending(&self.0, &principal, page).await?;
-        let items = rows
-            .into_iter()
-            .map(|row| pb::CustomerInvitation {
-                id: row.invitation_id.to_string(),
-                customer_id: row.customer_id.to_string(),
-                email: row.email,
-                status: row.status,
-                expires_at: Some(timestamp(row.expires_at)),
-                created_at: Some(timestamp(row.created_at)),
-            })
-            .collect();
+        let items = rows.into_iter().map(Into::into).collect();
         Ok(Response::new(pb::ListInvitationsResponse {
             items,
             next_page_token,
@@ -390,12 +394,7 @@ impl pb::customer_service_server::CustomerService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let (invitation, customer) =
             invitations::resend(&self.0, &principal, &request.get_ref().invitation_id).await?;
-        let mut invitation: pb::CustomerInvitation = invitation.into();
-        invitation.email = customer.email.clone();
-        Ok(Response::new(pb::InviteCustomerResponse {
-            invitation: Some(invitation),
-            customer: Some(customer.into()),
-        }))
+        Ok(invitation_response(invitation, customer))
     }
 
     #[tracing::instrument(skip_all)]

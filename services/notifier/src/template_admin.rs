@@ -20,11 +20,7 @@ pub async fn effective_template(
     locale: &str,
 ) -> Result<TemplateSource, NotifierError> {
     if let Some(row) = store::find_template_override(&state.db, org_id, key, locale).await? {
-        return Ok(TemplateSource {
-            subject: row.subject,
-            text: row.text_body,
-            html: row.html_body,
-        });
+        return Ok(row.into());
     }
     default_template(key, locale)
         .map(TemplateSource::from)
@@ -54,18 +50,24 @@ fn default_view(key: &str, locale: &str) -> Result<TemplateView, NotifierError> 
     })
 }
 
-fn override_view(row: TemplateOverrideRow) -> TemplateView {
-    TemplateView {
-        variables: variables_of(&row.template_key),
-        key: row.template_key,
-        locale: row.locale,
-        source: TemplateSource {
+impl From<TemplateOverrideRow> for TemplateSource {
+    fn from(row: TemplateOverrideRow) -> TemplateSource {
+        TemplateSource {
             subject: row.subject,
             text: row.text_body,
             html: row.html_body,
-        },
-        overridden: true,
+        }
+    }
+}
+
+fn override_view(row: TemplateOverrideRow) -> TemplateView {
+    TemplateView {
+        variables: variables_of(&row.template_key),
+        key: row.template_key.clone(),
+        locale: row.locale.clone(),
         updated_at: Some(row.updated_at),
+        overridden: true,
+        source: row.into(),
     }
 }
 
@@ -93,19 +95,11 @@ pub async fn get(
     locale: &str,
 ) -> Result<TemplateView, NotifierError> {
     let default = default_view(key, locale)?;
-    match store::find_template_override(&state.db, org_id, key, locale).await? {
-        Some(row) => Ok(TemplateView {
-            source: TemplateSource {
-                subject: row.subject,
-                text: row.text_body,
-                html: row.html_body,
-            },
-            overridden: true,
-            updated_at: Some(row.updated_at),
-            ..default
-        }),
-        None => Ok(default),
-    }
+    Ok(
+        store::find_template_override(&state.db, org_id, key, locale)
+            .await?
+            .map_or(default, override_view),
+    )
 }
 
 /// Saves the org's override after checking that it renders.
