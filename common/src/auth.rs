@@ -9,6 +9,27 @@ use uuid::Uuid;
 pub const META_ORG: &str = "x-atrium-org";
 pub const META_SUBJECT: &str = "x-atrium-subject";
 pub const META_SUBJECT_KIND: &str = "x-atrium-subject-kind";
+/// The client address the gateway saw, for the audit trail; absent on service calls.
+pub const META_CLIENT_IP: &str = "x-atrium-client-ip";
+
+/// Writes the client address into outgoing metadata.
+pub fn write_client_ip(metadata: &mut MetadataMap, ip: std::net::IpAddr) {
+    metadata.insert(
+        META_CLIENT_IP,
+        MetadataValue::try_from(ip.to_string()).expect("an address is ascii"),
+    );
+}
+
+/// The client address a call carries, or empty; anything that is not an address is empty.
+pub fn client_ip<T>(request: &Request<T>) -> String {
+    request
+        .metadata()
+        .get(META_CLIENT_IP)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
 
 /// The kinds of caller a request can act for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

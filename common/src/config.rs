@@ -62,6 +62,7 @@ impl ServiceName {
                 "atrium.identity.v1.StaffService",
                 "atrium.identity.v1.CustomerAuthService",
                 "atrium.identity.v1.CustomerService",
+                "atrium.identity.v1.AuditService",
             ],
             ServiceName::Portal => &["atrium.portal.v1.PortalService"],
             ServiceName::Documents => &[
@@ -78,6 +79,7 @@ impl ServiceName {
                 "atrium.notifier.v1.EmailService",
                 "atrium.notifier.v1.NotificationService",
                 "atrium.notifier.v1.TemplateService",
+                "atrium.notifier.v1.ErasureService",
             ],
         }
     }

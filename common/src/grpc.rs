@@ -292,6 +292,11 @@ pub fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp 
     }
 }
 
+/// The time a protobuf timestamp names, if it is in range.
+pub fn from_timestamp(time: &prost_types::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(time.seconds, u32::try_from(time.nanos).ok()?)
+}
+
 /// Decodes a protobuf time as RFC 3339 UTC with `Z` and milliseconds, as the HTTP API writes it.
 pub fn rfc3339(time: &prost_types::Timestamp) -> String {
     chrono::DateTime::from_timestamp(time.seconds, time.nanos.max(0) as u32)

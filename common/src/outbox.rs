@@ -15,8 +15,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use atrium_proto::common::v1::EraseCustomerRequest;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
+use atrium_proto::notifier::v1::erasure_service_client::ErasureServiceClient;
 use chrono::{DateTime, TimeDelta, Utc};
 use prost::Message;
 use secrecy::SecretString;
@@ -44,20 +46,37 @@ const MAX_BACKOFF_SECS: u64 = 300;
 pub enum Topic {
     /// `atrium.notifier.v1.EmailService/EnqueueEmail` with an `EnqueueEmailRequest`.
     EnqueueEmail,
+    /// `atrium.notifier.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
+    NotifierEraseCustomer,
 }
 
 impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::EnqueueEmail => "notifier.enqueue_email",
+            Topic::NotifierEraseCustomer => "notifier.erase_customer",
         }
     }
 
     fn parse(name: &str) -> Option<Topic> {
-        [Topic::EnqueueEmail]
+        [Topic::EnqueueEmail, Topic::NotifierEraseCustomer]
             .into_iter()
             .find(|topic| topic.as_str() == name)
     }
+}
+
+/// Writes a GDPR erase of one customer into the caller's outbox, one message for every
+/// service that keeps a copy of customer data, inside the caller's transaction.
+pub async fn erase_customer(
+    tx: &mut Tx,
+    request: &EraseCustomerRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let key = format!("erase:{}:{}", request.org_id, request.customer_id);
+    for topic in [Topic::NotifierEraseCustomer] {
+        write(tx, topic, &key, &request.encode_to_vec(), now).await?;
+    }
+    Ok(())
 }
 
 /// Writes a request for an email into the caller's outbox, inside the caller's transaction.
@@ -105,6 +124,7 @@ async fn write(
 #[derive(Clone)]
 pub struct Receivers {
     pub email: EmailServiceClient<ServiceChannel>,
+    pub notifier_erasure: ErasureServiceClient<ServiceChannel>,
 }
 
 impl Receivers {
@@ -117,8 +137,10 @@ impl Receivers {
 
     /// Receivers with the notifier at `notifier_url`.
     pub fn at(notifier_url: &str, service_token: &SecretString) -> anyhow::Result<Receivers> {
+        let notifier = channel(notifier_url, service_token)?;
         Ok(Receivers {
-            email: EmailServiceClient::new(channel(notifier_url, service_token)?),
+            email: EmailServiceClient::new(notifier.clone()),
+            notifier_erasure: ErasureServiceClient::new(notifier),
         })
     }
 }
@@ -240,6 +262,21 @@ impl Relay {
                     return Outcome::Refused("the payload names another key".into());
                 }
                 match self.receivers.email.clone().enqueue_email(request).await {
+                    Ok(_) => Outcome::Acknowledged,
+                    Err(status) => judge(&status),
+                }
+            }
+            Some(Topic::NotifierEraseCustomer) => {
+                let Ok(request) = EraseCustomerRequest::decode(row.payload.as_slice()) else {
+                    return Outcome::Refused("the payload does not decode".into());
+                };
+                match self
+                    .receivers
+                    .notifier_erasure
+                    .clone()
+                    .erase_customer(request)
+                    .await
+                {
                     Ok(_) => Outcome::Acknowledged,
                     Err(status) => judge(&status),
                 }

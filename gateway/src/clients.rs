@@ -3,6 +3,7 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, channel, probe_channel};
+use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::identity::v1::organization_service_client::OrganizationServiceClient;
@@ -20,6 +21,7 @@ pub struct Clients {
     pub staff: StaffServiceClient<ServiceChannel>,
     pub customer_auth: CustomerAuthServiceClient<ServiceChannel>,
     pub customers: CustomerServiceClient<ServiceChannel>,
+    pub audit: AuditServiceClient<ServiceChannel>,
     pub email: EmailServiceClient<ServiceChannel>,
     pub templates: TemplateServiceClient<ServiceChannel>,
     pub notifications: NotificationServiceClient<ServiceChannel>,
@@ -39,6 +41,7 @@ impl Clients {
             staff_auth: StaffAuthServiceClient::new(identity.clone()),
             customer_auth: CustomerAuthServiceClient::new(identity.clone()),
             customers: CustomerServiceClient::new(identity.clone()),
+            audit: AuditServiceClient::new(identity.clone()),
             staff: StaffServiceClient::new(identity),
             email: EmailServiceClient::new(notifier.clone()),
             templates: TemplateServiceClient::new(notifier.clone()),

@@ -167,9 +167,17 @@ pub fn bearer(headers: &http::HeaderMap) -> Option<&str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Wraps `message` in a request that carries the client's address (for the audit trail).
+pub fn from_client<T>(ip: IpAddr, message: T) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    atrium_common::auth::write_client_ip(request.metadata_mut(), ip);
+    request
+}
+
 /// A signed-in staff member, checked against identity on this very request.
 pub struct StaffSession {
     pub principal: Principal,
+    pub client_ip: IpAddr,
     pub access_token: String,
     /// What the staff member's role allows, as identity answered it just now.
     pub permissions: Vec<String>,
@@ -183,7 +191,7 @@ pub trait ActsFor {
 
 impl ActsFor for StaffSession {
     fn request<T>(&self, message: T) -> tonic::Request<T> {
-        let mut request = tonic::Request::new(message);
+        let mut request = from_client(self.client_ip, message);
         self.principal.write_to(request.metadata_mut());
         request
     }
@@ -233,8 +241,10 @@ impl FromRequestParts<GatewayState> for StaffSession {
             subject_id: parse(&staff.id)?,
             kind: SubjectKind::Staff,
         };
+        let ClientAddr(client_ip) = ClientAddr::from_request_parts(parts, state).await?;
         Ok(StaffSession {
             principal,
+            client_ip,
             access_token,
             permissions: staff.permissions,
         })
@@ -263,6 +273,7 @@ pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
 /// GET and HEAD must also carry the session's CSRF token, else 403 `CSRF_FAILED`.
 pub struct CustomerSession {
     pub principal: Principal,
+    pub client_ip: IpAddr,
     pub session_token: String,
     pub session_id: String,
     pub csrf_token: String,
@@ -271,7 +282,7 @@ pub struct CustomerSession {
 
 impl ActsFor for CustomerSession {
     fn request<T>(&self, message: T) -> tonic::Request<T> {
-        let mut request = tonic::Request::new(message);
+        let mut request = from_client(self.client_ip, message);
         self.principal.write_to(request.metadata_mut());
         request
     }
@@ -313,8 +324,10 @@ impl FromRequestParts<GatewayState> for CustomerSession {
             subject_id: parse(&customer.id)?,
             kind: SubjectKind::Customer,
         };
+        let ClientAddr(client_ip) = ClientAddr::from_request_parts(parts, state).await?;
         Ok(CustomerSession {
             principal,
+            client_ip,
             session_token,
             session_id: response.session_id,
             csrf_token: response.csrf_token,

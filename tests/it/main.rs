@@ -15,4 +15,5 @@ mod outbox_relay;
 mod platform;
 mod processes;
 mod service_token;
+mod staff_management;
 mod staff_session;

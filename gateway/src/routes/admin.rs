@@ -1,4 +1,5 @@
-//! Staff sign-in, sign-out and profile. Issue 4 completes the staff routes.
+//! A staff member's own account: sign-in and out, token refresh, profile, password change,
+//! recovery, and accepting a staff invitation.
 
 use atrium_common::error::ApiError;
 use atrium_proto::identity::v1 as pb;
@@ -9,9 +10,16 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Route, Security, object, string, uuid};
+use atrium_common::grpc::rfc3339;
+
+use super::{
+    Route, Security, enforce_public_limit, forgot_answer, object, string, timestamp, uuid,
+};
 use crate::GatewayState;
-use crate::extract::{ActsFor, ClientAddr, Json, StaffSession, enforce_limit, user_agent};
+use crate::extract::{
+    ActsFor, ClientAddr, Json, StaffSession, bearer, enforce_limit, from_client, patch_field,
+    patched, user_agent,
+};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -28,17 +36,7 @@ pub fn routes() -> Vec<Route> {
                 ],
                 &["org", "email", "password"],
             )),
-            response: (
-                200,
-                object(
-                    &[
-                        ("access_token", string()),
-                        ("token_type", string()),
-                        ("expires_in", json!({"type": "integer"})),
-                    ],
-                    &["access_token", "token_type", "expires_in"],
-                ),
-            ),
+            response: (200, token_schema()),
             errors: &[
                 "MALFORMED_JSON",
                 "INVALID_CREDENTIALS",
@@ -68,10 +66,141 @@ pub fn routes() -> Vec<Route> {
             errors: &["UNAUTHENTICATED"],
             handler: get(me),
         },
+        Route {
+            method: Method::PATCH,
+            path: "/api/admin/me",
+            summary: "Edit own name, title and phone (absent: unchanged, null: cleared)",
+            security: Security::Staff,
+            request: Some(object(
+                &[
+                    ("name", string()),
+                    ("title", json!({"type": ["string", "null"]})),
+                    ("phone", json!({"type": ["string", "null"]})),
+                ],
+                &[],
+            )),
+            response: (200, staff_schema()),
+            errors: &[
+                "UNAUTHENTICATED",
+                "MALFORMED_JSON",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "PAYLOAD_TOO_LARGE",
+                "VALIDATION_FAILED",
+            ],
+            handler: axum::routing::patch(update_me),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/admin/token/refresh",
+            summary: "A new access token for the live session the bearer token (even expired) names",
+            security: Security::Staff,
+            request: None,
+            response: (200, token_schema()),
+            errors: &["UNAUTHENTICATED"],
+            handler: post(refresh),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/admin/password/change",
+            summary: "Change own password; every other session ends",
+            security: Security::Staff,
+            request: Some(object(
+                &[("current_password", string()), ("new_password", string())],
+                &["current_password", "new_password"],
+            )),
+            response: (204, Value::Null),
+            errors: &[
+                "UNAUTHENTICATED",
+                "INVALID_CREDENTIALS",
+                "MALFORMED_JSON",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "PAYLOAD_TOO_LARGE",
+                "VALIDATION_FAILED",
+                "RATE_LIMITED",
+            ],
+            handler: post(change_password),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/admin/password/forgot",
+            summary: "Mail a 60-minute reset link if the account exists; the answer is the same either way",
+            security: Security::Public,
+            request: Some(object(
+                &[("org", string()), ("email", string())],
+                &["org", "email"],
+            )),
+            response: (202, object(&[("message", string())], &["message"])),
+            errors: &[
+                "MALFORMED_JSON",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "PAYLOAD_TOO_LARGE",
+                "RATE_LIMITED",
+            ],
+            handler: post(forgot_password),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/admin/password/reset",
+            summary: "Set a new password with a reset link; every session ends",
+            security: Security::Public,
+            request: Some(object(
+                &[("token", string()), ("password", string())],
+                &["token", "password"],
+            )),
+            response: (204, Value::Null),
+            errors: &[
+                "MALFORMED_JSON",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "PAYLOAD_TOO_LARGE",
+                "VALIDATION_FAILED",
+                "TOKEN_INVALID",
+                "RATE_LIMITED",
+            ],
+            handler: post(reset_password),
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/admin/invitations/accept",
+            summary: "Accept a staff invitation: set the password, activate, sign in",
+            security: Security::Public,
+            request: Some(object(
+                &[("token", string()), ("password", string())],
+                &["token", "password"],
+            )),
+            response: (200, token_schema()),
+            errors: &[
+                "MALFORMED_JSON",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "PAYLOAD_TOO_LARGE",
+                "VALIDATION_FAILED",
+                "TOKEN_INVALID",
+                "RATE_LIMITED",
+            ],
+            handler: post(accept_invitation),
+        },
     ]
 }
 
-fn staff_schema() -> Value {
+fn token_schema() -> Value {
+    object(
+        &[
+            ("access_token", string()),
+            ("token_type", string()),
+            ("expires_in", json!({"type": "integer"})),
+        ],
+        &["access_token", "token_type", "expires_in"],
+    )
+}
+
+fn token_json(response: pb::LoginStaffResponse) -> axum::Json<Value> {
+    axum::Json(json!({
+        "access_token": response.access_token,
+        "token_type": "Bearer",
+        "expires_in": response.expires_in,
+    }))
+}
+
+pub fn staff_schema() -> Value {
     object(
         &[
             ("id", uuid()),
@@ -81,6 +210,8 @@ fn staff_schema() -> Value {
             ("title", string()),
             ("phone", string()),
             ("role", string()),
+            ("status", string()),
+            ("created_at", timestamp()),
             (
                 "permissions",
                 json!({"type": "array", "items": {"type": "string"}}),
@@ -127,20 +258,16 @@ async fn login(
     if let Err(err) = state.limits.delete(&account_key).await {
         tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing login attempts");
     }
-    Ok(axum::Json(json!({
-        "access_token": response.access_token,
-        "token_type": "Bearer",
-        "expires_in": response.expires_in,
-    })))
+    Ok(token_json(response))
 }
 
 async fn logout(
     State(state): State<GatewayState>,
     session: StaffSession,
 ) -> Result<StatusCode, ApiError> {
-    let request = pb::LogoutStaffRequest {
-        access_token: session.access_token,
-    };
+    let request = session.request(pb::LogoutStaffRequest {
+        access_token: session.access_token.clone(),
+    });
     state
         .clients
         .staff_auth
@@ -174,6 +301,176 @@ pub fn staff_json(staff: &pb::Staff) -> Value {
         "title": staff.title,
         "phone": staff.phone,
         "role": staff.role,
+        "status": staff.status,
+        "created_at": staff.created_at.as_ref().map(rfc3339),
         "permissions": staff.permissions,
     })
+}
+
+#[derive(Deserialize)]
+struct OwnProfileBody {
+    #[serde(default, deserialize_with = "patch_field")]
+    name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    phone: Option<Option<String>>,
+}
+
+async fn update_me(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Json(body): Json<OwnProfileBody>,
+) -> Result<axum::Json<Value>, ApiError> {
+    if matches!(body.name, Some(None)) {
+        return Err(ApiError::invalid_field("name", "cannot be cleared"));
+    }
+    let request = session.request(pb::UpdateCurrentStaffRequest {
+        name: patched(body.name),
+        title: patched(body.title),
+        phone: patched(body.phone),
+    });
+    let response = state
+        .clients
+        .staff
+        .clone()
+        .update_current_staff(request)
+        .await?
+        .into_inner();
+    Ok(axum::Json(staff_json(&response.staff.unwrap_or_default())))
+}
+
+/// Renews from the bearer token itself, which may be past its 900 s: no session extractor.
+async fn refresh(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Value>, ApiError> {
+    let access_token = bearer(&headers).ok_or_else(ApiError::unauthenticated)?;
+    let request = pb::RefreshStaffTokenRequest {
+        access_token: access_token.to_owned(),
+    };
+    let response = state
+        .clients
+        .staff_auth
+        .clone()
+        .refresh_staff_token(request)
+        .await?
+        .into_inner();
+    Ok(token_json(response))
+}
+
+#[derive(Deserialize)]
+struct ChangePassword {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Json(body): Json<ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    let limits = &state.settings.rate_limits;
+    let address_key = format!("gateway:staff-login:addr:{}", session.client_ip);
+    enforce_limit(&state, &address_key, limits.login_address).await?;
+    let account_key = format!(
+        "gateway:staff-password-change:account:{}",
+        session.principal.subject_id
+    );
+    enforce_limit(&state, &account_key, limits.login_account).await?;
+    let request = session.request(pb::ChangeStaffPasswordRequest {
+        current_password: body.current_password,
+        new_password: body.new_password,
+        access_token: session.access_token.clone(),
+    });
+    state
+        .clients
+        .staff
+        .clone()
+        .change_staff_password(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct Forgot {
+    org: String,
+    email: String,
+}
+
+async fn forgot_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<Forgot>,
+) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
+    enforce_public_limit(&state, ip).await?;
+    let account_key = super::account_key("staff-recovery", &body.org, &body.email);
+    enforce_limit(
+        &state,
+        &account_key,
+        state.settings.rate_limits.recovery_account,
+    )
+    .await?;
+    let request = pb::ForgotPasswordRequest {
+        org: body.org,
+        email: body.email,
+    };
+    state
+        .clients
+        .staff_auth
+        .clone()
+        .forgot_staff_password(request)
+        .await?;
+    Ok(forgot_answer())
+}
+
+#[derive(Deserialize)]
+struct TokenAndPassword {
+    token: String,
+    password: String,
+}
+
+async fn reset_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<TokenAndPassword>,
+) -> Result<StatusCode, ApiError> {
+    enforce_public_limit(&state, ip).await?;
+    let request = from_client(
+        ip,
+        pb::ResetPasswordRequest {
+            token: body.token,
+            password: body.password,
+        },
+    );
+    state
+        .clients
+        .staff_auth
+        .clone()
+        .reset_staff_password(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn accept_invitation(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Json(body): Json<TokenAndPassword>,
+) -> Result<axum::Json<Value>, ApiError> {
+    enforce_public_limit(&state, ip).await?;
+    let request = pb::AcceptStaffInvitationRequest {
+        token: body.token,
+        password: body.password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    };
+    let response = state
+        .clients
+        .staff_auth
+        .clone()
+        .accept_staff_invitation(request)
+        .await?
+        .into_inner();
+    Ok(token_json(response))
 }

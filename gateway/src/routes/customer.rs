@@ -12,10 +12,13 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Route, Security, object, string, timestamp, uuid};
+use super::{
+    Route, Security, enforce_public_limit, forgot_answer, object, string, timestamp, uuid,
+};
 use crate::GatewayState;
 use crate::extract::{
-    ActsFor, ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit, user_agent,
+    ActsFor, ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit,
+    from_client, user_agent,
 };
 
 pub fn routes() -> Vec<Route> {
@@ -280,12 +283,6 @@ fn signed_in(state: &GatewayState, session: pb::CustomerSessionResponse) -> Resp
     response
 }
 
-/// Counts one request against the per-address limit of the public routes.
-async fn enforce_public_limit(state: &GatewayState, ip: std::net::IpAddr) -> Result<(), ApiError> {
-    let key = format!("gateway:public:addr:{ip}");
-    enforce_limit(state, &key, state.settings.rate_limits.public_address).await
-}
-
 #[derive(Deserialize)]
 struct Login {
     org: String,
@@ -333,9 +330,12 @@ async fn logout(
     State(state): State<GatewayState>,
     session: CustomerSession,
 ) -> Result<Response, ApiError> {
-    let request = pb::LogoutCustomerRequest {
-        session_token: session.session_token,
-    };
+    let request = from_client(
+        session.client_ip,
+        pb::LogoutCustomerRequest {
+            session_token: session.session_token.clone(),
+        },
+    );
     state
         .clients
         .customer_auth
@@ -439,12 +439,7 @@ async fn forgot_password(
         .clone()
         .forgot_password(request)
         .await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(json!({
-            "message": "if an account exists for this email, a reset link is on its way",
-        })),
-    ))
+    Ok(forgot_answer())
 }
 
 #[derive(Deserialize)]
@@ -459,10 +454,13 @@ async fn reset_password(
     Json(body): Json<Reset>,
 ) -> Result<StatusCode, ApiError> {
     enforce_public_limit(&state, ip).await?;
-    let request = pb::ResetPasswordRequest {
-        token: body.token,
-        password: body.password,
-    };
+    let request = from_client(
+        ip,
+        pb::ResetPasswordRequest {
+            token: body.token,
+            password: body.password,
+        },
+    );
     state
         .clients
         .customer_auth

@@ -111,6 +111,17 @@ pub fn routes() -> Vec<Route> {
         handler: get(get_customer),
     });
     routes.push(Route {
+        method: Method::DELETE,
+        path: "/api/admin/customers/{id}",
+        summary: "GDPR erase: anonymise the profile, free the email, end every session and \
+                  tell every service to drop its copies; the audit keeps entries without personal data",
+        security: Security::Staff,
+        request: None,
+        response: (204, Value::Null),
+        errors: &["UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND"],
+        handler: axum::routing::delete(erase_customer),
+    });
+    routes.push(Route {
         method: Method::PATCH,
         path: "/api/admin/customers/{id}",
         summary: "Edit a customer (absent: unchanged, null: cleared); a taken email is 409",
@@ -267,6 +278,22 @@ fn customer_request(id: &str) -> Result<pb::CustomerRequest, ApiError> {
     Ok(pb::CustomerRequest {
         customer_id: path_id(id)?.to_string(),
     })
+}
+
+async fn erase_customer(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    session.require("customers.delete")?;
+    let request = session.request(customer_request(&id)?);
+    state
+        .clients
+        .customers
+        .clone()
+        .erase_customer(request)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn get_customer(

@@ -2,12 +2,14 @@
 //! the router and `/api/openapi.json` are built from the same list and cannot disagree.
 
 mod admin;
+mod audit;
 mod customer;
 mod customers;
 mod health;
 mod notifications;
 mod platform;
 mod settings;
+mod staff;
 
 use atrium_common::error::ApiError;
 use axum::Router;
@@ -49,6 +51,8 @@ pub fn routes() -> Vec<Route> {
     let mut routes = health::routes();
     routes.extend(platform::routes());
     routes.extend(admin::routes());
+    routes.extend(staff::routes());
+    routes.extend(audit::routes());
     routes.extend(settings::routes());
     routes.extend(customers::routes());
     routes.extend(customer::routes());
@@ -145,6 +149,25 @@ pub fn list_of(item: Value) -> Value {
 
 /// The limit key of an account as typed: org and folded email, hashed so the key stays
 /// short whatever was typed.
+/// Counts one request against the per-address limit of the public routes.
+pub async fn enforce_public_limit(
+    state: &GatewayState,
+    ip: std::net::IpAddr,
+) -> Result<(), ApiError> {
+    let key = format!("gateway:public:addr:{ip}");
+    crate::extract::enforce_limit(state, &key, state.settings.rate_limits.public_address).await
+}
+
+/// What forgot answers, for known and unknown accounts alike.
+pub fn forgot_answer() -> (http::StatusCode, axum::Json<Value>) {
+    (
+        http::StatusCode::ACCEPTED,
+        axum::Json(json!({
+            "message": "if an account exists for this email, a reset link is on its way",
+        })),
+    )
+}
+
 pub fn account_key(scope: &str, org: &str, email: &str) -> String {
     let typed = format!("{org}\n{}", email.trim().to_lowercase());
     let digest = atrium_common::token::hash_token(&typed);

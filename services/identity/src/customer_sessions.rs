@@ -15,6 +15,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Actor, Audit};
 use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
 use crate::error::IdentityError;
 use crate::store;
@@ -86,15 +87,13 @@ pub struct CustomerLogin {
 
 /// Checks the credentials and opens a session. Unknown org, unknown email, wrong password
 /// and an inactive account are one answer, in one time (a dummy hash is verified).
+/// Both outcomes are audited (an unknown account by the typed email's hash).
 pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSession, IdentityError> {
-    let customer = match store::find_organization_by_slug(&state.db, &login.org).await? {
+    let org = store::find_organization_by_slug(&state.db, &login.org).await?;
+    let email = validate::normalize_email(&login.email);
+    let customer = match &org {
         Some(org) => {
-            customer_store::find_customer_by_email(
-                &state.db,
-                org.organization_id,
-                &validate::normalize_email(&login.email),
-            )
-            .await?
+            customer_store::find_customer_by_email(&state.db, org.organization_id, &email).await?
         }
         None => None,
     };
@@ -103,15 +102,54 @@ pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSessi
         None => dummy_hash().await.to_owned(),
     };
     let password_ok = verify_password(login.password, hash).await?;
+    let now = state.clock.now();
     let customer = match customer {
         Some(customer) if password_ok && customer.status == "active" => customer,
-        _ => return Err(IdentityError::InvalidCredentials),
+        customer => {
+            if let Some(org) = org {
+                let (actor, subject) = match customer {
+                    Some(customer) => (Actor::customer(customer.customer_id), customer.customer_id),
+                    None => (Actor::typed_email(&email), Uuid::nil()),
+                };
+                Audit {
+                    org_id: org.organization_id,
+                    actor,
+                    action: "customer.login_failed",
+                    subject: ("customer", subject),
+                    ip: &login.client.ip,
+                    at: now,
+                }
+                .record_alone(&state.db)
+                .await?;
+            }
+            return Err(IdentityError::InvalidCredentials);
+        }
     };
-    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
+    let ip = login.client.ip.clone();
     let opened = open_session(state, &mut tx, customer, login.client, now).await?;
+    customer_audit(&opened.customer, "customer.login", &ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(opened)
+}
+
+/// An entry of the customer acting on their own account.
+pub fn customer_audit<'a>(
+    customer: &CustomerRow,
+    action: &'static str,
+    ip: &'a str,
+    at: DateTime<Utc>,
+) -> Audit<'a> {
+    Audit {
+        org_id: customer.org_id,
+        actor: Actor::customer(customer.customer_id),
+        action,
+        subject: ("customer", customer.customer_id),
+        ip,
+        at,
+    }
 }
 
 /// The live session a cookie token names, with its customer; anything else is
@@ -149,15 +187,23 @@ pub async fn authenticate(
 }
 
 /// Ends the session a cookie token names (a dead one is already ended: nothing to do).
-pub async fn logout(state: &AppState, token: &str) -> Result<(), IdentityError> {
-    let (_, session) = authenticate(state, token).await?;
-    customer_store::end_session(
-        &state.db,
+pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), IdentityError> {
+    let (customer, session) = authenticate(state, token).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    customer_store::end_session_of(
+        &mut tx,
         session.org_id,
+        session.customer_id,
         session.customer_session_id,
-        state.clock.now(),
+        now,
     )
-    .await
+    .await?;
+    customer_audit(&customer, "customer.logout", ip, now)
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The customer's live sessions, newest first.
@@ -178,21 +224,28 @@ pub async fn end(
     state: &AppState,
     principal: &Principal,
     session_id: &str,
+    ip: &str,
 ) -> Result<(), IdentityError> {
     let id = Uuid::parse_str(session_id).map_err(|_| IdentityError::SessionNotFound)?;
-    let ended = customer_store::end_session_of(
-        &state.db,
-        principal.org_id,
-        principal.subject_id,
-        id,
-        state.clock.now(),
-    )
-    .await?;
-    if ended {
-        Ok(())
-    } else {
-        Err(IdentityError::SessionNotFound)
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !customer_store::end_session_of(&mut tx, principal.org_id, principal.subject_id, id, now)
+        .await?
+    {
+        return Err(IdentityError::SessionNotFound);
     }
+    Audit {
+        org_id: principal.org_id,
+        actor: Actor::of(principal),
+        action: "customer.session_ended",
+        subject: ("customer_session", id),
+        ip,
+        at: now,
+    }
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Changes the password after checking the current one; every session ends (the epoch
@@ -225,7 +278,11 @@ pub async fn change_password(
     )
     .await?
     .ok_or(IdentityError::SessionInvalid)?;
+    let ip = client.ip.clone();
     let opened = open_session(state, &mut tx, customer, client, now).await?;
+    customer_audit(&opened.customer, "customer.password_changed", &ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(opened)
 }

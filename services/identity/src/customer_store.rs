@@ -312,27 +312,6 @@ pub async fn touch_session(
     Ok(())
 }
 
-pub async fn end_session(
-    db: &Db,
-    org_id: Uuid,
-    session_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), IdentityError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update customer_session set ended_at = $3 where org_id = $1 and customer_session_id = $2 \
-             and ended_at is null",
-        )
-        .bind(org_id)
-        .bind(session_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
 pub async fn insert_reset_token(
     tx: &mut Tx,
     token_hash: &[u8],
@@ -560,12 +539,12 @@ pub async fn renew_invitation(
 
 /// Cancels a pending invitation; answers whether there was one.
 pub async fn cancel_invitation(
-    db: &Db,
+    tx: &mut Tx,
     org_id: Uuid,
     invitation_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, IdentityError> {
-    let changed = on_db!(db, |pool| {
+    let changed = on_tx!(tx, |pool| {
         sqlx::query(
             "update customer_invitation set status = 'cancelled', updated_at = $3 \
              where org_id = $1 and invitation_id = $2 and status = 'pending'",
@@ -608,13 +587,13 @@ pub async fn list_live_sessions(
 
 /// Ends one session of one customer; answers whether it was theirs and still open.
 pub async fn end_session_of(
-    db: &Db,
+    tx: &mut Tx,
     org_id: Uuid,
     customer_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, IdentityError> {
-    let changed = on_db!(db, |pool| {
+    let changed = on_tx!(tx, |pool| {
         sqlx::query(
             "update customer_session set ended_at = $4 where org_id = $1 and customer_id = $2 \
              and customer_session_id = $3 and ended_at is null",
@@ -644,14 +623,14 @@ pub struct ProfilePatch {
 /// Applies a patch to one of the org's (not erased) customers; `Err(CustomerExists)` when
 /// the new email is taken, `Ok(None)` when there is no such customer.
 pub async fn update_profile(
-    db: &Db,
+    tx: &mut Tx,
     org_id: Uuid,
     customer_id: Uuid,
     patch: &ProfilePatch,
     now: DateTime<Utc>,
 ) -> Result<Option<CustomerRow>, IdentityError> {
     let (email, email_normalized) = patch.email.clone().unzip();
-    let result = on_db!(db, |pool| {
+    let result = on_tx!(tx, |pool| {
         sqlx::query_as(concat!(
             "update customer set email = coalesce($3, email), email_normalized = coalesce($4, email_normalized), \
              name = coalesce($5, name), company = coalesce($6, company), phone = coalesce($7, phone), \
@@ -677,4 +656,58 @@ pub async fn update_profile(
         Err(err) if is_unique_violation(&err) => Err(IdentityError::CustomerExists),
         Err(err) => Err(err.into()),
     }
+}
+
+/// Erases a customer: the profile is blanked, the email freed (the normalised column takes
+/// a placeholder only this row can have), the password gone and the epoch moved; their
+/// sessions, invitations and reset tokens are deleted. Answers the row as it was.
+pub async fn erase_customer(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    let before: Option<CustomerRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "select ",
+            customer_columns!(),
+            " from customer where org_id = $1 and customer_id = $2 and status <> 'erased'"
+        ))
+        .bind(org_id)
+        .bind(customer_id)
+        .fetch_optional(conn)
+        .await
+    })?;
+    if before.is_none() {
+        return Ok(None);
+    }
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update customer set email = '', email_normalized = $3, name = '', company = '', phone = '', \
+             address = '', status = 'erased', password_hash = null, epoch = epoch + 1, updated_at = $4 \
+             where org_id = $1 and customer_id = $2",
+        )
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(format!("erased:{customer_id}"))
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    for sql in [
+        "delete from customer_session where org_id = $1 and customer_id = $2",
+        "delete from customer_invitation where org_id = $1 and customer_id = $2",
+        "delete from customer_reset_token where org_id = $1 and customer_id = $2",
+    ] {
+        on_tx!(tx, |conn| {
+            sqlx::query(sql)
+                .bind(org_id)
+                .bind(customer_id)
+                .execute(conn)
+                .await
+                .map(drop)
+        })?;
+    }
+    Ok(before)
 }

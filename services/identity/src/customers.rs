@@ -1,14 +1,18 @@
-//! Customer accounts as staff manage them: search and view, and the lock-out actions
-//! (deactivate, reactivate, force re-login). Each lock-out bumps the account's epoch in
+//! Customer accounts as staff manage them: search and view, edit, the lock-out actions
+//! (deactivate, reactivate, force re-login) and GDPR erase. Each lock-out bumps the account's epoch in
 //! the same statement as the change, so every session dies on its next request.
 
 use atrium_common::auth::Principal;
+use atrium_common::outbox;
 use atrium_common::page::Page;
+use atrium_proto::common::v1::EraseCustomerRequest;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit;
 use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
+use crate::invitations::audit_on_customer;
 use crate::recovery;
 use crate::store;
 use crate::validate;
@@ -77,11 +81,22 @@ pub enum LockOut {
     ForceRelogin,
 }
 
+impl LockOut {
+    fn audit_action(self) -> &'static str {
+        match self {
+            LockOut::Deactivate => "customer.deactivated",
+            LockOut::Reactivate => "customer.reactivated",
+            LockOut::ForceRelogin => "customer.relogin_forced",
+        }
+    }
+}
+
 pub async fn lock_out(
     state: &AppState,
     staff: &Principal,
     customer_id: &str,
     action: LockOut,
+    ip: &str,
 ) -> Result<CustomerRow, IdentityError> {
     let current = get(state, staff, customer_id).await?;
     let now = state.clock.now();
@@ -108,6 +123,9 @@ pub async fn lock_out(
             .ok_or(IdentityError::OrganizationNotFound)?;
         recovery::write_reset_mail(state, &mut tx, &changed, &org.name, now).await?;
     }
+    audit_on_customer(staff, action.audit_action(), changed.customer_id, ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     state.relay.wake();
     tracing::info!(customer_id = %changed.customer_id, ?action, "customer lock-out action");
@@ -157,12 +175,35 @@ pub async fn update(
     staff: &Principal,
     customer_id: &str,
     change: ProfileChange,
+    ip: &str,
 ) -> Result<CustomerRow, IdentityError> {
     let id = parse_id(customer_id)?;
     let patch = validated(change)?;
-    customer_store::update_profile(&state.db, staff.org_id, id, &patch, state.clock.now())
+    apply_profile(state, staff, id, &patch, ip)
         .await?
         .ok_or(IdentityError::CustomerNotFound)
+}
+
+/// Writes a profile patch and its audit entry (actor: whoever the principal is).
+async fn apply_profile(
+    state: &AppState,
+    actor: &Principal,
+    customer_id: Uuid,
+    patch: &ProfilePatch,
+    ip: &str,
+) -> Result<Option<CustomerRow>, IdentityError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let Some(row) =
+        customer_store::update_profile(&mut tx, actor.org_id, customer_id, patch, now).await?
+    else {
+        return Ok(None);
+    };
+    audit_on_customer(actor, "customer.updated", customer_id, ip, now)
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(row))
 }
 
 /// The customer edits their own profile; email and status are not theirs to change.
@@ -170,6 +211,7 @@ pub async fn update_own(
     state: &AppState,
     customer: &Principal,
     change: ProfileChange,
+    ip: &str,
 ) -> Result<CustomerRow, IdentityError> {
     if change.email.is_some() {
         return Err(IdentityError::InvalidField {
@@ -178,13 +220,38 @@ pub async fn update_own(
         });
     }
     let patch = validated(change)?;
-    customer_store::update_profile(
-        &state.db,
-        customer.org_id,
-        customer.subject_id,
-        &patch,
-        state.clock.now(),
-    )
-    .await?
-    .ok_or(IdentityError::SessionInvalid)
+    apply_profile(state, customer, customer.subject_id, &patch, ip)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)
+}
+
+/// GDPR erase: anonymises the profile and frees the email, ends every session and kills
+/// every token, drops the client addresses the audit holds for the customer (the entries
+/// stay), and tells every other service through the outbox, all in one transaction.
+pub async fn erase(
+    state: &AppState,
+    staff: &Principal,
+    customer_id: &str,
+    ip: &str,
+) -> Result<(), IdentityError> {
+    let id = parse_id(customer_id)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let erased = customer_store::erase_customer(&mut tx, staff.org_id, id, now)
+        .await?
+        .ok_or(IdentityError::CustomerNotFound)?;
+    audit::redact_customer(&mut tx, staff.org_id, id, &erased.email_normalized).await?;
+    let request = EraseCustomerRequest {
+        org_id: staff.org_id.to_string(),
+        customer_id: id.to_string(),
+        email: erased.email,
+    };
+    outbox::erase_customer(&mut tx, &request, now).await?;
+    audit_on_customer(staff, "customer.erased", id, ip, now)
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    state.relay.wake();
+    tracing::info!(%id, "customer erased");
+    Ok(())
 }

@@ -32,6 +32,13 @@ pub enum IdentityError {
     CustomerExists,
     #[error("an invitation for this email is pending")]
     InvitationPending,
+    #[error("a staff member with this email already exists")]
+    StaffExists,
+    /// The caller's role lacks the permission, or an admin reached for an owner.
+    #[error("this needs the {0} permission")]
+    PermissionDenied(&'static str),
+    #[error("the organization's last active owner cannot be removed, demoted or deactivated")]
+    LastOwner,
     /// Unknown, expired, used and cancelled tokens: one answer.
     #[error("the link is invalid or has expired")]
     TokenInvalid,
@@ -51,9 +58,11 @@ impl ServiceError for IdentityError {
             | IdentityError::CustomerNotFound
             | IdentityError::InvitationNotFound
             | IdentityError::SessionNotFound => ErrorCode::NotFound,
-            IdentityError::CustomerExists | IdentityError::InvitationPending => {
-                ErrorCode::AlreadyExists
-            }
+            IdentityError::CustomerExists
+            | IdentityError::StaffExists
+            | IdentityError::InvitationPending => ErrorCode::AlreadyExists,
+            IdentityError::PermissionDenied(_) => ErrorCode::PermissionDenied,
+            IdentityError::LastOwner => ErrorCode::FailedPrecondition,
             IdentityError::TokenInvalid => ErrorCode::InvalidArgument,
             IdentityError::CustomerNotActive => ErrorCode::FailedPrecondition,
             IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {
@@ -69,6 +78,16 @@ impl ServiceError for IdentityError {
             IdentityError::InvitationPending => "INVITATION_PENDING",
             IdentityError::TokenInvalid => "TOKEN_INVALID",
             other => other.code().default_reason(),
+        }
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            IdentityError::PermissionDenied(permission) => vec![(
+                atrium_common::error::META_PERMISSION,
+                (*permission).to_owned(),
+            )],
+            _ => Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Identity's gRPC surface: decode, call the domain, encode. No SQL here.
 
-use atrium_common::auth::{Principal, SubjectKind};
-use atrium_common::grpc::timestamp;
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_common::grpc::{from_timestamp, timestamp};
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -9,6 +9,7 @@ use atrium_common::error::into_status;
 use atrium_common::page::Page;
 
 use crate::AppState;
+use crate::audit::{self, AuditFilter};
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
 use crate::customer_store::{CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::customers::{self, LockOut, ProfileChange};
@@ -16,6 +17,8 @@ use crate::invitations::{self, NewInvitation};
 use crate::recovery;
 use crate::roles::Role;
 use crate::staff::{self, NewOrganization, StaffLogin};
+use crate::staff_account::{self, OwnProfile};
+use crate::staff_members::{self, AccessChange};
 use crate::store::{OrganizationRow, StaffRow};
 
 pub struct Identity(pub AppState);
@@ -46,6 +49,7 @@ impl From<StaffRow> for pb::Staff {
             role: row.role,
             permissions: permissions.into_iter().map(str::to_owned).collect(),
             created_at: Some(timestamp(row.created_at)),
+            status: row.status,
         }
     }
 }
@@ -100,10 +104,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
             user_agent: request.user_agent,
         };
         let access_token = staff::login_staff(&self.0, login).await?;
-        Ok(Response::new(pb::LoginStaffResponse {
-            access_token,
-            expires_in: crate::ACCESS_TOKEN_TTL.as_secs() as i64,
-        }))
+        Ok(token_response(access_token))
     }
 
     #[tracing::instrument(skip_all)]
@@ -124,9 +125,64 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         &self,
         request: Request<pb::LogoutStaffRequest>,
     ) -> Result<Response<pb::LogoutStaffResponse>, Status> {
-        staff::logout_staff(&self.0, &request.get_ref().access_token).await?;
+        let ip = client_ip(&request);
+        staff::logout_staff(&self.0, &request.get_ref().access_token, &ip).await?;
         Ok(Response::new(pb::LogoutStaffResponse {}))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn refresh_staff_token(
+        &self,
+        request: Request<pb::RefreshStaffTokenRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+        let token = staff::refresh_staff_token(&self.0, &request.get_ref().access_token).await?;
+        Ok(token_response(token))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn accept_staff_invitation(
+        &self,
+        request: Request<pb::AcceptStaffInvitationRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+        let r = request.into_inner();
+        let access_token =
+            staff_members::accept(&self.0, &r.token, r.password, r.ip, r.user_agent).await?;
+        Ok(token_response(access_token))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn forgot_staff_password(
+        &self,
+        request: Request<pb::ForgotPasswordRequest>,
+    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+        let r = request.get_ref();
+        staff_account::forgot(&self.0, &r.org, &r.email).await?;
+        Ok(Response::new(pb::ForgotPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reset_staff_password(
+        &self,
+        request: Request<pb::ResetPasswordRequest>,
+    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        staff_account::reset(&self.0, &r.token, r.password, &ip).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
+    }
+}
+
+fn token_response(access_token: String) -> Response<pb::LoginStaffResponse> {
+    Response::new(pb::LoginStaffResponse {
+        access_token,
+        expires_in: crate::ACCESS_TOKEN_TTL.as_secs() as i64,
+    })
+}
+
+fn staff_response(staff: StaffRow) -> Response<pb::StaffResponse> {
+    Response::new(pb::StaffResponse {
+        staff: Some(staff.into()),
+    })
 }
 
 #[tonic::async_trait]
@@ -140,6 +196,138 @@ impl pb::staff_service_server::StaffService for Identity {
         let staff = staff::current_staff(&self.0, principal.org_id, principal.subject_id).await?;
         Ok(Response::new(pb::GetCurrentStaffResponse {
             staff: Some(staff.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_current_staff(
+        &self,
+        request: Request<pb::UpdateCurrentStaffRequest>,
+    ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let profile = OwnProfile {
+            name: r.name,
+            title: r.title,
+            phone: r.phone,
+        };
+        let staff = staff_account::update_profile(&self.0, &principal, profile, &ip).await?;
+        Ok(Response::new(pb::GetCurrentStaffResponse {
+            staff: Some(staff.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_staff_password(
+        &self,
+        request: Request<pb::ChangeStaffPasswordRequest>,
+    ) -> Result<Response<pb::ChangeStaffPasswordResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        staff_account::change_password(
+            &self.0,
+            &principal,
+            &r.access_token,
+            r.current_password,
+            r.new_password,
+            &ip,
+        )
+        .await?;
+        Ok(Response::new(pb::ChangeStaffPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn invite_staff(
+        &self,
+        request: Request<pb::InviteStaffRequest>,
+    ) -> Result<Response<pb::StaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.get_ref();
+        let staff =
+            staff_members::invite(&self.0, &principal, &r.email, &r.name, &r.role, &ip).await?;
+        Ok(staff_response(staff))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_staff(
+        &self,
+        request: Request<pb::ListStaffRequest>,
+    ) -> Result<Response<pb::ListStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let (rows, next_page_token) = staff_members::list(&self.0, &principal, page).await?;
+        Ok(Response::new(pb::ListStaffResponse {
+            items: rows.into_iter().map(Into::into).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_staff(
+        &self,
+        request: Request<pb::UpdateStaffRequest>,
+    ) -> Result<Response<pb::StaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let change = AccessChange {
+            role: r.role,
+            status: r.status,
+        };
+        let staff = staff_members::update(&self.0, &principal, &r.staff_id, change, &ip).await?;
+        Ok(staff_response(staff))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remove_staff(
+        &self,
+        request: Request<pb::StaffRequest>,
+    ) -> Result<Response<pb::RemoveStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        staff_members::remove(&self.0, &principal, &request.get_ref().staff_id, &ip).await?;
+        Ok(Response::new(pb::RemoveStaffResponse {}))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::audit_service_server::AuditService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn list_audit(
+        &self,
+        request: Request<pb::ListAuditRequest>,
+    ) -> Result<Response<pb::ListAuditResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.into_inner();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let filter = AuditFilter {
+            actor_id: Some(r.actor_id).filter(|a| !a.is_empty()),
+            action: Some(r.action).filter(|a| !a.is_empty()),
+            from: r.from.as_ref().and_then(from_timestamp),
+            to: r.to.as_ref().and_then(from_timestamp),
+        };
+        let (rows, next_page_token) =
+            audit::list(&self.0.db, principal.org_id, &filter, page).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| pb::AuditEntry {
+                id: row.audit_id.to_string(),
+                at: Some(timestamp(row.at)),
+                actor_kind: row.actor_kind,
+                actor_id: row.actor_id,
+                action: row.action,
+                subject_kind: row.subject_kind,
+                subject_id: row.subject_id,
+                ip: row.ip,
+            })
+            .collect();
+        Ok(Response::new(pb::ListAuditResponse {
+            items,
+            next_page_token,
         }))
     }
 }
@@ -245,7 +433,8 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         &self,
         request: Request<pb::LogoutCustomerRequest>,
     ) -> Result<Response<pb::LogoutCustomerResponse>, Status> {
-        customer_sessions::logout(&self.0, &request.get_ref().session_token).await?;
+        let ip = client_ip(&request);
+        customer_sessions::logout(&self.0, &request.get_ref().session_token, &ip).await?;
         Ok(Response::new(pb::LogoutCustomerResponse {}))
     }
 
@@ -291,8 +480,9 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         &self,
         request: Request<pb::ResetPasswordRequest>,
     ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let ip = client_ip(&request);
         let r = request.into_inner();
-        recovery::reset(&self.0, &r.token, r.password).await?;
+        recovery::reset(&self.0, &r.token, r.password, &ip).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 
@@ -322,7 +512,8 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         request: Request<pb::EndCustomerSessionRequest>,
     ) -> Result<Response<pb::EndCustomerSessionResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
-        customer_sessions::end(&self.0, &principal, &request.get_ref().session_id).await?;
+        let ip = client_ip(&request);
+        customer_sessions::end(&self.0, &principal, &request.get_ref().session_id, &ip).await?;
         Ok(Response::new(pb::EndCustomerSessionResponse {}))
     }
 
@@ -357,6 +548,7 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::InviteCustomerRequest>,
     ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
         let r = request.into_inner();
         let input = NewInvitation {
             email: r.email,
@@ -366,7 +558,7 @@ impl pb::customer_service_server::CustomerService for Identity {
             address: r.address,
             locale: r.locale,
         };
-        let (invitation, customer) = invitations::invite(&self.0, &principal, input).await?;
+        let (invitation, customer) = invitations::invite(&self.0, &principal, input, &ip).await?;
         Ok(invitation_response(invitation, customer))
     }
 
@@ -392,8 +584,9 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::InvitationRequest>,
     ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
         let (invitation, customer) =
-            invitations::resend(&self.0, &principal, &request.get_ref().invitation_id).await?;
+            invitations::resend(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
         Ok(invitation_response(invitation, customer))
     }
 
@@ -403,7 +596,8 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::InvitationRequest>,
     ) -> Result<Response<pb::CancelInvitationResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        invitations::cancel(&self.0, &principal, &request.get_ref().invitation_id).await?;
+        let ip = client_ip(&request);
+        invitations::cancel(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
         Ok(Response::new(pb::CancelInvitationResponse {}))
     }
 
@@ -440,6 +634,7 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::UpdateCustomerRequest>,
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         let principal = Principal::from_request(&request)?;
+        let ip = client_ip(&request);
         let r = request.into_inner();
         let change = ProfileChange {
             email: r.email,
@@ -451,9 +646,11 @@ impl pb::customer_service_server::CustomerService for Identity {
         };
         let customer = match principal.kind {
             SubjectKind::Staff => {
-                customers::update(&self.0, &principal, &r.customer_id, change).await?
+                customers::update(&self.0, &principal, &r.customer_id, change, &ip).await?
             }
-            SubjectKind::Customer => customers::update_own(&self.0, &principal, change).await?,
+            SubjectKind::Customer => {
+                customers::update_own(&self.0, &principal, change, &ip).await?
+            }
             SubjectKind::Guest => return Err(Status::unauthenticated("not for guests")),
         };
         Ok(customer_response(customer))
@@ -482,6 +679,17 @@ impl pb::customer_service_server::CustomerService for Identity {
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         self.lock_out(request, LockOut::ForceRelogin).await
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn erase_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::EraseCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        customers::erase(&self.0, &principal, &request.get_ref().customer_id, &ip).await?;
+        Ok(Response::new(pb::EraseCustomerResponse {}))
+    }
 }
 
 impl Identity {
@@ -491,9 +699,15 @@ impl Identity {
         action: LockOut,
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        let customer =
-            customers::lock_out(&self.0, &principal, &request.get_ref().customer_id, action)
-                .await?;
+        let ip = client_ip(&request);
+        let customer = customers::lock_out(
+            &self.0,
+            &principal,
+            &request.get_ref().customer_id,
+            action,
+            &ip,
+        )
+        .await?;
         Ok(customer_response(customer))
     }
 }

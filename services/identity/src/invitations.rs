@@ -11,10 +11,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Actor, Audit};
 use crate::customer_sessions::{self, ClientInfo, OpenedSession};
 use crate::customer_store::{self, CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::error::IdentityError;
-use crate::mail::{LinkMail, customer_link_mail};
+use crate::mail::{LinkMail, link_mail};
 use crate::store;
 use crate::validate::{self, Email};
 
@@ -37,6 +38,7 @@ pub async fn invite(
     state: &AppState,
     staff: &Principal,
     input: NewInvitation,
+    ip: &str,
 ) -> Result<(InvitationRow, CustomerRow), IdentityError> {
     let email = Email::parse("email", &input.email)?;
     let name = validate::optional_text("name", &input.name, 200)?;
@@ -101,9 +103,9 @@ pub async fn invite(
         updated_at: now,
     };
     let sender_name = inviter.map(|s| s.name).unwrap_or_default();
-    let mail = customer_link_mail(
+    let mail = link_mail(
         state,
-        &customer,
+        (&customer).into(),
         LinkMail {
             template: "customer_invitation",
             page: "/customer/accept-invitation",
@@ -112,6 +114,7 @@ pub async fn invite(
             expires_at: invitation.expires_at,
             org_name: &org.name,
             sender_name: &sender_name,
+            extra: &[],
         },
     );
     let mut tx = state.db.begin().await?;
@@ -121,6 +124,9 @@ pub async fn invite(
     }
     customer_store::insert_invitation(&mut tx, &invitation).await?;
     outbox::enqueue_email(&mut tx, &mail, now).await?;
+    audit_on_customer(staff, "customer.invited", customer.customer_id, ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     state.relay.wake();
     tracing::info!(invitation_id = %invitation.invitation_id, "customer invited");
@@ -187,7 +193,11 @@ pub async fn accept(
     )
     .await?
     .ok_or(IdentityError::TokenInvalid)?;
+    let ip = client.ip.clone();
     let opened = customer_sessions::open_session(state, &mut tx, customer, client, now).await?;
+    customer_sessions::customer_audit(&opened.customer, "customer.invitation_accepted", &ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     tracing::info!(invitation_id = %invitation.invitation_id, "customer invitation accepted");
     Ok(opened)
@@ -219,6 +229,7 @@ pub async fn resend(
     state: &AppState,
     staff: &Principal,
     invitation_id: &str,
+    ip: &str,
 ) -> Result<(InvitationRow, CustomerRow), IdentityError> {
     let invitation_id = parse_id(invitation_id)?;
     let org = store::find_organization(&state.db, staff.org_id)
@@ -245,9 +256,9 @@ pub async fn resend(
     let customer = customer_store::find_customer(&state.db, staff.org_id, invitation.customer_id)
         .await?
         .ok_or(IdentityError::InvitationNotFound)?;
-    let mail = customer_link_mail(
+    let mail = link_mail(
         state,
-        &customer,
+        (&customer).into(),
         LinkMail {
             template: "customer_invitation",
             page: "/customer/accept-invitation",
@@ -256,9 +267,19 @@ pub async fn resend(
             expires_at: invitation.expires_at,
             org_name: &org.name,
             sender_name: &sender_name,
+            extra: &[],
         },
     );
     outbox::enqueue_email(&mut tx, &mail, now).await?;
+    audit_on_customer(
+        staff,
+        "customer.invitation_resent",
+        customer.customer_id,
+        ip,
+        now,
+    )
+    .record(&mut tx)
+    .await?;
     tx.commit().await?;
     state.relay.wake();
     Ok((invitation, customer))
@@ -269,13 +290,42 @@ pub async fn cancel(
     state: &AppState,
     staff: &Principal,
     invitation_id: &str,
+    ip: &str,
 ) -> Result<(), IdentityError> {
     let invitation_id = parse_id(invitation_id)?;
-    if customer_store::cancel_invitation(&state.db, staff.org_id, invitation_id, state.clock.now())
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(IdentityError::InvitationNotFound)
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !customer_store::cancel_invitation(&mut tx, staff.org_id, invitation_id, now).await? {
+        return Err(IdentityError::InvitationNotFound);
+    }
+    Audit {
+        org_id: staff.org_id,
+        actor: Actor::of(staff),
+        action: "customer.invitation_cancelled",
+        subject: ("customer_invitation", invitation_id),
+        ip,
+        at: now,
+    }
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An entry of the principal (staff, or the customer themself) acting on a customer.
+pub fn audit_on_customer<'a>(
+    actor: &Principal,
+    action: &'static str,
+    customer_id: Uuid,
+    ip: &'a str,
+    at: DateTime<Utc>,
+) -> Audit<'a> {
+    Audit {
+        org_id: actor.org_id,
+        actor: Actor::of(actor),
+        action,
+        subject: ("customer", customer_id),
+        ip,
+        at,
     }
 }

@@ -44,6 +44,12 @@ pub fn sign(claims: &Claims, secret: &SecretString) -> String {
 
 /// Returns the claims of a token signed with `secret` that has not expired at `now`.
 pub fn verify(token: &str, secret: &SecretString, now: DateTime<Utc>) -> Option<Claims> {
+    verify_signature(token, secret).filter(|claims| claims.exp > now.timestamp())
+}
+
+/// Returns the claims of a token signed with `secret`, expired or not (a refresh renews
+/// an expired token while its session lives).
+pub fn verify_signature(token: &str, secret: &SecretString) -> Option<Claims> {
     let mut parts = token.split('.');
     let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || URL_SAFE_NO_PAD.decode(header).ok()? != HEADER.as_bytes() {
@@ -55,8 +61,7 @@ pub fn verify(token: &str, secret: &SecretString, now: DateTime<Utc>) -> Option<
     mac.update(payload.as_bytes());
     mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).ok()?)
         .ok()?;
-    let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
-    (claims.exp > now.timestamp()).then_some(claims)
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The identity service: organizations (tenants), staff and their sessions, customers with
 //! their invitations and sessions.
 
+mod audit;
 mod customer_sessions;
 mod customer_store;
 mod customers;
@@ -12,6 +13,8 @@ mod mail;
 mod recovery;
 pub mod roles;
 mod staff;
+mod staff_account;
+mod staff_members;
 mod store;
 mod validate;
 
@@ -105,6 +108,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         )),
     )
     .add_service(pb::customer_service_server::CustomerServiceServer::new(
+        grpc::Identity(state.clone()),
+    ))
+    .add_service(pb::audit_service_server::AuditServiceServer::new(
         grpc::Identity(state.clone()),
     ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await

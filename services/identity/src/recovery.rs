@@ -8,9 +8,10 @@ use atrium_common::token::{hash_token, random_token};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::AppState;
+use crate::customer_sessions;
 use crate::customer_store::{self, CustomerRow};
 use crate::error::IdentityError;
-use crate::mail::{LinkMail, customer_link_mail};
+use crate::mail::{LinkMail, link_mail};
 use crate::store;
 use crate::validate;
 
@@ -52,9 +53,9 @@ pub async fn write_reset_mail(
     let token_hash = hash_token(&token);
     let expires_at = now + RESET_TTL;
     customer_store::insert_reset_token(tx, &token_hash, customer, expires_at, now).await?;
-    let mail = customer_link_mail(
+    let mail = link_mail(
         state,
-        customer,
+        customer.into(),
         LinkMail {
             template: "customer_password_reset",
             page: "/customer/reset-password",
@@ -63,6 +64,7 @@ pub async fn write_reset_mail(
             expires_at,
             org_name,
             sender_name: "",
+            extra: &[],
         },
     );
     outbox::enqueue_email(tx, &mail, now).await?;
@@ -70,7 +72,12 @@ pub async fn write_reset_mail(
 }
 
 /// Sets a new password with a reset token; ends every session of the account.
-pub async fn reset(state: &AppState, token: &str, password: String) -> Result<(), IdentityError> {
+pub async fn reset(
+    state: &AppState,
+    token: &str,
+    password: String,
+    ip: &str,
+) -> Result<(), IdentityError> {
     validate::new_password("password", &password)?;
     if token.is_empty() || token.len() > 100 {
         return Err(IdentityError::TokenInvalid);
@@ -82,9 +89,13 @@ pub async fn reset(state: &AppState, token: &str, password: String) -> Result<()
         customer_store::consume_reset_token(&mut tx, &hash_token(token), now)
             .await?
             .ok_or(IdentityError::TokenInvalid)?;
-    customer_store::reset_password(&mut tx, org_id, customer_id, &password_hash, now)
-        .await?
-        .ok_or(IdentityError::TokenInvalid)?;
+    let customer =
+        customer_store::reset_password(&mut tx, org_id, customer_id, &password_hash, now)
+            .await?
+            .ok_or(IdentityError::TokenInvalid)?;
+    customer_sessions::customer_audit(&customer, "customer.password_reset", ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     tracing::info!(%customer_id, "customer password reset");
     Ok(())

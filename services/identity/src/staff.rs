@@ -1,10 +1,12 @@
 //! Organizations and their staff: onboarding a tenant with its owner, staff sign-in and
 //! the server-side session that every staff token names.
 
+use atrium_common::db::Tx;
 use atrium_common::password::{dummy_hash, hash_password, verify_password};
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
+use crate::audit::{Actor, Audit};
 use crate::error::IdentityError;
 use crate::jwt::{self, Claims};
 use crate::store::{self, OrganizationRow, StaffRow, StaffSessionRow};
@@ -124,16 +126,12 @@ pub struct StaffLogin {
 
 /// Checks the credentials and opens a session; answers a signed access token. Unknown org,
 /// unknown email, wrong password and a deactivated account are one answer, in one time.
+/// Both outcomes are audited (an unknown account by the typed email's hash).
 pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, IdentityError> {
-    let staff = match store::find_organization_by_slug(&state.db, &login.org).await? {
-        Some(org) => {
-            store::find_staff_by_email(
-                &state.db,
-                org.organization_id,
-                &validate::normalize_email(&login.email),
-            )
-            .await?
-        }
+    let org = store::find_organization_by_slug(&state.db, &login.org).await?;
+    let email = validate::normalize_email(&login.email);
+    let staff = match &org {
+        Some(org) => store::find_staff_by_email(&state.db, org.organization_id, &email).await?,
         None => None,
     };
     let hash = match staff.as_ref().and_then(|s| s.password_hash.clone()) {
@@ -141,32 +139,79 @@ pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, 
         None => dummy_hash().await.to_owned(),
     };
     let password_ok = verify_password(login.password, hash).await?;
+    let now = state.clock.now();
     let staff = match staff {
         Some(staff) if password_ok && staff.status == "active" => staff,
-        _ => return Err(IdentityError::InvalidCredentials),
+        staff => {
+            if let Some(org) = org {
+                let (actor, subject) = match staff {
+                    Some(staff) => (Actor::staff(staff.staff_id), staff.staff_id),
+                    None => (Actor::typed_email(&email), Uuid::nil()),
+                };
+                Audit {
+                    org_id: org.organization_id,
+                    actor,
+                    action: "staff.login_failed",
+                    subject: ("staff", subject),
+                    ip: &login.ip,
+                    at: now,
+                }
+                .record_alone(&state.db)
+                .await?;
+            }
+            return Err(IdentityError::InvalidCredentials);
+        }
     };
-    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let signed_in = open_session(state, &mut tx, &staff, &login.ip, &login.user_agent, now).await?;
+    Audit {
+        org_id: staff.org_id,
+        actor: Actor::staff(staff.staff_id),
+        action: "staff.login",
+        subject: ("staff", staff.staff_id),
+        ip: &login.ip,
+        at: now,
+    }
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(signed_in)
+}
+
+/// Writes a new session for `staff` inside `tx` and answers its first access token.
+pub async fn open_session(
+    state: &AppState,
+    tx: &mut Tx,
+    staff: &StaffRow,
+    ip: &str,
+    user_agent: &str,
+    now: DateTime<Utc>,
+) -> Result<String, IdentityError> {
     let session = StaffSessionRow {
         staff_session_id: Uuid::new_v4(),
         org_id: staff.org_id,
         staff_id: staff.staff_id,
-        ip: login.ip,
-        user_agent: login.user_agent.chars().take(500).collect(),
+        ip: ip.chars().take(64).collect(),
+        user_agent: user_agent.chars().take(500).collect(),
         last_seen_at: now,
         expires_at: now + delta(STAFF_SESSION_ABSOLUTE),
         ended_at: None,
         created_at: now,
         updated_at: now,
     };
-    store::insert_staff_session(&state.db, &session).await?;
+    store::insert_staff_session(tx, &session).await?;
+    Ok(sign(state, staff, session.staff_session_id, now))
+}
+
+fn sign(state: &AppState, staff: &StaffRow, session_id: Uuid, now: DateTime<Utc>) -> String {
     let claims = Claims {
         sub: staff.staff_id,
         org: staff.org_id,
-        sid: session.staff_session_id,
+        sid: session_id,
         iat: now.timestamp(),
         exp: now.timestamp() + ACCESS_TOKEN_TTL.as_secs() as i64,
     };
-    Ok(jwt::sign(&claims, &state.jwt_secret))
+    jwt::sign(&claims, &state.jwt_secret)
 }
 
 /// Returns the staff member and session of a live access token, keeping the session
@@ -177,6 +222,15 @@ pub async fn authenticate_staff(
 ) -> Result<(StaffRow, Uuid), IdentityError> {
     let now = state.clock.now();
     let claims = jwt::verify(token, &state.jwt_secret, now).ok_or(IdentityError::SessionInvalid)?;
+    live_session(state, &claims, now).await
+}
+
+/// The member and session `claims` name, if both still live.
+async fn live_session(
+    state: &AppState,
+    claims: &Claims,
+    now: DateTime<Utc>,
+) -> Result<(StaffRow, Uuid), IdentityError> {
     let session = store::find_staff_session(&state.db, claims.org, claims.sid)
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
@@ -201,10 +255,34 @@ pub async fn authenticate_staff(
     Ok((staff, session.staff_session_id))
 }
 
+/// Signs a new access token for the session an access token names, even one past its
+/// 900 s, while the session itself lives (idle 8 h, absolute 7 days, not ended).
+pub async fn refresh_staff_token(state: &AppState, token: &str) -> Result<String, IdentityError> {
+    let now = state.clock.now();
+    let claims =
+        jwt::verify_signature(token, &state.jwt_secret).ok_or(IdentityError::SessionInvalid)?;
+    let (staff, session_id) = live_session(state, &claims, now).await?;
+    Ok(sign(state, &staff, session_id, now))
+}
+
 /// Ends the session an access token names.
-pub async fn logout_staff(state: &AppState, token: &str) -> Result<(), IdentityError> {
+pub async fn logout_staff(state: &AppState, token: &str, ip: &str) -> Result<(), IdentityError> {
     let (staff, session_id) = authenticate_staff(state, token).await?;
-    store::end_staff_session(&state.db, staff.org_id, session_id, state.clock.now()).await
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    store::end_staff_session(&mut tx, staff.org_id, session_id, now).await?;
+    Audit {
+        org_id: staff.org_id,
+        actor: Actor::staff(staff.staff_id),
+        action: "staff.logout",
+        subject: ("staff", staff.staff_id),
+        ip,
+        at: now,
+    }
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn current_staff(

@@ -33,13 +33,16 @@ pub struct StaffRow {
 }
 
 /// One column list for every staff query.
+macro_rules! staff_columns {
+    () => {
+        "staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
+         password_hash, created_at, updated_at"
+    };
+}
+
 macro_rules! staff_select {
     ($tail:literal) => {
-        concat!(
-            "select staff_id, org_id, email, email_normalized, name, title, phone, role, status, ",
-            "password_hash, created_at, updated_at from staff ",
-            $tail
-        )
+        concat!("select ", staff_columns!(), " from staff ", $tail)
     };
 }
 
@@ -173,8 +176,8 @@ pub async fn find_first_owner(db: &Db, org_id: Uuid) -> Result<Option<StaffRow>,
     })?)
 }
 
-pub async fn insert_staff_session(db: &Db, row: &StaffSessionRow) -> Result<(), IdentityError> {
-    on_db!(db, |pool| {
+pub async fn insert_staff_session(tx: &mut Tx, row: &StaffSessionRow) -> Result<(), IdentityError> {
+    on_tx!(tx, |pool| {
         sqlx::query(
             "insert into staff_session (staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, \
              expires_at, ended_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -235,12 +238,12 @@ pub async fn touch_staff_session(
 }
 
 pub async fn end_staff_session(
-    db: &Db,
+    tx: &mut Tx,
     org_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_db!(db, |pool| {
+    on_tx!(tx, |pool| {
         sqlx::query(
             "update staff_session set ended_at = $3, updated_at = $3 \
              where org_id = $1 and staff_session_id = $2 and ended_at is null",
@@ -253,4 +256,294 @@ pub async fn end_staff_session(
         .map(|done| done.rows_affected())
     })?;
     Ok(())
+}
+
+/// Takes the organization's row lock for the rest of `tx`, so staff changes of one org
+/// (and the last-owner rule they check) run one at a time on both backends.
+pub async fn lock_organization(tx: &mut Tx, org_id: Uuid) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
+            .bind(org_id)
+            .execute(conn)
+            .await
+            .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Reads a staff member inside `tx` (after [`lock_organization`], the committed state).
+pub async fn find_staff_in(
+    tx: &mut Tx,
+    org_id: Uuid,
+    staff_id: Uuid,
+) -> Result<Option<StaffRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(staff_select!("where org_id = $1 and staff_id = $2"))
+            .bind(org_id)
+            .bind(staff_id)
+            .fetch_optional(conn)
+            .await
+    })?)
+}
+
+pub async fn count_active_owners(tx: &mut Tx, org_id: Uuid) -> Result<i64, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "select count(*) from staff where org_id = $1 and role = 'owner' and status = 'active'",
+        )
+        .bind(org_id)
+        .fetch_one(conn)
+        .await
+    })?)
+}
+
+/// One page of the org's staff, newest first.
+pub async fn list_staff(
+    db: &Db,
+    org_id: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<StaffRow>, IdentityError> {
+    let (before_at, before_id) = before.unzip();
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(staff_select!(
+            "where org_id = $1 and ($2 is null or created_at < $2 or (created_at = $2 and staff_id < $3)) \
+             order by created_at desc, staff_id desc limit $4"
+        ))
+        .bind(org_id)
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?)
+}
+
+/// Sets role and status (either may stay as it is).
+pub async fn update_staff_access(
+    tx: &mut Tx,
+    org_id: Uuid,
+    staff_id: Uuid,
+    role: &str,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<StaffRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update staff set role = $3, status = $4, updated_at = $5 where org_id = $1 and staff_id = $2 ",
+            "returning ",
+            staff_columns!()
+        ))
+        .bind(org_id)
+        .bind(staff_id)
+        .bind(role)
+        .bind(status)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+/// Deletes a staff member with their sessions and tokens; audit entries keep their id.
+pub async fn delete_staff(
+    tx: &mut Tx,
+    org_id: Uuid,
+    staff_id: Uuid,
+) -> Result<bool, IdentityError> {
+    for sql in [
+        "delete from staff_token where org_id = $1 and staff_id = $2",
+        "delete from staff_session where org_id = $1 and staff_id = $2",
+    ] {
+        on_tx!(tx, |conn| {
+            sqlx::query(sql)
+                .bind(org_id)
+                .bind(staff_id)
+                .execute(conn)
+                .await
+                .map(drop)
+        })?;
+    }
+    let deleted = on_tx!(tx, |conn| {
+        sqlx::query("delete from staff where org_id = $1 and staff_id = $2")
+            .bind(org_id)
+            .bind(staff_id)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(deleted == 1)
+}
+
+/// Ends every live session of a staff member but `keep`.
+pub async fn end_staff_sessions(
+    tx: &mut Tx,
+    org_id: Uuid,
+    staff_id: Uuid,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update staff_session set ended_at = $3, updated_at = $3 where org_id = $1 and staff_id = $2 \
+             and ended_at is null and ($4 is null or staff_session_id <> $4)",
+        )
+        .bind(org_id)
+        .bind(staff_id)
+        .bind(now)
+        .bind(keep)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Sets a staff member's password: an invited one becomes active; an active one stays so.
+/// Anyone else (deactivated, removed) is `None`.
+pub async fn set_staff_password(
+    tx: &mut Tx,
+    org_id: Uuid,
+    staff_id: Uuid,
+    password_hash: &str,
+    from_status: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<StaffRow>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(concat!(
+            "update staff set password_hash = $3, status = 'active', updated_at = $5 ",
+            "where org_id = $1 and staff_id = $2 and status = $4 ",
+            "returning ",
+            staff_columns!()
+        ))
+        .bind(org_id)
+        .bind(staff_id)
+        .bind(password_hash)
+        .bind(from_status)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
+}
+
+/// Sets own name, title and phone; `None` leaves a field as it is.
+pub async fn update_staff_profile(
+    db: &Db,
+    org_id: Uuid,
+    staff_id: Uuid,
+    profile: [Option<&str>; 3],
+    now: DateTime<Utc>,
+) -> Result<Option<StaffRow>, IdentityError> {
+    let [name, title, phone] = profile;
+    Ok(on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "update staff set name = coalesce($3, name), title = coalesce($4, title), ",
+            "phone = coalesce($5, phone), updated_at = $6 where org_id = $1 and staff_id = $2 ",
+            "returning ",
+            staff_columns!()
+        ))
+        .bind(org_id)
+        .bind(staff_id)
+        .bind(name)
+        .bind(title)
+        .bind(phone)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?)
+}
+
+/// What a staff token opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffTokenPurpose {
+    Invitation,
+    Reset,
+}
+
+impl StaffTokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            StaffTokenPurpose::Invitation => "invitation",
+            StaffTokenPurpose::Reset => "reset",
+        }
+    }
+}
+
+/// Writes a new token; the member's earlier unused tokens of the same purpose die.
+pub async fn insert_staff_token(
+    tx: &mut Tx,
+    staff: &StaffRow,
+    purpose: StaffTokenPurpose,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update staff_token set used_at = $3 where staff_id = $1 and purpose = $2 and used_at is null",
+        )
+        .bind(staff.staff_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "insert into staff_token (token_hash, org_id, staff_id, purpose, expires_at, used_at, created_at) \
+             values ($1, $2, $3, $4, $5, null, $6)",
+        )
+        .bind(token_hash)
+        .bind(staff.org_id)
+        .bind(staff.staff_id)
+        .bind(purpose.as_str())
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Tells whether a member has a live token of `purpose`.
+pub async fn has_live_staff_token(
+    db: &Db,
+    staff_id: Uuid,
+    purpose: StaffTokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let found: Option<i32> = on_db!(db, |pool| {
+        sqlx::query_scalar(
+            "select 1 from staff_token where staff_id = $1 and purpose = $2 and used_at is null \
+             and expires_at > $3 limit 1",
+        )
+        .bind(staff_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(found.is_some())
+}
+
+/// Uses a live token: one conditional statement, so of racing uses exactly one wins.
+/// Answers the org and staff member it was for.
+pub async fn consume_staff_token(
+    tx: &mut Tx,
+    token_hash: &[u8],
+    purpose: StaffTokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Uuid)>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "update staff_token set used_at = $3 where token_hash = $1 and purpose = $2 \
+             and used_at is null and expires_at > $3 returning org_id, staff_id",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?)
 }

@@ -4,11 +4,14 @@ use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::error::into_status;
 use atrium_common::grpc::timestamp;
 use atrium_common::page::Page;
+use atrium_proto::common::v1::{EraseCustomerRequest, EraseCustomerResponse};
 use atrium_proto::notifier::v1 as pb;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::erasure;
+use crate::error::NotifierError;
 use crate::notifications::store::NotificationRow;
 use crate::notifications::{self, NewNotification};
 use crate::outbox::{self, NewEmail};
@@ -250,5 +253,31 @@ impl pb::notification_service_server::NotificationService for Notifier {
         Ok(Response::new(pb::MarkAllReadResponse {
             marked: marked as i64,
         }))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::erasure_service_server::ErasureService for Notifier {
+    #[tracing::instrument(skip_all)]
+    async fn erase_customer(
+        &self,
+        request: Request<EraseCustomerRequest>,
+    ) -> Result<Response<EraseCustomerResponse>, Status> {
+        let r = request.get_ref();
+        let id = |field: &'static str, text: &str| {
+            Uuid::parse_str(text)
+                .map_err(|_| into_status(NotifierError::invalid(field, "must be a UUID")))
+        };
+        let org_id = id("org_id", &r.org_id)?;
+        let customer_id = id("customer_id", &r.customer_id)?;
+        erasure::erase_customer(
+            &self.0.db,
+            org_id,
+            customer_id,
+            &r.email,
+            self.0.clock.now(),
+        )
+        .await?;
+        Ok(Response::new(EraseCustomerResponse {}))
     }
 }

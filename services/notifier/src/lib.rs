@@ -2,6 +2,7 @@
 //! email templates with their per-organization overrides, and in-app notifications.
 
 mod delivery;
+mod erasure;
 mod error;
 mod grpc;
 mod notifications;
@@ -96,6 +97,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
             state.clone(),
         )),
     )
+    .add_service(pb::erasure_service_server::ErasureServiceServer::new(
+        grpc::Notifier(state.clone()),
+    ))
     .add_service(pb::template_service_server::TemplateServiceServer::new(
         grpc::Notifier(state.clone()),
     ));
