@@ -681,3 +681,168 @@ async fn profiles_are_patched_by_staff_and_by_the_customer_within_their_rights()
     assert_eq!(mine["csrf_token"], ann.csrf.as_str());
     world.app.stop().await;
 }
+
+#[tokio::test]
+async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
+    use atrium_common::auth::{Principal, SubjectKind};
+    use atrium_common::config::ServiceName;
+    use atrium_proto::notifier::v1 as notifier;
+    use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
+
+    let world = World::start().await;
+    let (ann, ann_id) = world
+        .customer("ann@customer.test", "Ann", "Ann Co", 1)
+        .await;
+    let (bob, _) = world.customer("bob@customer.test", "Bob", "", 2).await;
+    let org_id = world.app.staff_get_ok("/api/admin/me", &world.staff).await["org_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut notifications =
+        NotificationServiceClient::new(world.app.service_channel(ServiceName::Notifier));
+    notifications
+        .create_notification(notifier::CreateNotificationRequest {
+            org_id: org_id.clone(),
+            recipient_kind: "customer".into(),
+            recipient_id: ann_id.clone(),
+            kind: "document.published".into(),
+            title: "for ann".into(),
+            body: "A new document.".into(),
+            link: "/customer/documents".into(),
+            idempotency_key: String::new(),
+        })
+        .await
+        .expect("notification");
+    // A mail that cannot leave yet: SMTP is down when the reset link is queued.
+    world.smtp.stop().await;
+    let path = format!("/api/admin/customers/{ann_id}");
+    let forced = world
+        .staff(Method::POST, &format!("{path}/force-relogin"), None)
+        .await;
+    assert_eq!(forced.status(), 200);
+
+    // Without customers.delete (an accountant), another org, garbage: nothing is erased.
+    let (_, _, other) = world.app.org_with_owner("other").await;
+    let theirs = world
+        .app
+        .staff_call(Method::DELETE, &path, &other, None)
+        .await;
+    assert_eq!(theirs.status(), 404);
+    let garbage = world
+        .staff(Method::DELETE, "/api/admin/customers/not-a-uuid", None)
+        .await;
+    assert_eq!(garbage.status(), 404);
+    set_staff_role(&world.app, &world.staff_id, "accountant").await;
+    let (status, code, body) = error_code(world.staff(Method::DELETE, &path, None).await).await;
+    assert_eq!((status, code.as_str()), (403, "PERMISSION_DENIED"));
+    assert_eq!(body["error"]["permission"], "customers.delete");
+    set_staff_role(&world.app, &world.staff_id, "owner").await;
+    assert_eq!(world.staff(Method::GET, &path, None).await.status(), 200);
+
+    let erased = world.staff(Method::DELETE, &path, None).await;
+    assert_eq!(erased.status(), 204);
+    assert_eq!(world.me_status(&ann).await, 401, "the session died");
+    assert_eq!(
+        world.me_status(&bob).await,
+        200,
+        "another customer's did not"
+    );
+    assert_eq!(world.staff(Method::GET, &path, None).await.status(), 404);
+    assert_eq!(world.staff(Method::DELETE, &path, None).await.status(), 404);
+    let listed = world
+        .app
+        .staff_get_ok("/api/admin/customers", &world.staff)
+        .await;
+    assert!(!listed.to_string().contains("ann@customer.test"));
+    assert_eq!(
+        error_code(world.login("ann@customer.test", PASSWORD).await)
+            .await
+            .1,
+        "INVALID_CREDENTIALS"
+    );
+
+    // The notifier, told through identity's outbox, drops the queued mail and the
+    // notifications and keeps the sent mail's record without the address.
+    let mut outbox = Value::Null;
+    for _ in 0..100 {
+        outbox = world
+            .app
+            .staff_get_ok("/api/admin/outbox", &world.staff)
+            .await;
+        if !outbox.to_string().contains("ann@customer.test") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let entries = outbox["items"].as_array().unwrap();
+    assert!(
+        !outbox.to_string().contains("ann@customer.test"),
+        "the address is gone: {outbox}"
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["template"] == "customer_password_reset")
+            .count(),
+        0,
+        "the queued reset mail is deleted"
+    );
+    assert_eq!(entries.len(), 2, "both sent invitations keep their record");
+    let mut request = tonic::Request::new(notifier::ListNotificationsRequest::default());
+    Principal {
+        org_id: org_id.parse().unwrap(),
+        subject_id: ann_id.parse().unwrap(),
+        kind: SubjectKind::Customer,
+    }
+    .write_to(request.metadata_mut());
+    let left = notifications
+        .list_notifications(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(left.items.is_empty(), "the notifications are deleted");
+
+    // The audit keeps its entries, without the customer's addresses.
+    let audit = world
+        .app
+        .staff_get_ok(&format!("/api/admin/audit?actor_id={ann_id}"), &world.staff)
+        .await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"customer.invitation_accepted"),
+        "{actions:?}"
+    );
+    assert!(
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["ip"] == "")
+    );
+    let erasures = world
+        .app
+        .staff_get_ok("/api/admin/audit?action=customer.erased", &world.staff)
+        .await;
+    assert_eq!(erasures["items"][0]["subject"]["id"], ann_id.as_str());
+    assert!(!erasures.to_string().contains("ann@customer.test"));
+
+    // The email is free for a future invitation.
+    world.smtp.restart().await.expect("smtp back");
+    let body = json!({ "email": "ann@customer.test" });
+    let again = world
+        .staff(
+            Method::POST,
+            "/api/admin/customers/invitations",
+            Some(&body),
+        )
+        .await;
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_ne!(again["customer"]["id"], ann_id.as_str());
+    world.app.stop().await;
+}

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod audit;
 mod bootstrap;
 mod customer_invitation;
 mod customer_lockout;

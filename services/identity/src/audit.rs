@@ -79,7 +79,8 @@ pub struct Audit<'a> {
 impl Audit<'_> {
     fn row(&self) -> AuditRow {
         AuditRow {
-            audit_id: Uuid::new_v4(),
+            // Time-ordered, so entries of one instant list in the order they were made.
+            audit_id: Uuid::now_v7(),
             org_id: self.org_id,
             at: self.at,
             actor_kind: self.actor.kind.to_owned(),
