@@ -846,3 +846,51 @@ async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
     assert_ne!(again["customer"]["id"], ann_id.as_str());
     world.app.stop().await;
 }
+
+#[tokio::test]
+async fn thirty_wrong_passwords_hit_429_with_retry_after_before_any_check() {
+    let world = World::start().await;
+    world.customer("ann@customer.test", "Ann", "", 1).await;
+    let mut refused = 0;
+    let mut limited = 0;
+    for _ in 0..30 {
+        let answer = world
+            .login("Ann@Customer.test ", "not ann's password")
+            .await;
+        match answer.status().as_u16() {
+            401 => refused += 1,
+            429 => {
+                let retry_after: u64 = answer.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=900).contains(&retry_after), "{retry_after}");
+                assert_eq!(error_code(answer).await.1, "RATE_LIMITED");
+                limited += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(
+        (refused, limited),
+        (10, 20),
+        "10 failures per account per 15 min"
+    );
+    // Over the limit, even the right password is not checked.
+    let right = world.login("ann@customer.test", PASSWORD).await;
+    assert_eq!(right.status(), 429);
+    // 31 attempts from one address in a minute: another account is limited too.
+    let other = world.login("bob@customer.test", "whatever it is").await;
+    assert_eq!(error_code(other).await.1, "RATE_LIMITED");
+    // Only the attempts that were checked reached the audit trail.
+    let failures = world
+        .app
+        .staff_get_ok(
+            "/api/admin/audit?action=customer.login_failed&page_size=200",
+            &world.staff,
+        )
+        .await;
+    assert_eq!(failures["items"].as_array().unwrap().len(), 10);
+    world.app.stop().await;
+}

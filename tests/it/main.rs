@@ -9,6 +9,7 @@ mod customer_invitation;
 mod customer_lockout;
 mod email_settings;
 mod health;
+mod log_secrets;
 mod migrations;
 mod notifications;
 mod openapi;
