@@ -119,12 +119,17 @@ pub async fn start_all(
         gateway_task: None,
         service_tasks: JoinSet::new(),
     };
+    // One store for the whole process: identity's session cache and the gateway's limits.
+    let limits = match limits {
+        Some(limits) => limits,
+        None => LimitStore::connect(settings.redis_url.as_ref(), clock.clone()).await?,
+    };
     for (name, listener) in listeners {
         stack.services.push((name, listener.local_addr()?));
-        spawn_service(&mut stack, name, listener, &settings, &clock).await?;
+        spawn_service(&mut stack, name, listener, &settings, &clock, Some(&limits)).await?;
     }
     stack.gateway_task =
-        Some(spawn_gateway(gateway_listener, &settings, clock, shutdown, limits).await?);
+        Some(spawn_gateway(gateway_listener, &settings, clock, shutdown, Some(limits)).await?);
     Ok(stack)
 }
 
@@ -153,7 +158,7 @@ pub async fn start_one(
         Component::Service(name) => {
             let listener = bind(settings.endpoint(name).listen, name.as_str()).await?;
             stack.services.push((name, listener.local_addr()?));
-            spawn_service(&mut stack, name, listener, &settings, &clock).await?;
+            spawn_service(&mut stack, name, listener, &settings, &clock, None).await?;
         }
     }
     Ok(stack)
@@ -171,12 +176,14 @@ async fn spawn_service(
     listener: TcpListener,
     settings: &Settings,
     clock: &Clock,
+    limits: Option<&LimitStore>,
 ) -> anyhow::Result<()> {
     let shutdown = stack.services_shutdown.clone();
     let clock = clock.clone();
     match name {
         ServiceName::Identity => {
-            let state = atrium_identity::AppState::open(settings, clock, shutdown).await?;
+            let state =
+                atrium_identity::AppState::open(settings, clock, shutdown, limits.cloned()).await?;
             if let Some(bootstrap) = &settings.bootstrap {
                 bootstrap_org(&state, bootstrap).await?;
             }

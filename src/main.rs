@@ -119,7 +119,7 @@ async fn bootstrap() -> anyhow::Result<()> {
         "set ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD",
     )?;
     let state =
-        atrium_identity::AppState::open(&settings, Clock::system(), Shutdown::new()).await?;
+        atrium_identity::AppState::open(&settings, Clock::system(), Shutdown::new(), None).await?;
     atrium::bootstrap_org(&state, &bootstrap).await?;
     state.db.close().await;
     Ok(())

@@ -1,5 +1,6 @@
 //! The rate-limit and session-check store: Redis when `ATRIUM_REDIS_URL` is set, an
-//! in-process map otherwise, behind one type. Keys are `<prefix>:<service>:<purpose>:<id>`
+//! in-process map otherwise (one process per store: several identity replicas need
+//! Redis), behind one type. Keys are `<prefix>:<service>:<purpose>:<id>`
 //! and every key gets a TTL. All Redis access of Atrium lives in this module.
 
 use std::collections::HashMap;
@@ -293,6 +294,74 @@ impl LimitStore {
                     }) => Some(text.clone()),
                     _ => None,
                 })
+            }
+        }
+    }
+
+    /// Returns the texts stored under `keys`, in order, in one round trip.
+    pub async fn get_many(&self, keys: &[&str]) -> Result<Vec<Option<String>>, StoreUnavailable> {
+        let keys: Vec<String> = keys.iter().map(|key| self.key(key)).collect();
+        match &self.backend {
+            StoreBackend::Redis(manager) => {
+                let mut connection = manager.clone();
+                redis::cmd("MGET")
+                    .arg(&keys)
+                    .query_async(&mut connection)
+                    .await
+                    .map_err(StoreUnavailable)
+            }
+            StoreBackend::Memory(map, clock) => {
+                let now = clock.now();
+                let mut map = map.lock().expect("limit map lock");
+                Ok(keys
+                    .iter()
+                    .map(|key| match map.live(key, now) {
+                        Some(MemoryEntry {
+                            value: MemoryValue::Text(text),
+                            ..
+                        }) => Some(text.clone()),
+                        _ => None,
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    /// Stores `value` under `key` for `ttl` unless the key holds a value already.
+    pub async fn set_if_absent(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<(), StoreUnavailable> {
+        let key = self.key(key);
+        match &self.backend {
+            StoreBackend::Redis(manager) => {
+                let mut connection = manager.clone();
+                let ttl_ms = (ttl.as_millis() as u64).max(1);
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(value)
+                    .arg("PX")
+                    .arg(ttl_ms)
+                    .arg("NX")
+                    .query_async::<Option<String>>(&mut connection)
+                    .await
+                    .map(drop)
+                    .map_err(StoreUnavailable)
+            }
+            StoreBackend::Memory(map, clock) => {
+                let now = clock.now();
+                let mut map = map.lock().expect("limit map lock");
+                if map.live(&key, now).is_none() {
+                    let expires_at = now + TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX);
+                    let entry = MemoryEntry {
+                        value: MemoryValue::Text(value.to_owned()),
+                        expires_at,
+                    };
+                    map.entries.insert(key, entry);
+                }
+                Ok(())
             }
         }
     }

@@ -277,7 +277,6 @@ pub struct CustomerSession {
     pub session_token: String,
     pub session_id: String,
     pub csrf_token: String,
-    pub customer: pb::Customer,
 }
 
 impl ActsFor for CustomerSession {
@@ -288,13 +287,18 @@ impl ActsFor for CustomerSession {
     }
 }
 
-impl FromRequestParts<GatewayState> for CustomerSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+impl CustomerSession {
+    /// Checks the cookie (and CSRF token) with identity; with `with_customer`, identity
+    /// answers the profile too.
+    async fn check(
+        parts: &mut Parts,
+        state: &GatewayState,
+        with_customer: bool,
+    ) -> Result<(CustomerSession, Option<pb::Customer>), ApiError> {
         let session_token = session_cookie(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let request = pb::AuthenticateCustomerRequest {
             session_token: session_token.clone(),
+            with_customer,
         };
         let response = state
             .clients
@@ -313,26 +317,48 @@ impl FromRequestParts<GatewayState> for CustomerSession {
                 return Err(csrf_failed());
             }
         }
-        let customer = response
-            .customer
-            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
         let parse = |text: &str| {
             Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))
         };
         let principal = Principal {
-            org_id: parse(&customer.org_id)?,
-            subject_id: parse(&customer.id)?,
+            org_id: parse(&response.org_id)?,
+            subject_id: parse(&response.customer_id)?,
             kind: SubjectKind::Customer,
         };
         let ClientAddr(client_ip) = ClientAddr::from_request_parts(parts, state).await?;
-        Ok(CustomerSession {
+        let session = CustomerSession {
             principal,
             client_ip,
             session_token,
             session_id: response.session_id,
             csrf_token: response.csrf_token,
-            customer,
-        })
+        };
+        Ok((session, response.customer))
+    }
+}
+
+impl FromRequestParts<GatewayState> for CustomerSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        Ok(CustomerSession::check(parts, state, false).await?.0)
+    }
+}
+
+/// A signed-in customer with their profile as identity answered it on this request.
+pub struct CustomerWithProfile {
+    pub session: CustomerSession,
+    pub customer: pb::Customer,
+}
+
+impl FromRequestParts<GatewayState> for CustomerWithProfile {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        let (session, customer) = CustomerSession::check(parts, state, true).await?;
+        let customer =
+            customer.ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        Ok(CustomerWithProfile { session, customer })
     }
 }
 

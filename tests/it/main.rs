@@ -17,5 +17,6 @@ mod outbox_relay;
 mod platform;
 mod processes;
 mod service_token;
+mod session_store;
 mod staff_management;
 mod staff_session;

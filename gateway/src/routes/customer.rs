@@ -17,8 +17,8 @@ use super::{
 };
 use crate::GatewayState;
 use crate::extract::{
-    ActsFor, ClientAddr, CustomerSession, Json, QueryMap, SESSION_COOKIE, enforce_limit,
-    from_client, user_agent,
+    ActsFor, ClientAddr, CustomerSession, CustomerWithProfile, Json, QueryMap, SESSION_COOKIE,
+    enforce_limit, from_client, user_agent,
 };
 
 pub fn routes() -> Vec<Route> {
@@ -350,8 +350,8 @@ async fn logout(
 }
 
 /// The profile as identity answered it while checking the session, on this very request.
-async fn me(session: CustomerSession) -> axum::Json<Value> {
-    axum::Json(me_json(&session.customer, &session.csrf_token))
+async fn me(signed_in: CustomerWithProfile) -> axum::Json<Value> {
+    axum::Json(me_json(&signed_in.customer, &signed_in.session.csrf_token))
 }
 
 /// The own profile: the customer, their permissions (the portal's, issue 5) and CSRF token.

@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
 use crate::error::IdentityError;
+use crate::session_cache::{CachedSession, Lookup, TOUCH_EVERY};
 use crate::store;
 use crate::validate;
 
@@ -152,18 +153,47 @@ pub fn customer_audit<'a>(
     }
 }
 
-/// The live session a cookie token names, with its customer; anything else is
-/// `SessionInvalid`: unknown, ended, idle or past its absolute end, an older epoch than
-/// the account's, or an account that is no longer active.
+/// A live session, and its customer when asked for.
+pub struct Authenticated {
+    pub session: CachedSession,
+    pub customer: Option<CustomerRow>,
+}
+
+/// The live session a cookie token names; anything else is `SessionInvalid`: unknown,
+/// ended, idle or past its absolute end, an older epoch than the account's, or an account
+/// that is no longer active. The session cache answers first (see `session_cache`); the
+/// database decides whatever the cache does not know for sure.
 pub async fn authenticate(
     state: &AppState,
     token: &str,
-) -> Result<(CustomerRow, CustomerSessionRow), IdentityError> {
+    with_customer: bool,
+) -> Result<Authenticated, IdentityError> {
     if token.is_empty() || token.len() > 100 {
         return Err(IdentityError::SessionInvalid);
     }
     let now = state.clock.now();
-    let session = customer_store::find_session_by_token(&state.db, &hash_token(token))
+    let token_hash = hash_token(token);
+    if let Lookup::Live(session, touch) = state.sessions.lookup(&token_hash, now).await {
+        if touch {
+            customer_store::touch_session(&state.db, session.org_id, session.session_id, now)
+                .await?;
+            if let Err(err) = state.sessions.seen(session, now).await {
+                tracing::debug!(error = %atrium_common::error::error_chain(&err), "session seen marker");
+            }
+        }
+        let customer = if with_customer {
+            let customer =
+                customer_store::find_customer(&state.db, session.org_id, session.customer_id)
+                    .await?
+                    .filter(|c| c.status == "active" && c.epoch == session.epoch)
+                    .ok_or(IdentityError::SessionInvalid)?;
+            Some(customer)
+        } else {
+            None
+        };
+        return Ok(Authenticated { session, customer });
+    }
+    let session = customer_store::find_session_by_token(&state.db, &token_hash)
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
     let idle = TimeDelta::from_std(state.customer_session_idle).expect("in range");
@@ -179,29 +209,45 @@ pub async fn authenticate(
         return Err(IdentityError::SessionInvalid);
     }
     // One write a minute is enough to keep the idle clock honest.
-    if now - session.last_seen_at > TimeDelta::seconds(60) {
+    if now - session.last_seen_at > TOUCH_EVERY {
         customer_store::touch_session(&state.db, session.org_id, session.customer_session_id, now)
             .await?;
     }
-    Ok((customer, session))
+    let session = CachedSession::from(&session);
+    state.sessions.remember(&token_hash, session, now).await;
+    Ok(Authenticated {
+        session,
+        customer: with_customer.then_some(customer),
+    })
 }
 
 /// Ends the session a cookie token names (a dead one is already ended: nothing to do).
 pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), IdentityError> {
-    let (customer, session) = authenticate(state, token).await?;
+    let session = authenticate(state, token, false).await?.session;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     customer_store::end_session_of(
         &mut tx,
         session.org_id,
         session.customer_id,
-        session.customer_session_id,
+        session.session_id,
         now,
     )
     .await?;
-    customer_audit(&customer, "customer.logout", ip, now)
-        .record(&mut tx)
+    state
+        .sessions
+        .end_session(session.session_id, session.expires_at, now)
         .await?;
+    Audit {
+        org_id: session.org_id,
+        actor: Actor::customer(session.customer_id),
+        action: "customer.logout",
+        subject: ("customer", session.customer_id),
+        ip,
+        at: now,
+    }
+    .record(&mut tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -234,6 +280,8 @@ pub async fn end(
     {
         return Err(IdentityError::SessionNotFound);
     }
+    let absolute = TimeDelta::from_std(state.customer_session_absolute).expect("in range");
+    state.sessions.end_session(id, now + absolute, now).await?;
     Audit {
         org_id: principal.org_id,
         actor: Actor::of(principal),
@@ -278,6 +326,10 @@ pub async fn change_password(
     )
     .await?
     .ok_or(IdentityError::SessionInvalid)?;
+    state
+        .sessions
+        .revoke_epoch(customer.customer_id, customer.epoch)
+        .await?;
     let ip = client.ip.clone();
     let opened = open_session(state, &mut tx, customer, client, now).await?;
     customer_audit(&opened.customer, "customer.password_changed", &ip, now)

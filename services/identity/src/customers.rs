@@ -117,6 +117,12 @@ pub async fn lock_out(
             LockOut::ForceRelogin => Err(IdentityError::CustomerNotActive),
         };
     };
+    if !matches!(action, LockOut::Reactivate) {
+        state
+            .sessions
+            .revoke_epoch(changed.customer_id, changed.epoch)
+            .await?;
+    }
     if let LockOut::ForceRelogin = action {
         let org = store::find_organization(&state.db, staff.org_id)
             .await?
@@ -240,6 +246,7 @@ pub async fn erase(
     let erased = customer_store::erase_customer(&mut tx, staff.org_id, id, now)
         .await?
         .ok_or(IdentityError::CustomerNotFound)?;
+    state.sessions.revoke_epoch(id, erased.epoch + 1).await?;
     audit::redact_customer(&mut tx, staff.org_id, id, &erased.email_normalized).await?;
     let request = EraseCustomerRequest {
         org_id: staff.org_id.to_string(),

@@ -419,12 +419,15 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         &self,
         request: Request<pb::AuthenticateCustomerRequest>,
     ) -> Result<Response<pb::AuthenticateCustomerResponse>, Status> {
-        let token = &request.get_ref().session_token;
-        let (customer, session) = customer_sessions::authenticate(&self.0, token).await?;
+        let r = request.get_ref();
+        let found =
+            customer_sessions::authenticate(&self.0, &r.session_token, r.with_customer).await?;
         Ok(Response::new(pb::AuthenticateCustomerResponse {
-            customer: Some(customer.into()),
-            session_id: session.customer_session_id.to_string(),
-            csrf_token: customer_sessions::csrf_token(&self.0, token),
+            customer: found.customer.map(Into::into),
+            session_id: found.session.session_id.to_string(),
+            csrf_token: customer_sessions::csrf_token(&self.0, &r.session_token),
+            org_id: found.session.org_id.to_string(),
+            customer_id: found.session.customer_id.to_string(),
         }))
     }
 

@@ -12,6 +12,7 @@ mod jwt;
 mod mail;
 mod recovery;
 pub mod roles;
+mod session_cache;
 mod staff;
 mod staff_account;
 mod staff_members;
@@ -24,6 +25,7 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
 use atrium_common::grpc::ServerContext;
+use atrium_common::limits::LimitStore;
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1 as pb;
@@ -32,6 +34,7 @@ use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
 pub use error::IdentityError;
+use session_cache::SessionCache;
 pub use staff::{NewOrganization, Onboarded, create_organization};
 
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -61,15 +64,23 @@ pub struct AppState {
     pub customer_session_absolute: Duration,
     /// Forwards the outbox rows identity's actions write (invitation and reset mail).
     pub relay: Relay,
+    /// The customer session check's cache in the Redis/in-process store.
+    pub sessions: SessionCache,
 }
 
 impl AppState {
-    /// Opens identity's database (migrating it) for the given settings.
+    /// Opens identity's database (migrating it) for the given settings, with the session
+    /// store given (the one process's store) or else the one the settings name.
     pub async fn open(
         settings: &Settings,
         clock: Clock,
         shutdown: Shutdown,
+        store: Option<LimitStore>,
     ) -> anyhow::Result<AppState> {
+        let store = match store {
+            Some(store) => store,
+            None => LimitStore::connect(settings.redis_url.as_ref(), clock.clone()).await?,
+        };
         let server =
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
         // Computed now, so the first unknown-account login is not the slow one.
@@ -78,6 +89,7 @@ impl AppState {
         Ok(AppState {
             db: server.db.clone(),
             relay,
+            sessions: SessionCache::new(store, settings.session_idle),
             server,
             public_url: settings.public_url.clone(),
             customer_session_idle: settings.session_idle,

@@ -93,6 +93,10 @@ pub async fn reset(
         customer_store::reset_password(&mut tx, org_id, customer_id, &password_hash, now)
             .await?
             .ok_or(IdentityError::TokenInvalid)?;
+    state
+        .sessions
+        .revoke_epoch(customer.customer_id, customer.epoch)
+        .await?;
     customer_sessions::customer_audit(&customer, "customer.password_reset", ip, now)
         .record(&mut tx)
         .await?;
