@@ -8,6 +8,11 @@
 //!   latency (p50/p99) and delivery rate to a loopback SMTP sink, on SQLite or a fresh
 //!   PostgreSQL database on the server of `URL`.
 //!
+//! - `identity [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL --redis URL]`:
+//!   customer login throughput against the raw argon2id rate of the login pool, and
+//!   `GET /api/customer/me` throughput and p50/p99 alone and during a login storm, with
+//!   the all-in-one release binary.
+//!
 //! Build the binary first: `cargo build --release`, then
 //! `cargo run --release -p atrium-bench -- startup`.
 
@@ -17,9 +22,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+mod identity;
 mod mail;
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]";
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -27,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("startup") => startup(&args[1..]).await,
         Some("mail") => mail::mail(&args[1..]).await,
+        Some("identity") => identity::identity(&args[1..]).await,
         _ => bail!(USAGE),
     }
 }
@@ -47,13 +54,13 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn default_binary() -> PathBuf {
+pub fn default_binary() -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
     target.join("release").join("atrium")
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
