@@ -13,12 +13,13 @@ use serde_json::{Value, json};
 use atrium_common::grpc::rfc3339;
 
 use super::{
-    Route, Security, enforce_public_limit, forgot_answer, object, string, timestamp, uuid,
+    Forgot, Route, Security, TokenAndPassword, enforce_public_limit, forgot_answer, forgot_request,
+    object, reset_request, string, timestamp, uuid,
 };
 use crate::GatewayState;
 use crate::extract::{
-    ActsFor, ClientAddr, Json, StaffSession, bearer, enforce_limit, from_client, patch_field,
-    patched, user_agent,
+    ActsFor, ClientAddr, Json, StaffSession, bearer, enforce_limit, patch_field, patched,
+    user_agent,
 };
 
 pub fn routes() -> Vec<Route> {
@@ -392,42 +393,15 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct Forgot {
-    org: String,
-    email: String,
-}
-
 async fn forgot_password(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     Json(body): Json<Forgot>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    enforce_public_limit(&state, ip).await?;
-    let account_key = super::account_key("staff-recovery", &body.org, &body.email);
-    enforce_limit(
-        &state,
-        &account_key,
-        state.settings.rate_limits.recovery_account,
-    )
-    .await?;
-    let request = pb::ForgotPasswordRequest {
-        org: body.org,
-        email: body.email,
-    };
-    state
-        .clients
-        .staff_auth
-        .clone()
-        .forgot_staff_password(request)
-        .await?;
+    let request = forgot_request(&state, ip, "staff-recovery", body).await?;
+    let mut client = state.clients.staff_auth.clone();
+    client.forgot_staff_password(request).await?;
     Ok(forgot_answer())
-}
-
-#[derive(Deserialize)]
-struct TokenAndPassword {
-    token: String,
-    password: String,
 }
 
 async fn reset_password(
@@ -435,20 +409,9 @@ async fn reset_password(
     ClientAddr(ip): ClientAddr,
     Json(body): Json<TokenAndPassword>,
 ) -> Result<StatusCode, ApiError> {
-    enforce_public_limit(&state, ip).await?;
-    let request = from_client(
-        ip,
-        pb::ResetPasswordRequest {
-            token: body.token,
-            password: body.password,
-        },
-    );
-    state
-        .clients
-        .staff_auth
-        .clone()
-        .reset_staff_password(request)
-        .await?;
+    let request = reset_request(&state, ip, body).await?;
+    let mut client = state.clients.staff_auth.clone();
+    client.reset_staff_password(request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

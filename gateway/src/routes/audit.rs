@@ -105,8 +105,5 @@ async fn list(
             })
         })
         .collect();
-    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
-    Ok(axum::Json(
-        json!({ "items": items, "next_page_token": next }),
-    ))
+    Ok(super::list_json(items, response.next_page_token))
 }

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Route, Security, enforce_public_limit, forgot_answer, object, string, timestamp, uuid,
+    Forgot, Route, Security, TokenAndPassword, enforce_public_limit, forgot_answer, forgot_request,
+    object, reset_request, string, timestamp, uuid,
 };
 use crate::GatewayState;
 use crate::extract::{
@@ -385,17 +386,11 @@ async fn preview_invitation(
     })))
 }
 
-#[derive(Deserialize)]
-struct Accept {
-    token: String,
-    password: String,
-}
-
 async fn accept_invitation(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
-    Json(body): Json<Accept>,
+    Json(body): Json<TokenAndPassword>,
 ) -> Result<Response, ApiError> {
     enforce_public_limit(&state, ip).await?;
     let request = pb::AcceptInvitationRequest {
@@ -414,59 +409,25 @@ async fn accept_invitation(
     Ok(signed_in(&state, session))
 }
 
-#[derive(Deserialize)]
-struct Forgot {
-    org: String,
-    email: String,
-}
-
 async fn forgot_password(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     Json(body): Json<Forgot>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    let limits = &state.settings.rate_limits;
-    enforce_public_limit(&state, ip).await?;
-    let account_key = super::account_key("customer-recovery", &body.org, &body.email);
-    enforce_limit(&state, &account_key, limits.recovery_account).await?;
-    let request = pb::ForgotPasswordRequest {
-        org: body.org,
-        email: body.email,
-    };
-    state
-        .clients
-        .customer_auth
-        .clone()
-        .forgot_password(request)
-        .await?;
+    let request = forgot_request(&state, ip, "customer-recovery", body).await?;
+    let mut client = state.clients.customer_auth.clone();
+    client.forgot_password(request).await?;
     Ok(forgot_answer())
-}
-
-#[derive(Deserialize)]
-struct Reset {
-    token: String,
-    password: String,
 }
 
 async fn reset_password(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
-    Json(body): Json<Reset>,
+    Json(body): Json<TokenAndPassword>,
 ) -> Result<StatusCode, ApiError> {
-    enforce_public_limit(&state, ip).await?;
-    let request = from_client(
-        ip,
-        pb::ResetPasswordRequest {
-            token: body.token,
-            password: body.password,
-        },
-    );
-    state
-        .clients
-        .customer_auth
-        .clone()
-        .reset_password(request)
-        .await?;
+    let request = reset_request(&state, ip, body).await?;
+    let mut client = state.clients.customer_auth.clone();
+    client.reset_password(request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -268,10 +268,7 @@ async fn list_customers(
         .await?
         .into_inner();
     let items: Vec<Value> = response.items.iter().map(customer_json).collect();
-    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
-    Ok(axum::Json(
-        json!({ "items": items, "next_page_token": next }),
-    ))
+    Ok(super::list_json(items, response.next_page_token))
 }
 
 fn customer_request(id: &str) -> Result<pb::CustomerRequest, ApiError> {
@@ -384,10 +381,7 @@ async fn list_invitations(
         .await?
         .into_inner();
     let items: Vec<Value> = response.items.iter().map(invitation_json).collect();
-    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
-    Ok(axum::Json(
-        json!({ "items": items, "next_page_token": next }),
-    ))
+    Ok(super::list_json(items, response.next_page_token))
 }
 
 fn invitation_request(id: &str) -> Result<pb::InvitationRequest, ApiError> {

@@ -136,6 +136,12 @@ pub fn timestamp() -> Value {
     json!({ "type": "string", "format": "date-time" })
 }
 
+/// A list answer: the items and the next page's token, `null` on the last page.
+pub fn list_json(items: Vec<Value>, next_page_token: String) -> axum::Json<Value> {
+    let next = Some(next_page_token).filter(|t| !t.is_empty());
+    axum::Json(json!({ "items": items, "next_page_token": next }))
+}
+
 /// DESIGN.md's list answer: `{"items": [...], "next_page_token": "..." | null}`.
 pub fn list_of(item: Value) -> Value {
     object(
@@ -156,6 +162,52 @@ pub async fn enforce_public_limit(
 ) -> Result<(), ApiError> {
     let key = format!("gateway:public:addr:{ip}");
     crate::extract::enforce_limit(state, &key, state.settings.rate_limits.public_address).await
+}
+
+/// The body of `…/password/forgot`.
+#[derive(serde::Deserialize)]
+pub struct Forgot {
+    pub org: String,
+    pub email: String,
+}
+
+/// The body of `…/password/reset` and `…/invitations/accept`.
+#[derive(serde::Deserialize)]
+pub struct TokenAndPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// Counts a forgot request against the address and the account (`scope`, as typed)
+/// limits; answers the request to send.
+pub async fn forgot_request(
+    state: &GatewayState,
+    ip: std::net::IpAddr,
+    scope: &str,
+    body: Forgot,
+) -> Result<atrium_proto::identity::v1::ForgotPasswordRequest, ApiError> {
+    enforce_public_limit(state, ip).await?;
+    let account_key = account_key(scope, &body.org, &body.email);
+    let limit = state.settings.rate_limits.recovery_account;
+    crate::extract::enforce_limit(state, &account_key, limit).await?;
+    Ok(atrium_proto::identity::v1::ForgotPasswordRequest {
+        org: body.org,
+        email: body.email,
+    })
+}
+
+/// Counts a reset against the address limit; answers the request, carrying the address.
+pub async fn reset_request(
+    state: &GatewayState,
+    ip: std::net::IpAddr,
+    body: TokenAndPassword,
+) -> Result<tonic::Request<atrium_proto::identity::v1::ResetPasswordRequest>, ApiError> {
+    enforce_public_limit(state, ip).await?;
+    let message = atrium_proto::identity::v1::ResetPasswordRequest {
+        token: body.token,
+        password: body.password,
+    };
+    Ok(crate::extract::from_client(ip, message))
 }
 
 /// What forgot answers, for known and unknown accounts alike.

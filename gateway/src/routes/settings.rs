@@ -301,10 +301,7 @@ async fn list_outbox(
         .await?
         .into_inner();
     let items: Vec<Value> = response.items.into_iter().map(outbox_json).collect();
-    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
-    Ok(axum::Json(
-        json!({ "items": items, "next_page_token": next }),
-    ))
+    Ok(super::list_json(items, response.next_page_token))
 }
 
 fn status_filter(query: &HashMap<String, String>) -> String {

@@ -154,10 +154,7 @@ async fn list(
         .await?
         .into_inner();
     let items: Vec<Value> = response.items.iter().map(staff_json).collect();
-    let next = Some(response.next_page_token).filter(|t| !t.is_empty());
-    Ok(axum::Json(
-        json!({ "items": items, "next_page_token": next }),
-    ))
+    Ok(super::list_json(items, response.next_page_token))
 }
 
 #[derive(Deserialize)]
