@@ -64,7 +64,11 @@ impl ServiceName {
                 "atrium.identity.v1.CustomerService",
                 "atrium.identity.v1.AuditService",
             ],
-            ServiceName::Portal => &["atrium.portal.v1.PortalService"],
+            ServiceName::Portal => &[
+                "atrium.portal.v1.ProjectService",
+                "atrium.portal.v1.AssignmentService",
+                "atrium.portal.v1.CustomerProjectService",
+            ],
             ServiceName::Documents => &[
                 "atrium.documents.v1.DocumentService",
                 "atrium.documents.v1.GalleryService",

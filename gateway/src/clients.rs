@@ -12,6 +12,9 @@ use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
 use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
 use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
 use atrium_proto::notifier::v1::template_service_client::TemplateServiceClient;
+use atrium_proto::portal::v1::assignment_service_client::AssignmentServiceClient;
+use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
+use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
 use tonic::transport::Channel;
 
 #[derive(Clone)]
@@ -22,6 +25,9 @@ pub struct Clients {
     pub customer_auth: CustomerAuthServiceClient<ServiceChannel>,
     pub customers: CustomerServiceClient<ServiceChannel>,
     pub audit: AuditServiceClient<ServiceChannel>,
+    pub projects: ProjectServiceClient<ServiceChannel>,
+    pub assignments: AssignmentServiceClient<ServiceChannel>,
+    pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
     pub email: EmailServiceClient<ServiceChannel>,
     pub templates: TemplateServiceClient<ServiceChannel>,
     pub notifications: NotificationServiceClient<ServiceChannel>,
@@ -32,6 +38,7 @@ impl Clients {
     pub fn new(settings: &Settings) -> anyhow::Result<Clients> {
         let identity = channel(&settings.identity.url, &settings.service_token)?;
         let notifier = channel(&settings.notifier.url, &settings.service_token)?;
+        let portal = channel(&settings.portal.url, &settings.service_token)?;
         let probes = ServiceName::ALL
             .into_iter()
             .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))
@@ -43,6 +50,9 @@ impl Clients {
             customers: CustomerServiceClient::new(identity.clone()),
             audit: AuditServiceClient::new(identity.clone()),
             staff: StaffServiceClient::new(identity),
+            projects: ProjectServiceClient::new(portal.clone()),
+            assignments: AssignmentServiceClient::new(portal.clone()),
+            my_projects: CustomerProjectServiceClient::new(portal),
             email: EmailServiceClient::new(notifier.clone()),
             templates: TemplateServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),

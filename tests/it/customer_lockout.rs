@@ -16,15 +16,15 @@ const PUBLIC_URL: &str = "https://portal.acme.test";
 const PASSWORD: &str = "a long customer passphrase";
 const NEW_PASSWORD: &str = "another long passphrase";
 
-struct World {
-    app: TestApp,
+pub struct World {
+    pub app: TestApp,
     smtp: SmtpServer,
-    staff: String,
+    pub staff: String,
     staff_id: String,
 }
 
 impl World {
-    async fn start() -> World {
+    pub async fn start() -> World {
         let smtp = SmtpServer::start().await.expect("smtp");
         let url = smtp.url();
         let app = TestApp::start_with(move |env| {
@@ -52,7 +52,7 @@ impl World {
     }
 
     /// Invites and signs in a customer; answers them and their id.
-    async fn customer(
+    pub async fn customer(
         &self,
         email: &str,
         name: &str,
@@ -90,7 +90,12 @@ impl World {
         (Customer { cookie, csrf, body }, id)
     }
 
-    async fn staff(&self, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
+    pub async fn staff(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
         self.app.staff_call(method, path, &self.staff, body).await
     }
 

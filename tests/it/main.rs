@@ -15,6 +15,7 @@ mod notifications;
 mod openapi;
 mod outbox_relay;
 mod platform;
+mod portal_access;
 mod processes;
 mod service_token;
 mod session_store;

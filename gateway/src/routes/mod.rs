@@ -6,8 +6,10 @@ mod audit;
 mod customer;
 mod customers;
 mod health;
+mod my_projects;
 mod notifications;
 mod platform;
+mod projects;
 mod settings;
 mod staff;
 
@@ -56,6 +58,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(settings::routes());
     routes.extend(customers::routes());
     routes.extend(customer::routes());
+    routes.extend(projects::routes());
+    routes.extend(my_projects::routes());
     routes.extend(
         notifications::routes_for::<crate::extract::CustomerSession>(
             "/api/customer",

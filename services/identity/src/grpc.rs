@@ -632,6 +632,18 @@ impl pb::customer_service_server::CustomerService for Identity {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn lookup_customers(
+        &self,
+        request: Request<pb::LookupCustomersRequest>,
+    ) -> Result<Response<pb::LookupCustomersResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let found = customers::lookup(&self.0, &principal, &request.get_ref().customer_ids).await?;
+        Ok(Response::new(pb::LookupCustomersResponse {
+            customers: found.into_iter().map(pb::Customer::from).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn update_customer(
         &self,
         request: Request<pb::UpdateCustomerRequest>,

@@ -1,10 +1,21 @@
-//! The portal service: projects and galleries, assignments, per-customer permissions, settings and the dashboard (issue 5). For now it serves health, reflection and an empty API on its own database.
+//! The portal service: projects and galleries with their phases, and who sees them.
+//! Per-customer permissions, teams, settings, guest galleries and the dashboard follow
+//! (issue 5).
+
+mod assignments;
+mod customer_projects;
+mod error;
+mod grpc;
+mod projects;
+mod store;
+mod validate;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
-use atrium_common::grpc::ServerContext;
+use atrium_common::grpc::{ServerContext, ServiceChannel, channel};
 use atrium_common::shutdown::Shutdown;
+use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
@@ -24,6 +35,8 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub server: ServerContext,
+    /// Identity, asked which customer ids are the organization's.
+    pub identity: CustomerServiceClient<ServiceChannel>,
 }
 
 impl AppState {
@@ -35,23 +48,28 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
+        let identity = channel(
+            &settings.endpoint(ServiceName::Identity).url,
+            &settings.service_token,
+        )?;
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
+            identity: CustomerServiceClient::new(identity),
         })
     }
 }
 
-/// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
-/// the service token and UNAUTHENTICATED to everyone else.
-struct Portal;
-
-impl pb::portal_service_server::PortalService for Portal {}
-
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    let routes =
-        tonic::service::Routes::new(pb::portal_service_server::PortalServiceServer::new(Portal));
+    let portal = grpc::Portal(state.clone());
+    let routes = tonic::service::Routes::new(
+        pb::project_service_server::ProjectServiceServer::new(portal.clone()),
+    )
+    .add_service(pb::assignment_service_server::AssignmentServiceServer::new(
+        portal.clone(),
+    ))
+    .add_service(pb::customer_project_service_server::CustomerProjectServiceServer::new(portal));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -1,0 +1,49 @@
+//! The signed-in customer's own projects. Every read checks the assignment in the
+//! database on that very request: nothing cached can serve a revoked project.
+
+use atrium_common::auth::Principal;
+use atrium_common::page::Page;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::PortalError;
+use crate::projects::{ProjectView, with_phases};
+use crate::store::{self, ProjectRow};
+
+/// One page of the customer's projects, newest assignment first.
+pub async fn list(
+    state: &AppState,
+    customer: &Principal,
+    page: Page,
+) -> Result<(Vec<ProjectRow>, String), PortalError> {
+    let rows = store::list_assigned(
+        &state.db,
+        customer.org_id,
+        customer.subject_id,
+        page.after,
+        page.size,
+    )
+    .await?;
+    let next = page.next_token(
+        rows.len(),
+        rows.last()
+            .map(|(p, assigned_at)| (*assigned_at, p.project_id)),
+    );
+    Ok((rows.into_iter().map(|(p, _)| p).collect(), next))
+}
+
+/// One assigned project with its phases; a revoked one is 403, any other 404.
+pub async fn get(
+    state: &AppState,
+    customer: &Principal,
+    project_id: &str,
+) -> Result<ProjectView, PortalError> {
+    let id = Uuid::parse_str(project_id).map_err(|_| PortalError::ProjectNotFound)?;
+    match store::find_assigned(&state.db, customer.org_id, customer.subject_id, id).await? {
+        Some(project) => with_phases(state, project).await,
+        None if store::was_revoked(&state.db, customer.org_id, customer.subject_id, id).await? => {
+            Err(PortalError::AssignmentRevoked)
+        }
+        None => Err(PortalError::ProjectNotFound),
+    }
+}

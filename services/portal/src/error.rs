@@ -1,0 +1,71 @@
+//! The portal's errors and their place in the error table.
+
+use atrium_common::error::{ErrorCode, ServiceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("{field} {problem}")]
+    InvalidField {
+        field: &'static str,
+        problem: &'static str,
+    },
+    #[error("project not found")]
+    ProjectNotFound,
+    #[error("phase not found")]
+    PhaseNotFound,
+    #[error("customer not found")]
+    CustomerNotFound,
+    #[error("a project with this slug already exists")]
+    SlugTaken,
+    /// The project was assigned to this customer and no longer is.
+    #[error("this project is no longer shared with you")]
+    AssignmentRevoked,
+    /// Identity could not be asked about the customers of a reconcile.
+    #[error("checking customers with identity: {0}")]
+    Identity(tonic::Status),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError for PortalError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            PortalError::InvalidField { .. } => ErrorCode::InvalidArgument,
+            PortalError::ProjectNotFound
+            | PortalError::PhaseNotFound
+            | PortalError::CustomerNotFound => ErrorCode::NotFound,
+            PortalError::SlugTaken => ErrorCode::AlreadyExists,
+            PortalError::AssignmentRevoked => ErrorCode::PermissionDenied,
+            PortalError::Identity(status) if status.code() == tonic::Code::Unavailable => {
+                ErrorCode::Unavailable
+            }
+            PortalError::Identity(_) | PortalError::Database(_) | PortalError::Internal(_) => {
+                ErrorCode::Internal
+            }
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            PortalError::AssignmentRevoked => "CUSTOMER_ASSIGNMENT_REVOKED",
+            other => other.code().default_reason(),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<(String, String)> {
+        match self {
+            PortalError::InvalidField { field, problem } => {
+                vec![((*field).to_owned(), (*problem).to_owned())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<PortalError> for tonic::Status {
+    fn from(err: PortalError) -> tonic::Status {
+        atrium_common::error::into_status(err)
+    }
+}
