@@ -182,6 +182,17 @@ impl Tx {
 }
 
 /// True when the error is a unique-constraint violation, on either backend.
+/// `%q%` for a case-insensitive substring match (`lower(col) like $n escape '\'`), with
+/// LIKE's wildcards in `q` escaped.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }

@@ -437,14 +437,7 @@ pub async fn list_customers(
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<CustomerRow>, IdentityError> {
-    let pattern = q.map(|q| {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let pattern = q.map(atrium_common::db::like_pattern);
     let (before_at, before_id) = before.unzip();
     Ok(on_db!(db, |pool| {
         sqlx::query_as(concat!(

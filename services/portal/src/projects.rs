@@ -74,6 +74,7 @@ pub async fn create(
     } else {
         validate::status(&new.status)?
     };
+    let now = state.clock.now();
     let mut project = ProjectRow {
         project_id: Uuid::now_v7(),
         org_id: staff.org_id,
@@ -89,8 +90,8 @@ pub async fn create(
         starts_on,
         ends_on,
         status,
-        created_at: state.clock.now(),
-        updated_at: state.clock.now(),
+        created_at: now,
+        updated_at: now,
         progress: 0,
     };
     // A derived slug that is taken gets the first free suffix; a given one is 409.

@@ -1,7 +1,7 @@
 //! The portal's SQL: projects, phases and assignments, one function per statement on
 //! both backends.
 
-use atrium_common::db::{Db, Tx};
+use atrium_common::db::{Db, Tx, like_pattern};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -211,16 +211,6 @@ pub async fn list_projects(
         .fetch_all(pool)
         .await
     })
-}
-
-/// `%q%` for a case-insensitive substring match, with LIKE's wildcards escaped.
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// Deletes a project with its phases and assignments; false when there was none.
