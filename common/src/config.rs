@@ -68,6 +68,10 @@ impl ServiceName {
                 "atrium.portal.v1.ProjectService",
                 "atrium.portal.v1.AssignmentService",
                 "atrium.portal.v1.CustomerProjectService",
+                "atrium.portal.v1.SettingsService",
+                "atrium.portal.v1.CustomerPermissionService",
+                "atrium.portal.v1.DashboardService",
+                "atrium.portal.v1.GuestGalleryService",
             ],
             ServiceName::Documents => &[
                 "atrium.documents.v1.DocumentService",

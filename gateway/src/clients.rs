@@ -13,8 +13,12 @@ use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
 use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
 use atrium_proto::notifier::v1::template_service_client::TemplateServiceClient;
 use atrium_proto::portal::v1::assignment_service_client::AssignmentServiceClient;
+use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
 use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
+use atrium_proto::portal::v1::dashboard_service_client::DashboardServiceClient;
+use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
+use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tonic::transport::Channel;
 
 #[derive(Clone)]
@@ -28,6 +32,10 @@ pub struct Clients {
     pub projects: ProjectServiceClient<ServiceChannel>,
     pub assignments: AssignmentServiceClient<ServiceChannel>,
     pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
+    pub settings: SettingsServiceClient<ServiceChannel>,
+    pub permissions: CustomerPermissionServiceClient<ServiceChannel>,
+    pub dashboard: DashboardServiceClient<ServiceChannel>,
+    pub guests: GuestGalleryServiceClient<ServiceChannel>,
     pub email: EmailServiceClient<ServiceChannel>,
     pub templates: TemplateServiceClient<ServiceChannel>,
     pub notifications: NotificationServiceClient<ServiceChannel>,
@@ -52,7 +60,11 @@ impl Clients {
             staff: StaffServiceClient::new(identity),
             projects: ProjectServiceClient::new(portal.clone()),
             assignments: AssignmentServiceClient::new(portal.clone()),
-            my_projects: CustomerProjectServiceClient::new(portal),
+            my_projects: CustomerProjectServiceClient::new(portal.clone()),
+            settings: SettingsServiceClient::new(portal.clone()),
+            permissions: CustomerPermissionServiceClient::new(portal.clone()),
+            dashboard: DashboardServiceClient::new(portal.clone()),
+            guests: GuestGalleryServiceClient::new(portal),
             email: EmailServiceClient::new(notifier.clone()),
             templates: TemplateServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),

@@ -258,13 +258,18 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The value of the customer session cookie, if the request carries one.
 pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie called `wanted`, if the request carries a non-empty one.
+pub fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.trim().to_owned())
         .filter(|value| !value.is_empty())
 }

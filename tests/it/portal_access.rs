@@ -9,7 +9,7 @@ use crate::customer_invitation::{Customer, customer_call};
 use crate::customer_lockout::World;
 use crate::helpers::{error_code, set_staff_role};
 
-async fn create_project(world: &World, body: Value) -> Value {
+pub async fn create_project(world: &World, body: Value) -> Value {
     let response = world
         .staff(Method::POST, "/api/admin/projects", Some(&body))
         .await;
@@ -17,7 +17,7 @@ async fn create_project(world: &World, body: Value) -> Value {
     response.json().await.unwrap()
 }
 
-async fn customer_get(world: &World, customer: &Customer, path: &str) -> reqwest::Response {
+pub async fn customer_get(world: &World, customer: &Customer, path: &str) -> reqwest::Response {
     customer_call(&world.app, Method::GET, path, customer, None).await
 }
 

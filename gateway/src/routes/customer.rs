@@ -4,6 +4,7 @@
 use atrium_common::error::ApiError;
 use atrium_common::grpc::rfc3339;
 use atrium_proto::identity::v1 as pb;
+use atrium_proto::portal::v1 as portal;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,6 +13,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::org_settings::{PERMISSIONS, flags_schema, permissions_json};
 use super::{
     Forgot, Route, Security, TokenAndPassword, enforce_public_limit, forgot_answer, forgot_request,
     object, reset_request, string, timestamp, uuid,
@@ -235,7 +237,7 @@ fn signed_in_schema() -> Value {
 
 fn me_schema() -> Value {
     let mut schema = customer_schema();
-    schema["properties"]["permissions"] = json!({"type": "object"});
+    schema["properties"]["permissions"] = flags_schema(&PERMISSIONS, true);
     schema["properties"]["csrf_token"] = string();
     schema["required"]
         .as_array_mut()
@@ -350,17 +352,32 @@ async fn logout(
     Ok(response)
 }
 
-/// The profile as identity answered it while checking the session, on this very request.
-async fn me(signed_in: CustomerWithProfile) -> axum::Json<Value> {
-    axum::Json(me_json(&signed_in.customer, &signed_in.session.csrf_token))
+/// The profile as identity answered it while checking the session, with the
+/// permissions the portal holds, both read on this very request.
+async fn me(
+    State(state): State<GatewayState>,
+    signed_in: CustomerWithProfile,
+) -> Result<axum::Json<Value>, ApiError> {
+    me_json(&state, &signed_in.session, &signed_in.customer).await
 }
 
-/// The own profile: the customer, their permissions (the portal's, issue 5) and CSRF token.
-fn me_json(customer: &pb::Customer, csrf_token: &str) -> Value {
+/// The own profile: the customer, their effective permissions and the CSRF token.
+async fn me_json(
+    state: &GatewayState,
+    session: &CustomerSession,
+    customer: &pb::Customer,
+) -> Result<axum::Json<Value>, ApiError> {
+    let permissions = state
+        .clients
+        .permissions
+        .clone()
+        .get_my_permissions(session.request(portal::GetMyPermissionsRequest {}))
+        .await?
+        .into_inner();
     let mut body = customer_json(customer);
-    body["permissions"] = json!({});
-    body["csrf_token"] = csrf_token.into();
-    body
+    body["permissions"] = permissions_json(&permissions.effective.unwrap_or_default());
+    body["csrf_token"] = session.csrf_token.as_str().into();
+    Ok(axum::Json(body))
 }
 
 async fn preview_invitation(
@@ -545,8 +562,5 @@ async fn update_me(
         .update_customer(request)
         .await?
         .into_inner();
-    Ok(axum::Json(me_json(
-        &response.customer.unwrap_or_default(),
-        &session.csrf_token,
-    )))
+    me_json(&state, &session, &response.customer.unwrap_or_default()).await
 }

@@ -4,10 +4,14 @@
 mod admin;
 mod audit;
 mod customer;
+mod customer_permissions;
 mod customers;
+mod dashboard;
+mod gallery;
 mod health;
 mod my_projects;
 mod notifications;
+mod org_settings;
 mod platform;
 mod projects;
 mod settings;
@@ -60,6 +64,10 @@ pub fn routes() -> Vec<Route> {
     routes.extend(customer::routes());
     routes.extend(projects::routes());
     routes.extend(my_projects::routes());
+    routes.extend(org_settings::routes());
+    routes.extend(customer_permissions::routes());
+    routes.extend(dashboard::routes());
+    routes.extend(gallery::routes());
     routes.extend(
         notifications::routes_for::<crate::extract::CustomerSession>(
             "/api/customer",

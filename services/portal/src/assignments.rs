@@ -42,7 +42,7 @@ fn parse_ids(field: &'static str, ids: &[String]) -> Result<BTreeSet<Uuid>, Port
 }
 
 /// Asks identity which of `ids` are this org's customers; any other id refuses the call.
-async fn check_customers(
+pub(crate) async fn check_customers(
     state: &AppState,
     staff: &Principal,
     ids: &BTreeSet<Uuid>,

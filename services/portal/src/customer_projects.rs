@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::PortalError;
 use crate::projects::{ProjectView, with_phases};
+use crate::settings;
 use crate::store::{self, ProjectRow};
 
 /// One page of the customer's projects, newest assignment first.
@@ -16,10 +17,12 @@ pub async fn list(
     customer: &Principal,
     page: Page,
 ) -> Result<(Vec<ProjectRow>, String), PortalError> {
+    let settings = settings::load(state, customer.org_id).await?;
     let rows = store::list_assigned(
         &state.db,
         customer.org_id,
         customer.subject_id,
+        settings.feature_gallery,
         page.after,
         page.size,
     )
@@ -32,7 +35,8 @@ pub async fn list(
     Ok((rows.into_iter().map(|(p, _)| p).collect(), next))
 }
 
-/// One assigned project with its phases; a revoked one is 403, any other 404.
+/// One assigned project with its phases; a revoked one is 403, any other 404 (so is a
+/// gallery while the `gallery` feature is off).
 pub async fn get(
     state: &AppState,
     customer: &Principal,
@@ -40,6 +44,16 @@ pub async fn get(
 ) -> Result<ProjectView, PortalError> {
     let id = Uuid::parse_str(project_id).map_err(|_| PortalError::ProjectNotFound)?;
     match store::find_assigned(&state.db, customer.org_id, customer.subject_id, id).await? {
+        Some(project) if project.kind == "gallery" => {
+            if settings::load(state, customer.org_id)
+                .await?
+                .feature_gallery
+            {
+                with_phases(state, project).await
+            } else {
+                Err(PortalError::ProjectNotFound)
+            }
+        }
         Some(project) => with_phases(state, project).await,
         None if store::was_revoked(&state.db, customer.org_id, customer.subject_id, id).await? => {
             Err(PortalError::AssignmentRevoked)

@@ -20,6 +20,12 @@ pub enum PortalError {
     /// The project was assigned to this customer and no longer is.
     #[error("this project is no longer shared with you")]
     AssignmentRevoked,
+    /// A wrong gallery password.
+    #[error("wrong password")]
+    InvalidCredentials,
+    /// No live guest session for this gallery.
+    #[error("no guest access to this gallery")]
+    GuestSessionInvalid,
     /// Identity could not be asked about the customers of a reconcile.
     #[error("checking customers with identity: {0}")]
     Identity(tonic::Status),
@@ -38,6 +44,9 @@ impl ServiceError for PortalError {
             | PortalError::CustomerNotFound => ErrorCode::NotFound,
             PortalError::SlugTaken => ErrorCode::AlreadyExists,
             PortalError::AssignmentRevoked => ErrorCode::PermissionDenied,
+            PortalError::InvalidCredentials | PortalError::GuestSessionInvalid => {
+                ErrorCode::Unauthenticated
+            }
             PortalError::Identity(status) if status.code() == tonic::Code::Unavailable => {
                 ErrorCode::Unavailable
             }
@@ -50,6 +59,7 @@ impl ServiceError for PortalError {
     fn reason(&self) -> &'static str {
         match self {
             PortalError::AssignmentRevoked => "CUSTOMER_ASSIGNMENT_REVOKED",
+            PortalError::InvalidCredentials => "INVALID_CREDENTIALS",
             other => other.code().default_reason(),
         }
     }

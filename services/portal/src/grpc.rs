@@ -9,9 +9,12 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::assignments::{self, Reconciled};
+use crate::permissions::{self, Permissions};
 use crate::projects::{self, NewPhase, NewProject, PhaseChange, ProjectChange, ProjectView};
+use crate::settings::store::OverrideRow;
+use crate::settings::{self, SettingsChange, SettingsRow};
 use crate::store::{PhaseRow, ProjectFilter, ProjectRow};
-use crate::{AppState, customer_projects};
+use crate::{AppState, customer_projects, dashboard, guests};
 
 #[derive(Clone)]
 pub struct Portal(pub AppState);
@@ -266,6 +269,208 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
         let view =
             customer_projects::get(&self.0, &principal, &request.get_ref().project_id).await?;
+        Ok(project_response(view))
+    }
+}
+
+fn features(s: &SettingsRow) -> pb::Features {
+    pb::Features {
+        customer_portal: s.feature_customer_portal,
+        approvals: s.feature_approvals,
+        requests: s.feature_requests,
+        documents: s.feature_documents,
+        billing: s.feature_billing,
+        gallery: s.feature_gallery,
+    }
+}
+
+fn branding(s: &SettingsRow) -> pb::Branding {
+    pb::Branding {
+        company_name: s.company_name.clone().unwrap_or_default(),
+        logo_url: s.logo_url.clone().unwrap_or_default(),
+        primary_color: s.primary_color.clone().unwrap_or_default(),
+        show_logo: s.show_logo,
+        show_name: s.show_name,
+        sender_name: s.sender_name.clone().unwrap_or_default(),
+    }
+}
+
+fn settings_response(s: SettingsRow) -> Response<pb::SettingsResponse> {
+    Response::new(pb::SettingsResponse {
+        settings: Some(pb::OrgSettings {
+            features: Some(features(&s)),
+            branding: Some(branding(&s)),
+            show_team_members: s.show_team_members,
+            default_locale: s.default_locale.clone(),
+            default_permissions: Some(pb::CustomerPermissions {
+                can_view_invoices: s.can_view_invoices,
+                can_approve_work: s.can_approve_work,
+                can_add_comments: s.can_add_comments,
+                can_submit_requests: s.can_submit_requests,
+            }),
+            updated_at: s.updated_at.map(timestamp),
+        }),
+    })
+}
+
+fn permissions_response(p: Permissions) -> Response<pb::CustomerPermissionsResponse> {
+    let e = p.effective;
+    let o = p.overrides;
+    Response::new(pb::CustomerPermissionsResponse {
+        effective: Some(pb::CustomerPermissions {
+            can_view_invoices: e.can_view_invoices,
+            can_approve_work: e.can_approve_work,
+            can_add_comments: e.can_add_comments,
+            can_submit_requests: e.can_submit_requests,
+        }),
+        overrides: Some(pb::PermissionOverrides {
+            can_view_invoices: o.can_view_invoices,
+            can_approve_work: o.can_approve_work,
+            can_add_comments: o.can_add_comments,
+            can_submit_requests: o.can_submit_requests,
+        }),
+    })
+}
+
+#[tonic::async_trait]
+impl pb::settings_service_server::SettingsService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn get_settings(
+        &self,
+        request: Request<pb::GetSettingsRequest>,
+    ) -> Result<Response<pb::SettingsResponse>, Status> {
+        let principal = staff(&request)?;
+        Ok(settings_response(
+            settings::load(&self.0, principal.org_id).await?,
+        ))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_settings(
+        &self,
+        request: Request<pb::UpdateSettingsRequest>,
+    ) -> Result<Response<pb::SettingsResponse>, Status> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let change = SettingsChange {
+            customer_portal: r.customer_portal,
+            approvals: r.approvals,
+            requests: r.requests,
+            documents: r.documents,
+            billing: r.billing,
+            gallery: r.gallery,
+            company_name: r.company_name,
+            logo_url: r.logo_url,
+            primary_color: r.primary_color,
+            show_logo: r.show_logo,
+            show_name: r.show_name,
+            sender_name: r.sender_name,
+            show_team_members: r.show_team_members,
+            default_locale: r.default_locale,
+            can_view_invoices: r.can_view_invoices,
+            can_approve_work: r.can_approve_work,
+            can_add_comments: r.can_add_comments,
+            can_submit_requests: r.can_submit_requests,
+        };
+        Ok(settings_response(
+            settings::update(&self.0, &principal, change).await?,
+        ))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_branding(
+        &self,
+        request: Request<pb::GetBrandingRequest>,
+    ) -> Result<Response<pb::BrandingResponse>, Status> {
+        let s = settings::branding(&self.0, &request.get_ref().org_id).await?;
+        Ok(Response::new(pb::BrandingResponse {
+            branding: Some(branding(&s)),
+        }))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::customer_permission_service_server::CustomerPermissionService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn get_customer_permissions(
+        &self,
+        request: Request<pb::CustomerPermissionsRequest>,
+    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+        let principal = staff(&request)?;
+        let p = permissions::get(&self.0, &principal, &request.get_ref().customer_id).await?;
+        Ok(permissions_response(p))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_customer_permissions(
+        &self,
+        request: Request<pb::SetCustomerPermissionsRequest>,
+    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let o = r.overrides.unwrap_or_default();
+        let overrides = OverrideRow {
+            can_view_invoices: o.can_view_invoices,
+            can_approve_work: o.can_approve_work,
+            can_add_comments: o.can_add_comments,
+            can_submit_requests: o.can_submit_requests,
+        };
+        let p = permissions::set(&self.0, &principal, &r.customer_id, overrides).await?;
+        Ok(permissions_response(p))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_my_permissions(
+        &self,
+        request: Request<pb::GetMyPermissionsRequest>,
+    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        Ok(permissions_response(
+            permissions::mine(&self.0, &principal).await?,
+        ))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::dashboard_service_server::DashboardService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn get_dashboard(
+        &self,
+        request: Request<pb::GetDashboardRequest>,
+    ) -> Result<Response<pb::DashboardResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let d = dashboard::get(&self.0, &principal).await?;
+        Ok(Response::new(pb::DashboardResponse {
+            projects: d.projects.into_iter().map(Into::into).collect(),
+            branding: Some(branding(&d.settings)),
+            show_team_members: d.settings.show_team_members,
+            features: Some(features(&d.settings)),
+        }))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn open_gallery(
+        &self,
+        request: Request<pb::OpenGalleryRequest>,
+    ) -> Result<Response<pb::OpenGalleryResponse>, Status> {
+        let r = request.get_ref();
+        let session = guests::open(&self.0, &r.org_id, &r.slug, &r.password).await?;
+        Ok(Response::new(pb::OpenGalleryResponse {
+            guest_token: session.token,
+            max_age: session.max_age,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_guest_gallery(
+        &self,
+        request: Request<pb::GetGuestGalleryRequest>,
+    ) -> Result<Response<pb::ProjectResponse>, Status> {
+        let r = request.get_ref();
+        let view = guests::read(&self.0, &r.org_id, &r.slug, &r.guest_token).await?;
         Ok(project_response(view))
     }
 }

@@ -1,12 +1,16 @@
 //! The portal service: projects and galleries with their phases, and who sees them.
-//! Per-customer permissions, teams, settings, guest galleries and the dashboard follow
-//! (issue 5).
+//! The organization's portal settings, per-customer permissions, the customer's
+//! dashboard and guest galleries.
 
 mod assignments;
 mod customer_projects;
+mod dashboard;
 mod error;
 mod grpc;
+mod guests;
+mod permissions;
 mod projects;
+mod settings;
 mod store;
 mod validate;
 
@@ -70,6 +74,20 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(pb::assignment_service_server::AssignmentServiceServer::new(
         portal.clone(),
     ))
-    .add_service(pb::customer_project_service_server::CustomerProjectServiceServer::new(portal));
+    .add_service(
+        pb::customer_project_service_server::CustomerProjectServiceServer::new(portal.clone()),
+    )
+    .add_service(pb::settings_service_server::SettingsServiceServer::new(
+        portal.clone(),
+    ))
+    .add_service(
+        pb::customer_permission_service_server::CustomerPermissionServiceServer::new(
+            portal.clone(),
+        ),
+    )
+    .add_service(pb::dashboard_service_server::DashboardServiceServer::new(
+        portal.clone(),
+    ))
+    .add_service(pb::guest_gallery_service_server::GuestGalleryServiceServer::new(portal));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -79,7 +79,7 @@ pub async fn create(
         project_id: Uuid::now_v7(),
         org_id: staff.org_id,
         description: validate::description(&new.description)?,
-        cover_url: validate::cover_url(&new.cover_url)?,
+        cover_url: validate::https_url("cover_url", &new.cover_url)?,
         guest_password_hash: guest_hash(&kind, &new.guest_password).await?,
         guest_password_version: 0,
         slug: given_slug
@@ -199,7 +199,7 @@ pub async fn update(
         project.status = validate::status(status)?;
     }
     if let Some(cover_url) = &change.cover_url {
-        project.cover_url = validate::cover_url(cover_url)?;
+        project.cover_url = validate::https_url("cover_url", cover_url)?;
     }
     if let Some(password) = &change.guest_password {
         project.guest_password_hash = guest_hash(&project.kind, password).await?;

@@ -441,11 +441,13 @@ pub async fn was_revoked(
     })
 }
 
-/// One page of the customer's assigned projects, newest assignment first.
+/// One page of the customer's assigned projects, newest assignment first (galleries
+/// left out unless `with_galleries`).
 pub async fn list_assigned(
     db: &Db,
     org_id: Uuid,
     customer_id: Uuid,
+    with_galleries: bool,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<(ProjectRow, DateTime<Utc>)>, sqlx::Error> {
@@ -463,6 +465,7 @@ pub async fn list_assigned(
             ", a.assigned_at from assignment a join project p on p.project_id = a.project_id \
              where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
              and ($3 is null or a.assigned_at < $3 or (a.assigned_at = $3 and a.project_id < $4)) \
+             and ($6 or p.kind <> 'gallery') \
              order by a.assigned_at desc, a.project_id desc limit $5"
         ))
         .bind(org_id)
@@ -470,6 +473,7 @@ pub async fn list_assigned(
         .bind(before_at)
         .bind(before_id)
         .bind(limit)
+        .bind(with_galleries)
         .fetch_all(pool)
         .await
     })?;
@@ -477,4 +481,82 @@ pub async fn list_assigned(
         .into_iter()
         .map(|r| (r.project, r.assigned_at))
         .collect())
+}
+
+/// One of the org's projects by its slug.
+pub async fn find_by_slug(
+    db: &Db,
+    org_id: Uuid,
+    slug: &str,
+) -> Result<Option<ProjectRow>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            project_columns!(),
+            " from project p where p.org_id = $1 and p.slug = $2"
+        ))
+        .bind(org_id)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Opens a guest session on a gallery at its current password version, dropping the
+/// gallery's expired ones.
+pub async fn insert_guest_session(
+    db: &Db,
+    token_hash: &[u8],
+    project: &ProjectRow,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("delete from guest_session where project_id = $1 and expires_at <= $2")
+            .bind(project.project_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into guest_session (token_hash, org_id, project_id, password_version, \
+             created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(project.org_id)
+        .bind(project.project_id)
+        .bind(project.guest_password_version)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    })
+}
+
+/// The gallery a live guest session opens: same org and slug, still a gallery with a
+/// guest password, and at the password version the session was opened with.
+pub async fn find_guest_gallery(
+    db: &Db,
+    org_id: Uuid,
+    slug: &str,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Option<ProjectRow>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(concat!(
+            "select ",
+            project_columns!(),
+            " from guest_session g join project p on p.project_id = g.project_id \
+             where g.token_hash = $1 and g.org_id = $2 and p.org_id = $2 and p.slug = $3 \
+             and p.kind = 'gallery' and p.guest_password_hash is not null \
+             and p.guest_password_version = g.password_version and g.expires_at > $4"
+        ))
+        .bind(token_hash)
+        .bind(org_id)
+        .bind(slug)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })
 }

@@ -103,7 +103,8 @@ pub fn date_range(starts_on: &Option<String>, ends_on: &Option<String>) -> Resul
 }
 
 /// An https URL (≤ 2,000 characters), or `None` for an empty text.
-pub fn cover_url(text: &str) -> Result<Option<String>, PortalError> {
+/// An https URL (or empty: none) in `field`.
+pub fn https_url(field: &'static str, text: &str) -> Result<Option<String>, PortalError> {
     if text.is_empty() {
         return Ok(None);
     }
@@ -115,7 +116,7 @@ pub fn cover_url(text: &str) -> Result<Option<String>, PortalError> {
     if fine {
         Ok(Some(text.to_owned()))
     } else {
-        Err(invalid("cover_url", "must be an https URL"))
+        Err(invalid(field, "must be an https URL"))
     }
 }
 
@@ -139,6 +140,54 @@ pub fn position(value: i32) -> Result<i32, PortalError> {
         Ok(value)
     } else {
         Err(invalid("position", "must be between 0 and 10000"))
+    }
+}
+
+/// An optional name (empty: none): trimmed, at most 200 characters.
+pub fn optional_name(field: &'static str, text: &str) -> Result<Option<String>, PortalError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    name(field, text).map(Some)
+}
+
+/// The display name of mails' From header: a name without quotes, angle brackets or
+/// line breaks, so it cannot reshape the header.
+pub fn sender_name(text: &str) -> Result<Option<String>, PortalError> {
+    let name = optional_name("branding.sender_name", text)?;
+    if text
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return Err(invalid(
+            "branding.sender_name",
+            "must not hold quotes, angle brackets or line breaks",
+        ));
+    }
+    Ok(name)
+}
+
+/// A colour `#rrggbb` (or empty: none), stored lowercase.
+pub fn color(text: &str) -> Result<Option<String>, PortalError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.strip_prefix('#') {
+        Some(hex) if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+            Ok(Some(text.to_ascii_lowercase()))
+        }
+        _ => Err(invalid(
+            "branding.primary_color",
+            "must be a colour like #1a2b3c",
+        )),
+    }
+}
+
+/// A locale the mails come in.
+pub fn locale(text: &str) -> Result<String, PortalError> {
+    match text {
+        "en" | "de" => Ok(text.to_owned()),
+        _ => Err(invalid("default_locale", "must be en or de")),
     }
 }
 
@@ -169,9 +218,9 @@ mod tests {
 
     #[test]
     fn covers_are_https() {
-        assert!(cover_url("https://cdn.example.com/a.jpg").is_ok());
-        assert!(cover_url("http://cdn.example.com/a.jpg").is_err());
-        assert!(cover_url("javascript:alert(1)").is_err());
-        assert!(cover_url("https:///x").is_err());
+        assert!(https_url("cover_url", "https://cdn.example.com/a.jpg").is_ok());
+        assert!(https_url("cover_url", "http://cdn.example.com/a.jpg").is_err());
+        assert!(https_url("cover_url", "javascript:alert(1)").is_err());
+        assert!(https_url("cover_url", "https:///x").is_err());
     }
 }

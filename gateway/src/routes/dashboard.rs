@@ -1,0 +1,108 @@
+//! The signed-in customer's home page: every assigned project and gallery, the unread
+//! notification count and the organization's branding. Sections of services that are
+//! not built yet (approvals, invoices, …) are absent, not empty.
+
+use atrium_common::error::ApiError;
+use atrium_proto::notifier::v1 as notifier;
+use atrium_proto::portal::v1 as pb;
+use axum::extract::State;
+use axum::routing::get;
+use http::Method;
+use serde_json::{Value, json};
+
+use super::org_settings::{branding_json, branding_schema};
+use super::{Route, Security, object, string, uuid};
+use crate::GatewayState;
+use crate::extract::{ActsFor, CustomerSession};
+
+pub fn routes() -> Vec<Route> {
+    let date = json!({"type": ["string", "null"], "format": "date"});
+    let project = object(
+        &[
+            ("id", uuid()),
+            ("name", string()),
+            ("kind", string()),
+            ("starts_on", date.clone()),
+            ("ends_on", date),
+            ("status", string()),
+            ("cover_url", json!({"type": ["string", "null"]})),
+            ("progress", json!({"type": "integer"})),
+        ],
+        &[
+            "id",
+            "name",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "status",
+            "cover_url",
+            "progress",
+        ],
+    );
+    let schema = object(
+        &[
+            ("projects", json!({"type": "array", "items": project})),
+            ("account_manager", json!({"type": ["object", "null"]})),
+            ("unread_notifications", json!({"type": "integer"})),
+            ("branding", branding_schema()),
+        ],
+        &[
+            "projects",
+            "account_manager",
+            "unread_notifications",
+            "branding",
+        ],
+    );
+    vec![Route {
+        method: Method::GET,
+        path: "/api/customer/dashboard",
+        summary: "The customer's home page: assigned projects and galleries, account manager, unread notifications, branding",
+        security: Security::Customer,
+        request: None,
+        response: (200, schema),
+        errors: &["UNAUTHENTICATED"],
+        handler: get(dashboard),
+    }]
+}
+
+fn text(value: &str) -> Option<&str> {
+    Some(value).filter(|v| !v.is_empty())
+}
+
+fn project_json(p: &pb::Project) -> Value {
+    json!({
+        "id": p.id,
+        "name": p.name,
+        "kind": p.kind,
+        "starts_on": text(&p.starts_on),
+        "ends_on": text(&p.ends_on),
+        "status": p.status,
+        "cover_url": text(&p.cover_url),
+        "progress": p.progress,
+    })
+}
+
+/// The portal's part and the notifier's count are asked for at once.
+async fn dashboard(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+) -> Result<axum::Json<Value>, ApiError> {
+    let mut portal = state.clients.dashboard.clone();
+    let mut notifications = state.clients.notifications.clone();
+    let (home, unread) = tokio::join!(
+        portal.get_dashboard(session.request(pb::GetDashboardRequest {})),
+        notifications.list_notifications(session.request(notifier::ListNotificationsRequest {
+            page_size: 1,
+            page_token: String::new(),
+        })),
+    );
+    let home = home?.into_inner();
+    let unread = unread?.into_inner().unread_count;
+    let projects: Vec<Value> = home.projects.iter().map(project_json).collect();
+    Ok(axum::Json(json!({
+        "projects": projects,
+        "account_manager": null,
+        "unread_notifications": unread,
+        "branding": branding_json(&home.branding.unwrap_or_default(), None),
+    })))
+}

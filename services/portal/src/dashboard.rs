@@ -1,0 +1,32 @@
+//! The signed-in customer's home page: every assigned project and gallery, read against
+//! the assignments on this request, with the organization's branding.
+
+use atrium_common::auth::Principal;
+
+use crate::AppState;
+use crate::error::PortalError;
+use crate::settings::{self, SettingsRow};
+use crate::store::{self, ProjectRow};
+
+pub struct Dashboard {
+    /// Newest assignment first; galleries only while the `gallery` feature is on.
+    pub projects: Vec<ProjectRow>,
+    pub settings: SettingsRow,
+}
+
+pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
+    let settings = settings::load(state, customer.org_id).await?;
+    let projects = store::list_assigned(
+        &state.db,
+        customer.org_id,
+        customer.subject_id,
+        settings.feature_gallery,
+        None,
+        i64::MAX,
+    )
+    .await?
+    .into_iter()
+    .map(|(project, _)| project)
+    .collect();
+    Ok(Dashboard { projects, settings })
+}
