@@ -72,6 +72,7 @@ impl ServiceName {
                 "atrium.portal.v1.CustomerPermissionService",
                 "atrium.portal.v1.DashboardService",
                 "atrium.portal.v1.GuestGalleryService",
+                "atrium.portal.v1.ErasureService",
             ],
             ServiceName::Documents => &[
                 "atrium.documents.v1.DocumentService",

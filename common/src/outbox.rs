@@ -2,7 +2,8 @@
 //! something as part of an action (identity's invitation and reset mail; later audit
 //! entries and erasure) writes the message into its *own* `outbox` table in the same
 //! transaction as the action, and the [`Relay`] forwards it with its idempotency key until
-//! the receiver acknowledges, then deletes it.
+//! the receiver acknowledges, then deletes it. Identity relays mail and erasure; the
+//! portal relays digests, in-app notifications and audit entries for identity's trail.
 //!
 //! - A crash between the commit and the relay loses nothing: the row is there after the
 //!   restart and is forwarded then.
@@ -16,9 +17,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atrium_proto::common::v1::EraseCustomerRequest;
+use atrium_proto::identity::v1 as identity;
+use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
 use atrium_proto::notifier::v1::erasure_service_client::ErasureServiceClient;
+use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
+use atrium_proto::portal::v1::erasure_service_client::ErasureServiceClient as PortalErasureClient;
 use chrono::{DateTime, TimeDelta, Utc};
 use prost::Message;
 use secrecy::SecretString;
@@ -48,20 +53,35 @@ pub enum Topic {
     EnqueueEmail,
     /// `atrium.notifier.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
     NotifierEraseCustomer,
+    /// `atrium.notifier.v1.NotificationService/CreateNotification`.
+    CreateNotification,
+    /// `atrium.identity.v1.AuditService/RecordAudit` with a `RecordAuditRequest`.
+    RecordAudit,
+    /// `atrium.portal.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
+    PortalEraseCustomer,
 }
+
+const TOPICS: [Topic; 5] = [
+    Topic::EnqueueEmail,
+    Topic::NotifierEraseCustomer,
+    Topic::CreateNotification,
+    Topic::RecordAudit,
+    Topic::PortalEraseCustomer,
+];
 
 impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::EnqueueEmail => "notifier.enqueue_email",
             Topic::NotifierEraseCustomer => "notifier.erase_customer",
+            Topic::CreateNotification => "notifier.create_notification",
+            Topic::RecordAudit => "identity.record_audit",
+            Topic::PortalEraseCustomer => "portal.erase_customer",
         }
     }
 
     fn parse(name: &str) -> Option<Topic> {
-        [Topic::EnqueueEmail, Topic::NotifierEraseCustomer]
-            .into_iter()
-            .find(|topic| topic.as_str() == name)
+        TOPICS.into_iter().find(|topic| topic.as_str() == name)
     }
 }
 
@@ -73,7 +93,7 @@ pub async fn erase_customer(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let key = format!("erase:{}:{}", request.org_id, request.customer_id);
-    for topic in [Topic::NotifierEraseCustomer] {
+    for topic in [Topic::NotifierEraseCustomer, Topic::PortalEraseCustomer] {
         write(tx, topic, &key, &request.encode_to_vec(), now).await?;
     }
     Ok(())
@@ -94,6 +114,38 @@ pub async fn enqueue_email(
         now,
     )
     .await
+}
+
+/// Writes an in-app notification into the caller's outbox; its `idempotency_key` (required)
+/// names it.
+pub async fn create_notification(
+    tx: &mut Tx,
+    request: &notifier::CreateNotificationRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    write(
+        tx,
+        Topic::CreateNotification,
+        &request.idempotency_key,
+        &request.encode_to_vec(),
+        now,
+    )
+    .await
+}
+
+/// Writes an audit entry for identity's trail into the caller's outbox; the entry's own id
+/// names it.
+pub async fn record_audit(
+    tx: &mut Tx,
+    request: &identity::RecordAuditRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let key = request
+        .entry
+        .as_ref()
+        .map(|e| e.id.clone())
+        .unwrap_or_default();
+    write(tx, Topic::RecordAudit, &key, &request.encode_to_vec(), now).await
 }
 
 async fn write(
@@ -125,22 +177,33 @@ async fn write(
 pub struct Receivers {
     pub email: EmailServiceClient<ServiceChannel>,
     pub notifier_erasure: ErasureServiceClient<ServiceChannel>,
+    pub notifications: NotificationServiceClient<ServiceChannel>,
+    pub audit: AuditServiceClient<ServiceChannel>,
+    pub portal_erasure: PortalErasureClient<ServiceChannel>,
 }
 
 impl Receivers {
     pub fn new(settings: &Settings) -> anyhow::Result<Receivers> {
         Receivers::at(
-            &settings.endpoint(ServiceName::Notifier).url,
+            |name| settings.endpoint(name).url.clone(),
             &settings.service_token,
         )
     }
 
-    /// Receivers with the notifier at `notifier_url`.
-    pub fn at(notifier_url: &str, service_token: &SecretString) -> anyhow::Result<Receivers> {
-        let notifier = channel(notifier_url, service_token)?;
+    /// Receivers with each service at the address `url_of` names.
+    pub fn at(
+        url_of: impl Fn(ServiceName) -> String,
+        service_token: &SecretString,
+    ) -> anyhow::Result<Receivers> {
+        let notifier = channel(&url_of(ServiceName::Notifier), service_token)?;
+        let identity = channel(&url_of(ServiceName::Identity), service_token)?;
+        let portal = channel(&url_of(ServiceName::Portal), service_token)?;
         Ok(Receivers {
             email: EmailServiceClient::new(notifier.clone()),
-            notifier_erasure: ErasureServiceClient::new(notifier),
+            notifier_erasure: ErasureServiceClient::new(notifier.clone()),
+            notifications: NotificationServiceClient::new(notifier),
+            audit: AuditServiceClient::new(identity),
+            portal_erasure: PortalErasureClient::new(portal),
         })
     }
 }
@@ -252,7 +315,21 @@ impl Relay {
     }
 
     async fn forward(&self, row: &OutboxRow) -> Outcome {
-        match Topic::parse(&row.topic) {
+        /// Decodes the payload as `$message` and calls `$client.$method` with it.
+        macro_rules! call {
+            ($message:ty, $client:ident . $method:ident) => {{
+                let Ok(request) = <$message>::decode(row.payload.as_slice()) else {
+                    return Outcome::Refused("the payload does not decode".into());
+                };
+                self.receivers
+                    .$client
+                    .clone()
+                    .$method(request)
+                    .await
+                    .map(drop)
+            }};
+        }
+        let answer = match Topic::parse(&row.topic) {
             Some(Topic::EnqueueEmail) => {
                 let Ok(request) = notifier::EnqueueEmailRequest::decode(row.payload.as_slice())
                 else {
@@ -261,31 +338,34 @@ impl Relay {
                 if request.idempotency_key != row.idempotency_key {
                     return Outcome::Refused("the payload names another key".into());
                 }
-                match self.receivers.email.clone().enqueue_email(request).await {
-                    Ok(_) => Outcome::Acknowledged,
-                    Err(status) => judge(&status),
-                }
+                self.receivers
+                    .email
+                    .clone()
+                    .enqueue_email(request)
+                    .await
+                    .map(drop)
             }
             Some(Topic::NotifierEraseCustomer) => {
-                let Ok(request) = EraseCustomerRequest::decode(row.payload.as_slice()) else {
-                    return Outcome::Refused("the payload does not decode".into());
-                };
-                match self
-                    .receivers
-                    .notifier_erasure
-                    .clone()
-                    .erase_customer(request)
-                    .await
-                {
-                    Ok(_) => Outcome::Acknowledged,
-                    Err(status) => judge(&status),
-                }
+                call!(EraseCustomerRequest, notifier_erasure.erase_customer)
             }
-            None => Outcome::Refused(format!("unknown topic {}", row.topic)),
+            Some(Topic::CreateNotification) => {
+                call!(
+                    notifier::CreateNotificationRequest,
+                    notifications.create_notification
+                )
+            }
+            Some(Topic::RecordAudit) => call!(identity::RecordAuditRequest, audit.record_audit),
+            Some(Topic::PortalEraseCustomer) => {
+                call!(EraseCustomerRequest, portal_erasure.erase_customer)
+            }
+            None => return Outcome::Refused(format!("unknown topic {}", row.topic)),
+        };
+        match answer {
+            Ok(()) => Outcome::Acknowledged,
+            Err(status) => judge(&status),
         }
     }
 
-    /// How many rows wait to be forwarded (dead ones excluded).
     pub async fn pending(&self) -> Result<i64, sqlx::Error> {
         on_db!(&self.db, |pool| {
             sqlx::query_scalar("select count(*) from outbox where status = 'pending'")

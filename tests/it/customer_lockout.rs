@@ -18,7 +18,7 @@ const NEW_PASSWORD: &str = "another long passphrase";
 
 pub struct World {
     pub app: TestApp,
-    smtp: SmtpServer,
+    pub smtp: SmtpServer,
     pub staff: String,
     staff_id: String,
 }
@@ -42,7 +42,7 @@ impl World {
     }
 
     /// Waits for the `n`th mail (1-based) and answers it.
-    async fn mail(&self, n: usize) -> ReceivedMail {
+    pub async fn mail(&self, n: usize) -> ReceivedMail {
         let mails = self
             .smtp
             .wait_for_messages(n, Duration::from_secs(15))

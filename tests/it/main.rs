@@ -16,6 +16,7 @@ mod openapi;
 mod outbox_relay;
 mod platform;
 mod portal_access;
+mod portal_outbox;
 mod portal_settings;
 mod processes;
 mod service_token;

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
 use atrium_common::on_db;
 use atrium_common::outbox::{self, Receivers, Relay};
@@ -121,9 +120,9 @@ async fn the_relay_retries_until_the_notifier_answers_and_sets_aside_what_it_ref
     let data_dir = tempfile::tempdir().expect("temp dir");
     let db = identity_db(&database, data_dir.path()).await;
     let token = SecretString::from(SERVICE_TOKEN);
-    let nobody = Receivers::at("http://127.0.0.1:1", &token).expect("receivers");
-    let notifier_url = format!("http://{}", app.service_addr(ServiceName::Notifier));
-    let notifier = Receivers::at(&notifier_url, &token).expect("receivers");
+    let nobody = Receivers::at(|_| "http://127.0.0.1:1".into(), &token).expect("receivers");
+    let stack = |name| format!("http://{}", app.service_addr(name));
+    let notifier = Receivers::at(stack, &token).expect("receivers");
     let org_id = uuid::Uuid::new_v4().to_string();
 
     // Nobody answers: the attempt is recorded and rescheduled, the row stays.

@@ -128,6 +128,36 @@ async fn insert(tx: &mut Tx, row: &AuditRow) -> Result<(), IdentityError> {
     Ok(())
 }
 
+/// Writes an entry another service relayed from its outbox, under the id it chose, so a
+/// repeat is one entry. A malformed entry is refused for good (INVALID_ARGUMENT).
+pub async fn record_relayed(db: &Db, row: &AuditRow) -> Result<(), IdentityError> {
+    let word = |text: &str| {
+        !text.is_empty()
+            && text.len() <= 64
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+    };
+    let fine = word(&row.action)
+        && row.action.contains('.')
+        && word(&row.actor_kind)
+        && word(&row.subject_kind)
+        && !row.actor_id.is_empty()
+        && row.actor_id.len() <= 128
+        && !row.subject_id.is_empty()
+        && row.subject_id.len() <= 128;
+    if !fine {
+        return Err(IdentityError::InvalidField {
+            field: "entry",
+            problem: "must name an actor, a <subject>.<verb> action and a subject",
+        });
+    }
+    let mut tx = db.begin().await?;
+    insert(&mut tx, row).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What a staff member asks of the trail.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

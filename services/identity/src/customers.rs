@@ -14,7 +14,7 @@ use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
 use crate::invitations::audit_on_customer;
 use crate::recovery;
-use crate::store;
+use crate::store::{self, OrganizationRow};
 use crate::validate;
 
 /// One page of the org's customers and the next page token.
@@ -71,12 +71,13 @@ pub async fn get(
 /// Most ids one lookup takes.
 pub const MAX_LOOKUP: usize = 1000;
 
-/// The org's customers among `ids` (erased, unknown and other orgs' ids left out).
+/// The caller's organization and its customers among `ids` (erased, unknown and other
+/// orgs' ids left out).
 pub async fn lookup(
     state: &AppState,
     staff: &Principal,
     ids: &[String],
-) -> Result<Vec<CustomerRow>, IdentityError> {
+) -> Result<(Option<OrganizationRow>, Vec<CustomerRow>), IdentityError> {
     if ids.len() > MAX_LOOKUP {
         return Err(IdentityError::InvalidField {
             field: "customer_ids",
@@ -94,7 +95,8 @@ pub async fn lookup(
             found.push(customer);
         }
     }
-    Ok(found)
+    let organization = store::find_organization(&state.db, staff.org_id).await?;
+    Ok((organization, found))
 }
 
 fn parse_id(text: &str) -> Result<Uuid, IdentityError> {

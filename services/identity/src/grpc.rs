@@ -4,15 +4,17 @@ use atrium_common::auth::{Principal, SubjectKind, client_ip};
 use atrium_common::grpc::{from_timestamp, timestamp};
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
+use uuid::Uuid;
 
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
 
 use crate::AppState;
-use crate::audit::{self, AuditFilter};
+use crate::audit::{self, AuditFilter, AuditRow};
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin, OpenedSession};
 use crate::customer_store::{CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::customers::{self, LockOut, ProfileChange};
+use crate::error::IdentityError;
 use crate::invitations::{self, NewInvitation};
 use crate::recovery;
 use crate::roles::Role;
@@ -330,6 +332,38 @@ impl pb::audit_service_server::AuditService for Identity {
             next_page_token,
         }))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn record_audit(
+        &self,
+        request: Request<pb::RecordAuditRequest>,
+    ) -> Result<Response<pb::RecordAuditResponse>, Status> {
+        let r = request.into_inner();
+        let entry = r.entry.unwrap_or_default();
+        let invalid = |field: &'static str| {
+            into_status(IdentityError::InvalidField {
+                field,
+                problem: "is missing or malformed",
+            })
+        };
+        let row = AuditRow {
+            audit_id: Uuid::parse_str(&entry.id).map_err(|_| invalid("entry.id"))?,
+            org_id: Uuid::parse_str(&r.org_id).map_err(|_| invalid("org_id"))?,
+            at: entry
+                .at
+                .as_ref()
+                .and_then(from_timestamp)
+                .ok_or_else(|| invalid("entry.at"))?,
+            actor_kind: entry.actor_kind,
+            actor_id: entry.actor_id,
+            action: entry.action,
+            subject_kind: entry.subject_kind,
+            subject_id: entry.subject_id,
+            ip: entry.ip.chars().take(64).collect(),
+        };
+        audit::record_relayed(&self.0.db, &row).await?;
+        Ok(Response::new(pb::RecordAuditResponse {}))
+    }
 }
 
 impl From<CustomerRow> for pb::Customer {
@@ -637,9 +671,11 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::LookupCustomersRequest>,
     ) -> Result<Response<pb::LookupCustomersResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        let found = customers::lookup(&self.0, &principal, &request.get_ref().customer_ids).await?;
+        let (organization, found) =
+            customers::lookup(&self.0, &principal, &request.get_ref().customer_ids).await?;
         Ok(Response::new(pb::LookupCustomersResponse {
             customers: found.into_iter().map(pb::Customer::from).collect(),
+            organization: organization.map(pb::Organization::from),
         }))
     }
 

@@ -1,20 +1,22 @@
 //! The portal's gRPC handlers: each translates a request into a domain call and back.
 
-use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
 use atrium_common::error::into_status;
 use atrium_common::grpc::timestamp;
 use atrium_common::page::Page;
+use atrium_proto::common::v1 as common;
 use atrium_proto::portal::v1 as pb;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::assignments::{self, Reconciled};
+use crate::audit::Acting;
 use crate::permissions::{self, Permissions};
 use crate::projects::{self, NewPhase, NewProject, PhaseChange, ProjectChange, ProjectView};
 use crate::settings::store::OverrideRow;
 use crate::settings::{self, SettingsChange, SettingsRow};
 use crate::store::{PhaseRow, ProjectFilter, ProjectRow};
-use crate::{AppState, customer_projects, dashboard, guests};
+use crate::{AppState, customer_projects, dashboard, erasure, guests};
 
 #[derive(Clone)]
 pub struct Portal(pub AppState);
@@ -226,9 +228,14 @@ impl pb::assignment_service_server::AssignmentService for Portal {
         request: Request<pb::SetProjectCustomersRequest>,
     ) -> Result<Response<pb::Reconciled>, Status> {
         let principal = staff(&request)?;
+        let ip = client_ip(&request);
+        let acting = Acting {
+            principal: &principal,
+            ip: &ip,
+        };
         let r = request.get_ref();
         let done =
-            assignments::set_project_customers(&self.0, &principal, &r.project_id, &r.customer_ids)
+            assignments::set_project_customers(&self.0, &acting, &r.project_id, &r.customer_ids)
                 .await?;
         Ok(reconciled(done))
     }
@@ -239,9 +246,14 @@ impl pb::assignment_service_server::AssignmentService for Portal {
         request: Request<pb::SetCustomerProjectsRequest>,
     ) -> Result<Response<pb::Reconciled>, Status> {
         let principal = staff(&request)?;
+        let ip = client_ip(&request);
+        let acting = Acting {
+            principal: &principal,
+            ip: &ip,
+        };
         let r = request.get_ref();
         let done =
-            assignments::set_customer_projects(&self.0, &principal, &r.customer_id, &r.project_ids)
+            assignments::set_customer_projects(&self.0, &acting, &r.customer_id, &r.project_ids)
                 .await?;
         Ok(reconciled(done))
     }
@@ -351,6 +363,7 @@ impl pb::settings_service_server::SettingsService for Portal {
         request: Request<pb::UpdateSettingsRequest>,
     ) -> Result<Response<pb::SettingsResponse>, Status> {
         let principal = staff(&request)?;
+        let ip = client_ip(&request);
         let r = request.into_inner();
         let change = SettingsChange {
             customer_portal: r.customer_portal,
@@ -372,8 +385,12 @@ impl pb::settings_service_server::SettingsService for Portal {
             can_add_comments: r.can_add_comments,
             can_submit_requests: r.can_submit_requests,
         };
+        let acting = Acting {
+            principal: &principal,
+            ip: &ip,
+        };
         Ok(settings_response(
-            settings::update(&self.0, &principal, change).await?,
+            settings::update(&self.0, &acting, change).await?,
         ))
     }
 
@@ -407,6 +424,7 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
         request: Request<pb::SetCustomerPermissionsRequest>,
     ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
         let principal = staff(&request)?;
+        let ip = client_ip(&request);
         let r = request.into_inner();
         let o = r.overrides.unwrap_or_default();
         let overrides = OverrideRow {
@@ -415,7 +433,11 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
             can_add_comments: o.can_add_comments,
             can_submit_requests: o.can_submit_requests,
         };
-        let p = permissions::set(&self.0, &principal, &r.customer_id, overrides).await?;
+        let acting = Acting {
+            principal: &principal,
+            ip: &ip,
+        };
+        let p = permissions::set(&self.0, &acting, &r.customer_id, overrides).await?;
         Ok(permissions_response(p))
     }
 
@@ -472,5 +494,17 @@ impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
         let r = request.get_ref();
         let view = guests::read(&self.0, &r.org_id, &r.slug, &r.guest_token).await?;
         Ok(project_response(view))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::erasure_service_server::ErasureService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn erase_customer(
+        &self,
+        request: Request<common::EraseCustomerRequest>,
+    ) -> Result<Response<common::EraseCustomerResponse>, Status> {
+        erasure::erase_customer(&self.0, request.get_ref()).await?;
+        Ok(Response::new(common::EraseCustomerResponse {}))
     }
 }

@@ -3,8 +3,11 @@
 //! dashboard and guest galleries.
 
 mod assignments;
+mod audit;
 mod customer_projects;
 mod dashboard;
+mod digest;
+mod erasure;
 mod error;
 mod grpc;
 mod guests;
@@ -18,6 +21,7 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
 use atrium_common::grpc::{ServerContext, ServiceChannel, channel};
+use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
@@ -41,6 +45,10 @@ pub struct AppState {
     pub server: ServerContext,
     /// Identity, asked which customer ids are the organization's.
     pub identity: CustomerServiceClient<ServiceChannel>,
+    /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
+    pub relay: Relay,
+    /// Where customers open the portal, for the links in mails.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -56,17 +64,21 @@ impl AppState {
             &settings.endpoint(ServiceName::Identity).url,
             &settings.service_token,
         )?;
+        let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
             identity: CustomerServiceClient::new(identity),
+            relay,
+            public_url: settings.public_url.clone(),
         })
     }
 }
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    state.relay.spawn(state.server.shutdown.clone());
     let portal = grpc::Portal(state.clone());
     let routes = tonic::service::Routes::new(
         pb::project_service_server::ProjectServiceServer::new(portal.clone()),
@@ -88,6 +100,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(pb::dashboard_service_server::DashboardServiceServer::new(
         portal.clone(),
     ))
-    .add_service(pb::guest_gallery_service_server::GuestGalleryServiceServer::new(portal));
+    .add_service(pb::guest_gallery_service_server::GuestGalleryServiceServer::new(portal.clone()))
+    .add_service(pb::erasure_service_server::ErasureServiceServer::new(
+        portal,
+    ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::assignments::check_customers;
+use crate::audit::Acting;
 use crate::error::PortalError;
 use crate::settings::{self, SettingsRow, store::OverrideRow};
 
@@ -79,16 +80,26 @@ pub async fn get(
 /// `PUT /api/admin/customers/{id}/permissions`: the overrides become exactly these.
 pub async fn set(
     state: &AppState,
-    staff: &Principal,
+    acting: &Acting<'_>,
     customer_id: &str,
     overrides: OverrideRow,
 ) -> Result<Permissions, PortalError> {
-    let id = org_customer(state, staff, customer_id).await?;
+    let org_id = acting.principal.org_id;
+    let id = org_customer(state, acting.principal, customer_id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    settings::store::put_overrides(&mut tx, staff.org_id, id, &overrides, now).await?;
+    settings::store::put_overrides(&mut tx, org_id, id, &overrides, now).await?;
+    acting
+        .record(
+            &mut tx,
+            "customer.permissions_changed",
+            ("customer", id.to_string()),
+            now,
+        )
+        .await?;
     tx.commit().await?;
-    of(state, staff.org_id, id).await
+    state.relay.wake();
+    of(state, org_id, id).await
 }
 
 /// The signed-in customer's own permissions (`GET /api/customer/me`).

@@ -157,19 +157,18 @@ pub async fn find_project(
     })
 }
 
-/// Whether each of `project_ids` is one of the org's projects, inside a transaction.
-pub async fn project_exists(
+/// The name of one of the org's projects, inside a transaction; None when it is not one.
+pub async fn project_name(
     tx: &mut Tx,
     org_id: Uuid,
     project_id: Uuid,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<String>, sqlx::Error> {
     on_tx!(tx, |conn| {
-        sqlx::query_scalar::<_, i32>("select 1 from project where org_id = $1 and project_id = $2")
+        sqlx::query_scalar("select name from project where org_id = $1 and project_id = $2")
             .bind(org_id)
             .bind(project_id)
             .fetch_optional(conn)
             .await
-            .map(|found| found.is_some())
     })
 }
 
@@ -559,4 +558,29 @@ pub async fn find_guest_gallery(
         .fetch_optional(pool)
         .await
     })
+}
+
+/// Drops everything the portal holds on an erased customer: assignments, revocation
+/// markers, permission overrides and the reconcile lock row.
+pub async fn erase_customer(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    for statement in [
+        "delete from assignment where org_id = $1 and customer_id = $2",
+        "delete from revoked_assignment where org_id = $1 and customer_id = $2",
+        "delete from customer_permission where org_id = $1 and customer_id = $2",
+        "delete from customer_lock where org_id = $1 and customer_id = $2",
+    ] {
+        on_tx!(tx, |conn| {
+            sqlx::query(statement)
+                .bind(org_id)
+                .bind(customer_id)
+                .execute(conn)
+                .await
+                .map(drop)
+        })?;
+    }
+    Ok(())
 }

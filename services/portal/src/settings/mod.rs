@@ -3,10 +3,10 @@
 
 pub mod store;
 
-use atrium_common::auth::Principal;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::Acting;
 use crate::error::PortalError;
 use crate::validate;
 pub use store::SettingsRow;
@@ -116,13 +116,14 @@ fn set<T>(slot: &mut T, value: Option<T>) {
 /// `PATCH /api/admin/settings`: applies a partial change in one transaction.
 pub async fn update(
     state: &AppState,
-    staff: &Principal,
+    acting: &Acting<'_>,
     change: SettingsChange,
 ) -> Result<SettingsRow, PortalError> {
+    let org_id = acting.principal.org_id;
     let texts = check_texts(&change)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let before = store::lock_settings(&mut tx, &defaults(staff.org_id)).await?;
+    let before = store::lock_settings(&mut tx, &defaults(org_id)).await?;
     let mut row = before.clone();
     set(&mut row.feature_customer_portal, change.customer_portal);
     set(&mut row.feature_approvals, change.approvals);
@@ -144,7 +145,16 @@ pub async fn update(
     set(&mut row.can_submit_requests, change.can_submit_requests);
     row.updated_at = Some(now);
     store::update_settings(&mut tx, &row).await?;
+    acting
+        .record(
+            &mut tx,
+            "settings.updated",
+            ("organization", org_id.to_string()),
+            now,
+        )
+        .await?;
     tx.commit().await?;
+    state.relay.wake();
     Ok(row)
 }
 
