@@ -116,7 +116,7 @@ impl World {
     }
 }
 
-fn link_token(mail: &ReceivedMail, page: &str) -> String {
+pub fn link_token(mail: &ReceivedMail, page: &str) -> String {
     let (text, _) = mail.parts();
     let prefix = format!("{PUBLIC_URL}{page}?token=");
     text.lines()

@@ -17,6 +17,7 @@ mod outbox_relay;
 mod platform;
 mod portal_access;
 mod portal_outbox;
+mod portal_property;
 mod portal_settings;
 mod processes;
 mod service_token;
