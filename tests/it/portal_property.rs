@@ -169,10 +169,7 @@ async fn every_dashboard_is_exactly_the_assigned_same_org_projects() {
                 assert_eq!(response.status(), 404, "round {round}, seed {seed}");
             } else {
                 assert_eq!(response.status(), 200, "round {round}, seed {seed}");
-                model.insert(
-                    customer_id.clone(),
-                    chosen.into_iter().cloned().collect(),
-                );
+                model.insert(customer_id.clone(), chosen.into_iter().cloned().collect());
             }
         }
 
@@ -193,9 +190,12 @@ async fn every_dashboard_is_exactly_the_assigned_same_org_projects() {
                 assert_eq!(shown, expected, "round {round}, seed {seed}");
                 // Another organization's project is never theirs to read.
                 let foreign = &orgs[1 - o].projects[0];
-                let read =
-                    customer_get(&world, customer, &format!("/api/customer/projects/{foreign}"))
-                        .await;
+                let read = customer_get(
+                    &world,
+                    customer,
+                    &format!("/api/customer/projects/{foreign}"),
+                )
+                .await;
                 assert_eq!(read.status(), 404, "round {round}, seed {seed}");
             }
         }
