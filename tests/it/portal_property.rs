@@ -85,7 +85,7 @@ async fn every_dashboard_is_exactly_the_assigned_same_org_projects() {
     let mut rng = StdRng::seed_from_u64(seed);
     let world = World::start().await;
     let (_, _, globex) = world.app.org_with_owner("globex").await;
-    let mut orgs = vec![
+    let mut orgs = [
         Org {
             token: world.staff.clone(),
             customers: Vec::new(),
