@@ -509,3 +509,180 @@ async fn a_guest_password_opens_only_its_gallery_until_it_changes() {
     }
     assert!(limited, "wrong passwords are rate-limited");
 }
+
+#[tokio::test]
+async fn team_and_account_manager_show_while_the_organization_shows_team_members() {
+    let world = World::start().await;
+    let me_staff = world.app.staff_get_ok("/api/admin/me", &world.staff).await;
+    let owner_id = me_staff["id"].as_str().unwrap().to_owned();
+    let profile = world
+        .staff(
+            Method::PATCH,
+            "/api/admin/me",
+            Some(&json!({"name": "Olive Owner", "title": "Director", "phone": "+49 30 1234"})),
+        )
+        .await;
+    assert_eq!(profile.status(), 200);
+    let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let house = create_project(&world, json!({"name": "House", "kind": "project"})).await;
+    let house_id = house["id"].as_str().unwrap().to_owned();
+    assign(&world, &ann_id, &[&house_id]).await;
+
+    let team_path = format!("/api/admin/projects/{house_id}/team");
+    let team = ok_json(
+        world
+            .staff(
+                Method::PUT,
+                &team_path,
+                Some(&json!({"members": [
+                    {"staff_id": owner_id, "role_title": "Lead architect"},
+                    {"staff_id": owner_id, "role_title": "Duplicate collapses"},
+                ]})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(team["members"].as_array().unwrap().len(), 1);
+    assert_eq!(team["members"][0]["name"], "Olive Owner");
+    let managed = ok_json(
+        world
+            .staff(
+                Method::PATCH,
+                &format!("/api/admin/customers/{ann_id}"),
+                Some(&json!({"account_manager_id": owner_id})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(managed["account_manager_id"], owner_id.as_str());
+
+    let board = dashboard(&world, &ann).await;
+    assert_eq!(
+        board["account_manager"],
+        json!({"name": "Olive Owner", "title": "Director", "email": me_staff["email"],
+               "phone": "+49 30 1234"})
+    );
+    assert_eq!(board["branding"]["company_name"], "acme Ltd");
+    let project =
+        ok_json(customer_get(&world, &ann, &format!("/api/customer/projects/{house_id}")).await)
+            .await;
+    assert_eq!(project["team"][0]["role_title"], "Lead architect");
+    assert_eq!(project["team"][0]["email"], me_staff["email"]);
+
+    // Hidden by the setting: no account manager, no team, on the very next request.
+    let hidden = patch_settings(&world, json!({"show_team_members": false})).await;
+    assert_eq!(hidden.status(), 200);
+    assert_eq!(
+        dashboard(&world, &ann).await["account_manager"],
+        Value::Null
+    );
+    let project =
+        ok_json(customer_get(&world, &ann, &format!("/api/customer/projects/{house_id}")).await)
+            .await;
+    assert_eq!(project["team"], json!([]));
+    let staff_view = ok_json(
+        world
+            .staff(
+                Method::GET,
+                &format!("/api/admin/projects/{house_id}"),
+                None,
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        staff_view["team"].as_array().unwrap().len(),
+        1,
+        "staff always see it"
+    );
+
+    // Another organization's staff, unknown ids and malformed ones change nothing.
+    let (_, globex_owner, _) = world.app.org_with_owner("globex").await;
+    for (id, status) in [
+        (globex_owner.clone(), 404),
+        (uuid::Uuid::new_v4().to_string(), 404),
+        ("not-a-uuid".to_owned(), 422),
+    ] {
+        let response = world
+            .staff(
+                Method::PUT,
+                &team_path,
+                Some(&json!({"members": [{"staff_id": id}]})),
+            )
+            .await;
+        assert_eq!(error_code(response).await.0, status, "{id}");
+        let response = world
+            .staff(
+                Method::PATCH,
+                &format!("/api/admin/customers/{ann_id}"),
+                Some(&json!({"account_manager_id": id})),
+            )
+            .await;
+        let (status, _, answer) = error_code(response).await;
+        assert_eq!(status, 422, "{id}");
+        assert!(answer["error"]["fields"]["account_manager_id"].is_string());
+    }
+    let missing = world.staff(Method::PUT, &team_path, Some(&json!({}))).await;
+    assert_eq!(error_code(missing).await.0, 422);
+    let staff_view = ok_json(
+        world
+            .staff(
+                Method::GET,
+                &format!("/api/admin/projects/{house_id}"),
+                None,
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(staff_view["team"][0]["staff_id"], owner_id.as_str());
+    let own = customer_call_with_csrf(
+        &world,
+        &ann,
+        Method::PATCH,
+        "/api/customer/me",
+        json!({"account_manager_id": owner_id}),
+    )
+    .await;
+    assert_eq!(error_code(own).await.0, 422, "not the customer's to choose");
+
+    // Clearing the account manager.
+    let cleared = ok_json(
+        world
+            .staff(
+                Method::PATCH,
+                &format!("/api/admin/customers/{ann_id}"),
+                Some(&json!({"account_manager_id": null})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(cleared["account_manager_id"], Value::Null);
+
+    let me_id = owner_id.clone();
+    set_staff_role(&world.app, &me_id, "viewer").await;
+    let denied = world
+        .staff(Method::PUT, &team_path, Some(&json!({"members": []})))
+        .await;
+    let (status, _, answer) = error_code(denied).await;
+    assert_eq!(status, 403);
+    assert_eq!(answer["error"]["permission"], "projects.manage");
+}
+
+async fn customer_call_with_csrf(
+    world: &World,
+    customer: &Customer,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> reqwest::Response {
+    world
+        .app
+        .http
+        .request(method, world.app.url(path))
+        .header("cookie", &customer.cookie)
+        .header("x-csrf-token", &customer.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}

@@ -223,6 +223,10 @@ pub fn customer_schema() -> Value {
             ),
             ("created_at", timestamp()),
             ("updated_at", timestamp()),
+            (
+                "account_manager_id",
+                json!({"type": ["string", "null"], "format": "uuid"}),
+            ),
         ],
         &["id", "email", "name", "status", "created_at"],
     )
@@ -258,6 +262,7 @@ pub fn customer_json(customer: &pb::Customer) -> Value {
         "status": customer.status,
         "created_at": customer.created_at.as_ref().map(rfc3339),
         "updated_at": customer.updated_at.as_ref().map(rfc3339),
+        "account_manager_id": Some(&customer.account_manager_id).filter(|id| !id.is_empty()),
     })
 }
 

@@ -461,6 +461,8 @@ pub struct ProfileBody {
     pub locale: Option<Option<String>>,
     #[serde(default, deserialize_with = "patch_field")]
     pub status: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    pub account_manager_id: Option<Option<String>>,
 }
 
 impl ProfileBody {
@@ -473,6 +475,7 @@ impl ProfileBody {
             phone: patched(self.phone),
             address: patched(self.address),
             locale: patched(self.locale),
+            account_manager_id: patched(self.account_manager_id),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! not built yet (approvals, invoices, …) are absent, not empty.
 
 use atrium_common::error::ApiError;
+use atrium_proto::identity::v1 as identity;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::State;
@@ -42,7 +43,11 @@ pub fn routes() -> Vec<Route> {
     let schema = object(
         &[
             ("projects", json!({"type": "array", "items": project})),
-            ("account_manager", json!({"type": ["object", "null"]})),
+            ("account_manager", {
+                let mut contact = contact_schema();
+                contact["type"] = json!(["object", "null"]);
+                contact
+            }),
             ("unread_notifications", json!({"type": "integer"})),
             ("branding", branding_schema()),
         ],
@@ -69,6 +74,16 @@ fn text(value: &str) -> Option<&str> {
     Some(value).filter(|v| !v.is_empty())
 }
 
+/// What a customer sees of a staff member: name, title and how to reach them.
+pub fn contact_json(staff: &identity::Staff) -> Value {
+    json!({
+        "name": staff.name,
+        "title": text(&staff.title),
+        "email": staff.email,
+        "phone": text(&staff.phone),
+    })
+}
+
 fn project_json(p: &pb::Project) -> Value {
     json!({
         "id": p.id,
@@ -89,20 +104,41 @@ async fn dashboard(
 ) -> Result<axum::Json<Value>, ApiError> {
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
-    let (home, unread) = tokio::join!(
+    let mut customers = state.clients.customers.clone();
+    let (home, unread, context) = tokio::join!(
         portal.get_dashboard(session.request(pb::GetDashboardRequest {})),
         notifications.list_notifications(session.request(notifier::ListNotificationsRequest {
             page_size: 1,
             page_token: String::new(),
         })),
+        customers.get_customer_context(session.request(identity::GetCustomerContextRequest {})),
     );
     let home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
+    let context = context?.into_inner();
     let projects: Vec<Value> = home.projects.iter().map(project_json).collect();
+    let manager = context
+        .account_manager
+        .filter(|_| home.show_team_members)
+        .map(|staff| contact_json(&staff));
+    let org_name = context.organization.map(|org| org.name);
     Ok(axum::Json(json!({
         "projects": projects,
-        "account_manager": null,
+        "account_manager": manager,
         "unread_notifications": unread,
-        "branding": branding_json(&home.branding.unwrap_or_default(), None),
+        "branding": branding_json(&home.branding.unwrap_or_default(), org_name.as_deref()),
     })))
+}
+
+pub fn contact_schema() -> Value {
+    let nullable = json!({"type": ["string", "null"]});
+    object(
+        &[
+            ("name", string()),
+            ("title", nullable.clone()),
+            ("email", string()),
+            ("phone", nullable),
+        ],
+        &["name", "title", "email", "phone"],
+    )
 }

@@ -181,7 +181,96 @@ pub fn routes() -> Vec<Route> {
             errors: BODY_ERRORS,
             handler: put(set_customer_projects),
         },
+        Route {
+            method: Method::PUT,
+            path: "/api/admin/projects/{id}/team",
+            summary: "The project's team becomes exactly these staff members, in this order",
+            security: Security::Staff,
+            request: Some(object(
+                &[(
+                    "members",
+                    json!({"type": "array", "maxItems": 100, "items": object(
+                        &[("staff_id", uuid()), ("role_title", string())],
+                        &["staff_id"],
+                    )}),
+                )],
+                &["members"],
+            )),
+            response: (
+                200,
+                object(
+                    &[(
+                        "members",
+                        json!({"type": "array", "items": member_schema()}),
+                    )],
+                    &["members"],
+                ),
+            ),
+            errors: BODY_ERRORS,
+            handler: put(set_team),
+        },
     ]
+}
+
+fn member_schema() -> Value {
+    let mut schema = super::dashboard::contact_schema();
+    schema["properties"]["staff_id"] = uuid();
+    schema["properties"]["role_title"] = json!({"type": ["string", "null"]});
+    schema
+}
+
+fn member_json(m: &pb::TeamMember) -> Value {
+    let or_null = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    json!({
+        "staff_id": m.staff_id,
+        "role_title": or_null(&m.role_title),
+        "name": m.name,
+        "title": or_null(&m.title),
+        "email": m.email,
+        "phone": or_null(&m.phone),
+    })
+}
+
+#[derive(Deserialize)]
+struct TeamMember {
+    staff_id: String,
+    #[serde(default)]
+    role_title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Team {
+    members: Vec<TeamMember>,
+}
+
+async fn set_team(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Json(body): Json<Team>,
+) -> Result<axum::Json<Value>, ApiError> {
+    session.require(PROJECTS_MANAGE)?;
+    let request = pb::SetProjectTeamRequest {
+        project_id: path_id(&id)?.to_string(),
+        members: body
+            .members
+            .into_iter()
+            .map(|m| pb::TeamMember {
+                staff_id: m.staff_id,
+                role_title: m.role_title.unwrap_or_default(),
+                ..Default::default()
+            })
+            .collect(),
+    };
+    let response = state
+        .clients
+        .projects
+        .clone()
+        .set_project_team(session.request(request))
+        .await?
+        .into_inner();
+    let members: Vec<Value> = response.members.iter().map(member_json).collect();
+    Ok(axum::Json(json!({ "members": members })))
 }
 
 fn status_schema() -> Value {
@@ -243,6 +332,7 @@ pub fn project_schema(for_staff: bool) -> Value {
             json!({"type": "integer", "minimum": 0, "maximum": 100}),
         ),
         ("phases", json!({"type": "array", "items": phase_schema()})),
+        ("team", json!({"type": "array", "items": member_schema()})),
     ];
     if for_staff {
         fields.push(("has_guest_password", json!({"type": "boolean"})));
@@ -304,6 +394,7 @@ pub fn project_json(p: &pb::Project, for_staff: bool, with_phases: bool) -> Valu
     });
     if with_phases {
         body["phases"] = p.phases.iter().map(phase_json).collect();
+        body["team"] = p.team.iter().map(member_json).collect();
     }
     if for_staff {
         body["has_guest_password"] = p.has_guest_password.into();

@@ -24,12 +24,14 @@ pub struct CustomerRow {
     pub epoch: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// One of the organization's staff, shown on the customer's dashboard.
+    pub account_manager_id: Option<Uuid>,
 }
 
 macro_rules! customer_columns {
     () => {
         "customer_id, org_id, email, email_normalized, name, company, phone, address, locale, \
-         status, password_hash, epoch, created_at, updated_at"
+         status, password_hash, epoch, created_at, updated_at, account_manager_id"
     };
 }
 
@@ -82,7 +84,7 @@ pub async fn insert_customer(tx: &mut Tx, row: &CustomerRow) -> Result<bool, Ide
         sqlx::query(concat!(
             "insert into customer (",
             customer_columns!(),
-            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(row.customer_id)
         .bind(row.org_id)
@@ -98,6 +100,7 @@ pub async fn insert_customer(tx: &mut Tx, row: &CustomerRow) -> Result<bool, Ide
         .bind(row.epoch)
         .bind(row.created_at)
         .bind(row.updated_at)
+        .bind(row.account_manager_id)
         .execute(conn)
         .await
         .map(|done| done.rows_affected())
@@ -611,6 +614,8 @@ pub struct ProfilePatch {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub locale: Option<String>,
+    /// `Some(None)` clears the account manager.
+    pub account_manager: Option<Option<Uuid>>,
 }
 
 /// Applies a patch to one of the org's (not erased) customers; `Err(CustomerExists)` when
@@ -627,7 +632,8 @@ pub async fn update_profile(
         sqlx::query_as(concat!(
             "update customer set email = coalesce($3, email), email_normalized = coalesce($4, email_normalized), \
              name = coalesce($5, name), company = coalesce($6, company), phone = coalesce($7, phone), \
-             address = coalesce($8, address), locale = coalesce($9, locale), updated_at = $10 \
+             address = coalesce($8, address), locale = coalesce($9, locale), updated_at = $10, \
+             account_manager_id = case when $11 then $12 else account_manager_id end \
              where org_id = $1 and customer_id = $2 and status <> 'erased' returning ",
             customer_columns!()
         ))
@@ -641,6 +647,8 @@ pub async fn update_profile(
         .bind(&patch.address)
         .bind(&patch.locale)
         .bind(now)
+        .bind(patch.account_manager.is_some())
+        .bind(patch.account_manager.flatten())
         .fetch_optional(pool)
         .await
     });

@@ -14,7 +14,7 @@ use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
 use crate::invitations::audit_on_customer;
 use crate::recovery;
-use crate::store::{self, OrganizationRow};
+use crate::store::{self, OrganizationRow, StaffRow};
 use crate::validate;
 
 /// One page of the org's customers and the next page token.
@@ -178,6 +178,8 @@ pub struct ProfileChange {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub locale: Option<String>,
+    /// Staff only: a staff id, or empty to clear.
+    pub account_manager_id: Option<String>,
 }
 
 fn validated(change: ProfileChange) -> Result<ProfilePatch, IdentityError> {
@@ -203,7 +205,34 @@ fn validated(change: ProfileChange) -> Result<ProfilePatch, IdentityError> {
             .locale
             .map(|l| validate::locale("locale", &l))
             .transpose()?,
+        account_manager: None,
     })
+}
+
+/// The account manager a staff edit names: one of the org's active staff, or none.
+async fn account_manager(
+    state: &AppState,
+    org_id: Uuid,
+    id: Option<String>,
+) -> Result<Option<Option<Uuid>>, IdentityError> {
+    let not_staff = IdentityError::InvalidField {
+        field: "account_manager_id",
+        problem: "must name an active staff member of this organization",
+    };
+    match id.as_deref() {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(text) => {
+            let id = Uuid::parse_str(text).map_err(|_| IdentityError::InvalidField {
+                field: "account_manager_id",
+                problem: "must be a UUID",
+            })?;
+            match store::find_staff(&state.db, org_id, id).await? {
+                Some(staff) if staff.status == "active" => Ok(Some(Some(id))),
+                _ => Err(not_staff),
+            }
+        }
+    }
 }
 
 /// Staff edit one of the org's customers; an email another customer has is 409.
@@ -215,7 +244,9 @@ pub async fn update(
     ip: &str,
 ) -> Result<CustomerRow, IdentityError> {
     let id = parse_id(customer_id)?;
-    let patch = validated(change)?;
+    let manager = change.account_manager_id.clone();
+    let mut patch = validated(change)?;
+    patch.account_manager = account_manager(state, staff.org_id, manager).await?;
     apply_profile(state, staff, id, &patch, ip)
         .await?
         .ok_or(IdentityError::CustomerNotFound)
@@ -256,6 +287,12 @@ pub async fn update_own(
             problem: "cannot be changed here; ask the business",
         });
     }
+    if change.account_manager_id.is_some() {
+        return Err(IdentityError::InvalidField {
+            field: "account_manager_id",
+            problem: "cannot be changed here",
+        });
+    }
     let patch = validated(change)?;
     apply_profile(state, customer, customer.subject_id, &patch, ip)
         .await?
@@ -292,4 +329,49 @@ pub async fn erase(
     state.relay.wake();
     tracing::info!(%id, "customer erased");
     Ok(())
+}
+
+/// The signed-in customer's organization and their account manager, if one is set and
+/// still active staff.
+pub async fn context(
+    state: &AppState,
+    customer: &Principal,
+) -> Result<(Option<OrganizationRow>, Option<StaffRow>), IdentityError> {
+    let me = customer_store::find_customer(&state.db, customer.org_id, customer.subject_id)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let manager = match me.account_manager_id {
+        Some(id) => store::find_staff(&state.db, customer.org_id, id)
+            .await?
+            .filter(|staff| staff.status == "active"),
+        None => None,
+    };
+    let organization = store::find_organization(&state.db, customer.org_id).await?;
+    Ok((organization, manager))
+}
+
+/// The org's active staff among `ids`, for a principal of the org (staff or customer).
+pub async fn lookup_staff(
+    state: &AppState,
+    principal: &Principal,
+    ids: &[String],
+) -> Result<Vec<StaffRow>, IdentityError> {
+    if ids.len() > MAX_LOOKUP {
+        return Err(IdentityError::InvalidField {
+            field: "staff_ids",
+            problem: "must hold at most 1000 ids",
+        });
+    }
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Ok(id) = Uuid::parse_str(id) else {
+            continue;
+        };
+        if let Some(staff) = store::find_staff(&state.db, principal.org_id, id).await?
+            && staff.status == "active"
+        {
+            found.push(staff);
+        }
+    }
+    Ok(found)
 }

@@ -380,6 +380,10 @@ impl From<CustomerRow> for pb::Customer {
             status: row.status,
             created_at: Some(timestamp(row.created_at)),
             updated_at: Some(timestamp(row.updated_at)),
+            account_manager_id: row
+                .account_manager_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -666,6 +670,32 @@ impl pb::customer_service_server::CustomerService for Identity {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn get_customer_context(
+        &self,
+        request: Request<pb::GetCustomerContextRequest>,
+    ) -> Result<Response<pb::GetCustomerContextResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let (organization, manager) = customers::context(&self.0, &principal).await?;
+        Ok(Response::new(pb::GetCustomerContextResponse {
+            organization: organization.map(pb::Organization::from),
+            account_manager: manager.map(pb::Staff::from),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn lookup_staff(
+        &self,
+        request: Request<pb::LookupStaffRequest>,
+    ) -> Result<Response<pb::LookupStaffResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let found =
+            customers::lookup_staff(&self.0, &principal, &request.get_ref().staff_ids).await?;
+        Ok(Response::new(pb::LookupStaffResponse {
+            staff: found.into_iter().map(pb::Staff::from).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn lookup_customers(
         &self,
         request: Request<pb::LookupCustomersRequest>,
@@ -694,6 +724,7 @@ impl pb::customer_service_server::CustomerService for Identity {
             phone: r.phone,
             address: r.address,
             locale: r.locale,
+            account_manager_id: r.account_manager_id,
         };
         let customer = match principal.kind {
             SubjectKind::Staff => {

@@ -71,6 +71,7 @@ pub async fn invite(
                 epoch: 0,
                 created_at: now,
                 updated_at: now,
+                account_manager_id: None,
             },
             true,
         ),

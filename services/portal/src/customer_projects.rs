@@ -8,8 +8,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::PortalError;
 use crate::projects::{ProjectView, with_phases};
-use crate::settings;
 use crate::store::{self, ProjectRow};
+use crate::{settings, team};
 
 /// One page of the customer's projects, newest assignment first.
 pub async fn list(
@@ -43,21 +43,22 @@ pub async fn get(
     project_id: &str,
 ) -> Result<ProjectView, PortalError> {
     let id = Uuid::parse_str(project_id).map_err(|_| PortalError::ProjectNotFound)?;
-    match store::find_assigned(&state.db, customer.org_id, customer.subject_id, id).await? {
-        Some(project) if project.kind == "gallery" => {
-            if settings::load(state, customer.org_id)
-                .await?
-                .feature_gallery
-            {
-                with_phases(state, project).await
-            } else {
-                Err(PortalError::ProjectNotFound)
-            }
-        }
-        Some(project) => with_phases(state, project).await,
-        None if store::was_revoked(&state.db, customer.org_id, customer.subject_id, id).await? => {
+    let Some(project) =
+        store::find_assigned(&state.db, customer.org_id, customer.subject_id, id).await?
+    else {
+        return if store::was_revoked(&state.db, customer.org_id, customer.subject_id, id).await? {
             Err(PortalError::AssignmentRevoked)
-        }
-        None => Err(PortalError::ProjectNotFound),
+        } else {
+            Err(PortalError::ProjectNotFound)
+        };
+    };
+    let settings = settings::load(state, customer.org_id).await?;
+    if project.kind == "gallery" && !settings.feature_gallery {
+        return Err(PortalError::ProjectNotFound);
     }
+    let mut view = with_phases(state, project).await?;
+    if settings.show_team_members {
+        view.team = team::of(state, customer, id).await?;
+    }
+    Ok(view)
 }

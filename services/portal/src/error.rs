@@ -15,6 +15,8 @@ pub enum PortalError {
     PhaseNotFound,
     #[error("customer not found")]
     CustomerNotFound,
+    #[error("staff member not found")]
+    StaffNotFound,
     #[error("a project with this slug already exists")]
     SlugTaken,
     /// The project was assigned to this customer and no longer is.
@@ -41,7 +43,8 @@ impl ServiceError for PortalError {
             PortalError::InvalidField { .. } => ErrorCode::InvalidArgument,
             PortalError::ProjectNotFound
             | PortalError::PhaseNotFound
-            | PortalError::CustomerNotFound => ErrorCode::NotFound,
+            | PortalError::CustomerNotFound
+            | PortalError::StaffNotFound => ErrorCode::NotFound,
             PortalError::SlugTaken => ErrorCode::AlreadyExists,
             PortalError::AssignmentRevoked => ErrorCode::PermissionDenied,
             PortalError::InvalidCredentials | PortalError::GuestSessionInvalid => {

@@ -16,6 +16,7 @@ use crate::projects::{self, NewPhase, NewProject, PhaseChange, ProjectChange, Pr
 use crate::settings::store::OverrideRow;
 use crate::settings::{self, SettingsChange, SettingsRow};
 use crate::store::{PhaseRow, ProjectFilter, ProjectRow};
+use crate::team::{self, Member};
 use crate::{AppState, customer_projects, dashboard, erasure, guests};
 
 #[derive(Clone)]
@@ -49,15 +50,28 @@ impl From<ProjectRow> for pb::Project {
             has_guest_password: row.guest_password_hash.is_some(),
             progress: row.progress,
             phases: Vec::new(),
+            team: Vec::new(),
             created_at: Some(timestamp(row.created_at)),
             updated_at: Some(timestamp(row.updated_at)),
         }
     }
 }
 
+fn team_member(member: Member) -> pb::TeamMember {
+    pb::TeamMember {
+        staff_id: member.staff.id,
+        role_title: member.role_title,
+        name: member.staff.name,
+        title: member.staff.title,
+        email: member.staff.email,
+        phone: member.staff.phone,
+    }
+}
+
 fn project_response(view: ProjectView) -> Response<pb::ProjectResponse> {
     let mut project = pb::Project::from(view.project);
     project.phases = view.phases.into_iter().map(Into::into).collect();
+    project.team = view.team.into_iter().map(team_member).collect();
     Response::new(pb::ProjectResponse {
         project: Some(project),
     })
@@ -217,6 +231,29 @@ impl pb::project_service_server::ProjectService for Portal {
         let r = request.get_ref();
         projects::delete_phase(&self.0, &principal, &r.project_id, &r.phase_id).await?;
         Ok(Response::new(pb::DeletePhaseResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_project_team(
+        &self,
+        request: Request<pb::SetProjectTeamRequest>,
+    ) -> Result<Response<pb::TeamResponse>, Status> {
+        let principal = staff(&request)?;
+        let ip = client_ip(&request);
+        let acting = Acting {
+            principal: &principal,
+            ip: &ip,
+        };
+        let r = request.into_inner();
+        let members = r
+            .members
+            .into_iter()
+            .map(|m| (m.staff_id, m.role_title))
+            .collect();
+        let team = team::set(&self.0, &acting, &r.project_id, members).await?;
+        Ok(Response::new(pb::TeamResponse {
+            members: team.into_iter().map(team_member).collect(),
+        }))
     }
 }
 

@@ -15,6 +15,7 @@ mod permissions;
 mod projects;
 mod settings;
 mod store;
+mod team;
 mod validate;
 
 use atrium_common::clock::Clock;

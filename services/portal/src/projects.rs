@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::PortalError;
 use crate::store::{self, PhaseRow, ProjectFilter, ProjectRow};
+use crate::team::{self, Member};
 use crate::validate;
 
 /// A new project as asked for (texts as given; empty means absent).
@@ -28,6 +29,7 @@ pub struct NewProject {
 pub struct ProjectView {
     pub project: ProjectRow,
     pub phases: Vec<PhaseRow>,
+    pub team: Vec<Member>,
 }
 
 pub fn parse_project_id(text: &str) -> Result<Uuid, PortalError> {
@@ -104,6 +106,7 @@ pub async fn create(
                 return Ok(ProjectView {
                     project,
                     phases: Vec::new(),
+                    team: Vec::new(),
                 });
             }
             Err(err) if is_unique_violation(&err) && given_slug.is_none() => {
@@ -125,7 +128,9 @@ pub async fn get(
     let project = store::find_project(&state.db, staff.org_id, id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
-    with_phases(state, project).await
+    let mut view = with_phases(state, project).await?;
+    view.team = team::of(state, staff, id).await?;
+    Ok(view)
 }
 
 pub async fn with_phases(
@@ -133,7 +138,11 @@ pub async fn with_phases(
     project: ProjectRow,
 ) -> Result<ProjectView, PortalError> {
     let phases = store::phases_of(&state.db, project.project_id).await?;
-    Ok(ProjectView { project, phases })
+    Ok(ProjectView {
+        project,
+        phases,
+        team: Vec::new(),
+    })
 }
 
 pub async fn list(
