@@ -262,19 +262,15 @@ pub fn customer_json(customer: &pb::Customer) -> Value {
         "status": customer.status,
         "created_at": customer.created_at.as_ref().map(rfc3339),
         "updated_at": customer.updated_at.as_ref().map(rfc3339),
-        "account_manager_id": Some(&customer.account_manager_id).filter(|id| !id.is_empty()),
+        "account_manager_id": super::non_empty(&customer.account_manager_id),
     })
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure when the public URL is https.
 fn session_cookie(state: &GatewayState, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; {}",
+        super::cookie_end(state, max_age)
     );
     HeaderValue::from_str(&cookie).expect("a base64url token is a valid header value")
 }

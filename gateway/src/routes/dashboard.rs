@@ -12,7 +12,7 @@ use http::Method;
 use serde_json::{Value, json};
 
 use super::org_settings::{branding_json, branding_schema};
-use super::{Route, Security, object, string, uuid};
+use super::{Route, Security, non_empty, object, string, uuid};
 use crate::GatewayState;
 use crate::extract::{ActsFor, CustomerSession};
 
@@ -70,17 +70,13 @@ pub fn routes() -> Vec<Route> {
     }]
 }
 
-fn text(value: &str) -> Option<&str> {
-    Some(value).filter(|v| !v.is_empty())
-}
-
 /// What a customer sees of a staff member: name, title and how to reach them.
-pub fn contact_json(staff: &identity::Staff) -> Value {
+pub fn contact_json(name: &str, title: &str, email: &str, phone: &str) -> Value {
     json!({
-        "name": staff.name,
-        "title": text(&staff.title),
-        "email": staff.email,
-        "phone": text(&staff.phone),
+        "name": name,
+        "title": non_empty(title),
+        "email": email,
+        "phone": non_empty(phone),
     })
 }
 
@@ -89,10 +85,10 @@ fn project_json(p: &pb::Project) -> Value {
         "id": p.id,
         "name": p.name,
         "kind": p.kind,
-        "starts_on": text(&p.starts_on),
-        "ends_on": text(&p.ends_on),
+        "starts_on": non_empty(&p.starts_on),
+        "ends_on": non_empty(&p.ends_on),
         "status": p.status,
-        "cover_url": text(&p.cover_url),
+        "cover_url": non_empty(&p.cover_url),
         "progress": p.progress,
     })
 }
@@ -120,7 +116,7 @@ async fn dashboard(
     let manager = context
         .account_manager
         .filter(|_| home.show_team_members)
-        .map(|staff| contact_json(&staff));
+        .map(|s| contact_json(&s.name, &s.title, &s.email, &s.phone));
     let org_name = context.organization.map(|org| org.name);
     Ok(axum::Json(json!({
         "projects": projects,

@@ -104,15 +104,11 @@ async fn open(
     if let Err(err) = state.limits.delete(&gallery_key).await {
         tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing gallery attempts");
     }
-    let secure = if state.settings.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
     // The org and gallery slugs are `[a-z0-9-]`: the portal found the gallery by them.
     let cookie = format!(
-        "{GALLERY_COOKIE}={}; Path=/api/gallery/{org}/{slug}; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        session.guest_token, session.max_age
+        "{GALLERY_COOKIE}={}; Path=/api/gallery/{org}/{slug}; HttpOnly; SameSite=Lax; {}",
+        session.guest_token,
+        super::cookie_end(&state, session.max_age)
     );
     let value = HeaderValue::from_str(&cookie)
         .map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))?;

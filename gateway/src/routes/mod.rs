@@ -148,6 +148,17 @@ pub fn timestamp() -> Value {
     json!({ "type": "string", "format": "date-time" })
 }
 
+/// A text as JSON: `null` when empty (the services' "unset").
+pub fn non_empty(text: &str) -> Option<&str> {
+    Some(text).filter(|t| !t.is_empty())
+}
+
+/// A cookie's closing attributes: its lifetime, and `Secure` when the public URL is https.
+pub fn cookie_end(state: &GatewayState, max_age: i64) -> String {
+    let secure = state.settings.public_url.starts_with("https://");
+    format!("Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
+}
+
 /// A list answer: the items and the next page's token, `null` on the last page.
 pub fn list_json(items: Vec<Value>, next_page_token: String) -> axum::Json<Value> {
     let next = Some(next_page_token).filter(|t| !t.is_empty());

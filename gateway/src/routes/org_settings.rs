@@ -12,7 +12,7 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Route, Security, object, string};
+use super::{Route, Security, non_empty, object, string};
 use crate::GatewayState;
 use crate::extract::{ActsFor, Json, StaffSession, patch_field, patched};
 
@@ -164,19 +164,15 @@ fn settings_schema() -> Value {
     )
 }
 
-fn text(value: &str) -> Option<&str> {
-    Some(value).filter(|v| !v.is_empty())
-}
-
 /// The branding as stored; an empty company name falls back to `org_name` when known.
 pub fn branding_json(b: &pb::Branding, org_name: Option<&str>) -> Value {
     json!({
-        "company_name": text(&b.company_name).or(org_name),
-        "logo_url": text(&b.logo_url),
-        "primary_color": text(&b.primary_color),
+        "company_name": non_empty(&b.company_name).or(org_name),
+        "logo_url": non_empty(&b.logo_url),
+        "primary_color": non_empty(&b.primary_color),
         "show_logo": b.show_logo,
         "show_name": b.show_name,
-        "sender_name": text(&b.sender_name),
+        "sender_name": non_empty(&b.sender_name),
     })
 }
 
@@ -376,10 +372,10 @@ async fn public_branding(
         .into_inner()
         .branding
         .unwrap_or_default();
-    let company = text(&branding.company_name).unwrap_or(&organization.name);
+    let company = non_empty(&branding.company_name).unwrap_or(&organization.name);
     Ok(axum::Json(json!({
         "company_name": Some(company).filter(|_| branding.show_name),
-        "logo_url": text(&branding.logo_url).filter(|_| branding.show_logo),
-        "primary_color": text(&branding.primary_color),
+        "logo_url": non_empty(&branding.logo_url).filter(|_| branding.show_logo),
+        "primary_color": non_empty(&branding.primary_color),
     })))
 }

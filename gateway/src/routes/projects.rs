@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Route, Security, list_of, object, string, timestamp, uuid};
+use super::{Route, Security, list_of, non_empty, object, string, timestamp, uuid};
 use crate::GatewayState;
 use crate::extract::{
     ActsFor, Json, PageQuery, QueryMap, StaffSession, patch_field, patched, path_id,
@@ -220,15 +220,10 @@ fn member_schema() -> Value {
 }
 
 fn member_json(m: &pb::TeamMember) -> Value {
-    let or_null = |text: &str| (!text.is_empty()).then(|| text.to_owned());
-    json!({
-        "staff_id": m.staff_id,
-        "role_title": or_null(&m.role_title),
-        "name": m.name,
-        "title": or_null(&m.title),
-        "email": m.email,
-        "phone": or_null(&m.phone),
-    })
+    let mut member = super::dashboard::contact_json(&m.name, &m.title, &m.email, &m.phone);
+    member["staff_id"] = m.staff_id.as_str().into();
+    member["role_title"] = non_empty(&m.role_title).into();
+    member
 }
 
 #[derive(Deserialize)]
@@ -379,17 +374,16 @@ pub fn phase_json(phase: &pb::Phase) -> Value {
 
 /// A project's JSON; `with_phases` for single reads.
 pub fn project_json(p: &pb::Project, for_staff: bool, with_phases: bool) -> Value {
-    let or_null = |text: &str| (!text.is_empty()).then(|| text.to_owned());
     let mut body = json!({
         "id": p.id,
         "kind": p.kind,
         "name": p.name,
         "slug": p.slug,
         "description": p.description,
-        "starts_on": or_null(&p.starts_on),
-        "ends_on": or_null(&p.ends_on),
+        "starts_on": non_empty(&p.starts_on),
+        "ends_on": non_empty(&p.ends_on),
         "status": p.status,
-        "cover_url": or_null(&p.cover_url),
+        "cover_url": non_empty(&p.cover_url),
         "progress": p.progress,
     });
     if with_phases {
