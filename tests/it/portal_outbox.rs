@@ -1,5 +1,6 @@
 //! What the portal tells other services through its outbox: the assignment digest mail
-//! and notification, audit entries for identity's trail, and a customer's erasure.
+//! and notification, audit entries for identity's trail, and a customer's erasure; and
+//! the org's branding on every mail, identity's included.
 
 use std::time::Duration;
 
@@ -127,6 +128,8 @@ async fn each_save_sends_one_digest_per_newly_served_active_customer() {
     // The in-app notification beside each mail.
     let ann_notes = notifications(&world, &ann).await;
     assert_eq!(ann_notes.len(), 1);
+    let board = ok_json(customer_get(&world, &ann, "/api/customer/dashboard").await).await;
+    assert_eq!(board["unread_notifications"], 1);
     assert_eq!(ann_notes[0]["link"], "/customer/dashboard");
     let bob_notes = notifications(&world, &bob).await;
     assert_eq!(bob_notes.len(), 1);
@@ -260,4 +263,93 @@ async fn settings_and_permission_changes_are_audited_and_an_erase_clears_the_por
     .await;
     assert_eq!(listed["removed"], json!([]), "Ann was no longer assigned");
     db.close().await;
+}
+
+#[tokio::test]
+async fn the_orgs_branding_reaches_identitys_own_mails_from_the_next_one_on() {
+    let world = World::start().await;
+    world.customer("ann@customer.test", "Ann", "", 1).await;
+    let before = world.mail(1).await;
+    assert_eq!(
+        before.decoded_header("Subject"),
+        "You're invited to the acme Ltd customer portal"
+    );
+
+    let patched = world
+        .staff(
+            Method::PATCH,
+            "/api/admin/settings",
+            Some(&json!({"branding": {
+                "company_name": "Acme Studio",
+                "sender_name": "The Acme Team",
+                "logo_url": "https://cdn.acme.test/logo.png",
+                "show_logo": true,
+            }})),
+        )
+        .await;
+    ok_json(patched).await;
+
+    // An invitation and a password reset, both written by identity.
+    let invited = world
+        .staff(
+            Method::POST,
+            "/api/admin/customers/invitations",
+            Some(&json!({"email": "bob@customer.test", "name": "Bob"})),
+        )
+        .await;
+    assert_eq!(invited.status(), 201);
+    let invitation = world.mail(2).await;
+    assert_eq!(
+        invitation.decoded_header("Subject"),
+        "You're invited to the Acme Studio customer portal"
+    );
+    let (text, html) = invitation.parts();
+    assert!(
+        text.contains("The Acme Team from Acme Studio has invited you"),
+        "{text}"
+    );
+    assert!(!text.contains("acme Ltd"), "{text}");
+    // The HTML part escapes the URL's slashes.
+    assert!(
+        html.contains(r#"<img src="https:&#x2f;&#x2f;cdn.acme.test&#x2f;logo.png""#),
+        "{html}"
+    );
+
+    let forgot = world
+        .app
+        .post_json(
+            "/api/customer/password/forgot",
+            &json!({"org": "acme", "email": "ann@customer.test"}),
+        )
+        .await;
+    assert_eq!(forgot.status(), 202);
+    let reset = world.mail(3).await;
+    assert_eq!(reset.rcpt_to, ["ann@customer.test"]);
+    let (text, _) = reset.parts();
+    assert!(
+        text.contains("Acme Studio") && !text.contains("acme Ltd"),
+        "{text}"
+    );
+
+    // A hidden logo leaves the next mail without it.
+    ok_json(
+        world
+            .staff(
+                Method::PATCH,
+                "/api/admin/settings",
+                Some(&json!({"branding": {"show_logo": false}})),
+            )
+            .await,
+    )
+    .await;
+    let resent = world
+        .staff(
+            Method::POST,
+            "/api/admin/customers/invitations",
+            Some(&json!({"email": "carol@customer.test"})),
+        )
+        .await;
+    assert_eq!(resent.status(), 201);
+    let (_, html) = world.mail(4).await.parts();
+    assert!(!html.contains("cdn.acme.test"), "{html}");
 }

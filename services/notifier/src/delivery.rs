@@ -190,10 +190,11 @@ async fn render_email(state: &AppState, email: &EmailRow) -> Result<Rendered, St
         None => return Err("variables were already deleted".to_owned()),
     };
     if let Some(object) = variables.as_object_mut() {
-        object.insert("org_name".into(), email.org_name.clone().into());
-        object.insert("logo_url".into(), email.logo_url.clone().into());
+        let branding = crate::branding::of(&state.branding, email).await;
+        object.insert("org_name".into(), branding.org_name.into());
+        object.insert("logo_url".into(), branding.logo_url.into());
         object.insert("recipient_name".into(), email.recipient_name.clone().into());
-        object.insert("sender_name".into(), email.sender_name.clone().into());
+        object.insert("sender_name".into(), branding.sender_name.into());
     }
     templates::render(&source, &variables).map_err(|err| format!("template error: {err}"))
 }

@@ -1,6 +1,7 @@
 //! The notifier service: the durable email outbox with its SMTP delivery workers and the
 //! email templates with their per-organization overrides, and in-app notifications.
 
+pub mod branding;
 mod delivery;
 mod erasure;
 mod error;
@@ -16,9 +17,10 @@ use std::sync::Arc;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
-use atrium_common::grpc::ServerContext;
+use atrium_common::grpc::{ServerContext, channel};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::notifier::v1 as pb;
+use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
@@ -50,6 +52,8 @@ pub struct AppState {
     /// Wakes an idle delivery worker when a message is queued.
     pub wake: delivery::Wake,
     pub workers: usize,
+    /// Where each mail's branding is read when it is rendered (the portal's settings).
+    pub branding: branding::BrandingSource,
 }
 
 impl AppState {
@@ -82,6 +86,10 @@ impl AppState {
             mailer,
             wake: Arc::default(),
             workers: DELIVERY_WORKERS,
+            branding: Some(SettingsServiceClient::new(channel(
+                &settings.endpoint(ServiceName::Portal).url,
+                &settings.service_token,
+            )?)),
         })
     }
 }

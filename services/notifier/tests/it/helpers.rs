@@ -62,9 +62,11 @@ impl TestNotifier {
         let data_dir = tempfile::tempdir().expect("dir");
         let settings = settings(&database, data_dir.path(), smtp);
         let shutdown = Shutdown::new();
-        let state = AppState::open(&settings, clock.clone(), shutdown.clone())
+        let mut state = AppState::open(&settings, clock.clone(), shutdown.clone())
             .await
             .expect("notifier opens");
+        // The notifier alone: mails keep the names their senders gave.
+        state.branding = None;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
