@@ -116,6 +116,8 @@ impl Notifier {
         let mut state =
             atrium_notifier::AppState::open(&settings, Clock::system(), shutdown.clone()).await?;
         state.workers = workers;
+        // The notifier alone: no portal to ask for branding.
+        state.branding = None;
         let listener = TcpListener::bind(settings.notifier.listen).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let server = tokio::spawn(atrium_notifier::serve(state, listener));

@@ -13,6 +13,11 @@
 //!   `GET /api/customer/me` throughput and p50/p99 alone and during a login storm, with
 //!   the all-in-one release binary.
 //!
+//! - `dashboard [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL --redis URL]`:
+//!   `GET /api/customer/dashboard` throughput and p50/p99 for a customer with 10 and with
+//!   500 assigned projects in an org of 10,000 customers and 20,000 projects, and with 10
+//!   in an org of 10 customers, all seeded through the stores.
+//!
 //! Build the binary first: `cargo build --release`, then
 //! `cargo run --release -p atrium-bench -- startup`.
 
@@ -22,10 +27,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+mod dashboard;
 mod identity;
 mod mail;
+mod server;
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]";
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -34,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
         Some("startup") => startup(&args[1..]).await,
         Some("mail") => mail::mail(&args[1..]).await,
         Some("identity") => identity::identity(&args[1..]).await,
+        Some("dashboard") => dashboard::dashboard(&args[1..]).await,
         _ => bail!(USAGE),
     }
 }

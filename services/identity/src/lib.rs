@@ -12,6 +12,7 @@ mod jwt;
 mod mail;
 mod recovery;
 pub mod roles;
+pub mod seed;
 mod session_cache;
 mod staff;
 mod staff_account;

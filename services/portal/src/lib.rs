@@ -13,6 +13,7 @@ mod grpc;
 mod guests;
 mod permissions;
 mod projects;
+pub mod seed;
 mod settings;
 mod store;
 mod team;

@@ -1,0 +1,69 @@
+//! Bulk fixtures for the benchmarks: an organization's projects with their phases, and
+//! assignments, written through the stores in one transaction each.
+
+use atrium_common::db::Db;
+use chrono::{Duration, Utc};
+use uuid::Uuid;
+
+use crate::store::{self, PhaseRow, ProjectRow};
+
+/// Writes `count` active projects of `org_id` (every fifth a gallery), each with
+/// `phases` phases; answers their ids in creation order.
+pub async fn projects(
+    db: &Db,
+    org_id: Uuid,
+    count: usize,
+    phases: usize,
+) -> anyhow::Result<Vec<Uuid>> {
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let mut ids = Vec::with_capacity(count);
+    for i in 0..count {
+        let project = ProjectRow {
+            project_id: Uuid::now_v7(),
+            org_id,
+            kind: if i % 5 == 4 { "gallery" } else { "project" }.to_owned(),
+            name: format!("Project {i}"),
+            slug: format!("project-{i}"),
+            description: "A seeded project with a description of ordinary length.".to_owned(),
+            starts_on: Some("2026-01-01".to_owned()),
+            ends_on: Some("2026-12-31".to_owned()),
+            status: "active".to_owned(),
+            cover_url: Some(format!("https://cdn.example.test/covers/{i}.jpg")),
+            guest_password_hash: None,
+            guest_password_version: 0,
+            created_at: now,
+            updated_at: now,
+            progress: 0,
+        };
+        store::insert_project(&mut tx, &project).await?;
+        for position in 0..phases {
+            let phase = PhaseRow {
+                phase_id: Uuid::now_v7(),
+                project_id: project.project_id,
+                name: format!("Phase {position}"),
+                position: position as i32,
+                status: "in_progress".to_owned(),
+                percent_complete: ((i + position * 37) % 101) as i32,
+            };
+            store::insert_phase(&mut tx, &phase, now).await?;
+        }
+        store::refresh_progress(&mut tx, project.project_id).await?;
+        ids.push(project.project_id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Writes each `(customer_id, project_id)` assignment, one second apart in that order
+/// (so a customer's newest is the last of theirs in the list).
+pub async fn assign(db: &Db, org_id: Uuid, assignments: &[(Uuid, Uuid)]) -> anyhow::Result<()> {
+    let start = Utc::now();
+    let mut tx = db.begin().await?;
+    for (i, (customer_id, project_id)) in assignments.iter().enumerate() {
+        let at = start + Duration::seconds(i as i64);
+        store::assign(&mut tx, org_id, *customer_id, *project_id, at).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
