@@ -18,6 +18,9 @@ use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::config::{DatabaseTarget, ServiceName};
 
+/// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
+const PING_WHEN_IDLE: Duration = Duration::from_secs(30);
+
 /// A service's pair of migration folders, same numbering in both.
 pub struct Migrations {
     pub postgres: &'static Migrator,
@@ -106,8 +109,11 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        // A file cannot hang up: no ping (a round trip to the connection's thread) before
+        // every query.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
@@ -124,8 +130,19 @@ impl Db {
             .execute(&mut connection)
             .await?;
         connection.close().await?;
+        // A connection idle long enough for a server or proxy to have dropped it is pinged
+        // before use; a busy one is not (that ping was one extra round trip per query).
         let pool = PgPoolOptions::new()
             .max_connections(10)
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_WHEN_IDLE {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options.options([("search_path", schema)]))
             .await?;

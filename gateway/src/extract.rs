@@ -293,19 +293,20 @@ impl ActsFor for CustomerSession {
 }
 
 impl CustomerSession {
-    /// Checks the cookie (and CSRF token) with identity; with `with_customer`, identity
-    /// answers the profile too.
+    /// Checks the cookie (and CSRF token) with identity, which answers what `wants` asks
+    /// for besides (the profile, the organization and account manager).
     async fn check(
         parts: &mut Parts,
         state: &GatewayState,
-        with_customer: bool,
-    ) -> Result<(CustomerSession, Option<pb::Customer>), ApiError> {
+        wants: Wants,
+    ) -> Result<(CustomerSession, pb::AuthenticateCustomerResponse), ApiError> {
         let session_token = session_cookie(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let request = pb::AuthenticateCustomerRequest {
             session_token: session_token.clone(),
-            with_customer,
+            with_customer: wants == Wants::Profile,
+            with_context: wants == Wants::Context,
         };
-        let response = state
+        let mut response = state
             .clients
             .customer_auth
             .clone()
@@ -335,18 +336,28 @@ impl CustomerSession {
             principal,
             client_ip,
             session_token,
-            session_id: response.session_id,
-            csrf_token: response.csrf_token,
+            session_id: std::mem::take(&mut response.session_id),
+            csrf_token: std::mem::take(&mut response.csrf_token),
         };
-        Ok((session, response.customer))
+        Ok((session, response))
     }
+}
+
+/// What a customer extractor asks identity for besides the session check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wants {
+    Session,
+    Profile,
+    Context,
 }
 
 impl FromRequestParts<GatewayState> for CustomerSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        Ok(CustomerSession::check(parts, state, false).await?.0)
+        Ok(CustomerSession::check(parts, state, Wants::Session)
+            .await?
+            .0)
     }
 }
 
@@ -360,10 +371,32 @@ impl FromRequestParts<GatewayState> for CustomerWithProfile {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        let (session, customer) = CustomerSession::check(parts, state, true).await?;
-        let customer =
-            customer.ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        let (session, response) = CustomerSession::check(parts, state, Wants::Profile).await?;
+        let customer = response
+            .customer
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
         Ok(CustomerWithProfile { session, customer })
+    }
+}
+
+/// A signed-in customer with their organization and active account manager, as identity
+/// answered them on this request.
+pub struct CustomerWithContext {
+    pub session: CustomerSession,
+    pub organization: Option<pb::Organization>,
+    pub account_manager: Option<pb::Staff>,
+}
+
+impl FromRequestParts<GatewayState> for CustomerWithContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
+        let (session, response) = CustomerSession::check(parts, state, Wants::Context).await?;
+        Ok(CustomerWithContext {
+            session,
+            organization: response.organization,
+            account_manager: response.account_manager,
+        })
     }
 }
 

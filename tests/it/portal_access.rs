@@ -108,6 +108,53 @@ async fn an_unassigned_project_is_revoked_on_the_very_next_request() {
             .unwrap();
     assert_eq!(house_for_ann["progress"], 50);
     assert_eq!(house_for_ann["phases"].as_array().unwrap().len(), 3);
+    // Every phase change moves the progress every list shows: 100, 50, 100 → 83; then
+    // without Build → 100.
+    let phase_id = |name: &str| {
+        house_for_ann["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let phases = format!("/api/admin/projects/{house_id}/phases");
+    let finish = format!("{phases}/{}", phase_id("Finish"));
+    let changed = world
+        .staff(
+            Method::PATCH,
+            &finish,
+            Some(&json!({"percent_complete": 100})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let listed_progress = |body: Value| {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == house_id.as_str())
+            .unwrap()["progress"]
+            .clone()
+    };
+    let mine: Value = customer_get(&world, &ann, "/api/customer/projects")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed_progress(mine), 83);
+    let build = format!("{phases}/{}", phase_id("Build"));
+    let removed = world.staff(Method::DELETE, &build, None).await;
+    assert!(removed.status().is_success());
+    let mine: Value = customer_get(&world, &ann, "/api/customer/projects")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed_progress(mine), 100);
     assert!(house_for_ann.get("has_guest_password").is_none());
 
     // Bob never had the wedding: 404. Ann loses the house: 403 on the next request,

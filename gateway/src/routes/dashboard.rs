@@ -3,7 +3,6 @@
 //! not built yet (approvals, invoices, …) are absent, not empty.
 
 use atrium_common::error::ApiError;
-use atrium_proto::identity::v1 as identity;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::State;
@@ -14,7 +13,7 @@ use serde_json::{Value, json};
 use super::org_settings::{branding_json, branding_schema};
 use super::{Route, Security, non_empty, object, string, uuid};
 use crate::GatewayState;
-use crate::extract::{ActsFor, CustomerSession};
+use crate::extract::{ActsFor, CustomerWithContext};
 
 pub fn routes() -> Vec<Route> {
     let date = json!({"type": ["string", "null"], "format": "date"});
@@ -93,31 +92,27 @@ fn project_json(p: &pb::Project) -> Value {
     })
 }
 
-/// The portal's part and the notifier's count are asked for at once.
+/// Identity answered the organization and account manager with the session check; the
+/// portal's part and the notifier's count are asked for at once.
 async fn dashboard(
     State(state): State<GatewayState>,
-    session: CustomerSession,
+    customer: CustomerWithContext,
 ) -> Result<axum::Json<Value>, ApiError> {
+    let session = &customer.session;
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
-    let mut customers = state.clients.customers.clone();
-    let (home, unread, context) = tokio::join!(
+    let (home, unread) = tokio::join!(
         portal.get_dashboard(session.request(pb::GetDashboardRequest {})),
-        notifications.list_notifications(session.request(notifier::ListNotificationsRequest {
-            page_size: 1,
-            page_token: String::new(),
-        })),
-        customers.get_customer_context(session.request(identity::GetCustomerContextRequest {})),
+        notifications.count_unread(session.request(notifier::CountUnreadRequest {})),
     );
     let home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
-    let context = context?.into_inner();
     let projects: Vec<Value> = home.projects.iter().map(project_json).collect();
-    let manager = context
+    let manager = customer
         .account_manager
         .filter(|_| home.show_team_members)
         .map(|s| contact_json(&s.name, &s.title, &s.email, &s.phone));
-    let org_name = context.organization.map(|org| org.name);
+    let org_name = customer.organization.map(|org| org.name);
     Ok(axum::Json(json!({
         "projects": projects,
         "account_manager": manager,

@@ -335,18 +335,15 @@ pub async fn erase(
 /// still active staff.
 pub async fn context(
     state: &AppState,
-    customer: &Principal,
+    me: &CustomerRow,
 ) -> Result<(Option<OrganizationRow>, Option<StaffRow>), IdentityError> {
-    let me = customer_store::find_customer(&state.db, customer.org_id, customer.subject_id)
-        .await?
-        .ok_or(IdentityError::SessionInvalid)?;
     let manager = match me.account_manager_id {
-        Some(id) => store::find_staff(&state.db, customer.org_id, id)
+        Some(id) => store::find_staff(&state.db, me.org_id, id)
             .await?
             .filter(|staff| staff.status == "active"),
         None => None,
     };
-    let organization = store::find_organization(&state.db, customer.org_id).await?;
+    let organization = store::find_organization(&state.db, me.org_id).await?;
     Ok((organization, manager))
 }
 

@@ -458,14 +458,24 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         request: Request<pb::AuthenticateCustomerRequest>,
     ) -> Result<Response<pb::AuthenticateCustomerResponse>, Status> {
         let r = request.get_ref();
-        let found =
-            customer_sessions::authenticate(&self.0, &r.session_token, r.with_customer).await?;
+        let found = customer_sessions::authenticate(
+            &self.0,
+            &r.session_token,
+            r.with_customer || r.with_context,
+        )
+        .await?;
+        let (organization, account_manager) = match &found.customer {
+            Some(customer) if r.with_context => customers::context(&self.0, customer).await?,
+            _ => (None, None),
+        };
         Ok(Response::new(pb::AuthenticateCustomerResponse {
             customer: found.customer.map(Into::into),
             session_id: found.session.session_id.to_string(),
             csrf_token: customer_sessions::csrf_token(&self.0, &r.session_token),
             org_id: found.session.org_id.to_string(),
             customer_id: found.session.customer_id.to_string(),
+            organization: organization.map(pb::Organization::from),
+            account_manager: account_manager.map(pb::Staff::from),
         }))
     }
 
@@ -667,19 +677,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let customer = customers::get(&self.0, &principal, &request.get_ref().customer_id).await?;
         Ok(customer_response(customer))
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn get_customer_context(
-        &self,
-        request: Request<pb::GetCustomerContextRequest>,
-    ) -> Result<Response<pb::GetCustomerContextResponse>, Status> {
-        let principal = Principal::require(&request, SubjectKind::Customer)?;
-        let (organization, manager) = customers::context(&self.0, &principal).await?;
-        Ok(Response::new(pb::GetCustomerContextResponse {
-            organization: organization.map(pb::Organization::from),
-            account_manager: manager.map(pb::Staff::from),
-        }))
     }
 
     #[tracing::instrument(skip_all)]

@@ -231,6 +231,17 @@ impl pb::notification_service_server::NotificationService for Notifier {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn count_unread(
+        &self,
+        request: Request<pb::CountUnreadRequest>,
+    ) -> Result<Response<pb::CountUnreadResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        Ok(Response::new(pb::CountUnreadResponse {
+            unread_count: notifications::unread(&self.0, &principal).await?,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn mark_read(
         &self,
         request: Request<pb::MarkReadRequest>,

@@ -275,6 +275,7 @@ pub async fn add_phase(
         return Err(PortalError::ProjectNotFound);
     }
     store::insert_phase(&mut tx, &phase, now).await?;
+    store::refresh_progress(&mut tx, project_id).await?;
     tx.commit().await?;
     Ok(phase)
 }
@@ -320,6 +321,7 @@ pub async fn update_phase(
         phase.percent_complete = validate::percent(percent)?;
     }
     store::update_phase(&mut tx, &phase).await?;
+    store::refresh_progress(&mut tx, project_id).await?;
     tx.commit().await?;
     Ok(phase)
 }
@@ -339,6 +341,7 @@ pub async fn delete_phase(
     if !store::delete_phase(&mut tx, project_id, phase_id).await? {
         return Err(PortalError::PhaseNotFound);
     }
+    store::refresh_progress(&mut tx, project_id).await?;
     tx.commit().await?;
     Ok(())
 }

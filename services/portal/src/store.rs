@@ -26,13 +26,12 @@ pub struct ProjectRow {
     pub progress: i32,
 }
 
-/// The columns of [`ProjectRow`] from `project p`, progress computed from the phases.
+/// The columns of [`ProjectRow`] from `project p`.
 macro_rules! project_columns {
     () => {
         "p.project_id, p.org_id, p.kind, p.name, p.slug, p.description, p.starts_on, p.ends_on, \
          p.status, p.cover_url, p.guest_password_hash, p.guest_password_version, p.created_at, \
-         p.updated_at, coalesce((select cast(round(avg(ph.percent_complete)) as integer) \
-         from project_phase ph where ph.project_id = p.project_id), 0) as progress"
+         p.updated_at, p.progress"
     };
 }
 
@@ -310,6 +309,22 @@ pub async fn delete_phase(
             .execute(conn)
             .await
             .map(|done| done.rows_affected() == 1)
+    })
+}
+
+/// Recomputes a project's progress from its phases; every phase write calls it in the
+/// same transaction.
+pub async fn refresh_progress(tx: &mut Tx, project_id: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update project set progress = coalesce((select cast(round(avg(ph.percent_complete)) \
+             as integer) from project_phase ph where ph.project_id = $1), 0) \
+             where project_id = $1",
+        )
+        .bind(project_id)
+        .execute(conn)
+        .await
+        .map(drop)
     })
 }
 

@@ -165,6 +165,11 @@ pub async fn list(
     })
 }
 
+/// How many of the principal's notifications are unread.
+pub async fn unread(state: &AppState, principal: &Principal) -> Result<i64, NotifierError> {
+    store::unread_count(&state.db, recipient(principal)?).await
+}
+
 /// Marks one of the principal's notifications read; another's is not found.
 pub async fn mark_read(
     state: &AppState,
