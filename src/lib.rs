@@ -110,6 +110,8 @@ pub async fn start_all(
         listeners.push((name, listener));
     }
     let gateway_listener = bind(settings.listen, "gateway").await?;
+    // The parts of this process call one another directly, not through their ports.
+    settings.in_process = Some(atrium_common::in_process::InProcess::default());
     let services_shutdown = Shutdown::new();
     let mut stack = Stack {
         gateway: Some(gateway_listener.local_addr()?),

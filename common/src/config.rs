@@ -210,6 +210,8 @@ pub struct Settings {
     pub session_absolute: Duration,
     pub rate_limits: RateLimits,
     pub log_json: bool,
+    /// Set by the all-in-one process: its services, which its clients call directly.
+    pub in_process: Option<crate::in_process::InProcess>,
 }
 
 impl Settings {
@@ -334,6 +336,7 @@ impl Settings {
                 )?,
             },
             log_json,
+            in_process: None,
             data_dir,
         })
     }

@@ -22,8 +22,9 @@ use tracing::Instrument;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use crate::auth::Principal;
-use crate::config::ServiceName;
+use crate::config::{ServiceName, Settings};
 use crate::db::Db;
+use crate::in_process::{InProcess, Transport};
 use crate::shutdown::Shutdown;
 use crate::token::secrets_equal;
 
@@ -41,6 +42,8 @@ pub struct ServerContext {
     pub service_token: SecretString,
     pub db: Db,
     pub shutdown: Shutdown,
+    /// The process's other parts, when they call this service directly.
+    pub in_process: Option<InProcess>,
 }
 
 impl ServerContext {
@@ -57,11 +60,13 @@ impl ServerContext {
             service_token: settings.service_token.clone(),
             db,
             shutdown,
+            in_process: settings.in_process.clone(),
         })
     }
 }
 
-/// Serves `routes` plus health and reflection on `listener` until shutdown, then drains.
+/// Serves `routes` plus health and reflection on `listener` until shutdown, then drains;
+/// in an all-in-one process it also answers the other parts' direct calls.
 pub async fn serve(
     context: ServerContext,
     listener: TcpListener,
@@ -80,6 +85,9 @@ pub async fn serve(
         reporter,
         context.shutdown.clone(),
     ));
+    if let Some(in_process) = &context.in_process {
+        in_process.register(context.name, routes.clone(), &context.service_token)?;
+    }
     let routes = routes.add_service(health_service).add_service(reflection);
     tracing::info!(service = %context.name, %addr, "grpc listening");
     let shutdown = context.shutdown.clone();
@@ -154,13 +162,13 @@ impl<S> Layer<S> for GateLayer {
 }
 
 #[derive(Clone)]
-struct Gate<S> {
+pub(crate) struct Gate<S> {
     inner: S,
     token: Arc<SecretString>,
     service: ServiceName,
 }
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 impl<S, B> Service<http::Request<B>> for Gate<S>
 where
@@ -208,6 +216,15 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move { inner.call(request).await }.instrument(span))
     }
+}
+
+/// `routes` behind the gate, as the in-process transport calls them.
+pub(crate) fn gate(routes: Routes, token: &SecretString, service: ServiceName) -> Gate<Routes> {
+    GateLayer {
+        token: Arc::new(token.clone()),
+        service,
+    }
+    .layer(routes)
 }
 
 fn reject<E: Send + 'static>(
@@ -282,7 +299,18 @@ impl Interceptor for Outgoing {
 }
 
 /// A channel to another service, with the service token and trace context on every call.
-pub type ServiceChannel = tonic::service::interceptor::InterceptedService<Channel, Outgoing>;
+pub type ServiceChannel = tonic::service::interceptor::InterceptedService<Transport, Outgoing>;
+
+/// A channel to `name`: a direct call when it runs in this process, else its configured URL.
+pub fn connect(settings: &Settings, name: ServiceName) -> anyhow::Result<ServiceChannel> {
+    match &settings.in_process {
+        Some(services) => Ok(tonic::service::interceptor::InterceptedService::new(
+            services.transport(name),
+            Outgoing::new(&settings.service_token)?,
+        )),
+        None => channel(&settings.endpoint(name).url, &settings.service_token),
+    }
+}
 
 /// Encodes a time for protobuf (`google.protobuf.Timestamp`).
 pub fn timestamp(time: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
@@ -312,7 +340,7 @@ pub fn channel(url: &str, token: &SecretString) -> anyhow::Result<ServiceChannel
         .timeout(CLIENT_TIMEOUT)
         .tcp_nodelay(true);
     Ok(tonic::service::interceptor::InterceptedService::new(
-        endpoint.connect_lazy(),
+        Transport::Remote(endpoint.connect_lazy()),
         Outgoing::new(token)?,
     ))
 }

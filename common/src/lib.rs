@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod grpc;
+pub mod in_process;
 pub mod limits;
 pub mod outbox;
 pub mod page;

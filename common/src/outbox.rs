@@ -34,7 +34,7 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::config::{ServiceName, Settings};
 use crate::db::{Db, Tx};
-use crate::grpc::{ServiceChannel, channel};
+use crate::grpc::{ServiceChannel, channel, connect};
 use crate::retry::backoff;
 use crate::shutdown::Shutdown;
 use crate::{on_db, on_tx};
@@ -184,10 +184,10 @@ pub struct Receivers {
 
 impl Receivers {
     pub fn new(settings: &Settings) -> anyhow::Result<Receivers> {
-        Receivers::at(
-            |name| settings.endpoint(name).url.clone(),
-            &settings.service_token,
-        )
+        let notifier = connect(settings, ServiceName::Notifier)?;
+        let identity = connect(settings, ServiceName::Identity)?;
+        let portal = connect(settings, ServiceName::Portal)?;
+        Ok(Receivers::over(notifier, identity, portal))
     }
 
     /// Receivers with each service at the address `url_of` names.
@@ -198,13 +198,21 @@ impl Receivers {
         let notifier = channel(&url_of(ServiceName::Notifier), service_token)?;
         let identity = channel(&url_of(ServiceName::Identity), service_token)?;
         let portal = channel(&url_of(ServiceName::Portal), service_token)?;
-        Ok(Receivers {
+        Ok(Receivers::over(notifier, identity, portal))
+    }
+
+    fn over(
+        notifier: ServiceChannel,
+        identity: ServiceChannel,
+        portal: ServiceChannel,
+    ) -> Receivers {
+        Receivers {
             email: EmailServiceClient::new(notifier.clone()),
             notifier_erasure: ErasureServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),
             audit: AuditServiceClient::new(identity),
             portal_erasure: PortalErasureClient::new(portal),
-        })
+        }
     }
 }
 

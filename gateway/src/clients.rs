@@ -2,7 +2,7 @@
 //! channels `/readyz` asks for health.
 
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::grpc::{ServiceChannel, channel, probe_channel};
+use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -44,9 +44,9 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(settings: &Settings) -> anyhow::Result<Clients> {
-        let identity = channel(&settings.identity.url, &settings.service_token)?;
-        let notifier = channel(&settings.notifier.url, &settings.service_token)?;
-        let portal = channel(&settings.portal.url, &settings.service_token)?;
+        let identity = connect(settings, ServiceName::Identity)?;
+        let notifier = connect(settings, ServiceName::Notifier)?;
+        let portal = connect(settings, ServiceName::Portal)?;
         let probes = ServiceName::ALL
             .into_iter()
             .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
-use atrium_common::grpc::{ServerContext, channel};
+use atrium_common::grpc::{ServerContext, connect};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::notifier::v1 as pb;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
@@ -86,9 +86,9 @@ impl AppState {
             mailer,
             wake: Arc::default(),
             workers: DELIVERY_WORKERS,
-            branding: Some(SettingsServiceClient::new(channel(
-                &settings.endpoint(ServiceName::Portal).url,
-                &settings.service_token,
+            branding: Some(SettingsServiceClient::new(connect(
+                settings,
+                ServiceName::Portal,
             )?)),
         })
     }

@@ -22,7 +22,7 @@ mod validate;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::{Db, Migrations};
-use atrium_common::grpc::{ServerContext, ServiceChannel, channel};
+use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -62,10 +62,7 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
-        let identity = channel(
-            &settings.endpoint(ServiceName::Identity).url,
-            &settings.service_token,
-        )?;
+        let identity = connect(settings, ServiceName::Identity)?;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
