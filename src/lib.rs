@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
+use atrium_common::in_process::InProcess;
 use atrium_common::limits::LimitStore;
 use atrium_common::shutdown::Shutdown;
 use tokio::net::TcpListener;
@@ -36,6 +37,9 @@ pub struct Stack {
     services_shutdown: Shutdown,
     gateway_task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     service_tasks: JoinSet<anyhow::Result<()>>,
+    /// The services the parts of an all-in-one process call directly; dropped with the
+    /// stack, which frees every part and its database pool.
+    in_process: Option<InProcess>,
 }
 
 impl Stack {
@@ -82,6 +86,8 @@ impl Stack {
                 first_error.get_or_insert(err);
             }
         }
+        // Every part has stopped: let go of them (and their database pools).
+        drop(self.in_process.take());
         match first_error {
             Some(err) => Err(err),
             None => Ok(()),
@@ -111,7 +117,8 @@ pub async fn start_all(
     }
     let gateway_listener = bind(settings.listen, "gateway").await?;
     // The parts of this process call one another directly, not through their ports.
-    settings.in_process = Some(atrium_common::in_process::InProcess::default());
+    let in_process = InProcess::default();
+    settings.in_process = Some(in_process.link());
     let services_shutdown = Shutdown::new();
     let mut stack = Stack {
         gateway: Some(gateway_listener.local_addr()?),
@@ -120,6 +127,7 @@ pub async fn start_all(
         services_shutdown: services_shutdown.clone(),
         gateway_task: None,
         service_tasks: JoinSet::new(),
+        in_process: Some(in_process),
     };
     // One store for the whole process: identity's session cache and the gateway's limits.
     let limits = match limits {
@@ -149,6 +157,7 @@ pub async fn start_one(
         services_shutdown: shutdown.clone(),
         gateway_task: None,
         service_tasks: JoinSet::new(),
+        in_process: None,
     };
     match component {
         Component::Gateway => {

@@ -211,7 +211,7 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     pub log_json: bool,
     /// Set by the all-in-one process: its services, which its clients call directly.
-    pub in_process: Option<crate::in_process::InProcess>,
+    pub in_process: Option<crate::in_process::InProcessLink>,
 }
 
 impl Settings {

@@ -24,7 +24,7 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 use crate::auth::Principal;
 use crate::config::{ServiceName, Settings};
 use crate::db::Db;
-use crate::in_process::{InProcess, Transport};
+use crate::in_process::{InProcessLink, Transport};
 use crate::shutdown::Shutdown;
 use crate::token::secrets_equal;
 
@@ -43,7 +43,7 @@ pub struct ServerContext {
     pub db: Db,
     pub shutdown: Shutdown,
     /// The process's other parts, when they call this service directly.
-    pub in_process: Option<InProcess>,
+    pub in_process: Option<InProcessLink>,
 }
 
 impl ServerContext {

@@ -7,7 +7,7 @@
 //! listens on its port for health probes and for any process outside.
 
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 use std::task::{Context, Poll};
 
 use secrecy::SecretString;
@@ -24,12 +24,34 @@ use crate::grpc::{BoxFuture, CLIENT_TIMEOUT, gate};
 
 type Routed = BoxCloneSyncService<http::Request<Body>, http::Response<Body>, Infallible>;
 
+type Slots = [Slot; ServiceName::ALL.len()];
+
 /// The services of one process, each registered once its state is open. The services
 /// call one another in a cycle, so a client is made before its server is registered
 /// and a call waits (within its deadline) until it is.
-#[derive(Clone, Default)]
+///
+/// The process holds this; its parts hold [`InProcessLink`]s. A registered service's
+/// state holds links to the others, so the registry holding its own users strongly
+/// would keep every part (and its database pool) alive after the process stops.
+#[derive(Default)]
 pub struct InProcess {
-    slots: Arc<[Slot; ServiceName::ALL.len()]>,
+    slots: Arc<Slots>,
+}
+
+impl InProcess {
+    /// What the parts of the process register with and call through.
+    pub fn link(&self) -> InProcessLink {
+        InProcessLink {
+            slots: Arc::downgrade(&self.slots),
+        }
+    }
+}
+
+/// A part's handle on its process's services; calls through it fail once the process
+/// has let go of them.
+#[derive(Clone)]
+pub struct InProcessLink {
+    slots: Weak<Slots>,
 }
 
 #[derive(Default)]
@@ -38,24 +60,23 @@ struct Slot {
     registered: Notify,
 }
 
-impl std::fmt::Debug for InProcess {
+impl std::fmt::Debug for InProcessLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let registered: Vec<&str> = ServiceName::ALL
-            .into_iter()
-            .filter(|name| self.slot(*name).routes.get().is_some())
-            .map(ServiceName::as_str)
-            .collect();
-        f.debug_struct("InProcess")
+        let registered: Vec<&str> = match self.slots.upgrade() {
+            Some(slots) => ServiceName::ALL
+                .into_iter()
+                .filter(|name| slots[*name as usize].routes.get().is_some())
+                .map(ServiceName::as_str)
+                .collect(),
+            None => Vec::new(),
+        };
+        f.debug_struct("InProcessLink")
             .field("registered", &registered)
             .finish()
     }
 }
 
-impl InProcess {
-    fn slot(&self, name: ServiceName) -> &Slot {
-        &self.slots[name as usize]
-    }
-
+impl InProcessLink {
     /// Makes `routes` answer this process's calls to `name`, behind the same gate as its
     /// TCP server. A second registration of the same service is refused.
     pub fn register(
@@ -64,7 +85,11 @@ impl InProcess {
         routes: Routes,
         service_token: &SecretString,
     ) -> anyhow::Result<()> {
-        let slot = self.slot(name);
+        let slots = self
+            .slots
+            .upgrade()
+            .ok_or_else(|| anyhow::anyhow!("this process has stopped"))?;
+        let slot = &slots[name as usize];
         let routed = BoxCloneSyncService::new(gate(routes.prepare(), service_token, name));
         slot.routes
             .set(routed)
@@ -81,12 +106,14 @@ impl InProcess {
         })
     }
 
-    async fn routes(&self, name: ServiceName) -> Routed {
-        let slot = self.slot(name);
+    /// The routes of `name` once registered; `None` once the process has stopped.
+    async fn routes(&self, name: ServiceName) -> Option<Routed> {
+        let slots = self.slots.upgrade()?;
+        let slot = &slots[name as usize];
         loop {
             let registered = slot.registered.notified();
             if let Some(routes) = slot.routes.get() {
-                return routes.clone();
+                return Some(routes.clone());
             }
             registered.await;
         }
@@ -103,7 +130,7 @@ pub enum Transport {
 /// A service of this process, reached by calling its routes.
 #[derive(Clone)]
 pub struct Local {
-    services: InProcess,
+    services: InProcessLink,
     name: ServiceName,
 }
 
@@ -129,7 +156,9 @@ impl Service<http::Request<Body>> for Transport {
                 let local = local.clone();
                 Box::pin(async move {
                     let call = async {
-                        let routes = local.services.routes(local.name).await;
+                        let Some(routes) = local.services.routes(local.name).await else {
+                            return Status::unavailable("this process has stopped").into_http();
+                        };
                         match routes.oneshot(request).await {
                             Ok(response) => response,
                             Err(never) => match never {},
@@ -169,7 +198,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_call_made_before_its_service_is_registered_waits_and_is_answered() {
-        let services = InProcess::default();
+        let process = InProcess::default();
+        let services = process.link();
         let mut client = HealthClient::new(services.transport(ServiceName::Portal));
         let call = tokio::spawn(async move {
             client
@@ -199,7 +229,8 @@ mod tests {
 
     #[tokio::test]
     async fn direct_calls_pass_the_same_service_token_gate_as_tcp_ones() {
-        let services = InProcess::default();
+        let process = InProcess::default();
+        let services = process.link();
         let token = SecretString::from("t".repeat(32));
         services
             .register(ServiceName::Identity, health_routes(), &token)
@@ -228,5 +259,29 @@ mod tests {
         // to routing, which has no such method here (12 UNIMPLEMENTED).
         assert_eq!(call(false).await, "16");
         assert_eq!(call(true).await, "12");
+    }
+
+    #[tokio::test]
+    async fn once_the_process_lets_go_calls_answer_unavailable_instead_of_waiting() {
+        let process = InProcess::default();
+        let services = process.link();
+        let token = SecretString::from("t".repeat(32));
+        services
+            .register(ServiceName::Notifier, health_routes(), &token)
+            .unwrap();
+        let mut client = HealthClient::new(services.transport(ServiceName::Notifier));
+        drop(process);
+        let status = client
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unavailable);
+        assert!(
+            services
+                .register(ServiceName::Portal, health_routes(), &token)
+                .is_err()
+        );
     }
 }
