@@ -375,6 +375,47 @@ async fn the_dashboard_shows_exactly_the_assigned_projects_and_the_gallery_featu
     assert_eq!(error_code(anonymous).await.1, "UNAUTHENTICATED");
 }
 
+#[tokio::test]
+async fn the_dashboard_and_the_project_list_show_the_newest_assignment_first() {
+    let world = World::start().await;
+    let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let mut ids = Vec::new();
+    for name in ["First", "Second", "Third"] {
+        let project = create_project(&world, json!({"name": name, "kind": "project"})).await;
+        ids.push(project["id"].as_str().unwrap().to_owned());
+    }
+    // Assigned one save at a time, a second apart: Second, then Third, then First.
+    for upto in [&[1][..], &[1, 2], &[1, 2, 0]] {
+        let list: Vec<&str> = upto.iter().map(|i| ids[*i].as_str()).collect();
+        assign(&world, &ann_id, &list).await;
+        world.app.clock.advance(std::time::Duration::from_secs(1));
+    }
+    let names = |projects: &Value| -> Vec<String> {
+        projects
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let board = dashboard(&world, &ann).await;
+    assert_eq!(names(&board["projects"]), ["First", "Third", "Second"]);
+    let first_page =
+        ok_json(customer_get(&world, &ann, "/api/customer/projects?page_size=2").await).await;
+    assert_eq!(names(&first_page["items"]), ["First", "Third"]);
+    let token = first_page["next_page_token"].as_str().unwrap();
+    let second_page = ok_json(
+        customer_get(
+            &world,
+            &ann,
+            &format!("/api/customer/projects?page_size=2&page_token={token}"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(names(&second_page["items"]), ["Second"]);
+}
+
 async fn open_gallery(world: &World, path: &str, password: &str) -> reqwest::Response {
     world
         .app

@@ -8,6 +8,7 @@ use atrium_proto::portal::v1 as pb;
 use axum::extract::State;
 use axum::routing::get;
 use http::Method;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::org_settings::{branding_json, branding_schema};
@@ -79,17 +80,42 @@ pub fn contact_json(name: &str, title: &str, email: &str, phone: &str) -> Value 
     })
 }
 
-fn project_json(p: &pb::Project) -> Value {
-    json!({
-        "id": p.id,
-        "name": p.name,
-        "kind": p.kind,
-        "starts_on": non_empty(&p.starts_on),
-        "ends_on": non_empty(&p.ends_on),
-        "status": p.status,
-        "cover_url": non_empty(&p.cover_url),
-        "progress": p.progress,
-    })
+/// The dashboard as JSON, written straight from the answer (a customer may hold hundreds
+/// of projects: no JSON map is built per card).
+#[derive(Serialize)]
+struct DashboardJson {
+    projects: Vec<CardJson>,
+    account_manager: Option<Value>,
+    unread_notifications: i64,
+    branding: Value,
+}
+
+#[derive(Serialize)]
+struct CardJson {
+    id: String,
+    name: String,
+    kind: String,
+    starts_on: Option<String>,
+    ends_on: Option<String>,
+    status: String,
+    cover_url: Option<String>,
+    progress: i32,
+}
+
+impl From<pb::ProjectCard> for CardJson {
+    fn from(p: pb::ProjectCard) -> CardJson {
+        let text = |s: String| (!s.is_empty()).then_some(s);
+        CardJson {
+            id: p.id,
+            name: p.name,
+            kind: p.kind,
+            starts_on: text(p.starts_on),
+            ends_on: text(p.ends_on),
+            status: p.status,
+            cover_url: text(p.cover_url),
+            progress: p.progress,
+        }
+    }
 }
 
 /// Identity answered the organization and account manager with the session check; the
@@ -97,7 +123,7 @@ fn project_json(p: &pb::Project) -> Value {
 async fn dashboard(
     State(state): State<GatewayState>,
     customer: CustomerWithContext,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<DashboardJson>, ApiError> {
     let session = &customer.session;
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
@@ -107,18 +133,17 @@ async fn dashboard(
     );
     let home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
-    let projects: Vec<Value> = home.projects.iter().map(project_json).collect();
     let manager = customer
         .account_manager
         .filter(|_| home.show_team_members)
         .map(|s| contact_json(&s.name, &s.title, &s.email, &s.phone));
     let org_name = customer.organization.map(|org| org.name);
-    Ok(axum::Json(json!({
-        "projects": projects,
-        "account_manager": manager,
-        "unread_notifications": unread,
-        "branding": branding_json(&home.branding.unwrap_or_default(), org_name.as_deref()),
-    })))
+    Ok(axum::Json(DashboardJson {
+        branding: branding_json(&home.branding.unwrap_or_default(), org_name.as_deref()),
+        projects: home.projects.into_iter().map(CardJson::from).collect(),
+        account_manager: manager,
+        unread_notifications: unread,
+    }))
 }
 
 pub fn contact_schema() -> Value {

@@ -6,27 +6,22 @@ use atrium_common::auth::Principal;
 use crate::AppState;
 use crate::error::PortalError;
 use crate::settings::{self, SettingsRow};
-use crate::store::{self, ProjectRow};
+use crate::store::{self, CardRow};
 
 pub struct Dashboard {
     /// Newest assignment first; galleries only while the `gallery` feature is on.
-    pub projects: Vec<ProjectRow>,
+    pub projects: Vec<CardRow>,
     pub settings: SettingsRow,
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
     let settings = settings::load(state, customer.org_id).await?;
-    let projects = store::list_assigned(
+    let projects = store::list_cards(
         &state.db,
         customer.org_id,
         customer.subject_id,
         settings.feature_gallery,
-        None,
-        i64::MAX,
     )
-    .await?
-    .into_iter()
-    .map(|(project, _)| project)
-    .collect();
+    .await?;
     Ok(Dashboard { projects, settings })
 }

@@ -15,7 +15,7 @@ use crate::permissions::{self, Permissions};
 use crate::projects::{self, NewPhase, NewProject, PhaseChange, ProjectChange, ProjectView};
 use crate::settings::store::OverrideRow;
 use crate::settings::{self, SettingsChange, SettingsRow};
-use crate::store::{PhaseRow, ProjectFilter, ProjectRow};
+use crate::store::{CardRow, PhaseRow, ProjectFilter, ProjectRow};
 use crate::team::{self, Member};
 use crate::{AppState, customer_projects, dashboard, erasure, guests};
 
@@ -53,6 +53,21 @@ impl From<ProjectRow> for pb::Project {
             team: Vec::new(),
             created_at: Some(timestamp(row.created_at)),
             updated_at: Some(timestamp(row.updated_at)),
+        }
+    }
+}
+
+impl From<CardRow> for pb::ProjectCard {
+    fn from(row: CardRow) -> pb::ProjectCard {
+        pb::ProjectCard {
+            id: row.project_id.to_string(),
+            kind: row.kind,
+            name: row.name,
+            starts_on: row.starts_on.unwrap_or_default(),
+            ends_on: row.ends_on.unwrap_or_default(),
+            status: row.status,
+            cover_url: row.cover_url.unwrap_or_default(),
+            progress: row.progress,
         }
     }
 }

@@ -497,6 +497,44 @@ pub async fn list_assigned(
         .collect())
 }
 
+/// What the dashboard shows of an assigned project.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CardRow {
+    pub project_id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub status: String,
+    pub cover_url: Option<String>,
+    pub progress: i32,
+}
+
+/// Every project assigned to the customer, newest assignment first, as dashboard cards;
+/// galleries only `with_galleries`.
+pub async fn list_cards(
+    db: &Db,
+    org_id: Uuid,
+    customer_id: Uuid,
+    with_galleries: bool,
+) -> Result<Vec<CardRow>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "select p.project_id, p.kind, p.name, p.starts_on, p.ends_on, p.status, \
+             p.cover_url, p.progress \
+             from assignment a join project p on p.project_id = a.project_id \
+             where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
+             and ($3 or p.kind <> 'gallery') \
+             order by a.assigned_at desc, a.project_id desc",
+        )
+        .bind(org_id)
+        .bind(customer_id)
+        .bind(with_galleries)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// One of the org's projects by its slug.
 pub async fn find_by_slug(
     db: &Db,
