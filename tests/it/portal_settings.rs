@@ -343,7 +343,10 @@ async fn the_dashboard_shows_exactly_the_assigned_projects_and_the_gallery_featu
     assert_eq!(shown["progress"], 40);
     assert_eq!(shown["starts_on"], "2026-04-01");
     assert_eq!(shown["kind"], "project");
-    assert_eq!(board["unread_notifications"], 0);
+    // The assignment's in-app notice arrives through the outbox, maybe already by now
+    // (portal_outbox waits for it and checks the count).
+    let unread = board["unread_notifications"].as_i64().unwrap();
+    assert!(unread == 0 || unread == 1, "{unread}");
     assert_eq!(board["branding"]["show_logo"], true);
 
     // Switching galleries off drops them from every customer read and from guests.
