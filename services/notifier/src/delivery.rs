@@ -1,5 +1,5 @@
-//! The delivery worker: claims due messages one at a time, renders them, and sends them
-//! over SMTP. A permanent SMTP refusal ends a message as `failed`; anything else retries
+//! Delivery: a dispatcher claims due messages one at a time and each is rendered and
+//! sent over SMTP in its own task. A permanent SMTP refusal ends a message as `failed`; anything else retries
 //! with exponential backoff and jitter. Without SMTP a message is `held` and its text is
 //! written to the log, so a first-time user can still follow an invitation link.
 
@@ -12,6 +12,7 @@ use lettre::transport::smtp::{AsyncSmtpTransport, PoolConfig};
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::store::{self, EmailRow};
 use crate::templates::{self, Rendered};
@@ -21,7 +22,7 @@ use crate::{AppState, error::NotifierError};
 const LEASE: Duration = Duration::from_secs(120);
 /// A message that keeps failing temporarily is given up after this many attempts.
 pub const MAX_ATTEMPTS: i32 = 12;
-/// How often an idle worker looks for due messages without being woken.
+/// How often the idle dispatcher looks for due messages without being woken.
 const POLL: Duration = Duration::from_millis(500);
 
 /// The SMTP side, built once at start.
@@ -59,24 +60,42 @@ impl Mailer {
     }
 }
 
-/// Starts `count` workers that run until shutdown.
+/// Starts the dispatcher: one loop claims due messages and hands each to its own task,
+/// at most `count` at once. Idle, it asks once per wake-up or poll, not once per
+/// delivery slot.
 pub fn spawn_workers(state: &AppState, count: usize) {
-    for _ in 0..count {
-        let state = state.clone();
-        tokio::spawn(async move { run_worker(state).await });
+    if count == 0 {
+        return;
     }
+    let state = state.clone();
+    tokio::spawn(async move { dispatch(state, count).await });
 }
 
-async fn run_worker(state: AppState) {
+async fn dispatch(state: AppState, count: usize) {
     let shutdown = state.server.shutdown.clone();
-    while !shutdown.is_triggered() {
-        match deliver_next(&state).await {
-            Ok(true) => continue,
-            Ok(false) => {}
+    let slots = Arc::new(Semaphore::new(count));
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            _ = shutdown.wait() => return,
+        };
+        match claim_next(&state).await {
+            Ok(Some(email)) => {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    if let Err(err) = deliver(&state, email).await {
+                        tracing::error!(error = %atrium_common::error::error_chain(&err), "delivery");
+                    }
+                    drop(slot);
+                });
+                continue;
+            }
+            Ok(None) => {}
             Err(err) => {
-                tracing::error!(error = %atrium_common::error::error_chain(&err), "delivery worker")
+                tracing::error!(error = %atrium_common::error::error_chain(&err), "claiming due email")
             }
         }
+        drop(slot);
         tokio::select! {
             _ = state.wake.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
@@ -87,11 +106,21 @@ async fn run_worker(state: AppState) {
 
 /// Claims and handles one due message; answers whether there was one.
 pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
+    match claim_next(state).await? {
+        Some(email) => deliver(state, email).await.map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Reserves the next due message for this process for one lease.
+async fn claim_next(state: &AppState) -> Result<Option<EmailRow>, NotifierError> {
     let now = state.clock.now();
     let lease_until = now + TimeDelta::from_std(LEASE).expect("lease in range");
-    let Some(email) = store::claim_due_email(&state.db, now, lease_until).await? else {
-        return Ok(false);
-    };
+    store::claim_due_email(&state.db, now, lease_until).await
+}
+
+/// Renders and sends a claimed message, and records how that went.
+async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError> {
     let rendered = match render_email(state, &email).await {
         Ok(rendered) => rendered,
         Err(problem) => {
@@ -104,7 +133,7 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
                 state.clock.now(),
             )
             .await?;
-            return Ok(true);
+            return Ok(());
         }
     };
     let Some(transport) = &state.mailer.transport else {
@@ -124,7 +153,7 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
             state.clock.now(),
         )
         .await?;
-        return Ok(true);
+        return Ok(());
     };
     let message = match build_message(&state.mailer.from, &email, rendered) {
         Ok(message) => message,
@@ -137,7 +166,7 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
                 state.clock.now(),
             )
             .await?;
-            return Ok(true);
+            return Ok(());
         }
     };
     match transport.send(message).await {
@@ -170,7 +199,7 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
             }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Renders with the org's override if it has one, else the default.
