@@ -214,6 +214,14 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
+/// `ids` as a JSON array of strings, for SQLite's `json_each` where PostgreSQL binds an
+/// array: `… in (select unhex(replace(value, '-', '')) from json_each($n))` matches the
+/// 16-byte blobs the ids are stored as.
+pub fn ids_json(ids: &[uuid::Uuid]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+    format!("[{}]", quoted.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::Connection;

@@ -1,7 +1,7 @@
 //! The SQL of customers, their invitations and sessions. Every statement names the org,
 //! except the lookups by token hash (the hash is the capability; the row names its org).
 
-use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::db::{Db, Tx, ids_json, is_unique_violation};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -146,6 +146,39 @@ pub async fn find_customer(
         .fetch_optional(pool)
         .await
     })?)
+}
+
+/// The org's customers among `ids`, in no particular order: one statement for the set.
+pub async fn find_customers(
+    db: &Db,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<CustomerRow>, IdentityError> {
+    Ok(match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(concat!(
+                "select ",
+                customer_columns!(),
+                " from customer where org_id = $1 and customer_id = any($2)"
+            ))
+            .bind(org_id)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(concat!(
+                "select ",
+                customer_columns!(),
+                " from customer where org_id = $1 and customer_id in \
+                 (select unhex(replace(value, '-', '')) from json_each($2))"
+            ))
+            .bind(org_id)
+            .bind(ids_json(ids))
+            .fetch_all(pool)
+            .await?
+        }
+    })
 }
 
 /// Sets the password of an invited customer and activates them; `None` unless invited.

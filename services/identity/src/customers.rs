@@ -2,6 +2,8 @@
 //! (deactivate, reactivate, force re-login) and GDPR erase. Each lock-out bumps the account's epoch in
 //! the same statement as the change, so every session dies on its next request.
 
+use std::collections::HashMap;
+
 use atrium_common::auth::Principal;
 use atrium_common::outbox;
 use atrium_common::page::Page;
@@ -84,17 +86,15 @@ pub async fn lookup(
             problem: "must hold at most 1000 ids",
         });
     }
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        let Ok(id) = Uuid::parse_str(id) else {
-            continue;
-        };
-        if let Some(customer) = customer_store::find_customer(&state.db, staff.org_id, id).await?
-            && customer.status != "erased"
-        {
-            found.push(customer);
-        }
-    }
+    let wanted = parse_ids(ids);
+    let by_id: HashMap<Uuid, CustomerRow> =
+        customer_store::find_customers(&state.db, staff.org_id, &wanted)
+            .await?
+            .into_iter()
+            .filter(|customer| customer.status != "erased")
+            .map(|customer| (customer.customer_id, customer))
+            .collect();
+    let found = in_order(&wanted, &by_id);
     let organization = store::find_organization(&state.db, staff.org_id).await?;
     Ok((organization, found))
 }
@@ -359,16 +359,28 @@ pub async fn lookup_staff(
             problem: "must hold at most 1000 ids",
         });
     }
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        let Ok(id) = Uuid::parse_str(id) else {
-            continue;
-        };
-        if let Some(staff) = store::find_staff(&state.db, principal.org_id, id).await?
-            && staff.status == "active"
-        {
-            found.push(staff);
-        }
-    }
-    Ok(found)
+    let wanted = parse_ids(ids);
+    let by_id: HashMap<Uuid, StaffRow> =
+        store::find_staff_among(&state.db, principal.org_id, &wanted)
+            .await?
+            .into_iter()
+            .filter(|staff| staff.status == "active")
+            .map(|staff| (staff.staff_id, staff))
+            .collect();
+    Ok(in_order(&wanted, &by_id))
+}
+
+/// The ids that parse; others name nobody.
+fn parse_ids(ids: &[String]) -> Vec<Uuid> {
+    ids.iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect()
+}
+
+/// The rows found, in the order their ids were asked for (a repeated id repeats).
+fn in_order<T: Clone>(wanted: &[Uuid], by_id: &HashMap<Uuid, T>) -> Vec<T> {
+    wanted
+        .iter()
+        .filter_map(|id| by_id.get(id).cloned())
+        .collect()
 }

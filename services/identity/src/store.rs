@@ -1,6 +1,6 @@
 //! Every SQL statement of identity, one text for both backends.
 
-use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::db::{Db, Tx, ids_json, is_unique_violation};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -162,6 +162,33 @@ pub async fn find_staff(
             .fetch_optional(pool)
             .await
     })?)
+}
+
+/// The org's staff among `ids`, in no particular order: one statement for the set.
+pub async fn find_staff_among(
+    db: &Db,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<StaffRow>, IdentityError> {
+    Ok(match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(staff_select!("where org_id = $1 and staff_id = any($2)"))
+                .bind(org_id)
+                .bind(ids)
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(staff_select!(
+                "where org_id = $1 and staff_id in \
+                 (select unhex(replace(value, '-', '')) from json_each($2))"
+            ))
+            .bind(org_id)
+            .bind(ids_json(ids))
+            .fetch_all(pool)
+            .await?
+        }
+    })
 }
 
 /// Returns the owner of an organization who signed it up (the oldest owner).
