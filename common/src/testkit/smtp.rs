@@ -107,6 +107,8 @@ pub enum Reply {
     TempFail,
     /// `550 5.7.1 rejected`; nothing is captured.
     PermFail,
+    /// `250 ok` after this long at the end of DATA (a slow relay); the message is captured.
+    AcceptAfter(std::time::Duration),
 }
 
 /// State shared between the handle and the connection tasks.
@@ -120,7 +122,7 @@ impl Shared {
     fn finish_data(&self, mail: ReceivedMail) -> &'static str {
         let reply = *lock(&self.reply);
         match reply {
-            Reply::Accept => {
+            Reply::Accept | Reply::AcceptAfter(_) => {
                 tracing::debug!(from = %mail.mail_from, "smtp test server captured a message");
                 self.messages.send_modify(|messages| messages.push(mail));
                 OK_REPLY
@@ -335,6 +337,10 @@ async fn serve_connection(mut stream: TcpStream, shared: &Shared) -> anyhow::Res
                 let Some(data) = read_data(&mut reader).await? else {
                     return Ok(());
                 };
+                let reply = *lock(&shared.reply);
+                if let Reply::AcceptAfter(delay) = reply {
+                    tokio::time::sleep(delay).await;
+                }
                 shared.finish_data(ReceivedMail {
                     mail_from: mail_from.take().unwrap_or_default(),
                     rcpt_to: std::mem::take(&mut rcpt_to),

@@ -62,22 +62,24 @@ impl Mailer {
 
 /// Starts the dispatcher: one loop claims due messages and hands each to its own task,
 /// at most `count` at once. Idle, it asks once per wake-up or poll, not once per
-/// delivery slot.
-pub fn spawn_workers(state: &AppState, count: usize) {
+/// delivery slot. The handle ends after shutdown, once the deliveries under way have
+/// finished (a send cut off after SMTP accepted it would be sent again).
+pub fn spawn_workers(state: &AppState, count: usize) -> Option<tokio::task::JoinHandle<()>> {
     if count == 0 {
-        return;
+        return None;
     }
     let state = state.clone();
-    tokio::spawn(async move { dispatch(state, count).await });
+    Some(tokio::spawn(async move { dispatch(state, count).await }))
 }
 
 async fn dispatch(state: AppState, count: usize) {
     let shutdown = state.server.shutdown.clone();
     let slots = Arc::new(Semaphore::new(count));
-    loop {
+    while !shutdown.is_triggered() {
         let slot = tokio::select! {
+            biased;
+            _ = shutdown.wait() => break,
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
-            _ = shutdown.wait() => return,
         };
         match claim_next(&state).await {
             Ok(Some(email)) => {
@@ -97,11 +99,15 @@ async fn dispatch(state: AppState, count: usize) {
         }
         drop(slot);
         tokio::select! {
+            biased;
+            _ = shutdown.wait() => break,
             _ = state.wake.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
-            _ = shutdown.wait() => return,
         }
     }
+    // Every slot back means every delivery under way has finished.
+    let all = u32::try_from(count).unwrap_or(u32::MAX);
+    let _ = slots.acquire_many(all).await;
 }
 
 /// Claims and handles one due message; answers whether there was one.

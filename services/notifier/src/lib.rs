@@ -96,7 +96,7 @@ impl AppState {
 
 /// Starts the delivery workers and serves the notifier's gRPC API until shutdown.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
-    delivery::spawn_workers(&state, state.workers);
+    let dispatcher = delivery::spawn_workers(&state, state.workers);
     let routes = tonic::service::Routes::new(pb::email_service_server::EmailServiceServer::new(
         grpc::Notifier(state.clone()),
     ))
@@ -111,5 +111,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(pb::template_service_server::TemplateServiceServer::new(
         grpc::Notifier(state.clone()),
     ));
-    atrium_common::grpc::serve(state.server.clone(), listener, routes).await
+    let served = atrium_common::grpc::serve(state.server.clone(), listener, routes).await;
+    // Stopped for shutdown: the mails being sent finish before the notifier stops.
+    if served.is_ok()
+        && let Some(dispatcher) = dispatcher
+    {
+        let _ = dispatcher.await;
+    }
+    served
 }

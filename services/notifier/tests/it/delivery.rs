@@ -211,3 +211,33 @@ async fn without_smtp_mail_is_held_in_the_outbox() {
 
     assert_eq!(held[0].last_error, "no SMTP configured");
 }
+
+#[tokio::test]
+async fn a_mail_being_sent_at_shutdown_is_finished_before_the_notifier_stops() {
+    let smtp = SmtpServer::start().await.unwrap();
+    smtp.set_reply(Reply::AcceptAfter(Duration::from_millis(600)));
+    let mut notifier = TestNotifier::start(Some(&smtp)).await;
+    let org = Uuid::new_v4();
+    notifier
+        .enqueue(invitation(org, "identity:invite:slow", "ann@example.test"))
+        .await
+        .unwrap();
+    // The relay is holding the end of DATA when the notifier is told to stop.
+    notifier
+        .wait_for_outbox(org, Duration::ZERO, |e| e[0].attempts == 1)
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(smtp.messages().is_empty());
+    notifier.shutdown.trigger();
+    let served = notifier.served.take().unwrap();
+    tokio::time::timeout(WAIT, served)
+        .await
+        .expect("the notifier stops")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        smtp.messages().len(),
+        1,
+        "the notifier stopped before the mail under way was accepted"
+    );
+}

@@ -21,6 +21,8 @@ pub struct TestNotifier {
     pub clock: Clock,
     pub shutdown: Shutdown,
     pub database: TestDatabase,
+    /// The server task: it ends after shutdown, once the notifier has stopped.
+    pub served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -71,7 +73,7 @@ impl TestNotifier {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(atrium_notifier::serve(state, listener));
+        let served = tokio::spawn(atrium_notifier::serve(state, listener));
         let client =
             EmailServiceClient::new(channel(&url, &SecretString::from(TOKEN)).expect("channel"));
         TestNotifier {
@@ -79,6 +81,7 @@ impl TestNotifier {
             clock,
             shutdown,
             database,
+            served: Some(served),
             _data_dir: data_dir,
         }
     }
