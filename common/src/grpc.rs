@@ -189,6 +189,9 @@ where
     }
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        // Only the headers speak for the caller: a direct call in one process carries the
+        // caller's own request extensions along, and none of them may stand as a principal.
+        request.extensions_mut().remove::<Principal>();
         let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
             propagator.extract(&HeaderExtractor(request.headers()))
         });

@@ -167,7 +167,8 @@ impl Service<http::Request<Body>> for Transport {
                     Ok(tokio::time::timeout(CLIENT_TIMEOUT, call)
                         .await
                         .unwrap_or_else(|_| {
-                            Status::deadline_exceeded(format!(
+                            // As tonic's channel answers a call past its timeout.
+                            Status::cancelled(format!(
                                 "{} did not answer within {CLIENT_TIMEOUT:?}",
                                 local.name
                             ))
