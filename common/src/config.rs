@@ -139,6 +139,9 @@ pub struct Env {
     pub rate_limit_recovery_account: Option<String>,
     pub rate_limit_public_address: Option<String>,
     pub log_format: Option<String>,
+    pub http_header_timeout_secs: Option<u64>,
+    pub http_idle_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 impl Env {
@@ -178,6 +181,17 @@ pub struct Bootstrap {
     pub password: SecretString,
 }
 
+/// How the gateway treats slow and idle clients (DESIGN.md, Reliability: under faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// A connection must send a whole request head within this long.
+    pub header_timeout: Duration,
+    /// A keep-alive connection with nothing in flight is closed after this long.
+    pub idle_timeout: Duration,
+    /// Open connections at most; at the cap the longest-idle one makes room.
+    pub max_connections: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct RateLimits {
     pub login_account: RateLimit,
@@ -209,6 +223,7 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_absolute: Duration,
     pub rate_limits: RateLimits,
+    pub http: HttpLimits,
     pub log_json: bool,
     /// Set by the all-in-one process: its services, which its clients call directly.
     pub in_process: Option<crate::in_process::InProcessLink>,
@@ -335,6 +350,11 @@ impl Settings {
                     "60/1m",
                 )?,
             },
+            http: http_limits(
+                env.http_header_timeout_secs,
+                env.http_idle_timeout_secs,
+                env.max_connections,
+            )?,
             log_json,
             in_process: None,
             data_dir,
@@ -365,6 +385,53 @@ impl Settings {
             ServiceName::Notifier => &mut self.notifier,
         }
     }
+}
+
+fn http_limits(
+    header_secs: Option<u64>,
+    idle_secs: Option<u64>,
+    max_connections: Option<usize>,
+) -> anyhow::Result<HttpLimits> {
+    let header_secs = header_secs.unwrap_or(10);
+    let idle_secs = idle_secs.unwrap_or(60);
+    if header_secs == 0 || idle_secs == 0 {
+        bail!("ATRIUM_HTTP_HEADER_TIMEOUT_SECS and ATRIUM_HTTP_IDLE_TIMEOUT_SECS must be positive");
+    }
+    let max_connections = match max_connections {
+        Some(0) => bail!("ATRIUM_MAX_CONNECTIONS must be positive"),
+        Some(count) => count,
+        None => default_max_connections(open_files_limit()),
+    };
+    Ok(HttpLimits {
+        header_timeout: Duration::from_secs(header_secs),
+        idle_timeout: Duration::from_secs(idle_secs),
+        max_connections,
+    })
+}
+
+/// The connection cap below a file limit: a quarter of it (at most 256 files) stays for
+/// databases, Redis, SMTP, service calls and logs, so the cap is reached before `accept`
+/// fails for want of a file.
+pub fn default_max_connections(open_files: u64) -> usize {
+    let reserve = (open_files / 4).min(256);
+    usize::try_from(open_files - reserve)
+        .unwrap_or(usize::MAX)
+        .max(16)
+}
+
+/// The process's soft limit on open files, from `/proc/self/limits` (1024, the common
+/// default, where that cannot be read).
+fn open_files_limit() -> u64 {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            limits
+                .lines()
+                .find(|line| line.starts_with("Max open files"))
+                .and_then(|line| line.split_whitespace().nth(3))
+                .and_then(|soft| soft.parse().ok())
+        })
+        .unwrap_or(1024)
 }
 
 /// Secrets shorter than this are refused: an empty or guessable token must not open a door.

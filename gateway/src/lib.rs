@@ -6,8 +6,8 @@ mod extract;
 mod middleware;
 pub mod openapi;
 mod routes;
+mod server;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -19,7 +19,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use clients::Clients;
-pub use routes::{Route, routes};
+pub use routes::{Route, Security, routes};
 
 /// Everything a request handler may need, cheap to clone.
 #[derive(Clone)]
@@ -75,19 +75,15 @@ pub fn router(state: GatewayState) -> Router {
     routes::build_router(state)
 }
 
-/// Serves HTTP on `listener` until shutdown, then drains in-flight requests.
+/// Serves HTTP on `listener` until shutdown, then drains in-flight requests; slow and
+/// idle clients are closed and open connections capped as the settings say.
 pub async fn serve(state: GatewayState, listener: TcpListener) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let shutdown = state.shutdown.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    tracing::info!(%addr, "gateway listening on http://{addr}");
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        if let Err(err) = stream.set_nodelay(true) {
-            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { shutdown.wait().await })
+    let limits = state.settings.http;
+    let app = router(state);
+    tracing::info!(%addr, max_connections = limits.max_connections, "gateway listening on http://{addr}");
+    server::serve(listener, app, limits, shutdown)
         .await
         .with_context(|| format!("serving HTTP on {addr}"))
 }
