@@ -3,15 +3,25 @@
 //! at start. Queries go through [`on_db!`](crate::on_db) and [`on_tx!`](crate::on_tx),
 //! which expand one body once per backend so each is type-checked against its driver.
 //!
+//! A database that stops answering fails fast: a connection is waited for at most
+//! [`POSTGRES_ACQUIRE`], the service's health watcher ([`Db::check`], on a connection of
+//! its own) marks the database down as soon as a check fails, and while it is down every
+//! query is handed a closed pool, so it answers `PoolClosed` at once ([`is_unavailable`]
+//! maps it to `UNAVAILABLE`) instead of queueing. The watcher checks again every
+//! [`DOWN_PROBE`]; connections opened before the outage are dropped on their next use.
+//!
 //! Times are `DateTime<Utc>` from the [`Clock`](crate::clock::Clock): `timestamptz` on
 //! PostgreSQL, RFC 3339 text on SQLite (one encoder, so text order is time order).
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
+use sqlx::pool::PoolConnectionMetadata;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
@@ -20,6 +30,16 @@ use crate::config::{DatabaseTarget, ServiceName};
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
 const PING_WHEN_IDLE: Duration = Duration::from_secs(30);
+/// The longest a query waits for a PostgreSQL connection: a down database answers 503
+/// within a second, never after the pool's usual 30 s (or sqlx's default 5 s).
+pub const POSTGRES_ACQUIRE: Duration = Duration::from_millis(500);
+/// The longest the health check waits to connect, and for its `select 1`.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
+/// SQLite is a file: a wait means the pool is busy, not that the database went away.
+const SQLITE_ACQUIRE: Duration = Duration::from_secs(5);
+/// How often the health watcher pings a database that is up, and one that is down.
+pub const UP_PROBE: Duration = Duration::from_millis(500);
+pub const DOWN_PROBE: Duration = Duration::from_millis(200);
 
 /// A service's pair of migration folders, same numbering in both.
 pub struct Migrations {
@@ -33,11 +53,52 @@ pub enum Backend {
     Sqlite,
 }
 
+/// A service's database: its pool, and whether the health watcher found it down.
+#[derive(Clone, Debug)]
+pub struct Db {
+    live: Pools,
+    /// Handed to queries while the database is down: closed, so they fail at once.
+    closed: Pools,
+    health: Arc<Health>,
+}
+
 /// A pool on one of the two backends.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub enum Pools {
     Postgres(PgPool),
     Sqlite(SqlitePool),
+}
+
+/// Whether a database answers, as its last check found.
+#[derive(Debug, Default)]
+struct Health {
+    down: AtomicBool,
+    /// When the last outage began, in nanoseconds after [`epoch`]; 0 for never.
+    outage_began: AtomicU64,
+    /// PostgreSQL is checked on a connection of its own, outside the pool: a pool busy
+    /// with slow queries is not a database that went away, and a database that stopped
+    /// answering without closing its connections is found by the probe's timeout.
+    postgres: Option<PgConnectOptions>,
+    probe: tokio::sync::Mutex<Option<sqlx::PgConnection>>,
+}
+
+/// The instant outage times are counted from.
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl Health {
+    /// A connection opened before the last outage began may be dead: it is not handed out.
+    fn predates_outage(&self, meta: &PoolConnectionMetadata) -> bool {
+        let began = self.outage_began.load(Ordering::Relaxed);
+        if began == 0 {
+            return false;
+        }
+        let opened = Instant::now().checked_sub(meta.age).unwrap_or_else(epoch);
+        let opened = opened.saturating_duration_since(epoch()).as_nanos() as u64;
+        opened < began
+    }
 }
 
 /// An open transaction on one of the two backends; dropped without commit, it rolls back.
@@ -51,9 +112,9 @@ pub enum Tx {
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, |$conn:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Postgres($conn) => $body,
-            $crate::db::Db::Sqlite($conn) => $body,
+        match $db.pool() {
+            $crate::db::Pools::Postgres($conn) => $body,
+            $crate::db::Pools::Sqlite($conn) => $body,
         }
     };
 }
@@ -102,6 +163,7 @@ impl Db {
     }
 
     async fn open_sqlite(path: &std::path::Path) -> Result<Db, sqlx::Error> {
+        let health = Arc::new(Health::default());
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -114,10 +176,16 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .acquire_timeout(SQLITE_ACQUIRE)
+            .connect_with(options.clone())
             .await?;
-        Ok(Db::Sqlite(pool))
+        let closed = SqlitePoolOptions::new().connect_lazy_with(options);
+        closed.close().await;
+        Ok(Db {
+            live: Pools::Sqlite(pool),
+            closed: Pools::Sqlite(closed),
+            health,
+        })
     }
 
     /// Connects with `search_path` set to the service's own schema, creating it first.
@@ -132,21 +200,38 @@ impl Db {
         connection.close().await?;
         // A connection idle long enough for a server or proxy to have dropped it is pinged
         // before use; a busy one is not (that ping was one extra round trip per query).
+        // One opened before the last outage is dropped unused.
+        let options = options.options([("search_path", schema)]);
+        let health = Arc::new(Health {
+            postgres: Some(options.clone()),
+            ..Health::default()
+        });
+        let seen_by_acquire = health.clone();
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .test_before_acquire(false)
-            .before_acquire(|connection, meta| {
+            .before_acquire(move |connection, meta| {
+                let stale = seen_by_acquire.predates_outage(&meta);
                 Box::pin(async move {
+                    if stale {
+                        return Ok(false);
+                    }
                     if meta.idle_for >= PING_WHEN_IDLE {
                         connection.ping().await?;
                     }
                     Ok(true)
                 })
             })
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options.options([("search_path", schema)]))
+            .acquire_timeout(POSTGRES_ACQUIRE)
+            .connect_with(options.clone())
             .await?;
-        Ok(Db::Postgres(pool))
+        let closed = PgPoolOptions::new().connect_lazy_with(options);
+        closed.close().await;
+        Ok(Db {
+            live: Pools::Postgres(pool),
+            closed: Pools::Postgres(closed),
+            health,
+        })
     }
 
     /// Applies the pending migrations of this backend; applying them again is a no-op.
@@ -154,17 +239,90 @@ impl Db {
         &self,
         migrations: &Migrations,
     ) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Db::Postgres(pool) => migrations.postgres.run(pool).await,
-            Db::Sqlite(pool) => migrations.sqlite.run(pool).await,
+        match &self.live {
+            Pools::Postgres(pool) => migrations.postgres.run(pool).await,
+            Pools::Sqlite(pool) => migrations.sqlite.run(pool).await,
         }
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Postgres(_) => Backend::Postgres,
-            Db::Sqlite(_) => Backend::Sqlite,
+        match &self.live {
+            Pools::Postgres(_) => Backend::Postgres,
+            Pools::Sqlite(_) => Backend::Sqlite,
         }
+    }
+
+    /// The pool a query should use: the live one, or a closed one while the database is
+    /// known to be down (the query then fails at once instead of waiting for it).
+    pub fn pool(&self) -> &Pools {
+        if self.health.down.load(Ordering::Relaxed) {
+            &self.closed
+        } else {
+            &self.live
+        }
+    }
+
+    /// Whether the last check found the database down.
+    pub fn is_down(&self) -> bool {
+        self.health.down.load(Ordering::Relaxed)
+    }
+
+    /// Pings the database (past the down gate) and records the answer: a failed ping
+    /// marks it down, so queries fail at once; the next good one marks it up again.
+    pub async fn check(&self) -> Result<(), sqlx::Error> {
+        let answer = match &self.live {
+            Pools::Postgres(_) => self.probe_postgres().await,
+            Pools::Sqlite(pool) => {
+                let answer = sqlx::query("select 1").execute(pool).await.map(drop);
+                // A ping that timed out while every connection was in use met a busy
+                // pool, not a file that went away.
+                let busy = matches!(answer, Err(sqlx::Error::PoolTimedOut))
+                    && pool.size() >= pool.options().get_max_connections();
+                if busy { Ok(()) } else { answer }
+            }
+        };
+        let was_down = self.health.down.swap(answer.is_err(), Ordering::Relaxed);
+        if answer.is_err() && !was_down {
+            let began = Instant::now().saturating_duration_since(epoch()).as_nanos() as u64;
+            self.health
+                .outage_began
+                .store(began.max(1), Ordering::Relaxed);
+        }
+        answer
+    }
+
+    /// `select 1` on the health check's own PostgreSQL connection, each step within
+    /// [`PROBE_TIMEOUT`]; a connection that fails is replaced and tried once more.
+    async fn probe_postgres(&self) -> Result<(), sqlx::Error> {
+        let Some(options) = &self.health.postgres else {
+            return Ok(());
+        };
+        let timed_out = || {
+            sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the database did not answer the health check in time",
+            ))
+        };
+        let mut probe = self.health.probe.lock().await;
+        let mut last = None;
+        for _ in 0..2 {
+            if probe.is_none() {
+                let connect = sqlx::PgConnection::connect_with(options);
+                let connection = tokio::time::timeout(PROBE_TIMEOUT, connect)
+                    .await
+                    .map_err(|_| timed_out())??;
+                *probe = Some(connection);
+            }
+            let connection = probe.as_mut().expect("connected just now");
+            let select = sqlx::query("select 1").execute(connection);
+            match tokio::time::timeout(PROBE_TIMEOUT, select).await {
+                Ok(Ok(_)) => return Ok(()),
+                Ok(Err(err)) => last = Some(err),
+                Err(_) => last = Some(timed_out()),
+            }
+            *probe = None;
+        }
+        Err(last.unwrap_or_else(timed_out))
     }
 
     /// Checks that the database answers a query.
@@ -178,14 +336,17 @@ impl Db {
     /// Begins a write transaction; on SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on upgrade.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("begin immediate").await?),
+        Ok(match self.pool() {
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pools::Sqlite(pool) => Tx::Sqlite(pool.begin_with("begin immediate").await?),
         })
     }
 
     pub async fn close(&self) {
-        on_db!(self, |pool| pool.close().await)
+        match &self.live {
+            Pools::Postgres(pool) => pool.close().await,
+            Pools::Sqlite(pool) => pool.close().await,
+        }
     }
 }
 
@@ -198,7 +359,29 @@ impl Tx {
     }
 }
 
-/// True when the error is a unique-constraint violation, on either backend.
+/// True when the error says the database cannot be reached or cannot take the query
+/// now (a connection that could not be had, broke or was refused; PostgreSQL shutting
+/// down or out of connections; SQLite busy past its timeout): `UNAVAILABLE`, not a bug.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: class 08 connection exception, 57P01-03 shutting down, 53300
+            // too many connections. SQLite: BUSY and LOCKED with their extended codes.
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || matches!(code.as_ref(), "5" | "6" | "261" | "517" | "262")
+        }),
+        _ => false,
+    }
+}
+
 /// `%q%` for a case-insensitive substring match (`lower(col) like $n escape '\'`), with
 /// LIKE's wildcards in `q` escaped.
 pub fn like_pattern(q: &str) -> String {
@@ -210,6 +393,7 @@ pub fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// True when the error is a unique-constraint violation, on either backend.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }

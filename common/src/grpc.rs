@@ -32,8 +32,6 @@ use crate::token::secrets_equal;
 pub const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
 /// The deadline every client call carries unless it sets a shorter one.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often a service re-checks its database for its health status.
-const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
 
 /// What every service's server needs besides its own routes.
 #[derive(Clone)]
@@ -106,7 +104,8 @@ pub async fn serve(
     result.with_context(|| format!("serving {} on {addr}", context.name))
 }
 
-/// Reports SERVING while the database answers, NOT_SERVING while it does not.
+/// Reports SERVING while the database answers, NOT_SERVING while it does not. Its
+/// pings are what mark the database down (queries then fail at once) and up again.
 async fn watch_health(
     name: ServiceName,
     db: Db,
@@ -115,11 +114,16 @@ async fn watch_health(
 ) {
     let mut last = None;
     loop {
-        let status = match db.ping().await {
-            Ok(()) => ServingStatus::Serving,
+        let status = match db.check().await {
+            Ok(()) => {
+                if last == Some(ServingStatus::NotServing) {
+                    tracing::info!(service = %name, "database answers again");
+                }
+                ServingStatus::Serving
+            }
             Err(err) => {
                 if last != Some(ServingStatus::NotServing) {
-                    tracing::warn!(service = %name, error = %err, "database does not answer");
+                    tracing::warn!(service = %name, error = %err, "database does not answer: answering UNAVAILABLE until it does");
                 }
                 ServingStatus::NotServing
             }
@@ -131,8 +135,12 @@ async fn watch_health(
             }
             last = Some(status);
         }
+        let next = match status {
+            ServingStatus::Serving => crate::db::UP_PROBE,
+            _ => crate::db::DOWN_PROBE,
+        };
         tokio::select! {
-            _ = tokio::time::sleep(HEALTH_INTERVAL) => {}
+            _ = tokio::time::sleep(next) => {}
             _ = shutdown.wait() => {
                 reporter.set_service_status("", ServingStatus::NotServing).await;
                 return;

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod grpc;
 pub mod in_process;
+pub mod lease;
 pub mod limits;
 pub mod outbox;
 pub mod page;

@@ -24,7 +24,7 @@ use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
 use atrium_proto::notifier::v1::erasure_service_client::ErasureServiceClient;
 use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
 use atrium_proto::portal::v1::erasure_service_client::ErasureServiceClient as PortalErasureClient;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use prost::Message;
 use secrecy::SecretString;
 use tokio::sync::Notify;
@@ -33,14 +33,12 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::config::{ServiceName, Settings};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Pools, Tx};
 use crate::grpc::{ServiceChannel, channel, connect};
 use crate::retry::backoff;
 use crate::shutdown::Shutdown;
 use crate::{on_db, on_tx};
 
-/// How long a claimed message is reserved for one relay before another may take it.
-const LEASE: Duration = Duration::from_secs(60);
 /// How often an idle relay looks for due messages without being woken.
 const POLL: Duration = Duration::from_secs(1);
 /// Retries back off up to this long; the relay never gives up on a reachable receiver.
@@ -282,11 +280,18 @@ impl Relay {
     /// Claims one due row and forwards it; answers whether there was one.
     pub async fn relay_next(&self) -> Result<bool, sqlx::Error> {
         let now = self.clock.now();
-        let lease_until = now + TimeDelta::from_std(LEASE).expect("lease in range");
-        let Some(row) = claim(&self.db, now, lease_until).await? else {
+        let Some(row) = claim(&self.db, now, crate::lease::until(now)).await? else {
             return Ok(false);
         };
-        let outcome = self.forward(&row).await;
+        // The claim is extended while the receiver is asked; a relay that dies mid-call
+        // leaves the row to another (or to itself, restarted) within one lease.
+        let outcome = crate::lease::hold(self.forward(&row), || async {
+            let until = crate::lease::until(self.clock.now());
+            if let Err(err) = extend_claim(&self.db, row.message_id, until).await {
+                tracing::debug!(error = %crate::error::error_chain(&err), "extending an outbox claim");
+            }
+        })
+        .await;
         let now = self.clock.now();
         match outcome {
             Outcome::Acknowledged => {
@@ -412,8 +417,8 @@ async fn claim(
             )
         };
     }
-    match db {
-        Db::Postgres(pool) => {
+    match db.pool() {
+        Pools::Postgres(pool) => {
             sqlx::query_as(claim_sql!("for update skip locked"))
                 .bind(now)
                 .bind(lease_until)
@@ -421,7 +426,7 @@ async fn claim(
                 .await
         }
         // SQLite has one writer at a time, so the update is atomic as it stands.
-        Db::Sqlite(pool) => {
+        Pools::Sqlite(pool) => {
             sqlx::query_as(claim_sql!(""))
                 .bind(now)
                 .bind(lease_until)
@@ -429,6 +434,23 @@ async fn claim(
                 .await
         }
     }
+}
+
+/// Extends a claim while its row is still pending and claimed (by anyone: a relay whose
+/// lease ran out and one that took the row over both forward it, and the receiver keeps
+/// one copy per key).
+async fn extend_claim(db: &Db, message_id: Uuid, until: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update outbox set claimed_until = $2 where message_id = $1 \
+             and status = 'pending' and claimed_until is not null",
+        )
+        .bind(message_id)
+        .bind(until)
+        .execute(pool)
+        .await
+        .map(drop)
+    })
 }
 
 async fn set_status(

@@ -1,7 +1,7 @@
 //! The SQL of customers, their invitations and sessions. Every statement names the org,
 //! except the lookups by token hash (the hash is the capability; the row names its org).
 
-use atrium_common::db::{Db, Tx, ids_json, is_unique_violation};
+use atrium_common::db::{Db, Pools, Tx, ids_json, is_unique_violation};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -154,8 +154,8 @@ pub async fn find_customers(
     org_id: Uuid,
     ids: &[Uuid],
 ) -> Result<Vec<CustomerRow>, IdentityError> {
-    Ok(match db {
-        Db::Postgres(pool) => {
+    Ok(match db.pool() {
+        Pools::Postgres(pool) => {
             sqlx::query_as(concat!(
                 "select ",
                 customer_columns!(),
@@ -166,7 +166,7 @@ pub async fn find_customers(
             .fetch_all(pool)
             .await?
         }
-        Db::Sqlite(pool) => {
+        Pools::Sqlite(pool) => {
             sqlx::query_as(concat!(
                 "select ",
                 customer_columns!(),

@@ -72,6 +72,9 @@ impl ServiceError for IdentityError {
             IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {
                 ErrorCode::Unauthenticated
             }
+            IdentityError::Database(err) if atrium_common::db::is_unavailable(err) => {
+                ErrorCode::Unavailable
+            }
             IdentityError::Database(_) | IdentityError::Internal(_) => ErrorCode::Internal,
         }
     }

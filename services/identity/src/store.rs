@@ -1,6 +1,6 @@
 //! Every SQL statement of identity, one text for both backends.
 
-use atrium_common::db::{Db, Tx, ids_json, is_unique_violation};
+use atrium_common::db::{Db, Pools, Tx, ids_json, is_unique_violation};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -170,15 +170,15 @@ pub async fn find_staff_among(
     org_id: Uuid,
     ids: &[Uuid],
 ) -> Result<Vec<StaffRow>, IdentityError> {
-    Ok(match db {
-        Db::Postgres(pool) => {
+    Ok(match db.pool() {
+        Pools::Postgres(pool) => {
             sqlx::query_as(staff_select!("where org_id = $1 and staff_id = any($2)"))
                 .bind(org_id)
                 .bind(ids)
                 .fetch_all(pool)
                 .await?
         }
-        Db::Sqlite(pool) => {
+        Pools::Sqlite(pool) => {
             sqlx::query_as(staff_select!(
                 "where org_id = $1 and staff_id in \
                  (select unhex(replace(value, '-', '')) from json_each($2))"

@@ -18,8 +18,6 @@ use crate::store::{self, EmailRow};
 use crate::templates::{self, Rendered};
 use crate::{AppState, error::NotifierError};
 
-/// How long a claimed message is reserved for its worker before another may take it.
-const LEASE: Duration = Duration::from_secs(120);
 /// A message that keeps failing temporarily is given up after this many attempts.
 pub const MAX_ATTEMPTS: i32 = 12;
 /// How often the idle dispatcher looks for due messages without being woken.
@@ -85,7 +83,7 @@ async fn dispatch(state: AppState, count: usize) {
             Ok(Some(email)) => {
                 let state = state.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = deliver(&state, email).await {
+                    if let Err(err) = deliver_leased(&state, email).await {
                         tracing::error!(error = %atrium_common::error::error_chain(&err), "delivery");
                     }
                     drop(slot);
@@ -113,7 +111,7 @@ async fn dispatch(state: AppState, count: usize) {
 /// Claims and handles one due message; answers whether there was one.
 pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
     match claim_next(state).await? {
-        Some(email) => deliver(state, email).await.map(|()| true),
+        Some(email) => deliver_leased(state, email).await.map(|()| true),
         None => Ok(false),
     }
 }
@@ -121,8 +119,20 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
 /// Reserves the next due message for this process for one lease.
 async fn claim_next(state: &AppState) -> Result<Option<EmailRow>, NotifierError> {
     let now = state.clock.now();
-    let lease_until = now + TimeDelta::from_std(LEASE).expect("lease in range");
-    store::claim_due_email(&state.db, now, lease_until).await
+    store::claim_due_email(&state.db, now, atrium_common::lease::until(now)).await
+}
+
+/// Delivers a claimed message, extending its claim while the SMTP exchange runs: a
+/// process that dies mid-send leaves it to the next claimant within one short lease.
+async fn deliver_leased(state: &AppState, email: EmailRow) -> Result<(), NotifierError> {
+    let email_id = email.email_id;
+    atrium_common::lease::hold(deliver(state, email), || async move {
+        let until = atrium_common::lease::until(state.clock.now());
+        if let Err(err) = store::extend_claim(&state.db, email_id, until).await {
+            tracing::debug!(error = %atrium_common::error::error_chain(&err), "extending a mail claim");
+        }
+    })
+    .await
 }
 
 /// Renders and sends a claimed message, and records how that went.

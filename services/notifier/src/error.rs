@@ -40,6 +40,9 @@ impl ServiceError for NotifierError {
             | NotifierError::NotificationNotFound
             | NotifierError::TemplateNotFound => ErrorCode::NotFound,
             NotifierError::NotRetryable => ErrorCode::FailedPrecondition,
+            NotifierError::Database(err) if atrium_common::db::is_unavailable(err) => {
+                ErrorCode::Unavailable
+            }
             NotifierError::Database(_) | NotifierError::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -1,7 +1,7 @@
 //! Every SQL statement of the notifier, one text for both backends (the delivery claim
 //! has a PostgreSQL text with `for update skip locked` beside the portable one).
 
-use atrium_common::db::{Db, is_unique_violation};
+use atrium_common::db::{Db, Pools, is_unique_violation};
 use atrium_common::on_db;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -139,15 +139,15 @@ pub async fn claim_due_email(
          and status = 'queued' and (claimed_until is null or claimed_until <= $1)",
         email_returning!()
     );
-    Ok(match db {
-        Db::Postgres(pool) => {
+    Ok(match db.pool() {
+        Pools::Postgres(pool) => {
             sqlx::query_as(POSTGRES)
                 .bind(now)
                 .bind(lease_until)
                 .fetch_optional(pool)
                 .await?
         }
-        Db::Sqlite(pool) => {
+        Pools::Sqlite(pool) => {
             sqlx::query_as(SQLITE)
                 .bind(now)
                 .bind(lease_until)
@@ -155,6 +155,28 @@ pub async fn claim_due_email(
                 .await?
         }
     })
+}
+
+/// Extends the claim on a message that is still queued and claimed (a send that
+/// outlived its lease may be extending another worker's claim: both send, with the same
+/// `Message-ID`, and that is the at-least-once DESIGN.md allows).
+pub async fn extend_claim(
+    db: &Db,
+    email_id: Uuid,
+    until: DateTime<Utc>,
+) -> Result<(), NotifierError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "update email set claimed_until = $2 where email_id = $1 \
+             and status = 'queued' and claimed_until is not null",
+        )
+        .bind(email_id)
+        .bind(until)
+        .execute(pool)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
 }
 
 /// Records delivery and deletes the variables (they may hold links and tokens).

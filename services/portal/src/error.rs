@@ -53,6 +53,9 @@ impl ServiceError for PortalError {
             PortalError::Identity(status) if status.code() == tonic::Code::Unavailable => {
                 ErrorCode::Unavailable
             }
+            PortalError::Database(err) if atrium_common::db::is_unavailable(err) => {
+                ErrorCode::Unavailable
+            }
             PortalError::Identity(_) | PortalError::Database(_) | PortalError::Internal(_) => {
                 ErrorCode::Internal
             }
