@@ -458,21 +458,15 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
 }
 
 /// Counts one event against `limit`; over it, 429 `RATE_LIMITED` with `Retry-After`.
+/// While Redis is down the store counts in this process, so limits never answer 503.
 pub async fn enforce_limit(
     state: &GatewayState,
     key: &str,
     limit: RateLimit,
 ) -> Result<(), ApiError> {
     match state.limits.hit(key, limit).await {
-        Ok(Decision::Allowed { .. }) => Ok(()),
-        Ok(Decision::Limited { retry_after }) => Err(rate_limited(retry_after.as_secs())),
-        Err(err) => {
-            tracing::warn!(error = %atrium_common::error::error_chain(&err), "rate limit store unavailable");
-            Err(ApiError::new(
-                ErrorCode::Unavailable,
-                "a service is unavailable, try again",
-            ))
-        }
+        Decision::Allowed { .. } => Ok(()),
+        Decision::Limited { retry_after } => Err(rate_limited(retry_after.as_secs())),
     }
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL when `ATRIUM_TEST_DATABASE_URL` is set), the limit store on Redis when
 //! `ATRIUM_TEST_REDIS_URL` is set, a manual clock, quiet tracing, and an SMTP sink.
 
+pub mod faults;
 pub mod smtp;
 
 use std::str::FromStr;
@@ -139,6 +140,34 @@ pub fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// The `host:port` a `postgres://user@host:port/db` URL dials.
+pub fn address_of(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = rest.split(['/', '?']).next()?;
+    let host = authority.rsplit('@').next()?;
+    Some(if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    })
+}
+
+/// Points a `postgres://user@host:port/db` URL at `addr` instead (a [`faults::TcpProxy`]).
+pub fn with_address(url: &str, addr: std::net::SocketAddr) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[authority_start..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let user = authority
+        .rsplit_once('@')
+        .map_or(String::new(), |(user, _)| format!("{user}@"));
+    format!(
+        "{}{user}{addr}{}",
+        &url[..authority_start],
+        &rest[authority_end..]
+    )
+}
+
 /// The Redis URL tests should use, if any.
 pub fn test_redis_url() -> Option<String> {
     std::env::var(TEST_REDIS_URL)
@@ -150,7 +179,7 @@ pub fn test_redis_url() -> Option<String> {
 /// else in-process on `clock`.
 pub async fn limit_store(clock: Clock) -> anyhow::Result<LimitStore> {
     match test_redis_url() {
-        Some(url) => LimitStore::redis(&url, &random_prefix()).await,
+        Some(url) => LimitStore::redis(&url, &random_prefix(), clock).await,
         None => Ok(LimitStore::memory(clock)),
     }
 }
@@ -172,6 +201,15 @@ mod tests {
         assert_eq!(
             with_database("postgres://u@h/db?sslmode=disable", "t1"),
             "postgres://u@h/t1?sslmode=disable"
+        );
+        let proxy: std::net::SocketAddr = "127.0.0.1:6000".parse().unwrap();
+        assert_eq!(
+            with_address("postgres://u@h:5432/db?sslmode=disable", proxy),
+            "postgres://u@127.0.0.1:6000/db?sslmode=disable"
+        );
+        assert_eq!(
+            with_address("postgres://h/db", proxy),
+            "postgres://127.0.0.1:6000/db"
         );
     }
 }

@@ -324,9 +324,7 @@ async fn login(
         .login_customer(request)
         .await?
         .into_inner();
-    if let Err(err) = state.limits.delete(&account_key).await {
-        tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing login attempts");
-    }
+    state.limits.delete(&account_key).await;
     Ok(signed_in(&state, session))
 }
 

@@ -101,9 +101,7 @@ async fn open(
         .open_gallery(request)
         .await?
         .into_inner();
-    if let Err(err) = state.limits.delete(&gallery_key).await {
-        tracing::warn!(error = %atrium_common::error::error_chain(&err), "clearing gallery attempts");
-    }
+    state.limits.delete(&gallery_key).await;
     // The org and gallery slugs are `[a-z0-9-]`: the portal found the gallery by them.
     let cookie = format!(
         "{GALLERY_COOKIE}={}; Path=/api/gallery/{org}/{slug}; HttpOnly; SameSite=Lax; {}",

@@ -1,6 +1,7 @@
 //! Liveness, readiness and the API document.
 
 use atrium_common::grpc::is_serving;
+use atrium_common::limits::StoreHealth;
 use axum::Json;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -26,7 +27,7 @@ pub fn routes() -> Vec<Route> {
         Route {
             method: Method::GET,
             path: "/readyz",
-            summary: "Every service is SERVING and every database and configured Redis answers (503 otherwise)",
+            summary: "Every service is SERVING and every database answers (503 otherwise); a configured Redis that is down reports `degraded`",
             security: Security::Public,
             request: None,
             response: (
@@ -56,21 +57,29 @@ async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Asks every service's gRPC health (which tracks its database) and pings Redis.
+/// Asks every service's gRPC health (which tracks its database) and reads the Redis
+/// breaker. A service or database that is down makes the process unready; Redis down
+/// only degrades it (limits count in the process, sessions are checked in the database).
 async fn readyz(State(state): State<GatewayState>) -> impl IntoResponse {
     let services = state.clients.probes.iter().map(|(name, channel)| {
         let channel = channel.clone();
         async move { (name.as_str(), is_serving(channel, "").await) }
     });
-    let mut checks: Vec<(&str, bool)> = futures_util::future::join_all(services).await;
-    if state.limits.is_redis() {
-        checks.push(("redis", state.limits.ping().await.is_ok()));
-    }
-    let ready = !state.shutdown.is_triggered() && checks.iter().all(|(_, ok)| *ok);
-    let checks: serde_json::Map<String, Value> = checks
+    let services: Vec<(&str, bool)> = futures_util::future::join_all(services).await;
+    let ready = !state.shutdown.is_triggered() && services.iter().all(|(_, ok)| *ok);
+    let mut checks: serde_json::Map<String, Value> = services
         .into_iter()
         .map(|(name, ok)| (name.to_owned(), Value::from(if ok { "up" } else { "down" })))
         .collect();
+    match state.limits.health() {
+        StoreHealth::InProcess => {}
+        StoreHealth::Up => {
+            checks.insert("redis".into(), "up".into());
+        }
+        StoreHealth::Degraded => {
+            checks.insert("redis".into(), "degraded".into());
+        }
+    }
     let status = if ready {
         StatusCode::OK
     } else {

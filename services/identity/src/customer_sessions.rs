@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
 use crate::error::IdentityError;
-use crate::session_cache::{CachedSession, Lookup, TOUCH_EVERY};
+use crate::session_cache::{CachedSession, Lookup, Revocation, TOUCH_EVERY};
 use crate::store;
 use crate::validate;
 
@@ -173,26 +173,12 @@ pub async fn authenticate(
     }
     let now = state.clock.now();
     let token_hash = hash_token(token);
-    if let Lookup::Live(session, touch) = state.sessions.lookup(&token_hash, now).await {
-        if touch {
-            customer_store::touch_session(&state.db, session.org_id, session.session_id, now)
-                .await?;
-            if let Err(err) = state.sessions.seen(session, now).await {
-                tracing::debug!(error = %atrium_common::error::error_chain(&err), "session seen marker");
-            }
+    let fill = match state.sessions.lookup(&token_hash, now).await {
+        Lookup::Live(session, touch) => {
+            return cached(state, session, touch, with_customer, now).await;
         }
-        let customer = if with_customer {
-            let customer =
-                customer_store::find_customer(&state.db, session.org_id, session.customer_id)
-                    .await?
-                    .filter(|c| c.status == "active" && c.epoch == session.epoch)
-                    .ok_or(IdentityError::SessionInvalid)?;
-            Some(customer)
-        } else {
-            None
-        };
-        return Ok(Authenticated { session, customer });
-    }
+        Lookup::Unknown(fill) => fill,
+    };
     let session = customer_store::find_session_by_token(&state.db, &token_hash)
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
@@ -214,11 +200,46 @@ pub async fn authenticate(
             .await?;
     }
     let session = CachedSession::from(&session);
-    state.sessions.remember(&token_hash, session, now).await;
+    if let Some(fill) = fill {
+        state
+            .sessions
+            .remember(&token_hash, session, now, fill)
+            .await;
+    }
     Ok(Authenticated {
         session,
         customer: with_customer.then_some(customer),
     })
+}
+
+/// A session the cache vouched for: touched when due, with its customer when asked for.
+async fn cached(
+    state: &AppState,
+    session: CachedSession,
+    touch: bool,
+    with_customer: bool,
+    now: DateTime<Utc>,
+) -> Result<Authenticated, IdentityError> {
+    {
+        if touch {
+            customer_store::touch_session(&state.db, session.org_id, session.session_id, now)
+                .await?;
+            if let Err(err) = state.sessions.seen(session, now).await {
+                tracing::debug!(error = %atrium_common::error::error_chain(&err), "session seen marker");
+            }
+        }
+        let customer = if with_customer {
+            let customer =
+                customer_store::find_customer(&state.db, session.org_id, session.customer_id)
+                    .await?
+                    .filter(|c| c.status == "active" && c.epoch == session.epoch)
+                    .ok_or(IdentityError::SessionInvalid)?;
+            Some(customer)
+        } else {
+            None
+        };
+        Ok(Authenticated { session, customer })
+    }
 }
 
 /// Ends the session a cookie token names (a dead one is already ended: nothing to do).
@@ -234,10 +255,11 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
         now,
     )
     .await?;
-    state
-        .sessions
-        .end_session(session.session_id, session.expires_at, now)
-        .await?;
+    let ended = Revocation::Session {
+        session_id: session.session_id,
+        expires_at: session.expires_at,
+    };
+    let revoking = state.sessions.revoke(&mut tx, ended, now).await?;
     Audit {
         org_id: session.org_id,
         actor: Actor::customer(session.customer_id),
@@ -249,6 +271,7 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
     .record(&mut tx)
     .await?;
     tx.commit().await?;
+    state.sessions.revoked(revoking, now).await;
     Ok(())
 }
 
@@ -281,7 +304,11 @@ pub async fn end(
         return Err(IdentityError::SessionNotFound);
     }
     let absolute = TimeDelta::from_std(state.customer_session_absolute).expect("in range");
-    state.sessions.end_session(id, now + absolute, now).await?;
+    let ended = Revocation::Session {
+        session_id: id,
+        expires_at: now + absolute,
+    };
+    let revoking = state.sessions.revoke(&mut tx, ended, now).await?;
     Audit {
         org_id: principal.org_id,
         actor: Actor::of(principal),
@@ -293,6 +320,7 @@ pub async fn end(
     .record(&mut tx)
     .await?;
     tx.commit().await?;
+    state.sessions.revoked(revoking, now).await;
     Ok(())
 }
 
@@ -326,15 +354,17 @@ pub async fn change_password(
     )
     .await?
     .ok_or(IdentityError::SessionInvalid)?;
-    state
-        .sessions
-        .revoke_epoch(customer.customer_id, customer.epoch)
-        .await?;
+    let new_epoch = Revocation::Epoch {
+        customer_id: customer.customer_id,
+        epoch: customer.epoch,
+    };
+    let revoking = state.sessions.revoke(&mut tx, new_epoch, now).await?;
     let ip = client.ip.clone();
     let opened = open_session(state, &mut tx, customer, client, now).await?;
     customer_audit(&opened.customer, "customer.password_changed", &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
+    state.sessions.revoked(revoking, now).await;
     Ok(opened)
 }

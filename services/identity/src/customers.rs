@@ -16,6 +16,7 @@ use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
 use crate::invitations::audit_on_customer;
 use crate::recovery;
+use crate::session_cache::Revocation;
 use crate::store::{self, OrganizationRow, StaffRow};
 use crate::validate;
 
@@ -148,12 +149,16 @@ pub async fn lock_out(
             LockOut::ForceRelogin => Err(IdentityError::CustomerNotActive),
         };
     };
-    if !matches!(action, LockOut::Reactivate) {
-        state
-            .sessions
-            .revoke_epoch(changed.customer_id, changed.epoch)
-            .await?;
-    }
+    let revoking = match action {
+        LockOut::Reactivate => None,
+        LockOut::Deactivate | LockOut::ForceRelogin => {
+            let new_epoch = Revocation::Epoch {
+                customer_id: changed.customer_id,
+                epoch: changed.epoch,
+            };
+            Some(state.sessions.revoke(&mut tx, new_epoch, now).await?)
+        }
+    };
     if let LockOut::ForceRelogin = action {
         let org = store::find_organization(&state.db, staff.org_id)
             .await?
@@ -164,6 +169,9 @@ pub async fn lock_out(
         .record(&mut tx)
         .await?;
     tx.commit().await?;
+    if let Some(revoking) = revoking {
+        state.sessions.revoked(revoking, now).await;
+    }
     state.relay.wake();
     tracing::info!(customer_id = %changed.customer_id, ?action, "customer lock-out action");
     Ok(changed)
@@ -314,7 +322,11 @@ pub async fn erase(
     let erased = customer_store::erase_customer(&mut tx, staff.org_id, id, now)
         .await?
         .ok_or(IdentityError::CustomerNotFound)?;
-    state.sessions.revoke_epoch(id, erased.epoch + 1).await?;
+    let no_epoch_left = Revocation::Epoch {
+        customer_id: id,
+        epoch: erased.epoch + 1,
+    };
+    let revoking = state.sessions.revoke(&mut tx, no_epoch_left, now).await?;
     audit::redact_customer(&mut tx, staff.org_id, id, &erased.email_normalized).await?;
     let request = EraseCustomerRequest {
         org_id: staff.org_id.to_string(),
@@ -326,6 +338,7 @@ pub async fn erase(
         .record(&mut tx)
         .await?;
     tx.commit().await?;
+    state.sessions.revoked(revoking, now).await;
     state.relay.wake();
     tracing::info!(%id, "customer erased");
     Ok(())

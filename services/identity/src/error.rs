@@ -42,9 +42,6 @@ pub enum IdentityError {
     /// Unknown, expired, used and cancelled tokens: one answer.
     #[error("the link is invalid or has expired")]
     TokenInvalid,
-    /// The session store could not take a revocation: nothing was changed.
-    #[error("the session store is unavailable; try again")]
-    Unavailable,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -66,7 +63,6 @@ impl ServiceError for IdentityError {
             | IdentityError::InvitationPending => ErrorCode::AlreadyExists,
             IdentityError::PermissionDenied(_) => ErrorCode::PermissionDenied,
             IdentityError::LastOwner => ErrorCode::FailedPrecondition,
-            IdentityError::Unavailable => ErrorCode::Unavailable,
             IdentityError::TokenInvalid => ErrorCode::InvalidArgument,
             IdentityError::CustomerNotActive => ErrorCode::FailedPrecondition,
             IdentityError::InvalidCredentials | IdentityError::SessionInvalid => {

@@ -90,7 +90,7 @@ impl AppState {
         Ok(AppState {
             db: server.db.clone(),
             relay,
-            sessions: SessionCache::new(store, settings.session_idle),
+            sessions: SessionCache::new(store, server.db.clone(), settings.session_idle),
             server,
             public_url: settings.public_url.clone(),
             customer_session_idle: settings.session_idle,
@@ -104,6 +104,9 @@ impl AppState {
 /// Serves identity's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     state.relay.spawn(state.server.shutdown.clone());
+    state
+        .sessions
+        .spawn_keeper(state.clock.clone(), state.server.shutdown.clone());
     let routes = tonic::service::Routes::new(
         pb::organization_service_server::OrganizationServiceServer::new(grpc::Identity(
             state.clone(),

@@ -12,6 +12,7 @@ use crate::customer_sessions;
 use crate::customer_store::{self, CustomerRow};
 use crate::error::IdentityError;
 use crate::mail::{LinkMail, link_mail};
+use crate::session_cache::Revocation;
 use crate::store;
 use crate::validate;
 
@@ -93,14 +94,16 @@ pub async fn reset(
         customer_store::reset_password(&mut tx, org_id, customer_id, &password_hash, now)
             .await?
             .ok_or(IdentityError::TokenInvalid)?;
-    state
-        .sessions
-        .revoke_epoch(customer.customer_id, customer.epoch)
-        .await?;
+    let new_epoch = Revocation::Epoch {
+        customer_id: customer.customer_id,
+        epoch: customer.epoch,
+    };
+    let revoking = state.sessions.revoke(&mut tx, new_epoch, now).await?;
     customer_sessions::customer_audit(&customer, "customer.password_reset", ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
+    state.sessions.revoked(revoking, now).await;
     tracing::info!(%customer_id, "customer password reset");
     Ok(())
 }
