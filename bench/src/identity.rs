@@ -42,18 +42,7 @@ pub async fn identity(args: &[String]) -> anyhow::Result<()> {
 
     let raw_before = raw_argon2_rate(threads, window).await?;
 
-    let database = testkit::fresh_database_on(postgres).await?;
-    let atrium = Atrium::start(
-        &binary,
-        database,
-        redis,
-        &[
-            ("ATRIUM_BOOTSTRAP_ORG", "bench"),
-            ("ATRIUM_BOOTSTRAP_EMAIL", "owner@bench.test"),
-            ("ATRIUM_BOOTSTRAP_PASSWORD", OWNER_PASSWORD),
-        ],
-    )
-    .await?;
+    let (atrium, cookie) = with_customer(&binary, postgres, redis).await?;
     println!(
         "atrium: all-in-one on {}, limits in {}, load generator in this process",
         if postgres.is_some() {
@@ -63,7 +52,6 @@ pub async fn identity(args: &[String]) -> anyhow::Result<()> {
         },
         if redis.is_some() { "Redis" } else { "process" },
     );
-    let cookie = invited_customer(&atrium).await?;
 
     let login = Load::post(
         format!("{}/api/customer/login", atrium.base),
@@ -132,6 +120,30 @@ async fn raw_argon2_rate(threads: usize, window: Duration) -> anyhow::Result<f64
         workers.into_iter().map(|w| w.join().unwrap_or(0)).collect()
     });
     Ok(counts.iter().sum::<usize>() as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Starts `binary` on a fresh database (PostgreSQL when `postgres` names a server) with
+/// Redis when given and the `bench` org bootstrapped; answers it with a signed-in
+/// customer's session cookie.
+pub async fn with_customer(
+    binary: &std::path::Path,
+    postgres: Option<&str>,
+    redis: Option<&str>,
+) -> anyhow::Result<(Atrium, String)> {
+    let database = testkit::fresh_database_on(postgres).await?;
+    let atrium = Atrium::start(
+        binary,
+        database,
+        redis,
+        &[
+            ("ATRIUM_BOOTSTRAP_ORG", "bench"),
+            ("ATRIUM_BOOTSTRAP_EMAIL", "owner@bench.test"),
+            ("ATRIUM_BOOTSTRAP_PASSWORD", OWNER_PASSWORD),
+        ],
+    )
+    .await?;
+    let cookie = invited_customer(&atrium).await?;
+    Ok((atrium, cookie))
 }
 
 /// Invites a customer as the owner, accepts through the mailed link; answers the cookie.

@@ -13,7 +13,7 @@ use crate::customer_invitation::{Customer, customer_call};
 use crate::helpers::{TestApp, error_code, set_staff_role};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
-const PASSWORD: &str = "a long customer passphrase";
+pub const PASSWORD: &str = "a long customer passphrase";
 const NEW_PASSWORD: &str = "another long passphrase";
 
 pub struct World {
@@ -25,13 +25,29 @@ pub struct World {
 
 impl World {
     pub async fn start() -> World {
+        World::start_on(None).await
+    }
+
+    /// A world whose rate limits and session cache live in the Redis at `redis_url`.
+    pub async fn start_on(redis_url: Option<&str>) -> World {
         let smtp = SmtpServer::start().await.expect("smtp");
-        let url = smtp.url();
-        let app = TestApp::start_with(move |env| {
-            env.smtp_url = Some(SecretString::from(url));
-            env.public_url = Some(PUBLIC_URL.into());
-        })
-        .await;
+        let configure = configure(&smtp);
+        let app = match redis_url {
+            Some(redis_url) => TestApp::start_with_redis(redis_url, configure).await,
+            None => TestApp::start_with(configure).await,
+        };
+        World::on(app, smtp).await
+    }
+
+    /// A world on `database` (one reached through a proxy, say).
+    pub async fn start_on_database(database: atrium_common::testkit::TestDatabase) -> World {
+        let smtp = SmtpServer::start().await.expect("smtp");
+        let app = TestApp::start_on_database(database, configure(&smtp)).await;
+        World::on(app, smtp).await
+    }
+
+    /// A world on a stack of the caller's, whose mail goes to `smtp`.
+    pub async fn on(app: TestApp, smtp: SmtpServer) -> World {
         let (_, staff_id, staff) = app.org_with_owner("acme").await;
         World {
             app,
@@ -68,7 +84,11 @@ impl World {
             )
             .await;
         assert_eq!(invited.status(), 201);
-        let token = link_token(&self.mail(n).await, "/customer/accept-invitation");
+        self.mail(n).await;
+        let token = link_token(
+            &self.mail_to(email, "/customer/accept-invitation").await,
+            "/customer/accept-invitation",
+        );
         let response = self
             .app
             .post_json(
@@ -90,6 +110,21 @@ impl World {
         (Customer { cookie, csrf, body }, id)
     }
 
+    /// Waits for the newest mail to `email` with a `page` link in it, and answers it.
+    pub async fn mail_to(&self, email: &str, page: &str) -> ReceivedMail {
+        let link = format!("{PUBLIC_URL}{page}?token=");
+        for _ in 0..150 {
+            let found = self.smtp.messages().into_iter().rev().find(|mail| {
+                mail.rcpt_to.iter().any(|to| to == email) && mail.parts().0.contains(&link)
+            });
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {email} with a {page} link");
+    }
+
     pub async fn staff(
         &self,
         method: Method,
@@ -106,13 +141,22 @@ impl World {
             .as_u16()
     }
 
-    async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.app
             .post_json(
                 "/api/customer/login",
                 &json!({ "org": "acme", "email": email, "password": password }),
             )
             .await
+    }
+}
+
+/// The world's settings: mail to `smtp`, links under `PUBLIC_URL`.
+pub fn configure(smtp: &SmtpServer) -> impl FnOnce(&mut atrium_common::config::Env) + use<> {
+    let url = smtp.url();
+    move |env| {
+        env.smtp_url = Some(SecretString::from(url));
+        env.public_url = Some(PUBLIC_URL.into());
     }
 }
 

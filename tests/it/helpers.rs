@@ -7,6 +7,7 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{DatabaseTarget, Env, ServiceName, Settings};
 use atrium_common::db::Db;
 use atrium_common::grpc::{ServiceChannel, channel};
+use atrium_common::limits::LimitStore;
 use atrium_common::shutdown::Shutdown;
 use atrium_common::testkit::{self, TestDatabase};
 use secrecy::SecretString;
@@ -60,19 +61,53 @@ impl TestApp {
         TestApp::start_on(database, data_dir, configure).await
     }
 
+    /// Starts a stack on a fresh database whose rate limits and session cache live in the
+    /// Redis at `redis_url` (a test's own, that it may break).
+    pub async fn start_with_redis(redis_url: &str, configure: impl FnOnce(&mut Env)) -> TestApp {
+        testkit::init_test_tracing();
+        let database = testkit::fresh_database().await.expect("fresh database");
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let prefix = testkit::random_prefix();
+        TestApp::start_on_store(database, data_dir, configure, Some((redis_url, &prefix))).await
+    }
+
+    /// Starts a stack on `database` (one reached through a proxy, say).
+    pub async fn start_on_database(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut Env),
+    ) -> TestApp {
+        testkit::init_test_tracing();
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        TestApp::start_on_store(database, data_dir, configure, None).await
+    }
+
     /// Starts a stack on an existing database and data dir (a restart).
     pub async fn start_on(
         database: TestDatabase,
         data_dir: tempfile::TempDir,
         configure: impl FnOnce(&mut Env),
     ) -> TestApp {
+        TestApp::start_on_store(database, data_dir, configure, None).await
+    }
+
+    /// Starts a stack on `database` and `data_dir` with its limits and session cache in
+    /// the Redis at `redis.0` under the key prefix `redis.1` (two stacks given the same
+    /// ones share them, as replicas do), or else in the test's usual store.
+    pub async fn start_on_store(
+        database: TestDatabase,
+        data_dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut Env),
+        redis: Option<(&str, &str)>,
+    ) -> TestApp {
         let mut env = test_env(&database, data_dir.path());
         configure(&mut env);
         let settings = Settings::resolve(env).expect("settings");
         let clock = testkit::manual_clock();
-        let limits = testkit::limit_store(clock.clone())
-            .await
-            .expect("limit store");
+        let limits = match redis {
+            Some((url, prefix)) => LimitStore::redis(url, prefix, clock.clone()).await,
+            None => testkit::limit_store(clock.clone()).await,
+        }
+        .expect("limit store");
         let stack = atrium::start_all(settings, clock.clone(), Shutdown::new(), Some(limits))
             .await
             .expect("stack starts");

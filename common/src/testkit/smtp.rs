@@ -28,7 +28,8 @@ pub struct SmtpServer {
     connections: Arc<Mutex<JoinSet<()>>>,
 }
 
-/// One message the server answered with 250 at the end of DATA.
+/// One message the server answered with 250 at the end of DATA, to a client that was
+/// still there to read it (a client that hung up during a slow reply gets no 250).
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
     /// The reverse path from `MAIL FROM`, without the angle brackets.
@@ -37,6 +38,8 @@ pub struct ReceivedMail {
     pub rcpt_to: Vec<String>,
     /// The raw DATA: dot-unstuffed, CRLF line endings, final `"\r\n.\r\n"` removed.
     pub data: String,
+    /// When its 250 was written back to the client.
+    pub accepted_at: std::time::Instant,
 }
 
 impl ReceivedMail {
@@ -118,18 +121,18 @@ struct Shared {
 }
 
 impl Shared {
-    /// Answers the end of DATA per the current reply, capturing the mail on accept.
-    fn finish_data(&self, mail: ReceivedMail) -> &'static str {
-        let reply = *lock(&self.reply);
-        match reply {
-            Reply::Accept | Reply::AcceptAfter(_) => {
-                tracing::debug!(from = %mail.mail_from, "smtp test server captured a message");
-                self.messages.send_modify(|messages| messages.push(mail));
-                OK_REPLY
-            }
-            Reply::TempFail => "451 4.3.0 try again later\r\n",
-            Reply::PermFail => "550 5.7.1 rejected\r\n",
+    /// The reply to the end of DATA, and whether it accepts the message.
+    fn finish_data(&self) -> (&'static str, bool) {
+        match *lock(&self.reply) {
+            Reply::Accept | Reply::AcceptAfter(_) => (OK_REPLY, true),
+            Reply::TempFail => ("451 4.3.0 try again later\r\n", false),
+            Reply::PermFail => ("550 5.7.1 rejected\r\n", false),
         }
+    }
+
+    fn capture(&self, mail: ReceivedMail) {
+        tracing::debug!(from = %mail.mail_from, "smtp test server captured a message");
+        self.messages.send_modify(|messages| messages.push(mail));
     }
 }
 
@@ -340,12 +343,26 @@ async fn serve_connection(mut stream: TcpStream, shared: &Shared) -> anyhow::Res
                 let reply = *lock(&shared.reply);
                 if let Reply::AcceptAfter(delay) = reply {
                     tokio::time::sleep(delay).await;
+                    // A client that died meanwhile never reads the 250: not delivered.
+                    let hung_up = futures_util::FutureExt::now_or_never(reader.fill_buf())
+                        .is_some_and(|read| read.map_or(true, |bytes| bytes.is_empty()));
+                    if hung_up {
+                        return Ok(());
+                    }
                 }
-                shared.finish_data(ReceivedMail {
-                    mail_from: mail_from.take().unwrap_or_default(),
-                    rcpt_to: std::mem::take(&mut rcpt_to),
-                    data,
-                })
+                let (response, accepted) = shared.finish_data();
+                writer.write_all(response.as_bytes()).await?;
+                if accepted {
+                    shared.capture(ReceivedMail {
+                        mail_from: mail_from.take().unwrap_or_default(),
+                        rcpt_to: std::mem::take(&mut rcpt_to),
+                        data,
+                        accepted_at: std::time::Instant::now(),
+                    });
+                }
+                mail_from = None;
+                rcpt_to.clear();
+                continue;
             }
             "RSET" => {
                 mail_from = None;

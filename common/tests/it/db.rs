@@ -171,3 +171,76 @@ async fn concurrent_write_transactions_queue_instead_of_failing() {
 
     assert_eq!(count(&db).await, 6);
 }
+
+/// A database that goes away answers UNAVAILABLE within a second on every query, at once
+/// once the health check has seen it down, and serves again as soon as it is back.
+#[tokio::test]
+async fn a_database_that_goes_away_fails_fast_and_recovers_by_itself() {
+    let Ok(url) = std::env::var(atrium_common::testkit::TEST_DATABASE_URL) else {
+        eprintln!("skipped: runs in the PostgreSQL suite (ATRIUM_TEST_DATABASE_URL)");
+        return;
+    };
+    let database = atrium_common::testkit::fresh_database_on(Some(&url))
+        .await
+        .unwrap();
+    let atrium_common::config::DatabaseTarget::Postgres { url } = &database.target else {
+        unreachable!("a PostgreSQL database");
+    };
+    let direct = secrecy::ExposeSecret::expose_secret(url).to_owned();
+    let server = atrium_common::testkit::address_of(&direct).unwrap();
+    let proxy = atrium_common::testkit::faults::TcpProxy::start(&server)
+        .await
+        .unwrap();
+    let through = atrium_common::testkit::with_address(&direct, proxy.addr());
+    let target = atrium_common::config::DatabaseTarget::Postgres {
+        url: secrecy::SecretString::from(through),
+    };
+    let db = Db::open(&target, ServiceName::Billing, &MIGRATIONS)
+        .await
+        .unwrap();
+    insert(&db, Uuid::new_v4(), "before", Utc::now())
+        .await
+        .unwrap();
+
+    proxy.cut().await;
+    let started = std::time::Instant::now();
+    let first = insert(&db, Uuid::new_v4(), "during", Utc::now()).await;
+    let first_took = started.elapsed();
+    assert!(db.check().await.is_err());
+    let started = std::time::Instant::now();
+    let known_down = insert(&db, Uuid::new_v4(), "during", Utc::now()).await;
+    let known_down_took = started.elapsed();
+
+    proxy.restore().await.unwrap();
+    let started = std::time::Instant::now();
+    db.check().await.unwrap();
+    let after = insert(&db, Uuid::new_v4(), "after", Utc::now()).await;
+    let back_after = started.elapsed();
+
+    assert!(
+        first.as_ref().is_err_and(atrium_common::db::is_unavailable),
+        "{first:?}"
+    );
+    assert!(
+        first_took < std::time::Duration::from_secs(1),
+        "{first_took:?}"
+    );
+    assert!(
+        matches!(known_down, Err(sqlx::Error::PoolClosed)),
+        "{known_down:?}"
+    );
+    assert!(
+        known_down_took < std::time::Duration::from_millis(50),
+        "{known_down_took:?}"
+    );
+    assert_eq!(
+        after.unwrap(),
+        1,
+        "connections from before the outage are not used"
+    );
+    assert!(
+        back_after < std::time::Duration::from_secs(1),
+        "{back_after:?}"
+    );
+    assert_eq!(count(&db).await, 2);
+}
