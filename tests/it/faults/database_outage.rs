@@ -105,7 +105,9 @@ async fn a_cut_database_answers_503_within_a_second_and_recovers_by_itself() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    eprintln!("database outage: slowest 503 {slowest:?}, served again {back_after:?} after the restore");
+    eprintln!(
+        "database outage: slowest 503 {slowest:?}, served again {back_after:?} after the restore"
+    );
     assert!(wrong.is_empty(), "not 503 UNAVAILABLE: {wrong:?}");
     assert!(slow.is_empty(), "slower than a second: {slow:?}");
     assert!(unready, "/readyz answers 503 while the database is down");
