@@ -39,50 +39,42 @@ pub async fn sessions(args: &[String]) -> anyhow::Result<()> {
         }
     );
 
+    // One phase: a second of warm-up, then the window, reported under `label`.
+    let phase = |me: Load, label: &'static str, note: &'static str| async move {
+        me.run(clients, warm_up).await?;
+        let (latencies, took) = me.run(clients, window).await?;
+        report(label, &latencies, took, note);
+        anyhow::Ok(())
+    };
+    let me_of = |atrium: &crate::server::Atrium, cookie: &str| {
+        Load::get(format!("{}/api/customer/me", atrium.base), cookie)
+    };
+
     let (atrium, cookie) = with_customer(&binary, postgres, Some(&redis.url())).await?;
-    let me = Load::get(format!("{}/api/customer/me", atrium.base), &cookie);
-    me.run(clients, warm_up).await?;
-    let (latencies, took) = me.run(clients, window).await?;
-    report(
+    phase(
+        me_of(&atrium, &cookie),
         "/me, Redis up",
-        &latencies,
-        took,
         "sessions vouched for by Redis",
-    );
+    )
+    .await?;
     redis.kill().await?;
-    me.run(clients, warm_up).await?;
-    let (latencies, took) = me.run(clients, window).await?;
-    report(
-        "/me, Redis killed",
-        &latencies,
-        took,
-        "breaker open: every session checked in the database",
-    );
+    let killed = "breaker open: every session checked in the database";
+    phase(me_of(&atrium, &cookie), "/me, Redis killed", killed).await?;
     atrium.stop().await?;
 
     let never = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-    let (atrium, cookie) =
-        with_customer(&binary, postgres, Some(&format!("redis://{never}"))).await?;
-    let me = Load::get(format!("{}/api/customer/me", atrium.base), &cookie);
-    me.run(clients, warm_up).await?;
-    let (latencies, took) = me.run(clients, window).await?;
-    report(
-        "/me, database only",
-        &latencies,
-        took,
-        "a Redis that never answered: nothing cached",
-    );
+    let never = format!("redis://{never}");
+    let (atrium, cookie) = with_customer(&binary, postgres, Some(&never)).await?;
+    let nothing = "a Redis that never answered: nothing cached";
+    phase(me_of(&atrium, &cookie), "/me, database only", nothing).await?;
     atrium.stop().await?;
 
     let (atrium, cookie) = with_customer(&binary, postgres, None).await?;
-    let me = Load::get(format!("{}/api/customer/me", atrium.base), &cookie);
-    me.run(clients, warm_up).await?;
-    let (latencies, took) = me.run(clients, window).await?;
-    report(
+    phase(
+        me_of(&atrium, &cookie),
         "/me, in-process store",
-        &latencies,
-        took,
         "the embedded default",
-    );
+    )
+    .await?;
     atrium.stop().await
 }

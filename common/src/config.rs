@@ -421,7 +421,7 @@ pub fn default_max_connections(open_files: u64) -> usize {
 
 /// The process's soft limit on open files, from `/proc/self/limits` (1024, the common
 /// default, where that cannot be read).
-fn open_files_limit() -> u64 {
+pub fn open_files_limit() -> u64 {
     std::fs::read_to_string("/proc/self/limits")
         .ok()
         .and_then(|limits| {
@@ -489,6 +489,13 @@ fn default_public_url(listen: SocketAddr) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_connection_cap_stays_below_the_file_limit() {
+        assert_eq!(default_max_connections(1024), 768);
+        assert_eq!(default_max_connections(65_536), 65_280);
+        assert_eq!(default_max_connections(40), 30);
+    }
 
     fn resolve(env: Env) -> anyhow::Result<Settings> {
         let dir = tempfile::tempdir().unwrap();

@@ -37,16 +37,6 @@ fn invitation_token(mail: &ReceivedMail) -> String {
 }
 
 /// The session cookie a response sets, as `name=value` for a Cookie header.
-fn session_cookie(response: &reqwest::Response) -> String {
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .expect("a session cookie")
-        .to_str()
-        .unwrap();
-    set_cookie.split(';').next().unwrap().to_owned()
-}
-
 pub struct Customer {
     pub cookie: String,
     pub csrf: String,
@@ -91,7 +81,7 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> reqwest::Response
 async fn accepted(app: &TestApp, token: &str) -> Customer {
     let response = accept(app, token, PASSWORD).await;
     assert_eq!(response.status(), 200);
-    let cookie = session_cookie(&response);
+    let cookie = crate::helpers::cookie_of(&response);
     let body: Value = response.json().await.unwrap();
     Customer {
         cookie,
@@ -184,7 +174,7 @@ async fn invite_mail_preview_accept_and_the_signed_in_customer() {
             "{attribute} in {set_cookie}"
         );
     }
-    let cookie = session_cookie(&response);
+    let cookie = crate::helpers::cookie_of(&response);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["customer"]["status"], "active");
     let ann = Customer {
@@ -261,7 +251,7 @@ async fn invite_mail_preview_accept_and_the_signed_in_customer() {
     assert_eq!(error_code(wrong).await.1, "INVALID_CREDENTIALS");
     let signed_in = app.post_json("/api/customer/login", &login(PASSWORD)).await;
     assert_eq!(signed_in.status(), 200);
-    let cookie = session_cookie(&signed_in);
+    let cookie = crate::helpers::cookie_of(&signed_in);
     let me = app
         .http
         .get(app.url("/api/customer/me"))

@@ -97,13 +97,7 @@ impl World {
             )
             .await;
         assert_eq!(response.status(), 200);
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = crate::helpers::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         let id = body["customer"]["id"].as_str().unwrap().to_owned();
         let csrf = body["csrf_token"].as_str().unwrap().to_owned();
@@ -202,13 +196,7 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
     assert_eq!(world.me_status(&ann).await, 401);
     let signed_in = world.login("ann@customer.test", PASSWORD).await;
     assert_eq!(signed_in.status(), 200);
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = crate::helpers::cookie_of(&signed_in);
     let ann = Customer {
         cookie,
         csrf: String::new(),
@@ -506,13 +494,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = crate::helpers::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         Customer {
             cookie,
@@ -522,13 +504,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     };
     let third = {
         let response = world.login("ann@customer.test", PASSWORD).await;
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = crate::helpers::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         Customer {
             cookie,
@@ -619,13 +595,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     assert_eq!(world.me_status(&third).await, 200);
     let changed = change(PASSWORD).send().await.unwrap();
     assert_eq!(changed.status(), 200);
-    let cookie = changed.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = crate::helpers::cookie_of(&changed);
     let body: Value = changed.json().await.unwrap();
     assert_ne!(body["csrf_token"], first.csrf.as_str());
     let renewed = Customer {

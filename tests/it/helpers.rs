@@ -242,6 +242,26 @@ impl Drop for TestApp {
     }
 }
 
+/// The `name=value` pair of the cookie an answer sets.
+pub fn cookie_of(response: &reqwest::Response) -> String {
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("an answer that sets a cookie")
+        .to_str()
+        .unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Returns the `error.code` of an error answer.
 pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
     let status = response.status().as_u16();

@@ -5,6 +5,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::helpers::free_port;
 use atrium_common::config::DatabaseTarget;
 use atrium_common::testkit::fresh_database;
 use atrium_common::testkit::smtp::SmtpServer;
@@ -14,14 +15,6 @@ use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
 const OWNER_PASSWORD: &str = "bootstrap owner password";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Client {
     http: reqwest::Client,

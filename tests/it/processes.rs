@@ -7,14 +7,7 @@ use secrecy::ExposeSecret;
 use tokio::process::{Child, Command};
 
 use crate::helpers::SERVICE_TOKEN;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::helpers::free_port;
 
 struct Processes(Vec<(String, Child)>);
 

@@ -13,6 +13,7 @@ use atrium_common::testkit::faults::RedisServer;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
+use crate::helpers::free_port;
 
 /// The keys of a test's own Redis that match `pattern`.
 pub async fn redis_keys(redis: &RedisServer, pattern: &str) -> Vec<String> {
@@ -65,14 +66,6 @@ pub struct Binary {
     /// Runs the binary through `sh -c 'ulimit -n N && exec …'` when set.
     open_files: Option<u32>,
     child: Option<tokio::process::Child>,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Binary {

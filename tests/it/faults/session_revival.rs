@@ -117,13 +117,7 @@ async fn sessions_revoked_after_a_snapshot_stay_dead_when_redis_is_restored_from
         )
         .await;
     assert_eq!(guest.status(), 204);
-    let guest_cookie = guest.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let guest_cookie = crate::helpers::cookie_of(&guest);
     let guest_status = |cookie: String| {
         let request = world
             .app

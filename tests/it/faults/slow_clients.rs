@@ -32,18 +32,7 @@ async fn closed_after(stream: &mut TcpStream, within: Duration) -> Option<Durati
 /// Whether this process may open `files` files, raising its own soft limit (with
 /// util-linux's `prlimit`) where it is lower.
 fn this_process_can_open(files: u64) -> bool {
-    let soft = || {
-        std::fs::read_to_string("/proc/self/limits")
-            .ok()
-            .and_then(|limits| {
-                limits
-                    .lines()
-                    .find(|line| line.starts_with("Max open files"))
-                    .and_then(|line| line.split_whitespace().nth(3))
-                    .and_then(|soft| soft.parse::<u64>().ok())
-            })
-            .unwrap_or(0)
-    };
+    let soft = atrium_common::config::open_files_limit;
     if soft() >= files {
         return true;
     }
