@@ -186,6 +186,9 @@ async fn enqueue(
         org_name: "Bench Ltd".into(),
         ..Default::default()
     };
-    client.clone().enqueue_email(request).await?;
+    client
+        .clone()
+        .enqueue_email(atrium_common::auth::Principal::service().request(request))
+        .await?;
     Ok(())
 }

@@ -6,9 +6,14 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Request, Status};
 use uuid::Uuid;
 
+use crate::roles::Role;
+
 pub const META_ORG: &str = "x-atrium-org";
 pub const META_SUBJECT: &str = "x-atrium-subject";
 pub const META_SUBJECT_KIND: &str = "x-atrium-subject-kind";
+/// The role the gateway verified for a staff principal; services check permissions
+/// against it.
+pub const META_ROLE: &str = "x-atrium-role";
 /// The client address the gateway saw, for the audit trail; absent on service calls.
 pub const META_CLIENT_IP: &str = "x-atrium-client-ip";
 
@@ -37,6 +42,9 @@ pub enum SubjectKind {
     Staff,
     Customer,
     Guest,
+    /// A background job of a service (an outbox relay, a sweep): accepted only by RPCs
+    /// marked internal.
+    Service,
 }
 
 impl SubjectKind {
@@ -45,28 +53,63 @@ impl SubjectKind {
             SubjectKind::Staff => "staff",
             SubjectKind::Customer => "customer",
             SubjectKind::Guest => "guest",
+            SubjectKind::Service => "service",
         }
     }
 
     pub fn parse(text: &str) -> Option<SubjectKind> {
-        match text {
-            "staff" => Some(SubjectKind::Staff),
-            "customer" => Some(SubjectKind::Customer),
-            "guest" => Some(SubjectKind::Guest),
-            _ => None,
-        }
+        [
+            SubjectKind::Staff,
+            SubjectKind::Customer,
+            SubjectKind::Guest,
+            SubjectKind::Service,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 
-/// The organization and subject a call acts for.
+/// The organization and subject a call acts for, with a staff member's verified role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Principal {
     pub org_id: Uuid,
     pub subject_id: Uuid,
     pub kind: SubjectKind,
+    /// Set for staff only: the role the gateway verified on this request.
+    pub role: Option<Role>,
 }
 
 impl Principal {
+    /// A staff member acting in `org_id` with `role`.
+    pub fn staff(org_id: Uuid, staff_id: Uuid, role: Role) -> Principal {
+        Principal {
+            org_id,
+            subject_id: staff_id,
+            kind: SubjectKind::Staff,
+            role: Some(role),
+        }
+    }
+
+    /// A customer acting in `org_id`.
+    pub fn customer(org_id: Uuid, customer_id: Uuid) -> Principal {
+        Principal {
+            org_id,
+            subject_id: customer_id,
+            kind: SubjectKind::Customer,
+            role: None,
+        }
+    }
+
+    /// A service's background job, for no organization in particular.
+    pub fn service() -> Principal {
+        Principal {
+            org_id: Uuid::nil(),
+            subject_id: Uuid::nil(),
+            kind: SubjectKind::Service,
+            role: None,
+        }
+    }
+
     /// Returns the principal the server layer accepted for this call, or UNAUTHENTICATED.
     pub fn from_request<T>(request: &Request<T>) -> Result<Principal, Status> {
         request
@@ -87,6 +130,13 @@ impl Principal {
         Ok(principal)
     }
 
+    /// A request carrying `message` that acts for this principal.
+    pub fn request<T>(&self, message: T) -> Request<T> {
+        let mut request = Request::new(message);
+        self.write_to(request.metadata_mut());
+        request
+    }
+
     /// Writes the principal into outgoing metadata.
     pub fn write_to(&self, metadata: &mut MetadataMap) {
         let text = |s: String| MetadataValue::try_from(s).expect("uuid and kind are ascii");
@@ -96,6 +146,14 @@ impl Principal {
             META_SUBJECT_KIND,
             MetadataValue::from_static(self.kind.as_str()),
         );
+        match self.role {
+            Some(role) => {
+                metadata.insert(META_ROLE, MetadataValue::from_static(role.as_str()));
+            }
+            None => {
+                metadata.remove(META_ROLE);
+            }
+        }
     }
 
     /// Reads principal headers: absent is `Ok(None)`, present but malformed is an error.
@@ -112,13 +170,25 @@ impl Principal {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| Uuid::parse_str(v).ok())
         };
+        let kind = kind
+            .and_then(|v| v.to_str().ok())
+            .and_then(SubjectKind::parse)
+            .ok_or_else(malformed)?;
+        // A role is read for staff only, and must name one; anything else has none.
+        let role = match (kind, headers.get(META_ROLE)) {
+            (SubjectKind::Staff, Some(role)) => Some(
+                role.to_str()
+                    .ok()
+                    .and_then(Role::parse)
+                    .ok_or_else(malformed)?,
+            ),
+            _ => None,
+        };
         Ok(Some(Principal {
             org_id: uuid(org).ok_or_else(malformed)?,
             subject_id: uuid(subject).ok_or_else(malformed)?,
-            kind: kind
-                .and_then(|v| v.to_str().ok())
-                .and_then(SubjectKind::parse)
-                .ok_or_else(malformed)?,
+            kind,
+            role,
         }))
     }
 }
@@ -129,15 +199,30 @@ mod tests {
 
     #[test]
     fn a_principal_round_trips_through_metadata() {
-        let principal = Principal {
-            org_id: Uuid::new_v4(),
-            subject_id: Uuid::new_v4(),
-            kind: SubjectKind::Staff,
-        };
+        for principal in [
+            Principal::staff(Uuid::new_v4(), Uuid::new_v4(), Role::Viewer),
+            Principal::customer(Uuid::new_v4(), Uuid::new_v4()),
+            Principal::service(),
+        ] {
+            let mut metadata = MetadataMap::new();
+            principal.write_to(&mut metadata);
+            let headers = metadata.into_headers();
+            assert_eq!(Principal::read_from(&headers).unwrap(), Some(principal));
+        }
+    }
+
+    #[test]
+    fn only_staff_carry_a_role_and_it_must_be_one() {
         let mut metadata = MetadataMap::new();
-        principal.write_to(&mut metadata);
-        let headers = metadata.into_headers();
-        assert_eq!(Principal::read_from(&headers).unwrap(), Some(principal));
+        Principal::customer(Uuid::new_v4(), Uuid::new_v4()).write_to(&mut metadata);
+        metadata.insert(META_ROLE, MetadataValue::from_static("owner"));
+        let read = Principal::read_from(&metadata.clone().into_headers()).unwrap();
+        assert_eq!(read.unwrap().role, None, "a customer has no role");
+
+        let mut metadata = MetadataMap::new();
+        Principal::staff(Uuid::new_v4(), Uuid::new_v4(), Role::Admin).write_to(&mut metadata);
+        metadata.insert(META_ROLE, MetadataValue::from_static("root"));
+        assert!(Principal::read_from(&metadata.into_headers()).is_err());
     }
 
     #[test]

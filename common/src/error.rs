@@ -164,6 +164,8 @@ pub struct Problem {
     pub reason: &'static str,
     pub message: String,
     pub fields: Vec<(String, String)>,
+    /// Extra `ErrorInfo.metadata`, e.g. the missing `permission`.
+    pub metadata: Vec<(&'static str, String)>,
 }
 
 impl Problem {
@@ -173,6 +175,7 @@ impl Problem {
             reason: code.default_reason(),
             message: message.into(),
             fields: Vec::new(),
+            metadata: Vec::new(),
         }
     }
 
@@ -195,6 +198,10 @@ impl ServiceError for Problem {
 
     fn field_violations(&self) -> Vec<(String, String)> {
         self.fields.clone()
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        self.metadata.clone()
     }
 }
 

@@ -150,6 +150,7 @@ async fn watch_health(
 }
 
 /// Refuses `atrium.*` calls without the service token, reads the principal of those with
+/// it and lets the call through only if [`crate::access`] says that principal may make
 /// it, and wraps each call in a span that continues the caller's trace.
 #[derive(Clone)]
 struct GateLayer {
@@ -214,12 +215,19 @@ where
             if !bearer_matches(request.headers(), &self.token) {
                 return reject(Status::unauthenticated("a valid service token is required"));
             }
-            match Principal::read_from(request.headers()) {
-                Ok(Some(principal)) => {
-                    request.extensions_mut().insert(principal);
-                }
-                Ok(None) => {}
+            let principal = match Principal::read_from(request.headers()) {
+                Ok(principal) => principal,
                 Err(status) => return reject(status),
+            };
+            // Who may make this call, checked before any handler looks anything up.
+            let Some(rpc) = crate::access::of(request.uri().path()) else {
+                return reject(Status::unimplemented("no such call"));
+            };
+            if let Err(status) = crate::access::check(rpc.access, principal.as_ref()) {
+                return reject(status);
+            }
+            if let Some(principal) = principal {
+                request.extensions_mut().insert(principal);
             }
         }
         // The clone that was polled ready is the one that must take the call.

@@ -245,7 +245,7 @@ mod tests {
                     request = Outgoing::new(&token).unwrap().call(request).unwrap();
                 }
                 let mut http = http::Request::new(Body::empty());
-                *http.uri_mut() = "/atrium.identity.v1.AuditService/ListAudit"
+                *http.uri_mut() = "/atrium.identity.v1.OrganizationService/GetOrganization"
                     .parse()
                     .unwrap();
                 *http.headers_mut() = request.metadata().clone().into_headers();
@@ -256,8 +256,8 @@ mod tests {
                     .to_owned()
             }
         };
-        // 16 UNAUTHENTICATED without the token; with it the gate lets the call through
-        // to routing, which has no such method here (12 UNIMPLEMENTED).
+        // 16 UNAUTHENTICATED without the token; with it the gate lets the (open) call
+        // through to routing, which has no such method here (12 UNIMPLEMENTED).
         assert_eq!(call(false).await, "16");
         assert_eq!(call(true).await, "12");
     }

@@ -2,6 +2,7 @@
 //! table, gRPC server and client assembly, the database handle, the limit store, the
 //! clock, secrets and tokens, and (behind the `testkit` feature) the test harness.
 
+pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod outbox;
 pub mod page;
 pub mod password;
 pub mod retry;
+pub mod roles;
 pub mod secrets;
 pub mod shutdown;
 pub mod telemetry;

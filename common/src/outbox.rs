@@ -31,6 +31,7 @@ use tokio::sync::Notify;
 use tonic::Code;
 use uuid::Uuid;
 
+use crate::auth::Principal;
 use crate::clock::Clock;
 use crate::config::{ServiceName, Settings};
 use crate::db::{Db, Pools, Tx};
@@ -232,7 +233,8 @@ enum Outcome {
     Failed(String),
 }
 
-/// Forwards a service's outbox rows to their receivers until each is acknowledged.
+/// Forwards a service's outbox rows to their receivers until each is acknowledged,
+/// calling as a service (the receiving RPCs are internal).
 #[derive(Clone)]
 pub struct Relay {
     db: Db,
@@ -337,7 +339,7 @@ impl Relay {
                 self.receivers
                     .$client
                     .clone()
-                    .$method(request)
+                    .$method(Principal::service().request(request))
                     .await
                     .map(drop)
             }};
@@ -354,7 +356,7 @@ impl Relay {
                 self.receivers
                     .email
                     .clone()
-                    .enqueue_email(request)
+                    .enqueue_email(Principal::service().request(request))
                     .await
                     .map(drop)
             }

@@ -4,9 +4,10 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::auth::Principal;
 use atrium_common::error::{ApiError, ErrorCode};
 use atrium_common::limits::{Decision, RateLimit};
+use atrium_common::roles::{Permission, Role};
 use atrium_proto::identity::v1 as pb;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use bytes::Bytes;
@@ -179,8 +180,8 @@ pub struct StaffSession {
     pub principal: Principal,
     pub client_ip: IpAddr,
     pub access_token: String,
-    /// What the staff member's role allows, as identity answered it just now.
-    pub permissions: Vec<String>,
+    /// The staff member's role, as identity answered it just now.
+    pub role: Role,
 }
 
 /// A signed-in caller of either tier, whose calls act for them.
@@ -200,15 +201,15 @@ impl ActsFor for StaffSession {
 impl StaffSession {
     /// 403 `PERMISSION_DENIED` naming `permission` unless the role has it. Called before
     /// any lookup, so without the permission every id answers alike.
-    pub fn require(&self, permission: &'static str) -> Result<(), ApiError> {
-        if self.permissions.iter().any(|p| p == permission) {
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.role.allows(permission) {
             return Ok(());
         }
         let mut err = ApiError::new(
             ErrorCode::PermissionDenied,
             format!("this needs the {permission} permission"),
         );
-        err.permission = Some(permission.to_owned());
+        err.permission = Some(permission.as_str().to_owned());
         Err(err)
     }
 }
@@ -236,17 +237,15 @@ impl FromRequestParts<GatewayState> for StaffSession {
         let parse = |text: &str| {
             Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))
         };
-        let principal = Principal {
-            org_id: parse(&staff.org_id)?,
-            subject_id: parse(&staff.id)?,
-            kind: SubjectKind::Staff,
-        };
+        let role = Role::parse(&staff.role)
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        let principal = Principal::staff(parse(&staff.org_id)?, parse(&staff.id)?, role);
         let ClientAddr(client_ip) = ClientAddr::from_request_parts(parts, state).await?;
         Ok(StaffSession {
             principal,
             client_ip,
             access_token,
-            permissions: staff.permissions,
+            role,
         })
     }
 }
@@ -326,11 +325,8 @@ impl CustomerSession {
         let parse = |text: &str| {
             Uuid::parse_str(text).map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))
         };
-        let principal = Principal {
-            org_id: parse(&response.org_id)?,
-            subject_id: parse(&response.customer_id)?,
-            kind: SubjectKind::Customer,
-        };
+        let principal =
+            Principal::customer(parse(&response.org_id)?, parse(&response.customer_id)?);
         let ClientAddr(client_ip) = ClientAddr::from_request_parts(parts, state).await?;
         let session = CustomerSession {
             principal,

@@ -406,14 +406,16 @@ async fn a_customer_reads_and_marks_only_their_own_notifications() {
     let mut client = NotificationServiceClient::new(app.service_channel(ServiceName::Notifier));
     let mut note_for = async |customer: &Customer, title: &str| {
         client
-            .create_notification(pb::CreateNotificationRequest {
-                org_id: org_id.clone(),
-                recipient_kind: "customer".into(),
-                recipient_id: customer.body["customer"]["id"].as_str().unwrap().into(),
-                kind: "invoice.sent".into(),
-                title: title.into(),
-                ..Default::default()
-            })
+            .create_notification(atrium_common::auth::Principal::service().request(
+                pb::CreateNotificationRequest {
+                    org_id: org_id.clone(),
+                    recipient_kind: "customer".into(),
+                    recipient_id: customer.body["customer"]["id"].as_str().unwrap().into(),
+                    kind: "invoice.sent".into(),
+                    title: title.into(),
+                    ..Default::default()
+                },
+            ))
             .await
             .unwrap()
             .into_inner()

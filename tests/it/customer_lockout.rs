@@ -703,7 +703,7 @@ async fn profiles_are_patched_by_staff_and_by_the_customer_within_their_rights()
 
 #[tokio::test]
 async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
-    use atrium_common::auth::{Principal, SubjectKind};
+    use atrium_common::auth::Principal;
     use atrium_common::config::ServiceName;
     use atrium_proto::notifier::v1 as notifier;
     use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
@@ -720,16 +720,18 @@ async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
     let mut notifications =
         NotificationServiceClient::new(world.app.service_channel(ServiceName::Notifier));
     notifications
-        .create_notification(notifier::CreateNotificationRequest {
-            org_id: org_id.clone(),
-            recipient_kind: "customer".into(),
-            recipient_id: ann_id.clone(),
-            kind: "document.published".into(),
-            title: "for ann".into(),
-            body: "A new document.".into(),
-            link: "/customer/documents".into(),
-            idempotency_key: String::new(),
-        })
+        .create_notification(atrium_common::auth::Principal::service().request(
+            notifier::CreateNotificationRequest {
+                org_id: org_id.clone(),
+                recipient_kind: "customer".into(),
+                recipient_id: ann_id.clone(),
+                kind: "document.published".into(),
+                title: "for ann".into(),
+                body: "A new document.".into(),
+                link: "/customer/documents".into(),
+                idempotency_key: String::new(),
+            },
+        ))
         .await
         .expect("notification");
     // A mail that cannot leave yet: SMTP is down when the reset link is queued.
@@ -808,12 +810,8 @@ async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
     );
     assert_eq!(entries.len(), 2, "both sent invitations keep their record");
     let mut request = tonic::Request::new(notifier::ListNotificationsRequest::default());
-    Principal {
-        org_id: org_id.parse().unwrap(),
-        subject_id: ann_id.parse().unwrap(),
-        kind: SubjectKind::Customer,
-    }
-    .write_to(request.metadata_mut());
+    Principal::customer(org_id.parse().unwrap(), ann_id.parse().unwrap())
+        .write_to(request.metadata_mut());
     let left = notifications
         .list_notifications(request)
         .await

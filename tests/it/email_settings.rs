@@ -154,7 +154,14 @@ async fn an_override_is_checked_when_saved_used_when_sending_and_restored_by_del
     assert!(saved["updated_at"].as_str().unwrap().ends_with('Z'));
     let mut email = EmailServiceClient::new(app.service_channel(ServiceName::Notifier));
     email
-        .enqueue_email(invitation(&org_id, "override-1", "ann@customer.test", "de"))
+        .enqueue_email(
+            atrium_common::auth::Principal::service().request(invitation(
+                &org_id,
+                "override-1",
+                "ann@customer.test",
+                "de",
+            )),
+        )
         .await
         .expect("enqueue");
     let mails = smtp
@@ -177,7 +184,14 @@ async fn an_override_is_checked_when_saved_used_when_sending_and_restored_by_del
         false
     );
     email
-        .enqueue_email(invitation(&org_id, "override-2", "ann@customer.test", "de"))
+        .enqueue_email(
+            atrium_common::auth::Principal::service().request(invitation(
+                &org_id,
+                "override-2",
+                "ann@customer.test",
+                "de",
+            )),
+        )
         .await
         .expect("enqueue");
     let mails = smtp
@@ -216,7 +230,14 @@ async fn the_outbox_shows_status_never_links_and_retries_a_failed_message() {
     let mut email = EmailServiceClient::new(app.service_channel(ServiceName::Notifier));
 
     email
-        .enqueue_email(invitation(&org_id, "sent-1", "ann@customer.test", ""))
+        .enqueue_email(
+            atrium_common::auth::Principal::service().request(invitation(
+                &org_id,
+                "sent-1",
+                "ann@customer.test",
+                "",
+            )),
+        )
         .await
         .expect("enqueue");
     smtp.wait_for_messages(1, Duration::from_secs(10))
@@ -225,13 +246,27 @@ async fn the_outbox_shows_status_never_links_and_retries_a_failed_message() {
     smtp.set_reply(Reply::PermFail);
     app.clock.advance(Duration::from_secs(1));
     let failed_id = email
-        .enqueue_email(invitation(&org_id, "failed-1", "bob@customer.test", ""))
+        .enqueue_email(
+            atrium_common::auth::Principal::service().request(invitation(
+                &org_id,
+                "failed-1",
+                "bob@customer.test",
+                "",
+            )),
+        )
         .await
         .expect("enqueue")
         .into_inner()
         .email_id;
     let other_id = email
-        .enqueue_email(invitation(&other_org, "other-1", "eve@customer.test", ""))
+        .enqueue_email(
+            atrium_common::auth::Principal::service().request(invitation(
+                &other_org,
+                "other-1",
+                "eve@customer.test",
+                "",
+            )),
+        )
         .await
         .expect("enqueue")
         .into_inner()

@@ -2,7 +2,7 @@
 //! the gateway, newest first with the unread count. Nobody reads or marks another
 //! recipient's notifications: they are 404, in another org as in the same one.
 
-use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::auth::Principal;
 use atrium_common::config::ServiceName;
 use atrium_common::grpc::ServiceChannel;
 use atrium_proto::notifier::v1 as pb;
@@ -37,7 +37,7 @@ async fn create(
     request: pb::CreateNotificationRequest,
 ) -> String {
     client
-        .create_notification(request)
+        .create_notification(atrium_common::auth::Principal::service().request(request))
         .await
         .expect("create")
         .into_inner()
@@ -177,11 +177,7 @@ async fn a_customer_never_sees_or_marks_another_customers_notifications() {
         note(&org_id, "customer", &bob.to_string(), "for bob"),
     )
     .await;
-    let as_customer = |id: Uuid| Principal {
-        org_id: Uuid::parse_str(&org_id).unwrap(),
-        subject_id: id,
-        kind: SubjectKind::Customer,
-    };
+    let as_customer = |id: Uuid| Principal::customer(Uuid::parse_str(&org_id).unwrap(), id);
     let request = |principal: Principal, message| {
         let mut request = tonic::Request::new(message);
         principal.write_to(request.metadata_mut());
@@ -224,12 +220,19 @@ async fn a_customer_never_sees_or_marks_another_customers_notifications() {
     // Bad input is refused with the field named.
     let mut bad = note(&org_id, "customer", &ann.to_string(), "x");
     bad.link = "javascript:alert(1)".into();
-    let status = client.create_notification(bad).await.unwrap_err();
+    let status = client
+        .create_notification(atrium_common::auth::Principal::service().request(bad))
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     let mut bad = note(&org_id, "guest", &ann.to_string(), "x");
     bad.title = String::new();
     assert_eq!(
-        client.create_notification(bad).await.unwrap_err().code(),
+        client
+            .create_notification(atrium_common::auth::Principal::service().request(bad))
+            .await
+            .unwrap_err()
+            .code(),
         Code::InvalidArgument
     );
     app.stop().await;

@@ -129,3 +129,89 @@ async fn health_and_reflection_answer_without_a_token() {
         }
     }
 }
+
+/// The services check the role too: a direct call with the service token and a `viewer`
+/// principal cannot delete a project (PERMISSION_DENIED naming the permission), the same
+/// call as `admin` can; a customer may not make it at all, and a staff member may not
+/// make a call meant only for Atrium's own background jobs.
+#[tokio::test]
+async fn a_service_refuses_a_staff_call_the_role_does_not_allow() {
+    use atrium_common::auth::Principal;
+    use atrium_common::roles::Role;
+    use atrium_proto::identity::v1 as identity;
+    use atrium_proto::portal::v1 as portal;
+
+    let app = TestApp::start().await;
+    let (org_id, owner_id, token) = app.org_with_owner("acme").await;
+    let created = app
+        .staff_call(
+            reqwest::Method::POST,
+            "/api/admin/projects",
+            &token,
+            Some(&serde_json::json!({ "name": "Extension", "kind": "project" })),
+        )
+        .await;
+    let project: serde_json::Value = created.json().await.unwrap();
+    let project_id = project["id"].as_str().unwrap().to_owned();
+    let (org, owner) = (org_id.parse().unwrap(), owner_id.parse().unwrap());
+    let mut projects = portal::project_service_client::ProjectServiceClient::new(
+        app.service_channel(ServiceName::Portal),
+    );
+    let delete = |principal: Principal| {
+        principal.request(portal::ProjectRequest {
+            project_id: project_id.clone(),
+        })
+    };
+
+    let as_viewer = projects
+        .delete_project(delete(Principal::staff(org, owner, Role::Viewer)))
+        .await
+        .unwrap_err();
+    let as_customer = projects
+        .delete_project(delete(Principal::customer(org, owner)))
+        .await
+        .unwrap_err();
+    let still_there = app
+        .staff_call(
+            reqwest::Method::GET,
+            &format!("/api/admin/projects/{project_id}"),
+            &token,
+            None,
+        )
+        .await;
+    let as_admin = projects
+        .delete_project(delete(Principal::staff(org, owner, Role::Admin)))
+        .await;
+    let gone = app
+        .staff_call(
+            reqwest::Method::GET,
+            &format!("/api/admin/projects/{project_id}"),
+            &token,
+            None,
+        )
+        .await;
+    let mut audit = identity::audit_service_client::AuditServiceClient::new(
+        app.service_channel(ServiceName::Identity),
+    );
+    let staff_recording = audit
+        .record_audit(
+            Principal::staff(org, owner, Role::Owner)
+                .request(identity::RecordAuditRequest::default()),
+        )
+        .await
+        .unwrap_err();
+
+    assert_eq!(as_viewer.code(), Code::PermissionDenied);
+    let answer = atrium_common::error::ApiError::from_status(&as_viewer);
+    assert_eq!(answer.code, "PERMISSION_DENIED");
+    assert_eq!(answer.permission.as_deref(), Some("projects.manage"));
+    assert_eq!(as_customer.code(), Code::Unauthenticated, "tiers never mix");
+    assert_eq!(still_there.status(), 200, "nothing was deleted");
+    assert!(as_admin.is_ok(), "{as_admin:?}");
+    assert_eq!(gone.status(), 404);
+    assert_eq!(
+        staff_recording.code(),
+        Code::PermissionDenied,
+        "internal only"
+    );
+}

@@ -3,6 +3,7 @@
 
 use atrium_common::error::ApiError;
 use atrium_common::grpc::{rfc3339, timestamp as encode_time};
+use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
 use axum::extract::State;
 use axum::routing::get;
@@ -74,7 +75,7 @@ async fn list(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require("audit.view")?;
+    session.require(Permission::AuditView)?;
     let page = PageQuery::parse(&query)?;
     let request = session.request(pb::ListAuditRequest {
         actor_id: text_filter(&query, "actor_id", 128)?,

@@ -2,6 +2,7 @@
 //! effective flags a customer sees in `GET /api/customer/me`.
 
 use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
@@ -12,9 +13,6 @@ use super::org_settings::{PERMISSIONS, PermissionFlags, flags_schema, permission
 use super::{Route, Security, object};
 use crate::GatewayState;
 use crate::extract::{ActsFor, Json, StaffSession, path_id};
-
-const CUSTOMERS_VIEW: &str = "customers.view";
-const CUSTOMERS_CREATE: &str = "customers.create";
 
 pub fn routes() -> Vec<Route> {
     let nullable_flags = object(
@@ -83,7 +81,7 @@ async fn read(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_VIEW)?;
+    session.require(Permission::CustomersView)?;
     let request = pb::CustomerPermissionsRequest {
         customer_id: path_id(&id)?.to_string(),
     };
@@ -103,7 +101,7 @@ async fn replace(
     Path(id): Path<String>,
     Json(body): Json<PermissionFlags>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = pb::SetCustomerPermissionsRequest {
         customer_id: path_id(&id)?.to_string(),
         overrides: Some(pb::PermissionOverrides {

@@ -3,6 +3,7 @@
 
 use atrium_common::error::ApiError;
 use atrium_common::grpc::rfc3339;
+use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -16,10 +17,6 @@ use crate::GatewayState;
 use crate::extract::{
     ActsFor, Json, PageQuery, QueryMap, StaffSession, patch_field, patched, path_id,
 };
-
-const CUSTOMERS_CREATE: &str = "customers.create";
-
-const CUSTOMERS_VIEW: &str = "customers.view";
 
 pub fn routes() -> Vec<Route> {
     let mut routes = vec![Route {
@@ -222,7 +219,7 @@ async fn invite(
     session: StaffSession,
     Json(body): Json<Invite>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = pb::InviteCustomerRequest {
         email: body.email,
         name: body.name.unwrap_or_default(),
@@ -252,7 +249,7 @@ async fn list_customers(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_VIEW)?;
+    session.require(Permission::CustomersView)?;
     let page = PageQuery::parse(&query)?;
     let request = pb::ListCustomersRequest {
         q: query.get("q").cloned().unwrap_or_default(),
@@ -282,7 +279,7 @@ async fn erase_customer(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    session.require("customers.delete")?;
+    session.require(Permission::CustomersDelete)?;
     let request = session.request(customer_request(&id)?);
     state
         .clients
@@ -298,7 +295,7 @@ async fn get_customer(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_VIEW)?;
+    session.require(Permission::CustomersView)?;
     let request = session.request(customer_request(&id)?);
     let response = state
         .clients
@@ -325,7 +322,7 @@ async fn lock_out(
     id: String,
     action: LockOut,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = session.request(customer_request(&id)?);
     let mut client = state.clients.customers.clone();
     let response = match action {
@@ -367,7 +364,7 @@ async fn list_invitations(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_VIEW)?;
+    session.require(Permission::CustomersView)?;
     let page = PageQuery::parse(&query)?;
     let request = pb::ListInvitationsRequest {
         page_size: page.page_size,
@@ -395,7 +392,7 @@ async fn resend_invitation(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = session.request(invitation_request(&id)?);
     let response = state
         .clients
@@ -414,7 +411,7 @@ async fn cancel_invitation(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = session.request(invitation_request(&id)?);
     state
         .clients
@@ -486,7 +483,7 @@ async fn update_customer(
     Path(id): Path<String>,
     Json(body): Json<ProfileBody>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let id = path_id(&id)?;
     if body.status.is_some() {
         return Err(ApiError::invalid_field(

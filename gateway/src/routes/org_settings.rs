@@ -4,6 +4,7 @@
 
 use atrium_common::error::ApiError;
 use atrium_common::grpc::rfc3339;
+use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as identity;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::{Path, State};
@@ -15,8 +16,6 @@ use serde_json::{Value, json};
 use super::{Route, Security, non_empty, object, string};
 use crate::GatewayState;
 use crate::extract::{ActsFor, Json, StaffSession, patch_field, patched};
-
-const SETTINGS_MANAGE: &str = "settings.manage";
 
 pub const FEATURES: [&str; 6] = [
     "customer_portal",
@@ -208,7 +207,7 @@ async fn read(
     State(state): State<GatewayState>,
     session: StaffSession,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let response = state
         .clients
         .settings
@@ -294,7 +293,7 @@ async fn update(
     session: StaffSession,
     Json(body): Json<SettingsPatch>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let (f, b, p) = (body.features, body.branding, body.default_permissions);
     let default_locale = match body.default_locale {
         Some(None) => {

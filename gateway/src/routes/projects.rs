@@ -3,6 +3,7 @@
 
 use atrium_common::error::ApiError;
 use atrium_common::grpc::rfc3339;
+use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, patch, post, put};
@@ -15,10 +16,6 @@ use crate::GatewayState;
 use crate::extract::{
     ActsFor, Json, PageQuery, QueryMap, StaffSession, patch_field, patched, path_id,
 };
-
-const PROJECTS_VIEW: &str = "projects.view";
-const PROJECTS_MANAGE: &str = "projects.manage";
-const CUSTOMERS_CREATE: &str = "customers.create";
 
 const BODY_ERRORS: &[&str] = &[
     "UNAUTHENTICATED",
@@ -244,7 +241,7 @@ async fn set_team(
     Path(id): Path<String>,
     Json(body): Json<Team>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::SetProjectTeamRequest {
         project_id: path_id(&id)?.to_string(),
         members: body
@@ -429,7 +426,7 @@ async fn create(
     session: StaffSession,
     Json(body): Json<NewProject>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::CreateProjectRequest {
         name: body.name,
         kind: body.kind,
@@ -463,7 +460,7 @@ async fn list(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(PROJECTS_VIEW)?;
+    session.require(Permission::ProjectsView)?;
     let page = PageQuery::parse(&query)?;
     let text = |name: &str| query.get(name).cloned().unwrap_or_default();
     let request = pb::ListProjectsRequest {
@@ -493,7 +490,7 @@ async fn read(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(PROJECTS_VIEW)?;
+    session.require(Permission::ProjectsView)?;
     let request = session.request(project_request(&id)?);
     let response = state
         .clients
@@ -535,7 +532,7 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<ProjectPatch>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::UpdateProjectRequest {
         project_id: path_id(&id)?.to_string(),
         name: patched(body.name),
@@ -566,7 +563,7 @@ async fn remove(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = session.request(project_request(&id)?);
     state
         .clients
@@ -594,7 +591,7 @@ async fn add_phase(
     Path(id): Path<String>,
     Json(body): Json<NewPhase>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::AddPhaseRequest {
         project_id: path_id(&id)?.to_string(),
         name: body.name,
@@ -633,7 +630,7 @@ async fn update_phase(
     Path((id, phase_id)): Path<(String, String)>,
     Json(body): Json<PhasePatch>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::UpdatePhaseRequest {
         project_id: path_id(&id)?.to_string(),
         phase_id: path_id(&phase_id)?.to_string(),
@@ -657,7 +654,7 @@ async fn remove_phase(
     session: StaffSession,
     Path((id, phase_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    session.require(PROJECTS_MANAGE)?;
+    session.require(Permission::ProjectsManage)?;
     let request = pb::PhaseRequest {
         project_id: path_id(&id)?.to_string(),
         phase_id: path_id(&phase_id)?.to_string(),
@@ -686,7 +683,7 @@ async fn set_project_customers(
     Path(id): Path<String>,
     Json(body): Json<CustomerIds>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = pb::SetProjectCustomersRequest {
         project_id: path_id(&id)?.to_string(),
         customer_ids: body.customer_ids,
@@ -712,7 +709,7 @@ async fn set_customer_projects(
     Path(id): Path<String>,
     Json(body): Json<ProjectIds>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(CUSTOMERS_CREATE)?;
+    session.require(Permission::CustomersCreate)?;
     let request = pb::SetCustomerProjectsRequest {
         customer_id: path_id(&id)?.to_string(),
         project_ids: body.project_ids,

@@ -2,6 +2,7 @@
 //! override, restore the default) and the email outbox (list, retry a failed message).
 //! The outbox listing never carries bodies, variables or links.
 
+use atrium_common::roles::Permission;
 use std::collections::HashMap;
 
 use atrium_common::error::ApiError;
@@ -17,7 +18,6 @@ use super::{Route, Security, list_of, object, string, timestamp, uuid};
 use crate::GatewayState;
 use crate::extract::{ActsFor, Json, PageQuery, QueryMap, StaffSession, path_id};
 
-const SETTINGS_MANAGE: &str = "settings.manage";
 const TEMPLATE_PATH: &str = "/api/admin/settings/email-templates/{key}/{locale}";
 
 pub fn routes() -> Vec<Route> {
@@ -201,7 +201,7 @@ async fn list_templates(
     State(state): State<GatewayState>,
     session: StaffSession,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let response = state
         .clients
         .templates
@@ -220,7 +220,7 @@ async fn get_template(
     session: StaffSession,
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let response = state
         .clients
         .templates
@@ -246,7 +246,7 @@ async fn put_template(
     Path((key, locale)): Path<(String, String)>,
     Json(body): Json<TemplateBody>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let request = pb::PutTemplateRequest {
         key,
         locale,
@@ -271,7 +271,7 @@ async fn delete_template(
     session: StaffSession,
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     state
         .clients
         .templates
@@ -286,7 +286,7 @@ async fn list_outbox(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let page = PageQuery::parse(&query)?;
     let request = pb::ListOutboxRequest {
         page_size: page.page_size,
@@ -313,7 +313,7 @@ async fn retry_email(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(SETTINGS_MANAGE)?;
+    session.require(Permission::SettingsManage)?;
     let email_id = path_id(&id)?;
     let request = pb::RetryEmailRequest {
         email_id: email_id.to_string(),

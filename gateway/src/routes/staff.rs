@@ -3,6 +3,7 @@
 //! owners; the last active owner stays).
 
 use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, patch, post};
@@ -14,8 +15,6 @@ use super::admin::{staff_json, staff_schema};
 use super::{Route, Security, list_of, object, string};
 use crate::GatewayState;
 use crate::extract::{ActsFor, Json, PageQuery, QueryMap, StaffSession, path_id};
-
-const STAFF_MANAGE: &str = "staff.manage";
 
 const ROLES: [&str; 5] = ["owner", "admin", "editor", "viewer", "accountant"];
 
@@ -116,7 +115,7 @@ async fn invite(
     session: StaffSession,
     Json(body): Json<Invite>,
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
-    session.require(STAFF_MANAGE)?;
+    session.require(Permission::StaffManage)?;
     let request = session.request(pb::InviteStaffRequest {
         email: body.email,
         name: body.name,
@@ -140,7 +139,7 @@ async fn list(
     session: StaffSession,
     QueryMap(query): QueryMap,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(STAFF_MANAGE)?;
+    session.require(Permission::StaffManage)?;
     let page = PageQuery::parse(&query)?;
     let request = session.request(pb::ListStaffRequest {
         page_size: page.page_size,
@@ -169,7 +168,7 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<Update>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    session.require(STAFF_MANAGE)?;
+    session.require(Permission::StaffManage)?;
     let request = session.request(pb::UpdateStaffRequest {
         staff_id: path_id(&id)?.to_string(),
         role: body.role,
@@ -190,7 +189,7 @@ async fn remove(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    session.require(STAFF_MANAGE)?;
+    session.require(Permission::StaffManage)?;
     let request = session.request(pb::StaffRequest {
         staff_id: path_id(&id)?.to_string(),
     });

@@ -36,7 +36,7 @@ pub enum IdentityError {
     StaffExists,
     /// The caller's role lacks the permission, or an admin reached for an owner.
     #[error("this needs the {0} permission")]
-    PermissionDenied(&'static str),
+    PermissionDenied(atrium_common::roles::Permission),
     #[error("the organization's last active owner cannot be removed, demoted or deactivated")]
     LastOwner,
     /// Unknown, expired, used and cancelled tokens: one answer.
@@ -88,7 +88,7 @@ impl ServiceError for IdentityError {
         match self {
             IdentityError::PermissionDenied(permission) => vec![(
                 atrium_common::error::META_PERMISSION,
-                (*permission).to_owned(),
+                permission.as_str().to_owned(),
             )],
             _ => Vec::new(),
         }

@@ -17,11 +17,11 @@ use crate::customers::{self, LockOut, ProfileChange};
 use crate::error::IdentityError;
 use crate::invitations::{self, NewInvitation};
 use crate::recovery;
-use crate::roles::Role;
 use crate::staff::{self, NewOrganization, StaffLogin};
 use crate::staff_account::{self, OwnProfile};
 use crate::staff_members::{self, AccessChange};
 use crate::store::{OrganizationRow, StaffRow};
+use atrium_common::roles::Role;
 
 pub struct Identity(pub AppState);
 
@@ -49,7 +49,10 @@ impl From<StaffRow> for pb::Staff {
             title: row.title,
             phone: row.phone,
             role: row.role,
-            permissions: permissions.into_iter().map(str::to_owned).collect(),
+            permissions: permissions
+                .into_iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
             created_at: Some(timestamp(row.created_at)),
             status: row.status,
         }
@@ -730,7 +733,9 @@ impl pb::customer_service_server::CustomerService for Identity {
             SubjectKind::Customer => {
                 customers::update_own(&self.0, &principal, change, &ip).await?
             }
-            SubjectKind::Guest => return Err(Status::unauthenticated("not for guests")),
+            SubjectKind::Guest | SubjectKind::Service => {
+                return Err(Status::unauthenticated("not for guests or services"));
+            }
         };
         Ok(customer_response(customer))
     }

@@ -11,7 +11,6 @@ mod invitations;
 mod jwt;
 mod mail;
 mod recovery;
-pub mod roles;
 pub mod seed;
 mod session_cache;
 mod staff;

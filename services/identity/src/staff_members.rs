@@ -15,12 +15,12 @@ use crate::audit::{Actor, Audit};
 use crate::error::IdentityError;
 use crate::invitations::INVITATION_TTL;
 use crate::mail::{LinkMail, link_mail};
-use crate::roles::Role;
 use crate::staff;
 use crate::store::{self, StaffRow, StaffTokenPurpose};
 use crate::validate::{self, Email};
+use atrium_common::roles::{Permission, Role};
 
-const PERMISSION: &str = "staff.manage";
+const PERMISSION: Permission = Permission::StaffManage;
 
 /// The acting staff member, if their role may manage staff.
 async fn manager(

@@ -33,6 +33,7 @@ pub async fn of(source: &BrandingSource, email: &EmailRow) -> MailBranding {
     let request = portal::GetBrandingRequest {
         org_id: email.org_id.to_string(),
     };
+    let request = atrium_common::auth::Principal::service().request(request);
     match client.clone().get_branding(request).await {
         Ok(response) => match response.into_inner().branding {
             Some(branding) => merge(branding, sent),

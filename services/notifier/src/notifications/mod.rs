@@ -35,7 +35,9 @@ fn recipient(principal: &Principal) -> Result<Recipient<'static>, NotifierError>
     let kind = match principal.kind {
         SubjectKind::Customer => "customer",
         SubjectKind::Staff => "staff",
-        SubjectKind::Guest => return Err(NotifierError::NotificationNotFound),
+        SubjectKind::Guest | SubjectKind::Service => {
+            return Err(NotifierError::NotificationNotFound);
+        }
     };
     Ok(Recipient {
         org_id: principal.org_id,

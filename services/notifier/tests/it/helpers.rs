@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::auth::Principal;
 use atrium_common::clock::Clock;
 use atrium_common::config::{DatabaseTarget, Env, Settings};
 use atrium_common::grpc::{ServiceChannel, channel};
+use atrium_common::roles::Role;
 use atrium_common::shutdown::Shutdown;
 use atrium_common::testkit::{self, TestDatabase, smtp::SmtpServer};
 use atrium_notifier::AppState;
@@ -92,7 +93,7 @@ impl TestNotifier {
     ) -> Result<pb::EnqueueEmailResponse, tonic::Status> {
         self.client
             .clone()
-            .enqueue_email(request)
+            .enqueue_email(atrium_common::auth::Principal::service().request(request))
             .await
             .map(tonic::Response::into_inner)
     }
@@ -139,11 +140,7 @@ impl Drop for TestNotifier {
 }
 
 pub fn staff_of(org: Uuid) -> Principal {
-    Principal {
-        org_id: org,
-        subject_id: Uuid::new_v4(),
-        kind: SubjectKind::Staff,
-    }
+    Principal::staff(org, Uuid::new_v4(), Role::Owner)
 }
 
 pub const LINK: &str = "https://portal.test/customer/accept-invitation?token=SECRET-TOKEN-abc123";
