@@ -382,8 +382,19 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     }
 }
 
-/// `%q%` for a case-insensitive substring match (`lower(col) like $n escape '\'`), with
-/// LIKE's wildcards in `q` escaped.
+/// The text a case-insensitive match runs on: each part trimmed and folded to lower case
+/// for any script (SQLite's `lower()` folds ASCII only), one per line. Stored beside the
+/// columns it is made of and matched with [`like_pattern`].
+pub fn fold(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|part| part.trim().to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `%q%` for a case-insensitive substring match (`folded like $n escape '\'` on a
+/// column made by [`fold`]), with LIKE's wildcards in `q` escaped.
 pub fn like_pattern(q: &str) -> String {
     let escaped = q
         .to_lowercase()

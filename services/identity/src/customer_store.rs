@@ -84,7 +84,8 @@ pub async fn insert_customer(tx: &mut Tx, row: &CustomerRow) -> Result<bool, Ide
         sqlx::query(concat!(
             "insert into customer (",
             customer_columns!(),
-            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            ", search_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+             $15, $16)"
         ))
         .bind(row.customer_id)
         .bind(row.org_id)
@@ -101,6 +102,7 @@ pub async fn insert_customer(tx: &mut Tx, row: &CustomerRow) -> Result<bool, Ide
         .bind(row.created_at)
         .bind(row.updated_at)
         .bind(row.account_manager_id)
+        .bind(search_text(row))
         .execute(conn)
         .await
         .map(|done| done.rows_affected())
@@ -480,8 +482,7 @@ pub async fn list_customers(
             "select ",
             customer_columns!(),
             " from customer where org_id = $1 and status <> 'erased' \
-             and ($2 is null or email_normalized like $2 escape '\\' or lower(name) like $2 escape '\\' \
-             or lower(company) like $2 escape '\\') \
+             and ($2 is null or search_text like $2 escape '\\') \
              and ($3 is null or status = $3) \
              and ($4 is null or created_at < $4 or (created_at = $4 and customer_id < $5)) \
              order by created_at desc, customer_id desc limit $6"
@@ -685,10 +686,58 @@ pub async fn update_profile(
         .fetch_optional(pool)
         .await
     });
-    match result {
-        Ok(row) => Ok(row),
-        Err(err) if is_unique_violation(&err) => Err(IdentityError::CustomerExists),
-        Err(err) => Err(err.into()),
+    let row: Option<CustomerRow> = match result {
+        Ok(row) => row,
+        Err(err) if is_unique_violation(&err) => return Err(IdentityError::CustomerExists),
+        Err(err) => return Err(err.into()),
+    };
+    if let Some(row) = &row {
+        set_search_text(tx, row).await?;
+    }
+    Ok(row)
+}
+
+/// What a staff search of customers matches, folded for any script.
+fn search_text(row: &CustomerRow) -> String {
+    atrium_common::db::fold(&[&row.email_normalized, &row.name, &row.company])
+}
+
+async fn set_search_text(tx: &mut Tx, row: &CustomerRow) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("update customer set search_text = $3 where org_id = $1 and customer_id = $2")
+            .bind(row.org_id)
+            .bind(row.customer_id)
+            .bind(search_text(row))
+            .execute(conn)
+            .await
+            .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Fills the search text of customers written before it existed (migration 0007), in
+/// batches; answers how many it filled.
+pub async fn fill_search_text(db: &Db) -> Result<u64, IdentityError> {
+    let mut filled = 0;
+    loop {
+        let batch: Vec<CustomerRow> = on_db!(db, |pool| {
+            sqlx::query_as(concat!(
+                "select ",
+                customer_columns!(),
+                " from customer where search_text is null limit 500"
+            ))
+            .fetch_all(pool)
+            .await
+        })?;
+        if batch.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for row in &batch {
+            set_search_text(&mut tx, row).await?;
+        }
+        tx.commit().await?;
+        filled += batch.len() as u64;
     }
 }
 
@@ -718,7 +767,7 @@ pub async fn erase_customer(
     on_tx!(tx, |conn| {
         sqlx::query(
             "update customer set email = '', email_normalized = $3, name = '', company = '', phone = '', \
-             address = '', status = 'erased', password_hash = null, epoch = epoch + 1, updated_at = $4 \
+             address = '', search_text = '', status = 'erased', password_hash = null, epoch = epoch + 1, updated_at = $4 \
              where org_id = $1 and customer_id = $2",
         )
         .bind(org_id)

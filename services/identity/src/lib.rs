@@ -83,6 +83,10 @@ impl AppState {
         };
         let server =
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
+        let filled = customer_store::fill_search_text(&server.db).await?;
+        if filled > 0 {
+            tracing::info!(filled, "customer search text filled for existing customers");
+        }
         // Computed now, so the first unknown-account login is not the slow one.
         atrium_common::password::dummy_hash().await;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);

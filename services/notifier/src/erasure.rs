@@ -3,11 +3,11 @@
 //! address or name. Running it twice changes nothing more, so a relayed repeat is harmless.
 
 use atrium_common::db::Db;
-use atrium_common::on_tx;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::error::NotifierError;
+use crate::{notifications, store};
 
 pub async fn erase_customer(
     db: &Db,
@@ -16,42 +16,13 @@ pub async fn erase_customer(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {
-    let email = email.trim().to_lowercase();
+    let folded = atrium_common::db::fold(&[email]);
     let mut tx = db.begin().await?;
-    if !email.is_empty() {
-        on_tx!(&mut tx, |conn| {
-            sqlx::query(
-                "delete from email where org_id = $1 and lower(recipient_email) = $2 and status <> 'sent'",
-            )
-            .bind(org_id)
-            .bind(&email)
-            .execute(conn)
-            .await
-            .map(drop)
-        })?;
-        on_tx!(&mut tx, |conn| {
-            sqlx::query(
-                "update email set recipient_email = '', recipient_name = '', variables = null, updated_at = $3 \
-                 where org_id = $1 and lower(recipient_email) = $2",
-            )
-            .bind(org_id)
-            .bind(&email)
-            .bind(now)
-            .execute(conn)
-            .await
-            .map(drop)
-        })?;
+    if !folded.is_empty() {
+        store::delete_unsent_to(&mut tx, org_id, &folded).await?;
+        store::redact_sent_to(&mut tx, org_id, &folded, now).await?;
     }
-    on_tx!(&mut tx, |conn| {
-        sqlx::query(
-            "delete from notification where org_id = $1 and recipient_kind = 'customer' and recipient_id = $2",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    notifications::store::delete_of_customer(&mut tx, org_id, customer_id).await?;
     tx.commit().await?;
     tracing::info!(%customer_id, "customer's mail and notifications erased");
     Ok(())

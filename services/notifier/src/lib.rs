@@ -65,6 +65,10 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Notifier, &MIGRATIONS, shutdown).await?;
+        let filled = store::fill_recipient_folded(&server.db).await?;
+        if filled > 0 {
+            tracing::info!(filled, "folded recipient filled for existing mail");
+        }
         let mailer = Mailer::new(settings.smtp_url.as_ref(), &settings.mail_from)?;
         if mailer.is_configured() {
             let requeued = store::requeue_held(&server.db, clock.now()).await?;

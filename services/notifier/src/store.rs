@@ -1,8 +1,8 @@
 //! Every SQL statement of the notifier, one text for both backends (the delivery claim
 //! has a PostgreSQL text with `for update skip locked` beside the portable one).
 
-use atrium_common::db::{Db, Pools, is_unique_violation};
-use atrium_common::on_db;
+use atrium_common::db::{Db, Pools, Tx, is_unique_violation};
+use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -56,8 +56,9 @@ pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError
         sqlx::query(
             "insert into email (email_id, org_id, idempotency_key, template_key, locale, recipient_email, \
              recipient_name, variables, org_name, logo_url, sender_name, status, attempts, last_error, \
-             next_attempt_at, claimed_until, sent_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             next_attempt_at, claimed_until, sent_at, created_at, updated_at, recipient_folded) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20)",
         )
         .bind(row.email_id)
         .bind(row.org_id)
@@ -78,6 +79,7 @@ pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError
         .bind(row.sent_at)
         .bind(row.created_at)
         .bind(row.updated_at)
+        .bind(atrium_common::db::fold(&[&row.recipient_email]))
         .execute(pool)
         .await
         .map(|done| done.rows_affected())
@@ -388,4 +390,77 @@ pub async fn delete_template_override(
         .map(|done| done.rows_affected())
     })?;
     Ok(())
+}
+
+/// Deletes the unsent mail of the recipient whose folded address is `folded`.
+pub async fn delete_unsent_to(
+    tx: &mut Tx,
+    org_id: Uuid,
+    folded: &str,
+) -> Result<(), NotifierError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "delete from email where org_id = $1 and recipient_folded = $2 and status <> 'sent'",
+        )
+        .bind(org_id)
+        .bind(folded)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Blanks the address, name and variables of the mail sent to `folded`; the delivery
+/// record stays.
+pub async fn redact_sent_to(
+    tx: &mut Tx,
+    org_id: Uuid,
+    folded: &str,
+    now: DateTime<Utc>,
+) -> Result<(), NotifierError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update email set recipient_email = '', recipient_folded = '', recipient_name = '', \
+             variables = null, updated_at = $3 where org_id = $1 and recipient_folded = $2",
+        )
+        .bind(org_id)
+        .bind(folded)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Fills the folded address of mail written before it existed (migration 0003), in
+/// batches; answers how many it filled.
+pub async fn fill_recipient_folded(db: &Db) -> Result<u64, NotifierError> {
+    let mut filled = 0;
+    loop {
+        let batch: Vec<(Uuid, String)> = on_db!(db, |pool| {
+            sqlx::query_as(
+                "select email_id, recipient_email from email where recipient_folded is null limit 500",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        if batch.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for (email_id, recipient) in &batch {
+            on_tx!(&mut tx, |conn| {
+                sqlx::query("update email set recipient_folded = $2 where email_id = $1")
+                    .bind(email_id)
+                    .bind(atrium_common::db::fold(&[recipient]))
+                    .execute(conn)
+                    .await
+                    .map(drop)
+            })?;
+        }
+        tx.commit().await?;
+        filled += batch.len() as u64;
+    }
 }

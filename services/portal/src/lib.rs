@@ -62,6 +62,10 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
+        let filled = store::fill_search_text(&server.db).await?;
+        if filled > 0 {
+            tracing::info!(filled, "project search text filled for existing projects");
+        }
         let identity = connect(settings, ServiceName::Identity)?;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {

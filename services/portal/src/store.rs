@@ -50,7 +50,8 @@ pub async fn insert_project(tx: &mut Tx, p: &ProjectRow) -> Result<(), sqlx::Err
         sqlx::query(
             "insert into project (project_id, org_id, kind, name, slug, description, starts_on, \
              ends_on, status, cover_url, guest_password_hash, guest_password_version, created_at, \
-             updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             updated_at, search_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15)",
         )
         .bind(p.project_id)
         .bind(p.org_id)
@@ -66,10 +67,49 @@ pub async fn insert_project(tx: &mut Tx, p: &ProjectRow) -> Result<(), sqlx::Err
         .bind(p.guest_password_version)
         .bind(p.created_at)
         .bind(p.updated_at)
+        .bind(search_text(p))
         .execute(conn)
         .await
         .map(drop)
     })
+}
+
+/// What a staff search of projects matches, folded for any script.
+fn search_text(p: &ProjectRow) -> String {
+    atrium_common::db::fold(&[&p.name, &p.slug, &p.description])
+}
+
+/// Fills the search text of projects written before it existed (migration 0006), in
+/// batches; answers how many it filled.
+pub async fn fill_search_text(db: &Db) -> Result<u64, sqlx::Error> {
+    let mut filled = 0;
+    loop {
+        let batch: Vec<ProjectRow> = on_db!(db, |pool| {
+            sqlx::query_as(concat!(
+                "select ",
+                project_columns!(),
+                " from project p where p.search_text is null limit 500"
+            ))
+            .fetch_all(pool)
+            .await
+        })?;
+        if batch.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for p in &batch {
+            on_tx!(&mut tx, |conn| {
+                sqlx::query("update project set search_text = $2 where project_id = $1")
+                    .bind(p.project_id)
+                    .bind(search_text(p))
+                    .execute(conn)
+                    .await
+                    .map(drop)
+            })?;
+        }
+        tx.commit().await?;
+        filled += batch.len() as u64;
+    }
 }
 
 /// Writes every editable field of `p` back.
@@ -78,7 +118,8 @@ pub async fn update_project(tx: &mut Tx, p: &ProjectRow) -> Result<(), sqlx::Err
         sqlx::query(
             "update project set name = $3, slug = $4, description = $5, starts_on = $6, \
              ends_on = $7, status = $8, cover_url = $9, guest_password_hash = $10, \
-             guest_password_version = $11, updated_at = $12 where org_id = $1 and project_id = $2",
+             guest_password_version = $11, updated_at = $12, search_text = $13 \
+             where org_id = $1 and project_id = $2",
         )
         .bind(p.org_id)
         .bind(p.project_id)
@@ -92,6 +133,7 @@ pub async fn update_project(tx: &mut Tx, p: &ProjectRow) -> Result<(), sqlx::Err
         .bind(&p.guest_password_hash)
         .bind(p.guest_password_version)
         .bind(p.updated_at)
+        .bind(search_text(p))
         .execute(conn)
         .await
         .map(drop)
@@ -193,8 +235,7 @@ pub async fn list_projects(
             "select ",
             project_columns!(),
             " from project p where p.org_id = $1 \
-             and ($2 is null or lower(p.name) like $2 escape '\\' or p.slug like $2 escape '\\' \
-             or lower(p.description) like $2 escape '\\') \
+             and ($2 is null or p.search_text like $2 escape '\\') \
              and ($3 is null or p.status = $3) and ($4 is null or p.kind = $4) \
              and ($5 is null or p.created_at < $5 or (p.created_at = $5 and p.project_id < $6)) \
              order by p.created_at desc, p.project_id desc limit $7"

@@ -1,7 +1,7 @@
 //! The SQL of in-app notifications; every statement is scoped to one recipient of one org.
 
-use atrium_common::db::{Db, is_unique_violation};
-use atrium_common::on_db;
+use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -169,4 +169,24 @@ pub async fn mark_all_read(
         .await
         .map(|done| done.rows_affected())
     })?)
+}
+
+/// Deletes every notification of one customer (a GDPR erase).
+pub async fn delete_of_customer(
+    tx: &mut Tx,
+    org_id: Uuid,
+    customer_id: Uuid,
+) -> Result<(), NotifierError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "delete from notification where org_id = $1 and recipient_kind = 'customer' \
+             and recipient_id = $2",
+        )
+        .bind(org_id)
+        .bind(customer_id)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
 }

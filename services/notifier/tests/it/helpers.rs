@@ -19,6 +19,8 @@ pub const TOKEN: &str = "notifier-test-service-token-0123456789";
 
 pub struct TestNotifier {
     pub client: EmailServiceClient<ServiceChannel>,
+    /// A service-token channel to the notifier, for its other services.
+    pub channel: ServiceChannel,
     pub clock: Clock,
     pub shutdown: Shutdown,
     pub database: TestDatabase,
@@ -75,10 +77,10 @@ impl TestNotifier {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let served = tokio::spawn(atrium_notifier::serve(state, listener));
-        let client =
-            EmailServiceClient::new(channel(&url, &SecretString::from(TOKEN)).expect("channel"));
+        let channel = channel(&url, &SecretString::from(TOKEN)).expect("channel");
         TestNotifier {
-            client,
+            client: EmailServiceClient::new(channel.clone()),
+            channel,
             clock,
             shutdown,
             database,

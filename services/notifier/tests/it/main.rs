@@ -5,4 +5,5 @@ mod helpers;
 
 mod delivery;
 mod enqueue;
+mod erasure;
 mod outbox;
