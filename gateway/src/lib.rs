@@ -1,6 +1,7 @@
 //! The gateway: the only HTTP surface. It authenticates callers, applies rate limits,
 //! translates JSON to gRPC calls on the services, and maps their answers back to HTTP.
 
+pub mod api;
 mod clients;
 mod extract;
 mod middleware;

@@ -1,51 +1,38 @@
-//! `/api/openapi.json`, generated from the route table.
+//! `/api/openapi.json`, generated from the route table: every route's path parameters,
+//! query parameters, body, answer and error statuses, with the schemas of the handlers'
+//! own types (JSON Schema 2020-12, as OpenAPI 3.1 takes it).
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use crate::routes::{Security, routes};
+use crate::api::ErrorBody;
+use crate::routes::{Route, Security, routes};
 
-/// Returns the OpenAPI 3.1 document of every route the gateway serves.
+/// The OpenAPI 3.1 document of every route the gateway serves, made once.
 pub fn document() -> Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(build).clone()
+}
+
+fn build() -> Value {
+    let settings = SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "/components/schemas".into();
+    });
+    let mut generator = SchemaGenerator::new(settings);
+    let error = generator.subschema_for::<ErrorBody>().to_value();
     let mut paths: Map<String, Value> = Map::new();
     for route in routes() {
-        let mut responses = Map::new();
-        let (status, schema) = &route.response;
-        let success = if schema.is_null() {
-            json!({ "description": "done" })
-        } else {
-            json!({ "description": "success", "content": { "application/json": { "schema": schema } } })
-        };
-        responses.insert(status.to_string(), success);
-        for code in route.errors {
-            let status = error_status(code);
-            let entry = responses
-                .entry(status.to_string())
-                .or_insert_with(|| json!({ "description": "", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }));
-            let description = entry["description"].as_str().unwrap_or_default();
-            let description = if description.is_empty() {
-                (*code).to_owned()
-            } else {
-                format!("{description}, {code}")
-            };
-            entry["description"] = Value::from(description);
-        }
-        let mut operation = json!({ "summary": route.summary, "responses": responses });
-        match route.security {
-            Security::Public => {}
-            Security::Staff => operation["security"] = json!([{ "staffBearer": [] }]),
-            Security::Platform => operation["security"] = json!([{ "platformBearer": [] }]),
-            Security::Customer => {
-                operation["security"] = json!([{ "customerSession": [], "csrfToken": [] }])
-            }
-        }
-        if let Some(request) = &route.request {
-            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": request } } });
-        }
+        let operation = operation(&route, &mut generator, &error);
         let path = paths
             .entry(route.path.to_owned())
             .or_insert_with(|| json!({}));
         path[route.method.as_str().to_lowercase()] = operation;
     }
+    let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Atrium", "version": env!("CARGO_PKG_VERSION") },
@@ -62,27 +49,123 @@ pub fn document() -> Value {
                     "description": "required on every method but GET and HEAD",
                 },
             },
-            "schemas": { "Error": error_schema() },
+            "schemas": schemas,
         },
     })
 }
 
-fn error_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["error"],
-        "properties": { "error": {
-            "type": "object",
-            "required": ["code", "message", "request_id"],
-            "properties": {
-                "code": { "type": "string" },
-                "message": { "type": "string" },
-                "fields": { "type": "object", "additionalProperties": { "type": "string" } },
-                "permission": { "type": "string" },
-                "request_id": { "type": "string" },
-            },
-        }},
-    })
+fn operation(route: &Route, generator: &mut SchemaGenerator, error: &Value) -> Value {
+    let mut responses = Map::new();
+    let success = match route.answer {
+        Some(schema_of) => {
+            let schema = schema_of(generator).to_value();
+            json!({ "description": "success", "content": { "application/json": { "schema": schema } } })
+        }
+        None => json!({ "description": "done" }),
+    };
+    responses.insert(route.status.to_string(), success);
+    let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for code in &route.errors {
+        by_status.entry(error_status(code)).or_default().push(code);
+    }
+    for (status, codes) in by_status {
+        let mut answer = json!({
+            "description": codes.join(", "),
+            "content": { "application/json": { "schema": error } },
+        });
+        if status == 429 {
+            answer["headers"] = json!({
+                "Retry-After": { "description": "seconds", "schema": { "type": "integer" } },
+            });
+        }
+        responses.insert(status.to_string(), answer);
+    }
+    for (status, schema_of) in &route.other_answers {
+        let schema = schema_of(generator).to_value();
+        let answer = json!({ "description": "see the body", "content": { "application/json": { "schema": schema } } });
+        responses.insert(status.to_string(), answer);
+    }
+    let mut operation = json!({ "summary": route.summary, "responses": responses });
+    let security = match route.security {
+        Security::Public => None,
+        Security::Staff(_) => Some(json!([{ "staffBearer": [] }])),
+        Security::Platform => Some(json!([{ "platformBearer": [] }])),
+        Security::Customer => Some(json!([{ "customerSession": [], "csrfToken": [] }])),
+    };
+    if let Some(security) = security {
+        operation["security"] = security;
+    }
+    let parameters = parameters(route, generator);
+    if !parameters.is_empty() {
+        operation["parameters"] = Value::Array(parameters);
+    }
+    if let Some(schema_of) = route.body {
+        let schema = schema_of(generator).to_value();
+        operation["requestBody"] = json!({
+            "required": true,
+            "content": { "application/json": { "schema": schema } },
+        });
+    }
+    operation
+}
+
+/// The route's path parameters (`{id}`s are UUIDs) and its query's fields.
+fn parameters(route: &Route, generator: &mut SchemaGenerator) -> Vec<Value> {
+    let mut parameters: Vec<Value> = route
+        .path
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| {
+            let schema = if name == "id" || name.ends_with("_id") {
+                json!({ "type": "string", "format": "uuid" })
+            } else {
+                json!({ "type": "string" })
+            };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
+        })
+        .collect();
+    if let Some(schema_of) = route.query {
+        let schema = schema_of(generator).to_value();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if let Some(properties) = schema["properties"].as_object() {
+            for (name, property) in properties {
+                let mut property = property.clone();
+                // A query parameter is absent or a value, never null.
+                without_null(&mut property);
+                let description = property
+                    .as_object_mut()
+                    .and_then(|p| p.remove("description"));
+                let mut parameter = json!({
+                    "name": name,
+                    "in": "query",
+                    "required": required.contains(&name.as_str()),
+                    "schema": property,
+                });
+                if let Some(description) = description {
+                    parameter["description"] = description;
+                }
+                parameters.push(parameter);
+            }
+        }
+    }
+    parameters
+}
+
+/// Removes `null` from a schema's types and enum.
+fn without_null(schema: &mut Value) {
+    if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types[0].clone();
+            schema["type"] = only;
+        }
+    }
+    if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        values.retain(|v| !v.is_null());
+    }
 }
 
 /// DESIGN.md's status for each error code.
@@ -94,10 +177,11 @@ pub fn error_status(code: &str) -> u16 {
         "NOT_FOUND" => 404,
         "PAYLOAD_TOO_LARGE" => 413,
         "UNSUPPORTED_MEDIA_TYPE" => 415,
-        "VALIDATION_FAILED" | "TOKEN_INVALID" => 422,
+        "VALIDATION_FAILED" | "TOKEN_INVALID" | "IDEMPOTENCY_KEY_REUSED" => 422,
         "RATE_LIMITED" => 429,
-        "UNAVAILABLE" => 503,
         "INTERNAL" => 500,
+        "UNAVAILABLE" => 503,
+        "DEADLINE_EXCEEDED" => 504,
         _ => 409,
     }
 }

@@ -19,7 +19,7 @@ pub const OWNER_PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
     pub base: String,
-    pub http: reqwest::Client,
+    pub http: crate::support::http::Http,
     pub stack: Option<Stack>,
     pub clock: Clock,
     pub data_dir: tempfile::TempDir,
@@ -114,7 +114,7 @@ impl TestApp {
         let base = format!("http://{}", stack.gateway.expect("gateway"));
         TestApp {
             base,
-            http: reqwest::Client::new(),
+            http: crate::support::http::Http::new(),
             stack: Some(stack),
             clock,
             data_dir,

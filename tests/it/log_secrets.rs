@@ -17,7 +17,7 @@ use tokio::process::Command;
 const OWNER_PASSWORD: &str = "bootstrap owner password";
 
 struct Client {
-    http: reqwest::Client,
+    http: crate::support::http::Http,
     base: String,
     smtp: SmtpServer,
     mails: usize,
@@ -26,7 +26,7 @@ struct Client {
 }
 
 impl Client {
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value, Option<String>) {
+    async fn send(&self, request: crate::support::http::Builder) -> (u16, Value, Option<String>) {
         let response = request.send().await.expect("request");
         let status = response.status().as_u16();
         let cookie = response
@@ -125,7 +125,7 @@ async fn no_token_cookie_or_password_reaches_the_log() {
     });
 
     let mut client = Client {
-        http: reqwest::Client::new(),
+        http: crate::support::http::Http::new(),
         base: format!("http://127.0.0.1:{port}"),
         smtp,
         mails: 0,

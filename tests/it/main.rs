@@ -2,6 +2,7 @@
 //! HTTP, real SQL (SQLite, or PostgreSQL with ATRIUM_TEST_DATABASE_URL).
 
 mod helpers;
+mod support;
 
 mod audit;
 mod bootstrap;

@@ -96,7 +96,7 @@ async fn six_separate_processes_serve_readiness_and_the_bootstrap_login() {
         processes.0.push((name.to_owned(), child));
     }
     let base = format!("http://127.0.0.1:{gateway_port}");
-    let http = reqwest::Client::new();
+    let http = crate::support::http::Http::new();
 
     let mut ready = false;
     for _ in 0..300 {

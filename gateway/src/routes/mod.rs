@@ -1,40 +1,54 @@
-//! The route table: each route's method, path, handler and documentation in one row, so
-//! the router and `/api/openapi.json` are built from the same list and cannot disagree.
+//! The route table: each route's method, path, who may call it, the types of its body,
+//! query and answer, the errors it can answer, and its handler, in one row built from
+//! the handler's own types. The router and `/api/openapi.json` are both made from this
+//! table, so they cannot disagree; a route's permission is enforced from it too.
+//!
+//! Routes are grouped by tier, then resource: `platform/`, `public/`, `admin/`,
+//! `customer/` (`notifications` serves both signed-in tiers).
 
 mod admin;
-mod audit;
 mod customer;
-mod customer_permissions;
-mod customers;
-mod dashboard;
-mod gallery;
-mod health;
-mod my_projects;
 mod notifications;
-mod org_settings;
 mod platform;
-mod projects;
-mod settings;
-mod staff;
+mod public;
+mod recovery;
+
+use std::collections::BTreeSet;
 
 use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use http::Method;
-use serde_json::{Value, json};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::GatewayState;
-use crate::extract::MAX_JSON_BODY;
+use crate::extract::{MAX_JSON_BODY, StaffSession};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
     Public,
-    Staff,
+    /// A staff member; with a permission, one whose role holds it (checked before the
+    /// handler runs, so without it every id answers alike).
+    Staff(Option<Permission>),
     Customer,
     Platform,
+}
+
+/// Makes the schema of one type, registering what it refers to with the generator.
+pub type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
+
+fn schema_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+/// The schema itself, not a reference to it (a query's fields become parameters).
+fn inline_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    T::json_schema(generator)
 }
 
 /// One documented route.
@@ -43,41 +57,175 @@ pub struct Route {
     pub path: &'static str,
     pub summary: &'static str,
     pub security: Security,
-    /// JSON schema of the request body, if it takes one.
-    pub request: Option<Value>,
-    /// Success status and JSON schema of its body (`Value::Null` for none).
-    pub response: (u16, Value),
-    /// The error codes (DESIGN.md's table) this route can answer.
-    pub errors: &'static [&'static str],
+    /// The JSON body it takes, if any.
+    pub body: Option<SchemaOf>,
+    /// Its query parameters: the fields of one type.
+    pub query: Option<SchemaOf>,
+    /// Its success status, and the JSON it answers (none: no body).
+    pub status: u16,
+    pub answer: Option<SchemaOf>,
+    /// Other statuses that answer a body of their own, not the error body.
+    pub other_answers: Vec<(u16, SchemaOf)>,
+    /// The error codes (DESIGN.md's table) it can answer, those every route of its kind
+    /// can answer included.
+    pub errors: BTreeSet<&'static str>,
     pub handler: MethodRouter<GatewayState>,
+}
+
+impl Route {
+    /// A public route that answers 200; the builder methods below say the rest.
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        summary: &'static str,
+        handler: MethodRouter<GatewayState>,
+    ) -> Route {
+        let mut errors = BTreeSet::from(["INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED"]);
+        if path.contains('{') {
+            // A path id that is not a UUID is 404, like one that does not exist.
+            errors.insert("NOT_FOUND");
+        }
+        Route {
+            method,
+            path,
+            summary,
+            security: Security::Public,
+            body: None,
+            query: None,
+            status: 200,
+            answer: None,
+            other_answers: Vec::new(),
+            errors,
+            handler,
+        }
+    }
+
+    pub fn get(path: &'static str, summary: &'static str, h: MethodRouter<GatewayState>) -> Route {
+        Route::new(Method::GET, path, summary, h)
+    }
+
+    pub fn post(path: &'static str, summary: &'static str, h: MethodRouter<GatewayState>) -> Route {
+        Route::new(Method::POST, path, summary, h)
+    }
+
+    pub fn put(path: &'static str, summary: &'static str, h: MethodRouter<GatewayState>) -> Route {
+        Route::new(Method::PUT, path, summary, h)
+    }
+
+    pub fn patch(
+        path: &'static str,
+        summary: &'static str,
+        h: MethodRouter<GatewayState>,
+    ) -> Route {
+        Route::new(Method::PATCH, path, summary, h)
+    }
+
+    pub fn delete(
+        path: &'static str,
+        summary: &'static str,
+        h: MethodRouter<GatewayState>,
+    ) -> Route {
+        Route::new(Method::DELETE, path, summary, h)
+    }
+
+    /// For staff whose role holds `permission`.
+    pub fn staff(mut self, permission: Permission) -> Route {
+        self.security = Security::Staff(Some(permission));
+        self.errors.extend(["UNAUTHENTICATED", "PERMISSION_DENIED"]);
+        self
+    }
+
+    /// For any signed-in staff member.
+    pub fn any_staff(mut self) -> Route {
+        self.security = Security::Staff(None);
+        self.errors.insert("UNAUTHENTICATED");
+        self
+    }
+
+    /// For a signed-in customer; every method but GET also needs the CSRF token.
+    pub fn customer(mut self) -> Route {
+        self.security = Security::Customer;
+        self.errors.insert("UNAUTHENTICATED");
+        if self.method != Method::GET {
+            self.errors.insert("CSRF_FAILED");
+        }
+        self
+    }
+
+    /// For the platform operator's bearer token.
+    pub fn platform(mut self) -> Route {
+        self.security = Security::Platform;
+        self.errors.insert("UNAUTHENTICATED");
+        self
+    }
+
+    /// Takes a JSON body of type `T`.
+    pub fn body<T: JsonSchema>(mut self) -> Route {
+        self.body = Some(schema_of::<T>);
+        self.errors.extend([
+            "MALFORMED_JSON",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "VALIDATION_FAILED",
+        ]);
+        self
+    }
+
+    /// Reads the query parameters of type `T`; a bad one is 422.
+    pub fn query<T: JsonSchema>(mut self) -> Route {
+        self.query = Some(inline_of::<T>);
+        self.errors.insert("VALIDATION_FAILED");
+        self
+    }
+
+    /// Answers `status` with JSON of type `T`.
+    pub fn answers<T: JsonSchema>(mut self, status: u16) -> Route {
+        self.status = status;
+        self.answer = Some(schema_of::<T>);
+        self
+    }
+
+    /// Also answers `status` with JSON of type `T` (not the error body).
+    pub fn also_answers<T: JsonSchema>(mut self, status: u16) -> Route {
+        self.other_answers.push((status, schema_of::<T>));
+        self
+    }
+
+    /// Answers 204 without a body.
+    pub fn no_content(mut self) -> Route {
+        self.status = 204;
+        self.answer = None;
+        self
+    }
+
+    /// Counts against a rate limit (429 with `Retry-After` over it).
+    pub fn limited(mut self) -> Route {
+        self.errors.insert("RATE_LIMITED");
+        self
+    }
+
+    /// Can answer these codes too.
+    pub fn errors(mut self, codes: &[&'static str]) -> Route {
+        self.errors.extend(codes.iter().copied());
+        self
+    }
+
+    /// Calls no service (health, the document itself): none of their failures apply.
+    pub fn local(mut self) -> Route {
+        for code in ["INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED"] {
+            self.errors.remove(code);
+        }
+        self
+    }
 }
 
 /// Every route the gateway serves.
 pub fn routes() -> Vec<Route> {
-    let mut routes = health::routes();
+    let mut routes = public::routes();
     routes.extend(platform::routes());
     routes.extend(admin::routes());
-    routes.extend(staff::routes());
-    routes.extend(audit::routes());
-    routes.extend(settings::routes());
-    routes.extend(customers::routes());
     routes.extend(customer::routes());
-    routes.extend(projects::routes());
-    routes.extend(my_projects::routes());
-    routes.extend(org_settings::routes());
-    routes.extend(customer_permissions::routes());
-    routes.extend(dashboard::routes());
-    routes.extend(gallery::routes());
-    routes.extend(
-        notifications::routes_for::<crate::extract::CustomerSession>(
-            "/api/customer",
-            Security::Customer,
-        ),
-    );
-    routes.extend(notifications::routes_for::<crate::extract::StaffSession>(
-        "/api/admin",
-        Security::Staff,
-    ));
+    routes.extend(notifications::routes());
     routes
 }
 
@@ -89,9 +237,20 @@ pub fn build_router(state: GatewayState) -> Router {
     let mut router: Router<GatewayState> = Router::new();
     let mut by_path: Vec<(&'static str, MethodRouter<GatewayState>)> = Vec::new();
     for route in routes() {
+        let handler = match route.security {
+            Security::Staff(Some(permission)) => {
+                route
+                    .handler
+                    .route_layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        move |state, request, next| require(state, request, next, permission),
+                    ))
+            }
+            _ => route.handler,
+        };
         match by_path.iter_mut().find(|(path, _)| *path == route.path) {
-            Some((_, methods)) => *methods = std::mem::take(methods).merge(route.handler),
-            None => by_path.push((route.path, route.handler)),
+            Some((_, methods)) => *methods = std::mem::take(methods).merge(handler),
+            None => by_path.push((route.path, handler)),
         }
     }
     for (path, methods) in by_path {
@@ -104,6 +263,27 @@ pub fn build_router(state: GatewayState) -> Router {
             crate::middleware::request_context,
         ))
         .with_state(state)
+}
+
+/// Signs the staff member in and checks the route's permission before its handler runs
+/// (and before any lookup): without it, 403 `PERMISSION_DENIED` naming it. The session
+/// is handed on, so the handler does not ask identity again.
+async fn require(
+    State(state): State<GatewayState>,
+    request: Request,
+    next: Next,
+    permission: Permission,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let session = match StaffSession::from_request_parts(&mut parts, &state).await {
+        Ok(session) => session,
+        Err(err) => return err.into_response(),
+    };
+    if let Err(err) = session.require(permission) {
+        return err.into_response();
+    }
+    parts.extensions.insert(session);
+    next.run(Request::from_parts(parts, body)).await
 }
 
 async fn unmatched() -> Response {
@@ -127,125 +307,8 @@ async fn method_not_allowed() -> Response {
     response
 }
 
-/// A JSON-schema object with these string-typed (or given) properties, all required.
-pub fn object(properties: &[(&str, Value)], required: &[&str]) -> Value {
-    let properties: serde_json::Map<String, Value> = properties
-        .iter()
-        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
-        .collect();
-    json!({ "type": "object", "properties": properties, "required": required })
-}
-
-pub fn string() -> Value {
-    json!({ "type": "string" })
-}
-
-pub fn uuid() -> Value {
-    json!({ "type": "string", "format": "uuid" })
-}
-
-pub fn timestamp() -> Value {
-    json!({ "type": "string", "format": "date-time" })
-}
-
-/// A text as JSON: `null` when empty (the services' "unset").
-pub fn non_empty(text: &str) -> Option<&str> {
-    Some(text).filter(|t| !t.is_empty())
-}
-
 /// A cookie's closing attributes: its lifetime, and `Secure` when the public URL is https.
 pub fn cookie_end(state: &GatewayState, max_age: i64) -> String {
     let secure = state.settings.public_url.starts_with("https://");
     format!("Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
-}
-
-/// A list answer: the items and the next page's token, `null` on the last page.
-pub fn list_json(items: Vec<Value>, next_page_token: String) -> axum::Json<Value> {
-    let next = Some(next_page_token).filter(|t| !t.is_empty());
-    axum::Json(json!({ "items": items, "next_page_token": next }))
-}
-
-/// DESIGN.md's list answer: `{"items": [...], "next_page_token": "..." | null}`.
-pub fn list_of(item: Value) -> Value {
-    object(
-        &[
-            ("items", json!({ "type": "array", "items": item })),
-            ("next_page_token", json!({ "type": ["string", "null"] })),
-        ],
-        &["items", "next_page_token"],
-    )
-}
-
-/// The limit key of an account as typed: org and folded email, hashed so the key stays
-/// short whatever was typed.
-/// Counts one request against the per-address limit of the public routes.
-pub async fn enforce_public_limit(
-    state: &GatewayState,
-    ip: std::net::IpAddr,
-) -> Result<(), ApiError> {
-    let key = format!("gateway:public:addr:{ip}");
-    crate::extract::enforce_limit(state, &key, state.settings.rate_limits.public_address).await
-}
-
-/// The body of `…/password/forgot`.
-#[derive(serde::Deserialize)]
-pub struct Forgot {
-    pub org: String,
-    pub email: String,
-}
-
-/// The body of `…/password/reset` and `…/invitations/accept`.
-#[derive(serde::Deserialize)]
-pub struct TokenAndPassword {
-    pub token: String,
-    pub password: String,
-}
-
-/// Counts a forgot request against the address and the account (`scope`, as typed)
-/// limits; answers the request to send.
-pub async fn forgot_request(
-    state: &GatewayState,
-    ip: std::net::IpAddr,
-    scope: &str,
-    body: Forgot,
-) -> Result<atrium_proto::identity::v1::ForgotPasswordRequest, ApiError> {
-    enforce_public_limit(state, ip).await?;
-    let account_key = account_key(scope, &body.org, &body.email);
-    let limit = state.settings.rate_limits.recovery_account;
-    crate::extract::enforce_limit(state, &account_key, limit).await?;
-    Ok(atrium_proto::identity::v1::ForgotPasswordRequest {
-        org: body.org,
-        email: body.email,
-    })
-}
-
-/// Counts a reset against the address limit; answers the request, carrying the address.
-pub async fn reset_request(
-    state: &GatewayState,
-    ip: std::net::IpAddr,
-    body: TokenAndPassword,
-) -> Result<tonic::Request<atrium_proto::identity::v1::ResetPasswordRequest>, ApiError> {
-    enforce_public_limit(state, ip).await?;
-    let message = atrium_proto::identity::v1::ResetPasswordRequest {
-        token: body.token,
-        password: body.password,
-    };
-    Ok(crate::extract::from_client(ip, message))
-}
-
-/// What forgot answers, for known and unknown accounts alike.
-pub fn forgot_answer() -> (http::StatusCode, axum::Json<Value>) {
-    (
-        http::StatusCode::ACCEPTED,
-        axum::Json(json!({
-            "message": "if an account exists for this email, a reset link is on its way",
-        })),
-    )
-}
-
-pub fn account_key(scope: &str, org: &str, email: &str) -> String {
-    let typed = format!("{org}\n{}", email.trim().to_lowercase());
-    let digest = atrium_common::token::hash_token(&typed);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("gateway:{scope}:account:{hex}")
 }

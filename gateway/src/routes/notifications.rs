@@ -1,159 +1,131 @@
-//! In-app notifications, the same three routes for each tier: the caller's own list
-//! (newest first, with `unread_count`), mark one read, mark all read. Another recipient's
-//! notification is 404.
+//! In-app notifications, the same three routes for each signed-in tier: the caller's
+//! own list (newest first, with `unread_count`), mark one read, mark all read. Another
+//! recipient's notification is 404.
 
 use atrium_common::error::ApiError;
-use atrium_common::grpc::rfc3339;
 use atrium_proto::notifier::v1 as pb;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::routing::{get, post};
-use http::{Method, StatusCode};
-use serde_json::{Value, json};
+use http::StatusCode;
+use schemars::JsonSchema;
+use serde::Serialize;
 
-use super::{Route, Security, object, string, timestamp, uuid};
 use crate::GatewayState;
-use crate::extract::{ActsFor, PageQuery, QueryMap, path_id};
+use crate::api::{Id, PageQuery, Time, text, time};
+use crate::extract::{ActsFor, CustomerSession, Query, StaffSession, path_id};
+use crate::routes::Route;
 
-/// The notification routes under `prefix` (`/api/admin` or `/api/customer`) for callers
-/// of type `S`.
-pub fn routes_for<S>(prefix: &'static str, security: Security) -> Vec<Route>
+pub fn routes() -> Vec<Route> {
+    let mut routes = routes_for::<StaffSession>("/api/admin", Route::any_staff);
+    routes.extend(routes_for::<CustomerSession>(
+        "/api/customer",
+        Route::customer,
+    ));
+    routes
+}
+
+/// The notification routes under `prefix` for callers of type `S`, secured by `tier`.
+fn routes_for<S>(prefix: &'static str, tier: fn(Route) -> Route) -> Vec<Route>
 where
     S: ActsFor + FromRequestParts<GatewayState, Rejection = ApiError> + Send + 'static,
 {
     let path = |tail: &str| -> &'static str { format!("{prefix}/notifications{tail}").leak() };
-    let mut list = super::list_of(notification_schema());
-    list["properties"]["unread_count"] = json!({"type": "integer"});
-    list["required"]
-        .as_array_mut()
-        .expect("required list")
-        .push("unread_count".into());
     vec![
-        Route {
-            method: Method::GET,
-            path: path(""),
-            summary: "The caller's notifications, newest first, with the unread count",
-            security,
-            request: None,
-            response: (200, list),
-            errors: &["UNAUTHENTICATED", "VALIDATION_FAILED"],
-            handler: get(list_notifications::<S>),
-        },
-        Route {
-            method: Method::POST,
-            path: path("/{id}/read"),
-            summary: "Mark one of the caller's notifications read",
-            security,
-            request: None,
-            response: (200, notification_schema()),
-            errors: &["UNAUTHENTICATED", "CSRF_FAILED", "NOT_FOUND"],
-            handler: post(mark_read::<S>),
-        },
-        Route {
-            method: Method::POST,
-            path: path("/read-all"),
-            summary: "Mark every notification of the caller read",
-            security,
-            request: None,
-            response: (204, Value::Null),
-            errors: &["UNAUTHENTICATED", "CSRF_FAILED"],
-            handler: post(mark_all_read::<S>),
-        },
+        tier(Route::get(
+            path(""),
+            "The caller's notifications, newest first, with the unread count",
+            get(list::<S>),
+        ))
+        .query::<PageQuery>()
+        .answers::<Notifications>(200),
+        tier(Route::post(
+            path("/{id}/read"),
+            "Mark one of the caller's notifications read",
+            post(mark_read::<S>),
+        ))
+        .answers::<Notification>(200),
+        tier(Route::post(
+            path("/read-all"),
+            "Mark every notification of the caller read",
+            post(mark_all_read::<S>),
+        ))
+        .no_content(),
     ]
 }
 
-fn notification_schema() -> Value {
-    let nullable = |format: Option<&str>| match format {
-        Some(format) => json!({"type": ["string", "null"], "format": format}),
-        None => json!({"type": ["string", "null"]}),
-    };
-    object(
-        &[
-            ("id", uuid()),
-            ("kind", string()),
-            ("title", string()),
-            ("body", string()),
-            ("link", nullable(None)),
-            ("read_at", nullable(Some("date-time"))),
-            ("created_at", timestamp()),
-        ],
-        &[
-            "id",
-            "kind",
-            "title",
-            "body",
-            "link",
-            "read_at",
-            "created_at",
-        ],
-    )
+#[derive(Serialize, JsonSchema)]
+struct Notification {
+    id: Id,
+    /// What it is about, e.g. `customer_gallery_assigned`.
+    kind: String,
+    title: String,
+    body: String,
+    /// Where in the portal it leads, if anywhere.
+    link: Option<String>,
+    read_at: Option<Time>,
+    created_at: Option<Time>,
 }
 
-fn notification_json(notification: pb::Notification) -> Value {
-    json!({
-        "id": notification.id,
-        "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
-        "link": Some(notification.link).filter(|l| !l.is_empty()),
-        "read_at": notification.read_at.as_ref().map(rfc3339),
-        "created_at": notification.created_at.as_ref().map(rfc3339),
-    })
+impl From<pb::Notification> for Notification {
+    fn from(n: pb::Notification) -> Notification {
+        Notification {
+            id: n.id.into(),
+            link: text(&n.link),
+            read_at: time(n.read_at.as_ref()),
+            created_at: time(n.created_at.as_ref()),
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+        }
+    }
 }
 
-async fn list_notifications<S: ActsFor>(
+/// A page of the caller's notifications and how many are unread.
+#[derive(Serialize, JsonSchema)]
+struct Notifications {
+    items: Vec<Notification>,
+    next_page_token: Option<String>,
+    unread_count: i64,
+}
+
+async fn list<S: ActsFor>(
     State(state): State<GatewayState>,
     caller: S,
-    QueryMap(query): QueryMap,
-) -> Result<axum::Json<Value>, ApiError> {
-    let page = PageQuery::parse(&query)?;
+    Query(query): Query<PageQuery>,
+) -> Result<axum::Json<Notifications>, ApiError> {
+    let (page_size, page_token) = query.paging.size_and_token()?;
     let request = caller.request(pb::ListNotificationsRequest {
-        page_size: page.page_size,
-        page_token: page.page_token,
+        page_size,
+        page_token,
     });
-    let response = state
-        .clients
-        .notifications
-        .clone()
-        .list_notifications(request)
-        .await?
-        .into_inner();
-    let items: Vec<Value> = response.items.into_iter().map(notification_json).collect();
-    Ok(axum::Json(json!({
-        "items": items,
-        "next_page_token": Some(response.next_page_token).filter(|t| !t.is_empty()),
-        "unread_count": response.unread_count,
-    })))
+    let mut client = state.clients.notifications.clone();
+    let response = client.list_notifications(request).await?.into_inner();
+    Ok(axum::Json(Notifications {
+        items: response.items.into_iter().map(Notification::from).collect(),
+        next_page_token: text(&response.next_page_token),
+        unread_count: response.unread_count,
+    }))
 }
 
 async fn mark_read<S: ActsFor>(
     State(state): State<GatewayState>,
     caller: S,
     Path(id): Path<String>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let id = path_id(&id)?;
+) -> Result<axum::Json<Notification>, ApiError> {
     let request = caller.request(pb::MarkReadRequest {
-        notification_id: id.to_string(),
+        notification_id: path_id(&id)?.to_string(),
     });
-    let response = state
-        .clients
-        .notifications
-        .clone()
-        .mark_read(request)
-        .await?
-        .into_inner();
-    Ok(axum::Json(notification_json(
-        response.notification.unwrap_or_default(),
-    )))
+    let mut client = state.clients.notifications.clone();
+    let response = client.mark_read(request).await?.into_inner();
+    Ok(axum::Json(response.notification.unwrap_or_default().into()))
 }
 
 async fn mark_all_read<S: ActsFor>(
     State(state): State<GatewayState>,
     caller: S,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .clients
-        .notifications
-        .clone()
+    let mut client = state.clients.notifications.clone();
+    client
         .mark_all_read(caller.request(pb::MarkAllReadRequest {}))
         .await?;
     Ok(StatusCode::NO_CONTENT)

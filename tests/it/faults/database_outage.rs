@@ -128,5 +128,8 @@ async fn a_cut_database_answers_503_within_a_second_and_recovers_by_itself() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(ready_again, "/readyz answers 200 again once every service has checked");
+    assert!(
+        ready_again,
+        "/readyz answers 200 again once every service has checked"
+    );
 }

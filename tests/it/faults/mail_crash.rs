@@ -29,7 +29,7 @@ async fn mail_claimed_by_a_killed_process_goes_out_within_30_s_of_its_restart() 
         ],
     );
     atrium.start().await;
-    let http = reqwest::Client::new();
+    let http = crate::support::http::Http::new();
     let staff = atrium.staff_token(&http).await;
     let emails: Vec<String> = (0..INVITED)
         .map(|n| format!("c{n}@customer.test"))

@@ -149,7 +149,7 @@ impl Binary {
             .stderr(std::process::Stdio::inherit())
             .kill_on_drop(true);
         self.child = Some(command.spawn().expect("the atrium binary starts"));
-        let http = reqwest::Client::new();
+        let http = crate::support::http::Http::new();
         for _ in 0..600 {
             let ready = http.get(format!("{}/readyz", self.base)).send().await;
             if ready.is_ok_and(|r| r.status() == 200) {
@@ -168,7 +168,7 @@ impl Binary {
     }
 
     /// Signs the bootstrap owner in; answers the bearer token.
-    pub async fn staff_token(&self, http: &reqwest::Client) -> String {
+    pub async fn staff_token(&self, http: &crate::support::http::Http) -> String {
         let answer = http
             .post(format!("{}/api/admin/login", self.base))
             .json(&serde_json::json!({

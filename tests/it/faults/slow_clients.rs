@@ -113,10 +113,7 @@ async fn eleven_hundred_silent_connections_under_1024_files_leave_health_and_sig
     }
     // Let the server accept them all.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let http = crate::support::http::Http::with_timeout(Duration::from_secs(5));
     let health = http.get(format!("{}/healthz", atrium.base)).send().await;
     let started = Instant::now();
     let token = atrium.staff_token(&http).await;

@@ -1,0 +1,231 @@
+//! A staff member's own account: sign-in and out, token refresh, profile, password
+//! change, recovery, and accepting a staff invitation.
+
+use atrium_common::error::ApiError;
+use atrium_proto::identity::v1 as pb;
+use axum::extract::State;
+use axum::routing::{get, patch, post};
+use http::{HeaderMap, StatusCode};
+
+use crate::GatewayState;
+use crate::api::people::{OwnProfilePatch, Staff, Token};
+use crate::api::{ChangePassword, Forgot, Login, Message, TokenAndPassword};
+use crate::extract::{
+    ActsFor, ClientAddr, Json, StaffSession, Throttle, account_key, bearer, enforce_public_limit,
+    user_agent,
+};
+use crate::routes::Route;
+use crate::routes::recovery::{accepted, forgot_request, reset_request};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::post("/api/admin/login", "Sign a staff member in", post(login))
+            .body::<Login>()
+            .answers::<Token>(200)
+            .limited()
+            .errors(&["INVALID_CREDENTIALS"]),
+        Route::post(
+            "/api/admin/logout",
+            "End the staff session the token names",
+            post(logout),
+        )
+        .any_staff()
+        .no_content(),
+        Route::get(
+            "/api/admin/me",
+            "The signed-in staff member, with role and permissions",
+            get(me),
+        )
+        .any_staff()
+        .answers::<Staff>(200),
+        Route::patch(
+            "/api/admin/me",
+            "Edit own name, title and phone (absent: unchanged, null: cleared)",
+            patch(update_me),
+        )
+        .any_staff()
+        .body::<OwnProfilePatch>()
+        .answers::<Staff>(200),
+        Route::post(
+            "/api/admin/token/refresh",
+            "A new access token for the live session the bearer token (even expired) names",
+            post(refresh),
+        )
+        .any_staff()
+        .answers::<Token>(200),
+        Route::post(
+            "/api/admin/password/change",
+            "Change own password; every other session ends",
+            post(change_password),
+        )
+        .any_staff()
+        .body::<ChangePassword>()
+        .no_content()
+        .limited()
+        .errors(&["INVALID_CREDENTIALS"]),
+        Route::post(
+            "/api/admin/password/forgot",
+            "Mail a 60-minute reset link if the account exists; the answer is the same either way",
+            post(forgot_password),
+        )
+        .body::<Forgot>()
+        .answers::<Message>(202)
+        .limited(),
+        Route::post(
+            "/api/admin/password/reset",
+            "Set a new password with a reset link; every session ends",
+            post(reset_password),
+        )
+        .body::<TokenAndPassword>()
+        .no_content()
+        .limited()
+        .errors(&["TOKEN_INVALID"]),
+        Route::post(
+            "/api/admin/invitations/accept",
+            "Accept a staff invitation: set the password, activate, sign in",
+            post(accept_invitation),
+        )
+        .body::<TokenAndPassword>()
+        .answers::<Token>(200)
+        .limited()
+        .errors(&["TOKEN_INVALID"]),
+    ]
+}
+
+async fn login(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Json(body): Json<Login>,
+) -> Result<axum::Json<Token>, ApiError> {
+    let account = account_key("staff-login", &body.org, &body.email);
+    let throttle = Throttle::begin(&state, "staff-login", ip, account).await?;
+    let request = pb::LoginStaffRequest {
+        org: body.org,
+        email: body.email,
+        password: body.password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    };
+    let response = state
+        .clients
+        .staff_auth
+        .clone()
+        .login_staff(request)
+        .await?
+        .into_inner();
+    throttle.succeeded(&state).await;
+    Ok(axum::Json(response.into()))
+}
+
+async fn logout(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+) -> Result<StatusCode, ApiError> {
+    let request = session.request(pb::LogoutStaffRequest {
+        access_token: session.access_token.clone(),
+    });
+    let mut client = state.clients.staff_auth.clone();
+    client.logout_staff(request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+) -> Result<axum::Json<Staff>, ApiError> {
+    let request = session.request(pb::GetCurrentStaffRequest {});
+    let mut client = state.clients.staff.clone();
+    let response = client.get_current_staff(request).await?.into_inner();
+    Ok(axum::Json(response.staff.unwrap_or_default().into()))
+}
+
+async fn update_me(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Json(body): Json<OwnProfilePatch>,
+) -> Result<axum::Json<Staff>, ApiError> {
+    let name = body.name.required("name", "cannot be cleared")?;
+    let request = session.request(pb::UpdateCurrentStaffRequest {
+        name,
+        title: body.title.text(),
+        phone: body.phone.text(),
+    });
+    let mut client = state.clients.staff.clone();
+    let response = client.update_current_staff(request).await?.into_inner();
+    Ok(axum::Json(response.staff.unwrap_or_default().into()))
+}
+
+/// Renews from the bearer token itself, which may be past its 900 s: no session extractor.
+async fn refresh(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Token>, ApiError> {
+    let access_token = bearer(&headers).ok_or_else(ApiError::unauthenticated)?;
+    let request = pb::RefreshStaffTokenRequest {
+        access_token: access_token.to_owned(),
+    };
+    let mut client = state.clients.staff_auth.clone();
+    let response = client.refresh_staff_token(request).await?.into_inner();
+    Ok(axum::Json(response.into()))
+}
+
+async fn change_password(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Json(body): Json<ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    let member = format!(
+        "gateway:staff-password-change:account:{}",
+        session.principal.subject_id
+    );
+    Throttle::begin(&state, "staff-login", session.client_ip, member).await?;
+    let request = session.request(pb::ChangeStaffPasswordRequest {
+        current_password: body.current_password,
+        new_password: body.new_password,
+        access_token: session.access_token.clone(),
+    });
+    let mut client = state.clients.staff.clone();
+    client.change_staff_password(request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn forgot_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<Forgot>,
+) -> Result<(StatusCode, axum::Json<Message>), ApiError> {
+    let request = forgot_request(&state, ip, "staff-recovery", body).await?;
+    let mut client = state.clients.staff_auth.clone();
+    client.forgot_staff_password(request).await?;
+    Ok(accepted())
+}
+
+async fn reset_password(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<TokenAndPassword>,
+) -> Result<StatusCode, ApiError> {
+    let request = reset_request(&state, ip, body).await?;
+    let mut client = state.clients.staff_auth.clone();
+    client.reset_staff_password(request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn accept_invitation(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Json(body): Json<TokenAndPassword>,
+) -> Result<axum::Json<Token>, ApiError> {
+    enforce_public_limit(&state, ip).await?;
+    let request = pb::AcceptStaffInvitationRequest {
+        token: body.token,
+        password: body.password,
+        ip: ip.to_string(),
+        user_agent: user_agent(&headers),
+    };
+    let mut client = state.clients.staff_auth.clone();
+    let response = client.accept_staff_invitation(request).await?.into_inner();
+    Ok(axum::Json(response.into()))
+}

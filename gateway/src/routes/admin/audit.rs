@@ -1,0 +1,116 @@
+//! The organization's audit trail (`audit.view`), newest first, with filters.
+
+use atrium_common::error::ApiError;
+use atrium_common::grpc::timestamp as encode_time;
+use atrium_common::roles::Permission;
+use atrium_proto::identity::v1 as pb;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::GatewayState;
+use crate::api::{Id, Page, Paging, Time, time};
+use crate::extract::{ActsFor, Query, StaffSession};
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/api/admin/audit",
+            "The organization's audit trail (filters: actor_id, action, from, to as RFC 3339)",
+            get(list),
+        )
+        .staff(Permission::AuditView)
+        .query::<AuditFilter>()
+        .answers::<Page<AuditEntry>>(200),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct AuditFilter {
+    /// Entries of this actor (a staff or customer id, or an unknown email's hash).
+    #[schemars(length(max = 128))]
+    actor_id: Option<String>,
+    /// Entries of this action, e.g. `customer.login`.
+    #[schemars(length(max = 100))]
+    action: Option<String>,
+    /// From this time on (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
+    from: Option<String>,
+    /// Before this time (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
+    to: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// One entry of the trail.
+#[derive(Serialize, JsonSchema)]
+struct AuditEntry {
+    id: Id,
+    at: Option<Time>,
+    actor: Party,
+    /// `<subject>.<verb>`, e.g. `customer.invited`.
+    action: String,
+    subject: Party,
+    ip: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Party {
+    kind: String,
+    id: String,
+}
+
+fn text_filter(value: Option<String>, field: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.unwrap_or_default().trim().to_owned();
+    if value.chars().count() > max {
+        let problem = format!("must be at most {max} characters");
+        return Err(ApiError::invalid_field(field, &problem));
+    }
+    Ok(value)
+}
+
+fn time_filter(value: Option<String>, field: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map(|t| Some(t.to_utc()))
+            .map_err(|_| ApiError::invalid_field(field, "must be an RFC 3339 time")),
+    }
+}
+
+async fn list(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Query(filter): Query<AuditFilter>,
+) -> Result<axum::Json<Page<AuditEntry>>, ApiError> {
+    let (page_size, page_token) = filter.paging.size_and_token()?;
+    let request = session.request(pb::ListAuditRequest {
+        actor_id: text_filter(filter.actor_id, "actor_id", 128)?,
+        action: text_filter(filter.action, "action", 100)?,
+        from: time_filter(filter.from, "from")?.map(encode_time),
+        to: time_filter(filter.to, "to")?.map(encode_time),
+        page_size,
+        page_token,
+    });
+    let mut client = state.clients.audit.clone();
+    let response = client.list_audit(request).await?.into_inner();
+    let items = response.items.into_iter().map(|entry| AuditEntry {
+        id: entry.id.into(),
+        at: time(entry.at.as_ref()),
+        actor: Party {
+            kind: entry.actor_kind,
+            id: entry.actor_id,
+        },
+        action: entry.action,
+        subject: Party {
+            kind: entry.subject_kind,
+            id: entry.subject_id,
+        },
+        ip: entry.ip,
+    });
+    Ok(axum::Json(Page::of(items, response.next_page_token)))
+}

@@ -1,0 +1,117 @@
+//! The organization's email outbox (`settings.manage`): every message with its status
+//! and attempts (never bodies, variables or links), and queueing a failed one again.
+
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use atrium_proto::notifier::v1 as pb;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::GatewayState;
+use crate::api::{Id, Page, Paging, Time, text, time};
+use crate::extract::{ActsFor, Query, StaffSession, path_id};
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/api/admin/outbox",
+            "The organization's emails with status and attempts (never bodies or links)",
+            get(list),
+        )
+        .staff(Permission::SettingsManage)
+        .query::<OutboxFilter>()
+        .answers::<Page<OutboxEntry>>(200),
+        Route::post(
+            "/api/admin/outbox/{id}/retry",
+            "Queue a failed email again",
+            post(retry),
+        )
+        .staff(Permission::SettingsManage)
+        .answers::<OutboxEntry>(200)
+        .errors(&["CONFLICT"]),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct OutboxFilter {
+    #[schemars(extend("enum" = ["queued", "held", "sent", "failed"]))]
+    status: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+/// One message of the outbox.
+#[derive(Serialize, JsonSchema)]
+struct OutboxEntry {
+    id: Id,
+    template: String,
+    locale: String,
+    recipient: String,
+    #[schemars(extend("enum" = ["queued", "held", "sent", "failed"]))]
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: Option<Time>,
+    updated_at: Option<Time>,
+    sent_at: Option<Time>,
+    /// When a queued message is tried next.
+    next_attempt_at: Option<Time>,
+}
+
+impl From<pb::OutboxEntry> for OutboxEntry {
+    fn from(entry: pb::OutboxEntry) -> OutboxEntry {
+        let waiting = entry.status == "queued";
+        OutboxEntry {
+            id: entry.id.into(),
+            last_error: text(&entry.last_error),
+            created_at: time(entry.created_at.as_ref()),
+            updated_at: time(entry.updated_at.as_ref()),
+            sent_at: time(entry.sent_at.as_ref()),
+            next_attempt_at: time(entry.next_attempt_at.as_ref().filter(|_| waiting)),
+            template: entry.template_key,
+            locale: entry.locale,
+            recipient: entry.recipient_email,
+            status: entry.status,
+            attempts: entry.attempts,
+        }
+    }
+}
+
+async fn list(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Query(filter): Query<OutboxFilter>,
+) -> Result<axum::Json<Page<OutboxEntry>>, ApiError> {
+    let (page_size, page_token) = filter.paging.size_and_token()?;
+    let request = pb::ListOutboxRequest {
+        page_size,
+        page_token,
+        status: filter.status.unwrap_or_default(),
+    };
+    let mut client = state.clients.email.clone();
+    let response = client
+        .list_outbox(session.request(request))
+        .await?
+        .into_inner();
+    let items = response.items.into_iter().map(OutboxEntry::from);
+    Ok(axum::Json(Page::of(items, response.next_page_token)))
+}
+
+async fn retry(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<OutboxEntry>, ApiError> {
+    let request = pb::RetryEmailRequest {
+        email_id: path_id(&id)?.to_string(),
+    };
+    let mut client = state.clients.email.clone();
+    let response = client
+        .retry_email(session.request(request))
+        .await?
+        .into_inner();
+    Ok(axum::Json(response.entry.unwrap_or_default().into()))
+}

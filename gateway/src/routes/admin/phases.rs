@@ -1,0 +1,95 @@
+//! A project's phases (`projects.manage`); the project's progress is the rounded mean
+//! of their `percent_complete`.
+
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use atrium_proto::portal::v1 as pb;
+use axum::extract::{Path, State};
+use axum::routing::{delete, patch, post};
+use http::StatusCode;
+
+use crate::GatewayState;
+use crate::api::projects::{NewPhase, Phase, PhasePatch};
+use crate::extract::{ActsFor, Json, StaffSession, path_id};
+use crate::routes::Route;
+
+const PHASE: &str = "/api/admin/projects/{id}/phases/{phase_id}";
+
+pub fn routes() -> Vec<Route> {
+    let manage = Permission::ProjectsManage;
+    vec![
+        Route::post(
+            "/api/admin/projects/{id}/phases",
+            "Add a phase; the project's progress is the rounded mean of its phases",
+            post(add),
+        )
+        .staff(manage)
+        .body::<NewPhase>()
+        .answers::<Phase>(201),
+        Route::patch(PHASE, "Edit a phase", patch(update))
+            .staff(manage)
+            .body::<PhasePatch>()
+            .answers::<Phase>(200),
+        Route::delete(PHASE, "Delete a phase", delete(remove))
+            .staff(manage)
+            .no_content(),
+    ]
+}
+
+async fn add(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Json(body): Json<NewPhase>,
+) -> Result<(StatusCode, axum::Json<Phase>), ApiError> {
+    let request = pb::AddPhaseRequest {
+        project_id: path_id(&id)?.to_string(),
+        name: body.name,
+        position: body.position,
+        status: body.status.unwrap_or_default(),
+        percent_complete: body.percent_complete,
+    };
+    let mut client = state.clients.projects.clone();
+    let response = client
+        .add_phase(session.request(request))
+        .await?
+        .into_inner();
+    let phase = response.phase.unwrap_or_default().into();
+    Ok((StatusCode::CREATED, axum::Json(phase)))
+}
+
+async fn update(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path((id, phase_id)): Path<(String, String)>,
+    Json(body): Json<PhasePatch>,
+) -> Result<axum::Json<Phase>, ApiError> {
+    let request = pb::UpdatePhaseRequest {
+        project_id: path_id(&id)?.to_string(),
+        phase_id: path_id(&phase_id)?.to_string(),
+        name: body.name,
+        position: body.position,
+        status: body.status,
+        percent_complete: body.percent_complete,
+    };
+    let mut client = state.clients.projects.clone();
+    let response = client
+        .update_phase(session.request(request))
+        .await?
+        .into_inner();
+    Ok(axum::Json(response.phase.unwrap_or_default().into()))
+}
+
+async fn remove(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path((id, phase_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let request = pb::PhaseRequest {
+        project_id: path_id(&id)?.to_string(),
+        phase_id: path_id(&phase_id)?.to_string(),
+    };
+    let mut client = state.clients.projects.clone();
+    client.delete_phase(session.request(request)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

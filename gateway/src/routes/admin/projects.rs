@@ -1,0 +1,191 @@
+//! Staff managing projects and galleries (`projects.view` / `projects.manage`): create,
+//! list with filters, read, edit, delete, and the team shown to customers.
+
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use atrium_proto::portal::v1 as pb;
+use axum::extract::{Path, State};
+use axum::routing::{delete, get, patch, post, put};
+use http::StatusCode;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::GatewayState;
+use crate::api::projects::{Member, NewProject, NewTeam, ProjectPatch, StaffProject, Team};
+use crate::api::{Page, Paging};
+use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    let (view, manage) = (Permission::ProjectsView, Permission::ProjectsManage);
+    vec![
+        Route::post(
+            "/api/admin/projects",
+            "Create a project or gallery; the slug comes from the name when absent",
+            post(create),
+        )
+        .staff(manage)
+        .body::<NewProject>()
+        .answers::<StaffProject>(201)
+        .errors(&["ALREADY_EXISTS"]),
+        Route::get(
+            "/api/admin/projects",
+            "The organization's projects and galleries (q, status, kind), newest first",
+            get(list),
+        )
+        .staff(view)
+        .query::<ProjectFilter>()
+        .answers::<Page<StaffProject>>(200),
+        Route::get(
+            "/api/admin/projects/{id}",
+            "One project with its phases",
+            get(read),
+        )
+        .staff(view)
+        .answers::<StaffProject>(200),
+        Route::patch(
+            "/api/admin/projects/{id}",
+            "Edit a project (absent: unchanged, null: cleared); a new guest password ends guest access",
+            patch(update),
+        )
+        .staff(manage)
+        .body::<ProjectPatch>()
+        .answers::<StaffProject>(200)
+        .errors(&["ALREADY_EXISTS"]),
+        Route::delete(
+            "/api/admin/projects/{id}",
+            "Delete a project with its phases and assignments",
+            delete(remove),
+        )
+        .staff(manage)
+        .no_content(),
+        Route::put(
+            "/api/admin/projects/{id}/team",
+            "The project's team becomes exactly these staff members, in this order",
+            put(set_team),
+        )
+        .staff(manage)
+        .body::<NewTeam>()
+        .answers::<Team>(200),
+    ]
+}
+
+/// The filters of the project list.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+struct ProjectFilter {
+    /// A case-insensitive substring of the name, slug or description.
+    q: Option<String>,
+    #[schemars(extend("enum" = ["active", "completed", "archived"]))]
+    status: Option<String>,
+    #[schemars(extend("enum" = ["project", "gallery"]))]
+    kind: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+fn project_request(id: &str) -> Result<pb::ProjectRequest, ApiError> {
+    Ok(pb::ProjectRequest {
+        project_id: path_id(id)?.to_string(),
+    })
+}
+
+async fn create(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Json(body): Json<NewProject>,
+) -> Result<(StatusCode, axum::Json<StaffProject>), ApiError> {
+    let request = session.request(pb::CreateProjectRequest::from(body));
+    let mut client = state.clients.projects.clone();
+    let response = client.create_project(request).await?.into_inner();
+    let project = StaffProject::of(response.project.unwrap_or_default(), true);
+    Ok((StatusCode::CREATED, axum::Json(project)))
+}
+
+async fn list(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Query(filter): Query<ProjectFilter>,
+) -> Result<axum::Json<Page<StaffProject>>, ApiError> {
+    let (page_size, page_token) = filter.paging.size_and_token()?;
+    let request = pb::ListProjectsRequest {
+        q: filter.q.unwrap_or_default(),
+        status: filter.status.unwrap_or_default(),
+        kind: filter.kind.unwrap_or_default(),
+        page_size,
+        page_token,
+    };
+    let mut client = state.clients.projects.clone();
+    let response = client
+        .list_projects(session.request(request))
+        .await?
+        .into_inner();
+    let items = response
+        .items
+        .into_iter()
+        .map(|p| StaffProject::of(p, false));
+    Ok(axum::Json(Page::of(items, response.next_page_token)))
+}
+
+async fn read(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<axum::Json<StaffProject>, ApiError> {
+    let request = session.request(project_request(&id)?);
+    let mut client = state.clients.projects.clone();
+    let response = client.get_project(request).await?.into_inner();
+    Ok(axum::Json(StaffProject::of(
+        response.project.unwrap_or_default(),
+        true,
+    )))
+}
+
+async fn update(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Json(body): Json<ProjectPatch>,
+) -> Result<axum::Json<StaffProject>, ApiError> {
+    let request = session.request(body.into_request(path_id(&id)?.to_string()));
+    let mut client = state.clients.projects.clone();
+    let response = client.update_project(request).await?.into_inner();
+    Ok(axum::Json(StaffProject::of(
+        response.project.unwrap_or_default(),
+        true,
+    )))
+}
+
+async fn remove(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let request = session.request(project_request(&id)?);
+    let mut client = state.clients.projects.clone();
+    client.delete_project(request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_team(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Json(body): Json<NewTeam>,
+) -> Result<axum::Json<Team>, ApiError> {
+    let members = body.members.into_iter().map(|m| pb::TeamMember {
+        staff_id: m.staff_id.0,
+        role_title: m.role_title.unwrap_or_default(),
+        ..Default::default()
+    });
+    let request = pb::SetProjectTeamRequest {
+        project_id: path_id(&id)?.to_string(),
+        members: members.collect(),
+    };
+    let mut client = state.clients.projects.clone();
+    let response = client
+        .set_project_team(session.request(request))
+        .await?
+        .into_inner();
+    let members = response.members.into_iter().map(Member::from).collect();
+    Ok(axum::Json(Team { members }))
+}

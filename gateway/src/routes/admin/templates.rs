@@ -1,0 +1,150 @@
+//! The organization's email templates (`settings.manage`): list, read, override (one
+//! that does not render is refused), restore the default.
+
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use atrium_proto::notifier::v1 as pb;
+use axum::extract::{Path, State};
+use axum::routing::{delete, get, put};
+use http::StatusCode;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::GatewayState;
+use crate::api::{Page, Time, time};
+use crate::extract::{ActsFor, Json, StaffSession};
+use crate::routes::Route;
+
+const TEMPLATE: &str = "/api/admin/settings/email-templates/{key}/{locale}";
+
+pub fn routes() -> Vec<Route> {
+    let manage = Permission::SettingsManage;
+    vec![
+        Route::get(
+            "/api/admin/settings/email-templates",
+            "Every email template in every locale, as the organization has it now",
+            get(list),
+        )
+        .staff(manage)
+        .answers::<Page<Template>>(200),
+        Route::get(
+            TEMPLATE,
+            "One email template (the organization's override, else the default)",
+            get(read),
+        )
+        .staff(manage)
+        .answers::<Template>(200),
+        Route::put(
+            TEMPLATE,
+            "Override an email template; one that does not render is refused",
+            put(replace),
+        )
+        .staff(manage)
+        .body::<TemplateBody>()
+        .answers::<Template>(200),
+        Route::delete(
+            TEMPLATE,
+            "Restore the default email template",
+            delete(restore),
+        )
+        .staff(manage)
+        .no_content(),
+    ]
+}
+
+/// An email template as the organization has it.
+#[derive(Serialize, JsonSchema)]
+struct Template {
+    key: String,
+    #[schemars(extend("enum" = ["en", "de"]))]
+    locale: String,
+    subject: String,
+    text: String,
+    html: String,
+    /// The organization's own, not the default.
+    overridden: bool,
+    /// The variables the template may use.
+    variables: Vec<String>,
+    updated_at: Option<Time>,
+}
+
+impl From<pb::EmailTemplate> for Template {
+    fn from(template: pb::EmailTemplate) -> Template {
+        Template {
+            updated_at: time(template.updated_at.as_ref()),
+            key: template.key,
+            locale: template.locale,
+            subject: template.subject,
+            text: template.text,
+            html: template.html,
+            overridden: template.overridden,
+            variables: template.variables,
+        }
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct TemplateBody {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+async fn list(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+) -> Result<axum::Json<Page<Template>>, ApiError> {
+    let mut client = state.clients.templates.clone();
+    let response = client
+        .list_templates(session.request(pb::ListTemplatesRequest {}))
+        .await?
+        .into_inner();
+    let items = response.items.into_iter().map(Template::from);
+    Ok(axum::Json(Page::of(items, String::new())))
+}
+
+async fn read(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path((key, locale)): Path<(String, String)>,
+) -> Result<axum::Json<Template>, ApiError> {
+    let mut client = state.clients.templates.clone();
+    let response = client
+        .get_template(session.request(pb::GetTemplateRequest { key, locale }))
+        .await?
+        .into_inner();
+    Ok(axum::Json(response.template.unwrap_or_default().into()))
+}
+
+async fn replace(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path((key, locale)): Path<(String, String)>,
+    Json(body): Json<TemplateBody>,
+) -> Result<axum::Json<Template>, ApiError> {
+    let request = pb::PutTemplateRequest {
+        key,
+        locale,
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+    };
+    let mut client = state.clients.templates.clone();
+    let response = client
+        .put_template(session.request(request))
+        .await?
+        .into_inner();
+    Ok(axum::Json(response.template.unwrap_or_default().into()))
+}
+
+async fn restore(
+    State(state): State<GatewayState>,
+    session: StaffSession,
+    Path((key, locale)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let mut client = state.clients.templates.clone();
+    client
+        .delete_template(session.request(pb::DeleteTemplateRequest { key, locale }))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,19 @@
+//! The customer tier: sign-in with the session cookie and recovery, the own profile
+//! and sessions, the dashboard, and the customer's projects and galleries.
+
+mod account;
+mod dashboard;
+mod me;
+mod projects;
+mod sessions;
+
+use super::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = account::routes();
+    routes.extend(me::routes());
+    routes.extend(sessions::routes());
+    routes.extend(dashboard::routes());
+    routes.extend(projects::routes());
+    routes
+}

@@ -1,0 +1,66 @@
+//! The customer's live sessions, the current one marked, and ending one of them (never
+//! another with it).
+
+use atrium_common::error::ApiError;
+use atrium_proto::identity::v1 as pb;
+use axum::extract::{Path, State};
+use axum::routing::{delete, get};
+use http::StatusCode;
+
+use crate::GatewayState;
+use crate::api::people::Session;
+use crate::api::{Page, time};
+use crate::extract::{ActsFor, CustomerSession, path_id};
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/api/customer/sessions",
+            "The customer's live sessions, the current one marked",
+            get(list),
+        )
+        .customer()
+        .answers::<Page<Session>>(200),
+        Route::delete(
+            "/api/customer/sessions/{id}",
+            "End one of the customer's sessions; no other ends with it",
+            delete(end),
+        )
+        .customer()
+        .no_content(),
+    ]
+}
+
+async fn list(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+) -> Result<axum::Json<Page<Session>>, ApiError> {
+    let mut client = state.clients.customer_auth.clone();
+    let response = client
+        .list_customer_sessions(session.request(pb::ListCustomerSessionsRequest {}))
+        .await?
+        .into_inner();
+    let items = response.items.into_iter().map(|s| Session {
+        current: s.id == session.session_id,
+        id: s.id.into(),
+        created_at: time(s.created_at.as_ref()),
+        last_seen_at: time(s.last_seen_at.as_ref()),
+        user_agent: s.user_agent,
+        ip: s.ip,
+    });
+    Ok(axum::Json(Page::of(items, String::new())))
+}
+
+async fn end(
+    State(state): State<GatewayState>,
+    session: CustomerSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let request = session.request(pb::EndCustomerSessionRequest {
+        session_id: path_id(&id)?.to_string(),
+    });
+    let mut client = state.clients.customer_auth.clone();
+    client.end_customer_session(request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

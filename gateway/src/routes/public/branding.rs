@@ -1,0 +1,62 @@
+//! The branding an organization's login pages show, for anyone.
+
+use atrium_common::error::ApiError;
+use atrium_proto::identity::v1 as identity;
+use atrium_proto::portal::v1 as pb;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::routing::get;
+
+use crate::GatewayState;
+use crate::api::settings::PublicBranding;
+use crate::api::text;
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/api/public/orgs/{org}/branding",
+            "Company name, logo and colour for the organization's login pages",
+            get(public_branding),
+        )
+        .answers::<PublicBranding>(200),
+    ]
+}
+
+/// The login pages' branding. An unknown organization answers an unbranded page, as
+/// the login itself never says whether an organization exists.
+async fn public_branding(
+    State(state): State<GatewayState>,
+    Path(org): Path<String>,
+) -> Result<Json<PublicBranding>, ApiError> {
+    let found = state
+        .clients
+        .organizations
+        .clone()
+        .get_organization(identity::GetOrganizationRequest { slug: org })
+        .await;
+    let organization = match found {
+        Ok(response) => response.into_inner().organization.unwrap_or_default(),
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            return Ok(Json(PublicBranding::default()));
+        }
+        Err(status) => return Err(status.into()),
+    };
+    let branding = state
+        .clients
+        .settings
+        .clone()
+        .get_branding(pb::GetBrandingRequest {
+            org_id: organization.id,
+        })
+        .await?
+        .into_inner()
+        .branding
+        .unwrap_or_default();
+    let company = text(&branding.company_name).unwrap_or(organization.name);
+    Ok(Json(PublicBranding {
+        company_name: Some(company).filter(|_| branding.show_name),
+        logo_url: text(&branding.logo_url).filter(|_| branding.show_logo),
+        primary_color: text(&branding.primary_color),
+    }))
+}
