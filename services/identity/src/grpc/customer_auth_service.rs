@@ -1,0 +1,174 @@
+//! `CustomerAuthService`: customer sign-in and the session check, invitation links,
+//! recovery, the own sessions and password change.
+
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_common::grpc::timestamp;
+use atrium_proto::identity::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::customer_sessions::{self, ClientInfo, CustomerLogin};
+use crate::customers::{self};
+use crate::invitations::{self};
+use crate::recovery;
+
+use super::Identity;
+
+#[tonic::async_trait]
+impl pb::customer_auth_service_server::CustomerAuthService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn login_customer(
+        &self,
+        request: Request<pb::LoginCustomerRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let r = request.into_inner();
+        let login = CustomerLogin {
+            org: r.org,
+            email: r.email,
+            password: r.password,
+            client: ClientInfo {
+                ip: r.ip,
+                user_agent: r.user_agent,
+            },
+        };
+        let opened = customer_sessions::login(&self.0, login).await?;
+        Ok(Response::new(opened.into()))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn authenticate_customer(
+        &self,
+        request: Request<pb::AuthenticateCustomerRequest>,
+    ) -> Result<Response<pb::AuthenticateCustomerResponse>, Status> {
+        let r = request.get_ref();
+        let found = customer_sessions::authenticate(
+            &self.0,
+            &r.session_token,
+            r.with_customer || r.with_context,
+        )
+        .await?;
+        let (organization, account_manager) = match &found.customer {
+            Some(customer) if r.with_context => customers::context(&self.0, customer).await?,
+            _ => (None, None),
+        };
+        Ok(Response::new(pb::AuthenticateCustomerResponse {
+            customer: found.customer.map(Into::into),
+            session_id: found.session.session_id.to_string(),
+            csrf_token: customer_sessions::csrf_token(&self.0, &r.session_token),
+            org_id: found.session.org_id.to_string(),
+            customer_id: found.session.customer_id.to_string(),
+            organization: organization.map(pb::Organization::from),
+            account_manager: account_manager.map(pb::Staff::from),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn logout_customer(
+        &self,
+        request: Request<pb::LogoutCustomerRequest>,
+    ) -> Result<Response<pb::LogoutCustomerResponse>, Status> {
+        let ip = client_ip(&request);
+        customer_sessions::logout(&self.0, &request.get_ref().session_token, &ip).await?;
+        Ok(Response::new(pb::LogoutCustomerResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn preview_invitation(
+        &self,
+        request: Request<pb::PreviewInvitationRequest>,
+    ) -> Result<Response<pb::PreviewInvitationResponse>, Status> {
+        let preview = invitations::preview(&self.0, &request.get_ref().token).await?;
+        Ok(Response::new(pb::PreviewInvitationResponse {
+            org_name: preview.org_name,
+            email: preview.email,
+            expires_at: Some(timestamp(preview.expires_at)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn accept_invitation(
+        &self,
+        request: Request<pb::AcceptInvitationRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let r = request.into_inner();
+        let client = ClientInfo {
+            ip: r.ip,
+            user_agent: r.user_agent,
+        };
+        let opened = invitations::accept(&self.0, &r.token, r.password, client).await?;
+        Ok(Response::new(opened.into()))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn forgot_password(
+        &self,
+        request: Request<pb::ForgotPasswordRequest>,
+    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+        let r = request.get_ref();
+        recovery::forgot(&self.0, &r.org, &r.email).await?;
+        Ok(Response::new(pb::ForgotPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reset_password(
+        &self,
+        request: Request<pb::ResetPasswordRequest>,
+    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        recovery::reset(&self.0, &r.token, r.password, &ip).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_customer_sessions(
+        &self,
+        request: Request<pb::ListCustomerSessionsRequest>,
+    ) -> Result<Response<pb::ListCustomerSessionsResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let rows = customer_sessions::list(&self.0, &principal).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| pb::CustomerSession {
+                id: row.customer_session_id.to_string(),
+                created_at: Some(timestamp(row.created_at)),
+                last_seen_at: Some(timestamp(row.last_seen_at)),
+                user_agent: row.user_agent,
+                ip: row.ip,
+            })
+            .collect();
+        Ok(Response::new(pb::ListCustomerSessionsResponse { items }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn end_customer_session(
+        &self,
+        request: Request<pb::EndCustomerSessionRequest>,
+    ) -> Result<Response<pb::EndCustomerSessionResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let ip = client_ip(&request);
+        customer_sessions::end(&self.0, &principal, &request.get_ref().session_id, &ip).await?;
+        Ok(Response::new(pb::EndCustomerSessionResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_customer_password(
+        &self,
+        request: Request<pb::ChangeCustomerPasswordRequest>,
+    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Customer)?;
+        let r = request.into_inner();
+        let client = ClientInfo {
+            ip: r.ip,
+            user_agent: r.user_agent,
+        };
+        let opened = customer_sessions::change_password(
+            &self.0,
+            &principal,
+            r.current_password,
+            r.new_password,
+            client,
+        )
+        .await?;
+        Ok(Response::new(opened.into()))
+    }
+}

@@ -1,0 +1,222 @@
+//! `CustomerService`: the organization's customers, their invitations and lock-out.
+
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_proto::identity::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use atrium_common::error::into_status;
+use atrium_common::page::Page;
+
+use crate::customer_store::CustomerRow;
+use crate::customers::{self, LockOut, ProfileChange};
+use crate::invitations::{self, NewInvitation};
+
+use super::{Identity, invitation_response};
+
+#[tonic::async_trait]
+impl pb::customer_service_server::CustomerService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn invite_customer(
+        &self,
+        request: Request<pb::InviteCustomerRequest>,
+    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let input = NewInvitation {
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            address: r.address,
+            locale: r.locale,
+        };
+        let (invitation, customer) = invitations::invite(&self.0, &principal, input, &ip).await?;
+        Ok(invitation_response(invitation, customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_invitations(
+        &self,
+        request: Request<pb::ListInvitationsRequest>,
+    ) -> Result<Response<pb::ListInvitationsResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let (rows, next_page_token) = invitations::list_pending(&self.0, &principal, page).await?;
+        let items = rows.into_iter().map(Into::into).collect();
+        Ok(Response::new(pb::ListInvitationsResponse {
+            items,
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn resend_invitation(
+        &self,
+        request: Request<pb::InvitationRequest>,
+    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let (invitation, customer) =
+            invitations::resend(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
+        Ok(invitation_response(invitation, customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn cancel_invitation(
+        &self,
+        request: Request<pb::InvitationRequest>,
+    ) -> Result<Response<pb::CancelInvitationResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        invitations::cancel(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
+        Ok(Response::new(pb::CancelInvitationResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_customers(
+        &self,
+        request: Request<pb::ListCustomersRequest>,
+    ) -> Result<Response<pb::ListCustomersResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let q = Some(r.q.as_str()).filter(|q| !q.is_empty());
+        let status = Some(r.status.as_str()).filter(|s| !s.is_empty());
+        let (rows, next_page_token) = customers::list(&self.0, &principal, q, status, page).await?;
+        Ok(Response::new(pb::ListCustomersResponse {
+            items: rows.into_iter().map(Into::into).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let customer = customers::get(&self.0, &principal, &request.get_ref().customer_id).await?;
+        Ok(customer_response(customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn lookup_staff(
+        &self,
+        request: Request<pb::LookupStaffRequest>,
+    ) -> Result<Response<pb::LookupStaffResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let found =
+            customers::lookup_staff(&self.0, &principal, &request.get_ref().staff_ids).await?;
+        Ok(Response::new(pb::LookupStaffResponse {
+            staff: found.into_iter().map(pb::Staff::from).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn lookup_customers(
+        &self,
+        request: Request<pb::LookupCustomersRequest>,
+    ) -> Result<Response<pb::LookupCustomersResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let (organization, found) =
+            customers::lookup(&self.0, &principal, &request.get_ref().customer_ids).await?;
+        Ok(Response::new(pb::LookupCustomersResponse {
+            customers: found.into_iter().map(pb::Customer::from).collect(),
+            organization: organization.map(pb::Organization::from),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_customer(
+        &self,
+        request: Request<pb::UpdateCustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::from_request(&request)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let change = ProfileChange {
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            address: r.address,
+            locale: r.locale,
+            account_manager_id: r.account_manager_id,
+        };
+        let customer = match principal.kind {
+            SubjectKind::Staff => {
+                customers::update(&self.0, &principal, &r.customer_id, change, &ip).await?
+            }
+            SubjectKind::Customer => {
+                customers::update_own(&self.0, &principal, change, &ip).await?
+            }
+            SubjectKind::Guest | SubjectKind::Service => {
+                return Err(Status::unauthenticated("not for guests or services"));
+            }
+        };
+        Ok(customer_response(customer))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn deactivate_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::Deactivate).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reactivate_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::Reactivate).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn force_relogin(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        self.lock_out(request, LockOut::ForceRelogin).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn erase_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Result<Response<pb::EraseCustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        customers::erase(&self.0, &principal, &request.get_ref().customer_id, &ip).await?;
+        Ok(Response::new(pb::EraseCustomerResponse {}))
+    }
+}
+
+impl Identity {
+    async fn lock_out(
+        &self,
+        request: Request<pb::CustomerRequest>,
+        action: LockOut,
+    ) -> Result<Response<pb::CustomerResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let customer = customers::lock_out(
+            &self.0,
+            &principal,
+            &request.get_ref().customer_id,
+            action,
+            &ip,
+        )
+        .await?;
+        Ok(customer_response(customer))
+    }
+}
+
+pub(super) fn customer_response(customer: CustomerRow) -> Response<pb::CustomerResponse> {
+    Response::new(pb::CustomerResponse {
+        customer: Some(customer.into()),
+    })
+}

@@ -1,0 +1,42 @@
+//! `OrganizationService`: onboarding a tenant, and reading one by its slug.
+
+use atrium_proto::identity::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::staff::{self, NewOrganization};
+
+use super::Identity;
+
+#[tonic::async_trait]
+impl pb::organization_service_server::OrganizationService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn create_organization(
+        &self,
+        request: Request<pb::CreateOrganizationRequest>,
+    ) -> Result<Response<pb::CreateOrganizationResponse>, Status> {
+        let request = request.into_inner();
+        let input = NewOrganization {
+            slug: request.slug,
+            name: request.name,
+            owner_email: request.owner_email,
+            owner_password: request.owner_password,
+        };
+        let onboarded = staff::create_organization(&self.0, input, request.if_absent).await?;
+        Ok(Response::new(pb::CreateOrganizationResponse {
+            organization: Some(onboarded.organization.into()),
+            owner: Some(onboarded.owner.into()),
+            created: onboarded.created,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_organization(
+        &self,
+        request: Request<pb::GetOrganizationRequest>,
+    ) -> Result<Response<pb::GetOrganizationResponse>, Status> {
+        let organization = staff::get_organization(&self.0, &request.get_ref().slug).await?;
+        Ok(Response::new(pb::GetOrganizationResponse {
+            organization: Some(organization.into()),
+        }))
+    }
+}

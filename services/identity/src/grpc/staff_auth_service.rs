@@ -1,0 +1,96 @@
+//! `StaffAuthService`: staff sign-in, the token check behind every staff route, sign-out,
+//! refresh, accepting an invitation, recovery.
+
+use atrium_common::auth::client_ip;
+use atrium_proto::identity::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::staff::{self, StaffLogin};
+use crate::staff_account::{self};
+use crate::staff_members::{self};
+
+use super::{Identity, token_response};
+
+#[tonic::async_trait]
+impl pb::staff_auth_service_server::StaffAuthService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn login_staff(
+        &self,
+        request: Request<pb::LoginStaffRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+        let request = request.into_inner();
+        let login = StaffLogin {
+            org: request.org,
+            email: request.email,
+            password: request.password,
+            ip: request.ip,
+            user_agent: request.user_agent,
+        };
+        let access_token = staff::login_staff(&self.0, login).await?;
+        Ok(token_response(access_token))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn authenticate_staff(
+        &self,
+        request: Request<pb::AuthenticateStaffRequest>,
+    ) -> Result<Response<pb::AuthenticateStaffResponse>, Status> {
+        let (staff, session_id) =
+            staff::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
+        Ok(Response::new(pb::AuthenticateStaffResponse {
+            staff: Some(staff.into()),
+            session_id: session_id.to_string(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn logout_staff(
+        &self,
+        request: Request<pb::LogoutStaffRequest>,
+    ) -> Result<Response<pb::LogoutStaffResponse>, Status> {
+        let ip = client_ip(&request);
+        staff::logout_staff(&self.0, &request.get_ref().access_token, &ip).await?;
+        Ok(Response::new(pb::LogoutStaffResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn refresh_staff_token(
+        &self,
+        request: Request<pb::RefreshStaffTokenRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+        let token = staff::refresh_staff_token(&self.0, &request.get_ref().access_token).await?;
+        Ok(token_response(token))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn accept_staff_invitation(
+        &self,
+        request: Request<pb::AcceptStaffInvitationRequest>,
+    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+        let r = request.into_inner();
+        let access_token =
+            staff_members::accept(&self.0, &r.token, r.password, r.ip, r.user_agent).await?;
+        Ok(token_response(access_token))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn forgot_staff_password(
+        &self,
+        request: Request<pb::ForgotPasswordRequest>,
+    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+        let r = request.get_ref();
+        staff_account::forgot(&self.0, &r.org, &r.email).await?;
+        Ok(Response::new(pb::ForgotPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn reset_staff_password(
+        &self,
+        request: Request<pb::ResetPasswordRequest>,
+    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        staff_account::reset(&self.0, &r.token, r.password, &ip).await?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
+    }
+}

@@ -1,0 +1,123 @@
+//! `StaffService`: a member's own account, and the organization's staff.
+
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_proto::identity::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use atrium_common::error::into_status;
+use atrium_common::page::Page;
+
+use crate::staff::{self};
+use crate::staff_account::{self, OwnProfile};
+use crate::staff_members::{self, AccessChange};
+
+use super::{Identity, staff_response};
+
+#[tonic::async_trait]
+impl pb::staff_service_server::StaffService for Identity {
+    #[tracing::instrument(skip_all)]
+    async fn get_current_staff(
+        &self,
+        request: Request<pb::GetCurrentStaffRequest>,
+    ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let staff = staff::current_staff(&self.0, principal.org_id, principal.subject_id).await?;
+        Ok(Response::new(pb::GetCurrentStaffResponse {
+            staff: Some(staff.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_current_staff(
+        &self,
+        request: Request<pb::UpdateCurrentStaffRequest>,
+    ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let profile = OwnProfile {
+            name: r.name,
+            title: r.title,
+            phone: r.phone,
+        };
+        let staff = staff_account::update_profile(&self.0, &principal, profile, &ip).await?;
+        Ok(Response::new(pb::GetCurrentStaffResponse {
+            staff: Some(staff.into()),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_staff_password(
+        &self,
+        request: Request<pb::ChangeStaffPasswordRequest>,
+    ) -> Result<Response<pb::ChangeStaffPasswordResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        staff_account::change_password(
+            &self.0,
+            &principal,
+            &r.access_token,
+            r.current_password,
+            r.new_password,
+            &ip,
+        )
+        .await?;
+        Ok(Response::new(pb::ChangeStaffPasswordResponse {}))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn invite_staff(
+        &self,
+        request: Request<pb::InviteStaffRequest>,
+    ) -> Result<Response<pb::StaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.get_ref();
+        let staff =
+            staff_members::invite(&self.0, &principal, &r.email, &r.name, &r.role, &ip).await?;
+        Ok(staff_response(staff))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_staff(
+        &self,
+        request: Request<pb::ListStaffRequest>,
+    ) -> Result<Response<pb::ListStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.get_ref();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
+        let (rows, next_page_token) = staff_members::list(&self.0, &principal, page).await?;
+        Ok(Response::new(pb::ListStaffResponse {
+            items: rows.into_iter().map(Into::into).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_staff(
+        &self,
+        request: Request<pb::UpdateStaffRequest>,
+    ) -> Result<Response<pb::StaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let change = AccessChange {
+            role: r.role,
+            status: r.status,
+        };
+        let staff = staff_members::update(&self.0, &principal, &r.staff_id, change, &ip).await?;
+        Ok(staff_response(staff))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remove_staff(
+        &self,
+        request: Request<pb::StaffRequest>,
+    ) -> Result<Response<pb::RemoveStaffResponse>, Status> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        staff_members::remove(&self.0, &principal, &request.get_ref().staff_id, &ip).await?;
+        Ok(Response::new(pb::RemoveStaffResponse {}))
+    }
+}
