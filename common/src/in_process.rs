@@ -20,7 +20,7 @@ use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceExt};
 
 use crate::config::ServiceName;
-use crate::grpc::{BoxFuture, CLIENT_TIMEOUT, gate};
+use crate::grpc::{BoxFuture, CLIENT_TIMEOUT, STREAM_IDLE_TIMEOUT, bounded, gate};
 
 type Routed = BoxCloneSyncService<http::Request<Body>, http::Response<Body>, Infallible>;
 
@@ -147,36 +147,28 @@ impl Service<http::Request<Body>> for Transport {
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        match self {
-            Transport::Remote(channel) => {
-                let call = channel.call(request);
-                Box::pin(async move { call.await.map_err(Into::into) })
-            }
-            Transport::Local(local) => {
-                let local = local.clone();
-                Box::pin(async move {
-                    let call = async {
+        let transport = self.clone();
+        // The clone that was polled ready is the one that must take the call.
+        let mut transport = std::mem::replace(self, transport);
+        Box::pin(bounded(
+            request,
+            CLIENT_TIMEOUT,
+            STREAM_IDLE_TIMEOUT,
+            move |request| async move {
+                match &mut transport {
+                    Transport::Remote(channel) => channel.call(request).await.map_err(Into::into),
+                    Transport::Local(local) => {
                         let Some(routes) = local.services.routes(local.name).await else {
-                            return Status::unavailable("this process has stopped").into_http();
+                            return Ok(Status::unavailable("this process has stopped").into_http());
                         };
                         match routes.oneshot(request).await {
-                            Ok(response) => response,
+                            Ok(response) => Ok(response),
                             Err(never) => match never {},
                         }
-                    };
-                    Ok(tokio::time::timeout(CLIENT_TIMEOUT, call)
-                        .await
-                        .unwrap_or_else(|_| {
-                            // As tonic's channel answers a call past its timeout.
-                            Status::cancelled(format!(
-                                "{} did not answer within {CLIENT_TIMEOUT:?}",
-                                local.name
-                            ))
-                            .into_http()
-                        }))
-                })
-            }
-        }
+                    }
+                }
+            },
+        ))
     }
 }
 

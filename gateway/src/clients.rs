@@ -1,5 +1,8 @@
 //! The gRPC clients the gateway calls, one channel per service, plus the plain probe
-//! channels `/readyz` asks for health.
+//! channels `/readyz` asks for health. What each method is comes from its row in
+//! [`atrium_common::access`], which the channels read on every call: a read (safe to ask
+//! another replica again) or a write, unary (a whole-call deadline) or streaming (an
+//! idle timeout); no call site says it again.
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
