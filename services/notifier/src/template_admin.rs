@@ -130,10 +130,10 @@ pub async fn put(
         ..source
     };
     let sample = templates::sample_variables(key);
-    templates::check(&source, &sample)
+    templates::check(&source, locale, &sample)
         .map_err(|(field, problem)| NotifierError::invalid(field, problem))?;
     if default.variables.contains(&"link") {
-        let rendered = templates::render(&source, &sample)
+        let rendered = templates::render(&source, locale, &sample)
             .map_err(|err| NotifierError::invalid("text", format!("does not render: {err}")))?;
         if !rendered.text.contains(SAMPLE_LINK) {
             return Err(NotifierError::invalid("text", "must show {{ link }}"));

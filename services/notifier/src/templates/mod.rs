@@ -1,9 +1,11 @@
 //! Renders email templates with MiniJinja in strict mode: an unknown variable is an
 //! error, never an empty string. The HTML part is auto-escaped; subject and text are not.
+//! Every template may extend its locale's layouts, `base.txt` and `base.html` (the
+//! defaults do; an organization's override may).
 
 mod defaults;
 
-pub use defaults::{COMMON_VARIABLES, DEFAULTS, DefaultTemplate, KEY_VARIABLES};
+pub use defaults::{COMMON_VARIABLES, DEFAULTS, DefaultTemplate, KEY_VARIABLES, layouts};
 use minijinja::{Environment, UndefinedBehavior};
 
 pub const LOCALES: &[&str] = &["en", "de"];
@@ -58,13 +60,24 @@ pub fn choose_locale(recipient: &str, org: &str) -> Result<&'static str, (&'stat
     Ok("en")
 }
 
-/// Renders `source` with `variables` (a JSON object); fails on unknown variables or syntax.
-pub fn render(
-    source: &TemplateSource,
-    variables: &serde_json::Value,
-) -> Result<Rendered, minijinja::Error> {
+/// A strict environment holding `locale`'s layouts.
+fn environment<'source>(locale: &str) -> Result<Environment<'source>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, layout) in layouts(locale) {
+        env.add_template(name, layout)?;
+    }
+    Ok(env)
+}
+
+/// Renders `source` in `locale` with `variables` (a JSON object); fails on unknown
+/// variables or syntax.
+pub fn render(
+    source: &TemplateSource,
+    locale: &str,
+    variables: &serde_json::Value,
+) -> Result<Rendered, minijinja::Error> {
+    let mut env = environment(locale)?;
     env.add_template("subject.txt", &source.subject)?;
     env.add_template("body.txt", &source.text)?;
     env.add_template("body.html", &source.html)?;
@@ -87,6 +100,7 @@ pub const SAMPLE_LINK: &str = "https://portal.example.invalid/sample-link";
 /// Checks each part of `source` on its own, so a failure names its field.
 pub fn check(
     source: &TemplateSource,
+    locale: &str,
     variables: &serde_json::Value,
 ) -> Result<(), (&'static str, String)> {
     let context = minijinja::Value::from_serialize(variables);
@@ -95,8 +109,7 @@ pub fn check(
         ("text", &source.text),
         ("html", &source.html),
     ] {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let mut env = environment(locale).map_err(|err| (field, describe(&err)))?;
         let name = if field == "html" {
             "part.html"
         } else {
@@ -161,7 +174,7 @@ mod render_tests {
             text: "x".into(),
             html: "x".into(),
         };
-        assert!(render(&source, &sample_variables("customer_invitation")).is_err());
+        assert!(render(&source, "en", &sample_variables("customer_invitation")).is_err());
     }
 
     #[test]
@@ -171,7 +184,8 @@ mod render_tests {
             text: "{{ org_name }}".into(),
             html: "<p>{{ org_name }}</p>".into(),
         };
-        let rendered = render(&source, &serde_json::json!({ "org_name": "<b>A&B</b>" })).unwrap();
+        let variables = serde_json::json!({ "org_name": "<b>A&B</b>" });
+        let rendered = render(&source, "en", &variables).unwrap();
         assert_eq!(rendered.text, "<b>A&B</b>");
         assert_eq!(rendered.html, "<p>&lt;b&gt;A&amp;B&lt;&#x2f;b&gt;</p>");
     }
@@ -188,7 +202,8 @@ mod render_tests {
     #[test]
     fn every_default_renders_with_sample_variables() {
         for template in DEFAULTS {
-            let rendered = render(&template.into(), &sample_variables(template.key));
+            let variables = sample_variables(template.key);
+            let rendered = render(&template.into(), template.locale, &variables);
             assert!(
                 rendered.is_ok(),
                 "{} {}: {:?}",
@@ -196,6 +211,42 @@ mod render_tests {
                 template.locale,
                 rendered.err()
             );
+            let rendered = rendered.unwrap();
+            assert!(rendered.text.contains(SAMPLE_LINK), "{}", template.key);
+            // The button and the fallback beneath it (the HTML part escapes its slashes).
+            assert_eq!(rendered.html.matches("sample-link\"").count(), 2);
+            assert!(rendered.html.ends_with("</html>"));
         }
+    }
+
+    #[test]
+    fn a_default_holds_only_its_own_words_and_the_layout_the_rest() {
+        let invitation = default_template("customer_invitation", "de").unwrap();
+        assert!(invitation.html.starts_with("{% extends \"base.html\" %}"));
+        assert!(!invitation.html.contains("<body"));
+        assert!(!invitation.text.contains("Freundliche Grüße"));
+        let rendered = render(
+            &invitation.into(),
+            "de",
+            &sample_variables("customer_invitation"),
+        )
+        .unwrap();
+        assert!(rendered.html.contains("<html lang=\"de\">"));
+        assert!(rendered.html.contains(">Passwort festlegen</a>"));
+        assert!(rendered.text.starts_with("Hallo Sample,"));
+        assert!(rendered.text.ends_with("Freundliche Grüße\nSample\nSample"));
+    }
+
+    #[test]
+    fn an_override_may_extend_the_layout_of_its_locale() {
+        let source = TemplateSource {
+            subject: "Hi".into(),
+            text: "{% extends \"base.txt\" %}{% block intro %}Own words{% endblock %}".into(),
+            html: "{% extends \"base.html\" %}{% block action %}Go{% endblock %}".into(),
+        };
+        let rendered = render(&source, "en", &sample_variables("customer_invitation")).unwrap();
+        assert!(rendered.text.starts_with("Hello Sample,\n\nOwn words\n\n"));
+        assert!(rendered.text.contains("Best regards,"));
+        assert!(rendered.html.contains(">Go</a>"));
     }
 }
