@@ -18,6 +18,7 @@ pub mod password;
 pub mod retry;
 pub mod roles;
 pub mod secrets;
+pub mod settings;
 pub mod shutdown;
 pub mod telemetry;
 pub mod token;

@@ -156,3 +156,69 @@ async fn folded_search_columns_are_filled_for_rows_written_before_them() {
     );
     assert_eq!(projects["items"].as_array().unwrap().len(), 1, "{projects}");
 }
+
+/// `migrations` up to and with `version`, as a database stood before the later ones.
+fn up_to(version: i64, migrations: &'static Migrations) -> Migrations {
+    let cut = |migrator: &'static sqlx::migrate::Migrator| -> &'static sqlx::migrate::Migrator {
+        let kept = migrator.iter().filter(|m| m.version <= version).cloned();
+        Box::leak(Box::new(sqlx::migrate::Migrator::with_migrations(
+            kept.collect(),
+        )))
+    };
+    Migrations {
+        postgres: cut(migrations.postgres),
+        sqlite: cut(migrations.sqlite),
+    }
+}
+
+/// Settings saved as columns before they became one document (portal 0007) read the
+/// same afterwards, and a setting never saved reads with its default.
+#[tokio::test]
+async fn settings_saved_as_columns_are_carried_into_the_document() {
+    use atrium_common::settings::{Locale, OrgSettings};
+
+    let database = fresh_database().await.unwrap();
+    let portal = &atrium_portal::MIGRATIONS;
+    let db = Db::open(&database.target, ServiceName::Portal, &up_to(6, portal))
+        .await
+        .unwrap();
+    let org_id = uuid::Uuid::new_v4();
+    on_db!(&db, |pool| sqlx::query(
+        "insert into org_settings (org_id, feature_customer_portal, feature_approvals, \
+         feature_requests, feature_documents, feature_billing, feature_gallery, company_name, \
+         logo_url, primary_color, show_logo, show_name, sender_name, show_team_members, \
+         default_locale, can_view_invoices, can_approve_work, can_add_comments, \
+         can_submit_requests, updated_at) values ($1, true, false, true, true, true, false, \
+         'Ölwerk GmbH', null, '#1a2b3c', false, true, null, false, 'de', false, true, true, \
+         false, $2)"
+    )
+    .bind(org_id)
+    .bind(chrono::Utc::now())
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+
+    db.migrate(portal).await.unwrap();
+    let document: String = on_db!(&db, |pool| sqlx::query_scalar(
+        "select document from org_settings where org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    db.close().await;
+
+    let settings: OrgSettings = serde_json::from_str(&document).unwrap();
+    let mut expected = OrgSettings::default();
+    expected.features.approvals = false;
+    expected.features.gallery = false;
+    expected.branding.company_name = Some("Ölwerk GmbH".to_owned());
+    expected.branding.primary_color = Some("#1a2b3c".to_owned());
+    expected.branding.show_logo = false;
+    expected.show_team_members = false;
+    expected.default_locale = Locale::De;
+    expected.default_permissions.can_view_invoices = false;
+    expected.default_permissions.can_submit_requests = false;
+    assert_eq!(settings, expected, "{document}");
+}

@@ -22,8 +22,7 @@ pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Runs the call `answer` sends for `request` (an RPC at `path`) within its deadline:
 /// `whole` for a unary call, measured to the answer's head; for a streaming call, no
 /// more than `idle` without a message, measured on the request's body and the answer's.
-/// A unary call past its deadline is CANCELLED (as tonic answers it), a stalled stream
-/// DEADLINE_EXCEEDED.
+/// A unary call past its deadline and a stalled stream are both DEADLINE_EXCEEDED.
 pub(crate) async fn bounded<F, E>(
     request: http::Request<Body>,
     whole: Duration,
@@ -37,9 +36,10 @@ where
     if !crate::access::of(&path).is_some_and(|rpc| rpc.streams) {
         return match tokio::time::timeout(whole, answer(request)).await {
             Ok(answered) => answered,
-            Err(_) => Ok(
-                Status::cancelled(format!("{path} did not answer within {whole:?}")).into_http(),
-            ),
+            Err(_) => Ok(Status::deadline_exceeded(format!(
+                "{path} did not answer within {whole:?}"
+            ))
+            .into_http()),
         };
     }
     let activity = Activity::new();
@@ -204,7 +204,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_unary_call_past_its_deadline_is_cancelled() {
+    async fn a_unary_call_past_its_deadline_is_deadline_exceeded() {
         let request = http::Request::builder()
             .uri("/atrium.portal.v1.ProjectService/GetProject")
             .body(Body::empty())
@@ -218,6 +218,6 @@ mod tests {
         .await
         .unwrap();
         let status = Status::from_header_map(answered.headers()).unwrap();
-        assert_eq!(status.code(), tonic::Code::Cancelled);
+        assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
     }
 }

@@ -241,7 +241,8 @@ async fn render_email(state: &AppState, email: &EmailRow) -> Result<Rendered, St
         object.insert("recipient_name".into(), email.recipient_name.clone().into());
         object.insert("sender_name".into(), branding.sender_name.into());
     }
-    templates::render(&source, &email.locale, &variables).map_err(|err| format!("template error: {err}"))
+    templates::render(&source, &email.locale, &variables)
+        .map_err(|err| format!("template error: {err}"))
 }
 
 fn build_message(from: &Mailbox, email: &EmailRow, rendered: Rendered) -> Result<Message, String> {

@@ -22,7 +22,7 @@ pub async fn list(
         &state.db,
         customer.org_id,
         customer.subject_id,
-        settings.feature_gallery,
+        settings.features.gallery,
         page.after,
         page.size,
     )
@@ -53,7 +53,7 @@ pub async fn get(
         };
     };
     let settings = settings::load(state, customer.org_id).await?;
-    if project.kind == "gallery" && !settings.feature_gallery {
+    if project.kind == "gallery" && !settings.features.gallery {
         return Err(PortalError::ProjectNotFound);
     }
     let mut view = with_phases(state, project).await?;

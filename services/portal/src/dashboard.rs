@@ -5,13 +5,14 @@ use atrium_common::auth::Principal;
 
 use crate::AppState;
 use crate::error::PortalError;
-use crate::settings::{self, SettingsRow};
+use crate::settings;
 use crate::store::{self, CardRow};
+use atrium_common::settings::OrgSettings;
 
 pub struct Dashboard {
     /// Newest assignment first; galleries only while the `gallery` feature is on.
     pub projects: Vec<CardRow>,
-    pub settings: SettingsRow,
+    pub settings: OrgSettings,
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
@@ -20,7 +21,7 @@ pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, Po
         &state.db,
         customer.org_id,
         customer.subject_id,
-        settings.feature_gallery,
+        settings.features.gallery,
     )
     .await?;
     Ok(Dashboard { projects, settings })

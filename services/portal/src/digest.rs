@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::settings::SettingsRow;
+use atrium_common::settings::OrgSettings;
 
 /// A project newly shared with a customer.
 pub struct Shared {
@@ -25,7 +25,7 @@ pub struct Save<'a> {
     pub save_id: Uuid,
     pub org_id: Uuid,
     pub org_name: &'a str,
-    pub settings: &'a SettingsRow,
+    pub settings: &'a OrgSettings,
     pub public_url: &'a str,
     pub at: DateTime<Utc>,
 }
@@ -58,13 +58,13 @@ impl Save<'_> {
             .iter()
             .map(|s| json!({"name": s.name, "link": project_link(s.project_id)}))
             .collect();
-        let s = self.settings;
+        let (s, b) = (self.settings, &self.settings.branding);
         let mail = notifier::EnqueueEmailRequest {
             org_id: self.org_id.to_string(),
             idempotency_key: key.clone(),
             template_key: "customer_gallery_assigned".to_owned(),
             locale: customer.locale.clone(),
-            org_locale: s.default_locale.clone(),
+            org_locale: s.default_locale.as_str().to_owned(),
             recipient_email: customer.email.clone(),
             recipient_name: customer.name.clone(),
             variables_json: json!({
@@ -72,16 +72,16 @@ impl Save<'_> {
                 "link": format!("{}/customer/dashboard", self.public_url),
             })
             .to_string(),
-            org_name: s
+            org_name: b
                 .company_name
                 .clone()
                 .unwrap_or_else(|| self.org_name.to_owned()),
-            logo_url: s
+            logo_url: b
                 .logo_url
                 .clone()
-                .filter(|_| s.show_logo)
+                .filter(|_| b.show_logo)
                 .unwrap_or_default(),
-            sender_name: s.sender_name.clone().unwrap_or_default(),
+            sender_name: b.sender_name.clone().unwrap_or_default(),
         };
         outbox::enqueue_email(tx, &mail, self.at).await?;
         let (title, link) = match shared {

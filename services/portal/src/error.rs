@@ -9,6 +9,9 @@ pub enum PortalError {
         field: &'static str,
         problem: &'static str,
     },
+    /// A settings change whose value has the wrong type or is missing.
+    #[error("{} {}", .0.field, .0.problem)]
+    Refused(atrium_common::settings::Refused),
     #[error("project not found")]
     ProjectNotFound,
     #[error("phase not found")]
@@ -40,7 +43,9 @@ pub enum PortalError {
 impl ServiceError for PortalError {
     fn code(&self) -> ErrorCode {
         match self {
-            PortalError::InvalidField { .. } => ErrorCode::InvalidArgument,
+            PortalError::InvalidField { .. } | PortalError::Refused(_) => {
+                ErrorCode::InvalidArgument
+            }
             PortalError::ProjectNotFound
             | PortalError::PhaseNotFound
             | PortalError::CustomerNotFound
@@ -74,6 +79,9 @@ impl ServiceError for PortalError {
         match self {
             PortalError::InvalidField { field, problem } => {
                 vec![((*field).to_owned(), (*problem).to_owned())]
+            }
+            PortalError::Refused(refused) => {
+                vec![(refused.field.clone(), refused.problem.clone())]
             }
             _ => Vec::new(),
         }

@@ -13,11 +13,13 @@ use crate::assignments::{self, Reconciled};
 use crate::audit::Acting;
 use crate::permissions::{self, Permissions};
 use crate::projects::{self, NewPhase, NewProject, PhaseChange, ProjectChange, ProjectView};
+use crate::settings;
 use crate::settings::store::OverrideRow;
-use crate::settings::{self, SettingsChange, SettingsRow};
 use crate::store::{CardRow, PhaseRow, ProjectFilter, ProjectRow};
 use crate::team::{self, Member};
 use crate::{AppState, customer_projects, dashboard, erasure, guests};
+use atrium_common::settings::OrgSettings;
+use chrono::{DateTime, Utc};
 
 #[derive(Clone)]
 pub struct Portal(pub AppState);
@@ -337,42 +339,38 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
     }
 }
 
-fn features(s: &SettingsRow) -> pb::Features {
+fn features(s: &OrgSettings) -> pb::Features {
+    let f = &s.features;
     pb::Features {
-        customer_portal: s.feature_customer_portal,
-        approvals: s.feature_approvals,
-        requests: s.feature_requests,
-        documents: s.feature_documents,
-        billing: s.feature_billing,
-        gallery: s.feature_gallery,
+        customer_portal: f.customer_portal,
+        approvals: f.approvals,
+        requests: f.requests,
+        documents: f.documents,
+        billing: f.billing,
+        gallery: f.gallery,
     }
 }
 
-fn branding(s: &SettingsRow) -> pb::Branding {
+fn branding(s: &OrgSettings) -> pb::Branding {
+    let b = &s.branding;
     pb::Branding {
-        company_name: s.company_name.clone().unwrap_or_default(),
-        logo_url: s.logo_url.clone().unwrap_or_default(),
-        primary_color: s.primary_color.clone().unwrap_or_default(),
-        show_logo: s.show_logo,
-        show_name: s.show_name,
-        sender_name: s.sender_name.clone().unwrap_or_default(),
+        company_name: b.company_name.clone().unwrap_or_default(),
+        logo_url: b.logo_url.clone().unwrap_or_default(),
+        primary_color: b.primary_color.clone().unwrap_or_default(),
+        show_logo: b.show_logo,
+        show_name: b.show_name,
+        sender_name: b.sender_name.clone().unwrap_or_default(),
     }
 }
 
-fn settings_response(s: SettingsRow) -> Response<pb::SettingsResponse> {
+fn settings_response(
+    settings: &OrgSettings,
+    updated_at: Option<DateTime<Utc>>,
+) -> Response<pb::SettingsResponse> {
     Response::new(pb::SettingsResponse {
         settings: Some(pb::OrgSettings {
-            features: Some(features(&s)),
-            branding: Some(branding(&s)),
-            show_team_members: s.show_team_members,
-            default_locale: s.default_locale.clone(),
-            default_permissions: Some(pb::CustomerPermissions {
-                can_view_invoices: s.can_view_invoices,
-                can_approve_work: s.can_approve_work,
-                can_add_comments: s.can_add_comments,
-                can_submit_requests: s.can_submit_requests,
-            }),
-            updated_at: s.updated_at.map(timestamp),
+            document: serde_json::to_string(settings).expect("settings serialize"),
+            updated_at: updated_at.map(timestamp),
         }),
     })
 }
@@ -404,9 +402,8 @@ impl pb::settings_service_server::SettingsService for Portal {
         request: Request<pb::GetSettingsRequest>,
     ) -> Result<Response<pb::SettingsResponse>, Status> {
         let principal = staff(&request)?;
-        Ok(settings_response(
-            settings::load(&self.0, principal.org_id).await?,
-        ))
+        let (settings, updated_at) = settings::load_saved(&self.0, principal.org_id).await?;
+        Ok(settings_response(&settings, updated_at))
     }
 
     #[tracing::instrument(skip_all)]
@@ -416,34 +413,13 @@ impl pb::settings_service_server::SettingsService for Portal {
     ) -> Result<Response<pb::SettingsResponse>, Status> {
         let principal = staff(&request)?;
         let ip = client_ip(&request);
-        let r = request.into_inner();
-        let change = SettingsChange {
-            customer_portal: r.customer_portal,
-            approvals: r.approvals,
-            requests: r.requests,
-            documents: r.documents,
-            billing: r.billing,
-            gallery: r.gallery,
-            company_name: r.company_name,
-            logo_url: r.logo_url,
-            primary_color: r.primary_color,
-            show_logo: r.show_logo,
-            show_name: r.show_name,
-            sender_name: r.sender_name,
-            show_team_members: r.show_team_members,
-            default_locale: r.default_locale,
-            can_view_invoices: r.can_view_invoices,
-            can_approve_work: r.can_approve_work,
-            can_add_comments: r.can_add_comments,
-            can_submit_requests: r.can_submit_requests,
-        };
         let acting = Acting {
             principal: &principal,
             ip: &ip,
         };
-        Ok(settings_response(
-            settings::update(&self.0, &acting, change).await?,
-        ))
+        let (settings, updated_at) =
+            settings::update(&self.0, &acting, &request.get_ref().patch).await?;
+        Ok(settings_response(&settings, Some(updated_at)))
     }
 
     #[tracing::instrument(skip_all)]

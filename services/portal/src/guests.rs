@@ -33,7 +33,7 @@ async fn guest_gallery(
         .await?
         .filter(|p| p.kind == "gallery" && p.guest_password_hash.is_some())
         .ok_or(PortalError::ProjectNotFound)?;
-    if settings::load(state, org_id).await?.feature_gallery {
+    if settings::load(state, org_id).await?.features.gallery {
         Ok(gallery)
     } else {
         Err(PortalError::ProjectNotFound)

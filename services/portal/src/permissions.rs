@@ -10,26 +10,18 @@ use crate::AppState;
 use crate::assignments::check_customers;
 use crate::audit::Acting;
 use crate::error::PortalError;
-use crate::settings::{self, SettingsRow, store::OverrideRow};
-
-/// The flags in force for a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Effective {
-    pub can_view_invoices: bool,
-    pub can_approve_work: bool,
-    pub can_add_comments: bool,
-    pub can_submit_requests: bool,
-}
+use crate::settings::{self, store::OverrideRow};
+use atrium_common::settings::CustomerFlags;
 
 /// A customer's permissions: in force, and their own overrides.
 pub struct Permissions {
-    pub effective: Effective,
+    pub effective: CustomerFlags,
     pub overrides: OverrideRow,
 }
 
-fn combine(defaults: &SettingsRow, overrides: OverrideRow) -> Permissions {
+fn combine(defaults: CustomerFlags, overrides: OverrideRow) -> Permissions {
     Permissions {
-        effective: Effective {
+        effective: CustomerFlags {
             can_view_invoices: overrides
                 .can_view_invoices
                 .unwrap_or(defaults.can_view_invoices),
@@ -53,7 +45,7 @@ async fn of(state: &AppState, org_id: Uuid, customer_id: Uuid) -> Result<Permiss
     let overrides = settings::store::find_overrides(&state.db, org_id, customer_id)
         .await?
         .unwrap_or_default();
-    Ok(combine(&defaults, overrides))
+    Ok(combine(defaults.default_permissions, overrides))
 }
 
 /// The id of one of the organization's customers (asked of identity), else 404.

@@ -183,14 +183,6 @@ pub fn color(text: &str) -> Result<Option<String>, PortalError> {
     }
 }
 
-/// A locale the mails come in.
-pub fn locale(text: &str) -> Result<String, PortalError> {
-    match text {
-        "en" | "de" => Ok(text.to_owned()),
-        _ => Err(invalid("default_locale", "must be en or de")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,7 +42,9 @@ async fn read(
         .get_settings(session.request(pb::GetSettingsRequest {}))
         .await?
         .into_inner();
-    Ok(axum::Json(response.settings.unwrap_or_default().into()))
+    Ok(axum::Json(
+        response.settings.unwrap_or_default().try_into()?,
+    ))
 }
 
 async fn update(
@@ -50,8 +52,12 @@ async fn update(
     session: StaffSession,
     Json(body): Json<SettingsPatch>,
 ) -> Result<axum::Json<Settings>, ApiError> {
-    let request = session.request(body.into_request()?);
+    let request = session.request(pb::UpdateSettingsRequest {
+        patch: body.0.to_string(),
+    });
     let mut client = state.clients.settings.clone();
     let response = client.update_settings(request).await?.into_inner();
-    Ok(axum::Json(response.settings.unwrap_or_default().into()))
+    Ok(axum::Json(
+        response.settings.unwrap_or_default().try_into()?,
+    ))
 }

@@ -13,9 +13,10 @@ use serde::Serialize;
 use crate::GatewayState;
 use crate::api::people::Contact;
 use crate::api::projects::Card;
-use crate::api::settings::Branding;
+use crate::api::settings::branding_of;
 use crate::extract::{ActsFor, CustomerWithContext};
 use crate::routes::Route;
+use atrium_common::settings::Branding;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -59,7 +60,7 @@ async fn dashboard(
         .map(|s| Contact::new(&s.name, &s.title, &s.email, &s.phone));
     let org_name = customer.organization.map(|org| org.name);
     Ok(axum::Json(Dashboard {
-        branding: Branding::of(home.branding.unwrap_or_default(), org_name),
+        branding: branding_of(home.branding.unwrap_or_default(), org_name),
         projects: home.projects.into_iter().map(Card::from).collect(),
         account_manager: manager,
         unread_notifications: unread,

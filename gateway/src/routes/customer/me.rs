@@ -9,6 +9,7 @@ use axum::routing::{get, patch};
 
 use crate::GatewayState;
 use crate::api::people::{Me, ProfilePatch};
+use crate::api::settings::flags;
 use crate::extract::{ActsFor, CustomerSession, CustomerWithProfile, Json};
 use crate::routes::Route;
 
@@ -54,7 +55,7 @@ async fn me_of(
         .into_inner();
     Ok(axum::Json(Me {
         customer: customer.into(),
-        permissions: permissions.effective.unwrap_or_default().into(),
+        permissions: flags(permissions.effective.unwrap_or_default()),
         csrf_token: session.csrf_token.clone(),
     }))
 }

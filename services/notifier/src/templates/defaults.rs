@@ -51,22 +51,86 @@ macro_rules! default {
 
 /// Every default template: each key of [`KEY_VARIABLES`] in `en` and `de`.
 pub const DEFAULTS: &[DefaultTemplate] = &[
-    default!("customer_invitation", "en", "You're invited to the {{ org_name }} customer portal"),
-    default!("customer_invitation", "de", "Ihr Zugang zum Kundenportal von {{ org_name }}"),
-    default!("customer_password_reset", "en", "Reset your password for the {{ org_name }} portal"),
-    default!("customer_password_reset", "de", "Neues Passwort für das Kundenportal von {{ org_name }}"),
-    default!("customer_gallery_assigned", "en", "{{ org_name }} shared {% if galleries|length == 1 %}a new gallery with you: {{ galleries[0].name }}{% else %}{{ galleries|length }} new galleries with you{% endif %}"),
-    default!("customer_gallery_assigned", "de", "{{ org_name }} hat {% if galleries|length == 1 %}eine neue Galerie für Sie freigegeben: {{ galleries[0].name }}{% else %}{{ galleries|length }} neue Galerien für Sie freigegeben{% endif %}"),
-    default!("staff_invitation", "en", "Join the {{ org_name }} team on Atrium"),
-    default!("staff_invitation", "de", "Einladung ins Team von {{ org_name }} auf Atrium"),
-    default!("staff_password_reset", "en", "Reset your Atrium password for {{ org_name }}"),
-    default!("staff_password_reset", "de", "Neues Atrium-Passwort für {{ org_name }}"),
-    default!("document_shared", "en", "{{ org_name }} shared a document with you: {{ document_title }}"),
-    default!("document_shared", "de", "{{ org_name }} hat ein Dokument für Sie freigegeben: {{ document_title }}"),
-    default!("invoice_sent", "en", "Invoice {{ invoice_number }} from {{ org_name }}"),
-    default!("invoice_sent", "de", "Rechnung {{ invoice_number }} von {{ org_name }}"),
-    default!("quote_sent", "en", "Quote {{ quote_number }} from {{ org_name }}"),
-    default!("quote_sent", "de", "Angebot {{ quote_number }} von {{ org_name }}"),
+    default!(
+        "customer_invitation",
+        "en",
+        "You're invited to the {{ org_name }} customer portal"
+    ),
+    default!(
+        "customer_invitation",
+        "de",
+        "Ihr Zugang zum Kundenportal von {{ org_name }}"
+    ),
+    default!(
+        "customer_password_reset",
+        "en",
+        "Reset your password for the {{ org_name }} portal"
+    ),
+    default!(
+        "customer_password_reset",
+        "de",
+        "Neues Passwort für das Kundenportal von {{ org_name }}"
+    ),
+    default!(
+        "customer_gallery_assigned",
+        "en",
+        "{{ org_name }} shared {% if galleries|length == 1 %}a new gallery with you: {{ galleries[0].name }}{% else %}{{ galleries|length }} new galleries with you{% endif %}"
+    ),
+    default!(
+        "customer_gallery_assigned",
+        "de",
+        "{{ org_name }} hat {% if galleries|length == 1 %}eine neue Galerie für Sie freigegeben: {{ galleries[0].name }}{% else %}{{ galleries|length }} neue Galerien für Sie freigegeben{% endif %}"
+    ),
+    default!(
+        "staff_invitation",
+        "en",
+        "Join the {{ org_name }} team on Atrium"
+    ),
+    default!(
+        "staff_invitation",
+        "de",
+        "Einladung ins Team von {{ org_name }} auf Atrium"
+    ),
+    default!(
+        "staff_password_reset",
+        "en",
+        "Reset your Atrium password for {{ org_name }}"
+    ),
+    default!(
+        "staff_password_reset",
+        "de",
+        "Neues Atrium-Passwort für {{ org_name }}"
+    ),
+    default!(
+        "document_shared",
+        "en",
+        "{{ org_name }} shared a document with you: {{ document_title }}"
+    ),
+    default!(
+        "document_shared",
+        "de",
+        "{{ org_name }} hat ein Dokument für Sie freigegeben: {{ document_title }}"
+    ),
+    default!(
+        "invoice_sent",
+        "en",
+        "Invoice {{ invoice_number }} from {{ org_name }}"
+    ),
+    default!(
+        "invoice_sent",
+        "de",
+        "Rechnung {{ invoice_number }} von {{ org_name }}"
+    ),
+    default!(
+        "quote_sent",
+        "en",
+        "Quote {{ quote_number }} from {{ org_name }}"
+    ),
+    default!(
+        "quote_sent",
+        "de",
+        "Angebot {{ quote_number }} von {{ org_name }}"
+    ),
 ];
 
 /// The layouts every template of a locale extends: `base.txt` and `base.html`.
