@@ -2,11 +2,124 @@
 //! row until `now + LEASE` and extends the claim every `RENEW_EVERY` while it works on
 //! it. A worker that dies stops extending, so its rows are free again within one lease:
 //! mail a crashed process had claimed goes out within seconds of a restart, not minutes.
+//! A queue table is described once with [`lease_queue!`]; claiming, extending and
+//! holding are the same code for every queue.
 
 use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::db::{Db, Pools};
+use crate::on_db;
+
+/// The statements of one queue table whose rows carry `claimed_until`, `attempts` and
+/// `next_attempt_at`; written by [`lease_queue!`].
+pub struct Queue {
+    /// What the rows are, for logs.
+    pub what: &'static str,
+    pub claim_postgres: &'static str,
+    pub claim_sqlite: &'static str,
+    pub extend: &'static str,
+}
+
+/// Describes a queue table: its name, id column, the condition of a row waiting to be
+/// worked on, the order rows are taken in, more to set on a claim (`$1` is now) and the
+/// columns a claim answers. The claim is atomic: of several workers (in one process or
+/// many) exactly one gets each row; its outer conditions repeat the inner ones so
+/// PostgreSQL re-checks them on the row it locked.
+#[macro_export]
+macro_rules! lease_queue {
+    (
+        what: $what:literal,
+        table: $table:literal,
+        id: $id:literal,
+        waiting: $waiting:literal,
+        order: $order:literal,
+        set: $set:literal,
+        returning: $returning:expr $(,)?
+    ) => {
+        $crate::lease::Queue {
+            what: $what,
+            claim_postgres: $crate::lease_queue!(@claim $table, $id, $waiting, $order, $set, $returning, "for update skip locked"),
+            // SQLite has one writer at a time, so the update is atomic as it stands.
+            claim_sqlite: $crate::lease_queue!(@claim $table, $id, $waiting, $order, $set, $returning, ""),
+            extend: concat!(
+                "update ", $table, " set claimed_until = $2 where ", $id, " = $1 and ",
+                $waiting, " and claimed_until is not null"
+            ),
+        }
+    };
+    (@claim $table:literal, $id:literal, $waiting:literal, $order:literal, $set:literal, $returning:expr, $lock:literal) => {
+        concat!(
+            "update ", $table, " set claimed_until = $2, attempts = attempts + 1", $set,
+            " where ", $id, " = (select ", $id, " from ", $table, " where ", $waiting,
+            " and next_attempt_at <= $1 and (claimed_until is null or claimed_until <= $1) order by ",
+            $order, " limit 1 ", $lock, ") and ", $waiting,
+            " and (claimed_until is null or claimed_until <= $1) returning ", $returning
+        )
+    };
+}
+
+impl Queue {
+    /// Claims the first due row for one lease, if there is one.
+    pub async fn claim<R>(&self, db: &Db, now: DateTime<Utc>) -> Result<Option<R>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + Send
+            + Unpin,
+    {
+        match db.pool() {
+            Pools::Postgres(pool) => {
+                sqlx::query_as(self.claim_postgres)
+                    .bind(now)
+                    .bind(until(now))
+                    .fetch_optional(pool)
+                    .await
+            }
+            Pools::Sqlite(pool) => {
+                sqlx::query_as(self.claim_sqlite)
+                    .bind(now)
+                    .bind(until(now))
+                    .fetch_optional(pool)
+                    .await
+            }
+        }
+    }
+
+    /// Extends the claim on row `id` while it still waits and is claimed (by anyone: a
+    /// worker whose lease ran out and one that took the row over both work on it, which
+    /// is the at-least-once every queue of Atrium allows).
+    pub async fn extend(&self, db: &Db, id: Uuid, until: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        on_db!(db, |pool| {
+            sqlx::query(self.extend)
+                .bind(id)
+                .bind(until)
+                .execute(pool)
+                .await
+                .map(drop)
+        })
+    }
+
+    /// Runs `work` on the claimed row `id`, extending its claim until the work is done.
+    pub async fn hold<T>(
+        &self,
+        db: &Db,
+        clock: &Clock,
+        id: Uuid,
+        work: impl Future<Output = T>,
+    ) -> T {
+        hold(work, || async {
+            if let Err(err) = self.extend(db, id, until(clock.now())).await {
+                tracing::debug!(error = %crate::error::error_chain(&err), queue = self.what, "extending a claim");
+            }
+        })
+        .await
+    }
+}
 
 /// How long a claim holds without being extended.
 pub const LEASE: Duration = Duration::from_secs(15);

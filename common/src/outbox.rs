@@ -34,7 +34,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::clock::Clock;
 use crate::config::{ServiceName, Settings};
-use crate::db::{Db, Pools, Tx};
+use crate::db::{Db, Tx};
 use crate::grpc::{ServiceChannel, channel, connect};
 use crate::retry::backoff;
 use crate::shutdown::Shutdown;
@@ -282,18 +282,14 @@ impl Relay {
     /// Claims one due row and forwards it; answers whether there was one.
     pub async fn relay_next(&self) -> Result<bool, sqlx::Error> {
         let now = self.clock.now();
-        let Some(row) = claim(&self.db, now, crate::lease::until(now)).await? else {
+        let Some(row) = QUEUE.claim::<OutboxRow>(&self.db, now).await? else {
             return Ok(false);
         };
         // The claim is extended while the receiver is asked; a relay that dies mid-call
         // leaves the row to another (or to itself, restarted) within one lease.
-        let outcome = crate::lease::hold(self.forward(&row), || async {
-            let until = crate::lease::until(self.clock.now());
-            if let Err(err) = extend_claim(&self.db, row.message_id, until).await {
-                tracing::debug!(error = %crate::error::error_chain(&err), "extending an outbox claim");
-            }
-        })
-        .await;
+        let outcome = QUEUE
+            .hold(&self.db, &self.clock, row.message_id, self.forward(&row))
+            .await;
         let now = self.clock.now();
         match outcome {
             Outcome::Acknowledged => {
@@ -401,59 +397,16 @@ fn judge(status: &tonic::Status) -> Outcome {
     }
 }
 
-async fn claim(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Option<OutboxRow>, sqlx::Error> {
-    macro_rules! claim_sql {
-        ($lock:literal) => {
-            concat!(
-                "update outbox set claimed_until = $2, attempts = attempts + 1 \
-                 where message_id = (select message_id from outbox where status = 'pending' \
-                 and next_attempt_at <= $1 and (claimed_until is null or claimed_until <= $1) \
-                 order by created_at limit 1 ",
-                $lock,
-                ") and status = 'pending' and (claimed_until is null or claimed_until <= $1) \
-                 returning message_id, topic, idempotency_key, payload, attempts"
-            )
-        };
-    }
-    match db.pool() {
-        Pools::Postgres(pool) => {
-            sqlx::query_as(claim_sql!("for update skip locked"))
-                .bind(now)
-                .bind(lease_until)
-                .fetch_optional(pool)
-                .await
-        }
-        // SQLite has one writer at a time, so the update is atomic as it stands.
-        Pools::Sqlite(pool) => {
-            sqlx::query_as(claim_sql!(""))
-                .bind(now)
-                .bind(lease_until)
-                .fetch_optional(pool)
-                .await
-        }
-    }
-}
-
-/// Extends a claim while its row is still pending and claimed (by anyone: a relay whose
-/// lease ran out and one that took the row over both forward it, and the receiver keeps
-/// one copy per key).
-async fn extend_claim(db: &Db, message_id: Uuid, until: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update outbox set claimed_until = $2 where message_id = $1 \
-             and status = 'pending' and claimed_until is not null",
-        )
-        .bind(message_id)
-        .bind(until)
-        .execute(pool)
-        .await
-        .map(drop)
-    })
-}
+/// The outbox as a queue: pending rows, oldest first.
+static QUEUE: crate::lease::Queue = crate::lease_queue! {
+    what: "outbox",
+    table: "outbox",
+    id: "message_id",
+    waiting: "status = 'pending'",
+    order: "created_at",
+    set: "",
+    returning: "message_id, topic, idempotency_key, payload, attempts",
+};
 
 async fn set_status(
     db: &Db,

@@ -133,6 +133,12 @@ async fn no_token_cookie_or_password_reaches_the_log() {
     };
     let mut ready = false;
     for _ in 0..300 {
+        if let Ok(Some(exit)) = child.try_wait() {
+            panic!(
+                "atrium exited before it was ready ({exit}): {}",
+                err.await.unwrap()
+            );
+        }
         if let Ok(response) = client
             .http
             .get(format!("{}/readyz", client.base))

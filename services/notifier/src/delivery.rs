@@ -118,21 +118,18 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
 
 /// Reserves the next due message for this process for one lease.
 async fn claim_next(state: &AppState) -> Result<Option<EmailRow>, NotifierError> {
-    let now = state.clock.now();
-    store::claim_due_email(&state.db, now, atrium_common::lease::until(now)).await
+    Ok(store::MAIL_QUEUE
+        .claim(&state.db, state.clock.now())
+        .await?)
 }
 
 /// Delivers a claimed message, extending its claim while the SMTP exchange runs: a
 /// process that dies mid-send leaves it to the next claimant within one short lease.
 async fn deliver_leased(state: &AppState, email: EmailRow) -> Result<(), NotifierError> {
     let email_id = email.email_id;
-    atrium_common::lease::hold(deliver(state, email), || async move {
-        let until = atrium_common::lease::until(state.clock.now());
-        if let Err(err) = store::extend_claim(&state.db, email_id, until).await {
-            tracing::debug!(error = %atrium_common::error::error_chain(&err), "extending a mail claim");
-        }
-    })
-    .await
+    store::MAIL_QUEUE
+        .hold(&state.db, &state.clock, email_id, deliver(state, email))
+        .await
 }
 
 /// Renders and sends a claimed message, and records how that went.

@@ -1,7 +1,7 @@
 //! Every SQL statement of the notifier, one text for both backends (the delivery claim
 //! has a PostgreSQL text with `for update skip locked` beside the portable one).
 
-use atrium_common::db::{Db, Pools, Tx, is_unique_violation};
+use atrium_common::db::{Db, Tx, is_unique_violation};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -44,7 +44,7 @@ macro_rules! email_select {
 
 macro_rules! email_returning {
     () => {
-        " returning email_id, org_id, idempotency_key, template_key, locale, recipient_email, recipient_name, \
+        "email_id, org_id, idempotency_key, template_key, locale, recipient_email, recipient_name, \
          variables, org_name, logo_url, sender_name, status, attempts, last_error, next_attempt_at, \
          claimed_until, sent_at, created_at, updated_at"
     };
@@ -119,67 +119,16 @@ pub async fn find_email(
     })?)
 }
 
-/// Claims the most overdue queued message for `lease`, atomically: of several workers
-/// (in one process or many) exactly one gets each row. The outer conditions repeat the
-/// inner ones so PostgreSQL re-checks them on the locked row.
-pub async fn claim_due_email(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<Option<EmailRow>, NotifierError> {
-    const POSTGRES: &str = concat!(
-        "update email set claimed_until = $2, attempts = attempts + 1, updated_at = $1 \
-         where email_id = (select email_id from email where status = 'queued' and next_attempt_at <= $1 \
-         and (claimed_until is null or claimed_until <= $1) order by next_attempt_at limit 1 for update skip locked) \
-         and status = 'queued' and (claimed_until is null or claimed_until <= $1)",
-        email_returning!()
-    );
-    const SQLITE: &str = concat!(
-        "update email set claimed_until = $2, attempts = attempts + 1, updated_at = $1 \
-         where email_id = (select email_id from email where status = 'queued' and next_attempt_at <= $1 \
-         and (claimed_until is null or claimed_until <= $1) order by next_attempt_at limit 1) \
-         and status = 'queued' and (claimed_until is null or claimed_until <= $1)",
-        email_returning!()
-    );
-    Ok(match db.pool() {
-        Pools::Postgres(pool) => {
-            sqlx::query_as(POSTGRES)
-                .bind(now)
-                .bind(lease_until)
-                .fetch_optional(pool)
-                .await?
-        }
-        Pools::Sqlite(pool) => {
-            sqlx::query_as(SQLITE)
-                .bind(now)
-                .bind(lease_until)
-                .fetch_optional(pool)
-                .await?
-        }
-    })
-}
-
-/// Extends the claim on a message that is still queued and claimed (a send that
-/// outlived its lease may be extending another worker's claim: both send, with the same
-/// `Message-ID`, and that is the at-least-once DESIGN.md allows).
-pub async fn extend_claim(
-    db: &Db,
-    email_id: Uuid,
-    until: DateTime<Utc>,
-) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update email set claimed_until = $2 where email_id = $1 \
-             and status = 'queued' and claimed_until is not null",
-        )
-        .bind(email_id)
-        .bind(until)
-        .execute(pool)
-        .await
-        .map(drop)
-    })?;
-    Ok(())
-}
+/// Mail as a queue: queued messages, the most overdue first.
+pub static MAIL_QUEUE: atrium_common::lease::Queue = atrium_common::lease_queue! {
+    what: "mail",
+    table: "email",
+    id: "email_id",
+    waiting: "status = 'queued'",
+    order: "next_attempt_at",
+    set: ", updated_at = $1",
+    returning: email_returning!(),
+};
 
 /// Records delivery and deletes the variables (they may hold links and tokens).
 pub async fn mark_sent(db: &Db, email_id: Uuid, now: DateTime<Utc>) -> Result<(), NotifierError> {
@@ -255,7 +204,8 @@ pub async fn requeue(
     Ok(on_db!(db, |pool| {
         sqlx::query_as(concat!(
             "update email set status = 'queued', next_attempt_at = $3, claimed_until = null, updated_at = $3 \
-             where org_id = $1 and email_id = $2 and status in ('failed', 'held') and variables is not null",
+             where org_id = $1 and email_id = $2 and status in ('failed', 'held') and variables is not null \
+             returning ",
             email_returning!()
         ))
         .bind(org_id)

@@ -125,7 +125,19 @@ impl TestNotifier {
             if check(&entries) {
                 return entries;
             }
-            self.clock.advance(step);
+            // Time moves only while no message is due or being sent: a jump past the
+            // lease of a message in flight would let a second claim send it again.
+            let now = self.clock.now();
+            let settled = entries.iter().all(|e| {
+                e.status != "queued"
+                    || e.next_attempt_at
+                        .as_ref()
+                        .and_then(atrium_common::grpc::from_timestamp)
+                        .is_some_and(|at| at > now)
+            });
+            if settled {
+                self.clock.advance(step);
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!(
