@@ -222,3 +222,124 @@ async fn settings_saved_as_columns_are_carried_into_the_document() {
     expected.default_permissions.can_submit_requests = false;
     assert_eq!(settings, expected, "{document}");
 }
+
+/// Links mailed before identity's tokens moved into one table (0008) keep working: each
+/// token is carried over for its holder and purpose, still unused while it was, and an
+/// invitation no longer pending has its token used.
+#[tokio::test]
+async fn tokens_mailed_before_they_shared_one_table_are_carried_over() {
+    let database = fresh_database().await.unwrap();
+    let identity = &atrium_identity::MIGRATIONS;
+    let db = Db::open(&database.target, ServiceName::Identity, &up_to(7, identity))
+        .await
+        .unwrap();
+    let (org, staff, ann, bob) = (
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    );
+    let now = chrono::Utc::now();
+    let later = now + chrono::TimeDelta::days(1);
+    let statements: [(&str, Vec<uuid::Uuid>, &[u8]); 7] = [
+        (
+            "insert into organization (organization_id, slug, name, created_at, updated_at) \
+             values ($1, 'acme', 'Acme', $2, $2)",
+            vec![org],
+            b"",
+        ),
+        (
+            "insert into staff (staff_id, org_id, email, email_normalized, name, role, status, \
+             created_at, updated_at) values ($1, $3, 'a@acme.test', 'a@acme.test', 'A', 'admin', \
+             'invited', $2, $2)",
+            vec![staff, org],
+            b"",
+        ),
+        (
+            "insert into customer (customer_id, org_id, email, email_normalized, status, \
+             created_at, updated_at) values ($1, $3, 'ann@c.test', 'ann@c.test', 'invited', $2, $2)",
+            vec![ann, org],
+            b"",
+        ),
+        (
+            "insert into customer (customer_id, org_id, email, email_normalized, status, \
+             created_at, updated_at) values ($1, $3, 'bob@c.test', 'bob@c.test', 'active', $2, $2)",
+            vec![bob, org],
+            b"",
+        ),
+        (
+            "insert into staff_token (token_hash, org_id, staff_id, purpose, expires_at, used_at, \
+             created_at) values ($4, $3, $1, 'invitation', $5, null, $2)",
+            vec![staff, org],
+            b"staff-invitation",
+        ),
+        (
+            "insert into customer_invitation (invitation_id, org_id, customer_id, token_hash, status, \
+             expires_at, created_at, updated_at) values ($6, $3, $1, $4, 'pending', $5, $2, $2)",
+            vec![ann, org],
+            b"ann-invitation",
+        ),
+        (
+            "insert into customer_reset_token (token_hash, org_id, customer_id, expires_at, used_at, \
+             created_at) values ($4, $3, $1, $5, $2, $2)",
+            vec![bob, org],
+            b"bob-reset-used",
+        ),
+    ];
+    for (sql, ids, hash) in statements {
+        on_db!(&db, |pool| {
+            let mut query = sqlx::query(sql).bind(ids[0]).bind(now);
+            if let Some(second) = ids.get(1) {
+                query = query.bind(*second);
+            }
+            if !hash.is_empty() {
+                query = query.bind(hash).bind(later);
+            }
+            if sql.contains("$6") {
+                query = query.bind(uuid::Uuid::new_v4());
+            }
+            query.execute(pool).await.map(drop)
+        })
+        .unwrap();
+    }
+
+    db.migrate(identity).await.unwrap();
+    let mut tokens: Vec<(Vec<u8>, String, uuid::Uuid, String, bool)> = on_db!(&db, |pool| {
+        sqlx::query_as(
+            "select token_hash, holder, holder_id, purpose, used_at is not null \
+             from one_time_token order by holder, purpose",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .unwrap();
+    db.close().await;
+    tokens.sort();
+
+    assert_eq!(
+        tokens,
+        vec![
+            (
+                b"ann-invitation".to_vec(),
+                "customer".into(),
+                ann,
+                "invitation".into(),
+                false
+            ),
+            (
+                b"bob-reset-used".to_vec(),
+                "customer".into(),
+                bob,
+                "reset".into(),
+                true
+            ),
+            (
+                b"staff-invitation".to_vec(),
+                "staff".into(),
+                staff,
+                "invitation".into(),
+                false
+            ),
+        ]
+    );
+}

@@ -4,7 +4,8 @@
 //! token is an HMAC of the session token, so it needs no storage and dies with it.
 
 use atrium_common::auth::Principal;
-use atrium_common::password::{dummy_hash, hash_password, verify_password};
+use atrium_common::db::Tx;
+use atrium_common::password::hash_password;
 use atrium_common::token::{hash_token, random_token};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,10 +17,12 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit::{Actor, Audit};
+use crate::credentials::tokens::Redeemed;
+use crate::credentials::{self, Account, Holder, Purpose};
 use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
 use crate::error::IdentityError;
-use crate::session_cache::{CachedSession, Lookup, Revocation, TOUCH_EVERY};
-use crate::store;
+use crate::mail::Recipient;
+use crate::session_cache::{CachedSession, Lookup, Revocation, Revoking, TOUCH_EVERY};
 use crate::validate;
 
 /// A session just opened: the token for the cookie (shown once) and its CSRF token.
@@ -86,54 +89,90 @@ pub struct CustomerLogin {
     pub client: ClientInfo,
 }
 
-/// Checks the credentials and opens a session. Unknown org, unknown email, wrong password
-/// and an inactive account are one answer, in one time (a dummy hash is verified).
-/// Both outcomes are audited (an unknown account by the typed email's hash).
+/// Checks the credentials (see [`credentials::sign_in`]) and opens a session.
 pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSession, IdentityError> {
-    let org = store::find_organization_by_slug(&state.db, &login.org).await?;
-    let email = validate::normalize_email(&login.email);
-    let customer = match &org {
-        Some(org) => {
-            customer_store::find_customer_by_email(&state.db, org.organization_id, &email).await?
-        }
-        None => None,
-    };
-    let hash = match customer.as_ref().and_then(|c| c.password_hash.clone()) {
-        Some(hash) => hash,
-        None => dummy_hash().await.to_owned(),
-    };
-    let password_ok = verify_password(login.password, hash).await?;
-    let now = state.clock.now();
-    let customer = match customer {
-        Some(customer) if password_ok && customer.status == "active" => customer,
-        customer => {
-            if let Some(org) = org {
-                let (actor, subject) = match customer {
-                    Some(customer) => (Actor::customer(customer.customer_id), customer.customer_id),
-                    None => (Actor::typed_email(&email), Uuid::nil()),
-                };
-                Audit {
-                    org_id: org.organization_id,
-                    actor,
-                    action: "customer.login_failed",
-                    subject: ("customer", subject),
-                    ip: &login.client.ip,
-                    at: now,
-                }
-                .record_alone(&state.db)
-                .await?;
-            }
-            return Err(IdentityError::InvalidCredentials);
-        }
-    };
-    let mut tx = state.db.begin().await?;
     let ip = login.client.ip.clone();
+    let customer: CustomerRow =
+        credentials::sign_in(state, &login.org, &login.email, login.password, &ip).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
     let opened = open_session(state, &mut tx, customer, login.client, now).await?;
-    customer_audit(&opened.customer, "customer.login", &ip, now)
+    opened
+        .customer
+        .audit(CustomerRow::LOGIN, &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(opened)
+}
+
+impl Account for CustomerRow {
+    const HOLDER: Holder = Holder::Customer;
+    const LOGIN: &'static str = "customer.login";
+    const LOGIN_FAILED: &'static str = "customer.login_failed";
+    const PASSWORD_RESET: &'static str = "customer.password_reset";
+    const RESET_TEMPLATE: &'static str = "customer_password_reset";
+    const RESET_PAGE: &'static str = "/customer/reset-password";
+
+    fn id(&self) -> Uuid {
+        self.customer_id
+    }
+
+    fn org_id(&self) -> Uuid {
+        self.org_id
+    }
+
+    fn password_hash(&self) -> Option<&str> {
+        self.password_hash.as_deref()
+    }
+
+    fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+
+    fn recipient(&self) -> Recipient<'_> {
+        self.into()
+    }
+
+    async fn find_by_email(
+        state: &AppState,
+        org_id: Uuid,
+        email: &str,
+    ) -> Result<Option<CustomerRow>, IdentityError> {
+        customer_store::find_customer_by_email(&state.db, org_id, email).await
+    }
+
+    async fn set_password(
+        tx: &mut Tx,
+        redeemed: Redeemed,
+        purpose: Purpose,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CustomerRow>, IdentityError> {
+        let (org_id, customer_id) = (redeemed.org_id, redeemed.holder_id);
+        match purpose {
+            Purpose::Invitation => {
+                customer_store::activate_customer(tx, org_id, customer_id, password_hash, now).await
+            }
+            // A new password moves the epoch: every session ends.
+            Purpose::Reset => {
+                customer_store::reset_password(tx, org_id, customer_id, password_hash, now).await
+            }
+        }
+    }
+
+    async fn end_sessions(
+        &self,
+        state: &AppState,
+        tx: &mut Tx,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Revoking>, IdentityError> {
+        let new_epoch = Revocation::Epoch {
+            customer_id: self.customer_id,
+            epoch: self.epoch,
+        };
+        Ok(Some(state.sessions.revoke(tx, new_epoch, now).await?))
+    }
 }
 
 /// An entry of the customer acting on their own account.
@@ -338,10 +377,7 @@ pub async fn change_password(
         .await?
         .filter(|c| c.status == "active")
         .ok_or(IdentityError::SessionInvalid)?;
-    let hash = customer.password_hash.clone().unwrap_or_default();
-    if !verify_password(current_password, hash).await? {
-        return Err(IdentityError::InvalidCredentials);
-    }
+    credentials::check_current(&customer, current_password).await?;
     let new_hash = hash_password(new_password).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;

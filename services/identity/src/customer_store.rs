@@ -40,7 +40,6 @@ pub struct InvitationRow {
     pub invitation_id: Uuid,
     pub org_id: Uuid,
     pub customer_id: Uuid,
-    pub token_hash: Vec<u8>,
     pub status: String,
     pub expires_at: DateTime<Utc>,
     pub invited_by: Option<Uuid>,
@@ -51,8 +50,8 @@ pub struct InvitationRow {
 
 macro_rules! invitation_columns {
     () => {
-        "invitation_id, org_id, customer_id, token_hash, status, expires_at, invited_by, \
-         accepted_at, created_at, updated_at"
+        "invitation_id, org_id, customer_id, status, expires_at, invited_by, accepted_at, \
+         created_at, updated_at"
     };
 }
 
@@ -211,12 +210,11 @@ pub async fn insert_invitation(tx: &mut Tx, row: &InvitationRow) -> Result<(), I
         sqlx::query(concat!(
             "insert into customer_invitation (",
             invitation_columns!(),
-            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
         .bind(row.invitation_id)
         .bind(row.org_id)
         .bind(row.customer_id)
-        .bind(&row.token_hash)
         .bind(&row.status)
         .bind(row.expires_at)
         .bind(row.invited_by)
@@ -249,39 +247,21 @@ pub async fn find_pending_invitation(
     })?)
 }
 
-/// A pending, unexpired invitation by its token's hash; reading it consumes nothing.
-pub async fn find_live_invitation(
-    db: &Db,
-    token_hash: &[u8],
-    now: DateTime<Utc>,
-) -> Result<Option<InvitationRow>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
-            "select ",
-            invitation_columns!(),
-            " from customer_invitation where token_hash = $1 and status = 'pending' and expires_at > $2"
-        ))
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?)
-}
-
-/// Consumes an invitation token in one conditional statement: of racing uses, exactly one
-/// gets the row.
-pub async fn consume_invitation(
+/// Marks the customer's pending invitation accepted (its token was just used).
+pub async fn accept_invitation(
     tx: &mut Tx,
-    token_hash: &[u8],
+    org_id: Uuid,
+    customer_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<InvitationRow>, IdentityError> {
     Ok(on_tx!(tx, |conn| {
         sqlx::query_as(concat!(
-            "update customer_invitation set status = 'accepted', accepted_at = $2, updated_at = $2 \
-             where token_hash = $1 and status = 'pending' and expires_at > $2 returning ",
+            "update customer_invitation set status = 'accepted', accepted_at = $3, updated_at = $3 \
+             where org_id = $1 and customer_id = $2 and status = 'pending' returning ",
             invitation_columns!()
         ))
-        .bind(token_hash)
+        .bind(org_id)
+        .bind(customer_id)
         .bind(now)
         .fetch_optional(conn)
         .await
@@ -348,49 +328,6 @@ pub async fn touch_session(
         .map(|done| done.rows_affected())
     })?;
     Ok(())
-}
-
-pub async fn insert_reset_token(
-    tx: &mut Tx,
-    token_hash: &[u8],
-    customer: &CustomerRow,
-    expires_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into customer_reset_token (token_hash, org_id, customer_id, expires_at, used_at, created_at) \
-             values ($1, $2, $3, $4, null, $5)",
-        )
-        .bind(token_hash)
-        .bind(customer.org_id)
-        .bind(customer.customer_id)
-        .bind(expires_at)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
-/// Consumes a reset token in one conditional statement; answers (org, customer) of the
-/// one use that wins.
-pub async fn consume_reset_token(
-    tx: &mut Tx,
-    token_hash: &[u8],
-    now: DateTime<Utc>,
-) -> Result<Option<(Uuid, Uuid)>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(
-            "update customer_reset_token set used_at = $2 where token_hash = $1 and used_at is null \
-             and expires_at > $2 returning org_id, customer_id",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
 }
 
 /// Sets a new password and bumps the epoch (every session ends) of an active customer.
@@ -542,24 +479,22 @@ pub async fn list_pending_invitations(
     })?)
 }
 
-/// Gives a pending invitation a new token and a new expiry (the old token dies).
+/// Gives a pending invitation a new expiry (its new token's).
 pub async fn renew_invitation(
     tx: &mut Tx,
     org_id: Uuid,
     invitation_id: Uuid,
-    token_hash: &[u8],
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<InvitationRow>, IdentityError> {
     Ok(on_tx!(tx, |conn| {
         sqlx::query_as(concat!(
-            "update customer_invitation set token_hash = $3, expires_at = $4, updated_at = $5 \
+            "update customer_invitation set expires_at = $3, updated_at = $4 \
              where org_id = $1 and invitation_id = $2 and status = 'pending' returning ",
             invitation_columns!()
         ))
         .bind(org_id)
         .bind(invitation_id)
-        .bind(token_hash)
         .bind(expires_at)
         .bind(now)
         .fetch_optional(conn)
@@ -567,26 +502,24 @@ pub async fn renew_invitation(
     })?)
 }
 
-/// Cancels a pending invitation; answers whether there was one.
+/// Cancels a pending invitation; answers its customer if there was one.
 pub async fn cancel_invitation(
     tx: &mut Tx,
     org_id: Uuid,
     invitation_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<bool, IdentityError> {
-    let changed = on_tx!(tx, |pool| {
-        sqlx::query(
+) -> Result<Option<Uuid>, IdentityError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_scalar(
             "update customer_invitation set status = 'cancelled', updated_at = $3 \
-             where org_id = $1 and invitation_id = $2 and status = 'pending'",
+             where org_id = $1 and invitation_id = $2 and status = 'pending' returning customer_id",
         )
         .bind(org_id)
         .bind(invitation_id)
         .bind(now)
-        .execute(pool)
+        .fetch_optional(conn)
         .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(changed == 1)
+    })?)
 }
 
 /// A customer's live sessions (not ended, not past either lifetime, of the current epoch),
@@ -743,7 +676,8 @@ pub async fn fill_search_text(db: &Db) -> Result<u64, IdentityError> {
 
 /// Erases a customer: the profile is blanked, the email freed (the normalised column takes
 /// a placeholder only this row can have), the password gone and the epoch moved; their
-/// sessions, invitations and reset tokens are deleted. Answers the row as it was.
+/// sessions and invitations are deleted (their tokens go with the credential core's
+/// `delete_all`). Answers the row as it was.
 pub async fn erase_customer(
     tx: &mut Tx,
     org_id: Uuid,
@@ -781,7 +715,6 @@ pub async fn erase_customer(
     for sql in [
         "delete from customer_session where org_id = $1 and customer_id = $2",
         "delete from customer_invitation where org_id = $1 and customer_id = $2",
-        "delete from customer_reset_token where org_id = $1 and customer_id = $2",
     ] {
         on_tx!(tx, |conn| {
             sqlx::query(sql)

@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit;
+use crate::credentials::{self, Holder, tokens};
 use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
 use crate::invitations::audit_on_customer;
-use crate::recovery;
 use crate::session_cache::Revocation;
 use crate::store::{self, OrganizationRow, StaffRow};
 use crate::validate;
@@ -163,7 +163,7 @@ pub async fn lock_out(
         let org = store::find_organization(&state.db, staff.org_id)
             .await?
             .ok_or(IdentityError::OrganizationNotFound)?;
-        recovery::write_reset_mail(state, &mut tx, &changed, &org.name, now).await?;
+        credentials::write_reset_mail(state, &mut tx, &changed, &org, now).await?;
     }
     audit_on_customer(staff, action.audit_action(), changed.customer_id, ip, now)
         .record(&mut tx)
@@ -322,6 +322,7 @@ pub async fn erase(
     let erased = customer_store::erase_customer(&mut tx, staff.org_id, id, now)
         .await?
         .ok_or(IdentityError::CustomerNotFound)?;
+    tokens::delete_all(&mut tx, (Holder::Customer, id)).await?;
     let no_epoch_left = Revocation::Epoch {
         customer_id: id,
         epoch: erased.epoch + 1,

@@ -4,23 +4,19 @@
 //! accepts it by setting a password, which activates the account and signs them in.
 
 use atrium_common::auth::Principal;
-use atrium_common::outbox;
-use atrium_common::password::hash_password;
-use atrium_common::token::{hash_token, random_token};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit::{Actor, Audit};
+use crate::credentials::{
+    self, Account, Holder, INVITATION_TTL, Link, Purpose, Redemption, tokens,
+};
 use crate::customer_sessions::{self, ClientInfo, OpenedSession};
 use crate::customer_store::{self, CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::error::IdentityError;
-use crate::mail::{LinkMail, link_mail};
 use crate::store;
 use crate::validate::{self, Email};
-
-/// How long an invitation link lives.
-pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
 
 /// The profile staff give when inviting.
 #[derive(Debug, Clone, Default)]
@@ -90,12 +86,10 @@ pub async fn invite(
         }
         Some(_) => return Err(IdentityError::CustomerExists),
     };
-    let token = random_token();
     let invitation = InvitationRow {
         invitation_id: Uuid::new_v4(),
         org_id: org.organization_id,
         customer_id: customer.customer_id,
-        token_hash: hash_token(&token),
         status: "pending".into(),
         expires_at: now + INVITATION_TTL,
         invited_by: Some(staff.subject_id),
@@ -104,27 +98,22 @@ pub async fn invite(
         updated_at: now,
     };
     let sender_name = inviter.map(|s| s.name).unwrap_or_default();
-    let mail = link_mail(
-        state,
-        (&customer).into(),
-        LinkMail {
-            template: "customer_invitation",
-            page: "/customer/accept-invitation",
-            token: &token,
-            token_hash: &invitation.token_hash,
-            expires_at: invitation.expires_at,
-            org_name: &org.name,
-            sender_name: &sender_name,
-            extra: &[],
-        },
-    );
     let mut tx = state.db.begin().await?;
     if is_new && !customer_store::insert_customer(&mut tx, &customer).await? {
         // Another invitation of the same email committed a moment ago.
         return Err(IdentityError::InvitationPending);
     }
     customer_store::insert_invitation(&mut tx, &invitation).await?;
-    outbox::enqueue_email(&mut tx, &mail, now).await?;
+    credentials::issue_link(
+        state,
+        &mut tx,
+        &customer,
+        Purpose::Invitation,
+        invitation_link(&sender_name),
+        &org,
+        now,
+    )
+    .await?;
     audit_on_customer(staff, "customer.invited", customer.customer_id, ip, now)
         .record(&mut tx)
         .await?;
@@ -141,62 +130,63 @@ pub struct Preview {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The mail an invitation link goes out in.
+fn invitation_link(sender_name: &str) -> Link<'_> {
+    Link {
+        template: "customer_invitation",
+        page: "/customer/accept-invitation",
+        sender_name,
+        extra: &[],
+    }
+}
+
 /// Shows a live invitation; consumes nothing.
 pub async fn preview(state: &AppState, token: &str) -> Result<Preview, IdentityError> {
-    let invitation = live_invitation(state, token).await?;
-    let org = store::find_organization(&state.db, invitation.org_id)
+    let live = tokens::find_live(
+        &state.db,
+        token,
+        Holder::Customer,
+        Purpose::Invitation,
+        state.clock.now(),
+    )
+    .await?;
+    let org = store::find_organization(&state.db, live.org_id)
         .await?
         .ok_or(IdentityError::TokenInvalid)?;
-    let customer =
-        customer_store::find_customer(&state.db, invitation.org_id, invitation.customer_id)
-            .await?
-            .filter(|c| c.status == "invited")
-            .ok_or(IdentityError::TokenInvalid)?;
+    let customer = customer_store::find_customer(&state.db, live.org_id, live.holder_id)
+        .await?
+        .filter(|c| c.status == "invited")
+        .ok_or(IdentityError::TokenInvalid)?;
     Ok(Preview {
         org_name: org.name,
         email: customer.email,
-        expires_at: invitation.expires_at,
+        expires_at: live.expires_at,
     })
 }
 
-async fn live_invitation(state: &AppState, token: &str) -> Result<InvitationRow, IdentityError> {
-    if token.is_empty() || token.len() > 100 {
-        return Err(IdentityError::TokenInvalid);
-    }
-    customer_store::find_live_invitation(&state.db, &hash_token(token), state.clock.now())
-        .await?
-        .ok_or(IdentityError::TokenInvalid)
-}
-
-/// Accepts an invitation: consumes the token (of racing uses exactly one wins), sets the
-/// password, activates the customer and opens a session, in one transaction.
+/// Accepts an invitation: redeems its token for the first password (of racing uses
+/// exactly one wins), which activates the customer, and opens a session, in one
+/// transaction.
 pub async fn accept(
     state: &AppState,
     token: &str,
     password: String,
     client: ClientInfo,
 ) -> Result<OpenedSession, IdentityError> {
-    validate::new_password("password", &password)?;
-    // Checked before the slow hash, so a dead link answers at once.
-    live_invitation(state, token).await?;
-    let password_hash = hash_password(password).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let invitation = customer_store::consume_invitation(&mut tx, &hash_token(token), now)
-        .await?
-        .ok_or(IdentityError::TokenInvalid)?;
-    let customer = customer_store::activate_customer(
-        &mut tx,
-        invitation.org_id,
-        invitation.customer_id,
-        &password_hash,
+    let Redemption {
+        mut tx,
+        account: customer,
         now,
-    )
-    .await?
-    .ok_or(IdentityError::TokenInvalid)?;
+    } = credentials::redeem::<CustomerRow>(state, token, Purpose::Invitation, password).await?;
+    let invitation =
+        customer_store::accept_invitation(&mut tx, customer.org_id, customer.customer_id, now)
+            .await?
+            .ok_or(IdentityError::TokenInvalid)?;
     let ip = client.ip.clone();
     let opened = customer_sessions::open_session(state, &mut tx, customer, client, now).await?;
-    customer_sessions::customer_audit(&opened.customer, "customer.invitation_accepted", &ip, now)
+    opened
+        .customer
+        .audit("customer.invitation_accepted", &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
@@ -240,38 +230,35 @@ pub async fn resend(
         .await?
         .map(|s| s.name)
         .unwrap_or_default();
-    let token = random_token();
-    let token_hash = hash_token(&token);
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let invitation = customer_store::renew_invitation(
+    let pending = customer_store::renew_invitation(
         &mut tx,
         staff.org_id,
         invitation_id,
-        &token_hash,
         now + INVITATION_TTL,
         now,
     )
     .await?
     .ok_or(IdentityError::InvitationNotFound)?;
-    let customer = customer_store::find_customer(&state.db, staff.org_id, invitation.customer_id)
+    let customer = customer_store::find_customer(&state.db, staff.org_id, pending.customer_id)
         .await?
         .ok_or(IdentityError::InvitationNotFound)?;
-    let mail = link_mail(
+    let link = invitation_link(&sender_name);
+    let expires_at = credentials::issue_link(
         state,
-        (&customer).into(),
-        LinkMail {
-            template: "customer_invitation",
-            page: "/customer/accept-invitation",
-            token: &token,
-            token_hash: &token_hash,
-            expires_at: invitation.expires_at,
-            org_name: &org.name,
-            sender_name: &sender_name,
-            extra: &[],
-        },
-    );
-    outbox::enqueue_email(&mut tx, &mail, now).await?;
+        &mut tx,
+        &customer,
+        Purpose::Invitation,
+        link,
+        &org,
+        now,
+    )
+    .await?;
+    let invitation = InvitationRow {
+        expires_at,
+        ..pending
+    };
     audit_on_customer(
         staff,
         "customer.invitation_resent",
@@ -296,9 +283,16 @@ pub async fn cancel(
     let invitation_id = parse_id(invitation_id)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !customer_store::cancel_invitation(&mut tx, staff.org_id, invitation_id, now).await? {
-        return Err(IdentityError::InvitationNotFound);
-    }
+    let customer_id = customer_store::cancel_invitation(&mut tx, staff.org_id, invitation_id, now)
+        .await?
+        .ok_or(IdentityError::InvitationNotFound)?;
+    tokens::revoke(
+        &mut tx,
+        (Holder::Customer, customer_id),
+        Purpose::Invitation,
+        now,
+    )
+    .await?;
     Audit {
         org_id: staff.org_id,
         actor: Actor::of(staff),

@@ -2,6 +2,7 @@
 //! their invitations and sessions.
 
 mod audit;
+mod credentials;
 mod customer_sessions;
 mod customer_store;
 mod customers;
@@ -10,7 +11,6 @@ mod grpc;
 mod invitations;
 mod jwt;
 mod mail;
-mod recovery;
 pub mod seed;
 mod session_cache;
 mod staff;

@@ -2,13 +2,17 @@
 //! the server-side session that every staff token names.
 
 use atrium_common::db::Tx;
-use atrium_common::password::{dummy_hash, hash_password, verify_password};
+use atrium_common::password::hash_password;
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::audit::{Actor, Audit};
+use crate::credentials::tokens::Redeemed;
+use crate::credentials::{self, Account, Holder, Purpose};
 use crate::error::IdentityError;
 use crate::jwt::{self, Claims};
+use crate::mail::Recipient;
+use crate::session_cache::Revoking;
 use crate::store::{self, OrganizationRow, StaffRow, StaffSessionRow};
 use crate::validate::{self, Email, Slug};
 use crate::{ACCESS_TOKEN_TTL, AppState, STAFF_SESSION_ABSOLUTE, STAFF_SESSION_IDLE};
@@ -124,58 +128,82 @@ pub struct StaffLogin {
     pub user_agent: String,
 }
 
-/// Checks the credentials and opens a session; answers a signed access token. Unknown org,
-/// unknown email, wrong password and a deactivated account are one answer, in one time.
-/// Both outcomes are audited (an unknown account by the typed email's hash).
+/// Checks the credentials (see [`credentials::sign_in`]) and opens a session; answers a
+/// signed access token.
 pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, IdentityError> {
-    let org = store::find_organization_by_slug(&state.db, &login.org).await?;
-    let email = validate::normalize_email(&login.email);
-    let staff = match &org {
-        Some(org) => store::find_staff_by_email(&state.db, org.organization_id, &email).await?,
-        None => None,
-    };
-    let hash = match staff.as_ref().and_then(|s| s.password_hash.clone()) {
-        Some(hash) => hash,
-        None => dummy_hash().await.to_owned(),
-    };
-    let password_ok = verify_password(login.password, hash).await?;
+    let staff: StaffRow =
+        credentials::sign_in(state, &login.org, &login.email, login.password, &login.ip).await?;
     let now = state.clock.now();
-    let staff = match staff {
-        Some(staff) if password_ok && staff.status == "active" => staff,
-        staff => {
-            if let Some(org) = org {
-                let (actor, subject) = match staff {
-                    Some(staff) => (Actor::staff(staff.staff_id), staff.staff_id),
-                    None => (Actor::typed_email(&email), Uuid::nil()),
-                };
-                Audit {
-                    org_id: org.organization_id,
-                    actor,
-                    action: "staff.login_failed",
-                    subject: ("staff", subject),
-                    ip: &login.ip,
-                    at: now,
-                }
-                .record_alone(&state.db)
-                .await?;
-            }
-            return Err(IdentityError::InvalidCredentials);
-        }
-    };
     let mut tx = state.db.begin().await?;
     let signed_in = open_session(state, &mut tx, &staff, &login.ip, &login.user_agent, now).await?;
-    Audit {
-        org_id: staff.org_id,
-        actor: Actor::staff(staff.staff_id),
-        action: "staff.login",
-        subject: ("staff", staff.staff_id),
-        ip: &login.ip,
-        at: now,
-    }
-    .record(&mut tx)
-    .await?;
+    staff
+        .audit(StaffRow::LOGIN, &login.ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(signed_in)
+}
+
+impl Account for StaffRow {
+    const HOLDER: Holder = Holder::Staff;
+    const LOGIN: &'static str = "staff.login";
+    const LOGIN_FAILED: &'static str = "staff.login_failed";
+    const PASSWORD_RESET: &'static str = "staff.password_reset";
+    const RESET_TEMPLATE: &'static str = "staff_password_reset";
+    const RESET_PAGE: &'static str = "/admin/reset-password";
+
+    fn id(&self) -> Uuid {
+        self.staff_id
+    }
+
+    fn org_id(&self) -> Uuid {
+        self.org_id
+    }
+
+    fn password_hash(&self) -> Option<&str> {
+        self.password_hash.as_deref()
+    }
+
+    fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+
+    fn recipient(&self) -> Recipient<'_> {
+        self.into()
+    }
+
+    async fn find_by_email(
+        state: &AppState,
+        org_id: Uuid,
+        email: &str,
+    ) -> Result<Option<StaffRow>, IdentityError> {
+        store::find_staff_by_email(&state.db, org_id, email).await
+    }
+
+    async fn set_password(
+        tx: &mut Tx,
+        redeemed: Redeemed,
+        purpose: Purpose,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StaffRow>, IdentityError> {
+        let from_status = match purpose {
+            Purpose::Invitation => "invited",
+            Purpose::Reset => "active",
+        };
+        let (org_id, staff_id) = (redeemed.org_id, redeemed.holder_id);
+        store::set_staff_password(tx, org_id, staff_id, password_hash, from_status, now).await
+    }
+
+    async fn end_sessions(
+        &self,
+        _state: &AppState,
+        tx: &mut Tx,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Revoking>, IdentityError> {
+        store::end_staff_sessions(tx, self.org_id, self.staff_id, None, now).await?;
+        Ok(None)
+    }
 }
 
 /// Writes a new session for `staff` inside `tx` and answers its first access token.

@@ -4,19 +4,15 @@
 //! row lock first, so two changes racing for the last owner are one after the other.
 
 use atrium_common::auth::Principal;
-use atrium_common::outbox;
 use atrium_common::page::Page;
-use atrium_common::password::hash_password;
-use atrium_common::token::{hash_token, random_token};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit::{Actor, Audit};
+use crate::credentials::{self, Account, Holder, Link, Purpose, Redemption, tokens};
 use crate::error::IdentityError;
-use crate::invitations::INVITATION_TTL;
-use crate::mail::{LinkMail, link_mail};
 use crate::staff;
-use crate::store::{self, StaffRow, StaffTokenPurpose};
+use crate::store::{self, StaffRow};
 use crate::validate::{self, Email};
 use atrium_common::roles::{Permission, Role};
 
@@ -102,14 +98,7 @@ pub async fn invite(
             true,
         ),
         Some(member) if member.status == "invited" => {
-            if store::has_live_staff_token(
-                &state.db,
-                member.staff_id,
-                StaffTokenPurpose::Invitation,
-                now,
-            )
-            .await?
-            {
+            if tokens::has_live(&state.db, member.holder(), Purpose::Invitation, now).await? {
                 return Err(IdentityError::InvitationPending);
             }
             may_touch(actor_role, Role::parse(&member.role).unwrap_or(Role::Owner))?;
@@ -117,23 +106,6 @@ pub async fn invite(
         }
         Some(_) => return Err(IdentityError::StaffExists),
     };
-    let token = random_token();
-    let token_hash = hash_token(&token);
-    let expires_at = now + INVITATION_TTL;
-    let mail = link_mail(
-        state,
-        (&member).into(),
-        LinkMail {
-            template: "staff_invitation",
-            page: "/admin/accept-invitation",
-            token: &token,
-            token_hash: &token_hash,
-            expires_at,
-            org_name: &org.name,
-            sender_name: &actor.name,
-            extra: &[("role", role.as_str())],
-        },
-    );
     let mut tx = state.db.begin().await?;
     store::lock_organization(&mut tx, org.organization_id).await?;
     if is_new {
@@ -144,16 +116,22 @@ pub async fn invite(
             other => other?,
         }
     }
-    store::insert_staff_token(
+    let link = Link {
+        template: "staff_invitation",
+        page: "/admin/accept-invitation",
+        sender_name: &actor.name,
+        extra: &[("role", role.as_str())],
+    };
+    credentials::issue_link(
+        state,
         &mut tx,
         &member,
-        StaffTokenPurpose::Invitation,
-        &token_hash,
-        expires_at,
+        Purpose::Invitation,
+        link,
+        &org,
         now,
     )
     .await?;
-    outbox::enqueue_email(&mut tx, &mail, now).await?;
     Audit {
         org_id: org.organization_id,
         actor: Actor::staff(actor.staff_id),
@@ -169,8 +147,8 @@ pub async fn invite(
     Ok(member)
 }
 
-/// Accepts a staff invitation: consumes the token (of racing uses exactly one wins), sets
-/// the password, activates the member and signs them in.
+/// Accepts a staff invitation: redeems its token for the first password (of racing uses
+/// exactly one wins), which activates the member, and signs them in.
 pub async fn accept(
     state: &AppState,
     token: &str,
@@ -178,36 +156,16 @@ pub async fn accept(
     ip: String,
     user_agent: String,
 ) -> Result<String, IdentityError> {
-    validate::new_password("password", &password)?;
-    if token.is_empty() || token.len() > 100 {
-        return Err(IdentityError::TokenInvalid);
-    }
-    let password_hash = hash_password(password).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let (org_id, staff_id) = store::consume_staff_token(
-        &mut tx,
-        &hash_token(token),
-        StaffTokenPurpose::Invitation,
+    let Redemption {
+        mut tx,
+        account: member,
         now,
-    )
-    .await?
-    .ok_or(IdentityError::TokenInvalid)?;
-    let member =
-        store::set_staff_password(&mut tx, org_id, staff_id, &password_hash, "invited", now)
-            .await?
-            .ok_or(IdentityError::TokenInvalid)?;
+    } = credentials::redeem::<StaffRow>(state, token, Purpose::Invitation, password).await?;
     let signed_in = staff::open_session(state, &mut tx, &member, &ip, &user_agent, now).await?;
-    Audit {
-        org_id,
-        actor: Actor::staff(staff_id),
-        action: "staff.invitation_accepted",
-        subject: ("staff", staff_id),
-        ip: &ip,
-        at: now,
-    }
-    .record(&mut tx)
-    .await?;
+    member
+        .audit("staff.invitation_accepted", &ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(signed_in)
 }
@@ -339,6 +297,7 @@ pub async fn remove(
     {
         return Err(IdentityError::LastOwner);
     }
+    tokens::delete_all(&mut tx, (Holder::Staff, staff_id)).await?;
     if !store::delete_staff(&mut tx, principal.org_id, staff_id).await? {
         return Err(IdentityError::StaffNotFound);
     }

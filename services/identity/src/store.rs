@@ -371,25 +371,21 @@ pub async fn update_staff_access(
     })?)
 }
 
-/// Deletes a staff member with their sessions and tokens; audit entries keep their id.
+/// Deletes a staff member with their sessions (their tokens go with the credential
+/// core's `delete_all`); audit entries keep their id.
 pub async fn delete_staff(
     tx: &mut Tx,
     org_id: Uuid,
     staff_id: Uuid,
 ) -> Result<bool, IdentityError> {
-    for sql in [
-        "delete from staff_token where org_id = $1 and staff_id = $2",
-        "delete from staff_session where org_id = $1 and staff_id = $2",
-    ] {
-        on_tx!(tx, |conn| {
-            sqlx::query(sql)
-                .bind(org_id)
-                .bind(staff_id)
-                .execute(conn)
-                .await
-                .map(drop)
-        })?;
-    }
+    on_tx!(tx, |conn| {
+        sqlx::query("delete from staff_session where org_id = $1 and staff_id = $2")
+            .bind(org_id)
+            .bind(staff_id)
+            .execute(conn)
+            .await
+            .map(drop)
+    })?;
     let deleted = on_tx!(tx, |conn| {
         sqlx::query("delete from staff where org_id = $1 and staff_id = $2")
             .bind(org_id)
@@ -475,102 +471,6 @@ pub async fn update_staff_profile(
         .bind(phone)
         .bind(now)
         .fetch_optional(pool)
-        .await
-    })?)
-}
-
-/// What a staff token opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StaffTokenPurpose {
-    Invitation,
-    Reset,
-}
-
-impl StaffTokenPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            StaffTokenPurpose::Invitation => "invitation",
-            StaffTokenPurpose::Reset => "reset",
-        }
-    }
-}
-
-/// Writes a new token; the member's earlier unused tokens of the same purpose die.
-pub async fn insert_staff_token(
-    tx: &mut Tx,
-    staff: &StaffRow,
-    purpose: StaffTokenPurpose,
-    token_hash: &[u8],
-    expires_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "update staff_token set used_at = $3 where staff_id = $1 and purpose = $2 and used_at is null",
-        )
-        .bind(staff.staff_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into staff_token (token_hash, org_id, staff_id, purpose, expires_at, used_at, created_at) \
-             values ($1, $2, $3, $4, $5, null, $6)",
-        )
-        .bind(token_hash)
-        .bind(staff.org_id)
-        .bind(staff.staff_id)
-        .bind(purpose.as_str())
-        .bind(expires_at)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
-    Ok(())
-}
-
-/// Tells whether a member has a live token of `purpose`.
-pub async fn has_live_staff_token(
-    db: &Db,
-    staff_id: Uuid,
-    purpose: StaffTokenPurpose,
-    now: DateTime<Utc>,
-) -> Result<bool, IdentityError> {
-    let found: Option<i32> = on_db!(db, |pool| {
-        sqlx::query_scalar(
-            "select 1 from staff_token where staff_id = $1 and purpose = $2 and used_at is null \
-             and expires_at > $3 limit 1",
-        )
-        .bind(staff_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?;
-    Ok(found.is_some())
-}
-
-/// Uses a live token: one conditional statement, so of racing uses exactly one wins.
-/// Answers the org and staff member it was for.
-pub async fn consume_staff_token(
-    tx: &mut Tx,
-    token_hash: &[u8],
-    purpose: StaffTokenPurpose,
-    now: DateTime<Utc>,
-) -> Result<Option<(Uuid, Uuid)>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(
-            "update staff_token set used_at = $3 where token_hash = $1 and purpose = $2 \
-             and used_at is null and expires_at > $3 returning org_id, staff_id",
-        )
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(conn)
         .await
     })?)
 }

@@ -9,9 +9,10 @@ use tonic::{Request, Response, Status};
 use crate::customer_sessions::{self, ClientInfo, CustomerLogin};
 use crate::customers::{self};
 use crate::invitations::{self};
-use crate::recovery;
 
 use super::Identity;
+use crate::credentials;
+use crate::customer_store::CustomerRow;
 
 #[tonic::async_trait]
 impl pb::customer_auth_service_server::CustomerAuthService for Identity {
@@ -104,7 +105,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         request: Request<pb::ForgotPasswordRequest>,
     ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
         let r = request.get_ref();
-        recovery::forgot(&self.0, &r.org, &r.email).await?;
+        credentials::forgot::<CustomerRow>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
@@ -115,7 +116,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
         let ip = client_ip(&request);
         let r = request.into_inner();
-        recovery::reset(&self.0, &r.token, r.password, &ip).await?;
+        credentials::reset::<CustomerRow>(&self.0, &r.token, r.password, &ip).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 

@@ -6,10 +6,11 @@ use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::staff::{self, StaffLogin};
-use crate::staff_account::{self};
 use crate::staff_members::{self};
 
 use super::{Identity, token_response};
+use crate::credentials;
+use crate::store::StaffRow;
 
 #[tonic::async_trait]
 impl pb::staff_auth_service_server::StaffAuthService for Identity {
@@ -79,7 +80,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         request: Request<pb::ForgotPasswordRequest>,
     ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
         let r = request.get_ref();
-        staff_account::forgot(&self.0, &r.org, &r.email).await?;
+        credentials::forgot::<StaffRow>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
@@ -90,7 +91,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
         let ip = client_ip(&request);
         let r = request.into_inner();
-        staff_account::reset(&self.0, &r.token, r.password, &ip).await?;
+        credentials::reset::<StaffRow>(&self.0, &r.token, r.password, &ip).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 }

@@ -1,0 +1,215 @@
+//! One-time tokens, for staff and customers alike: a random token is mailed and only its
+//! SHA-256 is stored; issuing one kills the holder's earlier unused ones of the same
+//! purpose; it is used by one conditional statement, so of racing uses exactly one wins.
+
+use atrium_common::db::{Db, Tx};
+use atrium_common::token::{hash_token, random_token};
+use atrium_common::{on_db, on_tx};
+use chrono::{DateTime, TimeDelta, Utc};
+use uuid::Uuid;
+
+use crate::error::IdentityError;
+
+/// Whose account a token opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Staff,
+    Customer,
+}
+
+impl Holder {
+    /// As stored, and as the audit trail names the kind of account.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holder::Staff => "staff",
+            Holder::Customer => "customer",
+        }
+    }
+}
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Sets the first password of an invited account.
+    Invitation,
+    /// Sets a new password of an active account.
+    Reset,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Invitation => "invitation",
+            Purpose::Reset => "reset",
+        }
+    }
+}
+
+/// A token just issued: the text the mail carries (shown once) and its stored hash.
+pub struct Issued {
+    pub token: String,
+    pub hash: Vec<u8>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The account a live token names.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Redeemed {
+    pub org_id: Uuid,
+    pub holder_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The hash a presented token is looked up by; `None` for text no token of ours can be.
+fn presented(token: &str) -> Result<Vec<u8>, IdentityError> {
+    if token.is_empty() || token.len() > 100 {
+        return Err(IdentityError::TokenInvalid);
+    }
+    Ok(hash_token(token))
+}
+
+/// Issues a token of `purpose` for `holder_id`, valid for `ttl`.
+pub async fn issue(
+    tx: &mut Tx,
+    org_id: Uuid,
+    (holder, holder_id): (Holder, Uuid),
+    purpose: Purpose,
+    ttl: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<Issued, IdentityError> {
+    revoke(tx, (holder, holder_id), purpose, now).await?;
+    let token = random_token();
+    let issued = Issued {
+        hash: hash_token(&token),
+        token,
+        expires_at: now + ttl,
+    };
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "insert into one_time_token (token_hash, org_id, holder, holder_id, purpose, \
+             expires_at, used_at, created_at) values ($1, $2, $3, $4, $5, $6, null, $7)",
+        )
+        .bind(&issued.hash)
+        .bind(org_id)
+        .bind(holder.as_str())
+        .bind(holder_id)
+        .bind(purpose.as_str())
+        .bind(issued.expires_at)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(issued)
+}
+
+/// Kills the holder's unused tokens of `purpose` (a cancelled invitation's link).
+pub async fn revoke(
+    tx: &mut Tx,
+    (holder, holder_id): (Holder, Uuid),
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "update one_time_token set used_at = $4 where holder = $1 and holder_id = $2 \
+             and purpose = $3 and used_at is null",
+        )
+        .bind(holder.as_str())
+        .bind(holder_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
+    })?;
+    Ok(())
+}
+
+/// The account a live token names; reading it uses nothing up.
+pub async fn find_live(
+    db: &Db,
+    token: &str,
+    holder: Holder,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Redeemed, IdentityError> {
+    let hash = presented(token)?;
+    let found: Option<Redeemed> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "select org_id, holder_id, expires_at from one_time_token where token_hash = $1 \
+             and holder = $2 and purpose = $3 and used_at is null and expires_at > $4",
+        )
+        .bind(&hash)
+        .bind(holder.as_str())
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?;
+    found.ok_or(IdentityError::TokenInvalid)
+}
+
+/// Uses a live token: of racing uses exactly one gets the account, the others
+/// TOKEN_INVALID, as does a used, expired or unknown token.
+pub async fn consume(
+    tx: &mut Tx,
+    token: &str,
+    holder: Holder,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Redeemed, IdentityError> {
+    let hash = presented(token)?;
+    let used: Option<Redeemed> = on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "update one_time_token set used_at = $4 where token_hash = $1 and holder = $2 \
+             and purpose = $3 and used_at is null and expires_at > $4 \
+             returning org_id, holder_id, expires_at",
+        )
+        .bind(&hash)
+        .bind(holder.as_str())
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?;
+    used.ok_or(IdentityError::TokenInvalid)
+}
+
+/// Whether the holder has a live token of `purpose`.
+pub async fn has_live(
+    db: &Db,
+    (holder, holder_id): (Holder, Uuid),
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let found: Option<i32> = on_db!(db, |pool| {
+        sqlx::query_scalar(
+            "select 1 from one_time_token where holder = $1 and holder_id = $2 and purpose = $3 \
+             and used_at is null and expires_at > $4 limit 1",
+        )
+        .bind(holder.as_str())
+        .bind(holder_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(found.is_some())
+}
+
+/// Deletes every token of the holder (the account is removed or erased).
+pub async fn delete_all(
+    tx: &mut Tx,
+    (holder, holder_id): (Holder, Uuid),
+) -> Result<(), IdentityError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("delete from one_time_token where holder = $1 and holder_id = $2")
+            .bind(holder.as_str())
+            .bind(holder_id)
+            .execute(conn)
+            .await
+            .map(drop)
+    })?;
+    Ok(())
+}
