@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::credentials::tokens::Redeemed;
-use crate::credentials::{self, Account, Holder, Purpose};
+use crate::credentials::{self, Account, Holder, Key, Purpose};
 use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
 use crate::error::IdentityError;
 use crate::mail::Recipient;
@@ -114,20 +114,13 @@ impl Account for CustomerRow {
     const RESET_TEMPLATE: &'static str = "customer_password_reset";
     const RESET_PAGE: &'static str = "/customer/reset-password";
 
-    fn id(&self) -> Uuid {
-        self.customer_id
-    }
-
-    fn org_id(&self) -> Uuid {
-        self.org_id
-    }
-
-    fn password_hash(&self) -> Option<&str> {
-        self.password_hash.as_deref()
-    }
-
-    fn is_active(&self) -> bool {
-        self.status == "active"
+    fn key(&self) -> Key<'_> {
+        Key {
+            org_id: self.org_id,
+            id: self.customer_id,
+            password_hash: self.password_hash.as_deref(),
+            active: self.status == "active",
+        }
     }
 
     fn recipient(&self) -> Recipient<'_> {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::audit::{Actor, Audit};
 use crate::credentials::tokens::Redeemed;
-use crate::credentials::{self, Account, Holder, Purpose};
+use crate::credentials::{self, Account, Holder, Key, Purpose};
 use crate::error::IdentityError;
 use crate::jwt::{self, Claims};
 use crate::mail::Recipient;
@@ -152,20 +152,13 @@ impl Account for StaffRow {
     const RESET_TEMPLATE: &'static str = "staff_password_reset";
     const RESET_PAGE: &'static str = "/admin/reset-password";
 
-    fn id(&self) -> Uuid {
-        self.staff_id
-    }
-
-    fn org_id(&self) -> Uuid {
-        self.org_id
-    }
-
-    fn password_hash(&self) -> Option<&str> {
-        self.password_hash.as_deref()
-    }
-
-    fn is_active(&self) -> bool {
-        self.status == "active"
+    fn key(&self) -> Key<'_> {
+        Key {
+            org_id: self.org_id,
+            id: self.staff_id,
+            password_hash: self.password_hash.as_deref(),
+            active: self.status == "active",
+        }
     }
 
     fn recipient(&self) -> Recipient<'_> {

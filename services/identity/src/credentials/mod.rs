@@ -25,6 +25,15 @@ pub const RESET_TTL: TimeDelta = TimeDelta::minutes(60);
 /// How long an invitation link lives.
 pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
 
+/// The part of an account its credentials concern.
+pub struct Key<'a> {
+    pub org_id: Uuid,
+    pub id: Uuid,
+    pub password_hash: Option<&'a str>,
+    /// Only an active account signs in or asks for a reset.
+    pub active: bool,
+}
+
 /// An account that signs in with a password.
 pub trait Account: Sized + Send + Sync {
     const HOLDER: Holder;
@@ -36,10 +45,8 @@ pub trait Account: Sized + Send + Sync {
     const RESET_TEMPLATE: &'static str;
     const RESET_PAGE: &'static str;
 
-    fn id(&self) -> Uuid;
-    fn org_id(&self) -> Uuid;
-    fn password_hash(&self) -> Option<&str>;
-    fn is_active(&self) -> bool;
+    /// What the credential flows read of the account.
+    fn key(&self) -> Key<'_>;
     fn recipient(&self) -> Recipient<'_>;
 
     /// The organization's account with this (normalised) email.
@@ -70,13 +77,13 @@ pub trait Account: Sized + Send + Sync {
 
     /// An entry of the account acting on itself.
     fn audit<'a>(&self, action: &'static str, ip: &'a str, at: DateTime<Utc>) -> Audit<'a> {
-        let id = self.id();
+        let Key { org_id, id, .. } = self.key();
         let actor = match Self::HOLDER {
             Holder::Staff => Actor::staff(id),
             Holder::Customer => Actor::customer(id),
         };
         Audit {
-            org_id: self.org_id(),
+            org_id,
             actor,
             action,
             subject: (Self::HOLDER.as_str(), id),
@@ -87,7 +94,7 @@ pub trait Account: Sized + Send + Sync {
 
     /// Who holds a token of this account.
     fn holder(&self) -> (Holder, Uuid) {
-        (Self::HOLDER, self.id())
+        (Self::HOLDER, self.key().id)
     }
 }
 
@@ -108,13 +115,13 @@ pub async fn sign_in<A: Account>(
         Some(org) => A::find_by_email(state, org.organization_id, &email).await?,
         None => None,
     };
-    let hash = match account.as_ref().and_then(A::password_hash) {
+    let hash = match account.as_ref().and_then(|a| a.key().password_hash) {
         Some(hash) => hash.to_owned(),
         None => dummy_hash().await.to_owned(),
     };
     let password_ok = verify_password(password, hash).await?;
     match account {
-        Some(account) if password_ok && account.is_active() => Ok(account),
+        Some(account) if password_ok && account.key().active => Ok(account),
         account => {
             if let Some(org) = org {
                 let now = state.clock.now();
@@ -148,7 +155,7 @@ pub async fn forgot<A: Account>(
     };
     let email = validate::normalize_email(email);
     let account = A::find_by_email(state, org.organization_id, &email).await?;
-    let Some(account) = account.filter(A::is_active) else {
+    let Some(account) = account.filter(|a| a.key().active) else {
         return Ok(());
     };
     let now = state.clock.now();
@@ -243,7 +250,7 @@ pub async fn reset<A: Account>(
     if let Some(revoking) = revoking {
         state.sessions.revoked(revoking, now).await;
     }
-    tracing::info!(holder = ?A::HOLDER, id = %account.id(), "password reset");
+    tracing::info!(holder = ?A::HOLDER, id = %account.key().id, "password reset");
     Ok(())
 }
 
@@ -277,7 +284,7 @@ pub async fn redeem<A: Account>(
 
 /// Checks the password an account holder typed as their current one.
 pub async fn check_current<A: Account>(account: &A, password: String) -> Result<(), IdentityError> {
-    let hash = account.password_hash().unwrap_or_default().to_owned();
+    let hash = account.key().password_hash.unwrap_or_default().to_owned();
     if hash.is_empty() || !verify_password(password, hash).await? {
         return Err(IdentityError::InvalidCredentials);
     }
