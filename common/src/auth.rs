@@ -6,6 +6,7 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Request, Status};
 use uuid::Uuid;
 
+use crate::ids::OrgId;
 use crate::roles::Role;
 
 pub const META_ORG: &str = "x-atrium-org";
@@ -72,7 +73,7 @@ impl SubjectKind {
 /// The organization and subject a call acts for, with a staff member's verified role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Principal {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub subject_id: Uuid,
     pub kind: SubjectKind,
     /// Set for staff only: the role the gateway verified on this request.
@@ -80,21 +81,31 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The subject as a staff member (the caller checked that it is one).
+    pub fn staff_id(&self) -> crate::ids::StaffId {
+        crate::ids::StaffId(self.subject_id)
+    }
+
+    /// The subject as a customer (the caller checked that it is one).
+    pub fn customer_id(&self) -> crate::ids::CustomerId {
+        crate::ids::CustomerId(self.subject_id)
+    }
+
     /// A staff member acting in `org_id` with `role`.
-    pub fn staff(org_id: Uuid, staff_id: Uuid, role: Role) -> Principal {
+    pub fn staff(org_id: impl Into<OrgId>, staff_id: impl Into<Uuid>, role: Role) -> Principal {
         Principal {
-            org_id,
-            subject_id: staff_id,
+            org_id: org_id.into(),
+            subject_id: staff_id.into(),
             kind: SubjectKind::Staff,
             role: Some(role),
         }
     }
 
     /// A customer acting in `org_id`.
-    pub fn customer(org_id: Uuid, customer_id: Uuid) -> Principal {
+    pub fn customer(org_id: impl Into<OrgId>, customer_id: impl Into<Uuid>) -> Principal {
         Principal {
-            org_id,
-            subject_id: customer_id,
+            org_id: org_id.into(),
+            subject_id: customer_id.into(),
             kind: SubjectKind::Customer,
             role: None,
         }
@@ -103,7 +114,7 @@ impl Principal {
     /// A service's background job, for no organization in particular.
     pub fn service() -> Principal {
         Principal {
-            org_id: Uuid::nil(),
+            org_id: OrgId(Uuid::nil()),
             subject_id: Uuid::nil(),
             kind: SubjectKind::Service,
             role: None,
@@ -185,7 +196,7 @@ impl Principal {
             _ => None,
         };
         Ok(Some(Principal {
-            org_id: uuid(org).ok_or_else(malformed)?,
+            org_id: OrgId(uuid(org).ok_or_else(malformed)?),
             subject_id: uuid(subject).ok_or_else(malformed)?,
             kind,
             role,

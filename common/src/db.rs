@@ -412,7 +412,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 /// `ids` as a JSON array of strings, for SQLite's `json_each` where PostgreSQL binds an
 /// array: `… in (select unhex(replace(value, '-', '')) from json_each($n))` matches the
 /// 16-byte blobs the ids are stored as.
-pub fn ids_json(ids: &[uuid::Uuid]) -> String {
+pub fn ids_json<T: std::fmt::Display>(ids: &[T]) -> String {
     let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
     format!("[{}]", quoted.join(","))
 }

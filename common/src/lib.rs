@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod grpc;
+pub mod ids;
 pub mod in_process;
 pub mod lease;
 pub mod limits;
@@ -21,6 +22,7 @@ pub mod secrets;
 pub mod settings;
 pub mod shutdown;
 pub mod telemetry;
+pub mod text_enum;
 pub mod token;
 
 #[cfg(feature = "testkit")]

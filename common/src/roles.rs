@@ -125,6 +125,18 @@ impl Role {
     }
 }
 
+/// A role as the database stores it.
+impl TryFrom<String> for Role {
+    type Error = crate::text_enum::Unknown;
+
+    fn try_from(text: String) -> Result<Role, crate::text_enum::Unknown> {
+        Role::parse(&text).ok_or(crate::text_enum::Unknown {
+            what: "role",
+            value: text,
+        })
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -875,8 +875,11 @@ async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
     );
     assert_eq!(entries.len(), 2, "both sent invitations keep their record");
     let mut request = tonic::Request::new(notifier::ListNotificationsRequest::default());
-    Principal::customer(org_id.parse().unwrap(), ann_id.parse().unwrap())
-        .write_to(request.metadata_mut());
+    Principal::customer(
+        org_id.parse::<uuid::Uuid>().unwrap(),
+        ann_id.parse::<uuid::Uuid>().unwrap(),
+    )
+    .write_to(request.metadata_mut());
     let left = notifications
         .list_notifications(request)
         .await

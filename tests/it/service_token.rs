@@ -153,7 +153,8 @@ async fn a_service_refuses_a_staff_call_the_role_does_not_allow() {
         .await;
     let project: serde_json::Value = created.json().await.unwrap();
     let project_id = project["id"].as_str().unwrap().to_owned();
-    let (org, owner) = (org_id.parse().unwrap(), owner_id.parse().unwrap());
+    let (org, owner): (uuid::Uuid, uuid::Uuid) =
+        (org_id.parse().unwrap(), owner_id.parse().unwrap());
     let mut projects = portal::project_service_client::ProjectServiceClient::new(
         app.service_channel(ServiceName::Portal),
     );

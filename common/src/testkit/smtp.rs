@@ -114,6 +114,9 @@ pub enum Reply {
     AcceptAfter(std::time::Duration),
 }
 
+/// How long a slow relay listens for a hang-up before it answers 250.
+const HANG_UP_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// State shared between the handle and the connection tasks.
 struct Shared {
     reply: Mutex<Reply>,
@@ -343,9 +346,13 @@ async fn serve_connection(mut stream: TcpStream, shared: &Shared) -> anyhow::Res
                 let reply = *lock(&shared.reply);
                 if let Reply::AcceptAfter(delay) = reply {
                     tokio::time::sleep(delay).await;
-                    // A client that died meanwhile never reads the 250: not delivered.
-                    let hung_up = futures_util::FutureExt::now_or_never(reader.fill_buf())
-                        .is_some_and(|read| read.map_or(true, |bytes| bytes.is_empty()));
+                    // A client that died meanwhile never reads the 250: not delivered. A
+                    // client waiting for the reply sends nothing, so the wait ends only on
+                    // its hang-up; the wait gives a busy reactor time to see the hang-up
+                    // (a single poll could miss it and capture a message nobody sent).
+                    let hung_up = tokio::time::timeout(HANG_UP_GRACE, reader.fill_buf())
+                        .await
+                        .is_ok_and(|read| read.map_or(true, |bytes| bytes.is_empty()));
                     if hung_up {
                         return Ok(());
                     }

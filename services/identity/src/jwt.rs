@@ -1,6 +1,7 @@
 //! Staff access tokens: HS256 JWTs that name a server-side session. The signature and
 //! expiry are checked here; whether the session still lives is the store's question.
 
+use atrium_common::ids::{OrgId, StaffId, StaffSessionId};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -8,17 +9,16 @@ use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use uuid::Uuid;
 
 const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     /// The staff member.
-    pub sub: Uuid,
-    pub org: Uuid,
+    pub sub: StaffId,
+    pub org: OrgId,
     /// The staff session this token belongs to.
-    pub sid: Uuid,
+    pub sid: StaffSessionId,
     pub iat: i64,
     pub exp: i64,
 }
@@ -70,9 +70,9 @@ mod tests {
 
     fn claims(now: DateTime<Utc>) -> Claims {
         Claims {
-            sub: Uuid::new_v4(),
-            org: Uuid::new_v4(),
-            sid: Uuid::new_v4(),
+            sub: StaffId::new(),
+            org: OrgId::new(),
+            sid: StaffSessionId::new(),
             iat: now.timestamp(),
             exp: now.timestamp() + 900,
         }

@@ -3,20 +3,15 @@
 
 mod audit;
 mod credentials;
-mod customer_sessions;
-mod customer_store;
-mod customers;
+mod customer;
 mod error;
 mod grpc;
-mod invitations;
 mod jwt;
 mod mail;
+mod organization;
 pub mod seed;
 mod session_cache;
 mod staff;
-mod staff_account;
-mod staff_members;
-mod store;
 mod validate;
 
 use std::time::Duration;
@@ -34,8 +29,8 @@ use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
 pub use error::IdentityError;
+pub use organization::{NewOrganization, Onboarded, create_organization};
 use session_cache::SessionCache;
-pub use staff::{NewOrganization, Onboarded, create_organization};
 
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -83,7 +78,7 @@ impl AppState {
         };
         let server =
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
-        let filled = customer_store::fill_search_text(&server.db).await?;
+        let filled = customer::store::fill_search_text(&server.db).await?;
         if filled > 0 {
             tracing::info!(filled, "customer search text filled for existing customers");
         }

@@ -2,26 +2,25 @@
 //! each carries a link built from the configured public URL (never a request's Host) and
 //! an idempotency key naming the token it carries, so a relayed repeat is one mail.
 
+use atrium_common::ids::OrgId;
 use atrium_proto::notifier::v1 as notifier;
 use chrono::{DateTime, Utc};
 
-use uuid::Uuid;
-
 use crate::AppState;
-use crate::customer_store::CustomerRow;
-use crate::store::StaffRow;
+use crate::customer::Customer;
+use crate::staff::StaffMember;
 
 /// Who a link mail goes to.
 pub struct Recipient<'a> {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub email: &'a str,
     pub name: &'a str,
     /// Empty falls back to the organization's locale, then English.
     pub locale: &'a str,
 }
 
-impl<'a> From<&'a CustomerRow> for Recipient<'a> {
-    fn from(customer: &'a CustomerRow) -> Recipient<'a> {
+impl<'a> From<&'a Customer> for Recipient<'a> {
+    fn from(customer: &'a Customer) -> Recipient<'a> {
         Recipient {
             org_id: customer.org_id,
             email: &customer.email,
@@ -31,8 +30,8 @@ impl<'a> From<&'a CustomerRow> for Recipient<'a> {
     }
 }
 
-impl<'a> From<&'a StaffRow> for Recipient<'a> {
-    fn from(staff: &'a StaffRow) -> Recipient<'a> {
+impl<'a> From<&'a StaffMember> for Recipient<'a> {
+    fn from(staff: &'a StaffMember) -> Recipient<'a> {
         Recipient {
             org_id: staff.org_id,
             email: &staff.email,

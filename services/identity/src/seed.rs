@@ -3,11 +3,14 @@
 //! seeding ten thousand accounts does not run ten thousand argon2id hashes).
 
 use atrium_common::db::Db;
+use atrium_common::ids::{CustomerId, OrgId};
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::customer_store::{self, CustomerRow};
-use crate::store::{self, OrganizationRow};
+use crate::customer::store as customer_store;
+use crate::customer::{Customer, CustomerStatus};
+use crate::organization::Organization;
+use crate::organization::store as org_store;
 
 /// The organization written and its customers, in the order of their emails'
 /// numbers: `customer{i}@{slug}.test`.
@@ -25,11 +28,11 @@ pub async fn organization_with_customers(
     password_hash: &str,
 ) -> anyhow::Result<SeededOrganization> {
     let now = Utc::now();
-    let org_id = Uuid::now_v7();
+    let org_id = OrgId(Uuid::now_v7());
     let mut tx = db.begin().await?;
-    store::insert_organization(
+    org_store::insert_organization(
         &mut tx,
-        &OrganizationRow {
+        &Organization {
             organization_id: org_id,
             slug: slug.to_owned(),
             name: format!("{slug} Ltd"),
@@ -41,8 +44,8 @@ pub async fn organization_with_customers(
     let mut customer_ids = Vec::with_capacity(customers);
     for i in 0..customers {
         let email = format!("customer{i}@{slug}.test");
-        let row = CustomerRow {
-            customer_id: Uuid::now_v7(),
+        let row = Customer {
+            customer_id: CustomerId(Uuid::now_v7()),
             org_id,
             email_normalized: email.clone(),
             email,
@@ -51,7 +54,7 @@ pub async fn organization_with_customers(
             phone: String::new(),
             address: String::new(),
             locale: "en".to_owned(),
-            status: "active".to_owned(),
+            status: CustomerStatus::Active,
             password_hash: Some(password_hash.to_owned()),
             epoch: 0,
             created_at: now,
@@ -63,11 +66,11 @@ pub async fn organization_with_customers(
             "{} already exists",
             row.email
         );
-        customer_ids.push(row.customer_id);
+        customer_ids.push(row.customer_id.0);
     }
     tx.commit().await?;
     Ok(SeededOrganization {
-        org_id,
+        org_id: org_id.0,
         customer_ids,
     })
 }

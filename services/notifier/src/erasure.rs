@@ -3,6 +3,7 @@
 //! address or name. Running it twice changes nothing more, so a relayed repeat is harmless.
 
 use atrium_common::db::Db;
+use atrium_common::ids::OrgId;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::{notifications, store};
 
 pub async fn erase_customer(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     customer_id: Uuid,
     email: &str,
     now: DateTime<Utc>,

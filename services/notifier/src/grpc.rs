@@ -283,7 +283,7 @@ impl pb::erasure_service_server::ErasureService for Notifier {
         let customer_id = id("customer_id", &r.customer_id)?;
         erasure::erase_customer(
             &self.0.db,
-            org_id,
+            org_id.into(),
             customer_id,
             &r.email,
             self.0.clock.now(),

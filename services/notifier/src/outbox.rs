@@ -1,6 +1,7 @@
 //! The outbox's rules: what an enqueue must carry, idempotency by key, and what staff may
 //! see of it (never bodies, variables or links) and retry.
 
+use atrium_common::ids::OrgId;
 use atrium_common::page::Page;
 use uuid::Uuid;
 
@@ -28,8 +29,8 @@ pub struct NewEmail {
 
 /// Stores the message before answering; the same key again answers the first message.
 pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, bool), NotifierError> {
-    let org_id = Uuid::parse_str(&email.org_id)
-        .map_err(|_| NotifierError::invalid("org_id", "must be a UUID"))?;
+    let org_id = OrgId::parse(&email.org_id)
+        .ok_or_else(|| NotifierError::invalid("org_id", "must be a UUID"))?;
     let key = email.idempotency_key.trim();
     if key.is_empty() || key.len() > 200 {
         return Err(NotifierError::invalid(
@@ -92,7 +93,7 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, boo
 /// One page of an org's outbox, newest first.
 pub async fn list(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     page: Page,
     status: Option<&str>,
 ) -> Result<(Vec<EmailRow>, String), NotifierError> {
@@ -112,7 +113,7 @@ pub async fn list(
 /// Queues a failed (or held) message of the org again.
 pub async fn retry(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     email_id: Uuid,
 ) -> Result<EmailRow, NotifierError> {
     if let Some(row) = store::requeue(&state.db, org_id, email_id, state.clock.now()).await? {

@@ -2,6 +2,7 @@
 //! has a PostgreSQL text with `for update skip locked` beside the portable one).
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::ids::OrgId;
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use crate::error::NotifierError;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EmailRow {
     pub email_id: Uuid,
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub idempotency_key: String,
     pub template_key: String,
     pub locale: String,
@@ -93,7 +94,7 @@ pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError
 
 pub async fn find_email_by_key(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
 ) -> Result<Option<EmailRow>, NotifierError> {
     Ok(on_db!(db, |pool| {
@@ -107,7 +108,7 @@ pub async fn find_email_by_key(
 
 pub async fn find_email(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     email_id: Uuid,
 ) -> Result<Option<EmailRow>, NotifierError> {
     Ok(on_db!(db, |pool| {
@@ -197,7 +198,7 @@ pub async fn finish_unsent(
 /// not the org's or not failed/held.
 pub async fn requeue(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     email_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<EmailRow>, NotifierError> {
@@ -230,7 +231,7 @@ pub async fn requeue_held(db: &Db, now: DateTime<Utc>) -> Result<u64, NotifierEr
 /// One page of an org's outbox, newest first; `before` is the keyset cursor.
 pub async fn list_emails(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     status: Option<&str>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
@@ -254,7 +255,7 @@ pub async fn list_emails(
 
 pub async fn find_template_override(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
 ) -> Result<Option<TemplateOverrideRow>, NotifierError> {
@@ -282,7 +283,7 @@ pub struct TemplateOverrideRow {
 
 pub async fn list_template_overrides(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
 ) -> Result<Vec<TemplateOverrideRow>, NotifierError> {
     Ok(on_db!(db, |pool| {
         sqlx::query_as(
@@ -298,7 +299,7 @@ pub async fn list_template_overrides(
 /// Saves an org's override of one key and locale, replacing an earlier one.
 pub async fn upsert_template_override(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     row: &TemplateOverrideRow,
 ) -> Result<(), NotifierError> {
     on_db!(db, |pool| {
@@ -324,7 +325,7 @@ pub async fn upsert_template_override(
 
 pub async fn delete_template_override(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
 ) -> Result<(), NotifierError> {
@@ -345,7 +346,7 @@ pub async fn delete_template_override(
 /// Deletes the unsent mail of the recipient whose folded address is `folded`.
 pub async fn delete_unsent_to(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     folded: &str,
 ) -> Result<(), NotifierError> {
     on_tx!(tx, |conn| {
@@ -365,7 +366,7 @@ pub async fn delete_unsent_to(
 /// record stays.
 pub async fn redact_sent_to(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     folded: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {

@@ -3,8 +3,8 @@
 //! override is rendered with sample variables before it is saved, so a broken one is
 //! refused then, not discovered when sending.
 
+use atrium_common::ids::OrgId;
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::NotifierError;
@@ -15,7 +15,7 @@ use crate::templates::{
 
 pub async fn effective_template(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
 ) -> Result<TemplateSource, NotifierError> {
@@ -72,7 +72,7 @@ fn override_view(row: TemplateOverrideRow) -> TemplateView {
 }
 
 /// Every key in every locale, each as the org has it now.
-pub async fn list(state: &AppState, org_id: Uuid) -> Result<Vec<TemplateView>, NotifierError> {
+pub async fn list(state: &AppState, org_id: OrgId) -> Result<Vec<TemplateView>, NotifierError> {
     let mut overrides = store::list_template_overrides(&state.db, org_id).await?;
     DEFAULTS
         .iter()
@@ -90,7 +90,7 @@ pub async fn list(state: &AppState, org_id: Uuid) -> Result<Vec<TemplateView>, N
 
 pub async fn get(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
 ) -> Result<TemplateView, NotifierError> {
@@ -105,7 +105,7 @@ pub async fn get(
 /// Saves the org's override after checking that it renders.
 pub async fn put(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
     source: TemplateSource,
@@ -154,7 +154,7 @@ pub async fn put(
 /// Drops the org's override; answers the default now in effect.
 pub async fn restore_default(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
     locale: &str,
 ) -> Result<TemplateView, NotifierError> {

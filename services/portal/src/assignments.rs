@@ -123,14 +123,14 @@ pub async fn set_project_customers(
     let org_id = acting.principal.org_id;
     let project_id = parse_project_id(project_id)?;
     let wanted = parse_ids("customer_ids", customer_ids)?;
-    let project = store::find_project(&state.db, org_id, project_id)
+    let project = store::find_project(&state.db, org_id.0, project_id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
     let known = check_customers(state, acting.principal, &wanted).await?;
-    let settings = settings::load(state, org_id).await?;
+    let settings = settings::load(state, org_id.0).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, org_id, project_id, now).await? {
+    if !store::lock_project(&mut tx, org_id.0, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
     let before: BTreeSet<Uuid> = store::customers_of(&mut tx, project_id)
@@ -140,17 +140,17 @@ pub async fn set_project_customers(
     let reconciled = diff(before, wanted);
     let mut changes = Vec::new();
     for &customer_id in &reconciled.added {
-        store::assign(&mut tx, org_id, customer_id, project_id, now).await?;
+        store::assign(&mut tx, org_id.0, customer_id, project_id, now).await?;
         changes.push(("assignment.added", customer_id, project_id));
     }
     for &customer_id in &reconciled.removed {
-        store::unassign(&mut tx, org_id, customer_id, project_id, now).await?;
+        store::unassign(&mut tx, org_id.0, customer_id, project_id, now).await?;
         changes.push(("assignment.removed", customer_id, project_id));
     }
     record_changes(&mut tx, acting, &changes, now).await?;
     let save = Save {
         save_id: Uuid::new_v4(),
-        org_id,
+        org_id: org_id.0,
         org_name: &known.org_name,
         settings: &settings,
         public_url: &state.public_url,
@@ -181,29 +181,29 @@ pub async fn set_customer_projects(
     let customer_id = Uuid::parse_str(customer_id).map_err(|_| PortalError::CustomerNotFound)?;
     let wanted = parse_ids("project_ids", project_ids)?;
     let known = check_customers(state, acting.principal, &BTreeSet::from([customer_id])).await?;
-    let settings = settings::load(state, org_id).await?;
+    let settings = settings::load(state, org_id.0).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    store::lock_customer(&mut tx, org_id, customer_id, now).await?;
+    store::lock_customer(&mut tx, org_id.0, customer_id, now).await?;
     let mut names = BTreeMap::new();
     for &project_id in &wanted {
-        let name = store::project_name(&mut tx, org_id, project_id)
+        let name = store::project_name(&mut tx, org_id.0, project_id)
             .await?
             .ok_or(PortalError::ProjectNotFound)?;
         names.insert(project_id, name);
     }
-    let before: BTreeSet<Uuid> = store::projects_of(&mut tx, org_id, customer_id)
+    let before: BTreeSet<Uuid> = store::projects_of(&mut tx, org_id.0, customer_id)
         .await?
         .into_iter()
         .collect();
     let reconciled = diff(before, wanted);
     let mut changes = Vec::new();
     for &project_id in &reconciled.added {
-        store::assign(&mut tx, org_id, customer_id, project_id, now).await?;
+        store::assign(&mut tx, org_id.0, customer_id, project_id, now).await?;
         changes.push(("assignment.added", customer_id, project_id));
     }
     for &project_id in &reconciled.removed {
-        store::unassign(&mut tx, org_id, customer_id, project_id, now).await?;
+        store::unassign(&mut tx, org_id.0, customer_id, project_id, now).await?;
         changes.push(("assignment.removed", customer_id, project_id));
     }
     record_changes(&mut tx, acting, &changes, now).await?;
@@ -217,7 +217,7 @@ pub async fn set_customer_projects(
         .collect();
     let save = Save {
         save_id: Uuid::new_v4(),
-        org_id,
+        org_id: org_id.0,
         org_name: &known.org_name,
         settings: &settings,
         public_url: &state.public_url,

@@ -17,10 +17,10 @@ pub async fn list(
     customer: &Principal,
     page: Page,
 ) -> Result<(Vec<ProjectRow>, String), PortalError> {
-    let settings = settings::load(state, customer.org_id).await?;
+    let settings = settings::load(state, customer.org_id.0).await?;
     let rows = store::list_assigned(
         &state.db,
-        customer.org_id,
+        customer.org_id.0,
         customer.subject_id,
         settings.features.gallery,
         page.after,
@@ -44,15 +44,15 @@ pub async fn get(
 ) -> Result<ProjectView, PortalError> {
     let id = Uuid::parse_str(project_id).map_err(|_| PortalError::ProjectNotFound)?;
     let Some(project) =
-        store::find_assigned(&state.db, customer.org_id, customer.subject_id, id).await?
+        store::find_assigned(&state.db, customer.org_id.0, customer.subject_id, id).await?
     else {
-        return if store::was_revoked(&state.db, customer.org_id, customer.subject_id, id).await? {
+        return if store::was_revoked(&state.db, customer.org_id.0, customer.subject_id, id).await? {
             Err(PortalError::AssignmentRevoked)
         } else {
             Err(PortalError::ProjectNotFound)
         };
     };
-    let settings = settings::load(state, customer.org_id).await?;
+    let settings = settings::load(state, customer.org_id.0).await?;
     if project.kind == "gallery" && !settings.features.gallery {
         return Err(PortalError::ProjectNotFound);
     }

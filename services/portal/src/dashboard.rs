@@ -16,10 +16,10 @@ pub struct Dashboard {
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
-    let settings = settings::load(state, customer.org_id).await?;
+    let settings = settings::load(state, customer.org_id.0).await?;
     let projects = store::list_cards(
         &state.db,
-        customer.org_id,
+        customer.org_id.0,
         customer.subject_id,
         settings.features.gallery,
     )

@@ -402,7 +402,7 @@ impl pb::settings_service_server::SettingsService for Portal {
         request: Request<pb::GetSettingsRequest>,
     ) -> Result<Response<pb::SettingsResponse>, Status> {
         let principal = staff(&request)?;
-        let (settings, updated_at) = settings::load_saved(&self.0, principal.org_id).await?;
+        let (settings, updated_at) = settings::load_saved(&self.0, principal.org_id.0).await?;
         Ok(settings_response(&settings, updated_at))
     }
 

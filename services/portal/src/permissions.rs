@@ -66,7 +66,7 @@ pub async fn get(
     customer_id: &str,
 ) -> Result<Permissions, PortalError> {
     let id = org_customer(state, staff, customer_id).await?;
-    of(state, staff.org_id, id).await
+    of(state, staff.org_id.0, id).await
 }
 
 /// `PUT /api/admin/customers/{id}/permissions`: the overrides become exactly these.
@@ -80,7 +80,7 @@ pub async fn set(
     let id = org_customer(state, acting.principal, customer_id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    settings::store::put_overrides(&mut tx, org_id, id, &overrides, now).await?;
+    settings::store::put_overrides(&mut tx, org_id.0, id, &overrides, now).await?;
     acting
         .record(
             &mut tx,
@@ -91,10 +91,10 @@ pub async fn set(
         .await?;
     tx.commit().await?;
     state.relay.wake();
-    of(state, org_id, id).await
+    of(state, org_id.0, id).await
 }
 
 /// The signed-in customer's own permissions (`GET /api/customer/me`).
 pub async fn mine(state: &AppState, customer: &Principal) -> Result<Permissions, PortalError> {
-    of(state, customer.org_id, customer.subject_id).await
+    of(state, customer.org_id.0, customer.subject_id).await
 }

@@ -79,7 +79,7 @@ pub async fn create(
     let now = state.clock.now();
     let mut project = ProjectRow {
         project_id: Uuid::now_v7(),
-        org_id: staff.org_id,
+        org_id: staff.org_id.0,
         description: validate::description(&new.description)?,
         cover_url: validate::https_url("cover_url", &new.cover_url)?,
         guest_password_hash: guest_hash(&kind, &new.guest_password).await?,
@@ -125,7 +125,7 @@ pub async fn get(
     project_id: &str,
 ) -> Result<ProjectView, PortalError> {
     let id = parse_project_id(project_id)?;
-    let project = store::find_project(&state.db, staff.org_id, id)
+    let project = store::find_project(&state.db, staff.org_id.0, id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
     let mut view = with_phases(state, project).await?;
@@ -157,7 +157,8 @@ pub async fn list(
     if let Some(kind) = filter.kind {
         validate::kind(kind)?;
     }
-    let rows = store::list_projects(&state.db, staff.org_id, filter, page.after, page.size).await?;
+    let rows =
+        store::list_projects(&state.db, staff.org_id.0, filter, page.after, page.size).await?;
     let next = page.next_token(
         rows.len(),
         rows.last().map(|r| (r.created_at, r.project_id)),
@@ -185,7 +186,7 @@ pub async fn update(
 ) -> Result<ProjectView, PortalError> {
     let id = parse_project_id(project_id)?;
     let now = state.clock.now();
-    let mut project = store::find_project(&state.db, staff.org_id, id)
+    let mut project = store::find_project(&state.db, staff.org_id.0, id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
     if let Some(name) = &change.name {
@@ -217,7 +218,7 @@ pub async fn update(
     }
     project.updated_at = now;
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id, id, now).await? {
+    if !store::lock_project(&mut tx, staff.org_id.0, id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
     match store::update_project(&mut tx, &project).await {
@@ -235,7 +236,7 @@ pub async fn delete(
 ) -> Result<(), PortalError> {
     let id = parse_project_id(project_id)?;
     let mut tx = state.db.begin().await?;
-    if !store::delete_project(&mut tx, staff.org_id, id).await? {
+    if !store::delete_project(&mut tx, staff.org_id.0, id).await? {
         return Err(PortalError::ProjectNotFound);
     }
     tx.commit().await?;
@@ -271,7 +272,7 @@ pub async fn add_phase(
     };
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id, project_id, now).await? {
+    if !store::lock_project(&mut tx, staff.org_id.0, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
     store::insert_phase(&mut tx, &phase, now).await?;
@@ -302,7 +303,7 @@ pub async fn update_phase(
     let project_id = parse_project_id(project_id)?;
     let phase_id = parse_phase_id(phase_id)?;
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id, project_id, state.clock.now()).await? {
+    if !store::lock_project(&mut tx, staff.org_id.0, project_id, state.clock.now()).await? {
         return Err(PortalError::ProjectNotFound);
     }
     let mut phase = store::find_phase(&mut tx, project_id, phase_id)
@@ -335,7 +336,7 @@ pub async fn delete_phase(
     let project_id = parse_project_id(project_id)?;
     let phase_id = parse_phase_id(phase_id)?;
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id, project_id, state.clock.now()).await? {
+    if !store::lock_project(&mut tx, staff.org_id.0, project_id, state.clock.now()).await? {
         return Err(PortalError::ProjectNotFound);
     }
     if !store::delete_phase(&mut tx, project_id, phase_id).await? {

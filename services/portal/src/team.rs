@@ -58,7 +58,7 @@ pub async fn of(
     principal: &Principal,
     project_id: Uuid,
 ) -> Result<Vec<Member>, PortalError> {
-    let rows = store::team_of(&state.db, principal.org_id, project_id).await?;
+    let rows = store::team_of(&state.db, principal.org_id.0, project_id).await?;
     let ids = rows.iter().map(|r| r.staff_id).collect();
     let mut staff = lookup(state, principal, &ids).await?;
     Ok(rows
@@ -101,7 +101,7 @@ pub async fn set(
             });
         }
     }
-    if store::find_project(&state.db, org_id, project_id)
+    if store::find_project(&state.db, org_id.0, project_id)
         .await?
         .is_none()
     {
@@ -114,10 +114,10 @@ pub async fn set(
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, org_id, project_id, now).await? {
+    if !store::lock_project(&mut tx, org_id.0, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    store::replace_team(&mut tx, org_id, project_id, &rows).await?;
+    store::replace_team(&mut tx, org_id.0, project_id, &rows).await?;
     acting
         .record(
             &mut tx,

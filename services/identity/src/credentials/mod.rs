@@ -6,6 +6,7 @@
 pub mod tokens;
 
 use atrium_common::db::Tx;
+use atrium_common::ids::OrgId;
 use atrium_common::outbox;
 use atrium_common::password::{dummy_hash, hash_password, verify_password};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -15,8 +16,9 @@ use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::error::IdentityError;
 use crate::mail::{LinkMail, Recipient, link_mail};
+use crate::organization::Organization;
+use crate::organization::store as org_store;
 use crate::session_cache::Revoking;
-use crate::store::{self, OrganizationRow};
 use crate::validate;
 pub use tokens::{Holder, Purpose};
 
@@ -27,7 +29,7 @@ pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
 
 /// The part of an account its credentials concern.
 pub struct Key<'a> {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub id: Uuid,
     pub password_hash: Option<&'a str>,
     /// Only an active account signs in or asks for a reset.
@@ -52,7 +54,7 @@ pub trait Account: Sized + Send + Sync {
     /// The organization's account with this (normalised) email.
     async fn find_by_email(
         state: &AppState,
-        org_id: Uuid,
+        org_id: OrgId,
         email: &str,
     ) -> Result<Option<Self>, IdentityError>;
 
@@ -79,8 +81,8 @@ pub trait Account: Sized + Send + Sync {
     fn audit<'a>(&self, action: &'static str, ip: &'a str, at: DateTime<Utc>) -> Audit<'a> {
         let Key { org_id, id, .. } = self.key();
         let actor = match Self::HOLDER {
-            Holder::Staff => Actor::staff(id),
-            Holder::Customer => Actor::customer(id),
+            Holder::Staff => Actor::staff(id.into()),
+            Holder::Customer => Actor::customer(id.into()),
         };
         Audit {
             org_id,
@@ -109,7 +111,7 @@ pub async fn sign_in<A: Account>(
     password: String,
     ip: &str,
 ) -> Result<A, IdentityError> {
-    let org = store::find_organization_by_slug(&state.db, org).await?;
+    let org = org_store::find_organization_by_slug(&state.db, org).await?;
     let email = validate::normalize_email(email);
     let account = match &org {
         Some(org) => A::find_by_email(state, org.organization_id, &email).await?,
@@ -150,7 +152,7 @@ pub async fn forgot<A: Account>(
     org: &str,
     email: &str,
 ) -> Result<(), IdentityError> {
-    let Some(org) = store::find_organization_by_slug(&state.db, org).await? else {
+    let Some(org) = org_store::find_organization_by_slug(&state.db, org).await? else {
         return Ok(());
     };
     let email = validate::normalize_email(email);
@@ -171,7 +173,7 @@ pub async fn write_reset_mail<A: Account>(
     state: &AppState,
     tx: &mut Tx,
     account: &A,
-    org: &OrganizationRow,
+    org: &Organization,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
     let link = Link {
@@ -201,7 +203,7 @@ pub async fn issue_link<A: Account>(
     account: &A,
     purpose: Purpose,
     link: Link<'_>,
-    org: &OrganizationRow,
+    org: &Organization,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, IdentityError> {
     let ttl = match purpose {

@@ -3,6 +3,7 @@
 //! purpose; it is used by one conditional statement, so of racing uses exactly one wins.
 
 use atrium_common::db::{Db, Tx};
+use atrium_common::ids::OrgId;
 use atrium_common::token::{hash_token, random_token};
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -55,7 +56,7 @@ pub struct Issued {
 /// The account a live token names.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct Redeemed {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub holder_id: Uuid,
     pub expires_at: DateTime<Utc>,
 }
@@ -71,7 +72,7 @@ fn presented(token: &str) -> Result<Vec<u8>, IdentityError> {
 /// Issues a token of `purpose` for `holder_id`, valid for `ttl`.
 pub async fn issue(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     (holder, holder_id): (Holder, Uuid),
     purpose: Purpose,
     ttl: TimeDelta,

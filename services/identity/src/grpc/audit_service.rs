@@ -9,7 +9,7 @@ use uuid::Uuid;
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
 
-use crate::audit::{self, AuditFilter, AuditRow};
+use crate::audit::{self, AuditEntry, AuditFilter};
 use crate::error::IdentityError;
 
 use super::Identity;
@@ -64,9 +64,9 @@ impl pb::audit_service_server::AuditService for Identity {
                 problem: "is missing or malformed",
             })
         };
-        let row = AuditRow {
+        let row = AuditEntry {
             audit_id: Uuid::parse_str(&entry.id).map_err(|_| invalid("entry.id"))?,
-            org_id: Uuid::parse_str(&r.org_id).map_err(|_| invalid("org_id"))?,
+            org_id: r.org_id.parse().map_err(|_| invalid("org_id"))?,
             at: entry
                 .at
                 .as_ref()

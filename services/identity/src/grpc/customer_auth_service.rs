@@ -6,13 +6,12 @@ use atrium_common::grpc::timestamp;
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
-use crate::customer_sessions::{self, ClientInfo, CustomerLogin};
-use crate::customers::{self};
-use crate::invitations::{self};
-
-use super::Identity;
 use crate::credentials;
-use crate::customer_store::CustomerRow;
+use crate::customer::sessions::{self as customer_sessions, ClientInfo, CustomerLogin};
+use crate::customer::{Customer, accounts as customers, invitations};
+use crate::error::IdentityError;
+
+use super::{Identity, id};
 
 #[tonic::async_trait]
 impl pb::customer_auth_service_server::CustomerAuthService for Identity {
@@ -105,7 +104,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         request: Request<pb::ForgotPasswordRequest>,
     ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
         let r = request.get_ref();
-        credentials::forgot::<CustomerRow>(&self.0, &r.org, &r.email).await?;
+        credentials::forgot::<Customer>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
@@ -116,7 +115,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
         let ip = client_ip(&request);
         let r = request.into_inner();
-        credentials::reset::<CustomerRow>(&self.0, &r.token, r.password, &ip).await?;
+        credentials::reset::<Customer>(&self.0, &r.token, r.password, &ip).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 
@@ -147,7 +146,11 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     ) -> Result<Response<pb::EndCustomerSessionResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
         let ip = client_ip(&request);
-        customer_sessions::end(&self.0, &principal, &request.get_ref().session_id, &ip).await?;
+        let session_id = id(
+            &request.get_ref().session_id,
+            IdentityError::SessionNotFound,
+        )?;
+        customer_sessions::end(&self.0, &principal, session_id, &ip).await?;
         Ok(Response::new(pb::EndCustomerSessionResponse {}))
     }
 

@@ -7,11 +7,22 @@ use tonic::{Request, Response, Status};
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
 
-use crate::customer_store::CustomerRow;
-use crate::customers::{self, LockOut, ProfileChange};
-use crate::invitations::{self, NewInvitation};
+use atrium_common::ids::{CustomerId, InvitationId};
 
-use super::{Identity, invitation_response};
+use crate::customer::Customer;
+use crate::customer::accounts::{self as customers, LockOut, ProfileChange};
+use crate::customer::invitations::{self, NewInvitation};
+use crate::error::IdentityError;
+
+use super::{Identity, id, invitation_response};
+
+fn customer_id(text: &str) -> Result<CustomerId, IdentityError> {
+    id(text, IdentityError::CustomerNotFound)
+}
+
+fn invitation_id(text: &str) -> Result<InvitationId, IdentityError> {
+    id(text, IdentityError::InvitationNotFound)
+}
 
 #[tonic::async_trait]
 impl pb::customer_service_server::CustomerService for Identity {
@@ -58,8 +69,9 @@ impl pb::customer_service_server::CustomerService for Identity {
     ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
+        let invitation_id = invitation_id(&request.get_ref().invitation_id)?;
         let (invitation, customer) =
-            invitations::resend(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
+            invitations::resend(&self.0, &principal, invitation_id, &ip).await?;
         Ok(invitation_response(invitation, customer))
     }
 
@@ -70,7 +82,8 @@ impl pb::customer_service_server::CustomerService for Identity {
     ) -> Result<Response<pb::CancelInvitationResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
-        invitations::cancel(&self.0, &principal, &request.get_ref().invitation_id, &ip).await?;
+        let invitation_id = invitation_id(&request.get_ref().invitation_id)?;
+        invitations::cancel(&self.0, &principal, invitation_id, &ip).await?;
         Ok(Response::new(pb::CancelInvitationResponse {}))
     }
 
@@ -97,7 +110,8 @@ impl pb::customer_service_server::CustomerService for Identity {
         request: Request<pb::CustomerRequest>,
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        let customer = customers::get(&self.0, &principal, &request.get_ref().customer_id).await?;
+        let id = customer_id(&request.get_ref().customer_id)?;
+        let customer = customers::get(&self.0, &principal, id).await?;
         Ok(customer_response(customer))
     }
 
@@ -147,7 +161,8 @@ impl pb::customer_service_server::CustomerService for Identity {
         };
         let customer = match principal.kind {
             SubjectKind::Staff => {
-                customers::update(&self.0, &principal, &r.customer_id, change, &ip).await?
+                let id = customer_id(&r.customer_id)?;
+                customers::update(&self.0, &principal, id, change, &ip).await?
             }
             SubjectKind::Customer => {
                 customers::update_own(&self.0, &principal, change, &ip).await?
@@ -190,7 +205,8 @@ impl pb::customer_service_server::CustomerService for Identity {
     ) -> Result<Response<pb::EraseCustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
-        customers::erase(&self.0, &principal, &request.get_ref().customer_id, &ip).await?;
+        let id = customer_id(&request.get_ref().customer_id)?;
+        customers::erase(&self.0, &principal, id, &ip).await?;
         Ok(Response::new(pb::EraseCustomerResponse {}))
     }
 }
@@ -203,19 +219,13 @@ impl Identity {
     ) -> Result<Response<pb::CustomerResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
-        let customer = customers::lock_out(
-            &self.0,
-            &principal,
-            &request.get_ref().customer_id,
-            action,
-            &ip,
-        )
-        .await?;
+        let id = customer_id(&request.get_ref().customer_id)?;
+        let customer = customers::lock_out(&self.0, &principal, id, action, &ip).await?;
         Ok(customer_response(customer))
     }
 }
 
-pub(super) fn customer_response(customer: CustomerRow) -> Response<pb::CustomerResponse> {
+pub(super) fn customer_response(customer: Customer) -> Response<pb::CustomerResponse> {
     Response::new(pb::CustomerResponse {
         customer: Some(customer.into()),
     })

@@ -13,16 +13,25 @@ use atrium_proto::identity::v1 as pb;
 use tonic::Response;
 
 use crate::AppState;
-use crate::customer_sessions::OpenedSession;
-use crate::customer_store::{CustomerRow, InvitationRow, PendingInvitationRow};
-use crate::store::{OrganizationRow, StaffRow};
-use atrium_common::roles::Role;
+use crate::customer::sessions::OpenedSession;
+use crate::customer::{Customer, Invitation, PendingInvitation};
+use crate::error::IdentityError;
+use crate::organization::Organization;
+use crate::staff::StaffMember;
 
 /// The one value every identity service is implemented on.
 pub struct Identity(pub AppState);
 
-impl From<OrganizationRow> for pb::Organization {
-    fn from(row: OrganizationRow) -> pb::Organization {
+/// The id a request names; one that is not a UUID names nothing (`missing`).
+pub(super) fn id<T: std::str::FromStr>(
+    text: &str,
+    missing: IdentityError,
+) -> Result<T, IdentityError> {
+    text.parse().map_err(|_| missing)
+}
+
+impl From<Organization> for pb::Organization {
+    fn from(row: Organization) -> pb::Organization {
         pb::Organization {
             id: row.organization_id.to_string(),
             slug: row.slug,
@@ -32,11 +41,9 @@ impl From<OrganizationRow> for pb::Organization {
     }
 }
 
-impl From<StaffRow> for pb::Staff {
-    fn from(row: StaffRow) -> pb::Staff {
-        let permissions = Role::parse(&row.role)
-            .map(Role::permissions)
-            .unwrap_or_default();
+impl From<StaffMember> for pb::Staff {
+    fn from(row: StaffMember) -> pb::Staff {
+        let permissions = row.role.permissions();
         pb::Staff {
             id: row.staff_id.to_string(),
             org_id: row.org_id.to_string(),
@@ -44,13 +51,13 @@ impl From<StaffRow> for pb::Staff {
             name: row.name,
             title: row.title,
             phone: row.phone,
-            role: row.role,
+            role: row.role.as_str().to_owned(),
             permissions: permissions
                 .into_iter()
                 .map(|p| p.as_str().to_owned())
                 .collect(),
             created_at: Some(timestamp(row.created_at)),
-            status: row.status,
+            status: row.status.as_str().to_owned(),
         }
     }
 }
@@ -62,14 +69,14 @@ pub(super) fn token_response(access_token: String) -> Response<pb::LoginStaffRes
     })
 }
 
-pub(super) fn staff_response(staff: StaffRow) -> Response<pb::StaffResponse> {
+pub(super) fn staff_response(staff: StaffMember) -> Response<pb::StaffResponse> {
     Response::new(pb::StaffResponse {
         staff: Some(staff.into()),
     })
 }
 
-impl From<CustomerRow> for pb::Customer {
-    fn from(row: CustomerRow) -> pb::Customer {
+impl From<Customer> for pb::Customer {
+    fn from(row: Customer) -> pb::Customer {
         pb::Customer {
             id: row.customer_id.to_string(),
             org_id: row.org_id.to_string(),
@@ -79,7 +86,7 @@ impl From<CustomerRow> for pb::Customer {
             phone: row.phone,
             address: row.address,
             locale: row.locale,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             created_at: Some(timestamp(row.created_at)),
             updated_at: Some(timestamp(row.updated_at)),
             account_manager_id: row
@@ -90,13 +97,13 @@ impl From<CustomerRow> for pb::Customer {
     }
 }
 
-impl From<PendingInvitationRow> for pb::CustomerInvitation {
-    fn from(row: PendingInvitationRow) -> pb::CustomerInvitation {
+impl From<PendingInvitation> for pb::CustomerInvitation {
+    fn from(row: PendingInvitation) -> pb::CustomerInvitation {
         pb::CustomerInvitation {
             id: row.invitation_id.to_string(),
             customer_id: row.customer_id.to_string(),
             email: row.email,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             expires_at: Some(timestamp(row.expires_at)),
             created_at: Some(timestamp(row.created_at)),
         }
@@ -105,10 +112,10 @@ impl From<PendingInvitationRow> for pb::CustomerInvitation {
 
 /// An invitation just created or resent, with its customer.
 pub(super) fn invitation_response(
-    invitation: InvitationRow,
-    customer: CustomerRow,
+    invitation: Invitation,
+    customer: Customer,
 ) -> Response<pb::InviteCustomerResponse> {
-    let invitation = PendingInvitationRow {
+    let invitation = PendingInvitation {
         invitation_id: invitation.invitation_id,
         customer_id: invitation.customer_id,
         email: customer.email.clone(),

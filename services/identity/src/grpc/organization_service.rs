@@ -3,7 +3,7 @@
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
-use crate::staff::{self, NewOrganization};
+use crate::organization::{self, NewOrganization};
 
 use super::Identity;
 
@@ -21,7 +21,8 @@ impl pb::organization_service_server::OrganizationService for Identity {
             owner_email: request.owner_email,
             owner_password: request.owner_password,
         };
-        let onboarded = staff::create_organization(&self.0, input, request.if_absent).await?;
+        let onboarded =
+            organization::create_organization(&self.0, input, request.if_absent).await?;
         Ok(Response::new(pb::CreateOrganizationResponse {
             organization: Some(onboarded.organization.into()),
             owner: Some(onboarded.owner.into()),
@@ -34,7 +35,7 @@ impl pb::organization_service_server::OrganizationService for Identity {
         &self,
         request: Request<pb::GetOrganizationRequest>,
     ) -> Result<Response<pb::GetOrganizationResponse>, Status> {
-        let organization = staff::get_organization(&self.0, &request.get_ref().slug).await?;
+        let organization = organization::get_organization(&self.0, &request.get_ref().slug).await?;
         Ok(Response::new(pb::GetOrganizationResponse {
             organization: Some(organization.into()),
         }))

@@ -5,12 +5,11 @@ use atrium_common::auth::client_ip;
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
-use crate::staff::{self, StaffLogin};
-use crate::staff_members::{self};
+use crate::credentials;
+use crate::staff::sessions::{self, StaffLogin};
+use crate::staff::{StaffMember, members};
 
 use super::{Identity, token_response};
-use crate::credentials;
-use crate::store::StaffRow;
 
 #[tonic::async_trait]
 impl pb::staff_auth_service_server::StaffAuthService for Identity {
@@ -27,7 +26,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
             ip: request.ip,
             user_agent: request.user_agent,
         };
-        let access_token = staff::login_staff(&self.0, login).await?;
+        let access_token = sessions::login_staff(&self.0, login).await?;
         Ok(token_response(access_token))
     }
 
@@ -37,7 +36,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         request: Request<pb::AuthenticateStaffRequest>,
     ) -> Result<Response<pb::AuthenticateStaffResponse>, Status> {
         let (staff, session_id) =
-            staff::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
+            sessions::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
         Ok(Response::new(pb::AuthenticateStaffResponse {
             staff: Some(staff.into()),
             session_id: session_id.to_string(),
@@ -50,7 +49,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         request: Request<pb::LogoutStaffRequest>,
     ) -> Result<Response<pb::LogoutStaffResponse>, Status> {
         let ip = client_ip(&request);
-        staff::logout_staff(&self.0, &request.get_ref().access_token, &ip).await?;
+        sessions::logout_staff(&self.0, &request.get_ref().access_token, &ip).await?;
         Ok(Response::new(pb::LogoutStaffResponse {}))
     }
 
@@ -59,7 +58,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         &self,
         request: Request<pb::RefreshStaffTokenRequest>,
     ) -> Result<Response<pb::LoginStaffResponse>, Status> {
-        let token = staff::refresh_staff_token(&self.0, &request.get_ref().access_token).await?;
+        let token = sessions::refresh_staff_token(&self.0, &request.get_ref().access_token).await?;
         Ok(token_response(token))
     }
 
@@ -70,7 +69,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     ) -> Result<Response<pb::LoginStaffResponse>, Status> {
         let r = request.into_inner();
         let access_token =
-            staff_members::accept(&self.0, &r.token, r.password, r.ip, r.user_agent).await?;
+            members::accept(&self.0, &r.token, r.password, r.ip, r.user_agent).await?;
         Ok(token_response(access_token))
     }
 
@@ -80,7 +79,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         request: Request<pb::ForgotPasswordRequest>,
     ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
         let r = request.get_ref();
-        credentials::forgot::<StaffRow>(&self.0, &r.org, &r.email).await?;
+        credentials::forgot::<StaffMember>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
@@ -91,7 +90,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
         let ip = client_ip(&request);
         let r = request.into_inner();
-        credentials::reset::<StaffRow>(&self.0, &r.token, r.password, &ip).await?;
+        credentials::reset::<StaffMember>(&self.0, &r.token, r.password, &ip).await?;
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 }

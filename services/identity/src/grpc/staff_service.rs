@@ -7,11 +7,12 @@ use tonic::{Request, Response, Status};
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
 
-use crate::staff::{self};
-use crate::staff_account::{self, OwnProfile};
-use crate::staff_members::{self, AccessChange};
+use crate::error::IdentityError;
+use crate::staff::account::{self, OwnProfile};
+use crate::staff::members::{self, AccessChange, parse_role};
+use crate::staff::{StaffStatus, sessions};
 
-use super::{Identity, staff_response};
+use super::{Identity, id, staff_response};
 
 #[tonic::async_trait]
 impl pb::staff_service_server::StaffService for Identity {
@@ -21,7 +22,8 @@ impl pb::staff_service_server::StaffService for Identity {
         request: Request<pb::GetCurrentStaffRequest>,
     ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        let staff = staff::current_staff(&self.0, principal.org_id, principal.subject_id).await?;
+        let staff =
+            sessions::current_staff(&self.0, principal.org_id, principal.staff_id()).await?;
         Ok(Response::new(pb::GetCurrentStaffResponse {
             staff: Some(staff.into()),
         }))
@@ -40,7 +42,7 @@ impl pb::staff_service_server::StaffService for Identity {
             title: r.title,
             phone: r.phone,
         };
-        let staff = staff_account::update_profile(&self.0, &principal, profile, &ip).await?;
+        let staff = account::update_profile(&self.0, &principal, profile, &ip).await?;
         Ok(Response::new(pb::GetCurrentStaffResponse {
             staff: Some(staff.into()),
         }))
@@ -54,7 +56,7 @@ impl pb::staff_service_server::StaffService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
-        staff_account::change_password(
+        account::change_password(
             &self.0,
             &principal,
             &r.access_token,
@@ -74,8 +76,8 @@ impl pb::staff_service_server::StaffService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.get_ref();
-        let staff =
-            staff_members::invite(&self.0, &principal, &r.email, &r.name, &r.role, &ip).await?;
+        let role = parse_role(&r.role)?;
+        let staff = members::invite(&self.0, &principal, &r.email, &r.name, role, &ip).await?;
         Ok(staff_response(staff))
     }
 
@@ -87,7 +89,7 @@ impl pb::staff_service_server::StaffService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
-        let (rows, next_page_token) = staff_members::list(&self.0, &principal, page).await?;
+        let (rows, next_page_token) = members::list(&self.0, &principal, page).await?;
         Ok(Response::new(pb::ListStaffResponse {
             items: rows.into_iter().map(Into::into).collect(),
             next_page_token,
@@ -102,11 +104,8 @@ impl pb::staff_service_server::StaffService for Identity {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
-        let change = AccessChange {
-            role: r.role,
-            status: r.status,
-        };
-        let staff = staff_members::update(&self.0, &principal, &r.staff_id, change, &ip).await?;
+        let staff_id = id(&r.staff_id, IdentityError::StaffNotFound)?;
+        let staff = members::update(&self.0, &principal, staff_id, r.try_into()?, &ip).await?;
         Ok(staff_response(staff))
     }
 
@@ -117,7 +116,29 @@ impl pb::staff_service_server::StaffService for Identity {
     ) -> Result<Response<pb::RemoveStaffResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
-        staff_members::remove(&self.0, &principal, &request.get_ref().staff_id, &ip).await?;
+        let staff_id = id(&request.get_ref().staff_id, IdentityError::StaffNotFound)?;
+        members::remove(&self.0, &principal, staff_id, &ip).await?;
         Ok(Response::new(pb::RemoveStaffResponse {}))
+    }
+}
+
+impl TryFrom<pb::UpdateStaffRequest> for AccessChange {
+    type Error = IdentityError;
+
+    fn try_from(r: pb::UpdateStaffRequest) -> Result<AccessChange, IdentityError> {
+        let status = match r.status.as_deref().map(StaffStatus::parse) {
+            None => None,
+            Some(Some(status @ (StaffStatus::Active | StaffStatus::Deactivated))) => Some(status),
+            Some(_) => {
+                return Err(IdentityError::InvalidField {
+                    field: "status",
+                    problem: "must be active or deactivated",
+                });
+            }
+        };
+        Ok(AccessChange {
+            role: r.role.as_deref().map(parse_role).transpose()?,
+            status,
+        })
     }
 }

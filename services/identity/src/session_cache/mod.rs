@@ -42,8 +42,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::customer_store::CustomerSessionRow;
+use crate::customer::CustomerSession;
 use crate::error::IdentityError;
+use atrium_common::ids::{CustomerId, CustomerSessionId, OrgId};
 
 /// How long a cached epoch lives without being written again.
 const EPOCH_TTL: Duration = Duration::from_secs(3600);
@@ -55,9 +56,9 @@ const GENERATION_KEY: &str = "identity:generation";
 /// What the cache knows of a live session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CachedSession {
-    pub session_id: Uuid,
-    pub org_id: Uuid,
-    pub customer_id: Uuid,
+    pub session_id: CustomerSessionId,
+    pub org_id: OrgId,
+    pub customer_id: CustomerId,
     pub epoch: i64,
     pub expires_at: DateTime<Utc>,
 }
@@ -77,7 +78,7 @@ impl CachedSession {
     fn decode(text: &str) -> Option<CachedSession> {
         let mut parts = text.split(' ');
         let mut uuid = || parts.next().and_then(|p| Uuid::parse_str(p).ok());
-        let (session_id, org_id, customer_id) = (uuid()?, uuid()?, uuid()?);
+        let (session_id, org_id, customer_id) = (uuid()?.into(), uuid()?.into(), uuid()?.into());
         let epoch = parts.next()?.parse().ok()?;
         let expires_at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
         Some(CachedSession {
@@ -90,8 +91,8 @@ impl CachedSession {
     }
 }
 
-impl From<&CustomerSessionRow> for CachedSession {
-    fn from(row: &CustomerSessionRow) -> CachedSession {
+impl From<&CustomerSession> for CachedSession {
+    fn from(row: &CustomerSession) -> CachedSession {
         CachedSession {
             session_id: row.customer_session_id,
             org_id: row.org_id,
@@ -137,10 +138,10 @@ pub enum Lookup {
 #[derive(Debug, Clone, Copy)]
 pub enum Revocation {
     /// The account's epoch moved: every session of an older one is dead.
-    Epoch { customer_id: Uuid, epoch: i64 },
+    Epoch { customer_id: CustomerId, epoch: i64 },
     /// One session ended.
     Session {
-        session_id: Uuid,
+        session_id: CustomerSessionId,
         expires_at: DateTime<Utc>,
     },
 }
@@ -185,11 +186,11 @@ fn session_key(token_hash: &[u8]) -> String {
     format!("identity:session:{}", hex(token_hash))
 }
 
-fn epoch_key(generation: i64, customer_id: Uuid) -> String {
+fn epoch_key(generation: i64, customer_id: CustomerId) -> String {
     format!("identity:g{generation}:epoch:{customer_id}")
 }
 
-fn seen_key(generation: i64, session_id: Uuid) -> String {
+fn seen_key(generation: i64, session_id: CustomerSessionId) -> String {
     format!("identity:g{generation}:seen:{session_id}")
 }
 
@@ -492,9 +493,9 @@ mod tests {
     #[test]
     fn a_cached_session_round_trips() {
         let session = CachedSession {
-            session_id: Uuid::new_v4(),
-            org_id: Uuid::new_v4(),
-            customer_id: Uuid::new_v4(),
+            session_id: CustomerSessionId::new(),
+            org_id: OrgId::new(),
+            customer_id: CustomerId::new(),
             epoch: 7,
             expires_at: DateTime::from_timestamp_micros(1_900_000_000_123_456).unwrap(),
         };

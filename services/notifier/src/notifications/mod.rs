@@ -4,6 +4,7 @@
 pub mod store;
 
 use atrium_common::auth::{Principal, SubjectKind};
+use atrium_common::ids::OrgId;
 use atrium_common::page::Page;
 use uuid::Uuid;
 
@@ -88,7 +89,7 @@ pub async fn create(
     state: &AppState,
     new: NewNotification,
 ) -> Result<(NotificationRow, bool), NotifierError> {
-    let org_id = parse_uuid("org_id", &new.org_id)?;
+    let org_id = OrgId(parse_uuid("org_id", &new.org_id)?);
     let recipient_id = parse_uuid("recipient_id", &new.recipient_id)?;
     if !["customer", "staff"].contains(&new.recipient_kind.as_str()) {
         return Err(NotifierError::invalid(

@@ -1,6 +1,7 @@
 //! The SQL of in-app notifications; every statement is scoped to one recipient of one org.
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
+use atrium_common::ids::OrgId;
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -10,7 +11,7 @@ use crate::error::NotifierError;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRow {
     pub notification_id: Uuid,
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub recipient_kind: String,
     pub recipient_id: Uuid,
     pub kind: String,
@@ -25,7 +26,7 @@ pub struct NotificationRow {
 /// The recipient every read and update is scoped to.
 #[derive(Debug, Clone, Copy)]
 pub struct Recipient<'a> {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub kind: &'a str,
     pub id: Uuid,
 }
@@ -69,7 +70,7 @@ pub async fn insert(db: &Db, row: &NotificationRow) -> Result<bool, NotifierErro
 
 pub async fn find_by_key(
     db: &Db,
-    org_id: Uuid,
+    org_id: OrgId,
     key: &str,
 ) -> Result<Option<NotificationRow>, NotifierError> {
     Ok(on_db!(db, |pool| {
@@ -174,7 +175,7 @@ pub async fn mark_all_read(
 /// Deletes every notification of one customer (a GDPR erase).
 pub async fn delete_of_customer(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     customer_id: Uuid,
 ) -> Result<(), NotifierError> {
     on_tx!(tx, |conn| {

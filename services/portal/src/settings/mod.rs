@@ -45,9 +45,9 @@ pub async fn update(
     let org_id = acting.principal.org_id;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let before = store::lock_settings(&mut tx, org_id, now).await?;
+    let before = store::lock_settings(&mut tx, org_id.0, now).await?;
     let after = checked(before.patched(&patch).map_err(PortalError::Refused)?)?;
-    store::save_settings(&mut tx, org_id, &after, now).await?;
+    store::save_settings(&mut tx, org_id.0, &after, now).await?;
     acting
         .record(
             &mut tx,

@@ -4,18 +4,21 @@
 //! accepts it by setting a password, which activates the account and signs them in.
 
 use atrium_common::auth::Principal;
+use atrium_common::ids::{CustomerId, InvitationId};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
+use super::invitation_store;
+use super::sessions::{self as customer_sessions, ClientInfo, OpenedSession};
+use super::store as customer_store;
+use super::{Customer, CustomerStatus, Invitation, InvitationStatus, PendingInvitation};
 use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::credentials::{
     self, Account, Holder, INVITATION_TTL, Link, Purpose, Redemption, tokens,
 };
-use crate::customer_sessions::{self, ClientInfo, OpenedSession};
-use crate::customer_store::{self, CustomerRow, InvitationRow, PendingInvitationRow};
 use crate::error::IdentityError;
-use crate::store;
+use crate::organization::store as org_store;
+use crate::staff::store as staff_store;
 use crate::validate::{self, Email};
 
 /// The profile staff give when inviting.
@@ -35,25 +38,25 @@ pub async fn invite(
     staff: &Principal,
     input: NewInvitation,
     ip: &str,
-) -> Result<(InvitationRow, CustomerRow), IdentityError> {
+) -> Result<(Invitation, Customer), IdentityError> {
     let email = Email::parse("email", &input.email)?;
     let name = validate::optional_text("name", &input.name, 200)?;
     let company = validate::optional_text("company", &input.company, 200)?;
     let phone = validate::optional_text("phone", &input.phone, 50)?;
     let address = validate::optional_text("address", &input.address, 5000)?;
     let locale = validate::locale("locale", &input.locale)?;
-    let org = store::find_organization(&state.db, staff.org_id)
+    let org = org_store::find_organization(&state.db, staff.org_id)
         .await?
         .ok_or(IdentityError::OrganizationNotFound)?;
-    let inviter = store::find_staff(&state.db, staff.org_id, staff.subject_id).await?;
+    let inviter = staff_store::find_staff(&state.db, staff.org_id, staff.staff_id()).await?;
     let existing =
         customer_store::find_customer_by_email(&state.db, org.organization_id, &email.normalized)
             .await?;
     let now = state.clock.now();
     let (customer, is_new) = match existing {
         None => (
-            CustomerRow {
-                customer_id: Uuid::new_v4(),
+            Customer {
+                customer_id: CustomerId::new(),
                 org_id: org.organization_id,
                 email: email.display,
                 email_normalized: email.normalized,
@@ -62,7 +65,7 @@ pub async fn invite(
                 phone,
                 address,
                 locale,
-                status: "invited".into(),
+                status: CustomerStatus::Invited,
                 password_hash: None,
                 epoch: 0,
                 created_at: now,
@@ -71,8 +74,8 @@ pub async fn invite(
             },
             true,
         ),
-        Some(customer) if customer.status == "invited" => {
-            let pending = customer_store::find_pending_invitation(
+        Some(customer) if customer.status == CustomerStatus::Invited => {
+            let pending = invitation_store::find_pending_invitation(
                 &state.db,
                 customer.org_id,
                 customer.customer_id,
@@ -86,13 +89,13 @@ pub async fn invite(
         }
         Some(_) => return Err(IdentityError::CustomerExists),
     };
-    let invitation = InvitationRow {
-        invitation_id: Uuid::new_v4(),
+    let invitation = Invitation {
+        invitation_id: InvitationId::new(),
         org_id: org.organization_id,
         customer_id: customer.customer_id,
-        status: "pending".into(),
+        status: InvitationStatus::Pending,
         expires_at: now + INVITATION_TTL,
-        invited_by: Some(staff.subject_id),
+        invited_by: Some(staff.staff_id()),
         accepted_at: None,
         created_at: now,
         updated_at: now,
@@ -103,7 +106,7 @@ pub async fn invite(
         // Another invitation of the same email committed a moment ago.
         return Err(IdentityError::InvitationPending);
     }
-    customer_store::insert_invitation(&mut tx, &invitation).await?;
+    invitation_store::insert_invitation(&mut tx, &invitation).await?;
     credentials::issue_link(
         state,
         &mut tx,
@@ -150,13 +153,14 @@ pub async fn preview(state: &AppState, token: &str) -> Result<Preview, IdentityE
         state.clock.now(),
     )
     .await?;
-    let org = store::find_organization(&state.db, live.org_id)
+    let org = org_store::find_organization(&state.db, live.org_id)
         .await?
         .ok_or(IdentityError::TokenInvalid)?;
-    let customer = customer_store::find_customer(&state.db, live.org_id, live.holder_id)
-        .await?
-        .filter(|c| c.status == "invited")
-        .ok_or(IdentityError::TokenInvalid)?;
+    let customer =
+        customer_store::find_customer(&state.db, live.org_id, CustomerId(live.holder_id))
+            .await?
+            .filter(|c| c.status == CustomerStatus::Invited)
+            .ok_or(IdentityError::TokenInvalid)?;
     Ok(Preview {
         org_name: org.name,
         email: customer.email,
@@ -177,9 +181,9 @@ pub async fn accept(
         mut tx,
         account: customer,
         now,
-    } = credentials::redeem::<CustomerRow>(state, token, Purpose::Invitation, password).await?;
+    } = credentials::redeem::<Customer>(state, token, Purpose::Invitation, password).await?;
     let invitation =
-        customer_store::accept_invitation(&mut tx, customer.org_id, customer.customer_id, now)
+        invitation_store::accept_invitation(&mut tx, customer.org_id, customer.customer_id, now)
             .await?
             .ok_or(IdentityError::TokenInvalid)?;
     let ip = client.ip.clone();
@@ -199,19 +203,15 @@ pub async fn list_pending(
     state: &AppState,
     staff: &Principal,
     page: atrium_common::page::Page,
-) -> Result<(Vec<PendingInvitationRow>, String), IdentityError> {
+) -> Result<(Vec<PendingInvitation>, String), IdentityError> {
     let rows =
-        customer_store::list_pending_invitations(&state.db, staff.org_id, page.after, page.size)
+        invitation_store::list_pending_invitations(&state.db, staff.org_id, page.after, page.size)
             .await?;
     let next = page.next_token(
         rows.len(),
-        rows.last().map(|r| (r.created_at, r.invitation_id)),
+        rows.last().map(|r| (r.created_at, r.invitation_id.0)),
     );
     Ok((rows, next))
-}
-
-fn parse_id(text: &str) -> Result<Uuid, IdentityError> {
-    Uuid::parse_str(text).map_err(|_| IdentityError::InvitationNotFound)
 }
 
 /// Mails a pending invitation again with a new token; the old one dies and the 7 days
@@ -219,20 +219,19 @@ fn parse_id(text: &str) -> Result<Uuid, IdentityError> {
 pub async fn resend(
     state: &AppState,
     staff: &Principal,
-    invitation_id: &str,
+    invitation_id: InvitationId,
     ip: &str,
-) -> Result<(InvitationRow, CustomerRow), IdentityError> {
-    let invitation_id = parse_id(invitation_id)?;
-    let org = store::find_organization(&state.db, staff.org_id)
+) -> Result<(Invitation, Customer), IdentityError> {
+    let org = org_store::find_organization(&state.db, staff.org_id)
         .await?
         .ok_or(IdentityError::OrganizationNotFound)?;
-    let sender_name = store::find_staff(&state.db, staff.org_id, staff.subject_id)
+    let sender_name = staff_store::find_staff(&state.db, staff.org_id, staff.staff_id())
         .await?
         .map(|s| s.name)
         .unwrap_or_default();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let pending = customer_store::renew_invitation(
+    let pending = invitation_store::renew_invitation(
         &mut tx,
         staff.org_id,
         invitation_id,
@@ -255,7 +254,7 @@ pub async fn resend(
         now,
     )
     .await?;
-    let invitation = InvitationRow {
+    let invitation = Invitation {
         expires_at,
         ..pending
     };
@@ -277,18 +276,18 @@ pub async fn resend(
 pub async fn cancel(
     state: &AppState,
     staff: &Principal,
-    invitation_id: &str,
+    invitation_id: InvitationId,
     ip: &str,
 ) -> Result<(), IdentityError> {
-    let invitation_id = parse_id(invitation_id)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let customer_id = customer_store::cancel_invitation(&mut tx, staff.org_id, invitation_id, now)
-        .await?
-        .ok_or(IdentityError::InvitationNotFound)?;
+    let customer_id =
+        invitation_store::cancel_invitation(&mut tx, staff.org_id, invitation_id, now)
+            .await?
+            .ok_or(IdentityError::InvitationNotFound)?;
     tokens::revoke(
         &mut tx,
-        (Holder::Customer, customer_id),
+        (Holder::Customer, customer_id.0),
         Purpose::Invitation,
         now,
     )
@@ -297,7 +296,7 @@ pub async fn cancel(
         org_id: staff.org_id,
         actor: Actor::of(staff),
         action: "customer.invitation_cancelled",
-        subject: ("customer_invitation", invitation_id),
+        subject: ("customer_invitation", invitation_id.0),
         ip,
         at: now,
     }
@@ -311,7 +310,7 @@ pub async fn cancel(
 pub fn audit_on_customer<'a>(
     actor: &Principal,
     action: &'static str,
-    customer_id: Uuid,
+    customer_id: CustomerId,
     ip: &'a str,
     at: DateTime<Utc>,
 ) -> Audit<'a> {
@@ -319,7 +318,7 @@ pub fn audit_on_customer<'a>(
         org_id: actor.org_id,
         actor: Actor::of(actor),
         action,
-        subject: ("customer", customer_id),
+        subject: ("customer", customer_id.0),
         ip,
         at,
     }

@@ -4,7 +4,7 @@
 //! token is an HMAC of the session token, so it needs no storage and dies with it.
 
 use atrium_common::auth::Principal;
-use atrium_common::db::Tx;
+use atrium_common::ids::CustomerSessionId;
 use atrium_common::password::hash_password;
 use atrium_common::token::{hash_token, random_token};
 use base64::Engine;
@@ -13,21 +13,19 @@ use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
-use uuid::Uuid;
 
+use super::store as customer_store;
+use super::{Customer, CustomerSession, CustomerStatus, session_store};
 use crate::AppState;
 use crate::audit::{Actor, Audit};
-use crate::credentials::tokens::Redeemed;
-use crate::credentials::{self, Account, Holder, Key, Purpose};
-use crate::customer_store::{self, CustomerRow, CustomerSessionRow};
+use crate::credentials::{self, Account};
 use crate::error::IdentityError;
-use crate::mail::Recipient;
-use crate::session_cache::{CachedSession, Lookup, Revocation, Revoking, TOUCH_EVERY};
+use crate::session_cache::{CachedSession, Lookup, Revocation, TOUCH_EVERY};
 use crate::validate;
 
 /// A session just opened: the token for the cookie (shown once) and its CSRF token.
 pub struct OpenedSession {
-    pub customer: CustomerRow,
+    pub customer: Customer,
     pub token: String,
     pub csrf_token: String,
     pub max_age_secs: i64,
@@ -53,14 +51,14 @@ pub fn csrf_token(state: &AppState, session_token: &str) -> String {
 pub async fn open_session(
     state: &AppState,
     tx: &mut atrium_common::db::Tx,
-    customer: CustomerRow,
+    customer: Customer,
     client: ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<OpenedSession, IdentityError> {
     let token = random_token();
     let absolute = TimeDelta::from_std(state.customer_session_absolute).expect("in range");
-    let row = CustomerSessionRow {
-        customer_session_id: Uuid::new_v4(),
+    let row = CustomerSession {
+        customer_session_id: CustomerSessionId::new(),
         org_id: customer.org_id,
         customer_id: customer.customer_id,
         token_hash: hash_token(&token),
@@ -72,7 +70,7 @@ pub async fn open_session(
         ended_at: None,
         created_at: now,
     };
-    customer_store::insert_session(tx, &row).await?;
+    session_store::insert_session(tx, &row).await?;
     Ok(OpenedSession {
         customer,
         csrf_token: csrf_token(state, &token),
@@ -92,103 +90,24 @@ pub struct CustomerLogin {
 /// Checks the credentials (see [`credentials::sign_in`]) and opens a session.
 pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSession, IdentityError> {
     let ip = login.client.ip.clone();
-    let customer: CustomerRow =
+    let customer: Customer =
         credentials::sign_in(state, &login.org, &login.email, login.password, &ip).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let opened = open_session(state, &mut tx, customer, login.client, now).await?;
     opened
         .customer
-        .audit(CustomerRow::LOGIN, &ip, now)
+        .audit(Customer::LOGIN, &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(opened)
 }
 
-impl Account for CustomerRow {
-    const HOLDER: Holder = Holder::Customer;
-    const LOGIN: &'static str = "customer.login";
-    const LOGIN_FAILED: &'static str = "customer.login_failed";
-    const PASSWORD_RESET: &'static str = "customer.password_reset";
-    const RESET_TEMPLATE: &'static str = "customer_password_reset";
-    const RESET_PAGE: &'static str = "/customer/reset-password";
-
-    fn key(&self) -> Key<'_> {
-        Key {
-            org_id: self.org_id,
-            id: self.customer_id,
-            password_hash: self.password_hash.as_deref(),
-            active: self.status == "active",
-        }
-    }
-
-    fn recipient(&self) -> Recipient<'_> {
-        self.into()
-    }
-
-    async fn find_by_email(
-        state: &AppState,
-        org_id: Uuid,
-        email: &str,
-    ) -> Result<Option<CustomerRow>, IdentityError> {
-        customer_store::find_customer_by_email(&state.db, org_id, email).await
-    }
-
-    async fn set_password(
-        tx: &mut Tx,
-        redeemed: Redeemed,
-        purpose: Purpose,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<CustomerRow>, IdentityError> {
-        let (org_id, customer_id) = (redeemed.org_id, redeemed.holder_id);
-        match purpose {
-            Purpose::Invitation => {
-                customer_store::activate_customer(tx, org_id, customer_id, password_hash, now).await
-            }
-            // A new password moves the epoch: every session ends.
-            Purpose::Reset => {
-                customer_store::reset_password(tx, org_id, customer_id, password_hash, now).await
-            }
-        }
-    }
-
-    async fn end_sessions(
-        &self,
-        state: &AppState,
-        tx: &mut Tx,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Revoking>, IdentityError> {
-        let new_epoch = Revocation::Epoch {
-            customer_id: self.customer_id,
-            epoch: self.epoch,
-        };
-        Ok(Some(state.sessions.revoke(tx, new_epoch, now).await?))
-    }
-}
-
-/// An entry of the customer acting on their own account.
-pub fn customer_audit<'a>(
-    customer: &CustomerRow,
-    action: &'static str,
-    ip: &'a str,
-    at: DateTime<Utc>,
-) -> Audit<'a> {
-    Audit {
-        org_id: customer.org_id,
-        actor: Actor::customer(customer.customer_id),
-        action,
-        subject: ("customer", customer.customer_id),
-        ip,
-        at,
-    }
-}
-
 /// A live session, and its customer when asked for.
 pub struct Authenticated {
     pub session: CachedSession,
-    pub customer: Option<CustomerRow>,
+    pub customer: Option<Customer>,
 }
 
 /// The live session a cookie token names; anything else is `SessionInvalid`: unknown,
@@ -211,7 +130,7 @@ pub async fn authenticate(
         }
         Lookup::Unknown(fill) => fill,
     };
-    let session = customer_store::find_session_by_token(&state.db, &token_hash)
+    let session = session_store::find_session_by_token(&state.db, &token_hash)
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
     let idle = TimeDelta::from_std(state.customer_session_idle).expect("in range");
@@ -223,12 +142,12 @@ pub async fn authenticate(
     let customer = customer_store::find_customer(&state.db, session.org_id, session.customer_id)
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
-    if customer.status != "active" || customer.epoch != session.epoch {
+    if customer.status != CustomerStatus::Active || customer.epoch != session.epoch {
         return Err(IdentityError::SessionInvalid);
     }
     // One write a minute is enough to keep the idle clock honest.
     if now - session.last_seen_at > TOUCH_EVERY {
-        customer_store::touch_session(&state.db, session.org_id, session.customer_session_id, now)
+        session_store::touch_session(&state.db, session.org_id, session.customer_session_id, now)
             .await?;
     }
     let session = CachedSession::from(&session);
@@ -254,7 +173,7 @@ async fn cached(
 ) -> Result<Authenticated, IdentityError> {
     {
         if touch {
-            customer_store::touch_session(&state.db, session.org_id, session.session_id, now)
+            session_store::touch_session(&state.db, session.org_id, session.session_id, now)
                 .await?;
             if let Err(err) = state.sessions.seen(session, now).await {
                 tracing::debug!(error = %atrium_common::error::error_chain(&err), "session seen marker");
@@ -264,7 +183,7 @@ async fn cached(
             let customer =
                 customer_store::find_customer(&state.db, session.org_id, session.customer_id)
                     .await?
-                    .filter(|c| c.status == "active" && c.epoch == session.epoch)
+                    .filter(|c| c.status == CustomerStatus::Active && c.epoch == session.epoch)
                     .ok_or(IdentityError::SessionInvalid)?;
             Some(customer)
         } else {
@@ -279,7 +198,7 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
     let session = authenticate(state, token, false).await?.session;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    customer_store::end_session_of(
+    session_store::end_session_of(
         &mut tx,
         session.org_id,
         session.customer_id,
@@ -296,7 +215,7 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
         org_id: session.org_id,
         actor: Actor::customer(session.customer_id),
         action: "customer.logout",
-        subject: ("customer", session.customer_id),
+        subject: ("customer", session.customer_id.0),
         ip,
         at: now,
     }
@@ -311,26 +230,26 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
 pub async fn list(
     state: &AppState,
     principal: &Principal,
-) -> Result<Vec<CustomerSessionRow>, IdentityError> {
-    let customer = customer_store::find_customer(&state.db, principal.org_id, principal.subject_id)
-        .await?
-        .ok_or(IdentityError::SessionInvalid)?;
+) -> Result<Vec<CustomerSession>, IdentityError> {
+    let customer =
+        customer_store::find_customer(&state.db, principal.org_id, principal.customer_id())
+            .await?
+            .ok_or(IdentityError::SessionInvalid)?;
     let now = state.clock.now();
     let idle = TimeDelta::from_std(state.customer_session_idle).expect("in range");
-    customer_store::list_live_sessions(&state.db, &customer, now, now - idle).await
+    session_store::list_live_sessions(&state.db, &customer, now, now - idle).await
 }
 
 /// Ends one of the customer's own sessions; another's id (or a garbage one) is not found.
 pub async fn end(
     state: &AppState,
     principal: &Principal,
-    session_id: &str,
+    id: CustomerSessionId,
     ip: &str,
 ) -> Result<(), IdentityError> {
-    let id = Uuid::parse_str(session_id).map_err(|_| IdentityError::SessionNotFound)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !customer_store::end_session_of(&mut tx, principal.org_id, principal.subject_id, id, now)
+    if !session_store::end_session_of(&mut tx, principal.org_id, principal.customer_id(), id, now)
         .await?
     {
         return Err(IdentityError::SessionNotFound);
@@ -345,7 +264,7 @@ pub async fn end(
         org_id: principal.org_id,
         actor: Actor::of(principal),
         action: "customer.session_ended",
-        subject: ("customer_session", id),
+        subject: ("customer_session", id.0),
         ip,
         at: now,
     }
@@ -366,10 +285,11 @@ pub async fn change_password(
     client: ClientInfo,
 ) -> Result<OpenedSession, IdentityError> {
     validate::new_password("new_password", &new_password)?;
-    let customer = customer_store::find_customer(&state.db, principal.org_id, principal.subject_id)
-        .await?
-        .filter(|c| c.status == "active")
-        .ok_or(IdentityError::SessionInvalid)?;
+    let customer =
+        customer_store::find_customer(&state.db, principal.org_id, principal.customer_id())
+            .await?
+            .filter(|c| c.status == CustomerStatus::Active)
+            .ok_or(IdentityError::SessionInvalid)?;
     credentials::check_current(&customer, current_password).await?;
     let new_hash = hash_password(new_password).await?;
     let now = state.clock.now();
@@ -390,7 +310,9 @@ pub async fn change_password(
     let revoking = state.sessions.revoke(&mut tx, new_epoch, now).await?;
     let ip = client.ip.clone();
     let opened = open_session(state, &mut tx, customer, client, now).await?;
-    customer_audit(&opened.customer, "customer.password_changed", &ip, now)
+    opened
+        .customer
+        .audit("customer.password_changed", &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;

@@ -5,19 +5,23 @@
 use std::collections::HashMap;
 
 use atrium_common::auth::Principal;
+use atrium_common::ids::{CustomerId, OrgId, StaffId};
 use atrium_common::outbox;
 use atrium_common::page::Page;
 use atrium_proto::common::v1::EraseCustomerRequest;
-use uuid::Uuid;
 
+use super::invitations::audit_on_customer;
+use super::store::{self as customer_store, ProfilePatch, Transition};
+use super::{Customer, CustomerStatus};
 use crate::AppState;
 use crate::audit;
 use crate::credentials::{self, Holder, tokens};
-use crate::customer_store::{self, CustomerRow, ProfilePatch, Transition};
 use crate::error::IdentityError;
-use crate::invitations::audit_on_customer;
+use crate::organization::Organization;
+use crate::organization::store as org_store;
 use crate::session_cache::Revocation;
-use crate::store::{self, OrganizationRow, StaffRow};
+use crate::staff::store as staff_store;
+use crate::staff::{StaffMember, StaffStatus};
 use crate::validate;
 
 /// One page of the org's customers and the next page token.
@@ -27,15 +31,17 @@ pub async fn list(
     q: Option<&str>,
     status: Option<&str>,
     page: Page,
-) -> Result<(Vec<CustomerRow>, String), IdentityError> {
-    if let Some(status) = status
-        && !["invited", "active", "deactivated"].contains(&status)
-    {
-        return Err(IdentityError::InvalidField {
-            field: "status",
-            problem: "must be invited, active or deactivated",
-        });
-    }
+) -> Result<(Vec<Customer>, String), IdentityError> {
+    let status = status
+        .map(|text| {
+            CustomerStatus::parse(text)
+                .filter(|s| *s != CustomerStatus::Erased)
+                .ok_or(IdentityError::InvalidField {
+                    field: "status",
+                    problem: "must be invited, active or deactivated",
+                })
+        })
+        .transpose()?;
     if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(IdentityError::InvalidField {
             field: "q",
@@ -53,7 +59,7 @@ pub async fn list(
     .await?;
     let next = page.next_token(
         rows.len(),
-        rows.last().map(|r| (r.created_at, r.customer_id)),
+        rows.last().map(|r| (r.created_at, r.customer_id.0)),
     );
     Ok((rows, next))
 }
@@ -62,12 +68,11 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     staff: &Principal,
-    customer_id: &str,
-) -> Result<CustomerRow, IdentityError> {
-    let id = parse_id(customer_id)?;
+    id: CustomerId,
+) -> Result<Customer, IdentityError> {
     customer_store::find_customer(&state.db, staff.org_id, id)
         .await?
-        .filter(|c| c.status != "erased")
+        .filter(|c| c.status != CustomerStatus::Erased)
         .ok_or(IdentityError::CustomerNotFound)
 }
 
@@ -80,7 +85,7 @@ pub async fn lookup(
     state: &AppState,
     staff: &Principal,
     ids: &[String],
-) -> Result<(Option<OrganizationRow>, Vec<CustomerRow>), IdentityError> {
+) -> Result<(Option<Organization>, Vec<Customer>), IdentityError> {
     if ids.len() > MAX_LOOKUP {
         return Err(IdentityError::InvalidField {
             field: "customer_ids",
@@ -88,20 +93,16 @@ pub async fn lookup(
         });
     }
     let wanted = parse_ids(ids);
-    let by_id: HashMap<Uuid, CustomerRow> =
+    let by_id: HashMap<CustomerId, Customer> =
         customer_store::find_customers(&state.db, staff.org_id, &wanted)
             .await?
             .into_iter()
-            .filter(|customer| customer.status != "erased")
+            .filter(|customer| customer.status != CustomerStatus::Erased)
             .map(|customer| (customer.customer_id, customer))
             .collect();
     let found = in_order(&wanted, &by_id);
-    let organization = store::find_organization(&state.db, staff.org_id).await?;
+    let organization = org_store::find_organization(&state.db, staff.org_id).await?;
     Ok((organization, found))
-}
-
-fn parse_id(text: &str) -> Result<Uuid, IdentityError> {
-    Uuid::parse_str(text).map_err(|_| IdentityError::CustomerNotFound)
 }
 
 /// A lock-out action requested by staff.
@@ -126,10 +127,10 @@ impl LockOut {
 pub async fn lock_out(
     state: &AppState,
     staff: &Principal,
-    customer_id: &str,
+    customer_id: CustomerId,
     action: LockOut,
     ip: &str,
-) -> Result<CustomerRow, IdentityError> {
+) -> Result<Customer, IdentityError> {
     let current = get(state, staff, customer_id).await?;
     let now = state.clock.now();
     let transition = match action {
@@ -160,7 +161,7 @@ pub async fn lock_out(
         }
     };
     if let LockOut::ForceRelogin = action {
-        let org = store::find_organization(&state.db, staff.org_id)
+        let org = org_store::find_organization(&state.db, staff.org_id)
             .await?
             .ok_or(IdentityError::OrganizationNotFound)?;
         credentials::write_reset_mail(state, &mut tx, &changed, &org, now).await?;
@@ -220,9 +221,9 @@ fn validated(change: ProfileChange) -> Result<ProfilePatch, IdentityError> {
 /// The account manager a staff edit names: one of the org's active staff, or none.
 async fn account_manager(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
     id: Option<String>,
-) -> Result<Option<Option<Uuid>>, IdentityError> {
+) -> Result<Option<Option<StaffId>>, IdentityError> {
     let not_staff = IdentityError::InvalidField {
         field: "account_manager_id",
         problem: "must name an active staff member of this organization",
@@ -231,12 +232,12 @@ async fn account_manager(
         None => Ok(None),
         Some("") => Ok(Some(None)),
         Some(text) => {
-            let id = Uuid::parse_str(text).map_err(|_| IdentityError::InvalidField {
+            let id = StaffId::parse(text).ok_or(IdentityError::InvalidField {
                 field: "account_manager_id",
                 problem: "must be a UUID",
             })?;
-            match store::find_staff(&state.db, org_id, id).await? {
-                Some(staff) if staff.status == "active" => Ok(Some(Some(id))),
+            match staff_store::find_staff(&state.db, org_id, id).await? {
+                Some(staff) if staff.status == StaffStatus::Active => Ok(Some(Some(id))),
                 _ => Err(not_staff),
             }
         }
@@ -247,11 +248,10 @@ async fn account_manager(
 pub async fn update(
     state: &AppState,
     staff: &Principal,
-    customer_id: &str,
+    id: CustomerId,
     change: ProfileChange,
     ip: &str,
-) -> Result<CustomerRow, IdentityError> {
-    let id = parse_id(customer_id)?;
+) -> Result<Customer, IdentityError> {
     let manager = change.account_manager_id.clone();
     let mut patch = validated(change)?;
     patch.account_manager = account_manager(state, staff.org_id, manager).await?;
@@ -264,10 +264,10 @@ pub async fn update(
 async fn apply_profile(
     state: &AppState,
     actor: &Principal,
-    customer_id: Uuid,
+    customer_id: CustomerId,
     patch: &ProfilePatch,
     ip: &str,
-) -> Result<Option<CustomerRow>, IdentityError> {
+) -> Result<Option<Customer>, IdentityError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let Some(row) =
@@ -288,7 +288,7 @@ pub async fn update_own(
     customer: &Principal,
     change: ProfileChange,
     ip: &str,
-) -> Result<CustomerRow, IdentityError> {
+) -> Result<Customer, IdentityError> {
     if change.email.is_some() {
         return Err(IdentityError::InvalidField {
             field: "email",
@@ -302,7 +302,7 @@ pub async fn update_own(
         });
     }
     let patch = validated(change)?;
-    apply_profile(state, customer, customer.subject_id, &patch, ip)
+    apply_profile(state, customer, customer.customer_id(), &patch, ip)
         .await?
         .ok_or(IdentityError::SessionInvalid)
 }
@@ -313,16 +313,15 @@ pub async fn update_own(
 pub async fn erase(
     state: &AppState,
     staff: &Principal,
-    customer_id: &str,
+    id: CustomerId,
     ip: &str,
 ) -> Result<(), IdentityError> {
-    let id = parse_id(customer_id)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let erased = customer_store::erase_customer(&mut tx, staff.org_id, id, now)
         .await?
         .ok_or(IdentityError::CustomerNotFound)?;
-    tokens::delete_all(&mut tx, (Holder::Customer, id)).await?;
+    tokens::delete_all(&mut tx, (Holder::Customer, id.0)).await?;
     let no_epoch_left = Revocation::Epoch {
         customer_id: id,
         epoch: erased.epoch + 1,
@@ -349,15 +348,15 @@ pub async fn erase(
 /// still active staff.
 pub async fn context(
     state: &AppState,
-    me: &CustomerRow,
-) -> Result<(Option<OrganizationRow>, Option<StaffRow>), IdentityError> {
+    me: &Customer,
+) -> Result<(Option<Organization>, Option<StaffMember>), IdentityError> {
     let manager = match me.account_manager_id {
-        Some(id) => store::find_staff(&state.db, me.org_id, id)
+        Some(id) => staff_store::find_staff(&state.db, me.org_id, id)
             .await?
-            .filter(|staff| staff.status == "active"),
+            .filter(|staff| staff.status == StaffStatus::Active),
         None => None,
     };
-    let organization = store::find_organization(&state.db, me.org_id).await?;
+    let organization = org_store::find_organization(&state.db, me.org_id).await?;
     Ok((organization, manager))
 }
 
@@ -366,7 +365,7 @@ pub async fn lookup_staff(
     state: &AppState,
     principal: &Principal,
     ids: &[String],
-) -> Result<Vec<StaffRow>, IdentityError> {
+) -> Result<Vec<StaffMember>, IdentityError> {
     if ids.len() > MAX_LOOKUP {
         return Err(IdentityError::InvalidField {
             field: "staff_ids",
@@ -374,25 +373,23 @@ pub async fn lookup_staff(
         });
     }
     let wanted = parse_ids(ids);
-    let by_id: HashMap<Uuid, StaffRow> =
-        store::find_staff_among(&state.db, principal.org_id, &wanted)
+    let by_id: HashMap<StaffId, StaffMember> =
+        staff_store::find_staff_among(&state.db, principal.org_id, &wanted)
             .await?
             .into_iter()
-            .filter(|staff| staff.status == "active")
+            .filter(|staff| staff.status == StaffStatus::Active)
             .map(|staff| (staff.staff_id, staff))
             .collect();
     Ok(in_order(&wanted, &by_id))
 }
 
 /// The ids that parse; others name nobody.
-fn parse_ids(ids: &[String]) -> Vec<Uuid> {
-    ids.iter()
-        .filter_map(|id| Uuid::parse_str(id).ok())
-        .collect()
+fn parse_ids<Id: std::str::FromStr>(ids: &[String]) -> Vec<Id> {
+    ids.iter().filter_map(|id| id.parse().ok()).collect()
 }
 
 /// The rows found, in the order their ids were asked for (a repeated id repeats).
-fn in_order<T: Clone>(wanted: &[Uuid], by_id: &HashMap<Uuid, T>) -> Vec<T> {
+fn in_order<Id: std::hash::Hash + Eq, T: Clone>(wanted: &[Id], by_id: &HashMap<Id, T>) -> Vec<T> {
     wanted
         .iter()
         .filter_map(|id| by_id.get(id).cloned())

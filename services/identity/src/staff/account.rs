@@ -4,12 +4,14 @@
 use atrium_common::auth::Principal;
 use atrium_common::password::hash_password;
 
+use super::session_store as staff_session_store;
+use super::store as staff_store;
+use super::{StaffMember, StaffStatus};
 use crate::AppState;
 use crate::audit::{Actor, Audit};
-use crate::credentials;
+use crate::credentials::{self, Account};
 use crate::error::IdentityError;
 use crate::jwt;
-use crate::store::{self, StaffRow};
 use crate::validate;
 
 /// Own name, title and phone; `None` leaves a field as it is.
@@ -25,7 +27,7 @@ pub async fn update_profile(
     principal: &Principal,
     profile: OwnProfile,
     ip: &str,
-) -> Result<StaffRow, IdentityError> {
+) -> Result<StaffMember, IdentityError> {
     let name = profile
         .name
         .map(|n| validate::name("name", &n))
@@ -39,10 +41,10 @@ pub async fn update_profile(
         .map(|p| validate::optional_text("phone", &p, 50))
         .transpose()?;
     let now = state.clock.now();
-    let staff = store::update_staff_profile(
+    let staff = staff_store::update_staff_profile(
         &state.db,
         principal.org_id,
-        principal.subject_id,
+        principal.staff_id(),
         [name.as_deref(), title.as_deref(), phone.as_deref()],
         now,
     )
@@ -60,7 +62,7 @@ async fn self_audit(
 ) -> Result<(), IdentityError> {
     Audit {
         org_id: principal.org_id,
-        actor: Actor::staff(principal.subject_id),
+        actor: Actor::staff(principal.staff_id()),
         action,
         subject: ("staff", principal.subject_id),
         ip,
@@ -83,37 +85,38 @@ pub async fn change_password(
     validate::new_password("new_password", &new)?;
     // The gateway checked this very token's session a moment ago: only its id is needed.
     let session_id = jwt::verify(access_token, &state.jwt_secret, state.clock.now())
-        .filter(|claims| claims.sub == principal.subject_id && claims.org == principal.org_id)
+        .filter(|claims| claims.sub == principal.staff_id() && claims.org == principal.org_id)
         .ok_or(IdentityError::SessionInvalid)?
         .sid;
-    let staff = store::find_staff(&state.db, principal.org_id, principal.subject_id)
+    let staff = staff_store::find_staff(&state.db, principal.org_id, principal.staff_id())
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
     credentials::check_current(&staff, current).await?;
     let password_hash = hash_password(new).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    store::set_staff_password(
+    staff_store::set_staff_password(
         &mut tx,
         staff.org_id,
         staff.staff_id,
         &password_hash,
-        "active",
+        StaffStatus::Active,
         now,
     )
     .await?
     .ok_or(IdentityError::SessionInvalid)?;
-    store::end_staff_sessions(&mut tx, staff.org_id, staff.staff_id, Some(session_id), now).await?;
-    Audit {
-        org_id: staff.org_id,
-        actor: Actor::staff(staff.staff_id),
-        action: "staff.password_changed",
-        subject: ("staff", staff.staff_id),
-        ip,
-        at: now,
-    }
-    .record(&mut tx)
+    staff_session_store::end_staff_sessions(
+        &mut tx,
+        staff.org_id,
+        staff.staff_id,
+        Some(session_id),
+        now,
+    )
     .await?;
+    staff
+        .audit("staff.password_changed", ip, now)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
