@@ -4,18 +4,19 @@
 use atrium_common::auth::Principal;
 use atrium_common::db::Tx;
 use atrium_common::grpc::timestamp;
+use atrium_common::ids::{CustomerId, ProjectId};
 use atrium_common::outbox;
 use atrium_proto::identity::v1 as identity;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// Who made a change, and from which client address.
-pub struct Acting<'a> {
-    pub principal: &'a Principal,
-    pub ip: &'a str,
+pub struct Acting {
+    pub principal: Principal,
+    pub ip: String,
 }
 
-impl Acting<'_> {
+impl Acting {
     /// Writes `action` on `subject` (kind, id) at `at` into the outbox.
     pub async fn record(
         &self,
@@ -35,7 +36,7 @@ impl Acting<'_> {
                 action: action.to_owned(),
                 subject_kind: subject.0.to_owned(),
                 subject_id: subject.1,
-                ip: self.ip.to_owned(),
+                ip: self.ip.clone(),
             }),
         };
         outbox::record_audit(tx, &request, at).await
@@ -43,6 +44,6 @@ impl Acting<'_> {
 }
 
 /// The audit subject of one customer's assignment to one project.
-pub fn assignment(customer_id: Uuid, project_id: Uuid) -> (&'static str, String) {
+pub fn assignment(customer_id: CustomerId, project_id: ProjectId) -> (&'static str, String) {
     ("assignment", format!("{customer_id}/{project_id}"))
 }

@@ -1,27 +1,25 @@
 //! The signed-in customer's own projects. Every read checks the assignment in the
 //! database on that very request: nothing cached can serve a revoked project.
 
+use crate::AppState;
+use crate::assignment::store;
+use crate::error::PortalError;
+use crate::project::{Project, ProjectKind, ProjectView, parse_project_id, with_phases};
+use crate::{settings, team};
 use atrium_common::auth::Principal;
 use atrium_common::page::Page;
-use uuid::Uuid;
-
-use crate::AppState;
-use crate::error::PortalError;
-use crate::projects::{ProjectView, with_phases};
-use crate::store::{self, ProjectRow};
-use crate::{settings, team};
 
 /// One page of the customer's projects, newest assignment first.
 pub async fn list(
     state: &AppState,
     customer: &Principal,
     page: Page,
-) -> Result<(Vec<ProjectRow>, String), PortalError> {
-    let settings = settings::load(state, customer.org_id.0).await?;
+) -> Result<(Vec<Project>, String), PortalError> {
+    let settings = settings::load(state, customer.org_id).await?;
     let rows = store::list_assigned(
         &state.db,
-        customer.org_id.0,
-        customer.subject_id,
+        customer.org_id,
+        customer.customer_id(),
         settings.features.gallery,
         page.after,
         page.size,
@@ -30,7 +28,7 @@ pub async fn list(
     let next = page.next_token(
         rows.len(),
         rows.last()
-            .map(|(p, assigned_at)| (*assigned_at, p.project_id)),
+            .map(|(p, assigned_at)| (*assigned_at, p.project_id.0)),
     );
     Ok((rows.into_iter().map(|(p, _)| p).collect(), next))
 }
@@ -42,18 +40,19 @@ pub async fn get(
     customer: &Principal,
     project_id: &str,
 ) -> Result<ProjectView, PortalError> {
-    let id = Uuid::parse_str(project_id).map_err(|_| PortalError::ProjectNotFound)?;
+    let id = parse_project_id(project_id)?;
     let Some(project) =
-        store::find_assigned(&state.db, customer.org_id.0, customer.subject_id, id).await?
+        store::find_assigned(&state.db, customer.org_id, customer.customer_id(), id).await?
     else {
-        return if store::was_revoked(&state.db, customer.org_id.0, customer.subject_id, id).await? {
+        return if store::was_revoked(&state.db, customer.org_id, customer.customer_id(), id).await?
+        {
             Err(PortalError::AssignmentRevoked)
         } else {
             Err(PortalError::ProjectNotFound)
         };
     };
-    let settings = settings::load(state, customer.org_id.0).await?;
-    if project.kind == "gallery" && !settings.features.gallery {
+    let settings = settings::load(state, customer.org_id).await?;
+    if project.kind == ProjectKind::Gallery && !settings.features.gallery {
         return Err(PortalError::ProjectNotFound);
     }
     let mut view = with_phases(state, project).await?;

@@ -4,23 +4,24 @@
 use atrium_common::auth::Principal;
 
 use crate::AppState;
+use crate::assignment::store;
 use crate::error::PortalError;
+use crate::project::Card;
 use crate::settings;
-use crate::store::{self, CardRow};
 use atrium_common::settings::OrgSettings;
 
 pub struct Dashboard {
     /// Newest assignment first; galleries only while the `gallery` feature is on.
-    pub projects: Vec<CardRow>,
+    pub projects: Vec<Card>,
     pub settings: OrgSettings,
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
-    let settings = settings::load(state, customer.org_id.0).await?;
+    let settings = settings::load(state, customer.org_id).await?;
     let projects = store::list_cards(
         &state.db,
-        customer.org_id.0,
-        customer.subject_id,
+        customer.org_id,
+        customer.customer_id(),
         settings.features.gallery,
     )
     .await?;

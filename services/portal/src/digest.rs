@@ -4,6 +4,7 @@
 //! deactivated customers get neither.
 
 use atrium_common::db::Tx;
+use atrium_common::ids::{OrgId, ProjectId};
 use atrium_common::outbox;
 use atrium_proto::identity::v1 as identity;
 use atrium_proto::notifier::v1 as notifier;
@@ -15,7 +16,7 @@ use atrium_common::settings::OrgSettings;
 
 /// A project newly shared with a customer.
 pub struct Shared {
-    pub project_id: Uuid,
+    pub project_id: ProjectId,
     pub name: String,
 }
 
@@ -23,7 +24,7 @@ pub struct Shared {
 pub struct Save<'a> {
     /// Names this save in the idempotency keys.
     pub save_id: Uuid,
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub org_name: &'a str,
     pub settings: &'a OrgSettings,
     pub public_url: &'a str,
@@ -53,7 +54,7 @@ impl Save<'_> {
             return Ok(());
         }
         let key = format!("assigned:{}:{}", self.save_id, customer.id);
-        let project_link = |id: Uuid| format!("{}/customer/projects/{id}", self.public_url);
+        let project_link = |id: ProjectId| format!("{}/customer/projects/{id}", self.public_url);
         let galleries: Vec<_> = shared
             .iter()
             .map(|s| json!({"name": s.name, "link": project_link(s.project_id)}))

@@ -2,7 +2,7 @@
 //! The organization's portal settings, per-customer permissions, the customer's
 //! dashboard and guest galleries.
 
-mod assignments;
+mod assignment;
 mod audit;
 mod customer_projects;
 mod dashboard;
@@ -10,12 +10,11 @@ mod digest;
 mod erasure;
 mod error;
 mod grpc;
-mod guests;
+mod guest;
 mod permissions;
-mod projects;
+mod project;
 pub mod seed;
 mod settings;
-mod store;
 mod team;
 mod validate;
 
@@ -62,7 +61,7 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let server =
             ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
-        let filled = store::fill_search_text(&server.db).await?;
+        let filled = project::store::fill_search_text(&server.db).await?;
         if filled > 0 {
             tracing::info!(filled, "project search text filled for existing projects");
         }

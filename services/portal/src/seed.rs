@@ -5,7 +5,10 @@ use atrium_common::db::Db;
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-use crate::store::{self, PhaseRow, ProjectRow};
+use atrium_common::ids::{CustomerId, OrgId, PhaseId, ProjectId};
+
+use crate::assignment;
+use crate::project::{Phase, PhaseStatus, Project, ProjectKind, ProjectStatus, store};
 
 /// Writes `count` active projects of `org_id` (every fifth a gallery), each with
 /// `phases` phases; answers their ids in creation order.
@@ -19,16 +22,20 @@ pub async fn projects(
     let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {
-        let project = ProjectRow {
-            project_id: Uuid::now_v7(),
-            org_id,
-            kind: if i % 5 == 4 { "gallery" } else { "project" }.to_owned(),
+        let project = Project {
+            project_id: ProjectId(Uuid::now_v7()),
+            org_id: OrgId(org_id),
+            kind: if i % 5 == 4 {
+                ProjectKind::Gallery
+            } else {
+                ProjectKind::Project
+            },
             name: format!("Project {i}"),
             slug: format!("project-{i}"),
             description: "A seeded project with a description of ordinary length.".to_owned(),
             starts_on: Some("2026-01-01".to_owned()),
             ends_on: Some("2026-12-31".to_owned()),
-            status: "active".to_owned(),
+            status: ProjectStatus::Active,
             cover_url: Some(format!("https://cdn.example.test/covers/{i}.jpg")),
             guest_password_hash: None,
             guest_password_version: 0,
@@ -38,18 +45,18 @@ pub async fn projects(
         };
         store::insert_project(&mut tx, &project).await?;
         for position in 0..phases {
-            let phase = PhaseRow {
-                phase_id: Uuid::now_v7(),
+            let phase = Phase {
+                phase_id: PhaseId(Uuid::now_v7()),
                 project_id: project.project_id,
                 name: format!("Phase {position}"),
                 position: position as i32,
-                status: "in_progress".to_owned(),
+                status: PhaseStatus::InProgress,
                 percent_complete: ((i + position * 37) % 101) as i32,
             };
             store::insert_phase(&mut tx, &phase, now).await?;
         }
         store::refresh_progress(&mut tx, project.project_id).await?;
-        ids.push(project.project_id);
+        ids.push(project.project_id.0);
     }
     tx.commit().await?;
     Ok(ids)
@@ -62,7 +69,8 @@ pub async fn assign(db: &Db, org_id: Uuid, assignments: &[(Uuid, Uuid)]) -> anyh
     let mut tx = db.begin().await?;
     for (i, (customer_id, project_id)) in assignments.iter().enumerate() {
         let at = start + Duration::seconds(i as i64);
-        store::assign(&mut tx, org_id, *customer_id, *project_id, at).await?;
+        let (customer_id, project_id) = (CustomerId(*customer_id), ProjectId(*project_id));
+        assignment::store::assign(&mut tx, OrgId(org_id), customer_id, project_id, at).await?;
     }
     tx.commit().await?;
     Ok(())

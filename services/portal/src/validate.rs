@@ -2,6 +2,7 @@
 //! characters, dates `YYYY-MM-DD`, covers https).
 
 use crate::error::PortalError;
+use crate::project::{PhaseStatus, ProjectKind, ProjectStatus};
 
 fn invalid(field: &'static str, problem: &'static str) -> PortalError {
     PortalError::InvalidField { field, problem }
@@ -26,19 +27,17 @@ pub fn description(text: &str) -> Result<String, PortalError> {
     Ok(text.trim().to_owned())
 }
 
-pub fn kind(text: &str) -> Result<String, PortalError> {
-    match text {
-        "project" | "gallery" => Ok(text.to_owned()),
-        "" => Err(invalid("kind", "is required")),
-        _ => Err(invalid("kind", "must be project or gallery")),
+pub fn kind(text: &str) -> Result<ProjectKind, PortalError> {
+    match ProjectKind::parse(text) {
+        Some(kind) => Ok(kind),
+        None if text.is_empty() => Err(invalid("kind", "is required")),
+        None => Err(invalid("kind", "must be project or gallery")),
     }
 }
 
-pub fn status(text: &str) -> Result<String, PortalError> {
-    match text {
-        "active" | "completed" | "archived" => Ok(text.to_owned()),
-        _ => Err(invalid("status", "must be active, completed or archived")),
-    }
+pub fn status(text: &str) -> Result<ProjectStatus, PortalError> {
+    ProjectStatus::parse(text)
+        .ok_or_else(|| invalid("status", "must be active, completed or archived"))
 }
 
 /// A slug as given: lowercase letters and digits in hyphen-separated words, ≤ 64.
@@ -120,11 +119,9 @@ pub fn https_url(field: &'static str, text: &str) -> Result<Option<String>, Port
     }
 }
 
-pub fn phase_status(text: &str) -> Result<String, PortalError> {
-    match text {
-        "pending" | "in_progress" | "done" => Ok(text.to_owned()),
-        _ => Err(invalid("status", "must be pending, in_progress or done")),
-    }
+pub fn phase_status(text: &str) -> Result<PhaseStatus, PortalError> {
+    PhaseStatus::parse(text)
+        .ok_or_else(|| invalid("status", "must be pending, in_progress or done"))
 }
 
 pub fn percent(value: i32) -> Result<i32, PortalError> {

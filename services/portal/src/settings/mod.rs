@@ -4,9 +4,9 @@
 
 pub mod store;
 
+use atrium_common::ids::OrgId;
 use atrium_common::settings::{OrgSettings, Refused};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit::Acting;
@@ -14,14 +14,14 @@ use crate::error::PortalError;
 use crate::validate;
 
 /// The organization's settings as they stand on this request.
-pub async fn load(state: &AppState, org_id: Uuid) -> Result<OrgSettings, PortalError> {
+pub async fn load(state: &AppState, org_id: OrgId) -> Result<OrgSettings, PortalError> {
     Ok(load_saved(state, org_id).await?.0)
 }
 
 /// The settings with when they were last saved (`None`: the defaults, never saved).
 pub async fn load_saved(
     state: &AppState,
-    org_id: Uuid,
+    org_id: OrgId,
 ) -> Result<(OrgSettings, Option<DateTime<Utc>>), PortalError> {
     Ok(match store::find_settings(&state.db, org_id).await? {
         Some(saved) => (saved.settings, Some(saved.updated_at)),
@@ -33,7 +33,7 @@ pub async fn load_saved(
 /// checking every value it sets.
 pub async fn update(
     state: &AppState,
-    acting: &Acting<'_>,
+    acting: &Acting,
     patch: &str,
 ) -> Result<(OrgSettings, DateTime<Utc>), PortalError> {
     let patch: serde_json::Value = serde_json::from_str(patch).map_err(|_| {
@@ -45,9 +45,9 @@ pub async fn update(
     let org_id = acting.principal.org_id;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let before = store::lock_settings(&mut tx, org_id.0, now).await?;
+    let before = store::lock_settings(&mut tx, org_id, now).await?;
     let after = checked(before.patched(&patch).map_err(PortalError::Refused)?)?;
-    store::save_settings(&mut tx, org_id.0, &after, now).await?;
+    store::save_settings(&mut tx, org_id, &after, now).await?;
     acting
         .record(
             &mut tx,
@@ -83,7 +83,7 @@ fn checked(mut settings: OrgSettings) -> Result<OrgSettings, PortalError> {
 
 /// The branding of the organization with this id (the caller resolved it by its slug).
 pub async fn branding(state: &AppState, org_id: &str) -> Result<OrgSettings, PortalError> {
-    let org_id = Uuid::parse_str(org_id).map_err(|_| PortalError::InvalidField {
+    let org_id = OrgId::parse(org_id).ok_or(PortalError::InvalidField {
         field: "org_id",
         problem: "must be a UUID",
     })?;

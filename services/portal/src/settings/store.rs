@@ -1,11 +1,10 @@
-//! The SQL of the organization's settings (one document) and the per-customer permission
-//! overrides.
+//! The SQL of the organization's settings (one document).
 
 use atrium_common::db::{Db, Tx};
+use atrium_common::ids::OrgId;
 use atrium_common::settings::OrgSettings;
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::error::PortalError;
 
@@ -34,17 +33,8 @@ impl SettingsRow {
     }
 }
 
-/// A customer's overrides; `None` follows the organization's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct OverrideRow {
-    pub can_view_invoices: Option<bool>,
-    pub can_approve_work: Option<bool>,
-    pub can_add_comments: Option<bool>,
-    pub can_submit_requests: Option<bool>,
-}
-
 /// The organization's saved settings; `None` while it has the defaults.
-pub async fn find_settings(db: &Db, org_id: Uuid) -> Result<Option<Saved>, PortalError> {
+pub async fn find_settings(db: &Db, org_id: OrgId) -> Result<Option<Saved>, PortalError> {
     let row: Option<SettingsRow> = on_db!(db, |pool| {
         sqlx::query_as("select document, updated_at from org_settings where org_id = $1")
             .bind(org_id)
@@ -58,7 +48,7 @@ pub async fn find_settings(db: &Db, org_id: Uuid) -> Result<Option<Saved>, Porta
 /// when it has none (a write first: SQLite takes its write lock, PostgreSQL the row's).
 pub async fn lock_settings(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     now: DateTime<Utc>,
 ) -> Result<OrgSettings, PortalError> {
     let defaults = encode(&OrgSettings::default());
@@ -82,7 +72,7 @@ pub async fn lock_settings(
 
 pub async fn save_settings(
     tx: &mut Tx,
-    org_id: Uuid,
+    org_id: OrgId,
     settings: &OrgSettings,
     now: DateTime<Utc>,
 ) -> Result<(), PortalError> {
@@ -101,71 +91,4 @@ pub async fn save_settings(
 
 fn encode(settings: &OrgSettings) -> String {
     serde_json::to_string(settings).expect("settings serialize")
-}
-
-pub async fn find_overrides(
-    db: &Db,
-    org_id: Uuid,
-    customer_id: Uuid,
-) -> Result<Option<OverrideRow>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
-            "select can_view_invoices, can_approve_work, can_add_comments, can_submit_requests \
-             from customer_permission where org_id = $1 and customer_id = $2",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
-    })
-}
-
-/// Replaces a customer's overrides (none at all: the row goes).
-pub async fn put_overrides(
-    tx: &mut Tx,
-    org_id: Uuid,
-    customer_id: Uuid,
-    o: &OverrideRow,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    if *o == OverrideRow::default() {
-        return delete_overrides(tx, org_id, customer_id).await;
-    }
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into customer_permission (customer_id, org_id, can_view_invoices, \
-             can_approve_work, can_add_comments, can_submit_requests, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7) on conflict (customer_id) do update set \
-             can_view_invoices = excluded.can_view_invoices, \
-             can_approve_work = excluded.can_approve_work, \
-             can_add_comments = excluded.can_add_comments, \
-             can_submit_requests = excluded.can_submit_requests, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(customer_id)
-        .bind(org_id)
-        .bind(o.can_view_invoices)
-        .bind(o.can_approve_work)
-        .bind(o.can_add_comments)
-        .bind(o.can_submit_requests)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
-}
-
-pub async fn delete_overrides(
-    tx: &mut Tx,
-    org_id: Uuid,
-    customer_id: Uuid,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query("delete from customer_permission where org_id = $1 and customer_id = $2")
-            .bind(org_id)
-            .bind(customer_id)
-            .execute(conn)
-            .await
-            .map(drop)
-    })
 }

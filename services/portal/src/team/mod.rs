@@ -6,14 +6,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use atrium_common::auth::Principal;
+use atrium_common::ids::{ProjectId, StaffId};
 use atrium_proto::identity::v1 as identity;
-use uuid::Uuid;
 
+mod store;
+
+use self::store::TeamRow;
 use crate::AppState;
 use crate::audit::Acting;
 use crate::error::PortalError;
-use crate::projects::parse_project_id;
-use crate::store::{self, TeamRow};
+use crate::project::{self, parse_project_id};
 use crate::validate;
 
 /// Most members one team has.
@@ -29,13 +31,13 @@ pub struct Member {
 async fn lookup(
     state: &AppState,
     principal: &Principal,
-    ids: &BTreeSet<Uuid>,
-) -> Result<BTreeMap<Uuid, identity::Staff>, PortalError> {
+    ids: &BTreeSet<StaffId>,
+) -> Result<BTreeMap<StaffId, identity::Staff>, PortalError> {
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
     let mut request = tonic::Request::new(identity::LookupStaffRequest {
-        staff_ids: ids.iter().map(Uuid::to_string).collect(),
+        staff_ids: ids.iter().map(StaffId::to_string).collect(),
     });
     principal.write_to(request.metadata_mut());
     let found = state
@@ -48,7 +50,7 @@ async fn lookup(
         .staff;
     Ok(found
         .into_iter()
-        .filter_map(|s| Some((Uuid::parse_str(&s.id).ok()?, s)))
+        .filter_map(|s| Some((StaffId::parse(&s.id)?, s)))
         .collect())
 }
 
@@ -56,9 +58,9 @@ async fn lookup(
 pub async fn of(
     state: &AppState,
     principal: &Principal,
-    project_id: Uuid,
+    project_id: ProjectId,
 ) -> Result<Vec<Member>, PortalError> {
-    let rows = store::team_of(&state.db, principal.org_id.0, project_id).await?;
+    let rows = store::team_of(&state.db, principal.org_id, project_id).await?;
     let ids = rows.iter().map(|r| r.staff_id).collect();
     let mut staff = lookup(state, principal, &ids).await?;
     Ok(rows
@@ -75,7 +77,7 @@ pub async fn of(
 /// `PUT /api/admin/projects/{id}/team`: the team becomes exactly these, in this order.
 pub async fn set(
     state: &AppState,
-    acting: &Acting<'_>,
+    acting: &Acting,
     project_id: &str,
     members: Vec<(String, String)>,
 ) -> Result<Vec<Member>, PortalError> {
@@ -89,7 +91,7 @@ pub async fn set(
     }
     let mut rows: Vec<TeamRow> = Vec::with_capacity(members.len());
     for (staff_id, role_title) in members {
-        let staff_id = Uuid::parse_str(&staff_id).map_err(|_| PortalError::InvalidField {
+        let staff_id = StaffId::parse(&staff_id).ok_or(PortalError::InvalidField {
             field: "members.staff_id",
             problem: "must be a UUID",
         })?;
@@ -101,23 +103,23 @@ pub async fn set(
             });
         }
     }
-    if store::find_project(&state.db, org_id.0, project_id)
+    if project::store::find_project(&state.db, org_id, project_id)
         .await?
         .is_none()
     {
         return Err(PortalError::ProjectNotFound);
     }
-    let ids: BTreeSet<Uuid> = rows.iter().map(|r| r.staff_id).collect();
-    let known = lookup(state, acting.principal, &ids).await?;
+    let ids: BTreeSet<StaffId> = rows.iter().map(|r| r.staff_id).collect();
+    let known = lookup(state, &acting.principal, &ids).await?;
     if ids.iter().any(|id| !known.contains_key(id)) {
         return Err(PortalError::StaffNotFound);
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, org_id.0, project_id, now).await? {
+    if !project::store::lock_project(&mut tx, org_id, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    store::replace_team(&mut tx, org_id.0, project_id, &rows).await?;
+    store::replace_team(&mut tx, org_id, project_id, &rows).await?;
     acting
         .record(
             &mut tx,

@@ -1,16 +1,17 @@
 //! Guests of one gallery: its password opens a session for that gallery alone, bound to
 //! the password's version, so a new password (or none) ends every guest's access.
 
+use atrium_common::ids::OrgId;
 use atrium_common::password::verify_password;
 use atrium_common::token::{hash_token, random_token};
 use chrono::Duration;
-use uuid::Uuid;
+
+pub mod store;
 
 use crate::AppState;
 use crate::error::PortalError;
-use crate::projects::{ProjectView, with_phases};
+use crate::project::{self, Project, ProjectView, with_phases};
 use crate::settings;
-use crate::store::{self, ProjectRow};
 
 /// How long a guest session lasts.
 pub const GUEST_SESSION: Duration = Duration::days(7);
@@ -23,15 +24,11 @@ pub struct GuestSession {
 
 /// The organization's gallery with this slug, if guests may open it: a gallery (not a
 /// project) with a guest password, while the `gallery` feature is on. Else 404.
-async fn guest_gallery(
-    state: &AppState,
-    org_id: &str,
-    slug: &str,
-) -> Result<ProjectRow, PortalError> {
-    let org_id = Uuid::parse_str(org_id).map_err(|_| PortalError::ProjectNotFound)?;
-    let gallery = store::find_by_slug(&state.db, org_id, slug)
+async fn guest_gallery(state: &AppState, org_id: &str, slug: &str) -> Result<Project, PortalError> {
+    let org_id = OrgId::parse(org_id).ok_or(PortalError::ProjectNotFound)?;
+    let gallery = project::store::find_by_slug(&state.db, org_id, slug)
         .await?
-        .filter(|p| p.kind == "gallery" && p.guest_password_hash.is_some())
+        .filter(Project::open_to_guests)
         .ok_or(PortalError::ProjectNotFound)?;
     if settings::load(state, org_id).await?.features.gallery {
         Ok(gallery)

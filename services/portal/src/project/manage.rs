@@ -1,15 +1,17 @@
-//! Staff managing the org's projects and galleries with their phases.
+//! Staff managing the org's projects and galleries.
 
 use atrium_common::auth::Principal;
 use atrium_common::db::is_unique_violation;
+use atrium_common::ids::ProjectId;
 use atrium_common::page::Page;
 use atrium_common::password::{hash_password, password_problem};
 use uuid::Uuid;
 
+use super::store::{self, ProjectFilter};
+use super::{Project, ProjectKind, ProjectStatus, ProjectView, parse_project_id, with_phases};
 use crate::AppState;
 use crate::error::PortalError;
-use crate::store::{self, PhaseRow, ProjectFilter, ProjectRow};
-use crate::team::{self, Member};
+use crate::team;
 use crate::validate;
 
 /// A new project as asked for (texts as given; empty means absent).
@@ -25,23 +27,12 @@ pub struct NewProject {
     pub guest_password: String,
 }
 
-/// A project with its phases, as single reads answer it.
-pub struct ProjectView {
-    pub project: ProjectRow,
-    pub phases: Vec<PhaseRow>,
-    pub team: Vec<Member>,
-}
-
-pub fn parse_project_id(text: &str) -> Result<Uuid, PortalError> {
-    Uuid::parse_str(text).map_err(|_| PortalError::ProjectNotFound)
-}
-
 /// A guest password for a gallery: 12–128 bytes, only on galleries.
-async fn guest_hash(kind: &str, password: &str) -> Result<Option<String>, PortalError> {
+async fn guest_hash(kind: ProjectKind, password: &str) -> Result<Option<String>, PortalError> {
     if password.is_empty() {
         return Ok(None);
     }
-    if kind != "gallery" {
+    if kind != ProjectKind::Gallery {
         return Err(PortalError::InvalidField {
             field: "guest_password",
             problem: "is only for galleries",
@@ -72,17 +63,17 @@ pub async fn create(
     let ends_on = validate::date("ends_on", &new.ends_on)?;
     validate::date_range(&starts_on, &ends_on)?;
     let status = if new.status.is_empty() {
-        "active".to_owned()
+        ProjectStatus::Active
     } else {
         validate::status(&new.status)?
     };
     let now = state.clock.now();
-    let mut project = ProjectRow {
-        project_id: Uuid::now_v7(),
-        org_id: staff.org_id.0,
+    let mut project = Project {
+        project_id: ProjectId(Uuid::now_v7()),
+        org_id: staff.org_id,
         description: validate::description(&new.description)?,
         cover_url: validate::https_url("cover_url", &new.cover_url)?,
-        guest_password_hash: guest_hash(&kind, &new.guest_password).await?,
+        guest_password_hash: guest_hash(kind, &new.guest_password).await?,
         guest_password_version: 0,
         slug: given_slug
             .clone()
@@ -125,7 +116,7 @@ pub async fn get(
     project_id: &str,
 ) -> Result<ProjectView, PortalError> {
     let id = parse_project_id(project_id)?;
-    let project = store::find_project(&state.db, staff.org_id.0, id)
+    let project = store::find_project(&state.db, staff.org_id, id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
     let mut view = with_phases(state, project).await?;
@@ -133,35 +124,16 @@ pub async fn get(
     Ok(view)
 }
 
-pub async fn with_phases(
-    state: &AppState,
-    project: ProjectRow,
-) -> Result<ProjectView, PortalError> {
-    let phases = store::phases_of(&state.db, project.project_id).await?;
-    Ok(ProjectView {
-        project,
-        phases,
-        team: Vec::new(),
-    })
-}
-
 pub async fn list(
     state: &AppState,
     staff: &Principal,
     filter: &ProjectFilter<'_>,
     page: Page,
-) -> Result<(Vec<ProjectRow>, String), PortalError> {
-    if let Some(status) = filter.status {
-        validate::status(status)?;
-    }
-    if let Some(kind) = filter.kind {
-        validate::kind(kind)?;
-    }
-    let rows =
-        store::list_projects(&state.db, staff.org_id.0, filter, page.after, page.size).await?;
+) -> Result<(Vec<Project>, String), PortalError> {
+    let rows = store::list_projects(&state.db, staff.org_id, filter, page.after, page.size).await?;
     let next = page.next_token(
         rows.len(),
-        rows.last().map(|r| (r.created_at, r.project_id)),
+        rows.last().map(|r| (r.created_at, r.project_id.0)),
     );
     Ok((rows, next))
 }
@@ -186,7 +158,7 @@ pub async fn update(
 ) -> Result<ProjectView, PortalError> {
     let id = parse_project_id(project_id)?;
     let now = state.clock.now();
-    let mut project = store::find_project(&state.db, staff.org_id.0, id)
+    let mut project = store::find_project(&state.db, staff.org_id, id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
     if let Some(name) = &change.name {
@@ -212,13 +184,13 @@ pub async fn update(
         project.cover_url = validate::https_url("cover_url", cover_url)?;
     }
     if let Some(password) = &change.guest_password {
-        project.guest_password_hash = guest_hash(&project.kind, password).await?;
+        project.guest_password_hash = guest_hash(project.kind, password).await?;
         // Guest access opened with the old password ends.
         project.guest_password_version += 1;
     }
     project.updated_at = now;
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id.0, id, now).await? {
+    if !store::lock_project(&mut tx, staff.org_id, id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
     match store::update_project(&mut tx, &project).await {
@@ -236,113 +208,9 @@ pub async fn delete(
 ) -> Result<(), PortalError> {
     let id = parse_project_id(project_id)?;
     let mut tx = state.db.begin().await?;
-    if !store::delete_project(&mut tx, staff.org_id.0, id).await? {
+    if !store::delete_project(&mut tx, staff.org_id, id).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A phase as asked for.
-pub struct NewPhase {
-    pub name: String,
-    pub position: i32,
-    pub status: String,
-    pub percent_complete: i32,
-}
-
-pub async fn add_phase(
-    state: &AppState,
-    staff: &Principal,
-    project_id: &str,
-    new: NewPhase,
-) -> Result<PhaseRow, PortalError> {
-    let project_id = parse_project_id(project_id)?;
-    let phase = PhaseRow {
-        phase_id: Uuid::now_v7(),
-        project_id,
-        name: validate::name("name", &new.name)?,
-        position: validate::position(new.position)?,
-        status: if new.status.is_empty() {
-            "pending".to_owned()
-        } else {
-            validate::phase_status(&new.status)?
-        },
-        percent_complete: validate::percent(new.percent_complete)?,
-    };
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id.0, project_id, now).await? {
-        return Err(PortalError::ProjectNotFound);
-    }
-    store::insert_phase(&mut tx, &phase, now).await?;
-    store::refresh_progress(&mut tx, project_id).await?;
-    tx.commit().await?;
-    Ok(phase)
-}
-
-/// A phase PATCH: `None` unchanged.
-pub struct PhaseChange {
-    pub name: Option<String>,
-    pub position: Option<i32>,
-    pub status: Option<String>,
-    pub percent_complete: Option<i32>,
-}
-
-fn parse_phase_id(text: &str) -> Result<Uuid, PortalError> {
-    Uuid::parse_str(text).map_err(|_| PortalError::PhaseNotFound)
-}
-
-pub async fn update_phase(
-    state: &AppState,
-    staff: &Principal,
-    project_id: &str,
-    phase_id: &str,
-    change: PhaseChange,
-) -> Result<PhaseRow, PortalError> {
-    let project_id = parse_project_id(project_id)?;
-    let phase_id = parse_phase_id(phase_id)?;
-    let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id.0, project_id, state.clock.now()).await? {
-        return Err(PortalError::ProjectNotFound);
-    }
-    let mut phase = store::find_phase(&mut tx, project_id, phase_id)
-        .await?
-        .ok_or(PortalError::PhaseNotFound)?;
-    if let Some(name) = &change.name {
-        phase.name = validate::name("name", name)?;
-    }
-    if let Some(position) = change.position {
-        phase.position = validate::position(position)?;
-    }
-    if let Some(status) = &change.status {
-        phase.status = validate::phase_status(status)?;
-    }
-    if let Some(percent) = change.percent_complete {
-        phase.percent_complete = validate::percent(percent)?;
-    }
-    store::update_phase(&mut tx, &phase).await?;
-    store::refresh_progress(&mut tx, project_id).await?;
-    tx.commit().await?;
-    Ok(phase)
-}
-
-pub async fn delete_phase(
-    state: &AppState,
-    staff: &Principal,
-    project_id: &str,
-    phase_id: &str,
-) -> Result<(), PortalError> {
-    let project_id = parse_project_id(project_id)?;
-    let phase_id = parse_phase_id(phase_id)?;
-    let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, staff.org_id.0, project_id, state.clock.now()).await? {
-        return Err(PortalError::ProjectNotFound);
-    }
-    if !store::delete_phase(&mut tx, project_id, phase_id).await? {
-        return Err(PortalError::PhaseNotFound);
-    }
-    store::refresh_progress(&mut tx, project_id).await?;
     tx.commit().await?;
     Ok(())
 }

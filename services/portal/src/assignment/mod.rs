@@ -3,10 +3,13 @@
 //! not the organization's. The same transaction writes the audit entries and the
 //! digests of what is newly shared into the outbox.
 
+pub mod store;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use atrium_common::auth::Principal;
 use atrium_common::db::Tx;
+use atrium_common::ids::{CustomerId, ProjectId};
 use atrium_proto::identity::v1 as identity;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -15,21 +18,24 @@ use crate::AppState;
 use crate::audit::{self, Acting};
 use crate::digest::{Save, Shared};
 use crate::error::PortalError;
-use crate::projects::parse_project_id;
-use crate::{settings, store};
+use crate::project::{self, parse_project_id};
+use crate::settings;
 
 /// Most ids one save takes.
 const MAX_IDS: usize = 1000;
 
 /// What a save changed, and the list as it now stands (each sorted).
-pub struct Reconciled {
-    pub added: Vec<Uuid>,
-    pub removed: Vec<Uuid>,
-    pub current: Vec<Uuid>,
+pub struct Reconciled<Id> {
+    pub added: Vec<Id>,
+    pub removed: Vec<Id>,
+    pub current: Vec<Id>,
 }
 
 /// The ids of a body list, duplicates collapsed; a text that is not a UUID is 422.
-fn parse_ids(field: &'static str, ids: &[String]) -> Result<BTreeSet<Uuid>, PortalError> {
+fn parse_ids<Id: From<Uuid> + Ord>(
+    field: &'static str,
+    ids: &[String],
+) -> Result<BTreeSet<Id>, PortalError> {
     if ids.len() > MAX_IDS {
         return Err(PortalError::InvalidField {
             field,
@@ -38,17 +44,19 @@ fn parse_ids(field: &'static str, ids: &[String]) -> Result<BTreeSet<Uuid>, Port
     }
     ids.iter()
         .map(|id| {
-            Uuid::parse_str(id).map_err(|_| PortalError::InvalidField {
-                field,
-                problem: "must hold only UUIDs",
-            })
+            Uuid::parse_str(id)
+                .map(Id::from)
+                .map_err(|_| PortalError::InvalidField {
+                    field,
+                    problem: "must hold only UUIDs",
+                })
         })
         .collect()
 }
 
 /// The organization's customers a save names, as identity answered, and its name.
 pub(crate) struct Known {
-    pub customers: BTreeMap<Uuid, identity::Customer>,
+    pub customers: BTreeMap<CustomerId, identity::Customer>,
     pub org_name: String,
 }
 
@@ -56,7 +64,7 @@ pub(crate) struct Known {
 pub(crate) async fn check_customers(
     state: &AppState,
     staff: &Principal,
-    ids: &BTreeSet<Uuid>,
+    ids: &BTreeSet<CustomerId>,
 ) -> Result<Known, PortalError> {
     if ids.is_empty() {
         return Ok(Known {
@@ -65,7 +73,7 @@ pub(crate) async fn check_customers(
         });
     }
     let mut request = tonic::Request::new(identity::LookupCustomersRequest {
-        customer_ids: ids.iter().map(Uuid::to_string).collect(),
+        customer_ids: ids.iter().map(CustomerId::to_string).collect(),
     });
     staff.write_to(request.metadata_mut());
     let found = state
@@ -75,10 +83,10 @@ pub(crate) async fn check_customers(
         .await
         .map_err(PortalError::Identity)?
         .into_inner();
-    let customers: BTreeMap<Uuid, identity::Customer> = found
+    let customers: BTreeMap<CustomerId, identity::Customer> = found
         .customers
         .into_iter()
-        .filter_map(|c| Some((Uuid::parse_str(&c.id).ok()?, c)))
+        .filter_map(|c| Some((CustomerId::parse(&c.id)?, c)))
         .collect();
     if ids.iter().all(|id| customers.contains_key(id)) {
         Ok(Known {
@@ -90,7 +98,8 @@ pub(crate) async fn check_customers(
     }
 }
 
-fn diff(before: BTreeSet<Uuid>, wanted: BTreeSet<Uuid>) -> Reconciled {
+fn diff<Id: Ord + Copy>(before: Vec<Id>, wanted: BTreeSet<Id>) -> Reconciled<Id> {
+    let before: BTreeSet<Id> = before.into_iter().collect();
     Reconciled {
         added: wanted.difference(&before).copied().collect(),
         removed: before.difference(&wanted).copied().collect(),
@@ -98,64 +107,75 @@ fn diff(before: BTreeSet<Uuid>, wanted: BTreeSet<Uuid>) -> Reconciled {
     }
 }
 
-/// Writes the audit entries of a reconcile's changes.
-async fn record_changes(
+/// Writes what a reconcile changed: each `(customer, project)` pair assigned or taken
+/// away, with its audit entry.
+async fn apply(
     tx: &mut Tx,
-    acting: &Acting<'_>,
-    changes: &[(&str, Uuid, Uuid)],
+    acting: &Acting,
+    added: impl Iterator<Item = (CustomerId, ProjectId)>,
+    removed: impl Iterator<Item = (CustomerId, ProjectId)>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    for &(action, customer_id, project_id) in changes {
+    let org_id = acting.principal.org_id;
+    for (customer_id, project_id) in added {
+        store::assign(tx, org_id, customer_id, project_id, now).await?;
+        let subject = audit::assignment(customer_id, project_id);
+        acting.record(tx, "assignment.added", subject, now).await?;
+    }
+    for (customer_id, project_id) in removed {
+        store::unassign(tx, org_id, customer_id, project_id, now).await?;
+        let subject = audit::assignment(customer_id, project_id);
         acting
-            .record(tx, action, audit::assignment(customer_id, project_id), now)
+            .record(tx, "assignment.removed", subject, now)
             .await?;
     }
     Ok(())
 }
 
+/// What every digest of one save shares.
+fn save<'a>(
+    state: &'a AppState,
+    acting: &Acting,
+    known: &'a Known,
+    settings: &'a atrium_common::settings::OrgSettings,
+    now: DateTime<Utc>,
+) -> Save<'a> {
+    Save {
+        save_id: Uuid::new_v4(),
+        org_id: acting.principal.org_id,
+        org_name: &known.org_name,
+        settings,
+        public_url: &state.public_url,
+        at: now,
+    }
+}
+
 /// `PUT /api/admin/projects/{id}/customers`: the project's customers become exactly these.
 pub async fn set_project_customers(
     state: &AppState,
-    acting: &Acting<'_>,
+    acting: &Acting,
     project_id: &str,
     customer_ids: &[String],
-) -> Result<Reconciled, PortalError> {
+) -> Result<Reconciled<CustomerId>, PortalError> {
     let org_id = acting.principal.org_id;
     let project_id = parse_project_id(project_id)?;
     let wanted = parse_ids("customer_ids", customer_ids)?;
-    let project = store::find_project(&state.db, org_id.0, project_id)
+    let project = project::store::find_project(&state.db, org_id, project_id)
         .await?
         .ok_or(PortalError::ProjectNotFound)?;
-    let known = check_customers(state, acting.principal, &wanted).await?;
-    let settings = settings::load(state, org_id.0).await?;
+    let known = check_customers(state, &acting.principal, &wanted).await?;
+    let settings = settings::load(state, org_id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !store::lock_project(&mut tx, org_id.0, project_id, now).await? {
+    if !project::store::lock_project(&mut tx, org_id, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    let before: BTreeSet<Uuid> = store::customers_of(&mut tx, project_id)
-        .await?
-        .into_iter()
-        .collect();
+    let before = store::customers_of(&mut tx, project_id).await?;
     let reconciled = diff(before, wanted);
-    let mut changes = Vec::new();
-    for &customer_id in &reconciled.added {
-        store::assign(&mut tx, org_id.0, customer_id, project_id, now).await?;
-        changes.push(("assignment.added", customer_id, project_id));
-    }
-    for &customer_id in &reconciled.removed {
-        store::unassign(&mut tx, org_id.0, customer_id, project_id, now).await?;
-        changes.push(("assignment.removed", customer_id, project_id));
-    }
-    record_changes(&mut tx, acting, &changes, now).await?;
-    let save = Save {
-        save_id: Uuid::new_v4(),
-        org_id: org_id.0,
-        org_name: &known.org_name,
-        settings: &settings,
-        public_url: &state.public_url,
-        at: now,
-    };
+    let pair = |&customer_id: &CustomerId| (customer_id, project_id);
+    let (added, removed) = (reconciled.added.iter(), reconciled.removed.iter());
+    apply(&mut tx, acting, added.map(pair), removed.map(pair), now).await?;
+    let save = save(state, acting, &known, &settings, now);
     let shared = [Shared {
         project_id,
         name: project.name,
@@ -173,40 +193,30 @@ pub async fn set_project_customers(
 /// `PUT /api/admin/customers/{id}/projects`: the customer's projects become exactly these.
 pub async fn set_customer_projects(
     state: &AppState,
-    acting: &Acting<'_>,
+    acting: &Acting,
     customer_id: &str,
     project_ids: &[String],
-) -> Result<Reconciled, PortalError> {
+) -> Result<Reconciled<ProjectId>, PortalError> {
     let org_id = acting.principal.org_id;
-    let customer_id = Uuid::parse_str(customer_id).map_err(|_| PortalError::CustomerNotFound)?;
+    let customer_id = CustomerId::parse(customer_id).ok_or(PortalError::CustomerNotFound)?;
     let wanted = parse_ids("project_ids", project_ids)?;
-    let known = check_customers(state, acting.principal, &BTreeSet::from([customer_id])).await?;
-    let settings = settings::load(state, org_id.0).await?;
+    let known = check_customers(state, &acting.principal, &BTreeSet::from([customer_id])).await?;
+    let settings = settings::load(state, org_id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    store::lock_customer(&mut tx, org_id.0, customer_id, now).await?;
+    store::lock_customer(&mut tx, org_id, customer_id, now).await?;
     let mut names = BTreeMap::new();
     for &project_id in &wanted {
-        let name = store::project_name(&mut tx, org_id.0, project_id)
+        let name = project::store::project_name(&mut tx, org_id, project_id)
             .await?
             .ok_or(PortalError::ProjectNotFound)?;
         names.insert(project_id, name);
     }
-    let before: BTreeSet<Uuid> = store::projects_of(&mut tx, org_id.0, customer_id)
-        .await?
-        .into_iter()
-        .collect();
+    let before = store::projects_of(&mut tx, org_id, customer_id).await?;
     let reconciled = diff(before, wanted);
-    let mut changes = Vec::new();
-    for &project_id in &reconciled.added {
-        store::assign(&mut tx, org_id.0, customer_id, project_id, now).await?;
-        changes.push(("assignment.added", customer_id, project_id));
-    }
-    for &project_id in &reconciled.removed {
-        store::unassign(&mut tx, org_id.0, customer_id, project_id, now).await?;
-        changes.push(("assignment.removed", customer_id, project_id));
-    }
-    record_changes(&mut tx, acting, &changes, now).await?;
+    let pair = |&project_id: &ProjectId| (customer_id, project_id);
+    let (added, removed) = (reconciled.added.iter(), reconciled.removed.iter());
+    apply(&mut tx, acting, added.map(pair), removed.map(pair), now).await?;
     let shared: Vec<Shared> = reconciled
         .added
         .iter()
@@ -215,16 +225,10 @@ pub async fn set_customer_projects(
             name: names.remove(&project_id).unwrap_or_default(),
         })
         .collect();
-    let save = Save {
-        save_id: Uuid::new_v4(),
-        org_id: org_id.0,
-        org_name: &known.org_name,
-        settings: &settings,
-        public_url: &state.public_url,
-        at: now,
-    };
     if let Some(customer) = known.customers.get(&customer_id) {
-        save.send(&mut tx, customer, &shared).await?;
+        save(state, acting, &known, &settings, now)
+            .send(&mut tx, customer, &shared)
+            .await?;
     }
     tx.commit().await?;
     state.relay.wake();

@@ -3,23 +3,34 @@
 
 use std::collections::BTreeSet;
 
+pub mod store;
+
 use atrium_common::auth::Principal;
-use uuid::Uuid;
+use atrium_common::ids::{CustomerId, OrgId};
+use atrium_common::settings::CustomerFlags;
 
 use crate::AppState;
-use crate::assignments::check_customers;
+use crate::assignment::check_customers;
 use crate::audit::Acting;
 use crate::error::PortalError;
-use crate::settings::{self, store::OverrideRow};
-use atrium_common::settings::CustomerFlags;
+use crate::settings;
+
+/// A customer's overrides; `None` follows the organization's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Overrides {
+    pub can_view_invoices: Option<bool>,
+    pub can_approve_work: Option<bool>,
+    pub can_add_comments: Option<bool>,
+    pub can_submit_requests: Option<bool>,
+}
 
 /// A customer's permissions: in force, and their own overrides.
 pub struct Permissions {
     pub effective: CustomerFlags,
-    pub overrides: OverrideRow,
+    pub overrides: Overrides,
 }
 
-fn combine(defaults: CustomerFlags, overrides: OverrideRow) -> Permissions {
+fn combine(defaults: CustomerFlags, overrides: Overrides) -> Permissions {
     Permissions {
         effective: CustomerFlags {
             can_view_invoices: overrides
@@ -40,9 +51,13 @@ fn combine(defaults: CustomerFlags, overrides: OverrideRow) -> Permissions {
 }
 
 /// A customer's permissions as they stand on this request.
-async fn of(state: &AppState, org_id: Uuid, customer_id: Uuid) -> Result<Permissions, PortalError> {
+async fn of(
+    state: &AppState,
+    org_id: OrgId,
+    customer_id: CustomerId,
+) -> Result<Permissions, PortalError> {
     let defaults = settings::load(state, org_id).await?;
-    let overrides = settings::store::find_overrides(&state.db, org_id, customer_id)
+    let overrides = store::find_overrides(&state.db, org_id, customer_id)
         .await?
         .unwrap_or_default();
     Ok(combine(defaults.default_permissions, overrides))
@@ -53,8 +68,8 @@ async fn org_customer(
     state: &AppState,
     staff: &Principal,
     customer_id: &str,
-) -> Result<Uuid, PortalError> {
-    let id = Uuid::parse_str(customer_id).map_err(|_| PortalError::CustomerNotFound)?;
+) -> Result<CustomerId, PortalError> {
+    let id = CustomerId::parse(customer_id).ok_or(PortalError::CustomerNotFound)?;
     check_customers(state, staff, &BTreeSet::from([id])).await?;
     Ok(id)
 }
@@ -66,21 +81,21 @@ pub async fn get(
     customer_id: &str,
 ) -> Result<Permissions, PortalError> {
     let id = org_customer(state, staff, customer_id).await?;
-    of(state, staff.org_id.0, id).await
+    of(state, staff.org_id, id).await
 }
 
 /// `PUT /api/admin/customers/{id}/permissions`: the overrides become exactly these.
 pub async fn set(
     state: &AppState,
-    acting: &Acting<'_>,
+    acting: &Acting,
     customer_id: &str,
-    overrides: OverrideRow,
+    overrides: Overrides,
 ) -> Result<Permissions, PortalError> {
     let org_id = acting.principal.org_id;
-    let id = org_customer(state, acting.principal, customer_id).await?;
+    let id = org_customer(state, &acting.principal, customer_id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    settings::store::put_overrides(&mut tx, org_id.0, id, &overrides, now).await?;
+    store::put_overrides(&mut tx, org_id, id, &overrides, now).await?;
     acting
         .record(
             &mut tx,
@@ -91,10 +106,10 @@ pub async fn set(
         .await?;
     tx.commit().await?;
     state.relay.wake();
-    of(state, org_id.0, id).await
+    of(state, org_id, id).await
 }
 
 /// The signed-in customer's own permissions (`GET /api/customer/me`).
 pub async fn mine(state: &AppState, customer: &Principal) -> Result<Permissions, PortalError> {
-    of(state, customer.org_id.0, customer.subject_id).await
+    of(state, customer.org_id, customer.customer_id()).await
 }

@@ -1,0 +1,46 @@
+//! Guests of a gallery, and erasing a customer (relayed from identity).
+
+use atrium_proto::common::v1 as common;
+use atrium_proto::portal::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use super::{Portal, project_response};
+use crate::{erasure, guest};
+
+#[tonic::async_trait]
+impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn open_gallery(
+        &self,
+        request: Request<pb::OpenGalleryRequest>,
+    ) -> Result<Response<pb::OpenGalleryResponse>, Status> {
+        let r = request.get_ref();
+        let session = guest::open(&self.0, &r.org_id, &r.slug, &r.password).await?;
+        Ok(Response::new(pb::OpenGalleryResponse {
+            guest_token: session.token,
+            max_age: session.max_age,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_guest_gallery(
+        &self,
+        request: Request<pb::GetGuestGalleryRequest>,
+    ) -> Result<Response<pb::ProjectResponse>, Status> {
+        let r = request.get_ref();
+        let view = guest::read(&self.0, &r.org_id, &r.slug, &r.guest_token).await?;
+        Ok(project_response(view))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::erasure_service_server::ErasureService for Portal {
+    #[tracing::instrument(skip_all)]
+    async fn erase_customer(
+        &self,
+        request: Request<common::EraseCustomerRequest>,
+    ) -> Result<Response<common::EraseCustomerResponse>, Status> {
+        erasure::erase_customer(&self.0, request.get_ref()).await?;
+        Ok(Response::new(common::EraseCustomerResponse {}))
+    }
+}
