@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code, set_staff_role};
+use crate::support::app::{TestApp, error_code, set_staff_role};
 
 fn actions(page: &Value) -> Vec<String> {
     page["items"]

@@ -1,7 +1,7 @@
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_code};
+use crate::support::app::{TestApp, error_code};
 
 const FIRST_PASSWORD: &str = "bootstrap password one";
 
@@ -39,7 +39,7 @@ async fn bootstrap_creates_the_org_and_owner_once_whatever_later_starts_say() {
 async fn a_bootstrap_org_with_a_bad_slug_stops_the_start_with_a_clear_error() {
     let database = atrium_common::testkit::fresh_database().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut env = crate::helpers::test_env(&database, dir.path());
+    let mut env = crate::support::app::test_env(&database, dir.path());
     bootstrap(FIRST_PASSWORD)(&mut env);
     env.bootstrap_org = Some("Bad Slug".into());
     let settings = atrium_common::config::Settings::resolve(env).unwrap();

@@ -12,7 +12,7 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::support::app::{TestApp, error_code};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 const PASSWORD: &str = "a long customer passphrase";
@@ -81,7 +81,7 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> reqwest::Response
 async fn accepted(app: &TestApp, token: &str) -> Customer {
     let response = accept(app, token, PASSWORD).await;
     assert_eq!(response.status(), 200);
-    let cookie = crate::helpers::cookie_of(&response);
+    let cookie = crate::support::app::cookie_of(&response);
     let body: Value = response.json().await.unwrap();
     Customer {
         cookie,
@@ -174,7 +174,7 @@ async fn invite_mail_preview_accept_and_the_signed_in_customer() {
             "{attribute} in {set_cookie}"
         );
     }
-    let cookie = crate::helpers::cookie_of(&response);
+    let cookie = crate::support::app::cookie_of(&response);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["customer"]["status"], "active");
     let ann = Customer {
@@ -251,7 +251,7 @@ async fn invite_mail_preview_accept_and_the_signed_in_customer() {
     assert_eq!(error_code(wrong).await.1, "INVALID_CREDENTIALS");
     let signed_in = app.post_json("/api/customer/login", &login(PASSWORD)).await;
     assert_eq!(signed_in.status(), 200);
-    let cookie = crate::helpers::cookie_of(&signed_in);
+    let cookie = crate::support::app::cookie_of(&signed_in);
     let me = app
         .http
         .get(app.url("/api/customer/me"))
@@ -369,7 +369,7 @@ async fn invitation_input_is_checked_and_needs_customers_create() {
     assert_eq!(invite(&app, &staff, huge).await.status(), 413);
 
     for role in ["editor", "viewer"] {
-        crate::helpers::set_staff_role(&app, &owner_id, role).await;
+        crate::support::app::set_staff_role(&app, &owner_id, role).await;
         let (status, code, error) =
             error_code(invite(&app, &staff, json!({ "email": "a@b.test" })).await).await;
         assert_eq!(
@@ -513,7 +513,11 @@ async fn pending_invitations_are_listed_resent_with_a_new_link_and_cancelled() {
     // Resend, six days on: a new link that lives 7 more days; the old one is dead.
     app.clock.advance(Duration::from_secs(6 * 24 * 3600));
     let staff = app
-        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .staff_login(
+            "acme",
+            "owner@acme.test",
+            crate::support::app::OWNER_PASSWORD,
+        )
         .await;
     let response = app.staff_call(Method::POST, &resend, &staff, None).await;
     assert_eq!(response.status(), 200);
@@ -538,7 +542,11 @@ async fn pending_invitations_are_listed_resent_with_a_new_link_and_cancelled() {
 
     // Cancel: the link dies, the list empties, a second cancel is 404, inviting again works.
     let staff = app
-        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .staff_login(
+            "acme",
+            "owner@acme.test",
+            crate::support::app::OWNER_PASSWORD,
+        )
         .await;
     for (token, expected) in [(&staff, 204), (&staff, 404)] {
         let response = app.staff_call(Method::DELETE, &cancel, token, None).await;

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use crate::customer_invitation::{Customer, customer_call};
-use crate::helpers::{TestApp, error_code, set_staff_role};
+use crate::support::app::{TestApp, error_code, set_staff_role};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 pub const PASSWORD: &str = "a long customer passphrase";
@@ -97,7 +97,7 @@ impl World {
             )
             .await;
         assert_eq!(response.status(), 200);
-        let cookie = crate::helpers::cookie_of(&response);
+        let cookie = crate::support::app::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         let id = body["customer"]["id"].as_str().unwrap().to_owned();
         let csrf = body["csrf_token"].as_str().unwrap().to_owned();
@@ -196,7 +196,7 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
     assert_eq!(world.me_status(&ann).await, 401);
     let signed_in = world.login("ann@customer.test", PASSWORD).await;
     assert_eq!(signed_in.status(), 200);
-    let cookie = crate::helpers::cookie_of(&signed_in);
+    let cookie = crate::support::app::cookie_of(&signed_in);
     let ann = Customer {
         cookie,
         csrf: String::new(),
@@ -559,7 +559,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        let cookie = crate::helpers::cookie_of(&response);
+        let cookie = crate::support::app::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         Customer {
             cookie,
@@ -569,7 +569,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     };
     let third = {
         let response = world.login("ann@customer.test", PASSWORD).await;
-        let cookie = crate::helpers::cookie_of(&response);
+        let cookie = crate::support::app::cookie_of(&response);
         let body: Value = response.json().await.unwrap();
         Customer {
             cookie,
@@ -660,7 +660,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     assert_eq!(world.me_status(&third).await, 200);
     let changed = change(PASSWORD).send().await.unwrap();
     assert_eq!(changed.status(), 200);
-    let cookie = crate::helpers::cookie_of(&changed);
+    let cookie = crate::support::app::cookie_of(&changed);
     let body: Value = changed.json().await.unwrap();
     assert_ne!(body["csrf_token"], first.csrf.as_str());
     let renewed = Customer {

@@ -13,7 +13,7 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code, set_staff_role};
+use crate::support::app::{TestApp, error_code, set_staff_role};
 
 const TEMPLATE: &str = "/api/admin/settings/email-templates/customer_invitation/de";
 const SECRET_LINK: &str = "https://portal.test/customer/accept-invitation?token=TOP-SECRET-42";

@@ -2,7 +2,7 @@ use atrium_common::config::{Env, ServiceName, Settings};
 use atrium_common::shutdown::Shutdown;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, test_env};
+use crate::support::app::{TestApp, test_env};
 
 #[tokio::test]
 async fn a_fresh_stack_is_live_and_ready_with_every_service_serving() {

@@ -5,7 +5,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::helpers::free_port;
+use crate::support::app::free_port;
 use atrium_common::config::DatabaseTarget;
 use atrium_common::testkit::fresh_database;
 use atrium_common::testkit::smtp::SmtpServer;

@@ -1,7 +1,6 @@
 //! End-to-end tests of the assembled binary: services on loopback, the gateway over
 //! HTTP, real SQL (SQLite, or PostgreSQL with ATRIUM_TEST_DATABASE_URL).
 
-mod helpers;
 mod support;
 
 mod audit;

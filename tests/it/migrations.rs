@@ -96,7 +96,7 @@ async fn each_service_keeps_its_tables_to_itself() {
 /// a search in another case of a non-ASCII letter finds them afterwards.
 #[tokio::test]
 async fn folded_search_columns_are_filled_for_rows_written_before_them() {
-    use crate::helpers::{TestApp, test_env};
+    use crate::support::app::{TestApp, test_env};
     use atrium_common::config::Settings;
 
     let app = TestApp::start().await;
@@ -140,7 +140,11 @@ async fn folded_search_columns_are_filled_for_rows_written_before_them() {
 
     let app = TestApp::start_on(database, data_dir, |_| {}).await;
     let token = app
-        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .staff_login(
+            "acme",
+            "owner@acme.test",
+            crate::support::app::OWNER_PASSWORD,
+        )
         .await;
     let customers = app
         .staff_get_ok("/api/admin/customers?q=%C3%85SA%20%C3%96BERG", &token)

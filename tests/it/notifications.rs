@@ -12,7 +12,7 @@ use serde_json::Value;
 use tonic::Code;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, error_code};
+use crate::support::app::{TestApp, error_code};
 
 fn note(
     org_id: &str,

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// Fills `{param}` segments with a UUID.
 fn concrete(path: &str) -> String {

@@ -12,7 +12,7 @@ use atrium_common::testkit::{self, TestDatabase};
 use atrium_proto::notifier::v1 as pb;
 use secrecy::SecretString;
 
-use crate::helpers::{SERVICE_TOKEN, TestApp, identity_db};
+use crate::support::app::{SERVICE_TOKEN, TestApp, identity_db};
 
 const LINK: &str = "https://portal.test/customer/accept-invitation?token=relay-token-123";
 

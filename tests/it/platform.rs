@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{OWNER_PASSWORD, PLATFORM_TOKEN, TestApp, error_code};
+use crate::support::app::{OWNER_PASSWORD, PLATFORM_TOKEN, TestApp, error_code};
 
 fn org_body(slug: &str) -> Value {
     json!({ "slug": slug, "name": "Acme Ltd", "owner_email": "Owner@Acme.test", "owner_password": OWNER_PASSWORD })

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::customer_invitation::{Customer, customer_call};
 use crate::customer_lockout::World;
-use crate::helpers::{error_code, set_staff_role};
+use crate::support::app::{error_code, set_staff_role};
 
 pub async fn create_project(world: &World, body: Value) -> Value {
     let response = world

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::customer_invitation::Customer;
 use crate::customer_lockout::World;
-use crate::helpers::test_env;
 use crate::portal_access::{create_project, customer_get};
+use crate::support::app::test_env;
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 

@@ -43,7 +43,7 @@ async fn customer(world: &World, token: &str, email: &str, n: usize) -> (String,
         )
         .await;
     assert_eq!(accepted.status(), 200);
-    let cookie = crate::helpers::cookie_of(&accepted);
+    let cookie = crate::support::app::cookie_of(&accepted);
     let body: Value = accepted.json().await.unwrap();
     let id = body["customer"]["id"].as_str().unwrap().to_owned();
     let csrf = body["csrf_token"].as_str().unwrap().to_owned();

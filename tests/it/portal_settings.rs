@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::customer_invitation::Customer;
 use crate::customer_lockout::World;
-use crate::helpers::{error_code, set_staff_role};
 use crate::portal_access::{create_project, customer_get};
+use crate::support::app::{error_code, set_staff_role};
 
 const GUEST_PASSWORD: &str = "confetti and cake 2026";
 

@@ -6,8 +6,8 @@ use atrium_common::testkit::fresh_database;
 use secrecy::ExposeSecret;
 use tokio::process::{Child, Command};
 
-use crate::helpers::SERVICE_TOKEN;
-use crate::helpers::free_port;
+use crate::support::app::SERVICE_TOKEN;
+use crate::support::app::free_port;
 
 struct Processes(Vec<(String, Child)>);
 

@@ -8,7 +8,7 @@ use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-use crate::helpers::{SERVICE_TOKEN, TestApp};
+use crate::support::app::{SERVICE_TOKEN, TestApp};
 
 /// Calls `path` with an empty message and the given bearer, answering the status code.
 async fn call(addr: std::net::SocketAddr, path: &str, bearer: Option<&str>) -> Code {

@@ -9,7 +9,7 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use crate::helpers::{OWNER_PASSWORD, TestApp, error_code};
+use crate::support::app::{OWNER_PASSWORD, TestApp, error_code};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 const PASSWORD: &str = "a long staff passphrase";

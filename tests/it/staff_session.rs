@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{OWNER_PASSWORD, TestApp, error_code};
+use crate::support::app::{OWNER_PASSWORD, TestApp, error_code};
 
 #[tokio::test]
 async fn wrong_password_unknown_email_and_unknown_org_are_one_answer() {

@@ -15,6 +15,8 @@ mod permissions;
 mod project;
 pub mod seed;
 mod settings;
+#[cfg(test)]
+mod store_contract;
 mod team;
 mod validate;
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::readyz;
 use crate::customer_invitation::customer_call;
 use crate::customer_lockout::{PASSWORD, World};
-use crate::helpers::error_code;
+use crate::support::app::error_code;
 
 #[tokio::test]
 async fn a_cut_database_answers_503_within_a_second_and_recovers_by_itself() {

@@ -12,8 +12,8 @@ mod slow_clients;
 use atrium_common::testkit::faults::RedisServer;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
-use crate::helpers::free_port;
+use crate::support::app::TestApp;
+use crate::support::app::free_port;
 
 /// The keys of a test's own Redis that match `pattern`.
 pub async fn redis_keys(redis: &RedisServer, pattern: &str) -> Vec<String> {
@@ -82,7 +82,7 @@ impl Binary {
             ("ATRIUM_LISTEN".into(), format!("127.0.0.1:{gateway}")),
             (
                 "ATRIUM_SERVICE_TOKEN".into(),
-                crate::helpers::SERVICE_TOKEN.into(),
+                crate::support::app::SERVICE_TOKEN.into(),
             ),
             (
                 "ATRIUM_JWT_SECRET".into(),
@@ -92,7 +92,7 @@ impl Binary {
             ("ATRIUM_BOOTSTRAP_EMAIL".into(), "owner@acme.test".into()),
             (
                 "ATRIUM_BOOTSTRAP_PASSWORD".into(),
-                crate::helpers::OWNER_PASSWORD.into(),
+                crate::support::app::OWNER_PASSWORD.into(),
             ),
             ("RUST_LOG".into(), "warn".into()),
         ];
@@ -172,7 +172,7 @@ impl Binary {
         let answer = http
             .post(format!("{}/api/admin/login", self.base))
             .json(&serde_json::json!({
-                "org": "acme", "email": "owner@acme.test", "password": crate::helpers::OWNER_PASSWORD,
+                "org": "acme", "email": "owner@acme.test", "password": crate::support::app::OWNER_PASSWORD,
             }))
             .send()
             .await

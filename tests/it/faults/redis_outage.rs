@@ -95,7 +95,7 @@ async fn killing_redis_under_load_keeps_every_live_session_and_every_account_act
         .customer("late@customer.test", "Late", "", WORKERS + 3)
         .await;
     let forced_session = world.login("forced@customer.test", PASSWORD).await;
-    let forced_cookie = crate::helpers::cookie_of(&forced_session);
+    let forced_cookie = crate::support::app::cookie_of(&forced_session);
 
     let warm = load(&world, &customers, Duration::from_secs(2)).await;
     assert!(warm.wrong.is_empty(), "with Redis up: {:?}", warm.wrong);

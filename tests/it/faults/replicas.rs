@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use super::wait_for_redis;
 use crate::customer_invitation::{Customer, customer_call};
 use crate::customer_lockout::{World, configure};
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 const JWT_SECRET: &str = "replicas-share-this-jwt-secret-0123456789";
 

@@ -107,7 +107,11 @@ async fn sessions_revoked_after_a_snapshot_stay_dead_when_redis_is_restored_from
     // A second staff session, and a guest in the gallery.
     let staff_token = world
         .app
-        .staff_login("acme", "owner@acme.test", crate::helpers::OWNER_PASSWORD)
+        .staff_login(
+            "acme",
+            "owner@acme.test",
+            crate::support::app::OWNER_PASSWORD,
+        )
         .await;
     let guest = world
         .app
@@ -117,7 +121,7 @@ async fn sessions_revoked_after_a_snapshot_stay_dead_when_redis_is_restored_from
         )
         .await;
     assert_eq!(guest.status(), 204);
-    let guest_cookie = crate::helpers::cookie_of(&guest);
+    let guest_cookie = crate::support::app::cookie_of(&guest);
     let guest_status = |cookie: String| {
         let request = world
             .app

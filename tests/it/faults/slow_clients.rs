@@ -8,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::Binary;
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// Waits for the server to close `stream`; answers how long that took (`None`: still
 /// open after `within`).

@@ -1,5 +1,7 @@
-//! What the end-to-end tests share besides the running stack: the API document as a
-//! contract every answer is held to, and the HTTP client that holds them to it.
+//! What the end-to-end tests share: the running stack and its fixtures (`app`), the API
+//! document as a contract every answer is held to, and the HTTP client that holds them
+//! to it.
 
+pub mod app;
 pub mod contract;
 pub mod http;
