@@ -12,6 +12,8 @@ mod organization;
 pub mod seed;
 mod session_cache;
 mod staff;
+#[cfg(test)]
+mod store_contract;
 mod validate;
 
 use std::time::Duration;
