@@ -101,7 +101,7 @@ async fn a_crash_between_commit_and_relay_or_ack_and_delete_gives_exactly_one_ma
     commit_invitation_mail(&db, &org_id, now).await;
     let app = restart(database, data_dir, &smtp_url).await;
     wait_until_relayed(&db).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.settled().await;
     assert_eq!(smtp.messages().len(), 1, "one mail, not two");
     db.close().await;
     app.stop().await;

@@ -118,7 +118,7 @@ async fn each_save_sends_one_digest_per_newly_served_active_customer() {
     assert!(digest.decoded_header("Subject").contains("House"));
     // Every relayed entry of those saves is in before anything else is counted.
     audit_entries(&world, "assignment.added", 4).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    world.app.settled().await;
     assert_eq!(
         world.smtp.messages().len(),
         5,

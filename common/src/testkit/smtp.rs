@@ -115,7 +115,18 @@ pub enum Reply {
 }
 
 /// How long a slow relay listens for a hang-up before it answers 250.
-const HANG_UP_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+const HANG_UP_GRACE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Whether the client has hung up, asked of the kernel itself: the runtime's cached
+/// readiness can still say "nothing to read" for a peer that is gone.
+fn hung_up(stream: &TcpStream) -> bool {
+    let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+    match socket2::SockRef::from(stream).peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(err) => err.kind() != std::io::ErrorKind::WouldBlock,
+    }
+}
 
 /// State shared between the handle and the connection tasks.
 struct Shared {
@@ -352,13 +363,15 @@ async fn serve_connection(mut stream: TcpStream, shared: &Shared) -> anyhow::Res
                     // (a single poll could miss it and capture a message nobody sent).
                     let hung_up = tokio::time::timeout(HANG_UP_GRACE, reader.fill_buf())
                         .await
-                        .is_ok_and(|read| read.map_or(true, |bytes| bytes.is_empty()));
+                        .is_ok_and(|read| read.map_or(true, |bytes| bytes.is_empty()))
+                        || reader.buffer().is_empty() && hung_up(reader.get_ref().as_ref());
                     if hung_up {
                         return Ok(());
                     }
                 }
                 let (response, accepted) = shared.finish_data();
-                writer.write_all(response.as_bytes()).await?;
+                // Captured before the 250 goes out: a sender that has its 250 (and says
+                // the mail is sent) finds it here.
                 if accepted {
                     shared.capture(ReceivedMail {
                         mail_from: mail_from.take().unwrap_or_default(),
@@ -367,6 +380,7 @@ async fn serve_connection(mut stream: TcpStream, shared: &Shared) -> anyhow::Res
                         accepted_at: std::time::Instant::now(),
                     });
                 }
+                writer.write_all(response.as_bytes()).await?;
                 mail_from = None;
                 rcpt_to.clear();
                 continue;

@@ -90,6 +90,8 @@ async fn dispatch(state: AppState, count: usize) {
                 });
                 continue;
             }
+            // Only the slot in hand is taken: nothing is being sent.
+            Ok(None) if slots.available_permits() + 1 == count => state.wake.quiet_pass(),
             Ok(None) => {}
             Err(err) => {
                 tracing::error!(error = %atrium_common::error::error_chain(&err), "claiming due email")
@@ -99,7 +101,7 @@ async fn dispatch(state: AppState, count: usize) {
         tokio::select! {
             biased;
             _ = shutdown.wait() => break,
-            _ = state.wake.notified() => {}
+            _ = state.wake.notify.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
         }
     }
@@ -279,7 +281,29 @@ pub fn backoff(attempts: i32) -> TimeDelta {
 
 /// Wakes a sleeping worker (after an enqueue or a retry).
 pub fn wake(state: &AppState) {
-    state.wake.notify_one();
+    state.wake.notify.notify_one();
 }
 
-pub type Wake = Arc<tokio::sync::Notify>;
+/// The dispatcher's doorbell, and its count of quiet passes: passes that found nothing
+/// due with no delivery under way.
+#[derive(Clone, Default)]
+pub struct Wake {
+    notify: Arc<tokio::sync::Notify>,
+    quiet: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Wake {
+    /// Wakes the dispatcher and waits for its next quiet pass: then every message that
+    /// was due has been handled and none is being sent. Tests assert an absence ("one
+    /// mail, not two") after this point instead of after a sleep.
+    pub async fn until_quiet(&self) {
+        let mut passes = self.quiet.subscribe();
+        passes.mark_unchanged();
+        self.notify.notify_one();
+        let _ = passes.changed().await;
+    }
+
+    fn quiet_pass(&self) {
+        self.quiet.send_modify(|passes| *passes += 1);
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod branding;
 mod delivery;
+pub use delivery::Wake;
 mod erasure;
 mod error;
 mod grpc;
@@ -11,8 +12,6 @@ mod outbox;
 mod store;
 mod template_admin;
 pub mod templates;
-
-use std::sync::Arc;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
@@ -88,7 +87,7 @@ impl AppState {
             server,
             clock,
             mailer,
-            wake: Arc::default(),
+            wake: delivery::Wake::default(),
             workers: DELIVERY_WORKERS,
             branding: Some(SettingsServiceClient::new(connect(
                 settings,

@@ -75,14 +75,19 @@ async fn mail_claimed_by_a_killed_process_goes_out_within_30_s_of_its_restart() 
         let id = mail.header("Message-ID").expect("a Message-ID");
         copies.entry(id).or_default().push(mail.accepted_at);
     }
-    let wrong: Vec<&String> = copies
+    // The relay's view of a hang-up can trail the kill by a scheduling slice: a copy it
+    // accepted within LAG of the crash was the killed process's (the restarted one is
+    // still starting, and the lease keeps it off claimed mail for 15 s).
+    const LAG: Duration = Duration::from_millis(100);
+    let since_crash = |at: &Instant| at.saturating_duration_since(crashed);
+    let wrong: Vec<(&String, Vec<Duration>)> = copies
         .iter()
-        .filter(|(_, accepted)| accepted.len() > 1 && accepted[0] >= crashed)
-        .map(|(id, _)| id)
+        .filter(|(_, accepted)| accepted.len() > 1 && accepted[0] >= crashed + LAG)
+        .map(|(id, accepted)| (id, accepted.iter().map(since_crash).collect()))
         .collect();
     assert!(
         wrong.is_empty(),
-        "sent twice without a 250 before the crash: {wrong:?}"
+        "sent twice without a 250 before the crash (copies accepted this long after it): {wrong:?}"
     );
     let twice = copies
         .values()

@@ -276,14 +276,71 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
 /// Opens identity's database the way the identity service does (the stack is stopped,
 /// or running beside it: SQLite WAL and PostgreSQL both allow that).
 pub async fn identity_db(database: &TestDatabase, data_dir: &std::path::Path) -> Db {
+    service_db(database, data_dir, ServiceName::Identity).await
+}
+
+/// Opens one service's database the way that service does.
+pub async fn service_db(
+    database: &TestDatabase,
+    data_dir: &std::path::Path,
+    service: ServiceName,
+) -> Db {
     let settings = Settings::resolve(test_env(database, data_dir)).expect("settings");
-    Db::open(
-        &settings.database,
-        ServiceName::Identity,
-        &atrium_identity::MIGRATIONS,
-    )
-    .await
-    .expect("identity database")
+    let migrations = match service {
+        ServiceName::Identity => &atrium_identity::MIGRATIONS,
+        ServiceName::Portal => &atrium_portal::MIGRATIONS,
+        ServiceName::Notifier => &atrium_notifier::MIGRATIONS,
+        other => panic!("{other} keeps no database the tests read"),
+    };
+    Db::open(&settings.database, service, migrations)
+        .await
+        .unwrap_or_else(|err| panic!("{service} database: {err:#}"))
+}
+
+async fn count(db: &Db, statement: &'static str) -> i64 {
+    atrium_common::on_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(statement)
+            .fetch_one(pool)
+            .await
+    })
+    .expect("count")
+}
+
+impl TestApp {
+    /// Waits for the deterministic point after which nothing more goes out: every
+    /// service's outbox is relayed and the notifier holds no mail still to send. An
+    /// absence ("one mail, not two") is asserted after this, never after a sleep.
+    pub async fn settled(&self) {
+        let dbs = [
+            (ServiceName::Identity, "select count(*) from outbox"),
+            (ServiceName::Portal, "select count(*) from outbox"),
+            (
+                ServiceName::Notifier,
+                "select count(*) from email where status = 'queued'",
+            ),
+        ];
+        let mut open = Vec::new();
+        for (service, statement) in dbs {
+            open.push((
+                service_db(&self.database, self.data_dir.path(), service).await,
+                statement,
+            ));
+        }
+        for _ in 0..400 {
+            let mut pending = 0;
+            for (db, statement) in &open {
+                pending += count(db, statement).await;
+            }
+            if pending == 0 {
+                for (db, _) in open {
+                    db.close().await;
+                }
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the outboxes and the mail queue did not empty in 10 s");
+    }
 }
 
 /// Gives a staff member another role behind identity's back, as a later demotion would.

@@ -98,7 +98,7 @@ async fn the_same_idempotency_key_twice_is_one_mail() {
         .enqueue(invitation(org, "same-key", "ann@example.test"))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    notifier.wake.until_quiet().await;
 
     assert!(first.created);
     assert!(!second.created && !third.created);
@@ -122,7 +122,7 @@ async fn a_permanent_rejection_is_recorded_as_failed_and_not_retried() {
         .wait_for_outbox(org, Duration::ZERO, |e| e[0].status == "failed")
         .await;
     notifier.clock.advance(Duration::from_secs(24 * 3600));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    notifier.wake.until_quiet().await;
 
     assert_eq!(failed[0].attempts, 1);
     assert!(
@@ -160,7 +160,7 @@ async fn mail_queued_while_smtp_is_down_arrives_once_after_it_returns() {
     notifier
         .wait_for_outbox(org, Duration::from_secs(60), |e| e[0].status == "sent")
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    notifier.wake.until_quiet().await;
 
     assert_eq!(waiting[0].status, "queued");
     assert_eq!(smtp.messages().len(), 1);
@@ -189,7 +189,8 @@ async fn two_notifiers_on_one_database_send_each_message_once() {
         .wait_for_messages(40, Duration::from_secs(30))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    first.wake.until_quiet().await;
+    second.wake.until_quiet().await;
 
     let ids: HashSet<String> = mails.iter().map(|m| header(m, "Message-ID")).collect();
     assert_eq!(ids.len(), 40);

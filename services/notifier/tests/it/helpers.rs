@@ -24,6 +24,8 @@ pub struct TestNotifier {
     pub clock: Clock,
     pub shutdown: Shutdown,
     pub database: TestDatabase,
+    /// The dispatcher's doorbell, for waiting until it is quiet.
+    pub wake: atrium_notifier::Wake,
     /// The server task: it ends after shutdown, once the notifier has stopped.
     pub served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _data_dir: tempfile::TempDir,
@@ -72,6 +74,7 @@ impl TestNotifier {
             .expect("notifier opens");
         // The notifier alone: mails keep the names their senders gave.
         state.branding = None;
+        let wake = state.wake.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -84,6 +87,7 @@ impl TestNotifier {
             clock,
             shutdown,
             database,
+            wake,
             served: Some(served),
             _data_dir: data_dir,
         }
