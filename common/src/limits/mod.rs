@@ -8,60 +8,21 @@
 //! from the database; nothing waits on a reconnect.
 
 mod memory;
+mod rate;
 mod redis_link;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::clock::Clock;
 use memory::Memory;
 use redis_link::RedisLink;
 
+pub use rate::RateLimit;
 pub use redis_link::PROBE_EVERY;
-/// `COUNT` events per `WINDOW`, written `10/15m` (units s, m, h).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub count: u64,
-    pub window: Duration,
-}
-
-impl RateLimit {
-    pub fn parse(text: &str) -> anyhow::Result<RateLimit> {
-        let (count, window) = text.split_once('/').context("expected COUNT/WINDOW")?;
-        let count: u64 = count
-            .trim()
-            .parse()
-            .context("COUNT must be a whole number")?;
-        let window = window.trim();
-        let (number, unit_seconds) = if let Some(n) = window.strip_suffix('s') {
-            (n, 1)
-        } else if let Some(n) = window.strip_suffix('m') {
-            (n, 60)
-        } else if let Some(n) = window.strip_suffix('h') {
-            (n, 3600)
-        } else {
-            bail!("WINDOW unit must be s, m or h");
-        };
-        let number: u64 = if number.is_empty() {
-            1
-        } else {
-            number.parse().context("WINDOW must look like 15m")?
-        };
-        let seconds = number
-            .checked_mul(unit_seconds)
-            .context("WINDOW is too long")?;
-        if count == 0 || seconds == 0 {
-            bail!("COUNT and WINDOW must be positive");
-        }
-        Ok(RateLimit {
-            count,
-            window: Duration::from_secs(seconds),
-        })
-    }
-}
 
 /// The answer to one counted event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -433,29 +394,4 @@ fn round_up_to_second(duration: Duration) -> Duration {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limits_parse_from_design_notation() {
-        assert_eq!(
-            RateLimit::parse("10/15m").unwrap(),
-            RateLimit {
-                count: 10,
-                window: Duration::from_secs(900)
-            }
-        );
-        assert_eq!(
-            RateLimit::parse("3/1h").unwrap().window,
-            Duration::from_secs(3600)
-        );
-        assert_eq!(
-            RateLimit::parse("60/30s").unwrap().window,
-            Duration::from_secs(30)
-        );
-        assert!(RateLimit::parse("10").is_err());
-        assert!(RateLimit::parse("0/1m").is_err());
-        assert!(RateLimit::parse("5/1d").is_err());
-        assert!(RateLimit::parse("10/15м").is_err());
-    }
-}
+mod tests;

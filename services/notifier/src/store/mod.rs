@@ -253,96 +253,6 @@ pub async fn list_emails(
     })?)
 }
 
-pub async fn find_template_override(
-    db: &Db,
-    org_id: OrgId,
-    key: &str,
-    locale: &str,
-) -> Result<Option<TemplateOverrideRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select template_key, locale, subject, text_body, html_body, updated_at from email_template where org_id = $1 and template_key = $2 and locale = $3",
-        )
-        .bind(org_id)
-        .bind(key)
-        .bind(locale)
-        .fetch_optional(pool)
-        .await
-    })?)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TemplateOverrideRow {
-    pub template_key: String,
-    pub locale: String,
-    pub subject: String,
-    pub text_body: String,
-    pub html_body: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-pub async fn list_template_overrides(
-    db: &Db,
-    org_id: OrgId,
-) -> Result<Vec<TemplateOverrideRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select template_key, locale, subject, text_body, html_body, updated_at from email_template \
-             where org_id = $1",
-        )
-        .bind(org_id)
-        .fetch_all(pool)
-        .await
-    })?)
-}
-
-/// Saves an org's override of one key and locale, replacing an earlier one.
-pub async fn upsert_template_override(
-    db: &Db,
-    org_id: OrgId,
-    row: &TemplateOverrideRow,
-) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "insert into email_template (org_id, template_key, locale, subject, text_body, html_body, \
-             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) \
-             on conflict (org_id, template_key, locale) do update set subject = excluded.subject, \
-             text_body = excluded.text_body, html_body = excluded.html_body, updated_at = excluded.updated_at",
-        )
-        .bind(org_id)
-        .bind(&row.template_key)
-        .bind(&row.locale)
-        .bind(&row.subject)
-        .bind(&row.text_body)
-        .bind(&row.html_body)
-        .bind(row.updated_at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
-pub async fn delete_template_override(
-    db: &Db,
-    org_id: OrgId,
-    key: &str,
-    locale: &str,
-) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "delete from email_template where org_id = $1 and template_key = $2 and locale = $3",
-        )
-        .bind(org_id)
-        .bind(key)
-        .bind(locale)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
 /// Deletes the unsent mail of the recipient whose folded address is `folded`.
 pub async fn delete_unsent_to(
     tx: &mut Tx,
@@ -415,3 +325,10 @@ pub async fn fill_recipient_folded(db: &Db) -> Result<u64, NotifierError> {
         filled += batch.len() as u64;
     }
 }
+
+mod templates;
+
+pub use templates::{
+    TemplateOverrideRow, delete_template_override, find_template_override, list_template_overrides,
+    upsert_template_override,
+};
