@@ -123,6 +123,33 @@ macro_rules! on_db {
     };
 }
 
+/// Runs one statement on either backend: `sql!(db <&Db>, …)` on the pool, `sql!(tx <&mut
+/// Tx>, …)` in the transaction, then the query function with its SQL, the binds in order
+/// and what to do with it. `execute` answers the rows it touched; `fetch_optional`,
+/// `fetch_one` and `fetch_all` answer rows (or scalars with `query_scalar`).
+///
+/// ```ignore
+/// let gone = sql!(tx tx, query("delete from project where project_id = $1") [id] execute)? == 1;
+/// let row: Option<Row> = sql!(db db, query_as("select … where id = $1") [id] fetch_optional)?;
+/// ```
+#[macro_export]
+macro_rules! sql {
+    (db $db:expr, $query:ident $(::<$($t:ty),+>)? ($sql:expr) [$($bind:expr),* $(,)?] execute) => {
+        $crate::on_db!($db, |pool| sqlx::$query$(::<$($t),+>)?($sql)$(.bind($bind))*
+            .execute(pool).await.map(|done| done.rows_affected()))
+    };
+    (db $db:expr, $query:ident $(::<$($t:ty),+>)? ($sql:expr) [$($bind:expr),* $(,)?] $run:ident) => {
+        $crate::on_db!($db, |pool| sqlx::$query$(::<$($t),+>)?($sql)$(.bind($bind))*.$run(pool).await)
+    };
+    (tx $tx:expr, $query:ident $(::<$($t:ty),+>)? ($sql:expr) [$($bind:expr),* $(,)?] execute) => {
+        $crate::on_tx!($tx, |conn| sqlx::$query$(::<$($t),+>)?($sql)$(.bind($bind))*
+            .execute(conn).await.map(|done| done.rows_affected()))
+    };
+    (tx $tx:expr, $query:ident $(::<$($t:ty),+>)? ($sql:expr) [$($bind:expr),* $(,)?] $run:ident) => {
+        $crate::on_tx!($tx, |conn| sqlx::$query$(::<$($t),+>)?($sql)$(.bind($bind))*.$run(conn).await)
+    };
+}
+
 /// Runs `$body` with `$conn` bound to the connection of the transaction `$tx` (a `&mut Tx`).
 #[macro_export]
 macro_rules! on_tx {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db::{Db, Pools};
-use crate::on_db;
+use crate::sql;
 
 /// The statements of one queue table whose rows carry `claimed_until`, `attempts` and
 /// `next_attempt_at`; written by [`lease_queue!`].
@@ -94,14 +94,7 @@ impl Queue {
     /// worker whose lease ran out and one that took the row over both work on it, which
     /// is the at-least-once every queue of Atrium allows).
     pub async fn extend(&self, db: &Db, id: Uuid, until: DateTime<Utc>) -> Result<(), sqlx::Error> {
-        on_db!(db, |pool| {
-            sqlx::query(self.extend)
-                .bind(id)
-                .bind(until)
-                .execute(pool)
-                .await
-                .map(drop)
-        })
+        sql!(db db, query(self.extend) [id, until] execute).map(drop)
     }
 
     /// Runs `work` on the claimed row `id`, extending its claim until the work is done.

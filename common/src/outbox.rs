@@ -23,7 +23,7 @@ use prost::Message;
 use uuid::Uuid;
 
 use crate::db::Tx;
-use crate::on_tx;
+use crate::sql;
 
 mod relay;
 
@@ -143,21 +143,11 @@ async fn write(
     payload: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into outbox (message_id, topic, idempotency_key, payload, status, attempts, last_error, \
-             next_attempt_at, claimed_until, created_at) values ($1, $2, $3, $4, 'pending', 0, '', $5, null, $5) \
-             on conflict (topic, idempotency_key) do nothing",
-        )
-        .bind(Uuid::new_v4())
-        .bind(topic.as_str())
-        .bind(idempotency_key)
-        .bind(payload)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+    sql!(tx tx, query(
+        "insert into outbox (message_id, topic, idempotency_key, payload, status, attempts, last_error, \
+         next_attempt_at, claimed_until, created_at) values ($1, $2, $3, $4, 'pending', 0, '', $5, null, $5) \
+         on conflict (topic, idempotency_key) do nothing"
+    ) [Uuid::new_v4(), topic.as_str(), idempotency_key, payload, now] execute).map(drop)
 }
 
 #[cfg(test)]

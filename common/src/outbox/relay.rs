@@ -23,11 +23,11 @@ use crate::clock::Clock;
 use crate::config::{ServiceName, Settings};
 use crate::db::Db;
 use crate::grpc::{ServiceChannel, channel, connect};
-use crate::on_db;
 use crate::retry::backoff;
 use crate::shutdown::Shutdown;
 
 use super::*;
+use crate::sql;
 
 /// The services a relay forwards to.
 #[derive(Clone)]
@@ -151,13 +151,10 @@ impl Relay {
         let now = self.clock.now();
         match outcome {
             Outcome::Acknowledged => {
-                on_db!(&self.db, |pool| {
-                    sqlx::query("delete from outbox where message_id = $1")
-                        .bind(row.message_id)
-                        .execute(pool)
-                        .await
-                        .map(drop)
-                })?;
+                sql!(db &self.db, query(
+                    "delete from outbox where message_id = $1"
+                ) [row.message_id] execute)
+                .map(drop)?;
             }
             Outcome::Refused(problem) => {
                 tracing::error!(message_id = %row.message_id, topic = %row.topic, error = %problem, "outbox message refused for good");
@@ -166,18 +163,11 @@ impl Relay {
             Outcome::Failed(problem) => {
                 let next = now + backoff(row.attempts, MAX_BACKOFF_SECS);
                 tracing::info!(message_id = %row.message_id, topic = %row.topic, attempt = row.attempts, error = %problem, "outbox message will be retried");
-                on_db!(&self.db, |pool| {
-                    sqlx::query(
-                        "update outbox set last_error = $2, next_attempt_at = $3, claimed_until = null \
-                         where message_id = $1",
-                    )
-                    .bind(row.message_id)
-                    .bind(&problem)
-                    .bind(next)
-                    .execute(pool)
-                    .await
-                    .map(drop)
-                })?;
+                sql!(db &self.db, query(
+                    "update outbox set last_error = $2, next_attempt_at = $3, claimed_until = null \
+                     where message_id = $1"
+                ) [row.message_id, &problem, next] execute)
+                .map(drop)?;
             }
         }
         Ok(true)
@@ -236,11 +226,9 @@ impl Relay {
     }
 
     pub async fn pending(&self) -> Result<i64, sqlx::Error> {
-        on_db!(&self.db, |pool| {
-            sqlx::query_scalar("select count(*) from outbox where status = 'pending'")
-                .fetch_one(pool)
-                .await
-        })
+        sql!(db &self.db, query_scalar(
+            "select count(*) from outbox where status = 'pending'"
+        ) [] fetch_one)
     }
 }
 
@@ -273,17 +261,8 @@ async fn set_status(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update outbox set status = $2, last_error = $3, next_attempt_at = $4, claimed_until = null \
-             where message_id = $1",
-        )
-        .bind(message_id)
-        .bind(status)
-        .bind(error)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(drop)
-    })
+    sql!(db db, query(
+        "update outbox set status = $2, last_error = $3, next_attempt_at = $4, claimed_until = null \
+         where message_id = $1"
+    ) [message_id, status, error, now] execute).map(drop)
 }

@@ -2,32 +2,21 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::OrgId;
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{AuditEntry, AuditFilter};
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 pub async fn insert(tx: &mut Tx, row: &AuditEntry) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into audit_entry (audit_id, org_id, at, actor_kind, actor_id, action, subject_kind, \
-             subject_id, ip) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (audit_id) do nothing",
-        )
-        .bind(row.audit_id)
-        .bind(row.org_id)
-        .bind(row.at)
-        .bind(&row.actor_kind)
-        .bind(&row.actor_id)
-        .bind(&row.action)
-        .bind(&row.subject_kind)
-        .bind(&row.subject_id)
-        .bind(&row.ip)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "insert into audit_entry (audit_id, org_id, at, actor_kind, actor_id, action, subject_kind, \
+         subject_id, ip) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (audit_id) do nothing"
+    ) [
+        row.audit_id, row.org_id, row.at, &row.actor_kind, &row.actor_id, &row.action,
+        &row.subject_kind, &row.subject_id, &row.ip,
+    ] execute).map(drop)?;
     Ok(())
 }
 
@@ -40,25 +29,16 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<AuditEntry>, IdentityError> {
     let (before_at, before_id) = before.unzip();
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select audit_id, org_id, at, actor_kind, actor_id, action, subject_kind, subject_id, ip \
-             from audit_entry where org_id = $1 and ($2 is null or actor_id = $2) \
-             and ($3 is null or action = $3) and ($4 is null or at >= $4) and ($5 is null or at < $5) \
-             and ($6 is null or at < $6 or (at = $6 and audit_id < $7)) \
-             order by at desc, audit_id desc limit $8",
-        )
-        .bind(org_id)
-        .bind(&filter.actor_id)
-        .bind(&filter.action)
-        .bind(filter.from)
-        .bind(filter.to)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?)
+    Ok(sql!(db db, query_as(
+        "select audit_id, org_id, at, actor_kind, actor_id, action, subject_kind, subject_id, ip \
+         from audit_entry where org_id = $1 and ($2 is null or actor_id = $2) \
+         and ($3 is null or action = $3) and ($4 is null or at >= $4) and ($5 is null or at < $5) \
+         and ($6 is null or at < $6 or (at = $6 and audit_id < $7)) \
+         order by at desc, audit_id desc limit $8"
+    ) [
+        org_id, &filter.actor_id, &filter.action, filter.from, filter.to, before_at, before_id,
+        limit,
+    ] fetch_all)?)
 }
 
 /// Blanks the client address of the org's entries made by any of `actors`.
@@ -68,14 +48,10 @@ pub async fn clear_ip_of(
     actors: &[String],
 ) -> Result<(), IdentityError> {
     for actor in actors {
-        on_tx!(tx, |conn| {
-            sqlx::query("update audit_entry set ip = '' where org_id = $1 and actor_id = $2")
-                .bind(org_id)
-                .bind(actor)
-                .execute(conn)
-                .await
-                .map(drop)
-        })?;
+        sql!(tx tx, query(
+            "update audit_entry set ip = '' where org_id = $1 and actor_id = $2"
+        ) [org_id, actor] execute)
+        .map(drop)?;
     }
     Ok(())
 }

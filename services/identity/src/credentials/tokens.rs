@@ -5,11 +5,11 @@
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::OrgId;
 use atrium_common::token::{hash_token, random_token};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 /// Whose account a token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,22 +85,14 @@ pub async fn issue(
         token,
         expires_at: now + ttl,
     };
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into one_time_token (token_hash, org_id, holder, holder_id, purpose, \
-             expires_at, used_at, created_at) values ($1, $2, $3, $4, $5, $6, null, $7)",
-        )
-        .bind(&issued.hash)
-        .bind(org_id)
-        .bind(holder.as_str())
-        .bind(holder_id)
-        .bind(purpose.as_str())
-        .bind(issued.expires_at)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "insert into one_time_token (token_hash, org_id, holder, holder_id, purpose, \
+         expires_at, used_at, created_at) values ($1, $2, $3, $4, $5, $6, null, $7)"
+    ) [
+        &issued.hash, org_id, holder.as_str(), holder_id, purpose.as_str(), issued.expires_at,
+        now,
+    ] execute)
+    .map(drop)?;
     Ok(issued)
 }
 
@@ -111,19 +103,11 @@ pub async fn revoke(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "update one_time_token set used_at = $4 where holder = $1 and holder_id = $2 \
-             and purpose = $3 and used_at is null",
-        )
-        .bind(holder.as_str())
-        .bind(holder_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "update one_time_token set used_at = $4 where holder = $1 and holder_id = $2 \
+         and purpose = $3 and used_at is null"
+    ) [holder.as_str(), holder_id, purpose.as_str(), now] execute)
+    .map(drop)?;
     Ok(())
 }
 
@@ -136,18 +120,10 @@ pub async fn find_live(
     now: DateTime<Utc>,
 ) -> Result<Redeemed, IdentityError> {
     let hash = presented(token)?;
-    let found: Option<Redeemed> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "select org_id, holder_id, expires_at from one_time_token where token_hash = $1 \
-             and holder = $2 and purpose = $3 and used_at is null and expires_at > $4",
-        )
-        .bind(&hash)
-        .bind(holder.as_str())
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?;
+    let found: Option<Redeemed> = sql!(db db, query_as(
+        "select org_id, holder_id, expires_at from one_time_token where token_hash = $1 \
+         and holder = $2 and purpose = $3 and used_at is null and expires_at > $4"
+    ) [&hash, holder.as_str(), purpose.as_str(), now] fetch_optional)?;
     found.ok_or(IdentityError::TokenInvalid)
 }
 
@@ -161,19 +137,11 @@ pub async fn consume(
     now: DateTime<Utc>,
 ) -> Result<Redeemed, IdentityError> {
     let hash = presented(token)?;
-    let used: Option<Redeemed> = on_tx!(tx, |conn| {
-        sqlx::query_as(
-            "update one_time_token set used_at = $4 where token_hash = $1 and holder = $2 \
-             and purpose = $3 and used_at is null and expires_at > $4 \
-             returning org_id, holder_id, expires_at",
-        )
-        .bind(&hash)
-        .bind(holder.as_str())
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?;
+    let used: Option<Redeemed> = sql!(tx tx, query_as(
+        "update one_time_token set used_at = $4 where token_hash = $1 and holder = $2 \
+         and purpose = $3 and used_at is null and expires_at > $4 \
+         returning org_id, holder_id, expires_at"
+    ) [&hash, holder.as_str(), purpose.as_str(), now] fetch_optional)?;
     used.ok_or(IdentityError::TokenInvalid)
 }
 
@@ -184,18 +152,10 @@ pub async fn has_live(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<bool, IdentityError> {
-    let found: Option<i32> = on_db!(db, |pool| {
-        sqlx::query_scalar(
-            "select 1 from one_time_token where holder = $1 and holder_id = $2 and purpose = $3 \
-             and used_at is null and expires_at > $4 limit 1",
-        )
-        .bind(holder.as_str())
-        .bind(holder_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?;
+    let found: Option<i32> = sql!(db db, query_scalar(
+        "select 1 from one_time_token where holder = $1 and holder_id = $2 and purpose = $3 \
+         and used_at is null and expires_at > $4 limit 1"
+    ) [holder.as_str(), holder_id, purpose.as_str(), now] fetch_optional)?;
     Ok(found.is_some())
 }
 
@@ -204,13 +164,9 @@ pub async fn delete_all(
     tx: &mut Tx,
     (holder, holder_id): (Holder, Uuid),
 ) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query("delete from one_time_token where holder = $1 and holder_id = $2")
-            .bind(holder.as_str())
-            .bind(holder_id)
-            .execute(conn)
-            .await
-            .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "delete from one_time_token where holder = $1 and holder_id = $2"
+    ) [holder.as_str(), holder_id] execute)
+    .map(drop)?;
     Ok(())
 }

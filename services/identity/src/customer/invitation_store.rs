@@ -2,12 +2,12 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{CustomerId, InvitationId, OrgId};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Invitation, PendingInvitation};
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 macro_rules! invitation_columns {
     () => {
@@ -27,25 +27,16 @@ macro_rules! pending_select {
 }
 
 pub async fn insert_invitation(tx: &mut Tx, row: &Invitation) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(concat!(
+    sql!(tx tx, query(
+        concat!(
             "insert into customer_invitation (",
             invitation_columns!(),
             ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(row.invitation_id)
-        .bind(row.org_id)
-        .bind(row.customer_id)
-        .bind(row.status.as_str())
-        .bind(row.expires_at)
-        .bind(row.invited_by)
-        .bind(row.accepted_at)
-        .bind(row.created_at)
-        .bind(row.updated_at)
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+        )
+    ) [
+        row.invitation_id, row.org_id, row.customer_id, row.status.as_str(), row.expires_at,
+        row.invited_by, row.accepted_at, row.created_at, row.updated_at,
+    ] execute)?;
     Ok(())
 }
 
@@ -55,17 +46,13 @@ pub async fn find_pending_invitation(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Option<Invitation>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             invitation_columns!(),
             " from customer_invitation where org_id = $1 and customer_id = $2 and status = 'pending'"
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [org_id, customer_id] fetch_optional)?)
 }
 
 /// Marks the customer's pending invitation accepted (its token was just used).
@@ -75,18 +62,13 @@ pub async fn accept_invitation(
     customer_id: CustomerId,
     now: DateTime<Utc>,
 ) -> Result<Option<Invitation>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(concat!(
+    Ok(sql!(tx tx, query_as(
+        concat!(
             "update customer_invitation set status = 'accepted', accepted_at = $3, updated_at = $3 \
              where org_id = $1 and customer_id = $2 and status = 'pending' returning ",
             invitation_columns!()
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
+        )
+    ) [org_id, customer_id, now] fetch_optional)?)
 }
 
 /// One page of an org's pending invitations, newest first.
@@ -97,19 +79,13 @@ pub async fn list_pending_invitations(
     limit: i64,
 ) -> Result<Vec<PendingInvitation>, IdentityError> {
     let (before_at, before_id) = before.unzip();
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(pending_select!(
+    Ok(sql!(db db, query_as(
+        pending_select!(
             "where i.org_id = $1 and i.status = 'pending' \
              and ($2 is null or i.created_at < $2 or (i.created_at = $2 and i.invitation_id < $3)) \
              order by i.created_at desc, i.invitation_id desc limit $4"
-        ))
-        .bind(org_id)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?)
+        )
+    ) [org_id, before_at, before_id, limit] fetch_all)?)
 }
 
 /// Gives a pending invitation a new expiry (its new token's).
@@ -120,19 +96,13 @@ pub async fn renew_invitation(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<Invitation>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(concat!(
+    Ok(sql!(tx tx, query_as(
+        concat!(
             "update customer_invitation set expires_at = $3, updated_at = $4 \
              where org_id = $1 and invitation_id = $2 and status = 'pending' returning ",
             invitation_columns!()
-        ))
-        .bind(org_id)
-        .bind(invitation_id)
-        .bind(expires_at)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
+        )
+    ) [org_id, invitation_id, expires_at, now] fetch_optional)?)
 }
 
 /// Cancels a pending invitation; answers its customer if there was one.
@@ -142,15 +112,8 @@ pub async fn cancel_invitation(
     invitation_id: InvitationId,
     now: DateTime<Utc>,
 ) -> Result<Option<CustomerId>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_scalar(
-            "update customer_invitation set status = 'cancelled', updated_at = $3 \
-             where org_id = $1 and invitation_id = $2 and status = 'pending' returning customer_id",
-        )
-        .bind(org_id)
-        .bind(invitation_id)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
+    Ok(sql!(tx tx, query_scalar(
+        "update customer_invitation set status = 'cancelled', updated_at = $3 \
+         where org_id = $1 and invitation_id = $2 and status = 'pending' returning customer_id"
+    ) [org_id, invitation_id, now] fetch_optional)?)
 }

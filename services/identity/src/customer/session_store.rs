@@ -3,11 +3,11 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{CustomerId, CustomerSessionId, OrgId};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 
 use super::{Customer, CustomerSession};
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 macro_rules! session_columns {
     () => {
@@ -17,27 +17,17 @@ macro_rules! session_columns {
 }
 
 pub async fn insert_session(tx: &mut Tx, row: &CustomerSession) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(concat!(
+    sql!(tx tx, query(
+        concat!(
             "insert into customer_session (",
             session_columns!(),
             ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(row.customer_session_id)
-        .bind(row.org_id)
-        .bind(row.customer_id)
-        .bind(&row.token_hash)
-        .bind(row.epoch)
-        .bind(&row.ip)
-        .bind(&row.user_agent)
-        .bind(row.last_seen_at)
-        .bind(row.expires_at)
-        .bind(row.ended_at)
-        .bind(row.created_at)
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+        )
+    ) [
+        row.customer_session_id, row.org_id, row.customer_id, &row.token_hash, row.epoch,
+        &row.ip, &row.user_agent, row.last_seen_at, row.expires_at, row.ended_at,
+        row.created_at,
+    ] execute)?;
     Ok(())
 }
 
@@ -46,16 +36,13 @@ pub async fn find_session_by_token(
     db: &Db,
     token_hash: &[u8],
 ) -> Result<Option<CustomerSession>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             session_columns!(),
             " from customer_session where token_hash = $1"
-        ))
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [token_hash] fetch_optional)?)
 }
 
 pub async fn touch_session(
@@ -64,17 +51,9 @@ pub async fn touch_session(
     session_id: CustomerSessionId,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update customer_session set last_seen_at = $3 where org_id = $1 and customer_session_id = $2",
-        )
-        .bind(org_id)
-        .bind(session_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "update customer_session set last_seen_at = $3 where org_id = $1 and customer_session_id = $2"
+    ) [org_id, session_id, now] execute)?;
     Ok(())
 }
 
@@ -86,22 +65,15 @@ pub async fn list_live_sessions(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Vec<CustomerSession>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             session_columns!(),
             " from customer_session where org_id = $1 and customer_id = $2 and epoch = $3 \
              and ended_at is null and expires_at > $4 and last_seen_at > $5 \
              order by created_at desc, customer_session_id desc limit 200"
-        ))
-        .bind(customer.org_id)
-        .bind(customer.customer_id)
-        .bind(customer.epoch)
-        .bind(now)
-        .bind(idle_since)
-        .fetch_all(pool)
-        .await
-    })?)
+        )
+    ) [customer.org_id, customer.customer_id, customer.epoch, now, idle_since] fetch_all)?)
 }
 
 /// Ends one session of one customer; answers whether it was theirs and still open.
@@ -112,18 +84,9 @@ pub async fn end_session_of(
     session_id: CustomerSessionId,
     now: DateTime<Utc>,
 ) -> Result<bool, IdentityError> {
-    let changed = on_tx!(tx, |pool| {
-        sqlx::query(
-            "update customer_session set ended_at = $4 where org_id = $1 and customer_id = $2 \
-             and customer_session_id = $3 and ended_at is null",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(session_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    let changed = sql!(tx tx, query(
+        "update customer_session set ended_at = $4 where org_id = $1 and customer_id = $2 \
+         and customer_session_id = $3 and ended_at is null"
+    ) [org_id, customer_id, session_id, now] execute)?;
     Ok(changed == 1)
 }

@@ -1,18 +1,14 @@
 //! The SQL of the session cache's generation: one row, moved forward only.
 
 use atrium_common::db::{Db, Tx};
-use atrium_common::{on_db, on_tx};
+use atrium_common::sql;
 use chrono::{DateTime, Utc};
 
 /// The generation as the database holds it now.
 pub async fn read_generation(db: &Db) -> Result<i64, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_scalar(
-            "select generation from session_cache_generation where session_cache_generation_id = 1",
-        )
-        .fetch_one(pool)
-        .await
-    })
+    sql!(db db, query_scalar(
+        "select generation from session_cache_generation where session_cache_generation_id = 1"
+    ) [] fetch_one)
 }
 
 /// Moves the generation past both its current value and `at_least`; answers the new one.
@@ -21,15 +17,9 @@ pub async fn advance_generation(
     at_least: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    on_tx!(tx, |pool| {
-        sqlx::query_scalar(
-            "update session_cache_generation \
-             set generation = (case when generation > $1 then generation else $1 end) + 1, \
-             updated_at = $2 where session_cache_generation_id = 1 returning generation",
-        )
-        .bind(at_least)
-        .bind(now)
-        .fetch_one(pool)
-        .await
-    })
+    sql!(tx tx, query_scalar(
+        "update session_cache_generation \
+         set generation = (case when generation > $1 then generation else $1 end) + 1, \
+         updated_at = $2 where session_cache_generation_id = 1 returning generation"
+    ) [at_least, now] fetch_one)
 }

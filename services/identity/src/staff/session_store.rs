@@ -2,32 +2,20 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{OrgId, StaffId, StaffSessionId};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 
 use super::StaffSession;
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 pub async fn insert_staff_session(tx: &mut Tx, row: &StaffSession) -> Result<(), IdentityError> {
-    on_tx!(tx, |pool| {
-        sqlx::query(
-            "insert into staff_session (staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, \
-             expires_at, ended_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(row.staff_session_id)
-        .bind(row.org_id)
-        .bind(row.staff_id)
-        .bind(&row.ip)
-        .bind(&row.user_agent)
-        .bind(row.last_seen_at)
-        .bind(row.expires_at)
-        .bind(row.ended_at)
-        .bind(row.created_at)
-        .bind(row.updated_at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(tx tx, query(
+        "insert into staff_session (staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, \
+         expires_at, ended_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ) [
+        row.staff_session_id, row.org_id, row.staff_id, &row.ip, &row.user_agent,
+        row.last_seen_at, row.expires_at, row.ended_at, row.created_at, row.updated_at,
+    ] execute)?;
     Ok(())
 }
 
@@ -36,16 +24,10 @@ pub async fn find_staff_session(
     org_id: OrgId,
     session_id: StaffSessionId,
 ) -> Result<Option<StaffSession>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, expires_at, ended_at, \
-             created_at, updated_at from staff_session where org_id = $1 and staff_session_id = $2",
-        )
-        .bind(org_id)
-        .bind(session_id)
-        .fetch_optional(pool)
-        .await
-    })?)
+    Ok(sql!(db db, query_as(
+        "select staff_session_id, org_id, staff_id, ip, user_agent, last_seen_at, expires_at, ended_at, \
+         created_at, updated_at from staff_session where org_id = $1 and staff_session_id = $2"
+    ) [org_id, session_id] fetch_optional)?)
 }
 
 pub async fn touch_staff_session(
@@ -54,18 +36,10 @@ pub async fn touch_staff_session(
     session_id: StaffSessionId,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update staff_session set last_seen_at = $2, updated_at = $2 \
-             where staff_session_id = $1 and org_id = $3",
-        )
-        .bind(session_id)
-        .bind(now)
-        .bind(org_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "update staff_session set last_seen_at = $2, updated_at = $2 \
+         where staff_session_id = $1 and org_id = $3"
+    ) [session_id, now, org_id] execute)?;
     Ok(())
 }
 
@@ -75,18 +49,10 @@ pub async fn end_staff_session(
     session_id: StaffSessionId,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_tx!(tx, |pool| {
-        sqlx::query(
-            "update staff_session set ended_at = $3, updated_at = $3 \
-             where org_id = $1 and staff_session_id = $2 and ended_at is null",
-        )
-        .bind(org_id)
-        .bind(session_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(tx tx, query(
+        "update staff_session set ended_at = $3, updated_at = $3 \
+         where org_id = $1 and staff_session_id = $2 and ended_at is null"
+    ) [org_id, session_id, now] execute)?;
     Ok(())
 }
 
@@ -98,18 +64,9 @@ pub async fn end_staff_sessions(
     keep: Option<StaffSessionId>,
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "update staff_session set ended_at = $3, updated_at = $3 where org_id = $1 and staff_id = $2 \
-             and ended_at is null and ($4 is null or staff_session_id <> $4)",
-        )
-        .bind(org_id)
-        .bind(staff_id)
-        .bind(now)
-        .bind(keep)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "update staff_session set ended_at = $3, updated_at = $3 where org_id = $1 and staff_id = $2 \
+         and ended_at is null and ($4 is null or staff_session_id <> $4)"
+    ) [org_id, staff_id, now, keep] execute).map(drop)?;
     Ok(())
 }

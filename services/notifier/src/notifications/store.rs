@@ -2,11 +2,11 @@
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
 use atrium_common::ids::OrgId;
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::error::NotifierError;
+use atrium_common::sql;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -40,27 +40,16 @@ macro_rules! notification_columns {
 
 /// Stores a notification; answers `false` when the org already has one with its key.
 pub async fn insert(db: &Db, row: &NotificationRow) -> Result<bool, NotifierError> {
-    let result = on_db!(db, |pool| {
-        sqlx::query(concat!(
+    let result = sql!(db db, query(
+        concat!(
             "insert into notification (",
             notification_columns!(),
             ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(row.notification_id)
-        .bind(row.org_id)
-        .bind(&row.recipient_kind)
-        .bind(row.recipient_id)
-        .bind(&row.kind)
-        .bind(&row.title)
-        .bind(&row.body)
-        .bind(&row.link)
-        .bind(&row.idempotency_key)
-        .bind(row.read_at)
-        .bind(row.created_at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    });
+        )
+    ) [
+        row.notification_id, row.org_id, &row.recipient_kind, row.recipient_id, &row.kind,
+        &row.title, &row.body, &row.link, &row.idempotency_key, row.read_at, row.created_at,
+    ] execute);
     match result {
         Ok(_) => Ok(true),
         Err(err) if is_unique_violation(&err) => Ok(false),
@@ -73,17 +62,13 @@ pub async fn find_by_key(
     org_id: OrgId,
     key: &str,
 ) -> Result<Option<NotificationRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             notification_columns!(),
             " from notification where org_id = $1 and idempotency_key = $2"
-        ))
-        .bind(org_id)
-        .bind(key)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [org_id, key] fetch_optional)?)
 }
 
 /// One page of a recipient's notifications, newest first, after the keyset cursor.
@@ -94,37 +79,22 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<NotificationRow>, NotifierError> {
     let (before_at, before_id) = before.unzip();
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             notification_columns!(),
             " from notification where org_id = $1 and recipient_kind = $2 and recipient_id = $3 \
              and ($4 is null or created_at < $4 or (created_at = $4 and notification_id < $5)) \
              order by created_at desc, notification_id desc limit $6"
-        ))
-        .bind(recipient.org_id)
-        .bind(recipient.kind)
-        .bind(recipient.id)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?)
+        )
+    ) [recipient.org_id, recipient.kind, recipient.id, before_at, before_id, limit] fetch_all)?)
 }
 
 pub async fn unread_count(db: &Db, recipient: Recipient<'_>) -> Result<i64, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_scalar(
-            "select count(*) from notification where org_id = $1 and recipient_kind = $2 \
-             and recipient_id = $3 and read_at is null",
-        )
-        .bind(recipient.org_id)
-        .bind(recipient.kind)
-        .bind(recipient.id)
-        .fetch_one(pool)
-        .await
-    })?)
+    Ok(sql!(db db, query_scalar(
+        "select count(*) from notification where org_id = $1 and recipient_kind = $2 \
+         and recipient_id = $3 and read_at is null"
+    ) [recipient.org_id, recipient.kind, recipient.id] fetch_one)?)
 }
 
 /// Marks one of the recipient's notifications read (keeping the first read time) and
@@ -135,21 +105,14 @@ pub async fn mark_read(
     notification_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<NotificationRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "update notification set read_at = coalesce(read_at, $5) \
              where org_id = $1 and recipient_kind = $2 and recipient_id = $3 and notification_id = $4 \
              returning ",
             notification_columns!()
-        ))
-        .bind(recipient.org_id)
-        .bind(recipient.kind)
-        .bind(recipient.id)
-        .bind(notification_id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [recipient.org_id, recipient.kind, recipient.id, notification_id, now] fetch_optional)?)
 }
 
 pub async fn mark_all_read(
@@ -157,19 +120,10 @@ pub async fn mark_all_read(
     recipient: Recipient<'_>,
     now: DateTime<Utc>,
 ) -> Result<u64, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query(
-            "update notification set read_at = $4 where org_id = $1 and recipient_kind = $2 \
-             and recipient_id = $3 and read_at is null",
-        )
-        .bind(recipient.org_id)
-        .bind(recipient.kind)
-        .bind(recipient.id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?)
+    Ok(sql!(db db, query(
+        "update notification set read_at = $4 where org_id = $1 and recipient_kind = $2 \
+         and recipient_id = $3 and read_at is null"
+    ) [recipient.org_id, recipient.kind, recipient.id, now] execute)?)
 }
 
 /// Deletes every notification of one customer (a GDPR erase).
@@ -178,16 +132,10 @@ pub async fn delete_of_customer(
     org_id: OrgId,
     customer_id: Uuid,
 ) -> Result<(), NotifierError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "delete from notification where org_id = $1 and recipient_kind = 'customer' \
-             and recipient_id = $2",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "delete from notification where org_id = $1 and recipient_kind = 'customer' \
+         and recipient_id = $2"
+    ) [org_id, customer_id] execute)
+    .map(drop)?;
     Ok(())
 }

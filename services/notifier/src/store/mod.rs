@@ -3,11 +3,11 @@
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
 use atrium_common::ids::OrgId;
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::error::NotifierError;
+use atrium_common::sql;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EmailRow {
@@ -53,38 +53,19 @@ macro_rules! email_returning {
 
 /// Stores a new message; answers `false` when the org already has one with this key.
 pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError> {
-    let result = on_db!(db, |pool| {
-        sqlx::query(
-            "insert into email (email_id, org_id, idempotency_key, template_key, locale, recipient_email, \
-             recipient_name, variables, org_name, logo_url, sender_name, status, attempts, last_error, \
-             next_attempt_at, claimed_until, sent_at, created_at, updated_at, recipient_folded) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-             $20)",
-        )
-        .bind(row.email_id)
-        .bind(row.org_id)
-        .bind(&row.idempotency_key)
-        .bind(&row.template_key)
-        .bind(&row.locale)
-        .bind(&row.recipient_email)
-        .bind(&row.recipient_name)
-        .bind(&row.variables)
-        .bind(&row.org_name)
-        .bind(&row.logo_url)
-        .bind(&row.sender_name)
-        .bind(&row.status)
-        .bind(row.attempts)
-        .bind(&row.last_error)
-        .bind(row.next_attempt_at)
-        .bind(row.claimed_until)
-        .bind(row.sent_at)
-        .bind(row.created_at)
-        .bind(row.updated_at)
-        .bind(atrium_common::db::fold(&[&row.recipient_email]))
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    });
+    let result = sql!(db db, query(
+        "insert into email (email_id, org_id, idempotency_key, template_key, locale, recipient_email, \
+         recipient_name, variables, org_name, logo_url, sender_name, status, attempts, last_error, \
+         next_attempt_at, claimed_until, sent_at, created_at, updated_at, recipient_folded) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+         $20)"
+    ) [
+        row.email_id, row.org_id, &row.idempotency_key, &row.template_key, &row.locale,
+        &row.recipient_email, &row.recipient_name, &row.variables, &row.org_name, &row.logo_url,
+        &row.sender_name, &row.status, row.attempts, &row.last_error, row.next_attempt_at,
+        row.claimed_until, row.sent_at, row.created_at, row.updated_at,
+        atrium_common::db::fold(&[&row.recipient_email]),
+    ] execute);
     match result {
         Ok(_) => Ok(true),
         Err(err) if is_unique_violation(&err) => Ok(false),
@@ -97,13 +78,9 @@ pub async fn find_email_by_key(
     org_id: OrgId,
     key: &str,
 ) -> Result<Option<EmailRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(email_select!("where org_id = $1 and idempotency_key = $2"))
-            .bind(org_id)
-            .bind(key)
-            .fetch_optional(pool)
-            .await
-    })?)
+    Ok(sql!(db db, query_as(
+        email_select!("where org_id = $1 and idempotency_key = $2")
+    ) [org_id, key] fetch_optional)?)
 }
 
 pub async fn find_email(
@@ -111,13 +88,9 @@ pub async fn find_email(
     org_id: OrgId,
     email_id: Uuid,
 ) -> Result<Option<EmailRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(email_select!("where org_id = $1 and email_id = $2"))
-            .bind(org_id)
-            .bind(email_id)
-            .fetch_optional(pool)
-            .await
-    })?)
+    Ok(sql!(db db, query_as(
+        email_select!("where org_id = $1 and email_id = $2")
+    ) [org_id, email_id] fetch_optional)?)
 }
 
 /// Mail as a queue: queued messages, the most overdue first.
@@ -133,17 +106,10 @@ pub static MAIL_QUEUE: atrium_common::lease::Queue = atrium_common::lease_queue!
 
 /// Records delivery and deletes the variables (they may hold links and tokens).
 pub async fn mark_sent(db: &Db, email_id: Uuid, now: DateTime<Utc>) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update email set status = 'sent', sent_at = $2, variables = null, claimed_until = null, \
-             last_error = '', updated_at = $2 where email_id = $1",
-        )
-        .bind(email_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "update email set status = 'sent', sent_at = $2, variables = null, claimed_until = null, \
+         last_error = '', updated_at = $2 where email_id = $1"
+    ) [email_id, now] execute)?;
     Ok(())
 }
 
@@ -155,19 +121,10 @@ pub async fn reschedule(
     next_attempt_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update email set status = 'queued', last_error = $2, next_attempt_at = $3, claimed_until = null, \
-             updated_at = $4 where email_id = $1",
-        )
-        .bind(email_id)
-        .bind(error)
-        .bind(next_attempt_at)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "update email set status = 'queued', last_error = $2, next_attempt_at = $3, claimed_until = null, \
+         updated_at = $4 where email_id = $1"
+    ) [email_id, error, next_attempt_at, now] execute)?;
     Ok(())
 }
 
@@ -179,18 +136,9 @@ pub async fn finish_unsent(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "update email set status = $2, last_error = $3, claimed_until = null, updated_at = $4 where email_id = $1",
-        )
-        .bind(email_id)
-        .bind(status)
-        .bind(error)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "update email set status = $2, last_error = $3, claimed_until = null, updated_at = $4 where email_id = $1"
+    ) [email_id, status, error, now] execute)?;
     Ok(())
 }
 
@@ -202,30 +150,21 @@ pub async fn requeue(
     email_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<EmailRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "update email set status = 'queued', next_attempt_at = $3, claimed_until = null, updated_at = $3 \
              where org_id = $1 and email_id = $2 and status in ('failed', 'held') and variables is not null \
              returning ",
             email_returning!()
-        ))
-        .bind(org_id)
-        .bind(email_id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [org_id, email_id, now] fetch_optional)?)
 }
 
 /// Moves every held message back to the queue (SMTP has been configured since).
 pub async fn requeue_held(db: &Db, now: DateTime<Utc>) -> Result<u64, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query("update email set status = 'queued', next_attempt_at = $1, updated_at = $1 where status = 'held'")
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-    })?)
+    Ok(sql!(db db, query(
+        "update email set status = 'queued', next_attempt_at = $1, updated_at = $1 where status = 'held'"
+    ) [now] execute)?)
 }
 
 /// One page of an org's outbox, newest first; `before` is the keyset cursor.
@@ -237,20 +176,13 @@ pub async fn list_emails(
     limit: i64,
 ) -> Result<Vec<EmailRow>, NotifierError> {
     let (before_at, before_id) = before.unzip();
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(email_select!(
+    Ok(sql!(db db, query_as(
+        email_select!(
             "where org_id = $1 and ($2 is null or status = $2) \
              and ($3 is null or created_at < $3 or (created_at = $3 and email_id < $4)) \
              order by created_at desc, email_id desc limit $5"
-        ))
-        .bind(org_id)
-        .bind(status)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?)
+        )
+    ) [org_id, status, before_at, before_id, limit] fetch_all)?)
 }
 
 /// Deletes the unsent mail of the recipient whose folded address is `folded`.
@@ -259,16 +191,10 @@ pub async fn delete_unsent_to(
     org_id: OrgId,
     folded: &str,
 ) -> Result<(), NotifierError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "delete from email where org_id = $1 and recipient_folded = $2 and status <> 'sent'",
-        )
-        .bind(org_id)
-        .bind(folded)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "delete from email where org_id = $1 and recipient_folded = $2 and status <> 'sent'"
+    ) [org_id, folded] execute)
+    .map(drop)?;
     Ok(())
 }
 
@@ -280,18 +206,11 @@ pub async fn redact_sent_to(
     folded: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "update email set recipient_email = '', recipient_folded = '', recipient_name = '', \
-             variables = null, updated_at = $3 where org_id = $1 and recipient_folded = $2",
-        )
-        .bind(org_id)
-        .bind(folded)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "update email set recipient_email = '', recipient_folded = '', recipient_name = '', \
+         variables = null, updated_at = $3 where org_id = $1 and recipient_folded = $2"
+    ) [org_id, folded, now] execute)
+    .map(drop)?;
     Ok(())
 }
 
@@ -300,26 +219,18 @@ pub async fn redact_sent_to(
 pub async fn fill_recipient_folded(db: &Db) -> Result<u64, NotifierError> {
     let mut filled = 0;
     loop {
-        let batch: Vec<(Uuid, String)> = on_db!(db, |pool| {
-            sqlx::query_as(
-                "select email_id, recipient_email from email where recipient_folded is null limit 500",
-            )
-            .fetch_all(pool)
-            .await
-        })?;
+        let batch: Vec<(Uuid, String)> = sql!(db db, query_as(
+            "select email_id, recipient_email from email where recipient_folded is null limit 500"
+        ) [] fetch_all)?;
         if batch.is_empty() {
             return Ok(filled);
         }
         let mut tx = db.begin().await?;
         for (email_id, recipient) in &batch {
-            on_tx!(&mut tx, |conn| {
-                sqlx::query("update email set recipient_folded = $2 where email_id = $1")
-                    .bind(email_id)
-                    .bind(atrium_common::db::fold(&[recipient]))
-                    .execute(conn)
-                    .await
-                    .map(drop)
-            })?;
+            sql!(tx &mut tx, query(
+                "update email set recipient_folded = $2 where email_id = $1"
+            ) [email_id, atrium_common::db::fold(&[recipient])] execute)
+            .map(drop)?;
         }
         tx.commit().await?;
         filled += batch.len() as u64;

@@ -8,16 +8,9 @@ pub async fn find_template_override(
     key: &str,
     locale: &str,
 ) -> Result<Option<TemplateOverrideRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select template_key, locale, subject, text_body, html_body, updated_at from email_template where org_id = $1 and template_key = $2 and locale = $3",
-        )
-        .bind(org_id)
-        .bind(key)
-        .bind(locale)
-        .fetch_optional(pool)
-        .await
-    })?)
+    Ok(sql!(db db, query_as(
+        "select template_key, locale, subject, text_body, html_body, updated_at from email_template where org_id = $1 and template_key = $2 and locale = $3"
+    ) [org_id, key, locale] fetch_optional)?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -34,15 +27,10 @@ pub async fn list_template_overrides(
     db: &Db,
     org_id: OrgId,
 ) -> Result<Vec<TemplateOverrideRow>, NotifierError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(
-            "select template_key, locale, subject, text_body, html_body, updated_at from email_template \
-             where org_id = $1",
-        )
-        .bind(org_id)
-        .fetch_all(pool)
-        .await
-    })?)
+    Ok(sql!(db db, query_as(
+        "select template_key, locale, subject, text_body, html_body, updated_at from email_template \
+         where org_id = $1"
+    ) [org_id] fetch_all)?)
 }
 
 /// Saves an org's override of one key and locale, replacing an earlier one.
@@ -51,24 +39,15 @@ pub async fn upsert_template_override(
     org_id: OrgId,
     row: &TemplateOverrideRow,
 ) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "insert into email_template (org_id, template_key, locale, subject, text_body, html_body, \
-             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) \
-             on conflict (org_id, template_key, locale) do update set subject = excluded.subject, \
-             text_body = excluded.text_body, html_body = excluded.html_body, updated_at = excluded.updated_at",
-        )
-        .bind(org_id)
-        .bind(&row.template_key)
-        .bind(&row.locale)
-        .bind(&row.subject)
-        .bind(&row.text_body)
-        .bind(&row.html_body)
-        .bind(row.updated_at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "insert into email_template (org_id, template_key, locale, subject, text_body, html_body, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) \
+         on conflict (org_id, template_key, locale) do update set subject = excluded.subject, \
+         text_body = excluded.text_body, html_body = excluded.html_body, updated_at = excluded.updated_at"
+    ) [
+        org_id, &row.template_key, &row.locale, &row.subject, &row.text_body, &row.html_body,
+        row.updated_at,
+    ] execute)?;
     Ok(())
 }
 
@@ -78,16 +57,8 @@ pub async fn delete_template_override(
     key: &str,
     locale: &str,
 ) -> Result<(), NotifierError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "delete from email_template where org_id = $1 and template_key = $2 and locale = $3",
-        )
-        .bind(org_id)
-        .bind(key)
-        .bind(locale)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
+    sql!(db db, query(
+        "delete from email_template where org_id = $1 and template_key = $2 and locale = $3"
+    ) [org_id, key, locale] execute)?;
     Ok(())
 }

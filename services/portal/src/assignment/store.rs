@@ -3,11 +3,12 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{CustomerId, OrgId, ProjectId};
-use atrium_common::{on_db, on_tx};
+use atrium_common::on_tx;
 use chrono::{DateTime, Utc};
 
 use crate::project::store::project_columns;
 use crate::project::{Card, Project};
+use atrium_common::sql;
 
 /// Takes the customer's turn for changing their assignments in this transaction.
 pub(crate) async fn lock_customer(
@@ -16,18 +17,11 @@ pub(crate) async fn lock_customer(
     customer_id: CustomerId,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into customer_lock (customer_id, org_id, touched_at) values ($1, $2, $3) \
-             on conflict (customer_id) do update set touched_at = excluded.touched_at",
-        )
-        .bind(customer_id)
-        .bind(org_id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+    sql!(tx tx, query(
+        "insert into customer_lock (customer_id, org_id, touched_at) values ($1, $2, $3) \
+         on conflict (customer_id) do update set touched_at = excluded.touched_at"
+    ) [customer_id, org_id, now] execute)
+    .map(drop)
 }
 
 /// The customers a project is assigned to.
@@ -35,12 +29,9 @@ pub(crate) async fn customers_of(
     tx: &mut Tx,
     project_id: ProjectId,
 ) -> Result<Vec<CustomerId>, sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query_scalar("select customer_id from assignment where project_id = $1")
-            .bind(project_id)
-            .fetch_all(conn)
-            .await
-    })
+    sql!(tx tx, query_scalar(
+        "select customer_id from assignment where project_id = $1"
+    ) [project_id] fetch_all)
 }
 
 /// The projects assigned to a customer.
@@ -49,15 +40,9 @@ pub(crate) async fn projects_of(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Vec<ProjectId>, sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query_scalar(
-            "select project_id from assignment where org_id = $1 and customer_id = $2",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .fetch_all(conn)
-        .await
-    })
+    sql!(tx tx, query_scalar(
+        "select project_id from assignment where org_id = $1 and customer_id = $2"
+    ) [org_id, customer_id] fetch_all)
 }
 
 /// Assigns a project to a customer (a revocation marker goes: it is theirs again).
@@ -124,19 +109,14 @@ pub(crate) async fn find_assigned(
     customer_id: CustomerId,
     project_id: ProjectId,
 ) -> Result<Option<Project>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    sql!(db db, query_as(
+        concat!(
             "select ",
             project_columns!(),
             " from assignment a join project p on p.project_id = a.project_id \
              where a.org_id = $1 and a.customer_id = $2 and a.project_id = $3 and p.org_id = $1"
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(project_id)
-        .fetch_optional(pool)
-        .await
-    })
+        )
+    ) [org_id, customer_id, project_id] fetch_optional)
 }
 
 /// Whether the project was assigned to the customer and taken away.
@@ -146,18 +126,11 @@ pub(crate) async fn was_revoked(
     customer_id: CustomerId,
     project_id: ProjectId,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_scalar::<_, i32>(
-            "select 1 from revoked_assignment where org_id = $1 and customer_id = $2 \
-             and project_id = $3",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(project_id)
-        .fetch_optional(pool)
-        .await
-        .map(|found| found.is_some())
-    })
+    sql!(db db, query_scalar::<_, i32>(
+        "select 1 from revoked_assignment where org_id = $1 and customer_id = $2 \
+         and project_id = $3"
+    ) [org_id, customer_id, project_id] fetch_optional)
+    .map(|found| found.is_some())
 }
 
 /// One page of the customer's assigned projects, newest assignment first (galleries
@@ -177,8 +150,8 @@ pub(crate) async fn list_assigned(
         assigned_at: DateTime<Utc>,
     }
     let (before_at, before_id) = before.unzip();
-    let rows: Vec<Assigned> = on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    let rows: Vec<Assigned> = sql!(db db, query_as(
+        concat!(
             "select ",
             project_columns!(),
             ", a.assigned_at from assignment a join project p on p.project_id = a.project_id \
@@ -186,16 +159,8 @@ pub(crate) async fn list_assigned(
              and ($3 is null or a.assigned_at < $3 or (a.assigned_at = $3 and a.project_id < $4)) \
              and ($6 or p.kind <> 'gallery') \
              order by a.assigned_at desc, a.project_id desc limit $5"
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .bind(with_galleries)
-        .fetch_all(pool)
-        .await
-    })?;
+        )
+    ) [org_id, customer_id, before_at, before_id, limit, with_galleries] fetch_all)?;
     Ok(rows
         .into_iter()
         .map(|r| (r.project, r.assigned_at))
@@ -210,21 +175,14 @@ pub(crate) async fn list_cards(
     customer_id: CustomerId,
     with_galleries: bool,
 ) -> Result<Vec<Card>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
-            "select p.project_id, p.kind, p.name, p.starts_on, p.ends_on, p.status, \
-             p.cover_url, p.progress \
-             from assignment a join project p on p.project_id = a.project_id \
-             where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
-             and ($3 or p.kind <> 'gallery') \
-             order by a.assigned_at desc, a.project_id desc",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(with_galleries)
-        .fetch_all(pool)
-        .await
-    })
+    sql!(db db, query_as(
+        "select p.project_id, p.kind, p.name, p.starts_on, p.ends_on, p.status, \
+         p.cover_url, p.progress \
+         from assignment a join project p on p.project_id = a.project_id \
+         where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
+         and ($3 or p.kind <> 'gallery') \
+         order by a.assigned_at desc, a.project_id desc"
+    ) [org_id, customer_id, with_galleries] fetch_all)
 }
 
 /// Drops everything the portal holds on an erased customer: assignments, revocation
@@ -240,14 +198,7 @@ pub(crate) async fn erase_customer(
         "delete from customer_permission where org_id = $1 and customer_id = $2",
         "delete from customer_lock where org_id = $1 and customer_id = $2",
     ] {
-        on_tx!(tx, |conn| {
-            sqlx::query(statement)
-                .bind(org_id)
-                .bind(customer_id)
-                .execute(conn)
-                .await
-                .map(drop)
-        })?;
+        sql!(tx tx, query(statement) [org_id, customer_id] execute).map(drop)?;
     }
     Ok(())
 }

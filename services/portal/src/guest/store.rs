@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::project::Project;
 use crate::project::store::project_columns;
+use atrium_common::sql;
 
 /// Opens a guest session on a gallery at its current password version, dropping the
 /// gallery's expired ones.
@@ -49,20 +50,14 @@ pub(crate) async fn find_guest_gallery(
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Option<Project>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    sql!(db db, query_as(
+        concat!(
             "select ",
             project_columns!(),
             " from guest_session g join project p on p.project_id = g.project_id \
              where g.token_hash = $1 and g.org_id = $2 and p.org_id = $2 and p.slug = $3 \
              and p.kind = 'gallery' and p.guest_password_hash is not null \
              and p.guest_password_version = g.password_version and g.expires_at > $4"
-        ))
-        .bind(token_hash)
-        .bind(org_id)
-        .bind(slug)
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })
+        )
+    ) [token_hash, org_id, slug, now] fetch_optional)
 }

@@ -2,10 +2,10 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{CustomerId, OrgId};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 
 use super::Overrides;
+use atrium_common::sql;
 
 /// A customer's overrides; `None` while they follow every default.
 pub(crate) async fn find_overrides(
@@ -13,16 +13,10 @@ pub(crate) async fn find_overrides(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Option<Overrides>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
-            "select can_view_invoices, can_approve_work, can_add_comments, can_submit_requests \
-             from customer_permission where org_id = $1 and customer_id = $2",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
-    })
+    sql!(db db, query_as(
+        "select can_view_invoices, can_approve_work, can_add_comments, can_submit_requests \
+         from customer_permission where org_id = $1 and customer_id = $2"
+    ) [org_id, customer_id] fetch_optional)
 }
 
 /// Replaces a customer's overrides (none at all: the row goes).
@@ -36,28 +30,20 @@ pub(crate) async fn put_overrides(
     if *o == Overrides::default() {
         return delete_overrides(tx, org_id, customer_id).await;
     }
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into customer_permission (customer_id, org_id, can_view_invoices, \
-             can_approve_work, can_add_comments, can_submit_requests, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7) on conflict (customer_id) do update set \
-             can_view_invoices = excluded.can_view_invoices, \
-             can_approve_work = excluded.can_approve_work, \
-             can_add_comments = excluded.can_add_comments, \
-             can_submit_requests = excluded.can_submit_requests, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(customer_id)
-        .bind(org_id)
-        .bind(o.can_view_invoices)
-        .bind(o.can_approve_work)
-        .bind(o.can_add_comments)
-        .bind(o.can_submit_requests)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+    sql!(tx tx, query(
+        "insert into customer_permission (customer_id, org_id, can_view_invoices, \
+         can_approve_work, can_add_comments, can_submit_requests, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) on conflict (customer_id) do update set \
+         can_view_invoices = excluded.can_view_invoices, \
+         can_approve_work = excluded.can_approve_work, \
+         can_add_comments = excluded.can_add_comments, \
+         can_submit_requests = excluded.can_submit_requests, \
+         updated_at = excluded.updated_at"
+    ) [
+        customer_id, org_id, o.can_view_invoices, o.can_approve_work, o.can_add_comments,
+        o.can_submit_requests, now,
+    ] execute)
+    .map(drop)
 }
 
 async fn delete_overrides(
@@ -65,12 +51,8 @@ async fn delete_overrides(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query("delete from customer_permission where org_id = $1 and customer_id = $2")
-            .bind(org_id)
-            .bind(customer_id)
-            .execute(conn)
-            .await
-            .map(drop)
-    })
+    sql!(tx tx, query(
+        "delete from customer_permission where org_id = $1 and customer_id = $2"
+    ) [org_id, customer_id] execute)
+    .map(drop)
 }

@@ -2,11 +2,12 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::OrgId;
+use atrium_common::on_tx;
 use atrium_common::settings::OrgSettings;
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 
 use crate::error::PortalError;
+use atrium_common::sql;
 
 /// One organization's settings as stored: its document and when it was saved.
 #[derive(sqlx::FromRow)]
@@ -35,12 +36,9 @@ impl SettingsRow {
 
 /// The organization's saved settings; `None` while it has the defaults.
 pub async fn find_settings(db: &Db, org_id: OrgId) -> Result<Option<Saved>, PortalError> {
-    let row: Option<SettingsRow> = on_db!(db, |pool| {
-        sqlx::query_as("select document, updated_at from org_settings where org_id = $1")
-            .bind(org_id)
-            .fetch_optional(pool)
-            .await
-    })?;
+    let row: Option<SettingsRow> = sql!(db db, query_as(
+        "select document, updated_at from org_settings where org_id = $1"
+    ) [org_id] fetch_optional)?;
     row.map(SettingsRow::decode).transpose()
 }
 
@@ -77,15 +75,10 @@ pub async fn save_settings(
     now: DateTime<Utc>,
 ) -> Result<(), PortalError> {
     let document = encode(settings);
-    on_tx!(tx, |conn| {
-        sqlx::query("update org_settings set document = $2, updated_at = $3 where org_id = $1")
-            .bind(org_id)
-            .bind(&document)
-            .bind(now)
-            .execute(conn)
-            .await
-            .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "update org_settings set document = $2, updated_at = $3 where org_id = $1"
+    ) [org_id, &document, now] execute)
+    .map(drop)?;
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{OrgId, ProjectId, StaffId};
-use atrium_common::{on_db, on_tx};
+use atrium_common::on_tx;
+use atrium_common::sql;
 
 /// One member of a project's team as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,16 +18,10 @@ pub(crate) async fn team_of(
     org_id: OrgId,
     project_id: ProjectId,
 ) -> Result<Vec<TeamRow>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
-            "select staff_id, role_title from project_team where org_id = $1 and project_id = $2 \
-             order by position",
-        )
-        .bind(org_id)
-        .bind(project_id)
-        .fetch_all(pool)
-        .await
-    })
+    sql!(db db, query_as(
+        "select staff_id, role_title from project_team where org_id = $1 and project_id = $2 \
+         order by position"
+    ) [org_id, project_id] fetch_all)
 }
 
 /// Replaces a project's team.

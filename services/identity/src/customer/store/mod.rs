@@ -2,12 +2,12 @@
 
 use atrium_common::db::{Db, Pools, Tx, ids_json, is_unique_violation};
 use atrium_common::ids::{CustomerId, OrgId, StaffId};
-use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Customer, CustomerStatus};
 use crate::error::IdentityError;
+use atrium_common::sql;
 
 macro_rules! customer_columns {
     () => {
@@ -42,33 +42,18 @@ pub struct ProfilePatch {
 
 /// Stores a new customer; `Ok(false)` when the org already has one with this email.
 pub async fn insert_customer(tx: &mut Tx, row: &Customer) -> Result<bool, IdentityError> {
-    let result = on_tx!(tx, |conn| {
-        sqlx::query(concat!(
+    let result = sql!(tx tx, query(
+        concat!(
             "insert into customer (",
             customer_columns!(),
             ", search_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
              $15, $16)"
-        ))
-        .bind(row.customer_id)
-        .bind(row.org_id)
-        .bind(&row.email)
-        .bind(&row.email_normalized)
-        .bind(&row.name)
-        .bind(&row.company)
-        .bind(&row.phone)
-        .bind(&row.address)
-        .bind(&row.locale)
-        .bind(row.status.as_str())
-        .bind(&row.password_hash)
-        .bind(row.epoch)
-        .bind(row.created_at)
-        .bind(row.updated_at)
-        .bind(row.account_manager_id)
-        .bind(search_text(row))
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
-    });
+        )
+    ) [
+        row.customer_id, row.org_id, &row.email, &row.email_normalized, &row.name, &row.company,
+        &row.phone, &row.address, &row.locale, row.status.as_str(), &row.password_hash,
+        row.epoch, row.created_at, row.updated_at, row.account_manager_id, search_text(row),
+    ] execute);
     match result {
         Ok(_) => Ok(true),
         Err(err) if is_unique_violation(&err) => Ok(false),
@@ -81,17 +66,13 @@ pub async fn find_customer_by_email(
     org_id: OrgId,
     email_normalized: &str,
 ) -> Result<Option<Customer>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             customer_columns!(),
             " from customer where org_id = $1 and email_normalized = $2"
-        ))
-        .bind(org_id)
-        .bind(email_normalized)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [org_id, email_normalized] fetch_optional)?)
 }
 
 pub async fn find_customer(
@@ -99,17 +80,13 @@ pub async fn find_customer(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Option<Customer>, IdentityError> {
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             customer_columns!(),
             " from customer where org_id = $1 and customer_id = $2"
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await
-    })?)
+        )
+    ) [org_id, customer_id] fetch_optional)?)
 }
 
 /// The org's customers among `ids`, in no particular order: one statement for the set.
@@ -153,19 +130,13 @@ pub async fn activate_customer(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Customer>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(concat!(
+    Ok(sql!(tx tx, query_as(
+        concat!(
             "update customer set status = 'active', password_hash = $3, updated_at = $4 \
              where org_id = $1 and customer_id = $2 and status = 'invited' returning ",
             customer_columns!()
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
+        )
+    ) [org_id, customer_id, password_hash, now] fetch_optional)?)
 }
 
 /// Sets a new password and bumps the epoch (every session ends) of an active customer.
@@ -176,19 +147,13 @@ pub async fn reset_password(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Customer>, IdentityError> {
-    Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(concat!(
+    Ok(sql!(tx tx, query_as(
+        concat!(
             "update customer set password_hash = $3, epoch = epoch + 1, updated_at = $4 \
              where org_id = $1 and customer_id = $2 and status = 'active' returning ",
             customer_columns!()
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
-    })?)
+        )
+    ) [org_id, customer_id, password_hash, now] fetch_optional)?)
 }
 
 /// Applies `transition`; `None` when the customer is not the org's or not in a state the
@@ -202,14 +167,9 @@ pub async fn transition(
 ) -> Result<Option<Customer>, IdentityError> {
     macro_rules! run {
         ($sql:literal) => {
-            on_tx!(tx, |conn| {
-                sqlx::query_as(concat!($sql, " returning ", customer_columns!()))
-                    .bind(org_id)
-                    .bind(customer_id)
-                    .bind(now)
-                    .fetch_optional(conn)
-                    .await
-            })
+            sql!(tx tx, query_as(
+                concat!($sql, " returning ", customer_columns!())
+            ) [org_id, customer_id, now] fetch_optional)
         };
     }
     let row = match transition {
@@ -241,8 +201,8 @@ pub async fn list_customers(
 ) -> Result<Vec<Customer>, IdentityError> {
     let pattern = q.map(atrium_common::db::like_pattern);
     let (before_at, before_id) = before.unzip();
-    Ok(on_db!(db, |pool| {
-        sqlx::query_as(concat!(
+    Ok(sql!(db db, query_as(
+        concat!(
             "select ",
             customer_columns!(),
             " from customer where org_id = $1 and status <> 'erased' \
@@ -250,16 +210,10 @@ pub async fn list_customers(
              and ($3 is null or status = $3) \
              and ($4 is null or created_at < $4 or (created_at = $4 and customer_id < $5)) \
              order by created_at desc, customer_id desc limit $6"
-        ))
-        .bind(org_id)
-        .bind(&pattern)
-        .bind(status.map(CustomerStatus::as_str))
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?)
+        )
+    ) [
+        org_id, &pattern, status.map(CustomerStatus::as_str), before_at, before_id, limit,
+    ] fetch_all)?)
 }
 
 /// Applies a patch to one of the org's (not erased) customers; `Err(CustomerExists)` when
@@ -272,30 +226,20 @@ pub async fn update_profile(
     now: DateTime<Utc>,
 ) -> Result<Option<Customer>, IdentityError> {
     let (email, email_normalized) = patch.email.clone().unzip();
-    let result = on_tx!(tx, |pool| {
-        sqlx::query_as(concat!(
+    let result = sql!(tx tx, query_as(
+        concat!(
             "update customer set email = coalesce($3, email), email_normalized = coalesce($4, email_normalized), \
              name = coalesce($5, name), company = coalesce($6, company), phone = coalesce($7, phone), \
              address = coalesce($8, address), locale = coalesce($9, locale), updated_at = $10, \
              account_manager_id = case when $11 then $12 else account_manager_id end \
              where org_id = $1 and customer_id = $2 and status <> 'erased' returning ",
             customer_columns!()
-        ))
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(email)
-        .bind(email_normalized)
-        .bind(&patch.name)
-        .bind(&patch.company)
-        .bind(&patch.phone)
-        .bind(&patch.address)
-        .bind(&patch.locale)
-        .bind(now)
-        .bind(patch.account_manager.is_some())
-        .bind(patch.account_manager.flatten())
-        .fetch_optional(pool)
-        .await
-    });
+        )
+    ) [
+        org_id, customer_id, email, email_normalized, &patch.name, &patch.company, &patch.phone,
+        &patch.address, &patch.locale, now, patch.account_manager.is_some(),
+        patch.account_manager.flatten(),
+    ] fetch_optional);
     let row: Option<Customer> = match result {
         Ok(row) => row,
         Err(err) if is_unique_violation(&err) => return Err(IdentityError::CustomerExists),
@@ -312,15 +256,10 @@ fn search_text(row: &Customer) -> String {
 }
 
 async fn set_search_text(tx: &mut Tx, row: &Customer) -> Result<(), IdentityError> {
-    on_tx!(tx, |conn| {
-        sqlx::query("update customer set search_text = $3 where org_id = $1 and customer_id = $2")
-            .bind(row.org_id)
-            .bind(row.customer_id)
-            .bind(search_text(row))
-            .execute(conn)
-            .await
-            .map(drop)
-    })?;
+    sql!(tx tx, query(
+        "update customer set search_text = $3 where org_id = $1 and customer_id = $2"
+    ) [row.org_id, row.customer_id, search_text(row)] execute)
+    .map(drop)?;
     Ok(())
 }
 
@@ -329,15 +268,13 @@ async fn set_search_text(tx: &mut Tx, row: &Customer) -> Result<(), IdentityErro
 pub async fn fill_search_text(db: &Db) -> Result<u64, IdentityError> {
     let mut filled = 0;
     loop {
-        let batch: Vec<Customer> = on_db!(db, |pool| {
-            sqlx::query_as(concat!(
+        let batch: Vec<Customer> = sql!(db db, query_as(
+            concat!(
                 "select ",
                 customer_columns!(),
                 " from customer where search_text is null limit 500"
-            ))
-            .fetch_all(pool)
-            .await
-        })?;
+            )
+        ) [] fetch_all)?;
         if batch.is_empty() {
             return Ok(filled);
         }
