@@ -123,6 +123,22 @@ macro_rules! on_db {
     };
 }
 
+/// Declares the calling service's `MIGRATIONS`: its `migrations/postgres` and
+/// `migrations/sqlite` folders, embedded at build time.
+#[macro_export]
+macro_rules! migrations {
+    () => {
+        static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+        static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+        /// This service's migrations on both backends.
+        pub static MIGRATIONS: $crate::db::Migrations = $crate::db::Migrations {
+            postgres: &POSTGRES,
+            sqlite: &SQLITE,
+        };
+    };
+}
+
 /// Runs one statement on either backend: `sql!(db <&Db>, …)` on the pool, `sql!(tx <&mut
 /// Tx>, …)` in the transaction, then the query function with its SQL, the binds in order
 /// and what to do with it. `execute` answers the rows it touched; `fetch_optional`,

@@ -2,21 +2,13 @@
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::{Db, Migrations};
+use atrium_common::db::Db;
 use atrium_common::grpc::ServerContext;
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::documents::v1 as pb;
-use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
-static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// This service's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations {
-    postgres: &POSTGRES,
-    sqlite: &SQLITE,
-};
+atrium_common::migrations!();
 
 /// Everything the documents server needs.
 #[derive(Clone)]

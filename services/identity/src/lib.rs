@@ -20,28 +20,20 @@ use std::time::Duration;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::{Db, Migrations};
+use atrium_common::db::Db;
 use atrium_common::grpc::ServerContext;
 use atrium_common::limits::LimitStore;
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1 as pb;
 use secrecy::SecretString;
-use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
 pub use error::IdentityError;
 pub use organization::{NewOrganization, Onboarded, create_organization};
 use session_cache::SessionCache;
 
-static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// Identity's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations {
-    postgres: &POSTGRES,
-    sqlite: &SQLITE,
-};
+atrium_common::migrations!();
 
 /// Staff access tokens live 900 s; the session behind them lives longer.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(900);

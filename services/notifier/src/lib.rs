@@ -15,25 +15,17 @@ pub mod templates;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::{Db, Migrations};
+use atrium_common::db::Db;
 use atrium_common::grpc::{ServerContext, connect};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::notifier::v1 as pb;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
-use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
 pub use delivery::{MAX_ATTEMPTS, Mailer, deliver_next};
 pub use error::NotifierError;
 
-static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// The notifier's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations {
-    postgres: &POSTGRES,
-    sqlite: &SQLITE,
-};
+atrium_common::migrations!();
 
 /// How many messages one notifier process delivers at once, each over its own pooled SMTP
 /// connection. SMTP is round-trip bound (lettre writes the end-of-data mark apart from

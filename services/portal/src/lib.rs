@@ -22,23 +22,15 @@ mod validate;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::{Db, Migrations};
+use atrium_common::db::Db;
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
-use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 
-static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// This service's migrations on both backends.
-pub static MIGRATIONS: Migrations = Migrations {
-    postgres: &POSTGRES,
-    sqlite: &SQLITE,
-};
+atrium_common::migrations!();
 
 /// Everything the portal server needs.
 #[derive(Clone)]
