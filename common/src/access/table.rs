@@ -7,280 +7,86 @@ use Access::{AnyStaff, Customer, CustomerOrStaff, Internal, Open, Signed, Staff}
 use Permission as P;
 
 /// Every RPC of every service.
+#[rustfmt::skip]
 pub static RPCS: &[Rpc] = &[
     // identity
-    write(
-        "/atrium.identity.v1.OrganizationService/CreateOrganization",
-        Open,
-    ),
-    read(
-        "/atrium.identity.v1.OrganizationService/GetOrganization",
-        Open,
-    ),
+    write("/atrium.identity.v1.OrganizationService/CreateOrganization", Open),
+    read("/atrium.identity.v1.OrganizationService/GetOrganization", Open),
     write("/atrium.identity.v1.StaffAuthService/LoginStaff", Open),
-    write(
-        "/atrium.identity.v1.StaffAuthService/AuthenticateStaff",
-        Open,
-    ),
+    write("/atrium.identity.v1.StaffAuthService/AuthenticateStaff", Open),
     write("/atrium.identity.v1.StaffAuthService/LogoutStaff", Open),
-    write(
-        "/atrium.identity.v1.StaffAuthService/RefreshStaffToken",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.StaffAuthService/AcceptStaffInvitation",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.StaffAuthService/ForgotStaffPassword",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.StaffAuthService/ResetStaffPassword",
-        Open,
-    ),
+    write("/atrium.identity.v1.StaffAuthService/RefreshStaffToken", Open),
+    write("/atrium.identity.v1.StaffAuthService/AcceptStaffInvitation", Open),
+    write("/atrium.identity.v1.StaffAuthService/ForgotStaffPassword", Open),
+    write("/atrium.identity.v1.StaffAuthService/ResetStaffPassword", Open),
     read("/atrium.identity.v1.StaffService/GetCurrentStaff", AnyStaff),
-    write(
-        "/atrium.identity.v1.StaffService/UpdateCurrentStaff",
-        AnyStaff,
-    ),
-    write(
-        "/atrium.identity.v1.StaffService/ChangeStaffPassword",
-        AnyStaff,
-    ),
-    write(
-        "/atrium.identity.v1.StaffService/InviteStaff",
-        Staff(P::StaffManage),
-    ),
-    read(
-        "/atrium.identity.v1.StaffService/ListStaff",
-        Staff(P::StaffManage),
-    ),
-    write(
-        "/atrium.identity.v1.StaffService/UpdateStaff",
-        Staff(P::StaffManage),
-    ),
-    write(
-        "/atrium.identity.v1.StaffService/RemoveStaff",
-        Staff(P::StaffManage),
-    ),
-    read(
-        "/atrium.identity.v1.AuditService/ListAudit",
-        Staff(P::AuditView),
-    ),
+    write("/atrium.identity.v1.StaffService/UpdateCurrentStaff", AnyStaff),
+    write("/atrium.identity.v1.StaffService/ChangeStaffPassword", AnyStaff),
+    write("/atrium.identity.v1.StaffService/InviteStaff", Staff(P::StaffManage)),
+    read("/atrium.identity.v1.StaffService/ListStaff", Staff(P::StaffManage)),
+    write("/atrium.identity.v1.StaffService/UpdateStaff", Staff(P::StaffManage)),
+    write("/atrium.identity.v1.StaffService/RemoveStaff", Staff(P::StaffManage)),
+    read("/atrium.identity.v1.AuditService/ListAudit", Staff(P::AuditView)),
     write("/atrium.identity.v1.AuditService/RecordAudit", Internal),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/LoginCustomer",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/AuthenticateCustomer",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/LogoutCustomer",
-        Open,
-    ),
-    read(
-        "/atrium.identity.v1.CustomerAuthService/PreviewInvitation",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/AcceptInvitation",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/ForgotPassword",
-        Open,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/ResetPassword",
-        Open,
-    ),
-    read(
-        "/atrium.identity.v1.CustomerAuthService/ListCustomerSessions",
-        Customer,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/EndCustomerSession",
-        Customer,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerAuthService/ChangeCustomerPassword",
-        Customer,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/InviteCustomer",
-        Staff(P::CustomersCreate),
-    ),
-    read(
-        "/atrium.identity.v1.CustomerService/ListInvitations",
-        Staff(P::CustomersView),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/ResendInvitation",
-        Staff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/CancelInvitation",
-        Staff(P::CustomersCreate),
-    ),
-    read(
-        "/atrium.identity.v1.CustomerService/ListCustomers",
-        Staff(P::CustomersView),
-    ),
-    read(
-        "/atrium.identity.v1.CustomerService/GetCustomer",
-        Staff(P::CustomersView),
-    ),
-    read(
-        "/atrium.identity.v1.CustomerService/LookupCustomers",
-        AnyStaff,
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/UpdateCustomer",
-        CustomerOrStaff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/DeactivateCustomer",
-        Staff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/ReactivateCustomer",
-        Staff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/ForceRelogin",
-        Staff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.identity.v1.CustomerService/EraseCustomer",
-        Staff(P::CustomersDelete),
-    ),
+    write("/atrium.identity.v1.CustomerAuthService/LoginCustomer", Open),
+    write("/atrium.identity.v1.CustomerAuthService/AuthenticateCustomer", Open),
+    write("/atrium.identity.v1.CustomerAuthService/LogoutCustomer", Open),
+    read("/atrium.identity.v1.CustomerAuthService/PreviewInvitation", Open),
+    write("/atrium.identity.v1.CustomerAuthService/AcceptInvitation", Open),
+    write("/atrium.identity.v1.CustomerAuthService/ForgotPassword", Open),
+    write("/atrium.identity.v1.CustomerAuthService/ResetPassword", Open),
+    read("/atrium.identity.v1.CustomerAuthService/ListCustomerSessions", Customer),
+    write("/atrium.identity.v1.CustomerAuthService/EndCustomerSession", Customer),
+    write("/atrium.identity.v1.CustomerAuthService/ChangeCustomerPassword", Customer),
+    write("/atrium.identity.v1.CustomerService/InviteCustomer", Staff(P::CustomersCreate)),
+    read("/atrium.identity.v1.CustomerService/ListInvitations", Staff(P::CustomersView)),
+    write("/atrium.identity.v1.CustomerService/ResendInvitation", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/CancelInvitation", Staff(P::CustomersCreate)),
+    read("/atrium.identity.v1.CustomerService/ListCustomers", Staff(P::CustomersView)),
+    read("/atrium.identity.v1.CustomerService/GetCustomer", Staff(P::CustomersView)),
+    read("/atrium.identity.v1.CustomerService/LookupCustomers", AnyStaff),
+    write("/atrium.identity.v1.CustomerService/UpdateCustomer", CustomerOrStaff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/DeactivateCustomer", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/ReactivateCustomer", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/ForceRelogin", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/EraseCustomer", Staff(P::CustomersDelete)),
     read("/atrium.identity.v1.CustomerService/LookupStaff", Signed),
     // portal
-    write(
-        "/atrium.portal.v1.ProjectService/CreateProject",
-        Staff(P::ProjectsManage),
-    ),
-    read(
-        "/atrium.portal.v1.ProjectService/ListProjects",
-        Staff(P::ProjectsView),
-    ),
-    read(
-        "/atrium.portal.v1.ProjectService/GetProject",
-        Staff(P::ProjectsView),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/UpdateProject",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/DeleteProject",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/AddPhase",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/UpdatePhase",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/DeletePhase",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.ProjectService/SetProjectTeam",
-        Staff(P::ProjectsManage),
-    ),
-    write(
-        "/atrium.portal.v1.AssignmentService/SetProjectCustomers",
-        Staff(P::CustomersCreate),
-    ),
-    write(
-        "/atrium.portal.v1.AssignmentService/SetCustomerProjects",
-        Staff(P::CustomersCreate),
-    ),
-    read(
-        "/atrium.portal.v1.CustomerProjectService/ListMyProjects",
-        Customer,
-    ),
-    read(
-        "/atrium.portal.v1.CustomerProjectService/GetMyProject",
-        Customer,
-    ),
-    read(
-        "/atrium.portal.v1.SettingsService/GetSettings",
-        Staff(P::SettingsManage),
-    ),
-    write(
-        "/atrium.portal.v1.SettingsService/UpdateSettings",
-        Staff(P::SettingsManage),
-    ),
+    write("/atrium.portal.v1.ProjectService/CreateProject", Staff(P::ProjectsManage)),
+    read("/atrium.portal.v1.ProjectService/ListProjects", Staff(P::ProjectsView)),
+    read("/atrium.portal.v1.ProjectService/GetProject", Staff(P::ProjectsView)),
+    write("/atrium.portal.v1.ProjectService/UpdateProject", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.ProjectService/DeleteProject", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.ProjectService/AddPhase", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.ProjectService/UpdatePhase", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.ProjectService/DeletePhase", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.ProjectService/SetProjectTeam", Staff(P::ProjectsManage)),
+    write("/atrium.portal.v1.AssignmentService/SetProjectCustomers", Staff(P::CustomersCreate)),
+    write("/atrium.portal.v1.AssignmentService/SetCustomerProjects", Staff(P::CustomersCreate)),
+    read("/atrium.portal.v1.CustomerProjectService/ListMyProjects", Customer),
+    read("/atrium.portal.v1.CustomerProjectService/GetMyProject", Customer),
+    read("/atrium.portal.v1.SettingsService/GetSettings", Staff(P::SettingsManage)),
+    write("/atrium.portal.v1.SettingsService/UpdateSettings", Staff(P::SettingsManage)),
     read("/atrium.portal.v1.SettingsService/GetBranding", Open),
-    read(
-        "/atrium.portal.v1.CustomerPermissionService/GetCustomerPermissions",
-        Staff(P::CustomersView),
-    ),
-    write(
-        "/atrium.portal.v1.CustomerPermissionService/SetCustomerPermissions",
-        Staff(P::CustomersCreate),
-    ),
-    read(
-        "/atrium.portal.v1.CustomerPermissionService/GetMyPermissions",
-        Customer,
-    ),
+    read("/atrium.portal.v1.CustomerPermissionService/GetCustomerPermissions", Staff(P::CustomersView)),
+    write("/atrium.portal.v1.CustomerPermissionService/SetCustomerPermissions", Staff(P::CustomersCreate)),
+    read("/atrium.portal.v1.CustomerPermissionService/GetMyPermissions", Customer),
     read("/atrium.portal.v1.DashboardService/GetDashboard", Customer),
     write("/atrium.portal.v1.GuestGalleryService/OpenGallery", Open),
-    read(
-        "/atrium.portal.v1.GuestGalleryService/GetGuestGallery",
-        Open,
-    ),
+    read("/atrium.portal.v1.GuestGalleryService/GetGuestGallery", Open),
     write("/atrium.portal.v1.ErasureService/EraseCustomer", Internal),
     // notifier
     write("/atrium.notifier.v1.EmailService/EnqueueEmail", Internal),
-    read(
-        "/atrium.notifier.v1.EmailService/ListOutbox",
-        Staff(P::SettingsManage),
-    ),
-    write(
-        "/atrium.notifier.v1.EmailService/RetryEmail",
-        Staff(P::SettingsManage),
-    ),
-    read(
-        "/atrium.notifier.v1.TemplateService/ListTemplates",
-        Staff(P::SettingsManage),
-    ),
-    read(
-        "/atrium.notifier.v1.TemplateService/GetTemplate",
-        Staff(P::SettingsManage),
-    ),
-    write(
-        "/atrium.notifier.v1.TemplateService/PutTemplate",
-        Staff(P::SettingsManage),
-    ),
-    write(
-        "/atrium.notifier.v1.TemplateService/DeleteTemplate",
-        Staff(P::SettingsManage),
-    ),
-    write(
-        "/atrium.notifier.v1.NotificationService/CreateNotification",
-        Internal,
-    ),
-    read(
-        "/atrium.notifier.v1.NotificationService/ListNotifications",
-        Signed,
-    ),
-    read(
-        "/atrium.notifier.v1.NotificationService/CountUnread",
-        Signed,
-    ),
+    read("/atrium.notifier.v1.EmailService/ListOutbox", Staff(P::SettingsManage)),
+    write("/atrium.notifier.v1.EmailService/RetryEmail", Staff(P::SettingsManage)),
+    read("/atrium.notifier.v1.TemplateService/ListTemplates", Staff(P::SettingsManage)),
+    read("/atrium.notifier.v1.TemplateService/GetTemplate", Staff(P::SettingsManage)),
+    write("/atrium.notifier.v1.TemplateService/PutTemplate", Staff(P::SettingsManage)),
+    write("/atrium.notifier.v1.TemplateService/DeleteTemplate", Staff(P::SettingsManage)),
+    write("/atrium.notifier.v1.NotificationService/CreateNotification", Internal),
+    read("/atrium.notifier.v1.NotificationService/ListNotifications", Signed),
+    read("/atrium.notifier.v1.NotificationService/CountUnread", Signed),
     write("/atrium.notifier.v1.NotificationService/MarkRead", Signed),
-    write(
-        "/atrium.notifier.v1.NotificationService/MarkAllRead",
-        Signed,
-    ),
+    write("/atrium.notifier.v1.NotificationService/MarkAllRead", Signed),
     write("/atrium.notifier.v1.ErasureService/EraseCustomer", Internal),
 ];

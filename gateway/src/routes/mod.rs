@@ -221,12 +221,16 @@ impl Route {
 
 /// Every route the gateway serves.
 pub fn routes() -> Vec<Route> {
-    let mut routes = public::routes();
-    routes.extend(platform::routes());
-    routes.extend(admin::routes());
-    routes.extend(customer::routes());
-    routes.extend(notifications::routes());
-    routes
+    [
+        public::routes(),
+        platform::routes(),
+        admin::routes(),
+        customer::routes(),
+        notifications::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Header set on answers to requests no route matched, so tests can tell the router's

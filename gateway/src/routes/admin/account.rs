@@ -17,78 +17,29 @@ use crate::extract::{
 use crate::routes::Route;
 use crate::routes::recovery::{accepted, forgot_request, reset_request};
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
         Route::post("/api/admin/login", "Sign a staff member in", post(login))
-            .body::<Login>()
-            .answers::<Token>(200)
-            .limited()
+            .body::<Login>().answers::<Token>(200).limited().errors(&["INVALID_CREDENTIALS"]),
+        Route::post("/api/admin/logout", "End the staff session the token names", post(logout))
+            .any_staff().no_content(),
+        Route::get("/api/admin/me", "The signed-in staff member, with role and permissions", get(me))
+            .any_staff().answers::<Staff>(200),
+        Route::patch("/api/admin/me", "Edit own name, title and phone (absent: unchanged, null: cleared)", patch(update_me))
+            .any_staff().body::<OwnProfilePatch>().answers::<Staff>(200),
+        Route::post("/api/admin/token/refresh", "A new access token for the live session the bearer token (even expired) names", post(refresh))
+            .any_staff().answers::<Token>(200),
+        Route::post("/api/admin/password/change", "Change own password; every other session ends", post(change_password))
+            .any_staff().body::<ChangePassword>().no_content().limited()
             .errors(&["INVALID_CREDENTIALS"]),
-        Route::post(
-            "/api/admin/logout",
-            "End the staff session the token names",
-            post(logout),
-        )
-        .any_staff()
-        .no_content(),
-        Route::get(
-            "/api/admin/me",
-            "The signed-in staff member, with role and permissions",
-            get(me),
-        )
-        .any_staff()
-        .answers::<Staff>(200),
-        Route::patch(
-            "/api/admin/me",
-            "Edit own name, title and phone (absent: unchanged, null: cleared)",
-            patch(update_me),
-        )
-        .any_staff()
-        .body::<OwnProfilePatch>()
-        .answers::<Staff>(200),
-        Route::post(
-            "/api/admin/token/refresh",
-            "A new access token for the live session the bearer token (even expired) names",
-            post(refresh),
-        )
-        .any_staff()
-        .answers::<Token>(200),
-        Route::post(
-            "/api/admin/password/change",
-            "Change own password; every other session ends",
-            post(change_password),
-        )
-        .any_staff()
-        .body::<ChangePassword>()
-        .no_content()
-        .limited()
-        .errors(&["INVALID_CREDENTIALS"]),
-        Route::post(
-            "/api/admin/password/forgot",
-            "Mail a 60-minute reset link if the account exists; the answer is the same either way",
-            post(forgot_password),
-        )
-        .body::<Forgot>()
-        .answers::<Message>(202)
-        .limited(),
-        Route::post(
-            "/api/admin/password/reset",
-            "Set a new password with a reset link; every session ends",
-            post(reset_password),
-        )
-        .body::<TokenAndPassword>()
-        .no_content()
-        .limited()
-        .errors(&["TOKEN_INVALID"]),
-        Route::post(
-            "/api/admin/invitations/accept",
-            "Accept a staff invitation: set the password, activate, sign in",
-            post(accept_invitation),
-        )
-        .body::<TokenAndPassword>()
-        .answers::<Token>(200)
-        .limited()
-        .errors(&["TOKEN_INVALID"]),
+        Route::post("/api/admin/password/forgot", "Mail a 60-minute reset link if the account exists; the answer is the same either way", post(forgot_password))
+            .body::<Forgot>().answers::<Message>(202).limited(),
+        Route::post("/api/admin/password/reset", "Set a new password with a reset link; every session ends", post(reset_password))
+            .body::<TokenAndPassword>().no_content().limited().errors(&["TOKEN_INVALID"]),
+        Route::post("/api/admin/invitations/accept", "Accept a staff invitation: set the password, activate, sign in", post(accept_invitation))
+            .body::<TokenAndPassword>().answers::<Token>(200).limited()
+            .errors(&["TOKEN_INVALID"]),
     ]
 }
 

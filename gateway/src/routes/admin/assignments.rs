@@ -12,26 +12,15 @@ use crate::api::projects::{CustomerIds, ProjectIds, Reconciled};
 use crate::extract::{ActsFor, Json, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::put(
-            "/api/admin/projects/{id}/customers",
-            "The project's customers become exactly these (one transaction; another \
-             organization's id refuses the whole list)",
-            put(set_project_customers),
-        )
-        .staff(Permission::CustomersCreate)
-        .body::<CustomerIds>()
-        .answers::<Reconciled>(200),
-        Route::put(
-            "/api/admin/customers/{id}/projects",
-            "The customer's projects become exactly these (one transaction; another \
-             organization's id refuses the whole list)",
-            put(set_customer_projects),
-        )
-        .staff(Permission::CustomersCreate)
-        .body::<ProjectIds>()
-        .answers::<Reconciled>(200),
+        Route::put("/api/admin/projects/{id}/customers", "The project's customers become exactly these (one transaction; another \
+             organization's id refuses the whole list)", put(set_project_customers))
+            .staff(Permission::CustomersCreate).body::<CustomerIds>().answers::<Reconciled>(200),
+        Route::put("/api/admin/customers/{id}/projects", "The customer's projects become exactly these (one transaction; another \
+             organization's id refuses the whole list)", put(set_customer_projects))
+            .staff(Permission::CustomersCreate).body::<ProjectIds>().answers::<Reconciled>(200),
     ]
 }
 

@@ -15,16 +15,12 @@ use crate::api::{Id, Page, Paging, Time, time};
 use crate::extract::{ActsFor, Query, StaffSession};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/admin/audit",
-            "The organization's audit trail (filters: actor_id, action, from, to as RFC 3339)",
-            get(list),
-        )
-        .staff(Permission::AuditView)
-        .query::<AuditFilter>()
-        .answers::<Page<AuditEntry>>(200),
+        Route::get("/api/admin/audit", "The organization's audit trail (filters: actor_id, action, from, to as RFC 3339)", get(list))
+            .staff(Permission::AuditView).query::<AuditFilter>()
+            .answers::<Page<AuditEntry>>(200),
     ]
 }
 

@@ -16,41 +16,20 @@ use crate::api::{Page, Paging};
 use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let (view, create) = (Permission::CustomersView, Permission::CustomersCreate);
     let mut routes = vec![
-        Route::get(
-            "/api/admin/customers",
-            "Search the organization's customers (q over email, name, company; status)",
-            get(list),
-        )
-        .staff(view)
-        .query::<CustomerFilter>()
-        .answers::<Page<Customer>>(200),
-        Route::get(
-            "/api/admin/customers/{id}",
-            "One customer of the organization",
-            get(read),
-        )
-        .staff(view)
-        .answers::<Customer>(200),
-        Route::delete(
-            "/api/admin/customers/{id}",
-            "GDPR erase: anonymise the profile, free the email, end every session and \
-             tell every service to drop its copies; the audit keeps entries without personal data",
-            delete(erase),
-        )
-        .staff(Permission::CustomersDelete)
-        .no_content(),
-        Route::patch(
-            "/api/admin/customers/{id}",
-            "Edit a customer (absent: unchanged, null: cleared); a taken email is 409",
-            patch(update),
-        )
-        .staff(create)
-        .body::<ProfilePatch>()
-        .answers::<Customer>(200)
-        .errors(&["ALREADY_EXISTS"]),
+        Route::get("/api/admin/customers", "Search the organization's customers (q over email, name, company; status)", get(list))
+            .staff(view).query::<CustomerFilter>().answers::<Page<Customer>>(200),
+        Route::get("/api/admin/customers/{id}", "One customer of the organization", get(read))
+            .staff(view).answers::<Customer>(200),
+        Route::delete("/api/admin/customers/{id}", "GDPR erase: anonymise the profile, free the email, end every session and \
+             tell every service to drop its copies; the audit keeps entries without personal data", delete(erase))
+            .staff(Permission::CustomersDelete).no_content(),
+        Route::patch("/api/admin/customers/{id}", "Edit a customer (absent: unchanged, null: cleared); a taken email is 409", patch(update))
+            .staff(create).body::<ProfilePatch>().answers::<Customer>(200)
+            .errors(&["ALREADY_EXISTS"]),
     ];
     let lock_outs: [(&'static str, &'static str, MethodRouter<GatewayState>); 3] = [
         (

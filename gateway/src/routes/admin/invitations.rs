@@ -15,40 +15,20 @@ use crate::api::{Page, PageQuery};
 use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let create = Permission::CustomersCreate;
     vec![
-        Route::post(
-            "/api/admin/customers/invitations",
-            "Invite a customer: creates the account (invited) and emails a 7-day link",
-            post(invite),
-        )
-        .staff(create)
-        .body::<NewCustomer>()
-        .answers::<Invited>(201)
-        .errors(&["INVITATION_PENDING", "ALREADY_EXISTS"]),
-        Route::get(
-            "/api/admin/customers/invitations",
-            "The organization's pending invitations, newest first",
-            get(list),
-        )
-        .staff(Permission::CustomersView)
-        .query::<PageQuery>()
-        .answers::<Page<Invitation>>(200),
-        Route::post(
-            "/api/admin/customers/invitations/{id}/resend",
-            "Mail a pending invitation again: the old link dies, 7 days start again",
-            post(resend),
-        )
-        .staff(create)
-        .answers::<Invitation>(200),
-        Route::delete(
-            "/api/admin/customers/invitations/{id}",
-            "Cancel a pending invitation: its link dies",
-            delete(cancel),
-        )
-        .staff(create)
-        .no_content(),
+        Route::post("/api/admin/customers/invitations", "Invite a customer: creates the account (invited) and emails a 7-day link", post(invite))
+            .staff(create).body::<NewCustomer>().answers::<Invited>(201)
+            .errors(&["INVITATION_PENDING", "ALREADY_EXISTS"]),
+        Route::get("/api/admin/customers/invitations", "The organization's pending invitations, newest first", get(list))
+            .staff(Permission::CustomersView).query::<PageQuery>()
+            .answers::<Page<Invitation>>(200),
+        Route::post("/api/admin/customers/invitations/{id}/resend", "Mail a pending invitation again: the old link dies, 7 days start again", post(resend))
+            .staff(create).answers::<Invitation>(200),
+        Route::delete("/api/admin/customers/invitations/{id}", "Cancel a pending invitation: its link dies", delete(cancel))
+            .staff(create).no_content(),
     ]
 }
 

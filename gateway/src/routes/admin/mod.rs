@@ -17,17 +17,21 @@ mod templates;
 use super::Route;
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = account::routes();
-    routes.extend(staff::routes());
-    routes.extend(audit::routes());
-    routes.extend(settings::routes());
-    routes.extend(templates::routes());
-    routes.extend(outbox::routes());
-    routes.extend(invitations::routes());
-    routes.extend(customers::routes());
-    routes.extend(permissions::routes());
-    routes.extend(projects::routes());
-    routes.extend(phases::routes());
-    routes.extend(assignments::routes());
-    routes
+    [
+        account::routes(),
+        staff::routes(),
+        audit::routes(),
+        settings::routes(),
+        templates::routes(),
+        outbox::routes(),
+        invitations::routes(),
+        customers::routes(),
+        permissions::routes(),
+        projects::routes(),
+        phases::routes(),
+        assignments::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

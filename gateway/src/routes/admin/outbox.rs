@@ -14,24 +14,14 @@ use crate::api::{Id, Page, Paging, Time, text, time};
 use crate::extract::{ActsFor, Query, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/admin/outbox",
-            "The organization's emails with status and attempts (never bodies or links)",
-            get(list),
-        )
-        .staff(Permission::SettingsManage)
-        .query::<OutboxFilter>()
-        .answers::<Page<OutboxEntry>>(200),
-        Route::post(
-            "/api/admin/outbox/{id}/retry",
-            "Queue a failed email again",
-            post(retry),
-        )
-        .staff(Permission::SettingsManage)
-        .answers::<OutboxEntry>(200)
-        .errors(&["CONFLICT"]),
+        Route::get("/api/admin/outbox", "The organization's emails with status and attempts (never bodies or links)", get(list))
+            .staff(Permission::SettingsManage).query::<OutboxFilter>()
+            .answers::<Page<OutboxEntry>>(200),
+        Route::post("/api/admin/outbox/{id}/retry", "Queue a failed email again", post(retry))
+            .staff(Permission::SettingsManage).answers::<OutboxEntry>(200).errors(&["CONFLICT"]),
     ]
 }
 

@@ -12,23 +12,14 @@ use crate::api::settings::{CustomerPermissions, Overrides};
 use crate::extract::{ActsFor, Json, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/admin/customers/{id}/permissions",
-            "A customer's permissions in force and their own overrides",
-            get(read),
-        )
-        .staff(Permission::CustomersView)
-        .answers::<CustomerPermissions>(200),
-        Route::put(
-            "/api/admin/customers/{id}/permissions",
-            "Replace a customer's overrides (null or absent: the organization's default)",
-            put(replace),
-        )
-        .staff(Permission::CustomersCreate)
-        .body::<Overrides>()
-        .answers::<CustomerPermissions>(200),
+        Route::get("/api/admin/customers/{id}/permissions", "A customer's permissions in force and their own overrides", get(read))
+            .staff(Permission::CustomersView).answers::<CustomerPermissions>(200),
+        Route::put("/api/admin/customers/{id}/permissions", "Replace a customer's overrides (null or absent: the organization's default)", put(replace))
+            .staff(Permission::CustomersCreate).body::<Overrides>()
+            .answers::<CustomerPermissions>(200),
     ]
 }
 

@@ -15,24 +15,16 @@ use crate::routes::Route;
 
 const PHASE: &str = "/api/admin/projects/{id}/phases/{phase_id}";
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let manage = Permission::ProjectsManage;
     vec![
-        Route::post(
-            "/api/admin/projects/{id}/phases",
-            "Add a phase; the project's progress is the rounded mean of its phases",
-            post(add),
-        )
-        .staff(manage)
-        .body::<NewPhase>()
-        .answers::<Phase>(201),
+        Route::post("/api/admin/projects/{id}/phases", "Add a phase; the project's progress is the rounded mean of its phases", post(add))
+            .staff(manage).body::<NewPhase>().answers::<Phase>(201),
         Route::patch(PHASE, "Edit a phase", patch(update))
-            .staff(manage)
-            .body::<PhasePatch>()
-            .answers::<Phase>(200),
+            .staff(manage).body::<PhasePatch>().answers::<Phase>(200),
         Route::delete(PHASE, "Delete a phase", delete(remove))
-            .staff(manage)
-            .no_content(),
+            .staff(manage).no_content(),
     ]
 }
 

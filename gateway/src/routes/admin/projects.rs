@@ -16,57 +16,24 @@ use crate::api::{Page, Paging};
 use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let (view, manage) = (Permission::ProjectsView, Permission::ProjectsManage);
     vec![
-        Route::post(
-            "/api/admin/projects",
-            "Create a project or gallery; the slug comes from the name when absent",
-            post(create),
-        )
-        .staff(manage)
-        .body::<NewProject>()
-        .answers::<StaffProject>(201)
-        .errors(&["ALREADY_EXISTS"]),
-        Route::get(
-            "/api/admin/projects",
-            "The organization's projects and galleries (q, status, kind), newest first",
-            get(list),
-        )
-        .staff(view)
-        .query::<ProjectFilter>()
-        .answers::<Page<StaffProject>>(200),
-        Route::get(
-            "/api/admin/projects/{id}",
-            "One project with its phases",
-            get(read),
-        )
-        .staff(view)
-        .answers::<StaffProject>(200),
-        Route::patch(
-            "/api/admin/projects/{id}",
-            "Edit a project (absent: unchanged, null: cleared); a new guest password ends guest access",
-            patch(update),
-        )
-        .staff(manage)
-        .body::<ProjectPatch>()
-        .answers::<StaffProject>(200)
-        .errors(&["ALREADY_EXISTS"]),
-        Route::delete(
-            "/api/admin/projects/{id}",
-            "Delete a project with its phases and assignments",
-            delete(remove),
-        )
-        .staff(manage)
-        .no_content(),
-        Route::put(
-            "/api/admin/projects/{id}/team",
-            "The project's team becomes exactly these staff members, in this order",
-            put(set_team),
-        )
-        .staff(manage)
-        .body::<NewTeam>()
-        .answers::<Team>(200),
+        Route::post("/api/admin/projects", "Create a project or gallery; the slug comes from the name when absent", post(create))
+            .staff(manage).body::<NewProject>().answers::<StaffProject>(201)
+            .errors(&["ALREADY_EXISTS"]),
+        Route::get("/api/admin/projects", "The organization's projects and galleries (q, status, kind), newest first", get(list))
+            .staff(view).query::<ProjectFilter>().answers::<Page<StaffProject>>(200),
+        Route::get("/api/admin/projects/{id}", "One project with its phases", get(read))
+            .staff(view).answers::<StaffProject>(200),
+        Route::patch("/api/admin/projects/{id}", "Edit a project (absent: unchanged, null: cleared); a new guest password ends guest access", patch(update))
+            .staff(manage).body::<ProjectPatch>().answers::<StaffProject>(200)
+            .errors(&["ALREADY_EXISTS"]),
+        Route::delete("/api/admin/projects/{id}", "Delete a project with its phases and assignments", delete(remove))
+            .staff(manage).no_content(),
+        Route::put("/api/admin/projects/{id}/team", "The project's team becomes exactly these staff members, in this order", put(set_team))
+            .staff(manage).body::<NewTeam>().answers::<Team>(200),
     ]
 }
 

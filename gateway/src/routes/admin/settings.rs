@@ -13,23 +13,13 @@ use crate::api::settings::{Settings, SettingsPatch};
 use crate::extract::{ActsFor, Json, StaffSession};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/admin/settings",
-            "The organization's portal settings",
-            get(read),
-        )
-        .staff(Permission::SettingsManage)
-        .answers::<Settings>(200),
-        Route::patch(
-            "/api/admin/settings",
-            "Change some settings (absent: unchanged; null clears a branding text)",
-            patch(update),
-        )
-        .staff(Permission::SettingsManage)
-        .body::<SettingsPatch>()
-        .answers::<Settings>(200),
+        Route::get("/api/admin/settings", "The organization's portal settings", get(read))
+            .staff(Permission::SettingsManage).answers::<Settings>(200),
+        Route::patch("/api/admin/settings", "Change some settings (absent: unchanged; null clears a branding text)", patch(update))
+            .staff(Permission::SettingsManage).body::<SettingsPatch>().answers::<Settings>(200),
     ]
 }
 

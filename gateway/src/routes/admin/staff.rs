@@ -14,43 +14,19 @@ use crate::api::{Page, PageQuery};
 use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let manage = Permission::StaffManage;
     vec![
-        Route::post(
-            "/api/admin/staff",
-            "Invite a staff member: the account (invited) and a 7-day link by email",
-            post(invite),
-        )
-        .staff(manage)
-        .body::<NewStaff>()
-        .answers::<Staff>(201)
-        .errors(&["ALREADY_EXISTS", "INVITATION_PENDING"]),
-        Route::get(
-            "/api/admin/staff",
-            "The organization's staff, newest first",
-            get(list),
-        )
-        .staff(manage)
-        .query::<PageQuery>()
-        .answers::<Page<Staff>>(200),
-        Route::patch(
-            "/api/admin/staff/{id}",
-            "Change a member's role or status; the last active owner stays an active owner",
-            patch(update),
-        )
-        .staff(manage)
-        .body::<StaffChange>()
-        .answers::<Staff>(200)
-        .errors(&["CONFLICT"]),
-        Route::delete(
-            "/api/admin/staff/{id}",
-            "Remove a member: their sessions end at once",
-            delete(remove),
-        )
-        .staff(manage)
-        .no_content()
-        .errors(&["CONFLICT"]),
+        Route::post("/api/admin/staff", "Invite a staff member: the account (invited) and a 7-day link by email", post(invite))
+            .staff(manage).body::<NewStaff>().answers::<Staff>(201)
+            .errors(&["ALREADY_EXISTS", "INVITATION_PENDING"]),
+        Route::get("/api/admin/staff", "The organization's staff, newest first", get(list))
+            .staff(manage).query::<PageQuery>().answers::<Page<Staff>>(200),
+        Route::patch("/api/admin/staff/{id}", "Change a member's role or status; the last active owner stays an active owner", patch(update))
+            .staff(manage).body::<StaffChange>().answers::<Staff>(200).errors(&["CONFLICT"]),
+        Route::delete("/api/admin/staff/{id}", "Remove a member: their sessions end at once", delete(remove))
+            .staff(manage).no_content().errors(&["CONFLICT"]),
     ]
 }
 

@@ -17,38 +17,18 @@ use crate::routes::Route;
 
 const TEMPLATE: &str = "/api/admin/settings/email-templates/{key}/{locale}";
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let manage = Permission::SettingsManage;
     vec![
-        Route::get(
-            "/api/admin/settings/email-templates",
-            "Every email template in every locale, as the organization has it now",
-            get(list),
-        )
-        .staff(manage)
-        .answers::<Page<Template>>(200),
-        Route::get(
-            TEMPLATE,
-            "One email template (the organization's override, else the default)",
-            get(read),
-        )
-        .staff(manage)
-        .answers::<Template>(200),
-        Route::put(
-            TEMPLATE,
-            "Override an email template; one that does not render is refused",
-            put(replace),
-        )
-        .staff(manage)
-        .body::<TemplateBody>()
-        .answers::<Template>(200),
-        Route::delete(
-            TEMPLATE,
-            "Restore the default email template",
-            delete(restore),
-        )
-        .staff(manage)
-        .no_content(),
+        Route::get("/api/admin/settings/email-templates", "Every email template in every locale, as the organization has it now", get(list))
+            .staff(manage).answers::<Page<Template>>(200),
+        Route::get(TEMPLATE, "One email template (the organization's override, else the default)", get(read))
+            .staff(manage).answers::<Template>(200),
+        Route::put(TEMPLATE, "Override an email template; one that does not render is refused", put(replace))
+            .staff(manage).body::<TemplateBody>().answers::<Template>(200),
+        Route::delete(TEMPLATE, "Restore the default email template", delete(restore))
+            .staff(manage).no_content(),
     ]
 }
 

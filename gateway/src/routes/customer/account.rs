@@ -22,69 +22,26 @@ use crate::extract::{
 use crate::routes::Route;
 use crate::routes::recovery::{accepted, forgot_request, reset_request};
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::post(
-            "/api/customer/login",
-            "Sign a customer in: sets the session cookie, answers the CSRF token",
-            post(login),
-        )
-        .body::<Login>()
-        .answers::<SignedIn>(200)
-        .limited()
-        .errors(&["INVALID_CREDENTIALS"]),
-        Route::post(
-            "/api/customer/logout",
-            "End the customer's session and clear the cookie",
-            post(logout),
-        )
-        .customer()
-        .no_content(),
-        Route::get(
-            "/api/customer/invitations/preview",
-            "What an invitation link is for; consumes nothing",
-            get(preview_invitation),
-        )
-        .query::<PreviewQuery>()
-        .answers::<InvitationPreview>(200)
-        .limited()
-        .errors(&["TOKEN_INVALID"]),
-        Route::post(
-            "/api/customer/invitations/accept",
-            "Accept an invitation: set the password, activate, sign in",
-            post(accept_invitation),
-        )
-        .body::<TokenAndPassword>()
-        .answers::<SignedIn>(200)
-        .limited()
-        .errors(&["TOKEN_INVALID"]),
-        Route::post(
-            "/api/customer/password/forgot",
-            "Email a reset link if the account exists; the same 202 either way",
-            post(forgot_password),
-        )
-        .body::<Forgot>()
-        .answers::<Message>(202)
-        .limited(),
-        Route::post(
-            "/api/customer/password/reset",
-            "Set a new password with a reset link; ends every session, signs nobody in",
-            post(reset_password),
-        )
-        .body::<TokenAndPassword>()
-        .no_content()
-        .limited()
-        .errors(&["TOKEN_INVALID"]),
-        Route::post(
-            "/api/customer/password/change",
-            "Change the password: every other session ends, the caller gets a new cookie",
-            post(change_password),
-        )
-        .customer()
-        .body::<ChangePassword>()
-        .answers::<Csrf>(200)
-        .limited()
-        .errors(&["INVALID_CREDENTIALS"]),
+        Route::post("/api/customer/login", "Sign a customer in: sets the session cookie, answers the CSRF token", post(login))
+            .body::<Login>().answers::<SignedIn>(200).limited().errors(&["INVALID_CREDENTIALS"]),
+        Route::post("/api/customer/logout", "End the customer's session and clear the cookie", post(logout))
+            .customer().no_content(),
+        Route::get("/api/customer/invitations/preview", "What an invitation link is for; consumes nothing", get(preview_invitation))
+            .query::<PreviewQuery>().answers::<InvitationPreview>(200).limited()
+            .errors(&["TOKEN_INVALID"]),
+        Route::post("/api/customer/invitations/accept", "Accept an invitation: set the password, activate, sign in", post(accept_invitation))
+            .body::<TokenAndPassword>().answers::<SignedIn>(200).limited()
+            .errors(&["TOKEN_INVALID"]),
+        Route::post("/api/customer/password/forgot", "Email a reset link if the account exists; the same 202 either way", post(forgot_password))
+            .body::<Forgot>().answers::<Message>(202).limited(),
+        Route::post("/api/customer/password/reset", "Set a new password with a reset link; ends every session, signs nobody in", post(reset_password))
+            .body::<TokenAndPassword>().no_content().limited().errors(&["TOKEN_INVALID"]),
+        Route::post("/api/customer/password/change", "Change the password: every other session ends, the caller gets a new cookie", post(change_password))
+            .customer().body::<ChangePassword>().answers::<Csrf>(200).limited()
+            .errors(&["INVALID_CREDENTIALS"]),
     ]
 }
 

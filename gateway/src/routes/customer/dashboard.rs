@@ -18,16 +18,12 @@ use crate::extract::{ActsFor, CustomerWithContext};
 use crate::routes::Route;
 use atrium_common::settings::Branding;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/customer/dashboard",
-            "The customer's home page: assigned projects and galleries, account manager, \
-             unread notifications, branding",
-            get(dashboard),
-        )
-        .customer()
-        .answers::<Dashboard>(200),
+        Route::get("/api/customer/dashboard", "The customer's home page: assigned projects and galleries, account manager, \
+             unread notifications, branding", get(dashboard))
+            .customer().answers::<Dashboard>(200),
     ]
 }
 

@@ -13,23 +13,13 @@ use crate::api::settings::flags;
 use crate::extract::{ActsFor, CustomerSession, CustomerWithProfile, Json};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/customer/me",
-            "The signed-in customer's profile, permissions and CSRF token",
-            get(me),
-        )
-        .customer()
-        .answers::<Me>(200),
-        Route::patch(
-            "/api/customer/me",
-            "Edit the own profile (absent: unchanged, null: cleared); not email or status",
-            patch(update_me),
-        )
-        .customer()
-        .body::<ProfilePatch>()
-        .answers::<Me>(200),
+        Route::get("/api/customer/me", "The signed-in customer's profile, permissions and CSRF token", get(me))
+            .customer().answers::<Me>(200),
+        Route::patch("/api/customer/me", "Edit the own profile (absent: unchanged, null: cleared); not email or status", patch(update_me))
+            .customer().body::<ProfilePatch>().answers::<Me>(200),
     ]
 }
 

@@ -10,10 +10,14 @@ mod sessions;
 use super::Route;
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = account::routes();
-    routes.extend(me::routes());
-    routes.extend(sessions::routes());
-    routes.extend(dashboard::routes());
-    routes.extend(projects::routes());
-    routes
+    [
+        account::routes(),
+        me::routes(),
+        sessions::routes(),
+        dashboard::routes(),
+        projects::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

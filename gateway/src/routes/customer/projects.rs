@@ -12,24 +12,13 @@ use crate::api::{Page, PageQuery};
 use crate::extract::{ActsFor, CustomerSession, Query, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/customer/projects",
-            "The customer's projects and galleries, newest assignment first",
-            get(list),
-        )
-        .customer()
-        .query::<PageQuery>()
-        .answers::<Page<Project>>(200),
-        Route::get(
-            "/api/customer/projects/{id}",
-            "One assigned project with its phases; 403 CUSTOMER_ASSIGNMENT_REVOKED once unassigned",
-            get(read),
-        )
-        .customer()
-        .answers::<Project>(200)
-        .errors(&["CUSTOMER_ASSIGNMENT_REVOKED"]),
+        Route::get("/api/customer/projects", "The customer's projects and galleries, newest assignment first", get(list))
+            .customer().query::<PageQuery>().answers::<Page<Project>>(200),
+        Route::get("/api/customer/projects/{id}", "One assigned project with its phases; 403 CUSTOMER_ASSIGNMENT_REVOKED once unassigned", get(read))
+            .customer().answers::<Project>(200).errors(&["CUSTOMER_ASSIGNMENT_REVOKED"]),
     ]
 }
 

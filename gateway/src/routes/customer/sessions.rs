@@ -13,22 +13,13 @@ use crate::api::{Page, time};
 use crate::extract::{ActsFor, CustomerSession, path_id};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/customer/sessions",
-            "The customer's live sessions, the current one marked",
-            get(list),
-        )
-        .customer()
-        .answers::<Page<Session>>(200),
-        Route::delete(
-            "/api/customer/sessions/{id}",
-            "End one of the customer's sessions; no other ends with it",
-            delete(end),
-        )
-        .customer()
-        .no_content(),
+        Route::get("/api/customer/sessions", "The customer's live sessions, the current one marked", get(list))
+            .customer().answers::<Page<Session>>(200),
+        Route::delete("/api/customer/sessions/{id}", "End one of the customer's sessions; no other ends with it", delete(end))
+            .customer().no_content(),
     ]
 }
 

@@ -16,18 +16,12 @@ use crate::api::Id;
 use crate::extract::{ClientAddr, Json, bearer, enforce_limit};
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::post(
-            "/api/platform/orgs",
-            "Onboard a tenant and its owner (404 while ATRIUM_PLATFORM_TOKEN is unset)",
-            post(create_org),
-        )
-        .platform()
-        .body::<NewOrg>()
-        .answers::<Onboarded>(201)
-        .limited()
-        .errors(&["NOT_FOUND", "ALREADY_EXISTS"]),
+        Route::post("/api/platform/orgs", "Onboard a tenant and its owner (404 while ATRIUM_PLATFORM_TOKEN is unset)", post(create_org))
+            .platform().body::<NewOrg>().answers::<Onboarded>(201).limited()
+            .errors(&["NOT_FOUND", "ALREADY_EXISTS"]),
     ]
 }
 

@@ -12,14 +12,11 @@ use crate::api::settings::PublicBranding;
 use crate::api::text;
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get(
-            "/api/public/orgs/{org}/branding",
-            "Company name, logo and colour for the organization's login pages",
-            get(public_branding),
-        )
-        .answers::<PublicBranding>(200),
+        Route::get("/api/public/orgs/{org}/branding", "Company name, logo and colour for the organization's login pages", get(public_branding))
+            .answers::<PublicBranding>(200),
     ]
 }
 

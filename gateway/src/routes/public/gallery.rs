@@ -19,24 +19,13 @@ use crate::routes::Route;
 
 pub const GALLERY_COOKIE: &str = "atrium_gallery";
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::post(
-            "/api/gallery/{org}/{slug}/access",
-            "Open one gallery with its guest password: 204 and a cookie for that gallery only",
-            post(open),
-        )
-        .body::<Access>()
-        .no_content()
-        .limited()
-        .errors(&["INVALID_CREDENTIALS"]),
-        Route::get(
-            "/api/gallery/{org}/{slug}",
-            "The gallery a guest opened with its password",
-            get(read),
-        )
-        .answers::<Project>(200)
-        .errors(&["UNAUTHENTICATED"]),
+        Route::post("/api/gallery/{org}/{slug}/access", "Open one gallery with its guest password: 204 and a cookie for that gallery only", post(open))
+            .body::<Access>().no_content().limited().errors(&["INVALID_CREDENTIALS"]),
+        Route::get("/api/gallery/{org}/{slug}", "The gallery a guest opened with its password", get(read))
+            .answers::<Project>(200).errors(&["UNAUTHENTICATED"]),
     ]
 }
 

@@ -15,23 +15,16 @@ use serde::Serialize;
 use crate::GatewayState;
 use crate::routes::Route;
 
+#[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/healthz", "The process is up", get(healthz))
-            .answers::<Status>(200)
-            .local(),
-        Route::get(
-            "/readyz",
-            "Every service is SERVING and every database answers (503 otherwise); a configured \
-             Redis that is down reports `degraded`",
-            get(readyz),
-        )
-        .answers::<Readiness>(200)
-        .also_answers::<Readiness>(503)
-        .local(),
+            .answers::<Status>(200).local(),
+        Route::get("/readyz", "Every service is SERVING and every database answers (503 otherwise); a configured \
+             Redis that is down reports `degraded`", get(readyz))
+            .answers::<Readiness>(200).also_answers::<Readiness>(503).local(),
         Route::get("/api/openapi.json", "This document", get(openapi))
-            .answers::<serde_json::Value>(200)
-            .local(),
+            .answers::<serde_json::Value>(200).local(),
     ]
 }
 

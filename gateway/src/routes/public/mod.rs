@@ -8,8 +8,8 @@ pub mod health;
 use super::Route;
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = health::routes();
-    routes.extend(branding::routes());
-    routes.extend(gallery::routes());
-    routes
+    [health::routes(), branding::routes(), gallery::routes()]
+        .into_iter()
+        .flatten()
+        .collect()
 }
