@@ -7,7 +7,7 @@ use atrium_common::grpc::ServiceChannel;
 use atrium_proto::portal::v1 as portal;
 use portal::settings_service_client::SettingsServiceClient;
 
-use crate::store::EmailRow;
+use crate::email::Email;
 
 /// Where the portal's branding is read; `None` leaves the sender's names as they are.
 pub type BrandingSource = Option<SettingsServiceClient<ServiceChannel>>;
@@ -21,7 +21,7 @@ pub struct MailBranding {
 }
 
 /// The branding `email` goes out with.
-pub async fn of(source: &BrandingSource, email: &EmailRow) -> MailBranding {
+pub async fn of(source: &BrandingSource, email: &Email) -> MailBranding {
     let sent = MailBranding {
         org_name: email.org_name.clone(),
         logo_url: email.logo_url.clone(),

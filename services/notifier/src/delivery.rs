@@ -14,7 +14,8 @@ use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::store::{self, EmailRow};
+use crate::email::{Email, EmailStatus};
+use crate::store;
 use crate::templates::{self, Rendered};
 use crate::{AppState, error::NotifierError};
 
@@ -119,7 +120,7 @@ pub async fn deliver_next(state: &AppState) -> Result<bool, NotifierError> {
 }
 
 /// Reserves the next due message for this process for one lease.
-async fn claim_next(state: &AppState) -> Result<Option<EmailRow>, NotifierError> {
+async fn claim_next(state: &AppState) -> Result<Option<Email>, NotifierError> {
     Ok(store::MAIL_QUEUE
         .claim(&state.db, state.clock.now())
         .await?)
@@ -127,7 +128,7 @@ async fn claim_next(state: &AppState) -> Result<Option<EmailRow>, NotifierError>
 
 /// Delivers a claimed message, extending its claim while the SMTP exchange runs: a
 /// process that dies mid-send leaves it to the next claimant within one short lease.
-async fn deliver_leased(state: &AppState, email: EmailRow) -> Result<(), NotifierError> {
+async fn deliver_leased(state: &AppState, email: Email) -> Result<(), NotifierError> {
     let email_id = email.email_id;
     store::MAIL_QUEUE
         .hold(&state.db, &state.clock, email_id, deliver(state, email))
@@ -135,7 +136,7 @@ async fn deliver_leased(state: &AppState, email: EmailRow) -> Result<(), Notifie
 }
 
 /// Renders and sends a claimed message, and records how that went.
-async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError> {
+async fn deliver(state: &AppState, email: Email) -> Result<(), NotifierError> {
     let rendered = match render_email(state, &email).await {
         Ok(rendered) => rendered,
         Err(problem) => {
@@ -143,7 +144,7 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
             store::finish_unsent(
                 &state.db,
                 email.email_id,
-                "failed",
+                EmailStatus::Failed,
                 &problem,
                 state.clock.now(),
             )
@@ -163,7 +164,7 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
         store::finish_unsent(
             &state.db,
             email.email_id,
-            "held",
+            EmailStatus::Held,
             "no SMTP configured",
             state.clock.now(),
         )
@@ -176,7 +177,7 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
             store::finish_unsent(
                 &state.db,
                 email.email_id,
-                "failed",
+                EmailStatus::Failed,
                 &problem,
                 state.clock.now(),
             )
@@ -195,7 +196,7 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
             store::finish_unsent(
                 &state.db,
                 email.email_id,
-                "failed",
+                EmailStatus::Failed,
                 &problem,
                 state.clock.now(),
             )
@@ -206,7 +207,14 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
             let now = state.clock.now();
             if email.attempts >= MAX_ATTEMPTS {
                 tracing::warn!(email_id = %email.email_id, error = %problem, "email given up after retries");
-                store::finish_unsent(&state.db, email.email_id, "failed", &problem, now).await?;
+                store::finish_unsent(
+                    &state.db,
+                    email.email_id,
+                    EmailStatus::Failed,
+                    &problem,
+                    now,
+                )
+                .await?;
             } else {
                 let next = now + backoff(email.attempts);
                 tracing::info!(email_id = %email.email_id, attempt = email.attempts, error = %problem, "email will be retried");
@@ -218,7 +226,7 @@ async fn deliver(state: &AppState, email: EmailRow) -> Result<(), NotifierError>
 }
 
 /// Renders with the org's override if it has one, else the default.
-async fn render_email(state: &AppState, email: &EmailRow) -> Result<Rendered, String> {
+async fn render_email(state: &AppState, email: &Email) -> Result<Rendered, String> {
     let source = crate::template_admin::effective_template(
         state,
         email.org_id,
@@ -244,7 +252,7 @@ async fn render_email(state: &AppState, email: &EmailRow) -> Result<Rendered, St
         .map_err(|err| format!("template error: {err}"))
 }
 
-fn build_message(from: &Mailbox, email: &EmailRow, rendered: Rendered) -> Result<Message, String> {
+fn build_message(from: &Mailbox, email: &Email, rendered: Rendered) -> Result<Message, String> {
     let to: Mailbox = email
         .recipient_email
         .parse()
@@ -262,7 +270,7 @@ fn build_message(from: &Mailbox, email: &EmailRow, rendered: Rendered) -> Result
 }
 
 /// A Message-ID derived from the idempotency key: a resent duplicate carries the same id.
-pub fn message_id(email: &EmailRow, from: &Mailbox) -> String {
+pub fn message_id(email: &Email, from: &Mailbox) -> String {
     let digest = Sha256::digest(format!("{}:{}", email.org_id, email.idempotency_key).as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("<{hex}@{}>", from.email.domain())

@@ -10,26 +10,26 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::email::{Email, EmailStatus};
 use crate::erasure;
 use crate::error::NotifierError;
-use crate::notifications::store::NotificationRow;
+use crate::notifications::Notification;
 use crate::notifications::{self, NewNotification};
 use crate::outbox::{self, NewEmail};
-use crate::store::EmailRow;
 use crate::template_admin::{self, TemplateView};
 use crate::templates::TemplateSource;
 
 pub struct Notifier(pub AppState);
 
 /// What staff may see of a message: no body, variables or link.
-impl From<EmailRow> for pb::OutboxEntry {
-    fn from(row: EmailRow) -> pb::OutboxEntry {
+impl From<Email> for pb::OutboxEntry {
+    fn from(row: Email) -> pb::OutboxEntry {
         pb::OutboxEntry {
             id: row.email_id.to_string(),
             template_key: row.template_key,
             locale: row.locale,
             recipient_email: row.recipient_email,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             attempts: row.attempts,
             last_error: row.last_error,
             created_at: Some(timestamp(row.created_at)),
@@ -76,7 +76,15 @@ impl pb::email_service_server::EmailService for Notifier {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.into_inner();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
-        let status = Some(r.status.as_str()).filter(|s| !s.is_empty());
+        let status = Some(r.status.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                EmailStatus::parse(s).ok_or_else(|| {
+                    NotifierError::invalid("status", "must be queued, held, sent or failed")
+                })
+            })
+            .transpose()
+            .map_err(into_status)?;
         let (rows, next_page_token) = outbox::list(&self.0, principal.org_id, page, status).await?;
         Ok(Response::new(pb::ListOutboxResponse {
             items: rows.into_iter().map(Into::into).collect(),
@@ -175,8 +183,8 @@ impl pb::template_service_server::TemplateService for Notifier {
     }
 }
 
-impl From<NotificationRow> for pb::Notification {
-    fn from(row: NotificationRow) -> pb::Notification {
+impl From<Notification> for pb::Notification {
+    fn from(row: Notification) -> pb::Notification {
         pb::Notification {
             id: row.notification_id.to_string(),
             kind: row.kind,

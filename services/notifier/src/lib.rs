@@ -3,6 +3,7 @@
 
 pub mod branding;
 mod delivery;
+mod email;
 pub use delivery::Wake;
 mod erasure;
 mod error;

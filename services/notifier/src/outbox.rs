@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::delivery::wake;
+use crate::email::{Email, EmailStatus};
 use crate::error::NotifierError;
-use crate::store::{self, EmailRow};
+use crate::store;
 use crate::templates::{self, choose_locale};
 
 /// A message a service hands over.
@@ -28,7 +29,7 @@ pub struct NewEmail {
 }
 
 /// Stores the message before answering; the same key again answers the first message.
-pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, bool), NotifierError> {
+pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(Email, bool), NotifierError> {
     let org_id = OrgId::parse(&email.org_id)
         .ok_or_else(|| NotifierError::invalid("org_id", "must be a UUID"))?;
     let key = email.idempotency_key.trim();
@@ -58,7 +59,7 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, boo
         .filter(serde_json::Value::is_object)
         .ok_or_else(|| NotifierError::invalid("variables_json", "must be a JSON object"))?;
     let now = state.clock.now();
-    let row = EmailRow {
+    let row = Email {
         email_id: Uuid::new_v4(),
         org_id,
         idempotency_key: key.to_owned(),
@@ -70,7 +71,7 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(EmailRow, boo
         org_name: email.org_name,
         logo_url: email.logo_url,
         sender_name: email.sender_name,
-        status: "queued".into(),
+        status: EmailStatus::Queued,
         attempts: 0,
         last_error: String::new(),
         next_attempt_at: now,
@@ -95,16 +96,8 @@ pub async fn list(
     state: &AppState,
     org_id: OrgId,
     page: Page,
-    status: Option<&str>,
-) -> Result<(Vec<EmailRow>, String), NotifierError> {
-    if let Some(status) = status
-        && !["queued", "held", "sent", "failed"].contains(&status)
-    {
-        return Err(NotifierError::invalid(
-            "status",
-            "must be queued, held, sent or failed",
-        ));
-    }
+    status: Option<EmailStatus>,
+) -> Result<(Vec<Email>, String), NotifierError> {
     let rows = store::list_emails(&state.db, org_id, status, page.after, page.size).await?;
     let next = page.next_token(rows.len(), rows.last().map(|r| (r.created_at, r.email_id)));
     Ok((rows, next))
@@ -115,7 +108,7 @@ pub async fn retry(
     state: &AppState,
     org_id: OrgId,
     email_id: Uuid,
-) -> Result<EmailRow, NotifierError> {
+) -> Result<Email, NotifierError> {
     if let Some(row) = store::requeue(&state.db, org_id, email_id, state.clock.now()).await? {
         wake(state);
         return Ok(row);

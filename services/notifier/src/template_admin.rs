@@ -8,10 +8,21 @@ use chrono::{DateTime, Utc};
 
 use crate::AppState;
 use crate::error::NotifierError;
-use crate::store::{self, TemplateOverrideRow};
+use crate::store;
 use crate::templates::{
     self, DEFAULTS, SAMPLE_LINK, TemplateSource, default_template, variables_of,
 };
+
+/// An organization's own text of one template in one locale.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TemplateOverride {
+    pub template_key: String,
+    pub locale: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub updated_at: DateTime<Utc>,
+}
 
 pub async fn effective_template(
     state: &AppState,
@@ -50,8 +61,8 @@ fn default_view(key: &str, locale: &str) -> Result<TemplateView, NotifierError> 
     })
 }
 
-impl From<TemplateOverrideRow> for TemplateSource {
-    fn from(row: TemplateOverrideRow) -> TemplateSource {
+impl From<TemplateOverride> for TemplateSource {
+    fn from(row: TemplateOverride) -> TemplateSource {
         TemplateSource {
             subject: row.subject,
             text: row.text_body,
@@ -60,7 +71,7 @@ impl From<TemplateOverrideRow> for TemplateSource {
     }
 }
 
-fn override_view(row: TemplateOverrideRow) -> TemplateView {
+fn override_view(row: TemplateOverride) -> TemplateView {
     TemplateView {
         variables: variables_of(&row.template_key),
         key: row.template_key.clone(),
@@ -139,7 +150,7 @@ pub async fn put(
             return Err(NotifierError::invalid("text", "must show {{ link }}"));
         }
     }
-    let row = TemplateOverrideRow {
+    let row = TemplateOverride {
         template_key: default.key.clone(),
         locale: default.locale.clone(),
         subject: source.subject,

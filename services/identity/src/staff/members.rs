@@ -126,12 +126,7 @@ pub async fn invite(
     let mut tx = state.db.begin().await?;
     org_store::lock_organization(&mut tx, org.organization_id).await?;
     if is_new {
-        match staff_store::insert_staff(&mut tx, &member).await {
-            Err(IdentityError::Database(err)) if atrium_common::db::is_unique_violation(&err) => {
-                return Err(IdentityError::InvitationPending);
-            }
-            other => other?,
-        }
+        staff_store::insert_staff(&mut tx, &member).await?;
     }
     let link = Link {
         template: "staff_invitation",

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{StaffMember, StaffStatus};
 use crate::error::IdentityError;
+use atrium_common::db::is_unique_violation;
 use atrium_common::sql;
 
 /// One column list for every staff query.
@@ -24,16 +25,22 @@ macro_rules! staff_select {
     };
 }
 
+/// Stores a new staff member; `Err(InvitationPending)` when the org already has one with
+/// this email (a concurrent invitation won the race).
 pub async fn insert_staff(tx: &mut Tx, row: &StaffMember) -> Result<(), IdentityError> {
-    sql!(tx tx, query(
+    let inserted = sql!(tx tx, query(
         "insert into staff (staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
          password_hash, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ) [
         row.staff_id, row.org_id, &row.email, &row.email_normalized, &row.name, &row.title,
         &row.phone, row.role.as_str(), row.status.as_str(), &row.password_hash, row.created_at,
         row.updated_at,
-    ] execute)?;
-    Ok(())
+    ] execute);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(err) if is_unique_violation(&err) => Err(IdentityError::InvitationPending),
+        Err(err) => Err(err.into()),
+    }
 }
 
 pub async fn find_staff_by_email(

@@ -6,11 +6,28 @@ pub mod store;
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::ids::OrgId;
 use atrium_common::page::Page;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::NotifierError;
-use store::{NotificationRow, Recipient};
+use store::Recipient;
+
+/// An in-app notification of one recipient.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Notification {
+    pub notification_id: Uuid,
+    pub org_id: OrgId,
+    pub recipient_kind: String,
+    pub recipient_id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub idempotency_key: Option<String>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
 
 /// A notification a service asks for.
 #[derive(Debug, Clone)]
@@ -27,7 +44,7 @@ pub struct NewNotification {
 
 /// One page of the principal's notifications, the next page token and the unread count.
 pub struct Listing {
-    pub items: Vec<NotificationRow>,
+    pub items: Vec<Notification>,
     pub next_page_token: String,
     pub unread_count: i64,
 }
@@ -88,7 +105,7 @@ fn check_link(link: &str) -> Result<(), NotifierError> {
 pub async fn create(
     state: &AppState,
     new: NewNotification,
-) -> Result<(NotificationRow, bool), NotifierError> {
+) -> Result<(Notification, bool), NotifierError> {
     let org_id = OrgId(parse_uuid("org_id", &new.org_id)?);
     let recipient_id = parse_uuid("recipient_id", &new.recipient_id)?;
     if !["customer", "staff"].contains(&new.recipient_kind.as_str()) {
@@ -122,7 +139,7 @@ pub async fn create(
             return Ok((existing, false));
         }
     }
-    let row = NotificationRow {
+    let row = Notification {
         notification_id: Uuid::new_v4(),
         org_id,
         recipient_kind: new.recipient_kind,
@@ -178,7 +195,7 @@ pub async fn mark_read(
     state: &AppState,
     principal: &Principal,
     notification_id: &str,
-) -> Result<NotificationRow, NotifierError> {
+) -> Result<Notification, NotifierError> {
     let recipient = recipient(principal)?;
     let id = Uuid::parse_str(notification_id).map_err(|_| NotifierError::NotificationNotFound)?;
     store::mark_read(&state.db, recipient, id, state.clock.now())

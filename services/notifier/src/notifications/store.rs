@@ -5,23 +5,9 @@ use atrium_common::ids::OrgId;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::Notification;
 use crate::error::NotifierError;
 use atrium_common::sql;
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct NotificationRow {
-    pub notification_id: Uuid,
-    pub org_id: OrgId,
-    pub recipient_kind: String,
-    pub recipient_id: Uuid,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub link: String,
-    pub idempotency_key: Option<String>,
-    pub read_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-}
 
 /// The recipient every read and update is scoped to.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +25,7 @@ macro_rules! notification_columns {
 }
 
 /// Stores a notification; answers `false` when the org already has one with its key.
-pub async fn insert(db: &Db, row: &NotificationRow) -> Result<bool, NotifierError> {
+pub async fn insert(db: &Db, row: &Notification) -> Result<bool, NotifierError> {
     let result = sql!(db db, query(
         concat!(
             "insert into notification (",
@@ -61,7 +47,7 @@ pub async fn find_by_key(
     db: &Db,
     org_id: OrgId,
     key: &str,
-) -> Result<Option<NotificationRow>, NotifierError> {
+) -> Result<Option<Notification>, NotifierError> {
     Ok(sql!(db db, query_as(
         concat!(
             "select ",
@@ -77,7 +63,7 @@ pub async fn list(
     recipient: Recipient<'_>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
-) -> Result<Vec<NotificationRow>, NotifierError> {
+) -> Result<Vec<Notification>, NotifierError> {
     let (before_at, before_id) = before.unzip();
     Ok(sql!(db db, query_as(
         concat!(
@@ -104,7 +90,7 @@ pub async fn mark_read(
     recipient: Recipient<'_>,
     notification_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Option<NotificationRow>, NotifierError> {
+) -> Result<Option<Notification>, NotifierError> {
     Ok(sql!(db db, query_as(
         concat!(
             "update notification set read_at = coalesce(read_at, $5) \

@@ -6,31 +6,9 @@ use atrium_common::ids::OrgId;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::email::{Email, EmailStatus};
 use crate::error::NotifierError;
 use atrium_common::sql;
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EmailRow {
-    pub email_id: Uuid,
-    pub org_id: OrgId,
-    pub idempotency_key: String,
-    pub template_key: String,
-    pub locale: String,
-    pub recipient_email: String,
-    pub recipient_name: String,
-    pub variables: Option<String>,
-    pub org_name: String,
-    pub logo_url: String,
-    pub sender_name: String,
-    pub status: String,
-    pub attempts: i32,
-    pub last_error: String,
-    pub next_attempt_at: DateTime<Utc>,
-    pub claimed_until: Option<DateTime<Utc>>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
 
 macro_rules! email_select {
     ($tail:literal) => {
@@ -52,7 +30,7 @@ macro_rules! email_returning {
 }
 
 /// Stores a new message; answers `false` when the org already has one with this key.
-pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError> {
+pub async fn insert_email(db: &Db, row: &Email) -> Result<bool, NotifierError> {
     let result = sql!(db db, query(
         "insert into email (email_id, org_id, idempotency_key, template_key, locale, recipient_email, \
          recipient_name, variables, org_name, logo_url, sender_name, status, attempts, last_error, \
@@ -62,7 +40,7 @@ pub async fn insert_email(db: &Db, row: &EmailRow) -> Result<bool, NotifierError
     ) [
         row.email_id, row.org_id, &row.idempotency_key, &row.template_key, &row.locale,
         &row.recipient_email, &row.recipient_name, &row.variables, &row.org_name, &row.logo_url,
-        &row.sender_name, &row.status, row.attempts, &row.last_error, row.next_attempt_at,
+        &row.sender_name, row.status.as_str(), row.attempts, &row.last_error, row.next_attempt_at,
         row.claimed_until, row.sent_at, row.created_at, row.updated_at,
         atrium_common::db::fold(&[&row.recipient_email]),
     ] execute);
@@ -77,7 +55,7 @@ pub async fn find_email_by_key(
     db: &Db,
     org_id: OrgId,
     key: &str,
-) -> Result<Option<EmailRow>, NotifierError> {
+) -> Result<Option<Email>, NotifierError> {
     Ok(sql!(db db, query_as(
         email_select!("where org_id = $1 and idempotency_key = $2")
     ) [org_id, key] fetch_optional)?)
@@ -87,7 +65,7 @@ pub async fn find_email(
     db: &Db,
     org_id: OrgId,
     email_id: Uuid,
-) -> Result<Option<EmailRow>, NotifierError> {
+) -> Result<Option<Email>, NotifierError> {
     Ok(sql!(db db, query_as(
         email_select!("where org_id = $1 and email_id = $2")
     ) [org_id, email_id] fetch_optional)?)
@@ -132,13 +110,13 @@ pub async fn reschedule(
 pub async fn finish_unsent(
     db: &Db,
     email_id: Uuid,
-    status: &str,
+    status: EmailStatus,
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NotifierError> {
     sql!(db db, query(
         "update email set status = $2, last_error = $3, claimed_until = null, updated_at = $4 where email_id = $1"
-    ) [email_id, status, error, now] execute)?;
+    ) [email_id, status.as_str(), error, now] execute)?;
     Ok(())
 }
 
@@ -149,7 +127,7 @@ pub async fn requeue(
     org_id: OrgId,
     email_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Option<EmailRow>, NotifierError> {
+) -> Result<Option<Email>, NotifierError> {
     Ok(sql!(db db, query_as(
         concat!(
             "update email set status = 'queued', next_attempt_at = $3, claimed_until = null, updated_at = $3 \
@@ -171,10 +149,10 @@ pub async fn requeue_held(db: &Db, now: DateTime<Utc>) -> Result<u64, NotifierEr
 pub async fn list_emails(
     db: &Db,
     org_id: OrgId,
-    status: Option<&str>,
+    status: Option<EmailStatus>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
-) -> Result<Vec<EmailRow>, NotifierError> {
+) -> Result<Vec<Email>, NotifierError> {
     let (before_at, before_id) = before.unzip();
     Ok(sql!(db db, query_as(
         email_select!(
@@ -182,7 +160,7 @@ pub async fn list_emails(
              and ($3 is null or created_at < $3 or (created_at = $3 and email_id < $4)) \
              order by created_at desc, email_id desc limit $5"
         )
-    ) [org_id, status, before_at, before_id, limit] fetch_all)?)
+    ) [org_id, status.map(EmailStatus::as_str), before_at, before_id, limit] fetch_all)?)
 }
 
 /// Deletes the unsent mail of the recipient whose folded address is `folded`.
@@ -240,6 +218,6 @@ pub async fn fill_recipient_folded(db: &Db) -> Result<u64, NotifierError> {
 mod templates;
 
 pub use templates::{
-    TemplateOverrideRow, delete_template_override, find_template_override, list_template_overrides,
+    delete_template_override, find_template_override, list_template_overrides,
     upsert_template_override,
 };

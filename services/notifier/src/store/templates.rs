@@ -1,32 +1,23 @@
 //! The SQL of an organization's template overrides.
 
 use super::*;
+use crate::template_admin::TemplateOverride;
 
 pub async fn find_template_override(
     db: &Db,
     org_id: OrgId,
     key: &str,
     locale: &str,
-) -> Result<Option<TemplateOverrideRow>, NotifierError> {
+) -> Result<Option<TemplateOverride>, NotifierError> {
     Ok(sql!(db db, query_as(
         "select template_key, locale, subject, text_body, html_body, updated_at from email_template where org_id = $1 and template_key = $2 and locale = $3"
     ) [org_id, key, locale] fetch_optional)?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TemplateOverrideRow {
-    pub template_key: String,
-    pub locale: String,
-    pub subject: String,
-    pub text_body: String,
-    pub html_body: String,
-    pub updated_at: DateTime<Utc>,
-}
-
 pub async fn list_template_overrides(
     db: &Db,
     org_id: OrgId,
-) -> Result<Vec<TemplateOverrideRow>, NotifierError> {
+) -> Result<Vec<TemplateOverride>, NotifierError> {
     Ok(sql!(db db, query_as(
         "select template_key, locale, subject, text_body, html_body, updated_at from email_template \
          where org_id = $1"
@@ -37,7 +28,7 @@ pub async fn list_template_overrides(
 pub async fn upsert_template_override(
     db: &Db,
     org_id: OrgId,
-    row: &TemplateOverrideRow,
+    row: &TemplateOverride,
 ) -> Result<(), NotifierError> {
     sql!(db db, query(
         "insert into email_template (org_id, template_key, locale, subject, text_body, html_body, \

@@ -115,7 +115,7 @@ async fn apply(
     added: impl Iterator<Item = (CustomerId, ProjectId)>,
     removed: impl Iterator<Item = (CustomerId, ProjectId)>,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), PortalError> {
     let org_id = acting.principal.org_id;
     for (customer_id, project_id) in added {
         store::assign(tx, org_id, customer_id, project_id, now).await?;

@@ -3,12 +3,13 @@
 
 use atrium_common::db::{Db, Tx};
 use atrium_common::ids::{CustomerId, OrgId, ProjectId};
-use atrium_common::on_tx;
 use chrono::{DateTime, Utc};
 
 use crate::project::store::project_columns;
 use crate::project::{Card, Project};
 use atrium_common::sql;
+
+use crate::error::PortalError;
 
 /// Takes the customer's turn for changing their assignments in this transaction.
 pub(crate) async fn lock_customer(
@@ -16,22 +17,22 @@ pub(crate) async fn lock_customer(
     org_id: OrgId,
     customer_id: CustomerId,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<(), PortalError> {
+    Ok(sql!(tx tx, query(
         "insert into customer_lock (customer_id, org_id, touched_at) values ($1, $2, $3) \
          on conflict (customer_id) do update set touched_at = excluded.touched_at"
     ) [customer_id, org_id, now] execute)
-    .map(drop)
+    .map(drop)?)
 }
 
 /// The customers a project is assigned to.
 pub(crate) async fn customers_of(
     tx: &mut Tx,
     project_id: ProjectId,
-) -> Result<Vec<CustomerId>, sqlx::Error> {
-    sql!(tx tx, query_scalar(
+) -> Result<Vec<CustomerId>, PortalError> {
+    Ok(sql!(tx tx, query_scalar(
         "select customer_id from assignment where project_id = $1"
-    ) [project_id] fetch_all)
+    ) [project_id] fetch_all)?)
 }
 
 /// The projects assigned to a customer.
@@ -39,10 +40,10 @@ pub(crate) async fn projects_of(
     tx: &mut Tx,
     org_id: OrgId,
     customer_id: CustomerId,
-) -> Result<Vec<ProjectId>, sqlx::Error> {
-    sql!(tx tx, query_scalar(
+) -> Result<Vec<ProjectId>, PortalError> {
+    Ok(sql!(tx tx, query_scalar(
         "select project_id from assignment where org_id = $1 and customer_id = $2"
-    ) [org_id, customer_id] fetch_all)
+    ) [org_id, customer_id] fetch_all)?)
 }
 
 /// Assigns a project to a customer (a revocation marker goes: it is theirs again).
@@ -52,25 +53,15 @@ pub(crate) async fn assign(
     customer_id: CustomerId,
     project_id: ProjectId,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "insert into assignment (org_id, customer_id, project_id, assigned_at) \
-             values ($1, $2, $3, $4) on conflict (customer_id, project_id) do nothing",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(project_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query("delete from revoked_assignment where customer_id = $1 and project_id = $2")
-            .bind(customer_id)
-            .bind(project_id)
-            .execute(conn)
-            .await
-            .map(drop)
-    })
+) -> Result<(), PortalError> {
+    sql!(tx tx, query(
+        "insert into assignment (org_id, customer_id, project_id, assigned_at) \
+         values ($1, $2, $3, $4) on conflict (customer_id, project_id) do nothing"
+    ) [org_id, customer_id, project_id, now] execute)?;
+    sql!(tx tx, query(
+        "delete from revoked_assignment where customer_id = $1 and project_id = $2"
+    ) [customer_id, project_id] execute)?;
+    Ok(())
 }
 
 /// Takes a project away from a customer, leaving the marker that says it once was theirs.
@@ -80,26 +71,16 @@ pub(crate) async fn unassign(
     customer_id: CustomerId,
     project_id: ProjectId,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    on_tx!(tx, |conn| {
-        sqlx::query("delete from assignment where customer_id = $1 and project_id = $2")
-            .bind(customer_id)
-            .bind(project_id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "insert into revoked_assignment (org_id, customer_id, project_id, revoked_at) \
-             values ($1, $2, $3, $4) on conflict (customer_id, project_id) \
-             do update set revoked_at = excluded.revoked_at",
-        )
-        .bind(org_id)
-        .bind(customer_id)
-        .bind(project_id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+) -> Result<(), PortalError> {
+    sql!(tx tx, query(
+        "delete from assignment where customer_id = $1 and project_id = $2"
+    ) [customer_id, project_id] execute)?;
+    sql!(tx tx, query(
+        "insert into revoked_assignment (org_id, customer_id, project_id, revoked_at) \
+         values ($1, $2, $3, $4) on conflict (customer_id, project_id) \
+         do update set revoked_at = excluded.revoked_at"
+    ) [org_id, customer_id, project_id, now] execute)?;
+    Ok(())
 }
 
 /// One of the customer's assigned projects, checked on this very read.
@@ -108,15 +89,15 @@ pub(crate) async fn find_assigned(
     org_id: OrgId,
     customer_id: CustomerId,
     project_id: ProjectId,
-) -> Result<Option<Project>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Option<Project>, PortalError> {
+    Ok(sql!(db db, query_as(
         concat!(
             "select ",
             project_columns!(),
             " from assignment a join project p on p.project_id = a.project_id \
              where a.org_id = $1 and a.customer_id = $2 and a.project_id = $3 and p.org_id = $1"
         )
-    ) [org_id, customer_id, project_id] fetch_optional)
+    ) [org_id, customer_id, project_id] fetch_optional)?)
 }
 
 /// Whether the project was assigned to the customer and taken away.
@@ -125,12 +106,12 @@ pub(crate) async fn was_revoked(
     org_id: OrgId,
     customer_id: CustomerId,
     project_id: ProjectId,
-) -> Result<bool, sqlx::Error> {
-    sql!(db db, query_scalar::<_, i32>(
+) -> Result<bool, PortalError> {
+    Ok(sql!(db db, query_scalar::<_, i32>(
         "select 1 from revoked_assignment where org_id = $1 and customer_id = $2 \
          and project_id = $3"
     ) [org_id, customer_id, project_id] fetch_optional)
-    .map(|found| found.is_some())
+    .map(|found| found.is_some())?)
 }
 
 /// One page of the customer's assigned projects, newest assignment first (galleries
@@ -142,7 +123,7 @@ pub(crate) async fn list_assigned(
     with_galleries: bool,
     before: Option<(DateTime<Utc>, uuid::Uuid)>,
     limit: i64,
-) -> Result<Vec<(Project, DateTime<Utc>)>, sqlx::Error> {
+) -> Result<Vec<(Project, DateTime<Utc>)>, PortalError> {
     #[derive(sqlx::FromRow)]
     struct Assigned {
         #[sqlx(flatten)]
@@ -174,15 +155,15 @@ pub(crate) async fn list_cards(
     org_id: OrgId,
     customer_id: CustomerId,
     with_galleries: bool,
-) -> Result<Vec<Card>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Vec<Card>, PortalError> {
+    Ok(sql!(db db, query_as(
         "select p.project_id, p.kind, p.name, p.starts_on, p.ends_on, p.status, \
          p.cover_url, p.progress \
          from assignment a join project p on p.project_id = a.project_id \
          where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
          and ($3 or p.kind <> 'gallery') \
          order by a.assigned_at desc, a.project_id desc"
-    ) [org_id, customer_id, with_galleries] fetch_all)
+    ) [org_id, customer_id, with_galleries] fetch_all)?)
 }
 
 /// Drops everything the portal holds on an erased customer: assignments, revocation
@@ -191,14 +172,14 @@ pub(crate) async fn erase_customer(
     tx: &mut Tx,
     org_id: OrgId,
     customer_id: CustomerId,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), PortalError> {
     for statement in [
         "delete from assignment where org_id = $1 and customer_id = $2",
         "delete from revoked_assignment where org_id = $1 and customer_id = $2",
         "delete from customer_permission where org_id = $1 and customer_id = $2",
         "delete from customer_lock where org_id = $1 and customer_id = $2",
     ] {
-        sql!(tx tx, query(statement) [org_id, customer_id] execute).map(drop)?;
+        sql!(tx tx, query(statement) [org_id, customer_id] execute)?;
     }
     Ok(())
 }

@@ -2,12 +2,13 @@
 
 use atrium_common::db::Db;
 use atrium_common::ids::OrgId;
-use atrium_common::on_db;
 use chrono::{DateTime, Utc};
 
 use crate::project::Project;
 use crate::project::store::project_columns;
 use atrium_common::sql;
+
+use crate::error::PortalError;
 
 /// Opens a guest session on a gallery at its current password version, dropping the
 /// gallery's expired ones.
@@ -17,28 +18,20 @@ pub(crate) async fn insert_guest_session(
     project: &Project,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        sqlx::query("delete from guest_session where project_id = $1 and expires_at <= $2")
-            .bind(project.project_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "insert into guest_session (token_hash, org_id, project_id, password_version, \
-             created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(token_hash)
-        .bind(project.org_id)
-        .bind(project.project_id)
-        .bind(project.guest_password_version)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    })
+) -> Result<(), PortalError> {
+    let mut tx = db.begin().await?;
+    sql!(tx &mut tx, query(
+        "delete from guest_session where project_id = $1 and expires_at <= $2"
+    ) [project.project_id, now] execute)?;
+    sql!(tx &mut tx, query(
+        "insert into guest_session (token_hash, org_id, project_id, password_version, \
+         created_at, expires_at) values ($1, $2, $3, $4, $5, $6)"
+    ) [
+        token_hash, project.org_id, project.project_id, project.guest_password_version, now,
+        expires_at,
+    ] execute)?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The gallery a live guest session opens: same org and slug, still a gallery with a
@@ -49,8 +42,8 @@ pub(crate) async fn find_guest_gallery(
     slug: &str,
     token_hash: &[u8],
     now: DateTime<Utc>,
-) -> Result<Option<Project>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Option<Project>, PortalError> {
+    Ok(sql!(db db, query_as(
         concat!(
             "select ",
             project_columns!(),
@@ -59,5 +52,5 @@ pub(crate) async fn find_guest_gallery(
              and p.kind = 'gallery' and p.guest_password_hash is not null \
              and p.guest_password_version = g.password_version and g.expires_at > $4"
         )
-    ) [token_hash, org_id, slug, now] fetch_optional)
+    ) [token_hash, org_id, slug, now] fetch_optional)?)
 }

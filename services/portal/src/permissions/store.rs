@@ -7,16 +7,18 @@ use chrono::{DateTime, Utc};
 use super::Overrides;
 use atrium_common::sql;
 
+use crate::error::PortalError;
+
 /// A customer's overrides; `None` while they follow every default.
 pub(crate) async fn find_overrides(
     db: &Db,
     org_id: OrgId,
     customer_id: CustomerId,
-) -> Result<Option<Overrides>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Option<Overrides>, PortalError> {
+    Ok(sql!(db db, query_as(
         "select can_view_invoices, can_approve_work, can_add_comments, can_submit_requests \
          from customer_permission where org_id = $1 and customer_id = $2"
-    ) [org_id, customer_id] fetch_optional)
+    ) [org_id, customer_id] fetch_optional)?)
 }
 
 /// Replaces a customer's overrides (none at all: the row goes).
@@ -26,11 +28,11 @@ pub(crate) async fn put_overrides(
     customer_id: CustomerId,
     o: &Overrides,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), PortalError> {
     if *o == Overrides::default() {
         return delete_overrides(tx, org_id, customer_id).await;
     }
-    sql!(tx tx, query(
+    Ok(sql!(tx tx, query(
         "insert into customer_permission (customer_id, org_id, can_view_invoices, \
          can_approve_work, can_add_comments, can_submit_requests, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7) on conflict (customer_id) do update set \
@@ -43,16 +45,16 @@ pub(crate) async fn put_overrides(
         customer_id, org_id, o.can_view_invoices, o.can_approve_work, o.can_add_comments,
         o.can_submit_requests, now,
     ] execute)
-    .map(drop)
+    .map(drop)?)
 }
 
 async fn delete_overrides(
     tx: &mut Tx,
     org_id: OrgId,
     customer_id: CustomerId,
-) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<(), PortalError> {
+    Ok(sql!(tx tx, query(
         "delete from customer_permission where org_id = $1 and customer_id = $2"
     ) [org_id, customer_id] execute)
-    .map(drop)
+    .map(drop)?)
 }

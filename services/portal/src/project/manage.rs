@@ -1,7 +1,6 @@
 //! Staff managing the org's projects and galleries.
 
 use atrium_common::auth::Principal;
-use atrium_common::db::is_unique_violation;
 use atrium_common::ids::ProjectId;
 use atrium_common::page::Page;
 use atrium_common::password::{hash_password, password_problem};
@@ -100,11 +99,10 @@ pub async fn create(
                     team: Vec::new(),
                 });
             }
-            Err(err) if is_unique_violation(&err) && given_slug.is_none() => {
+            Err(PortalError::SlugTaken) if given_slug.is_none() => {
                 project.slug = format!("{base}-{attempt}");
             }
-            Err(err) if is_unique_violation(&err) => return Err(PortalError::SlugTaken),
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(err),
         }
     }
     Err(PortalError::SlugTaken)
@@ -193,10 +191,7 @@ pub async fn update(
     if !store::lock_project(&mut tx, staff.org_id, id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    match store::update_project(&mut tx, &project).await {
-        Err(err) if is_unique_violation(&err) => return Err(PortalError::SlugTaken),
-        other => other?,
-    }
+    store::update_project(&mut tx, &project).await?;
     tx.commit().await?;
     with_phases(state, project).await
 }

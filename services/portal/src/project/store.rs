@@ -1,11 +1,13 @@
 //! The SQL of projects and their phases, one function per statement on both backends.
 
-use atrium_common::db::{Db, Tx, like_pattern};
+use atrium_common::db::{Db, Tx, is_unique_violation, like_pattern};
 use atrium_common::ids::{OrgId, PhaseId, ProjectId};
 use chrono::{DateTime, Utc};
 
 use super::{Phase, Project, ProjectKind, ProjectStatus};
 use atrium_common::sql;
+
+use crate::error::PortalError;
 
 /// The columns of [`Project`] from `project p`, for every query that answers projects.
 macro_rules! project_columns {
@@ -17,8 +19,9 @@ macro_rules! project_columns {
 }
 pub(crate) use project_columns;
 
-pub(crate) async fn insert_project(tx: &mut Tx, p: &Project) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+/// Stores a new project; `SlugTaken` when another project of the org has its slug.
+pub(crate) async fn insert_project(tx: &mut Tx, p: &Project) -> Result<(), PortalError> {
+    let written = sql!(tx tx, query(
         "insert into project (project_id, org_id, kind, name, slug, description, starts_on, \
          ends_on, status, cover_url, guest_password_hash, guest_password_version, created_at, \
          updated_at, search_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
@@ -27,8 +30,13 @@ pub(crate) async fn insert_project(tx: &mut Tx, p: &Project) -> Result<(), sqlx:
         p.project_id, p.org_id, p.kind.as_str(), &p.name, &p.slug, &p.description, &p.starts_on,
         &p.ends_on, p.status.as_str(), &p.cover_url, &p.guest_password_hash,
         p.guest_password_version, p.created_at, p.updated_at, search_text(p),
-    ] execute)
-    .map(drop)
+    ] execute);
+    // The slug is the one unique column a write can collide on.
+    match written {
+        Ok(_) => Ok(()),
+        Err(err) if is_unique_violation(&err) => Err(PortalError::SlugTaken),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// What a staff search of projects matches, folded for any script.
@@ -38,7 +46,7 @@ fn search_text(p: &Project) -> String {
 
 /// Fills the search text of projects written before it existed (migration 0006), in
 /// batches; answers how many it filled.
-pub(crate) async fn fill_search_text(db: &Db) -> Result<u64, sqlx::Error> {
+pub(crate) async fn fill_search_text(db: &Db) -> Result<u64, PortalError> {
     let mut filled = 0;
     loop {
         let batch: Vec<Project> = sql!(db db, query_as(
@@ -63,9 +71,9 @@ pub(crate) async fn fill_search_text(db: &Db) -> Result<u64, sqlx::Error> {
     }
 }
 
-/// Writes every editable field of `p` back.
-pub(crate) async fn update_project(tx: &mut Tx, p: &Project) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+/// Writes every editable field of `p` back; `SlugTaken` when another project has its slug.
+pub(crate) async fn update_project(tx: &mut Tx, p: &Project) -> Result<(), PortalError> {
+    let written = sql!(tx tx, query(
         "update project set name = $3, slug = $4, description = $5, starts_on = $6, \
          ends_on = $7, status = $8, cover_url = $9, guest_password_hash = $10, \
          guest_password_version = $11, updated_at = $12, search_text = $13 \
@@ -74,8 +82,13 @@ pub(crate) async fn update_project(tx: &mut Tx, p: &Project) -> Result<(), sqlx:
         p.org_id, p.project_id, &p.name, &p.slug, &p.description, &p.starts_on, &p.ends_on,
         p.status.as_str(), &p.cover_url, &p.guest_password_hash, p.guest_password_version,
         p.updated_at, search_text(p),
-    ] execute)
-    .map(drop)
+    ] execute);
+    // The slug is the one unique column a write can collide on.
+    match written {
+        Ok(_) => Ok(()),
+        Err(err) if is_unique_violation(&err) => Err(PortalError::SlugTaken),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Takes the project's row for this transaction (a write first, so SQLite takes its
@@ -85,25 +98,25 @@ pub(crate) async fn lock_project(
     org_id: OrgId,
     project_id: ProjectId,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<bool, PortalError> {
+    Ok(sql!(tx tx, query(
         "update project set updated_at = $3 where org_id = $1 and project_id = $2"
     ) [org_id, project_id, now] execute)
-    .map(|done| done == 1)
+    .map(|done| done == 1)?)
 }
 
 pub(crate) async fn find_project(
     db: &Db,
     org_id: OrgId,
     project_id: ProjectId,
-) -> Result<Option<Project>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Option<Project>, PortalError> {
+    Ok(sql!(db db, query_as(
         concat!(
             "select ",
             project_columns!(),
             " from project p where p.org_id = $1 and p.project_id = $2"
         )
-    ) [org_id, project_id] fetch_optional)
+    ) [org_id, project_id] fetch_optional)?)
 }
 
 /// The name of one of the org's projects, inside a transaction; None when it is not one.
@@ -111,10 +124,10 @@ pub(crate) async fn project_name(
     tx: &mut Tx,
     org_id: OrgId,
     project_id: ProjectId,
-) -> Result<Option<String>, sqlx::Error> {
-    sql!(tx tx, query_scalar(
+) -> Result<Option<String>, PortalError> {
+    Ok(sql!(tx tx, query_scalar(
         "select name from project where org_id = $1 and project_id = $2"
-    ) [org_id, project_id] fetch_optional)
+    ) [org_id, project_id] fetch_optional)?)
 }
 
 /// Filters of the staff project list.
@@ -131,10 +144,10 @@ pub(crate) async fn list_projects(
     filter: &ProjectFilter<'_>,
     before: Option<(DateTime<Utc>, uuid::Uuid)>,
     limit: i64,
-) -> Result<Vec<Project>, sqlx::Error> {
+) -> Result<Vec<Project>, PortalError> {
     let pattern = filter.q.map(like_pattern);
     let (before_at, before_id) = before.unzip();
-    sql!(db db, query_as(
+    Ok(sql!(db db, query_as(
         concat!(
             "select ",
             project_columns!(),
@@ -147,7 +160,7 @@ pub(crate) async fn list_projects(
     ) [
         org_id, &pattern, filter.status.map(ProjectStatus::as_str),
         filter.kind.map(ProjectKind::as_str), before_at, before_id, limit,
-    ] fetch_all)
+    ] fetch_all)?)
 }
 
 /// One of the org's projects by its slug.
@@ -155,14 +168,14 @@ pub(crate) async fn find_by_slug(
     db: &Db,
     org_id: OrgId,
     slug: &str,
-) -> Result<Option<Project>, sqlx::Error> {
-    sql!(db db, query_as(
+) -> Result<Option<Project>, PortalError> {
+    Ok(sql!(db db, query_as(
         concat!(
             "select ",
             project_columns!(),
             " from project p where p.org_id = $1 and p.slug = $2"
         )
-    ) [org_id, slug] fetch_optional)
+    ) [org_id, slug] fetch_optional)?)
 }
 
 /// Deletes a project with its phases and assignments; false when there was none.
@@ -170,66 +183,66 @@ pub(crate) async fn delete_project(
     tx: &mut Tx,
     org_id: OrgId,
     project_id: ProjectId,
-) -> Result<bool, sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<bool, PortalError> {
+    Ok(sql!(tx tx, query(
         "delete from project where org_id = $1 and project_id = $2"
     ) [org_id, project_id] execute)
-    .map(|done| done == 1)
+    .map(|done| done == 1)?)
 }
 
-pub(crate) async fn phases_of(db: &Db, project_id: ProjectId) -> Result<Vec<Phase>, sqlx::Error> {
-    sql!(db db, query_as(
+pub(crate) async fn phases_of(db: &Db, project_id: ProjectId) -> Result<Vec<Phase>, PortalError> {
+    Ok(sql!(db db, query_as(
         "select phase_id, project_id, name, position, status, percent_complete \
          from project_phase where project_id = $1 order by position, created_at, phase_id"
-    ) [project_id] fetch_all)
+    ) [project_id] fetch_all)?)
 }
 
 pub(crate) async fn find_phase(
     tx: &mut Tx,
     project_id: ProjectId,
     phase_id: PhaseId,
-) -> Result<Option<Phase>, sqlx::Error> {
-    sql!(tx tx, query_as(
+) -> Result<Option<Phase>, PortalError> {
+    Ok(sql!(tx tx, query_as(
         "select phase_id, project_id, name, position, status, percent_complete \
          from project_phase where project_id = $1 and phase_id = $2"
-    ) [project_id, phase_id] fetch_optional)
+    ) [project_id, phase_id] fetch_optional)?)
 }
 
 pub(crate) async fn insert_phase(
     tx: &mut Tx,
     phase: &Phase,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<(), PortalError> {
+    Ok(sql!(tx tx, query(
         "insert into project_phase (phase_id, project_id, name, position, status, \
          percent_complete, created_at) values ($1, $2, $3, $4, $5, $6, $7)"
     ) [
         phase.phase_id, phase.project_id, &phase.name, phase.position, phase.status.as_str(),
         phase.percent_complete, now,
     ] execute)
-    .map(drop)
+    .map(drop)?)
 }
 
-pub(crate) async fn update_phase(tx: &mut Tx, phase: &Phase) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+pub(crate) async fn update_phase(tx: &mut Tx, phase: &Phase) -> Result<(), PortalError> {
+    Ok(sql!(tx tx, query(
         "update project_phase set name = $3, position = $4, status = $5, percent_complete = $6 \
          where project_id = $1 and phase_id = $2"
     ) [
         phase.project_id, phase.phase_id, &phase.name, phase.position, phase.status.as_str(),
         phase.percent_complete,
     ] execute)
-    .map(drop)
+    .map(drop)?)
 }
 
 pub(crate) async fn delete_phase(
     tx: &mut Tx,
     project_id: ProjectId,
     phase_id: PhaseId,
-) -> Result<bool, sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<bool, PortalError> {
+    Ok(sql!(tx tx, query(
         "delete from project_phase where project_id = $1 and phase_id = $2"
     ) [project_id, phase_id] execute)
-    .map(|done| done == 1)
+    .map(|done| done == 1)?)
 }
 
 /// Recomputes a project's progress from its phases; every phase write calls it in the
@@ -237,11 +250,11 @@ pub(crate) async fn delete_phase(
 pub(crate) async fn refresh_progress(
     tx: &mut Tx,
     project_id: ProjectId,
-) -> Result<(), sqlx::Error> {
-    sql!(tx tx, query(
+) -> Result<(), PortalError> {
+    Ok(sql!(tx tx, query(
         "update project set progress = coalesce((select cast(round(avg(ph.percent_complete)) \
          as integer) from project_phase ph where ph.project_id = $1), 0) \
          where project_id = $1"
     ) [project_id] execute)
-    .map(drop)
+    .map(drop)?)
 }
