@@ -88,6 +88,20 @@ impl TestDatabase {
     }
 }
 
+/// The environment of one service on `database` with nothing else set: its SQLite files
+/// in the database's directory, or PostgreSQL with `data_dir` for the rest.
+pub fn service_env(database: &TestDatabase, data_dir: &std::path::Path) -> crate::config::Env {
+    let (data_dir, database_url) = match &database.target {
+        DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
+        DatabaseTarget::Postgres { url } => (data_dir.to_owned(), Some(url.clone())),
+    };
+    crate::config::Env {
+        data_dir: Some(data_dir),
+        database_url,
+        ..crate::config::Env::default()
+    }
+}
+
 /// Creates a fresh database: a new PostgreSQL database on `ATRIUM_TEST_DATABASE_URL`'s
 /// server when it is set, else a new SQLite directory.
 pub async fn fresh_database() -> anyhow::Result<TestDatabase> {

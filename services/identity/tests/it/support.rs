@@ -2,7 +2,7 @@
 //! store (Redis with ATRIUM_TEST_REDIS_URL, else in-process), and callers for it.
 
 use atrium_common::auth::Principal;
-use atrium_common::config::{DatabaseTarget, Env, Settings};
+use atrium_common::config::{Env, Settings};
 use atrium_common::grpc::{ServiceChannel, channel};
 use atrium_common::roles::Role;
 use atrium_common::shutdown::Shutdown;
@@ -32,19 +32,13 @@ impl TestIdentity {
         testkit::init_test_tracing();
         let database = testkit::fresh_database().await.expect("database");
         let data_dir = tempfile::tempdir().expect("dir");
-        let (dir, database_url) = match &database.target {
-            DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
-            DatabaseTarget::Postgres { url } => (data_dir.path().to_owned(), Some(url.clone())),
-        };
         let settings = Settings::resolve(Env {
-            data_dir: Some(dir),
-            database_url,
             identity_listen: Some("127.0.0.1:0".into()),
             service_token: Some(SecretString::from(TOKEN)),
             jwt_secret: Some(SecretString::from(
                 "identity-test-jwt-secret-0123456789abcdef",
             )),
-            ..Env::default()
+            ..testkit::service_env(&database, data_dir.path())
         })
         .expect("settings");
         let shutdown = Shutdown::new();

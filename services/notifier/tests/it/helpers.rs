@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use atrium_common::auth::Principal;
 use atrium_common::clock::Clock;
-use atrium_common::config::{DatabaseTarget, Env, Settings};
+use atrium_common::config::{Env, Settings};
 use atrium_common::grpc::{ServiceChannel, channel};
 use atrium_common::roles::Role;
 use atrium_common::shutdown::Shutdown;
@@ -37,18 +37,12 @@ pub fn settings(
     data_dir: &std::path::Path,
     smtp: Option<&SmtpServer>,
 ) -> Settings {
-    let (data_dir, database_url) = match &database.target {
-        DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
-        DatabaseTarget::Postgres { url } => (data_dir.to_owned(), Some(url.clone())),
-    };
     Settings::resolve(Env {
-        data_dir: Some(data_dir),
-        database_url,
         notifier_listen: Some("127.0.0.1:0".into()),
         service_token: Some(SecretString::from(TOKEN)),
         smtp_url: smtp.map(|s| SecretString::from(s.url())),
         mail_from: Some("Atrium Test <no-reply@atrium.test>".into()),
-        ..Env::default()
+        ..testkit::service_env(database, data_dir)
     })
     .expect("settings")
 }

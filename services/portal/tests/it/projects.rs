@@ -1,6 +1,7 @@
 //! Projects and phases over gRPC: what each role may do, what another organization sees,
 //! and bad input answered before anything is written.
 
+use atrium_common::auth::Principal;
 use atrium_common::roles::Role;
 use atrium_proto::portal::v1 as pb;
 use tonic::Code;
@@ -21,19 +22,31 @@ fn project_request(id: &str) -> pb::ProjectRequest {
     }
 }
 
+/// A new "Kitchen Remodel" project made by `by`.
+async fn create(portal: &TestPortal, by: &Principal) -> pb::Project {
+    let made = portal
+        .projects()
+        .create_project(by.request(kitchen()))
+        .await;
+    made.unwrap().into_inner().project.unwrap()
+}
+
+/// Project `id` as `by` reads it.
+async fn read_back(portal: &TestPortal, by: &Principal, id: &str) -> pb::Project {
+    let read = portal
+        .projects()
+        .get_project(by.request(project_request(id)))
+        .await;
+    read.unwrap().into_inner().project.unwrap()
+}
+
 #[tokio::test]
 async fn a_project_is_created_with_its_phases_and_read_back_with_their_progress() {
     let portal = TestPortal::start().await;
     let admin = staff(Role::Admin);
     let mut projects = portal.projects();
 
-    let created = projects
-        .create_project(admin.request(kitchen()))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
+    let created = create(&portal, &admin).await;
     for (position, percent) in [(2, 61), (1, 40)] {
         projects
             .add_phase(admin.request(pb::AddPhaseRequest {
@@ -46,20 +59,8 @@ async fn a_project_is_created_with_its_phases_and_read_back_with_their_progress(
             .await
             .unwrap();
     }
-    let read = projects
-        .get_project(admin.request(project_request(&created.id)))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
-    let twin = projects
-        .create_project(admin.request(kitchen()))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
+    let read = read_back(&portal, &admin, &created.id).await;
+    let twin = create(&portal, &admin).await;
 
     assert_eq!(created.slug, "kitchen-remodel");
     assert_eq!(
@@ -85,13 +86,7 @@ async fn a_viewer_reads_projects_but_is_refused_every_change_by_the_service_itse
     let admin = staff(Role::Admin);
     let viewer = colleague(&admin, Role::Viewer);
     let mut projects = portal.projects();
-    let created = projects
-        .create_project(admin.request(kitchen()))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
+    let created = create(&portal, &admin).await;
 
     let listed = projects
         .list_projects(viewer.request(pb::ListProjectsRequest::default()))
@@ -124,13 +119,7 @@ async fn another_organizations_project_is_not_found_and_stays_as_it_was() {
     let owner = staff(Role::Owner);
     let stranger = staff(Role::Owner);
     let mut projects = portal.projects();
-    let created = projects
-        .create_project(owner.request(kitchen()))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
+    let created = create(&portal, &owner).await;
 
     let read = projects
         .get_project(stranger.request(project_request(&created.id)))
@@ -157,13 +146,7 @@ async fn another_organizations_project_is_not_found_and_stays_as_it_was() {
         .await
         .unwrap()
         .into_inner();
-    let mine = projects
-        .get_project(owner.request(project_request(&created.id)))
-        .await
-        .unwrap()
-        .into_inner()
-        .project
-        .unwrap();
+    let mine = read_back(&portal, &owner, &created.id).await;
 
     for answer in [read.err(), renamed.err(), phase.err(), deleted.err()] {
         assert_eq!(answer.map(|s| s.code()), Some(Code::NotFound));

@@ -2,7 +2,7 @@
 
 use atrium_common::auth::Principal;
 use atrium_common::clock::Clock;
-use atrium_common::config::{DatabaseTarget, Env, Settings};
+use atrium_common::config::{Env, Settings};
 use atrium_common::grpc::{ServiceChannel, channel};
 use atrium_common::ids::OrgId;
 use atrium_common::roles::Role;
@@ -27,18 +27,12 @@ impl TestPortal {
         testkit::init_test_tracing();
         let database = testkit::fresh_database().await.expect("database");
         let data_dir = tempfile::tempdir().expect("dir");
-        let (dir, database_url) = match &database.target {
-            DatabaseTarget::Sqlite { dir } => (dir.clone(), None),
-            DatabaseTarget::Postgres { url } => (data_dir.path().to_owned(), Some(url.clone())),
-        };
         let settings = Settings::resolve(Env {
-            data_dir: Some(dir),
-            database_url,
             portal_listen: Some("127.0.0.1:0".into()),
             // Nothing answers there: these tests use no call that asks identity.
             identity_url: Some("http://127.0.0.1:9".into()),
             service_token: Some(SecretString::from(TOKEN)),
-            ..Env::default()
+            ..testkit::service_env(&database, data_dir.path())
         })
         .expect("settings");
         let shutdown = Shutdown::new();
