@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::support::app::{OWNER_PASSWORD, PLATFORM_TOKEN, TestApp, error_code};
+use reqwest::Method;
 
 fn org_body(slug: &str) -> Value {
     json!({ "slug": slug, "name": "Acme Ltd", "owner_email": "Owner@Acme.test", "owner_password": OWNER_PASSWORD })
@@ -15,12 +16,8 @@ async fn the_platform_operator_onboards_a_tenant_whose_owner_can_sign_in() {
         .staff_login("acme", "  owner@ACME.test ", OWNER_PASSWORD)
         .await;
     let me: Value = app
-        .http
-        .get(app.url("/api/admin/me"))
-        .bearer_auth(&token)
-        .send()
+        .staff_call(Method::GET, "/api/admin/me", &token, None)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -46,13 +43,8 @@ async fn a_taken_slug_is_409_and_changes_nothing() {
     app.create_org("acme", "first@acme.test").await;
 
     let again = app
-        .http
-        .post(app.url("/api/platform/orgs"))
-        .bearer_auth(PLATFORM_TOKEN)
-        .json(&json!({ "slug": "acme", "name": "Other", "owner_email": "second@acme.test", "owner_password": OWNER_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::POST, "/api/platform/orgs", PLATFORM_TOKEN, Some(&json!({ "slug": "acme", "name": "Other", "owner_email": "second@acme.test", "owner_password": OWNER_PASSWORD })))
+        .await;
 
     assert_eq!(error_code(again).await.0, 409);
     let second = app
@@ -72,21 +64,21 @@ async fn onboarding_without_the_right_bearer_is_401() {
 
     let missing = app.post_json("/api/platform/orgs", &org_body("acme")).await;
     let wrong = app
-        .http
-        .post(app.url("/api/platform/orgs"))
-        .bearer_auth("guess")
-        .json(&org_body("acme"))
-        .send()
-        .await
-        .unwrap();
+        .staff_call(
+            Method::POST,
+            "/api/platform/orgs",
+            "guess",
+            Some(&org_body("acme")),
+        )
+        .await;
     let staff_token = app
-        .http
-        .post(app.url("/api/platform/orgs"))
-        .bearer_auth("a.b.c")
-        .json(&org_body("acme"))
-        .send()
-        .await
-        .unwrap();
+        .staff_call(
+            Method::POST,
+            "/api/platform/orgs",
+            "a.b.c",
+            Some(&org_body("acme")),
+        )
+        .await;
 
     assert_eq!(error_code(missing).await.1, "UNAUTHENTICATED");
     assert_eq!(error_code(wrong).await.0, 401);
@@ -105,13 +97,13 @@ async fn onboarding_is_404_while_no_platform_token_is_configured() {
     let app = TestApp::start_with(|env| env.platform_token = None).await;
 
     let response = app
-        .http
-        .post(app.url("/api/platform/orgs"))
-        .bearer_auth(PLATFORM_TOKEN)
-        .json(&org_body("acme"))
-        .send()
-        .await
-        .unwrap();
+        .staff_call(
+            Method::POST,
+            "/api/platform/orgs",
+            PLATFORM_TOKEN,
+            Some(&org_body("acme")),
+        )
+        .await;
 
     let (status, code, _) = error_code(response).await;
     assert_eq!((status, code.as_str()), (404, "NOT_FOUND"));

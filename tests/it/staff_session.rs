@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::support::app::{OWNER_PASSWORD, TestApp, error_code};
+use reqwest::Method;
 
 #[tokio::test]
 async fn wrong_password_unknown_email_and_unknown_org_are_one_answer() {
@@ -35,19 +36,11 @@ async fn a_logged_out_token_is_refused_on_the_next_request() {
         .await;
 
     let logout = app
-        .http
-        .post(app.url("/api/admin/logout"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::POST, "/api/admin/logout", &token, None)
+        .await;
     let after = app
-        .http
-        .get(app.url("/api/admin/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::GET, "/api/admin/me", &token, None)
+        .await;
 
     assert_eq!(logout.status(), 204);
     assert_eq!(error_code(after).await.1, "UNAUTHENTICATED");
@@ -63,20 +56,12 @@ async fn an_access_token_expires_after_900_seconds() {
 
     app.clock.advance(std::time::Duration::from_secs(899));
     let before = app
-        .http
-        .get(app.url("/api/admin/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::GET, "/api/admin/me", &token, None)
+        .await;
     app.clock.advance(std::time::Duration::from_secs(1));
     let after = app
-        .http
-        .get(app.url("/api/admin/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::GET, "/api/admin/me", &token, None)
+        .await;
 
     assert_eq!(before.status(), 200);
     assert_eq!(error_code(after).await.0, 401);
@@ -88,12 +73,8 @@ async fn garbage_and_missing_bearers_are_401() {
 
     let missing = app.get("/api/admin/me").await;
     let garbage = app
-        .http
-        .get(app.url("/api/admin/me"))
-        .bearer_auth("not-a-jwt")
-        .send()
-        .await
-        .unwrap();
+        .staff_call(Method::GET, "/api/admin/me", "not-a-jwt", None)
+        .await;
 
     assert_eq!(error_code(missing).await.1, "UNAUTHENTICATED");
     assert_eq!(error_code(garbage).await.1, "UNAUTHENTICATED");
