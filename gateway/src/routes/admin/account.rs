@@ -15,7 +15,7 @@ use crate::extract::{
     user_agent,
 };
 use crate::routes::Route;
-use crate::routes::recovery::{accepted, forgot_request, reset_request};
+use crate::routes::recovery::{self, StaffRecovery};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -33,9 +33,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/admin/password/change", "Change own password; every other session ends", post(change_password))
             .any_staff().body::<ChangePassword>().no_content().limited()
             .errors(&["INVALID_CREDENTIALS"]),
-        Route::post("/api/admin/password/forgot", "Mail a 60-minute reset link if the account exists; the answer is the same either way", post(forgot_password))
+        Route::post("/api/admin/password/forgot", "Mail a 60-minute reset link if the account exists; the answer is the same either way", post(recovery::forgot::<StaffRecovery>))
             .body::<Forgot>().answers::<Message>(202).limited(),
-        Route::post("/api/admin/password/reset", "Set a new password with a reset link; every session ends", post(reset_password))
+        Route::post("/api/admin/password/reset", "Set a new password with a reset link; every session ends", post(recovery::reset::<StaffRecovery>))
             .body::<TokenAndPassword>().no_content().limited().errors(&["TOKEN_INVALID"]),
         Route::post("/api/admin/invitations/accept", "Accept a staff invitation: set the password, activate, sign in", post(accept_invitation))
             .body::<TokenAndPassword>().answers::<Token>(200).limited()
@@ -138,28 +138,6 @@ async fn change_password(
     });
     let mut client = state.clients.staff.clone();
     client.change_staff_password(request).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn forgot_password(
-    State(state): State<GatewayState>,
-    ClientAddr(ip): ClientAddr,
-    Json(body): Json<Forgot>,
-) -> Result<(StatusCode, axum::Json<Message>), ApiError> {
-    let request = forgot_request(&state, ip, "staff-recovery", body).await?;
-    let mut client = state.clients.staff_auth.clone();
-    client.forgot_staff_password(request).await?;
-    Ok(accepted())
-}
-
-async fn reset_password(
-    State(state): State<GatewayState>,
-    ClientAddr(ip): ClientAddr,
-    Json(body): Json<TokenAndPassword>,
-) -> Result<StatusCode, ApiError> {
-    let request = reset_request(&state, ip, body).await?;
-    let mut client = state.clients.staff_auth.clone();
-    client.reset_staff_password(request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

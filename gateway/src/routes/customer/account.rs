@@ -20,7 +20,7 @@ use crate::extract::{
     enforce_public_limit, from_client, user_agent,
 };
 use crate::routes::Route;
-use crate::routes::recovery::{accepted, forgot_request, reset_request};
+use crate::routes::recovery::{self, CustomerRecovery};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -35,9 +35,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/customer/invitations/accept", "Accept an invitation: set the password, activate, sign in", post(accept_invitation))
             .body::<TokenAndPassword>().answers::<SignedIn>(200).limited()
             .errors(&["TOKEN_INVALID"]),
-        Route::post("/api/customer/password/forgot", "Email a reset link if the account exists; the same 202 either way", post(forgot_password))
+        Route::post("/api/customer/password/forgot", "Email a reset link if the account exists; the same 202 either way", post(recovery::forgot::<CustomerRecovery>))
             .body::<Forgot>().answers::<Message>(202).limited(),
-        Route::post("/api/customer/password/reset", "Set a new password with a reset link; ends every session, signs nobody in", post(reset_password))
+        Route::post("/api/customer/password/reset", "Set a new password with a reset link; ends every session, signs nobody in", post(recovery::reset::<CustomerRecovery>))
             .body::<TokenAndPassword>().no_content().limited().errors(&["TOKEN_INVALID"]),
         Route::post("/api/customer/password/change", "Change the password: every other session ends, the caller gets a new cookie", post(change_password))
             .customer().body::<ChangePassword>().answers::<Csrf>(200).limited()
@@ -150,28 +150,6 @@ async fn accept_invitation(
     let mut client = state.clients.customer_auth.clone();
     let session = client.accept_invitation(request).await?.into_inner();
     Ok(signed_in(&state, session))
-}
-
-async fn forgot_password(
-    State(state): State<GatewayState>,
-    ClientAddr(ip): ClientAddr,
-    Json(body): Json<Forgot>,
-) -> Result<(StatusCode, axum::Json<Message>), ApiError> {
-    let request = forgot_request(&state, ip, "customer-recovery", body).await?;
-    let mut client = state.clients.customer_auth.clone();
-    client.forgot_password(request).await?;
-    Ok(accepted())
-}
-
-async fn reset_password(
-    State(state): State<GatewayState>,
-    ClientAddr(ip): ClientAddr,
-    Json(body): Json<TokenAndPassword>,
-) -> Result<StatusCode, ApiError> {
-    let request = reset_request(&state, ip, body).await?;
-    let mut client = state.clients.customer_auth.clone();
-    client.reset_password(request).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn change_password(
