@@ -20,7 +20,7 @@ use crate::organization::Organization;
 use crate::organization::store as org_store;
 use crate::session_cache::Revoking;
 use crate::validate;
-pub use tokens::{Holder, Purpose};
+pub use tokens::{Action, Holder, Purpose};
 
 /// How long a reset link lives.
 pub const RESET_TTL: TimeDelta = TimeDelta::minutes(60);
@@ -38,14 +38,8 @@ pub struct Key<'a> {
 
 /// An account that signs in with a password.
 pub trait Account: Sized + Send + Sync {
+    /// Its tier: the audit actions, reset mail and token holder kind follow from it.
     const HOLDER: Holder;
-    /// The audit actions of its sign-ins and resets.
-    const LOGIN: &'static str;
-    const LOGIN_FAILED: &'static str;
-    const PASSWORD_RESET: &'static str;
-    /// The reset mail's template and the page its link opens.
-    const RESET_TEMPLATE: &'static str;
-    const RESET_PAGE: &'static str;
 
     /// What the credential flows read of the account.
     fn key(&self) -> Key<'_>;
@@ -128,11 +122,11 @@ pub async fn sign_in<A: Account>(
             if let Some(org) = org {
                 let now = state.clock.now();
                 let entry = match &account {
-                    Some(account) => account.audit(A::LOGIN_FAILED, ip, now),
+                    Some(account) => account.audit(A::HOLDER.action(Action::LoginFailed), ip, now),
                     None => Audit {
                         org_id: org.organization_id,
                         actor: Actor::typed_email(&email),
-                        action: A::LOGIN_FAILED,
+                        action: A::HOLDER.action(Action::LoginFailed),
                         subject: (A::HOLDER.as_str(), Uuid::nil()),
                         ip,
                         at: now,
@@ -177,8 +171,8 @@ pub async fn write_reset_mail<A: Account>(
     now: DateTime<Utc>,
 ) -> Result<(), IdentityError> {
     let link = Link {
-        template: A::RESET_TEMPLATE,
-        page: A::RESET_PAGE,
+        template: A::HOLDER.reset_mail().0,
+        page: A::HOLDER.reset_mail().1,
         sender_name: "",
         extra: &[],
     };
@@ -245,7 +239,7 @@ pub async fn reset<A: Account>(
     } = redeem::<A>(state, token, Purpose::Reset, password).await?;
     let revoking = account.end_sessions(state, &mut tx, now).await?;
     account
-        .audit(A::PASSWORD_RESET, ip, now)
+        .audit(A::HOLDER.action(Action::PasswordReset), ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;

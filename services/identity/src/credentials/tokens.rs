@@ -26,6 +26,35 @@ impl Holder {
             Holder::Customer => "customer",
         }
     }
+
+    /// The audit actions of the tier's sign-ins and resets: `<tier>.login`,
+    /// `<tier>.login_failed`, `<tier>.password_reset`.
+    pub fn action(self, what: Action) -> &'static str {
+        match (self, what) {
+            (Holder::Staff, Action::Login) => "staff.login",
+            (Holder::Staff, Action::LoginFailed) => "staff.login_failed",
+            (Holder::Staff, Action::PasswordReset) => "staff.password_reset",
+            (Holder::Customer, Action::Login) => "customer.login",
+            (Holder::Customer, Action::LoginFailed) => "customer.login_failed",
+            (Holder::Customer, Action::PasswordReset) => "customer.password_reset",
+        }
+    }
+
+    /// The reset mail's template and the page its link opens.
+    pub fn reset_mail(self) -> (&'static str, &'static str) {
+        match self {
+            Holder::Staff => ("staff_password_reset", "/admin/reset-password"),
+            Holder::Customer => ("customer_password_reset", "/customer/reset-password"),
+        }
+    }
+}
+
+/// What an account did, as its tier's audit trail names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Login,
+    LoginFailed,
+    PasswordReset,
 }
 
 /// What a token is for.

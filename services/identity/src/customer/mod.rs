@@ -110,11 +110,6 @@ pub struct PendingInvitation {
 
 impl Account for Customer {
     const HOLDER: Holder = Holder::Customer;
-    const LOGIN: &'static str = "customer.login";
-    const LOGIN_FAILED: &'static str = "customer.login_failed";
-    const PASSWORD_RESET: &'static str = "customer.password_reset";
-    const RESET_TEMPLATE: &'static str = "customer_password_reset";
-    const RESET_PAGE: &'static str = "/customer/reset-password";
 
     fn key(&self) -> Key<'_> {
         Key {

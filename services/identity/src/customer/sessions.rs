@@ -19,6 +19,7 @@ use super::{Customer, CustomerSession, CustomerStatus, session_store};
 use crate::AppState;
 use crate::audit::{Actor, Audit};
 use crate::credentials::{self, Account};
+use crate::credentials::{Action, Holder};
 use crate::error::IdentityError;
 use crate::session_cache::{CachedSession, Lookup, Revocation, TOUCH_EVERY};
 use crate::validate;
@@ -97,7 +98,7 @@ pub async fn login(state: &AppState, login: CustomerLogin) -> Result<OpenedSessi
     let opened = open_session(state, &mut tx, customer, login.client, now).await?;
     opened
         .customer
-        .audit(Customer::LOGIN, &ip, now)
+        .audit(Holder::Customer.action(Action::Login), &ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;

@@ -67,11 +67,6 @@ pub struct StaffSession {
 
 impl Account for StaffMember {
     const HOLDER: Holder = Holder::Staff;
-    const LOGIN: &'static str = "staff.login";
-    const LOGIN_FAILED: &'static str = "staff.login_failed";
-    const PASSWORD_RESET: &'static str = "staff.password_reset";
-    const RESET_TEMPLATE: &'static str = "staff_password_reset";
-    const RESET_PAGE: &'static str = "/admin/reset-password";
 
     fn key(&self) -> Key<'_> {
         Key {

@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{StaffMember, StaffSession, StaffStatus, session_store};
 use crate::credentials::{self, Account};
+use crate::credentials::{Action, Holder};
 use crate::error::IdentityError;
 use crate::jwt::{self, Claims};
 use crate::staff::store as staff_store;
@@ -30,7 +31,7 @@ pub async fn login_staff(state: &AppState, login: StaffLogin) -> Result<String, 
     let mut tx = state.db.begin().await?;
     let signed_in = open_session(state, &mut tx, &staff, &login.ip, &login.user_agent, now).await?;
     staff
-        .audit(StaffMember::LOGIN, &login.ip, now)
+        .audit(Holder::Staff.action(Action::Login), &login.ip, now)
         .record(&mut tx)
         .await?;
     tx.commit().await?;
