@@ -211,17 +211,28 @@ pub async fn logout(state: &AppState, token: &str, ip: &str) -> Result<(), Ident
         session_id: session.session_id,
         expires_at: session.expires_at,
     };
-    let revoking = state.sessions.revoke(&mut tx, ended, now).await?;
-    Audit {
+    let audit = Audit {
         org_id: session.org_id,
         actor: Actor::customer(session.customer_id),
         action: "customer.logout",
         subject: ("customer", session.customer_id.0),
         ip,
         at: now,
-    }
-    .record(&mut tx)
-    .await?;
+    };
+    commit_ended(state, tx, ended, audit, now).await
+}
+
+/// Commits an ended session with its audit entry: the revocation is written before and
+/// after the commit (see `session_cache`).
+async fn commit_ended(
+    state: &AppState,
+    mut tx: atrium_common::db::Tx,
+    ended: Revocation,
+    audit: Audit<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    let revoking = state.sessions.revoke(&mut tx, ended, now).await?;
+    audit.record(&mut tx).await?;
     tx.commit().await?;
     state.sessions.revoked(revoking, now).await;
     Ok(())
@@ -260,20 +271,15 @@ pub async fn end(
         session_id: id,
         expires_at: now + absolute,
     };
-    let revoking = state.sessions.revoke(&mut tx, ended, now).await?;
-    Audit {
+    let audit = Audit {
         org_id: principal.org_id,
         actor: Actor::of(principal),
         action: "customer.session_ended",
         subject: ("customer_session", id.0),
         ip,
         at: now,
-    }
-    .record(&mut tx)
-    .await?;
-    tx.commit().await?;
-    state.sessions.revoked(revoking, now).await;
-    Ok(())
+    };
+    commit_ended(state, tx, ended, audit, now).await
 }
 
 /// Changes the password after checking the current one; every session ends (the epoch
