@@ -42,7 +42,6 @@ impl From<Email> for pb::OutboxEntry {
 
 #[tonic::async_trait]
 impl pb::email_service_server::EmailService for Notifier {
-    #[tracing::instrument(skip_all)]
     async fn enqueue_email(
         &self,
         request: Request<pb::EnqueueEmailRequest>,
@@ -68,7 +67,6 @@ impl pb::email_service_server::EmailService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_outbox(
         &self,
         request: Request<pb::ListOutboxRequest>,
@@ -92,7 +90,6 @@ impl pb::email_service_server::EmailService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn retry_email(
         &self,
         request: Request<pb::RetryEmailRequest>,
@@ -124,7 +121,6 @@ impl From<TemplateView> for pb::EmailTemplate {
 
 #[tonic::async_trait]
 impl pb::template_service_server::TemplateService for Notifier {
-    #[tracing::instrument(skip_all)]
     async fn list_templates(
         &self,
         request: Request<pb::ListTemplatesRequest>,
@@ -136,7 +132,6 @@ impl pb::template_service_server::TemplateService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_template(
         &self,
         request: Request<pb::GetTemplateRequest>,
@@ -149,7 +144,6 @@ impl pb::template_service_server::TemplateService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn put_template(
         &self,
         request: Request<pb::PutTemplateRequest>,
@@ -168,7 +162,6 @@ impl pb::template_service_server::TemplateService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn delete_template(
         &self,
         request: Request<pb::DeleteTemplateRequest>,
@@ -199,7 +192,6 @@ impl From<Notification> for pb::Notification {
 
 #[tonic::async_trait]
 impl pb::notification_service_server::NotificationService for Notifier {
-    #[tracing::instrument(skip_all)]
     async fn create_notification(
         &self,
         request: Request<pb::CreateNotificationRequest>,
@@ -222,7 +214,6 @@ impl pb::notification_service_server::NotificationService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_notifications(
         &self,
         request: Request<pb::ListNotificationsRequest>,
@@ -238,7 +229,6 @@ impl pb::notification_service_server::NotificationService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn count_unread(
         &self,
         request: Request<pb::CountUnreadRequest>,
@@ -249,7 +239,6 @@ impl pb::notification_service_server::NotificationService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn mark_read(
         &self,
         request: Request<pb::MarkReadRequest>,
@@ -262,7 +251,6 @@ impl pb::notification_service_server::NotificationService for Notifier {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn mark_all_read(
         &self,
         request: Request<pb::MarkAllReadRequest>,
@@ -277,7 +265,6 @@ impl pb::notification_service_server::NotificationService for Notifier {
 
 #[tonic::async_trait]
 impl pb::erasure_service_server::ErasureService for Notifier {
-    #[tracing::instrument(skip_all)]
     async fn erase_customer(
         &self,
         request: Request<EraseCustomerRequest>,

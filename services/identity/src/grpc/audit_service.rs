@@ -16,7 +16,6 @@ use super::Identity;
 
 #[tonic::async_trait]
 impl pb::audit_service_server::AuditService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn list_audit(
         &self,
         request: Request<pb::ListAuditRequest>,
@@ -51,7 +50,6 @@ impl pb::audit_service_server::AuditService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn record_audit(
         &self,
         request: Request<pb::RecordAuditRequest>,

@@ -15,7 +15,6 @@ use super::{Identity, id};
 
 #[tonic::async_trait]
 impl pb::customer_auth_service_server::CustomerAuthService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn login_customer(
         &self,
         request: Request<pb::LoginCustomerRequest>,
@@ -34,7 +33,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(opened.into()))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn authenticate_customer(
         &self,
         request: Request<pb::AuthenticateCustomerRequest>,
@@ -61,7 +59,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn logout_customer(
         &self,
         request: Request<pb::LogoutCustomerRequest>,
@@ -71,7 +68,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::LogoutCustomerResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn preview_invitation(
         &self,
         request: Request<pb::PreviewInvitationRequest>,
@@ -84,7 +80,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn accept_invitation(
         &self,
         request: Request<pb::AcceptInvitationRequest>,
@@ -98,7 +93,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(opened.into()))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn forgot_password(
         &self,
         request: Request<pb::ForgotPasswordRequest>,
@@ -108,7 +102,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn reset_password(
         &self,
         request: Request<pb::ResetPasswordRequest>,
@@ -119,7 +112,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_customer_sessions(
         &self,
         request: Request<pb::ListCustomerSessionsRequest>,
@@ -139,7 +131,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::ListCustomerSessionsResponse { items }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn end_customer_session(
         &self,
         request: Request<pb::EndCustomerSessionRequest>,
@@ -154,7 +145,6 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::EndCustomerSessionResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn change_customer_password(
         &self,
         request: Request<pb::ChangeCustomerPasswordRequest>,

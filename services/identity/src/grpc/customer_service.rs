@@ -26,7 +26,6 @@ fn invitation_id(text: &str) -> Result<InvitationId, IdentityError> {
 
 #[tonic::async_trait]
 impl pb::customer_service_server::CustomerService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn invite_customer(
         &self,
         request: Request<pb::InviteCustomerRequest>,
@@ -46,7 +45,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         Ok(invitation_response(invitation, customer))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_invitations(
         &self,
         request: Request<pb::ListInvitationsRequest>,
@@ -62,7 +60,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn resend_invitation(
         &self,
         request: Request<pb::InvitationRequest>,
@@ -75,7 +72,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         Ok(invitation_response(invitation, customer))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn cancel_invitation(
         &self,
         request: Request<pb::InvitationRequest>,
@@ -87,7 +83,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         Ok(Response::new(pb::CancelInvitationResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_customers(
         &self,
         request: Request<pb::ListCustomersRequest>,
@@ -104,7 +99,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_customer(
         &self,
         request: Request<pb::CustomerRequest>,
@@ -115,7 +109,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         Ok(customer_response(customer))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn lookup_staff(
         &self,
         request: Request<pb::LookupStaffRequest>,
@@ -128,7 +121,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn lookup_customers(
         &self,
         request: Request<pb::LookupCustomersRequest>,
@@ -142,7 +134,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_customer(
         &self,
         request: Request<pb::UpdateCustomerRequest>,
@@ -174,7 +165,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         Ok(customer_response(customer))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn deactivate_customer(
         &self,
         request: Request<pb::CustomerRequest>,
@@ -182,7 +172,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         self.lock_out(request, LockOut::Deactivate).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn reactivate_customer(
         &self,
         request: Request<pb::CustomerRequest>,
@@ -190,7 +179,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         self.lock_out(request, LockOut::Reactivate).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn force_relogin(
         &self,
         request: Request<pb::CustomerRequest>,
@@ -198,7 +186,6 @@ impl pb::customer_service_server::CustomerService for Identity {
         self.lock_out(request, LockOut::ForceRelogin).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn erase_customer(
         &self,
         request: Request<pb::CustomerRequest>,

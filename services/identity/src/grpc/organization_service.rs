@@ -9,7 +9,6 @@ use super::Identity;
 
 #[tonic::async_trait]
 impl pb::organization_service_server::OrganizationService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn create_organization(
         &self,
         request: Request<pb::CreateOrganizationRequest>,
@@ -30,7 +29,6 @@ impl pb::organization_service_server::OrganizationService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_organization(
         &self,
         request: Request<pb::GetOrganizationRequest>,

@@ -13,7 +13,6 @@ use super::{Identity, token_response};
 
 #[tonic::async_trait]
 impl pb::staff_auth_service_server::StaffAuthService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn login_staff(
         &self,
         request: Request<pb::LoginStaffRequest>,
@@ -30,7 +29,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         Ok(token_response(access_token))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn authenticate_staff(
         &self,
         request: Request<pb::AuthenticateStaffRequest>,
@@ -43,7 +41,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn logout_staff(
         &self,
         request: Request<pb::LogoutStaffRequest>,
@@ -53,7 +50,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         Ok(Response::new(pb::LogoutStaffResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn refresh_staff_token(
         &self,
         request: Request<pb::RefreshStaffTokenRequest>,
@@ -62,7 +58,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         Ok(token_response(token))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn accept_staff_invitation(
         &self,
         request: Request<pb::AcceptStaffInvitationRequest>,
@@ -73,7 +68,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         Ok(token_response(access_token))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn forgot_staff_password(
         &self,
         request: Request<pb::ForgotPasswordRequest>,
@@ -83,7 +77,6 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn reset_staff_password(
         &self,
         request: Request<pb::ResetPasswordRequest>,

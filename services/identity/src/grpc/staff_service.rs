@@ -16,7 +16,6 @@ use super::{Identity, id, staff_response};
 
 #[tonic::async_trait]
 impl pb::staff_service_server::StaffService for Identity {
-    #[tracing::instrument(skip_all)]
     async fn get_current_staff(
         &self,
         request: Request<pb::GetCurrentStaffRequest>,
@@ -29,7 +28,6 @@ impl pb::staff_service_server::StaffService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_current_staff(
         &self,
         request: Request<pb::UpdateCurrentStaffRequest>,
@@ -48,7 +46,6 @@ impl pb::staff_service_server::StaffService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn change_staff_password(
         &self,
         request: Request<pb::ChangeStaffPasswordRequest>,
@@ -68,7 +65,6 @@ impl pb::staff_service_server::StaffService for Identity {
         Ok(Response::new(pb::ChangeStaffPasswordResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn invite_staff(
         &self,
         request: Request<pb::InviteStaffRequest>,
@@ -81,7 +77,6 @@ impl pb::staff_service_server::StaffService for Identity {
         Ok(staff_response(staff))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_staff(
         &self,
         request: Request<pb::ListStaffRequest>,
@@ -96,7 +91,6 @@ impl pb::staff_service_server::StaffService for Identity {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_staff(
         &self,
         request: Request<pb::UpdateStaffRequest>,
@@ -109,7 +103,6 @@ impl pb::staff_service_server::StaffService for Identity {
         Ok(staff_response(staff))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn remove_staff(
         &self,
         request: Request<pb::StaffRequest>,

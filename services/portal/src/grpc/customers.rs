@@ -53,7 +53,6 @@ fn permissions_response(p: Permissions) -> Response<pb::CustomerPermissionsRespo
 
 #[tonic::async_trait]
 impl pb::assignment_service_server::AssignmentService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn set_project_customers(
         &self,
         request: Request<pb::SetProjectCustomersRequest>,
@@ -66,7 +65,6 @@ impl pb::assignment_service_server::AssignmentService for Portal {
         Ok(reconciled(done))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn set_customer_projects(
         &self,
         request: Request<pb::SetCustomerProjectsRequest>,
@@ -82,7 +80,6 @@ impl pb::assignment_service_server::AssignmentService for Portal {
 
 #[tonic::async_trait]
 impl pb::customer_project_service_server::CustomerProjectService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn list_my_projects(
         &self,
         request: Request<pb::ListMyProjectsRequest>,
@@ -94,7 +91,6 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
         Ok(list_response(projects, next))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_my_project(
         &self,
         request: Request<pb::ProjectRequest>,
@@ -108,7 +104,6 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
 
 #[tonic::async_trait]
 impl pb::dashboard_service_server::DashboardService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn get_dashboard(
         &self,
         request: Request<pb::GetDashboardRequest>,
@@ -126,7 +121,6 @@ impl pb::dashboard_service_server::DashboardService for Portal {
 
 #[tonic::async_trait]
 impl pb::customer_permission_service_server::CustomerPermissionService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn get_customer_permissions(
         &self,
         request: Request<pb::CustomerPermissionsRequest>,
@@ -136,7 +130,6 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
         Ok(permissions_response(p))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn set_customer_permissions(
         &self,
         request: Request<pb::SetCustomerPermissionsRequest>,
@@ -148,7 +141,6 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
         Ok(permissions_response(p))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_my_permissions(
         &self,
         request: Request<pb::GetMyPermissionsRequest>,

@@ -9,7 +9,6 @@ use crate::{erasure, guest};
 
 #[tonic::async_trait]
 impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn open_gallery(
         &self,
         request: Request<pb::OpenGalleryRequest>,
@@ -22,7 +21,6 @@ impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_guest_gallery(
         &self,
         request: Request<pb::GetGuestGalleryRequest>,
@@ -35,7 +33,6 @@ impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
 
 #[tonic::async_trait]
 impl pb::erasure_service_server::ErasureService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn erase_customer(
         &self,
         request: Request<common::EraseCustomerRequest>,

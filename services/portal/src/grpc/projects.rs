@@ -87,7 +87,6 @@ fn phase_response(phase: crate::project::Phase) -> Response<pb::PhaseResponse> {
 
 #[tonic::async_trait]
 impl pb::project_service_server::ProjectService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn create_project(
         &self,
         request: Request<pb::CreateProjectRequest>,
@@ -97,7 +96,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(project_response(view))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_projects(
         &self,
         request: Request<pb::ListProjectsRequest>,
@@ -110,7 +108,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(list_response(projects, next))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_project(
         &self,
         request: Request<pb::ProjectRequest>,
@@ -120,7 +117,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(project_response(view))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_project(
         &self,
         request: Request<pb::UpdateProjectRequest>,
@@ -132,7 +128,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(project_response(view))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn delete_project(
         &self,
         request: Request<pb::ProjectRequest>,
@@ -142,7 +137,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(Response::new(pb::DeleteProjectResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn add_phase(
         &self,
         request: Request<pb::AddPhaseRequest>,
@@ -154,7 +148,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(phase_response(phase))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_phase(
         &self,
         request: Request<pb::UpdatePhaseRequest>,
@@ -170,7 +163,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(phase_response(phase))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn delete_phase(
         &self,
         request: Request<pb::PhaseRequest>,
@@ -181,7 +173,6 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(Response::new(pb::DeletePhaseResponse {}))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn set_project_team(
         &self,
         request: Request<pb::SetProjectTeamRequest>,

@@ -47,7 +47,6 @@ fn settings_response(
 
 #[tonic::async_trait]
 impl pb::settings_service_server::SettingsService for Portal {
-    #[tracing::instrument(skip_all)]
     async fn get_settings(
         &self,
         request: Request<pb::GetSettingsRequest>,
@@ -57,7 +56,6 @@ impl pb::settings_service_server::SettingsService for Portal {
         Ok(settings_response(&settings, updated_at))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_settings(
         &self,
         request: Request<pb::UpdateSettingsRequest>,
@@ -68,7 +66,6 @@ impl pb::settings_service_server::SettingsService for Portal {
         Ok(settings_response(&settings, Some(updated_at)))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_branding(
         &self,
         request: Request<pb::GetBrandingRequest>,
