@@ -11,6 +11,8 @@ mod grpc;
 mod notifications;
 mod outbox;
 mod store;
+#[cfg(test)]
+mod store_contract;
 mod template_admin;
 pub mod templates;
 
