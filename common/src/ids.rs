@@ -75,6 +75,10 @@ typed_id! {
     ProjectId;
     /// A phase of a project.
     PhaseId;
+    /// A message in the notifier's mail queue.
+    EmailId;
+    /// An in-app notification.
+    NotificationId;
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ async fn claim_next(state: &AppState) -> Result<Option<Email>, NotifierError> {
 async fn deliver_leased(state: &AppState, email: Email) -> Result<(), NotifierError> {
     let email_id = email.email_id;
     store::MAIL_QUEUE
-        .hold(&state.db, &state.clock, email_id, deliver(state, email))
+        .hold(&state.db, &state.clock, email_id.0, deliver(state, email))
         .await
 }
 

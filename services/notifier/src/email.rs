@@ -1,8 +1,7 @@
 //! A message in the notifier's queue: what it is, to whom, and how its delivery stands.
 
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{EmailId, OrgId};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 atrium_common::text_enum! {
     /// Where a message is on its way out.
@@ -20,7 +19,7 @@ atrium_common::text_enum! {
 /// One message.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Email {
-    pub email_id: Uuid,
+    pub email_id: EmailId,
     pub org_id: OrgId,
     pub idempotency_key: String,
     pub template_key: String,

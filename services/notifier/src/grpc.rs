@@ -95,8 +95,8 @@ impl pb::email_service_server::EmailService for Notifier {
         request: Request<pb::RetryEmailRequest>,
     ) -> Result<Response<pb::RetryEmailResponse>, Status> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
-        let email_id = Uuid::parse_str(&request.get_ref().email_id)
-            .map_err(|_| Status::not_found("email not found"))?;
+        let email_id = atrium_common::ids::EmailId::parse(&request.get_ref().email_id)
+            .ok_or_else(|| Status::not_found("email not found"))?;
         let row = outbox::retry(&self.0, principal.org_id, email_id).await?;
         Ok(Response::new(pb::RetryEmailResponse {
             entry: Some(row.into()),

@@ -1,9 +1,8 @@
 //! The outbox's rules: what an enqueue must carry, idempotency by key, and what staff may
 //! see of it (never bodies, variables or links) and retry.
 
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{EmailId, OrgId};
 use atrium_common::page::Page;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::delivery::wake;
@@ -60,7 +59,7 @@ pub async fn enqueue(state: &AppState, email: NewEmail) -> Result<(Email, bool),
         .ok_or_else(|| NotifierError::invalid("variables_json", "must be a JSON object"))?;
     let now = state.clock.now();
     let row = Email {
-        email_id: Uuid::new_v4(),
+        email_id: EmailId::new(),
         org_id,
         idempotency_key: key.to_owned(),
         template_key: email.template_key,
@@ -99,7 +98,10 @@ pub async fn list(
     status: Option<EmailStatus>,
 ) -> Result<(Vec<Email>, String), NotifierError> {
     let rows = store::list_emails(&state.db, org_id, status, page.after, page.size).await?;
-    let next = page.next_token(rows.len(), rows.last().map(|r| (r.created_at, r.email_id)));
+    let next = page.next_token(
+        rows.len(),
+        rows.last().map(|r| (r.created_at, r.email_id.0)),
+    );
     Ok((rows, next))
 }
 
@@ -107,7 +109,7 @@ pub async fn list(
 pub async fn retry(
     state: &AppState,
     org_id: OrgId,
-    email_id: Uuid,
+    email_id: EmailId,
 ) -> Result<Email, NotifierError> {
     if let Some(row) = store::requeue(&state.db, org_id, email_id, state.clock.now()).await? {
         wake(state);

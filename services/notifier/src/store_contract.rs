@@ -4,10 +4,9 @@
 
 use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{EmailId, OrgId};
 use atrium_common::testkit::{self, TestDatabase};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use uuid::Uuid;
 
 use crate::email::{Email, EmailStatus};
 use crate::store;
@@ -29,7 +28,7 @@ fn at(seconds: i64) -> DateTime<Utc> {
 
 fn email(org_id: OrgId, key: &str, to: &str, created: i64) -> Email {
     Email {
-        email_id: Uuid::new_v4(),
+        email_id: EmailId::new(),
         org_id,
         idempotency_key: key.to_owned(),
         template_key: "customer_invitation".to_owned(),

@@ -4,7 +4,7 @@
 pub mod store;
 
 use atrium_common::auth::{Principal, SubjectKind};
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{NotificationId, OrgId};
 use atrium_common::page::Page;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use store::Recipient;
 /// An in-app notification of one recipient.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Notification {
-    pub notification_id: Uuid,
+    pub notification_id: NotificationId,
     pub org_id: OrgId,
     pub recipient_kind: String,
     pub recipient_id: Uuid,
@@ -140,7 +140,7 @@ pub async fn create(
         }
     }
     let row = Notification {
-        notification_id: Uuid::new_v4(),
+        notification_id: NotificationId::new(),
         org_id,
         recipient_kind: new.recipient_kind,
         recipient_id,
@@ -175,7 +175,7 @@ pub async fn list(
     let items = store::list(&state.db, recipient, page.after, page.size).await?;
     let next_page_token = page.next_token(
         items.len(),
-        items.last().map(|r| (r.created_at, r.notification_id)),
+        items.last().map(|r| (r.created_at, r.notification_id.0)),
     );
     let unread_count = store::unread_count(&state.db, recipient).await?;
     Ok(Listing {
@@ -197,7 +197,7 @@ pub async fn mark_read(
     notification_id: &str,
 ) -> Result<Notification, NotifierError> {
     let recipient = recipient(principal)?;
-    let id = Uuid::parse_str(notification_id).map_err(|_| NotifierError::NotificationNotFound)?;
+    let id = NotificationId::parse(notification_id).ok_or(NotifierError::NotificationNotFound)?;
     store::mark_read(&state.db, recipient, id, state.clock.now())
         .await?
         .ok_or(NotifierError::NotificationNotFound)

@@ -1,7 +1,7 @@
 //! The SQL of in-app notifications; every statement is scoped to one recipient of one org.
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{NotificationId, OrgId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ pub async fn unread_count(db: &Db, recipient: Recipient<'_>) -> Result<i64, Noti
 pub async fn mark_read(
     db: &Db,
     recipient: Recipient<'_>,
-    notification_id: Uuid,
+    notification_id: NotificationId,
     now: DateTime<Utc>,
 ) -> Result<Option<Notification>, NotifierError> {
     Ok(sql!(db db, query_as(

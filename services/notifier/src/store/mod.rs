@@ -2,7 +2,7 @@
 //! has a PostgreSQL text with `for update skip locked` beside the portable one).
 
 use atrium_common::db::{Db, Tx, is_unique_violation};
-use atrium_common::ids::OrgId;
+use atrium_common::ids::{EmailId, OrgId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ pub async fn find_email_by_key(
 pub async fn find_email(
     db: &Db,
     org_id: OrgId,
-    email_id: Uuid,
+    email_id: EmailId,
 ) -> Result<Option<Email>, NotifierError> {
     Ok(sql!(db db, query_as(
         email_select!("where org_id = $1 and email_id = $2")
@@ -83,7 +83,11 @@ pub static MAIL_QUEUE: atrium_common::lease::Queue = atrium_common::lease_queue!
 };
 
 /// Records delivery and deletes the variables (they may hold links and tokens).
-pub async fn mark_sent(db: &Db, email_id: Uuid, now: DateTime<Utc>) -> Result<(), NotifierError> {
+pub async fn mark_sent(
+    db: &Db,
+    email_id: EmailId,
+    now: DateTime<Utc>,
+) -> Result<(), NotifierError> {
     sql!(db db, query(
         "update email set status = 'sent', sent_at = $2, variables = null, claimed_until = null, \
          last_error = '', updated_at = $2 where email_id = $1"
@@ -94,7 +98,7 @@ pub async fn mark_sent(db: &Db, email_id: Uuid, now: DateTime<Utc>) -> Result<()
 /// Puts a message back in the queue for `next_attempt_at`, remembering why it failed.
 pub async fn reschedule(
     db: &Db,
-    email_id: Uuid,
+    email_id: EmailId,
     error: &str,
     next_attempt_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -109,7 +113,7 @@ pub async fn reschedule(
 /// Ends a message's delivery with `status` (`failed`, or `held` when no SMTP is set).
 pub async fn finish_unsent(
     db: &Db,
-    email_id: Uuid,
+    email_id: EmailId,
     status: EmailStatus,
     error: &str,
     now: DateTime<Utc>,
@@ -125,7 +129,7 @@ pub async fn finish_unsent(
 pub async fn requeue(
     db: &Db,
     org_id: OrgId,
-    email_id: Uuid,
+    email_id: EmailId,
     now: DateTime<Utc>,
 ) -> Result<Option<Email>, NotifierError> {
     Ok(sql!(db db, query_as(
