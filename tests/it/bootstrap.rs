@@ -1,5 +1,4 @@
 use secrecy::SecretString;
-use serde_json::json;
 
 use crate::support::app::{TestApp, error_code};
 
@@ -27,9 +26,11 @@ async fn bootstrap_creates_the_org_and_owner_once_whatever_later_starts_say() {
         .staff_login("boot", "admin@boot.test", FIRST_PASSWORD)
         .await;
     let changed = second
-        .post_json(
+        .login_attempt(
             "/api/admin/login",
-            &json!({ "org": "boot", "email": "admin@boot.test", "password": "another password 2" }),
+            "boot",
+            "admin@boot.test",
+            "another password 2",
         )
         .await;
     assert_eq!(error_code(changed).await.1, "INVALID_CREDENTIALS");

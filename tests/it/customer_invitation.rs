@@ -71,11 +71,8 @@ async fn invite(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
 }
 
 async fn accept(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        "/api/customer/invitations/accept",
-        &json!({ "token": token, "password": password }),
-    )
-    .await
+    app.post_token("/api/customer/invitations/accept", token, password)
+        .await
 }
 
 async fn accepted(app: &TestApp, token: &str) -> Customer {

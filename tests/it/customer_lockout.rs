@@ -91,10 +91,7 @@ impl World {
         );
         let response = self
             .app
-            .post_json(
-                "/api/customer/invitations/accept",
-                &json!({ "token": token, "password": PASSWORD }),
-            )
+            .post_token("/api/customer/invitations/accept", &token, PASSWORD)
             .await;
         assert_eq!(response.status(), 200);
         let cookie = crate::support::app::cookie_of(&response);
@@ -137,10 +134,7 @@ impl World {
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.app
-            .post_json(
-                "/api/customer/login",
-                &json!({ "org": "acme", "email": email, "password": password }),
-            )
+            .login_attempt("/api/customer/login", "acme", email, password)
             .await
     }
 }
@@ -213,10 +207,7 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
     let reset = link_token(&world.mail(2).await, "/customer/reset-password");
     let response = world
         .app
-        .post_json(
-            "/api/customer/password/reset",
-            &json!({ "token": reset, "password": NEW_PASSWORD }),
-        )
+        .post_token("/api/customer/password/reset", &reset, NEW_PASSWORD)
         .await;
     assert_eq!(response.status(), 204);
     assert!(
@@ -238,10 +229,7 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
     );
     let reused = world
         .app
-        .post_json(
-            "/api/customer/password/reset",
-            &json!({ "token": reset, "password": NEW_PASSWORD }),
-        )
+        .post_token("/api/customer/password/reset", &reset, NEW_PASSWORD)
         .await;
     assert_eq!(error_code(reused).await.1, "TOKEN_INVALID");
     world.app.stop().await;
@@ -281,10 +269,7 @@ async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_e
     assert_eq!(world.me_status(&ann).await, 200);
     let short = world
         .app
-        .post_json(
-            "/api/customer/password/reset",
-            &json!({ "token": token, "password": "short" }),
-        )
+        .post_token("/api/customer/password/reset", &token, "short")
         .await;
     assert_eq!(error_code(short).await.0, 422);
     let racers: Vec<_> = (0..16)
@@ -354,10 +339,7 @@ async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_e
     world.app.clock.advance(Duration::from_secs(61 * 60));
     let expired = world
         .app
-        .post_json(
-            "/api/customer/password/reset",
-            &json!({ "token": late, "password": NEW_PASSWORD }),
-        )
+        .post_token("/api/customer/password/reset", &late, NEW_PASSWORD)
         .await;
     assert_eq!(error_code(expired).await.1, "TOKEN_INVALID");
 

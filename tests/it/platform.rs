@@ -48,9 +48,11 @@ async fn a_taken_slug_is_409_and_changes_nothing() {
 
     assert_eq!(error_code(again).await.0, 409);
     let second = app
-        .post_json(
+        .login_attempt(
             "/api/admin/login",
-            &json!({ "org": "acme", "email": "second@acme.test", "password": OWNER_PASSWORD }),
+            "acme",
+            "second@acme.test",
+            OWNER_PASSWORD,
         )
         .await;
     assert_eq!(second.status(), 401);
@@ -84,9 +86,11 @@ async fn onboarding_without_the_right_bearer_is_401() {
     assert_eq!(error_code(wrong).await.0, 401);
     assert_eq!(error_code(staff_token).await.0, 401);
     let login = app
-        .post_json(
+        .login_attempt(
             "/api/admin/login",
-            &json!({ "org": "acme", "email": "owner@acme.test", "password": OWNER_PASSWORD }),
+            "acme",
+            "owner@acme.test",
+            OWNER_PASSWORD,
         )
         .await;
     assert_eq!(login.status(), 401, "nothing was created");
@@ -226,9 +230,11 @@ async fn bad_onboarding_input_gets_a_clear_4xx_and_creates_nothing() {
         );
     }
     let login = app
-        .post_json(
+        .login_attempt(
             "/api/admin/login",
-            &json!({ "org": "acme", "email": "owner@acme.test", "password": OWNER_PASSWORD }),
+            "acme",
+            "owner@acme.test",
+            OWNER_PASSWORD,
         )
         .await;
     assert_eq!(login.status(), 401, "no organization was created");

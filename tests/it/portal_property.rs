@@ -37,10 +37,7 @@ async fn customer(world: &World, token: &str, email: &str, n: usize) -> (String,
     let link = link_token(&world.mail(n).await, "/customer/accept-invitation");
     let accepted = world
         .app
-        .post_json(
-            "/api/customer/invitations/accept",
-            &json!({ "token": link, "password": PASSWORD }),
-        )
+        .post_token("/api/customer/invitations/accept", &link, PASSWORD)
         .await;
     assert_eq!(accepted.status(), 200);
     let cookie = crate::support::app::cookie_of(&accepted);

@@ -84,10 +84,7 @@ impl Org {
         let (_, token) = self.next_link("/admin/accept-invitation").await;
         let accepted = self
             .app
-            .post_json(
-                "/api/admin/invitations/accept",
-                &json!({ "token": token, "password": PASSWORD }),
-            )
+            .post_token("/api/admin/invitations/accept", &token, PASSWORD)
             .await;
         assert_eq!(accepted.status(), 200);
         let access = accepted.json::<Value>().await.unwrap()["access_token"]
@@ -168,10 +165,7 @@ async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
     for token in [late_token.as_str(), "not-a-token"] {
         let answer = org
             .app
-            .post_json(
-                "/api/admin/invitations/accept",
-                &json!({ "token": token, "password": PASSWORD }),
-            )
+            .post_token("/api/admin/invitations/accept", token, PASSWORD)
             .await;
         assert_eq!(error_code(answer).await.1, "TOKEN_INVALID");
     }
@@ -374,10 +368,7 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
     assert_eq!(org.me(&editor).await.status(), 401);
     let refused = org
         .app
-        .post_json(
-            "/api/admin/login",
-            &json!({ "org": "acme", "email": "ed@acme.test", "password": PASSWORD }),
-        )
+        .login_attempt("/api/admin/login", "acme", "ed@acme.test", PASSWORD)
         .await;
     assert_eq!(error_code(refused).await.1, "INVALID_CREDENTIALS");
     let reactivated = org
@@ -402,10 +393,7 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
     assert_eq!(org.me(&editor).await.status(), 401);
     let refused = org
         .app
-        .post_json(
-            "/api/admin/login",
-            &json!({ "org": "acme", "email": "ed@acme.test", "password": PASSWORD }),
-        )
+        .login_attempt("/api/admin/login", "acme", "ed@acme.test", PASSWORD)
         .await;
     assert_eq!(error_code(refused).await.1, "INVALID_CREDENTIALS");
     let again = org.call(&admin, Method::DELETE, &editor_path, None).await;

@@ -93,9 +93,11 @@ async fn staff_logins_are_rate_limited_per_account_as_typed() {
         );
     }
     let limited = app
-        .post_json(
+        .login_attempt(
             "/api/admin/login",
-            &json!({ "org": "acme", "email": "owner@acme.test", "password": OWNER_PASSWORD }),
+            "acme",
+            "owner@acme.test",
+            OWNER_PASSWORD,
         )
         .await;
 

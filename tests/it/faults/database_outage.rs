@@ -9,7 +9,6 @@ use atrium_common::config::DatabaseTarget;
 use atrium_common::testkit::{self, faults::TcpProxy};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::json;
 
 use super::readyz;
 use crate::customer_invitation::customer_call;
@@ -66,10 +65,7 @@ async fn a_cut_database_answers_503_within_a_second_and_recovers_by_itself() {
         }
         let login = world
             .app
-            .post_json(
-                "/api/customer/login",
-                &json!({ "org": "acme", "email": "ann@customer.test", "password": PASSWORD }),
-            )
+            .login_attempt("/api/customer/login", "acme", "ann@customer.test", PASSWORD)
             .await;
         let status = login.status().as_u16();
         if status != 503 {

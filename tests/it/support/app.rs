@@ -147,6 +147,24 @@ impl TestApp {
     }
 
     /// Onboards an organization through the platform route and answers its body.
+    /// Posts a one-time token with a password (a reset, an accepted invitation).
+    pub async fn post_token(&self, path: &str, token: &str, password: &str) -> reqwest::Response {
+        let body = serde_json::json!({ "token": token, "password": password });
+        self.post_json(path, &body).await
+    }
+
+    /// Posts a sign-in, whatever it answers.
+    pub async fn login_attempt(
+        &self,
+        path: &str,
+        org: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let body = serde_json::json!({ "org": org, "email": email, "password": password });
+        self.post_json(path, &body).await
+    }
+
     pub async fn create_org(&self, slug: &str, email: &str) -> Value {
         let response = self
             .http
