@@ -170,7 +170,7 @@ pub async fn set_project_customers(
     if !project::store::lock_project(&mut tx, org_id, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    let before = store::customers_of(&mut tx, project_id).await?;
+    let before = store::customers_of(&mut tx, org_id, project_id).await?;
     let reconciled = diff(before, wanted);
     let pair = |&customer_id: &CustomerId| (customer_id, project_id);
     let (added, removed) = (reconciled.added.iter(), reconciled.removed.iter());

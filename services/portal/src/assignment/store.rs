@@ -28,11 +28,12 @@ pub(crate) async fn lock_customer(
 /// The customers a project is assigned to.
 pub(crate) async fn customers_of(
     tx: &mut Tx,
+    org_id: OrgId,
     project_id: ProjectId,
 ) -> Result<Vec<CustomerId>, PortalError> {
     Ok(sql!(tx tx, query_scalar(
-        "select customer_id from assignment where project_id = $1"
-    ) [project_id] fetch_all)?)
+        "select customer_id from assignment where org_id = $1 and project_id = $2"
+    ) [org_id, project_id] fetch_all)?)
 }
 
 /// The projects assigned to a customer.
