@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnectionMetadata;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -28,8 +27,10 @@ use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::config::{DatabaseTarget, ServiceName};
 
+pub mod migrations;
 mod text;
 
+pub use migrations::{MigrationFile, Migrations};
 pub use text::{fold, ids_json, is_unavailable, is_unique_violation, like_pattern};
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
@@ -47,12 +48,6 @@ const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
 /// How often the health watcher pings a database that is up, and one that is down.
 pub const UP_PROBE: Duration = Duration::from_millis(500);
 pub const DOWN_PROBE: Duration = Duration::from_millis(200);
-
-/// A service's pair of migration folders, same numbering in both.
-pub struct Migrations {
-    pub postgres: &'static Migrator,
-    pub sqlite: &'static Migrator,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -126,19 +121,37 @@ macro_rules! on_db {
     };
 }
 
-/// Declares the calling service's `MIGRATIONS`: its `migrations/postgres` and
-/// `migrations/sqlite` folders, embedded at build time.
+/// Declares the calling service's `MIGRATIONS` from its files, embedded at build time:
+/// `migrations!("0001_init", "0002_outbox"(sqlite), …)` lists `migrations/NNNN_….sql`
+/// in order, `(sqlite)` where `migrations/sqlite/` holds SQLite's own text (see
+/// [`db::migrations`](crate::db::migrations)); `migrations!(in "dir": …)` reads another
+/// folder of the crate. A unit test checks that the list names every file.
 #[macro_export]
 macro_rules! migrations {
-    () => {
-        static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-        static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-
+    (in $dir:literal: $($name:literal $(($own:ident))?),* $(,)?) => {
         /// This service's migrations on both backends.
-        pub static MIGRATIONS: $crate::db::Migrations = $crate::db::Migrations {
-            postgres: &POSTGRES,
-            sqlite: &SQLITE,
-        };
+        pub static MIGRATIONS: $crate::db::Migrations = $crate::db::Migrations::new(&[$(
+            $crate::db::MigrationFile {
+                name: $name,
+                postgres: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $name, ".sql")),
+                sqlite: $crate::migrations!(@sqlite $dir, $name $($own)?),
+            },
+        )*]);
+
+        #[cfg(test)]
+        #[test]
+        fn every_migration_file_is_listed() {
+            MIGRATIONS.assert_lists_every_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join($dir));
+        }
+    };
+    (@sqlite $dir:literal, $name:literal sqlite) => {
+        Some(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/sqlite/", $name, ".sql")))
+    };
+    (@sqlite $dir:literal, $name:literal) => {
+        None
+    };
+    ($($name:literal $(($own:ident))?),* $(,)?) => {
+        $crate::migrations!(in "migrations": $($name $(($own))?),*);
     };
 }
 
@@ -294,8 +307,8 @@ impl Db {
         migrations: &Migrations,
     ) -> Result<(), sqlx::migrate::MigrateError> {
         match &self.live {
-            Pools::Postgres(pool) => migrations.postgres.run(pool).await,
-            Pools::Sqlite(pool) => migrations.sqlite.run(pool).await,
+            Pools::Postgres(pool) => migrations.postgres().run(pool).await,
+            Pools::Sqlite(pool) => migrations.sqlite().run(pool).await,
         }
     }
 

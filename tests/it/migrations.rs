@@ -29,15 +29,15 @@ async fn every_service_migrates_an_empty_database_and_a_second_run_changes_nothi
         let migrations = migrations(name);
         let expected = match &database.target {
             atrium_common::config::DatabaseTarget::Postgres { .. } => {
-                migrations.postgres.iter().count() as i64
+                migrations.postgres().iter().count() as i64
             }
             atrium_common::config::DatabaseTarget::Sqlite { .. } => {
-                migrations.sqlite.iter().count() as i64
+                migrations.sqlite().iter().count() as i64
             }
         };
         assert_eq!(
-            migrations.postgres.iter().count(),
-            migrations.sqlite.iter().count(),
+            migrations.postgres().iter().count(),
+            migrations.sqlite().iter().count(),
             "{name}: same numbering"
         );
 
@@ -161,20 +161,6 @@ async fn folded_search_columns_are_filled_for_rows_written_before_them() {
     assert_eq!(projects["items"].as_array().unwrap().len(), 1, "{projects}");
 }
 
-/// `migrations` up to and with `version`, as a database stood before the later ones.
-fn up_to(version: i64, migrations: &'static Migrations) -> Migrations {
-    let cut = |migrator: &'static sqlx::migrate::Migrator| -> &'static sqlx::migrate::Migrator {
-        let kept = migrator.iter().filter(|m| m.version <= version).cloned();
-        Box::leak(Box::new(sqlx::migrate::Migrator::with_migrations(
-            kept.collect(),
-        )))
-    };
-    Migrations {
-        postgres: cut(migrations.postgres),
-        sqlite: cut(migrations.sqlite),
-    }
-}
-
 /// Settings saved as columns before they became one document (portal 0007) read the
 /// same afterwards, and a setting never saved reads with its default.
 #[tokio::test]
@@ -183,7 +169,7 @@ async fn settings_saved_as_columns_are_carried_into_the_document() {
 
     let database = fresh_database().await.unwrap();
     let portal = &atrium_portal::MIGRATIONS;
-    let db = Db::open(&database.target, ServiceName::Portal, &up_to(6, portal))
+    let db = Db::open(&database.target, ServiceName::Portal, &portal.up_to(6))
         .await
         .unwrap();
     let org_id = uuid::Uuid::new_v4();
@@ -234,7 +220,7 @@ async fn settings_saved_as_columns_are_carried_into_the_document() {
 async fn tokens_mailed_before_they_shared_one_table_are_carried_over() {
     let database = fresh_database().await.unwrap();
     let identity = &atrium_identity::MIGRATIONS;
-    let db = Db::open(&database.target, ServiceName::Identity, &up_to(7, identity))
+    let db = Db::open(&database.target, ServiceName::Identity, &identity.up_to(7))
         .await
         .unwrap();
     let (org, staff, ann, bob) = (
@@ -347,3 +333,4 @@ async fn tokens_mailed_before_they_shared_one_table_are_carried_over() {
         ]
     );
 }
+

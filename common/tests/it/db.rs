@@ -1,17 +1,11 @@
 use atrium_common::config::ServiceName;
-use atrium_common::db::{Db, Migrations, is_unique_violation};
+use atrium_common::db::{Db, is_unique_violation};
 use atrium_common::testkit::fresh_database;
 use atrium_common::{on_db, on_tx};
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::migrate::Migrator;
 use uuid::Uuid;
 
-static POSTGRES: Migrator = sqlx::migrate!("./tests/it/migrations/postgres");
-static SQLITE: Migrator = sqlx::migrate!("./tests/it/migrations/sqlite");
-static MIGRATIONS: Migrations = Migrations {
-    postgres: &POSTGRES,
-    sqlite: &SQLITE,
-};
+atrium_common::migrations!(in "tests/it/migrations": "0001_thing");
 
 async fn open() -> (Db, atrium_common::testkit::TestDatabase) {
     let database = fresh_database().await.unwrap();

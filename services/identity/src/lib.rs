@@ -33,7 +33,16 @@ pub use error::IdentityError;
 pub use organization::{NewOrganization, Onboarded, create_organization};
 use session_cache::SessionCache;
 
-atrium_common::migrations!();
+atrium_common::migrations!(
+    "0001_init",
+    "0002_outbox",
+    "0003_customer",
+    "0004_staff_audit",
+    "0005_account_manager",
+    "0006_session_cache_generation"(sqlite),
+    "0007_customer_search_text",
+    "0008_one_time_token"(sqlite),
+);
 
 /// Staff access tokens live 900 s; the session behind them lives longer.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(900);

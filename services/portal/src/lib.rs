@@ -30,7 +30,15 @@ use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
 use tokio::net::TcpListener;
 
-atrium_common::migrations!();
+atrium_common::migrations!(
+    "0001_projects",
+    "0002_settings",
+    "0003_team",
+    "0004_progress",
+    "0005_assignment_order",
+    "0006_project_search_text",
+    "0007_settings_document"(sqlite),
+);
 
 /// Everything the portal server needs.
 #[derive(Clone)]
