@@ -333,4 +333,3 @@ async fn tokens_mailed_before_they_shared_one_table_are_carried_over() {
         ]
     );
 }
-

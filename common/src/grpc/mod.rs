@@ -22,6 +22,9 @@ pub const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a client waits for the answer to a unary call.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What an RPC handler answers: the response message, or the status it failed with.
+pub type Rpc<T> = Result<tonic::Response<T>, tonic::Status>;
+
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// Encodes a time for protobuf (`google.protobuf.Timestamp`).

@@ -2,6 +2,7 @@
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::error::into_status;
+use atrium_common::grpc::Rpc;
 use atrium_common::grpc::timestamp;
 use atrium_common::page::Page;
 use atrium_proto::common::v1::{EraseCustomerRequest, EraseCustomerResponse};
@@ -45,7 +46,7 @@ impl pb::email_service_server::EmailService for Notifier {
     async fn enqueue_email(
         &self,
         request: Request<pb::EnqueueEmailRequest>,
-    ) -> Result<Response<pb::EnqueueEmailResponse>, Status> {
+    ) -> Rpc<pb::EnqueueEmailResponse> {
         let r = request.into_inner();
         let email = NewEmail {
             org_id: r.org_id,
@@ -70,7 +71,7 @@ impl pb::email_service_server::EmailService for Notifier {
     async fn list_outbox(
         &self,
         request: Request<pb::ListOutboxRequest>,
-    ) -> Result<Response<pb::ListOutboxResponse>, Status> {
+    ) -> Rpc<pb::ListOutboxResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.into_inner();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -93,7 +94,7 @@ impl pb::email_service_server::EmailService for Notifier {
     async fn retry_email(
         &self,
         request: Request<pb::RetryEmailRequest>,
-    ) -> Result<Response<pb::RetryEmailResponse>, Status> {
+    ) -> Rpc<pb::RetryEmailResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let email_id = atrium_common::ids::EmailId::parse(&request.get_ref().email_id)
             .ok_or_else(|| Status::not_found("email not found"))?;
@@ -124,7 +125,7 @@ impl pb::template_service_server::TemplateService for Notifier {
     async fn list_templates(
         &self,
         request: Request<pb::ListTemplatesRequest>,
-    ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+    ) -> Rpc<pb::ListTemplatesResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let views = template_admin::list(&self.0, principal.org_id).await?;
         Ok(Response::new(pb::ListTemplatesResponse {
@@ -135,7 +136,7 @@ impl pb::template_service_server::TemplateService for Notifier {
     async fn get_template(
         &self,
         request: Request<pb::GetTemplateRequest>,
-    ) -> Result<Response<pb::GetTemplateResponse>, Status> {
+    ) -> Rpc<pb::GetTemplateResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let view = template_admin::get(&self.0, principal.org_id, &r.key, &r.locale).await?;
@@ -147,7 +148,7 @@ impl pb::template_service_server::TemplateService for Notifier {
     async fn put_template(
         &self,
         request: Request<pb::PutTemplateRequest>,
-    ) -> Result<Response<pb::PutTemplateResponse>, Status> {
+    ) -> Rpc<pb::PutTemplateResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.into_inner();
         let source = TemplateSource {
@@ -165,7 +166,7 @@ impl pb::template_service_server::TemplateService for Notifier {
     async fn delete_template(
         &self,
         request: Request<pb::DeleteTemplateRequest>,
-    ) -> Result<Response<pb::DeleteTemplateResponse>, Status> {
+    ) -> Rpc<pb::DeleteTemplateResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let view =
@@ -195,7 +196,7 @@ impl pb::notification_service_server::NotificationService for Notifier {
     async fn create_notification(
         &self,
         request: Request<pb::CreateNotificationRequest>,
-    ) -> Result<Response<pb::CreateNotificationResponse>, Status> {
+    ) -> Rpc<pb::CreateNotificationResponse> {
         let r = request.into_inner();
         let new = NewNotification {
             org_id: r.org_id,
@@ -217,7 +218,7 @@ impl pb::notification_service_server::NotificationService for Notifier {
     async fn list_notifications(
         &self,
         request: Request<pb::ListNotificationsRequest>,
-    ) -> Result<Response<pb::ListNotificationsResponse>, Status> {
+    ) -> Rpc<pb::ListNotificationsResponse> {
         let principal = Principal::from_request(&request)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -232,17 +233,14 @@ impl pb::notification_service_server::NotificationService for Notifier {
     async fn count_unread(
         &self,
         request: Request<pb::CountUnreadRequest>,
-    ) -> Result<Response<pb::CountUnreadResponse>, Status> {
+    ) -> Rpc<pb::CountUnreadResponse> {
         let principal = Principal::from_request(&request)?;
         Ok(Response::new(pb::CountUnreadResponse {
             unread_count: notifications::unread(&self.0, &principal).await?,
         }))
     }
 
-    async fn mark_read(
-        &self,
-        request: Request<pb::MarkReadRequest>,
-    ) -> Result<Response<pb::MarkReadResponse>, Status> {
+    async fn mark_read(&self, request: Request<pb::MarkReadRequest>) -> Rpc<pb::MarkReadResponse> {
         let principal = Principal::from_request(&request)?;
         let row = notifications::mark_read(&self.0, &principal, &request.get_ref().notification_id)
             .await?;
@@ -254,7 +252,7 @@ impl pb::notification_service_server::NotificationService for Notifier {
     async fn mark_all_read(
         &self,
         request: Request<pb::MarkAllReadRequest>,
-    ) -> Result<Response<pb::MarkAllReadResponse>, Status> {
+    ) -> Rpc<pb::MarkAllReadResponse> {
         let principal = Principal::from_request(&request)?;
         let marked = notifications::mark_all_read(&self.0, &principal).await?;
         Ok(Response::new(pb::MarkAllReadResponse {
@@ -268,7 +266,7 @@ impl pb::erasure_service_server::ErasureService for Notifier {
     async fn erase_customer(
         &self,
         request: Request<EraseCustomerRequest>,
-    ) -> Result<Response<EraseCustomerResponse>, Status> {
+    ) -> Rpc<EraseCustomerResponse> {
         let r = request.get_ref();
         let id = |field: &'static str, text: &str| {
             Uuid::parse_str(text)

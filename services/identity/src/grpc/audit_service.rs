@@ -1,9 +1,9 @@
 //! `AuditService`: the organization's audit trail, and entries other services relay.
 
 use atrium_common::auth::{Principal, SubjectKind};
-use atrium_common::grpc::{from_timestamp, timestamp};
+use atrium_common::grpc::{Rpc, from_timestamp, timestamp};
 use atrium_proto::identity::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 use uuid::Uuid;
 
 use atrium_common::error::into_status;
@@ -19,7 +19,7 @@ impl pb::audit_service_server::AuditService for Identity {
     async fn list_audit(
         &self,
         request: Request<pb::ListAuditRequest>,
-    ) -> Result<Response<pb::ListAuditResponse>, Status> {
+    ) -> Rpc<pb::ListAuditResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.into_inner();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -53,7 +53,7 @@ impl pb::audit_service_server::AuditService for Identity {
     async fn record_audit(
         &self,
         request: Request<pb::RecordAuditRequest>,
-    ) -> Result<Response<pb::RecordAuditResponse>, Status> {
+    ) -> Rpc<pb::RecordAuditResponse> {
         let r = request.into_inner();
         let entry = r.entry.unwrap_or_default();
         let invalid = |field: &'static str| {

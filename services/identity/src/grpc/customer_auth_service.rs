@@ -2,9 +2,10 @@
 //! recovery, the own sessions and password change.
 
 use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_common::grpc::Rpc;
 use atrium_common::grpc::timestamp;
 use atrium_proto::identity::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use crate::credentials;
 use crate::customer::sessions::{self as customer_sessions, ClientInfo, CustomerLogin};
@@ -18,7 +19,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn login_customer(
         &self,
         request: Request<pb::LoginCustomerRequest>,
-    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+    ) -> Rpc<pb::CustomerSessionResponse> {
         let r = request.into_inner();
         let login = CustomerLogin {
             org: r.org,
@@ -36,7 +37,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn authenticate_customer(
         &self,
         request: Request<pb::AuthenticateCustomerRequest>,
-    ) -> Result<Response<pb::AuthenticateCustomerResponse>, Status> {
+    ) -> Rpc<pb::AuthenticateCustomerResponse> {
         let r = request.get_ref();
         let found = customer_sessions::authenticate(
             &self.0,
@@ -62,7 +63,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn logout_customer(
         &self,
         request: Request<pb::LogoutCustomerRequest>,
-    ) -> Result<Response<pb::LogoutCustomerResponse>, Status> {
+    ) -> Rpc<pb::LogoutCustomerResponse> {
         let ip = client_ip(&request);
         customer_sessions::logout(&self.0, &request.get_ref().session_token, &ip).await?;
         Ok(Response::new(pb::LogoutCustomerResponse {}))
@@ -71,7 +72,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn preview_invitation(
         &self,
         request: Request<pb::PreviewInvitationRequest>,
-    ) -> Result<Response<pb::PreviewInvitationResponse>, Status> {
+    ) -> Rpc<pb::PreviewInvitationResponse> {
         let preview = invitations::preview(&self.0, &request.get_ref().token).await?;
         Ok(Response::new(pb::PreviewInvitationResponse {
             org_name: preview.org_name,
@@ -83,7 +84,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn accept_invitation(
         &self,
         request: Request<pb::AcceptInvitationRequest>,
-    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+    ) -> Rpc<pb::CustomerSessionResponse> {
         let r = request.into_inner();
         let client = ClientInfo {
             ip: r.ip,
@@ -96,7 +97,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn forgot_password(
         &self,
         request: Request<pb::ForgotPasswordRequest>,
-    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+    ) -> Rpc<pb::ForgotPasswordResponse> {
         let r = request.get_ref();
         credentials::forgot::<Customer>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
@@ -105,7 +106,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn reset_password(
         &self,
         request: Request<pb::ResetPasswordRequest>,
-    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+    ) -> Rpc<pb::ResetPasswordResponse> {
         let ip = client_ip(&request);
         let r = request.into_inner();
         credentials::reset::<Customer>(&self.0, &r.token, r.password, &ip).await?;
@@ -115,7 +116,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn list_customer_sessions(
         &self,
         request: Request<pb::ListCustomerSessionsRequest>,
-    ) -> Result<Response<pb::ListCustomerSessionsResponse>, Status> {
+    ) -> Rpc<pb::ListCustomerSessionsResponse> {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
         let rows = customer_sessions::list(&self.0, &principal).await?;
         let items = rows
@@ -134,7 +135,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn end_customer_session(
         &self,
         request: Request<pb::EndCustomerSessionRequest>,
-    ) -> Result<Response<pb::EndCustomerSessionResponse>, Status> {
+    ) -> Rpc<pb::EndCustomerSessionResponse> {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
         let ip = client_ip(&request);
         let session_id = id(
@@ -148,7 +149,7 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
     async fn change_customer_password(
         &self,
         request: Request<pb::ChangeCustomerPasswordRequest>,
-    ) -> Result<Response<pb::CustomerSessionResponse>, Status> {
+    ) -> Rpc<pb::CustomerSessionResponse> {
         let principal = Principal::require(&request, SubjectKind::Customer)?;
         let r = request.into_inner();
         let client = ClientInfo {

@@ -1,6 +1,7 @@
 //! `CustomerService`: the organization's customers, their invitations and lock-out.
 
 use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_common::grpc::Rpc;
 use atrium_proto::identity::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -29,7 +30,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn invite_customer(
         &self,
         request: Request<pb::InviteCustomerRequest>,
-    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+    ) -> Rpc<pb::InviteCustomerResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
@@ -48,7 +49,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn list_invitations(
         &self,
         request: Request<pb::ListInvitationsRequest>,
-    ) -> Result<Response<pb::ListInvitationsResponse>, Status> {
+    ) -> Rpc<pb::ListInvitationsResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -63,7 +64,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn resend_invitation(
         &self,
         request: Request<pb::InvitationRequest>,
-    ) -> Result<Response<pb::InviteCustomerResponse>, Status> {
+    ) -> Rpc<pb::InviteCustomerResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let invitation_id = invitation_id(&request.get_ref().invitation_id)?;
@@ -75,7 +76,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn cancel_invitation(
         &self,
         request: Request<pb::InvitationRequest>,
-    ) -> Result<Response<pb::CancelInvitationResponse>, Status> {
+    ) -> Rpc<pb::CancelInvitationResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let invitation_id = invitation_id(&request.get_ref().invitation_id)?;
@@ -86,7 +87,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn list_customers(
         &self,
         request: Request<pb::ListCustomersRequest>,
-    ) -> Result<Response<pb::ListCustomersResponse>, Status> {
+    ) -> Rpc<pb::ListCustomersResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -102,7 +103,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn get_customer(
         &self,
         request: Request<pb::CustomerRequest>,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let id = customer_id(&request.get_ref().customer_id)?;
         let customer = customers::get(&self.0, &principal, id).await?;
@@ -112,7 +113,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn lookup_staff(
         &self,
         request: Request<pb::LookupStaffRequest>,
-    ) -> Result<Response<pb::LookupStaffResponse>, Status> {
+    ) -> Rpc<pb::LookupStaffResponse> {
         let principal = Principal::from_request(&request)?;
         let found =
             customers::lookup_staff(&self.0, &principal, &request.get_ref().staff_ids).await?;
@@ -124,7 +125,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn lookup_customers(
         &self,
         request: Request<pb::LookupCustomersRequest>,
-    ) -> Result<Response<pb::LookupCustomersResponse>, Status> {
+    ) -> Rpc<pb::LookupCustomersResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let (organization, found) =
             customers::lookup(&self.0, &principal, &request.get_ref().customer_ids).await?;
@@ -137,7 +138,7 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn update_customer(
         &self,
         request: Request<pb::UpdateCustomerRequest>,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         let principal = Principal::from_request(&request)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
@@ -168,28 +169,28 @@ impl pb::customer_service_server::CustomerService for Identity {
     async fn deactivate_customer(
         &self,
         request: Request<pb::CustomerRequest>,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         self.lock_out(request, LockOut::Deactivate).await
     }
 
     async fn reactivate_customer(
         &self,
         request: Request<pb::CustomerRequest>,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         self.lock_out(request, LockOut::Reactivate).await
     }
 
     async fn force_relogin(
         &self,
         request: Request<pb::CustomerRequest>,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         self.lock_out(request, LockOut::ForceRelogin).await
     }
 
     async fn erase_customer(
         &self,
         request: Request<pb::CustomerRequest>,
-    ) -> Result<Response<pb::EraseCustomerResponse>, Status> {
+    ) -> Rpc<pb::EraseCustomerResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let id = customer_id(&request.get_ref().customer_id)?;
@@ -203,7 +204,7 @@ impl Identity {
         &self,
         request: Request<pb::CustomerRequest>,
         action: LockOut,
-    ) -> Result<Response<pb::CustomerResponse>, Status> {
+    ) -> Rpc<pb::CustomerResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let id = customer_id(&request.get_ref().customer_id)?;

@@ -1,7 +1,8 @@
 //! `OrganizationService`: onboarding a tenant, and reading one by its slug.
 
+use atrium_common::grpc::Rpc;
 use atrium_proto::identity::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use crate::organization::{self, NewOrganization};
 
@@ -12,7 +13,7 @@ impl pb::organization_service_server::OrganizationService for Identity {
     async fn create_organization(
         &self,
         request: Request<pb::CreateOrganizationRequest>,
-    ) -> Result<Response<pb::CreateOrganizationResponse>, Status> {
+    ) -> Rpc<pb::CreateOrganizationResponse> {
         let request = request.into_inner();
         let input = NewOrganization {
             slug: request.slug,
@@ -32,7 +33,7 @@ impl pb::organization_service_server::OrganizationService for Identity {
     async fn get_organization(
         &self,
         request: Request<pb::GetOrganizationRequest>,
-    ) -> Result<Response<pb::GetOrganizationResponse>, Status> {
+    ) -> Rpc<pb::GetOrganizationResponse> {
         let organization = organization::get_organization(&self.0, &request.get_ref().slug).await?;
         Ok(Response::new(pb::GetOrganizationResponse {
             organization: Some(organization.into()),

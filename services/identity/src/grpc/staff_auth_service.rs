@@ -2,8 +2,9 @@
 //! refresh, accepting an invitation, recovery.
 
 use atrium_common::auth::client_ip;
+use atrium_common::grpc::Rpc;
 use atrium_proto::identity::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use crate::credentials;
 use crate::staff::sessions::{self, StaffLogin};
@@ -16,7 +17,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn login_staff(
         &self,
         request: Request<pb::LoginStaffRequest>,
-    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+    ) -> Rpc<pb::LoginStaffResponse> {
         let request = request.into_inner();
         let login = StaffLogin {
             org: request.org,
@@ -32,7 +33,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn authenticate_staff(
         &self,
         request: Request<pb::AuthenticateStaffRequest>,
-    ) -> Result<Response<pb::AuthenticateStaffResponse>, Status> {
+    ) -> Rpc<pb::AuthenticateStaffResponse> {
         let (staff, session_id) =
             sessions::authenticate_staff(&self.0, &request.get_ref().access_token).await?;
         Ok(Response::new(pb::AuthenticateStaffResponse {
@@ -44,7 +45,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn logout_staff(
         &self,
         request: Request<pb::LogoutStaffRequest>,
-    ) -> Result<Response<pb::LogoutStaffResponse>, Status> {
+    ) -> Rpc<pb::LogoutStaffResponse> {
         let ip = client_ip(&request);
         sessions::logout_staff(&self.0, &request.get_ref().access_token, &ip).await?;
         Ok(Response::new(pb::LogoutStaffResponse {}))
@@ -53,7 +54,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn refresh_staff_token(
         &self,
         request: Request<pb::RefreshStaffTokenRequest>,
-    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+    ) -> Rpc<pb::LoginStaffResponse> {
         let token = sessions::refresh_staff_token(&self.0, &request.get_ref().access_token).await?;
         Ok(token_response(token))
     }
@@ -61,7 +62,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn accept_staff_invitation(
         &self,
         request: Request<pb::AcceptStaffInvitationRequest>,
-    ) -> Result<Response<pb::LoginStaffResponse>, Status> {
+    ) -> Rpc<pb::LoginStaffResponse> {
         let r = request.into_inner();
         let access_token =
             members::accept(&self.0, &r.token, r.password, r.ip, r.user_agent).await?;
@@ -71,7 +72,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn forgot_staff_password(
         &self,
         request: Request<pb::ForgotPasswordRequest>,
-    ) -> Result<Response<pb::ForgotPasswordResponse>, Status> {
+    ) -> Rpc<pb::ForgotPasswordResponse> {
         let r = request.get_ref();
         credentials::forgot::<StaffMember>(&self.0, &r.org, &r.email).await?;
         Ok(Response::new(pb::ForgotPasswordResponse {}))
@@ -80,7 +81,7 @@ impl pb::staff_auth_service_server::StaffAuthService for Identity {
     async fn reset_staff_password(
         &self,
         request: Request<pb::ResetPasswordRequest>,
-    ) -> Result<Response<pb::ResetPasswordResponse>, Status> {
+    ) -> Rpc<pb::ResetPasswordResponse> {
         let ip = client_ip(&request);
         let r = request.into_inner();
         credentials::reset::<StaffMember>(&self.0, &r.token, r.password, &ip).await?;

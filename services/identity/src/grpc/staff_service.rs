@@ -1,8 +1,9 @@
 //! `StaffService`: a member's own account, and the organization's staff.
 
 use atrium_common::auth::{Principal, SubjectKind, client_ip};
+use atrium_common::grpc::Rpc;
 use atrium_proto::identity::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
@@ -19,7 +20,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn get_current_staff(
         &self,
         request: Request<pb::GetCurrentStaffRequest>,
-    ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
+    ) -> Rpc<pb::GetCurrentStaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let staff =
             sessions::current_staff(&self.0, principal.org_id, principal.staff_id()).await?;
@@ -31,7 +32,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn update_current_staff(
         &self,
         request: Request<pb::UpdateCurrentStaffRequest>,
-    ) -> Result<Response<pb::GetCurrentStaffResponse>, Status> {
+    ) -> Rpc<pb::GetCurrentStaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
@@ -49,7 +50,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn change_staff_password(
         &self,
         request: Request<pb::ChangeStaffPasswordRequest>,
-    ) -> Result<Response<pb::ChangeStaffPasswordResponse>, Status> {
+    ) -> Rpc<pb::ChangeStaffPasswordResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
@@ -68,7 +69,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn invite_staff(
         &self,
         request: Request<pb::InviteStaffRequest>,
-    ) -> Result<Response<pb::StaffResponse>, Status> {
+    ) -> Rpc<pb::StaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.get_ref();
@@ -80,7 +81,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn list_staff(
         &self,
         request: Request<pb::ListStaffRequest>,
-    ) -> Result<Response<pb::ListStaffResponse>, Status> {
+    ) -> Rpc<pb::ListStaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -94,7 +95,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn update_staff(
         &self,
         request: Request<pb::UpdateStaffRequest>,
-    ) -> Result<Response<pb::StaffResponse>, Status> {
+    ) -> Rpc<pb::StaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let r = request.into_inner();
@@ -106,7 +107,7 @@ impl pb::staff_service_server::StaffService for Identity {
     async fn remove_staff(
         &self,
         request: Request<pb::StaffRequest>,
-    ) -> Result<Response<pb::RemoveStaffResponse>, Status> {
+    ) -> Rpc<pb::RemoveStaffResponse> {
         let principal = Principal::require(&request, SubjectKind::Staff)?;
         let ip = client_ip(&request);
         let staff_id = id(&request.get_ref().staff_id, IdentityError::StaffNotFound)?;

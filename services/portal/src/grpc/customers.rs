@@ -2,9 +2,10 @@
 //! permissions.
 
 use atrium_common::error::into_status;
+use atrium_common::grpc::Rpc;
 use atrium_common::page::Page;
 use atrium_proto::portal::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use super::settings::{branding, features};
 use super::{Portal, acting, customer, list_response, project_response, staff};
@@ -56,7 +57,7 @@ impl pb::assignment_service_server::AssignmentService for Portal {
     async fn set_project_customers(
         &self,
         request: Request<pb::SetProjectCustomersRequest>,
-    ) -> Result<Response<pb::Reconciled>, Status> {
+    ) -> Rpc<pb::Reconciled> {
         let acting = acting(&request)?;
         let r = request.get_ref();
         let done =
@@ -68,7 +69,7 @@ impl pb::assignment_service_server::AssignmentService for Portal {
     async fn set_customer_projects(
         &self,
         request: Request<pb::SetCustomerProjectsRequest>,
-    ) -> Result<Response<pb::Reconciled>, Status> {
+    ) -> Rpc<pb::Reconciled> {
         let acting = acting(&request)?;
         let r = request.get_ref();
         let done =
@@ -83,7 +84,7 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
     async fn list_my_projects(
         &self,
         request: Request<pb::ListMyProjectsRequest>,
-    ) -> Result<Response<pb::ListProjectsResponse>, Status> {
+    ) -> Rpc<pb::ListProjectsResponse> {
         let principal = customer(&request)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -94,7 +95,7 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
     async fn get_my_project(
         &self,
         request: Request<pb::ProjectRequest>,
-    ) -> Result<Response<pb::ProjectResponse>, Status> {
+    ) -> Rpc<pb::ProjectResponse> {
         let principal = customer(&request)?;
         let view =
             customer_projects::get(&self.0, &principal, &request.get_ref().project_id).await?;
@@ -107,7 +108,7 @@ impl pb::dashboard_service_server::DashboardService for Portal {
     async fn get_dashboard(
         &self,
         request: Request<pb::GetDashboardRequest>,
-    ) -> Result<Response<pb::DashboardResponse>, Status> {
+    ) -> Rpc<pb::DashboardResponse> {
         let principal = customer(&request)?;
         let d = dashboard::get(&self.0, &principal).await?;
         Ok(Response::new(pb::DashboardResponse {
@@ -124,7 +125,7 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
     async fn get_customer_permissions(
         &self,
         request: Request<pb::CustomerPermissionsRequest>,
-    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+    ) -> Rpc<pb::CustomerPermissionsResponse> {
         let principal = staff(&request)?;
         let p = permissions::get(&self.0, &principal, &request.get_ref().customer_id).await?;
         Ok(permissions_response(p))
@@ -133,7 +134,7 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
     async fn set_customer_permissions(
         &self,
         request: Request<pb::SetCustomerPermissionsRequest>,
-    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+    ) -> Rpc<pb::CustomerPermissionsResponse> {
         let acting = acting(&request)?;
         let r = request.into_inner();
         let overrides = r.overrides.unwrap_or_default().into();
@@ -144,7 +145,7 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
     async fn get_my_permissions(
         &self,
         request: Request<pb::GetMyPermissionsRequest>,
-    ) -> Result<Response<pb::CustomerPermissionsResponse>, Status> {
+    ) -> Rpc<pb::CustomerPermissionsResponse> {
         let principal = customer(&request)?;
         Ok(permissions_response(
             permissions::mine(&self.0, &principal).await?,

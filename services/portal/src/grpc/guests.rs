@@ -1,8 +1,9 @@
 //! Guests of a gallery, and erasing a customer (relayed from identity).
 
+use atrium_common::grpc::Rpc;
 use atrium_proto::common::v1 as common;
 use atrium_proto::portal::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use super::{Portal, project_response};
 use crate::{erasure, guest};
@@ -12,7 +13,7 @@ impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
     async fn open_gallery(
         &self,
         request: Request<pb::OpenGalleryRequest>,
-    ) -> Result<Response<pb::OpenGalleryResponse>, Status> {
+    ) -> Rpc<pb::OpenGalleryResponse> {
         let r = request.get_ref();
         let session = guest::open(&self.0, &r.org_id, &r.slug, &r.password).await?;
         Ok(Response::new(pb::OpenGalleryResponse {
@@ -24,7 +25,7 @@ impl pb::guest_gallery_service_server::GuestGalleryService for Portal {
     async fn get_guest_gallery(
         &self,
         request: Request<pb::GetGuestGalleryRequest>,
-    ) -> Result<Response<pb::ProjectResponse>, Status> {
+    ) -> Rpc<pb::ProjectResponse> {
         let r = request.get_ref();
         let view = guest::read(&self.0, &r.org_id, &r.slug, &r.guest_token).await?;
         Ok(project_response(view))
@@ -36,7 +37,7 @@ impl pb::erasure_service_server::ErasureService for Portal {
     async fn erase_customer(
         &self,
         request: Request<common::EraseCustomerRequest>,
-    ) -> Result<Response<common::EraseCustomerResponse>, Status> {
+    ) -> Rpc<common::EraseCustomerResponse> {
         erasure::erase_customer(&self.0, request.get_ref()).await?;
         Ok(Response::new(common::EraseCustomerResponse {}))
     }

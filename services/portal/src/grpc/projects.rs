@@ -1,9 +1,10 @@
 //! Staff managing projects, their phases and teams.
 
 use atrium_common::error::into_status;
+use atrium_common::grpc::Rpc;
 use atrium_common::page::Page;
 use atrium_proto::portal::v1 as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use super::{Portal, acting, list_response, project_response, staff};
 use crate::error::PortalError;
@@ -90,7 +91,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn create_project(
         &self,
         request: Request<pb::CreateProjectRequest>,
-    ) -> Result<Response<pb::ProjectResponse>, Status> {
+    ) -> Rpc<pb::ProjectResponse> {
         let principal = staff(&request)?;
         let view = manage::create(&self.0, &principal, request.into_inner().into()).await?;
         Ok(project_response(view))
@@ -99,7 +100,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn list_projects(
         &self,
         request: Request<pb::ListProjectsRequest>,
-    ) -> Result<Response<pb::ListProjectsResponse>, Status> {
+    ) -> Rpc<pb::ListProjectsResponse> {
         let principal = staff(&request)?;
         let r = request.get_ref();
         let page = Page::parse(r.page_size, &r.page_token).map_err(into_status)?;
@@ -108,10 +109,7 @@ impl pb::project_service_server::ProjectService for Portal {
         Ok(list_response(projects, next))
     }
 
-    async fn get_project(
-        &self,
-        request: Request<pb::ProjectRequest>,
-    ) -> Result<Response<pb::ProjectResponse>, Status> {
+    async fn get_project(&self, request: Request<pb::ProjectRequest>) -> Rpc<pb::ProjectResponse> {
         let principal = staff(&request)?;
         let view = manage::get(&self.0, &principal, &request.get_ref().project_id).await?;
         Ok(project_response(view))
@@ -120,7 +118,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn update_project(
         &self,
         request: Request<pb::UpdateProjectRequest>,
-    ) -> Result<Response<pb::ProjectResponse>, Status> {
+    ) -> Rpc<pb::ProjectResponse> {
         let principal = staff(&request)?;
         let mut r = request.into_inner();
         let project_id = std::mem::take(&mut r.project_id);
@@ -131,16 +129,13 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn delete_project(
         &self,
         request: Request<pb::ProjectRequest>,
-    ) -> Result<Response<pb::DeleteProjectResponse>, Status> {
+    ) -> Rpc<pb::DeleteProjectResponse> {
         let principal = staff(&request)?;
         manage::delete(&self.0, &principal, &request.get_ref().project_id).await?;
         Ok(Response::new(pb::DeleteProjectResponse {}))
     }
 
-    async fn add_phase(
-        &self,
-        request: Request<pb::AddPhaseRequest>,
-    ) -> Result<Response<pb::PhaseResponse>, Status> {
+    async fn add_phase(&self, request: Request<pb::AddPhaseRequest>) -> Rpc<pb::PhaseResponse> {
         let principal = staff(&request)?;
         let mut r = request.into_inner();
         let project_id = std::mem::take(&mut r.project_id);
@@ -151,7 +146,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn update_phase(
         &self,
         request: Request<pb::UpdatePhaseRequest>,
-    ) -> Result<Response<pb::PhaseResponse>, Status> {
+    ) -> Rpc<pb::PhaseResponse> {
         let principal = staff(&request)?;
         let mut r = request.into_inner();
         let (project_id, phase_id) = (
@@ -166,7 +161,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn delete_phase(
         &self,
         request: Request<pb::PhaseRequest>,
-    ) -> Result<Response<pb::DeletePhaseResponse>, Status> {
+    ) -> Rpc<pb::DeletePhaseResponse> {
         let principal = staff(&request)?;
         let r = request.get_ref();
         phases::delete_phase(&self.0, &principal, &r.project_id, &r.phase_id).await?;
@@ -176,7 +171,7 @@ impl pb::project_service_server::ProjectService for Portal {
     async fn set_project_team(
         &self,
         request: Request<pb::SetProjectTeamRequest>,
-    ) -> Result<Response<pb::TeamResponse>, Status> {
+    ) -> Rpc<pb::TeamResponse> {
         let acting = acting(&request)?;
         let r = request.into_inner();
         let members = r

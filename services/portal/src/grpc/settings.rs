@@ -1,10 +1,11 @@
 //! The organization's settings and branding.
 
+use atrium_common::grpc::Rpc;
 use atrium_common::grpc::timestamp;
 use atrium_common::settings::OrgSettings;
 use atrium_proto::portal::v1 as pb;
 use chrono::{DateTime, Utc};
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 
 use super::{Portal, acting, staff};
 use crate::settings;
@@ -50,7 +51,7 @@ impl pb::settings_service_server::SettingsService for Portal {
     async fn get_settings(
         &self,
         request: Request<pb::GetSettingsRequest>,
-    ) -> Result<Response<pb::SettingsResponse>, Status> {
+    ) -> Rpc<pb::SettingsResponse> {
         let principal = staff(&request)?;
         let (settings, updated_at) = settings::load_saved(&self.0, principal.org_id).await?;
         Ok(settings_response(&settings, updated_at))
@@ -59,7 +60,7 @@ impl pb::settings_service_server::SettingsService for Portal {
     async fn update_settings(
         &self,
         request: Request<pb::UpdateSettingsRequest>,
-    ) -> Result<Response<pb::SettingsResponse>, Status> {
+    ) -> Rpc<pb::SettingsResponse> {
         let acting = acting(&request)?;
         let (settings, updated_at) =
             settings::update(&self.0, &acting, &request.get_ref().patch).await?;
@@ -69,7 +70,7 @@ impl pb::settings_service_server::SettingsService for Portal {
     async fn get_branding(
         &self,
         request: Request<pb::GetBrandingRequest>,
-    ) -> Result<Response<pb::BrandingResponse>, Status> {
+    ) -> Rpc<pb::BrandingResponse> {
         let s = settings::branding(&self.0, &request.get_ref().org_id).await?;
         Ok(Response::new(pb::BrandingResponse {
             branding: Some(branding(&s)),
