@@ -133,16 +133,20 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
     ),
 ];
 
-/// The layouts every template of a locale extends: `base.txt` and `base.html`.
-pub fn layouts(locale: &str) -> [(&'static str, &'static str); 2] {
+/// The layouts every template of a locale extends: `base.txt`, and `base.html` with the
+/// locale's words of `layout.html`, the one HTML layout of every language.
+pub fn layouts(locale: &str) -> [(&'static str, &'static str); 3] {
+    let layout = ("layout.html", include_str!("../../templates/layout.html"));
     match locale {
         "de" => [
             ("base.txt", include_str!("../../templates/de/base.txt")),
             ("base.html", include_str!("../../templates/de/base.html")),
+            layout,
         ],
         _ => [
             ("base.txt", include_str!("../../templates/en/base.txt")),
             ("base.html", include_str!("../../templates/en/base.html")),
+            layout,
         ],
     }
 }
