@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
+use atrium_common::grpc::ServerContext;
 use atrium_common::in_process::InProcess;
 use atrium_common::limits::LimitStore;
 use atrium_common::shutdown::Shutdown;
@@ -208,17 +209,20 @@ async fn spawn_service(
                 .service_tasks
                 .spawn(atrium_portal::serve(state, listener));
         }
+        // Shells until their issues land: a database and an empty API.
         ServiceName::Documents => {
-            let state = atrium_documents::AppState::open(settings, clock, shutdown).await?;
+            let migrations = &atrium_documents::MIGRATIONS;
+            let server = ServerContext::open(settings, name, migrations, shutdown).await?;
             stack
                 .service_tasks
-                .spawn(atrium_documents::serve(state, listener));
+                .spawn(atrium_documents::serve(server, listener));
         }
         ServiceName::Billing => {
-            let state = atrium_billing::AppState::open(settings, clock, shutdown).await?;
+            let migrations = &atrium_billing::MIGRATIONS;
+            let server = ServerContext::open(settings, name, migrations, shutdown).await?;
             stack
                 .service_tasks
-                .spawn(atrium_billing::serve(state, listener));
+                .spawn(atrium_billing::serve(server, listener));
         }
         ServiceName::Notifier => {
             let state = atrium_notifier::AppState::open(settings, clock, shutdown).await?;
