@@ -98,6 +98,21 @@ impl TestNotifier {
             .map(tonic::Response::into_inner)
     }
 
+    /// Queues `request` and answers the id of its message.
+    pub async fn enqueue_id(&self, request: pb::EnqueueEmailRequest) -> String {
+        self.enqueue(request).await.expect("enqueued").email_id
+    }
+
+    /// Asks for `email_id` to be sent again, as staff of `org`.
+    pub async fn retry(&self, org: Uuid, email_id: &str) -> Result<pb::OutboxEntry, tonic::Status> {
+        let mut request = tonic::Request::new(pb::RetryEmailRequest {
+            email_id: email_id.into(),
+        });
+        staff_of(org).write_to(request.metadata_mut());
+        let retried = self.client.clone().retry_email(request).await?;
+        Ok(retried.into_inner().entry.expect("the retried entry"))
+    }
+
     /// The outbox of `org` as its staff see it.
     pub async fn outbox(&self, org: Uuid) -> Vec<pb::OutboxEntry> {
         let mut request = tonic::Request::new(pb::ListOutboxRequest::default());

@@ -55,31 +55,19 @@ async fn a_failed_message_can_be_retried_and_then_arrives() {
     let notifier = TestNotifier::start(Some(&smtp)).await;
     let org = Uuid::new_v4();
     let id = notifier
-        .enqueue(invitation(org, "k", "ann@example.test"))
-        .await
-        .unwrap()
-        .email_id;
+        .enqueue_id(invitation(org, "k", "ann@example.test"))
+        .await;
     notifier
         .wait_for_outbox(org, Duration::ZERO, |e| e[0].status == "failed")
         .await;
     smtp.set_reply(Reply::Accept);
 
-    let mut request = tonic::Request::new(pb::RetryEmailRequest {
-        email_id: id.clone(),
-    });
-    staff_of(org).write_to(request.metadata_mut());
-    let retried = notifier
-        .client
-        .clone()
-        .retry_email(request)
-        .await
-        .unwrap()
-        .into_inner();
+    let retried = notifier.retry(org, &id).await.unwrap();
     smtp.wait_for_messages(1, Duration::from_secs(10))
         .await
         .unwrap();
 
-    assert_eq!(retried.entry.unwrap().status, "queued");
+    assert_eq!(retried.status, "queued");
     let sent = notifier
         .wait_for_outbox(org, Duration::ZERO, |e| e[0].status == "sent")
         .await;
@@ -94,22 +82,13 @@ async fn another_org_sees_nothing_and_cannot_retry() {
     let org = Uuid::new_v4();
     let other = Uuid::new_v4();
     let id = notifier
-        .enqueue(invitation(org, "k", "ann@example.test"))
-        .await
-        .unwrap()
-        .email_id;
+        .enqueue_id(invitation(org, "k", "ann@example.test"))
+        .await;
     notifier
         .wait_for_outbox(org, Duration::ZERO, |e| e[0].status == "failed")
         .await;
 
-    let mut request = tonic::Request::new(pb::RetryEmailRequest { email_id: id });
-    staff_of(other).write_to(request.metadata_mut());
-    let retry = notifier
-        .client
-        .clone()
-        .retry_email(request)
-        .await
-        .unwrap_err();
+    let retry = notifier.retry(other, &id).await.unwrap_err();
 
     assert_eq!(retry.code(), Code::NotFound);
     assert!(notifier.outbox(other).await.is_empty());
@@ -122,22 +101,13 @@ async fn a_sent_message_cannot_be_retried_and_listing_without_a_principal_is_ref
     let notifier = TestNotifier::start(Some(&smtp)).await;
     let org = Uuid::new_v4();
     let id = notifier
-        .enqueue(invitation(org, "k", "ann@example.test"))
-        .await
-        .unwrap()
-        .email_id;
+        .enqueue_id(invitation(org, "k", "ann@example.test"))
+        .await;
     notifier
         .wait_for_outbox(org, Duration::ZERO, |e| e[0].status == "sent")
         .await;
 
-    let mut request = tonic::Request::new(pb::RetryEmailRequest { email_id: id });
-    staff_of(org).write_to(request.metadata_mut());
-    let retry = notifier
-        .client
-        .clone()
-        .retry_email(request)
-        .await
-        .unwrap_err();
+    let retry = notifier.retry(org, &id).await.unwrap_err();
     let anonymous = notifier
         .client
         .clone()
