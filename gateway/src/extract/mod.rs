@@ -2,8 +2,11 @@
 //! 422 naming the field), `Query` (422), path ids (404), the client address (the
 //! trusted-proxy rule); the signed-in callers (`session`) and rate limits (`limits`).
 
+mod call;
 mod limits;
 mod session;
+
+pub use call::{CustomerCall, PathId, StaffCall};
 
 pub use limits::{Throttle, account_key, enforce_limit, enforce_public_limit};
 pub use session::{
@@ -27,8 +30,14 @@ use crate::GatewayState;
 /// Largest JSON body accepted (uploads aside).
 pub const MAX_JSON_BODY: usize = 64 * 1024;
 
-/// A JSON body; its rejections follow DESIGN.md's table.
+/// A JSON body; its rejections follow DESIGN.md's table. As an answer, the JSON of `T`.
 pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;

@@ -42,6 +42,9 @@ pub enum Security {
 /// Makes the schema of one type, registering what it refers to with the generator.
 pub type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
 
+/// What a handler answering JSON returns: the body, or the error of DESIGN.md's table.
+pub type Answer<T> = Result<crate::extract::Json<T>, atrium_common::error::ApiError>;
+
 fn schema_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }

@@ -10,12 +10,13 @@ use http::{HeaderMap, StatusCode};
 use crate::GatewayState;
 use crate::api::people::{OwnProfilePatch, Staff, Token};
 use crate::api::{ChangePassword, Forgot, Login, Message, TokenAndPassword};
+use crate::call;
+use crate::extract::StaffCall;
 use crate::extract::{
-    ActsFor, ClientAddr, Json, StaffSession, Throttle, account_key, bearer, enforce_public_limit,
-    user_agent,
+    ClientAddr, Json, Throttle, account_key, bearer, enforce_public_limit, user_agent,
 };
-use crate::routes::Route;
 use crate::routes::recovery::{self, StaffRecovery};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -69,42 +70,31 @@ async fn login(
     Ok(axum::Json(response.into()))
 }
 
-async fn logout(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(pb::LogoutStaffRequest {
-        access_token: session.access_token.clone(),
-    });
-    let mut client = state.clients.staff_auth.clone();
-    client.logout_staff(request).await?;
+async fn logout(staff: StaffCall) -> Result<StatusCode, ApiError> {
+    let request = pb::LogoutStaffRequest {
+        access_token: staff.access_token.clone(),
+    };
+    call!(staff, staff_auth.logout_staff(request));
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-) -> Result<axum::Json<Staff>, ApiError> {
-    let request = session.request(pb::GetCurrentStaffRequest {});
-    let mut client = state.clients.staff.clone();
-    let response = client.get_current_staff(request).await?.into_inner();
-    Ok(axum::Json(response.staff.unwrap_or_default().into()))
+async fn me(staff: StaffCall) -> Answer<Staff> {
+    let response = call!(
+        staff,
+        staff.get_current_staff(pb::GetCurrentStaffRequest {})
+    );
+    Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
-async fn update_me(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Json(body): Json<OwnProfilePatch>,
-) -> Result<axum::Json<Staff>, ApiError> {
+async fn update_me(staff: StaffCall, Json(body): Json<OwnProfilePatch>) -> Answer<Staff> {
     let name = body.name.required("name", "cannot be cleared")?;
-    let request = session.request(pb::UpdateCurrentStaffRequest {
+    let request = pb::UpdateCurrentStaffRequest {
         name,
         title: body.title.text(),
         phone: body.phone.text(),
-    });
-    let mut client = state.clients.staff.clone();
-    let response = client.update_current_staff(request).await?.into_inner();
-    Ok(axum::Json(response.staff.unwrap_or_default().into()))
+    };
+    let response = call!(staff, staff.update_current_staff(request));
+    Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
 /// Renews from the bearer token itself, which may be past its 900 s: no session extractor.
@@ -122,22 +112,20 @@ async fn refresh(
 }
 
 async fn change_password(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Json(body): Json<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
     let member = format!(
         "gateway:staff-password-change:account:{}",
-        session.principal.subject_id
+        staff.principal.subject_id
     );
-    Throttle::begin(&state, "staff-login", session.client_ip, member).await?;
-    let request = session.request(pb::ChangeStaffPasswordRequest {
+    Throttle::begin(&staff.state, "staff-login", staff.client_ip, member).await?;
+    let request = pb::ChangeStaffPasswordRequest {
         current_password: body.current_password,
         new_password: body.new_password,
-        access_token: session.access_token.clone(),
-    });
-    let mut client = state.clients.staff.clone();
-    client.change_staff_password(request).await?;
+        access_token: staff.access_token.clone(),
+    };
+    call!(staff, staff.change_staff_password(request));
     Ok(StatusCode::NO_CONTENT)
 }
 

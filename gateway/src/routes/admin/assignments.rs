@@ -1,16 +1,14 @@
 //! Who sees which project (`customers.create`), reconciled from either side in one
 //! transaction: one id of another organization refuses the whole list.
 
-use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::put;
 
-use crate::GatewayState;
 use crate::api::projects::{CustomerIds, ProjectIds, Reconciled};
-use crate::extract::{ActsFor, Json, StaffSession, path_id};
-use crate::routes::Route;
+use crate::extract::{ActsFor, Json, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -25,35 +23,29 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn set_project_customers(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<CustomerIds>,
-) -> Result<axum::Json<Reconciled>, ApiError> {
+) -> Answer<Reconciled> {
     let request = pb::SetProjectCustomersRequest {
         project_id: path_id(&id)?.to_string(),
         customer_ids: body.customer_ids.into_iter().map(|id| id.0).collect(),
     };
-    let mut client = state.clients.assignments.clone();
-    let response = client
-        .set_project_customers(session.request(request))
-        .await?;
-    Ok(axum::Json(response.into_inner().into()))
+    let mut client = staff.state.clients.assignments.clone();
+    let response = client.set_project_customers(staff.request(request)).await?;
+    Ok(Json(response.into_inner().into()))
 }
 
 async fn set_customer_projects(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<ProjectIds>,
-) -> Result<axum::Json<Reconciled>, ApiError> {
+) -> Answer<Reconciled> {
     let request = pb::SetCustomerProjectsRequest {
         customer_id: path_id(&id)?.to_string(),
         project_ids: body.project_ids.into_iter().map(|id| id.0).collect(),
     };
-    let mut client = state.clients.assignments.clone();
-    let response = client
-        .set_customer_projects(session.request(request))
-        .await?;
-    Ok(axum::Json(response.into_inner().into()))
+    let mut client = staff.state.clients.assignments.clone();
+    let response = client.set_customer_projects(staff.request(request)).await?;
+    Ok(Json(response.into_inner().into()))
 }

@@ -4,16 +4,16 @@ use atrium_common::error::ApiError;
 use atrium_common::grpc::timestamp as encode_time;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::State;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::GatewayState;
 use crate::api::{Id, Page, Paging, Time, time};
-use crate::extract::{ActsFor, Query, StaffSession};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::Json;
+use crate::extract::{Query, StaffCall};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -78,22 +78,17 @@ fn time_filter(value: Option<String>, field: &str) -> Result<Option<DateTime<Utc
     }
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(filter): Query<AuditFilter>,
-) -> Result<axum::Json<Page<AuditEntry>>, ApiError> {
+async fn list(staff: StaffCall, Query(filter): Query<AuditFilter>) -> Answer<Page<AuditEntry>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
-    let request = session.request(pb::ListAuditRequest {
+    let request = pb::ListAuditRequest {
         actor_id: text_filter(filter.actor_id, "actor_id", 128)?,
         action: text_filter(filter.action, "action", 100)?,
         from: time_filter(filter.from, "from")?.map(encode_time),
         to: time_filter(filter.to, "to")?.map(encode_time),
         page_size,
         page_token,
-    });
-    let mut client = state.clients.audit.clone();
-    let response = client.list_audit(request).await?.into_inner();
+    };
+    let response = call!(staff, audit.list_audit(request));
     let items = response.items.into_iter().map(|entry| AuditEntry {
         id: entry.id.into(),
         at: time(entry.at.as_ref()),
@@ -108,5 +103,5 @@ async fn list(
         },
         ip: entry.ip,
     });
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }

@@ -4,17 +4,16 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::{Path, State};
-use axum::routing::{MethodRouter, delete, get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::GatewayState;
 use crate::api::people::{Customer, ProfilePatch};
 use crate::api::{Page, Paging};
-use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{Json, PathId, Query, StaffCall};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -31,29 +30,14 @@ pub fn routes() -> Vec<Route> {
             .staff(create).body::<ProfilePatch>().answers::<Customer>(200)
             .errors(&["ALREADY_EXISTS"]),
     ];
-    let lock_outs: [(&'static str, &'static str, MethodRouter<GatewayState>); 3] = [
-        (
-            "/api/admin/customers/{id}/deactivate",
-            "Deactivate a customer: every session ends on its next request",
-            post(deactivate),
-        ),
-        (
-            "/api/admin/customers/{id}/reactivate",
-            "Reactivate a deactivated customer",
-            post(reactivate),
-        ),
-        (
-            "/api/admin/customers/{id}/force-relogin",
-            "End every session of a customer and email a reset link",
-            post(force_relogin),
-        ),
+    let lock_outs: [(&'static str, &'static str, LockOut); 3] = [
+        ("/api/admin/customers/{id}/deactivate", "Deactivate a customer: every session ends on its next request", LockOut::Deactivate),
+        ("/api/admin/customers/{id}/reactivate", "Reactivate a deactivated customer", LockOut::Reactivate),
+        ("/api/admin/customers/{id}/force-relogin", "End every session of a customer and email a reset link", LockOut::ForceRelogin),
     ];
-    for (path, summary, handler) in lock_outs {
-        let route = Route::post(path, summary, handler)
-            .staff(create)
-            .answers::<Customer>(200)
-            .errors(&["CONFLICT"]);
-        routes.push(route);
+    for (path, summary, action) in lock_outs {
+        let handler = post(move |staff: StaffCall, id: PathId| lock_out(staff, id, action));
+        routes.push(Route::post(path, summary, handler).staff(create).answers::<Customer>(200).errors(&["CONFLICT"]));
     }
     routes
 }
@@ -69,11 +53,7 @@ struct CustomerFilter {
     paging: Paging,
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(filter): Query<CustomerFilter>,
-) -> Result<axum::Json<Page<Customer>>, ApiError> {
+async fn list(staff: StaffCall, Query(filter): Query<CustomerFilter>) -> Answer<Page<Customer>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListCustomersRequest {
         q: filter.q.unwrap_or_default(),
@@ -81,41 +61,25 @@ async fn list(
         page_size,
         page_token,
     };
-    let mut client = state.clients.customers.clone();
-    let response = client
-        .list_customers(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, customers.list_customers(request));
     let items = response.items.into_iter().map(Customer::from);
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-fn customer_request(id: &str) -> Result<pb::CustomerRequest, ApiError> {
-    Ok(pb::CustomerRequest {
-        customer_id: path_id(id)?.to_string(),
-    })
+fn customer_request(PathId(id): PathId) -> pb::CustomerRequest {
+    pb::CustomerRequest {
+        customer_id: id.to_string(),
+    }
 }
 
-async fn erase(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(customer_request(&id)?);
-    let mut client = state.clients.customers.clone();
-    client.erase_customer(request).await?;
+async fn erase(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+    call!(staff, customers.erase_customer(customer_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn read(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Customer>, ApiError> {
-    let request = session.request(customer_request(&id)?);
-    let mut client = state.clients.customers.clone();
-    let response = client.get_customer(request).await?.into_inner();
-    Ok(axum::Json(response.customer.unwrap_or_default().into()))
+async fn read(staff: StaffCall, id: PathId) -> Answer<Customer> {
+    let response = call!(staff, customers.get_customer(customer_request(id)));
+    Ok(Json(response.customer.unwrap_or_default().into()))
 }
 
 /// The lock-out actions: one permission, one shape, three RPCs.
@@ -126,63 +90,26 @@ enum LockOut {
     ForceRelogin,
 }
 
-async fn lock_out(
-    state: GatewayState,
-    session: StaffSession,
-    id: String,
-    action: LockOut,
-) -> Result<axum::Json<Customer>, ApiError> {
-    let request = session.request(customer_request(&id)?);
-    let mut client = state.clients.customers.clone();
+async fn lock_out(staff: StaffCall, id: PathId, action: LockOut) -> Answer<Customer> {
+    let request = customer_request(id);
     let response = match action {
-        LockOut::Deactivate => client.deactivate_customer(request).await?,
-        LockOut::Reactivate => client.reactivate_customer(request).await?,
-        LockOut::ForceRelogin => client.force_relogin(request).await?,
+        LockOut::Deactivate => call!(staff, customers.deactivate_customer(request)),
+        LockOut::Reactivate => call!(staff, customers.reactivate_customer(request)),
+        LockOut::ForceRelogin => call!(staff, customers.force_relogin(request)),
     };
-    Ok(axum::Json(
-        response.into_inner().customer.unwrap_or_default().into(),
-    ))
+    Ok(Json(response.customer.unwrap_or_default().into()))
 }
 
-async fn deactivate(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Customer>, ApiError> {
-    lock_out(state, session, id, LockOut::Deactivate).await
-}
-
-async fn reactivate(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Customer>, ApiError> {
-    lock_out(state, session, id, LockOut::Reactivate).await
-}
-
-async fn force_relogin(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Customer>, ApiError> {
-    lock_out(state, session, id, LockOut::ForceRelogin).await
-}
-
-async fn update(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-    Json(body): Json<ProfilePatch>,
-) -> Result<axum::Json<Customer>, ApiError> {
-    let id = path_id(&id)?;
+async fn update(staff: StaffCall, id: PathId, Json(body): Json<ProfilePatch>) -> Answer<Customer> {
     if !body.status.is_absent() {
         return Err(ApiError::invalid_field(
             "status",
             "changes through deactivate and reactivate",
         ));
     }
-    let request = session.request(body.into_request(id.to_string()));
-    let mut client = state.clients.customers.clone();
-    let response = client.update_customer(request).await?.into_inner();
-    Ok(axum::Json(response.customer.unwrap_or_default().into()))
+    let response = call!(
+        staff,
+        customers.update_customer(body.into_request(id.to_string()))
+    );
+    Ok(Json(response.customer.unwrap_or_default().into()))
 }

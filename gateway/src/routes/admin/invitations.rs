@@ -5,15 +5,15 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, get, post};
 use http::StatusCode;
 
-use crate::GatewayState;
 use crate::api::people::{Invitation, Invited, NewCustomer};
 use crate::api::{Page, PageQuery};
-use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{Json, Query, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -33,10 +33,9 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn invite(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Json(body): Json<NewCustomer>,
-) -> Result<(StatusCode, axum::Json<Invited>), ApiError> {
+) -> Result<(StatusCode, Json<Invited>), ApiError> {
     let request = pb::InviteCustomerRequest {
         email: body.email,
         name: body.name.unwrap_or_default(),
@@ -45,35 +44,23 @@ async fn invite(
         address: body.address.unwrap_or_default(),
         locale: body.locale.unwrap_or_default(),
     };
-    let mut client = state.clients.customers.clone();
-    let response = client
-        .invite_customer(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, customers.invite_customer(request));
     let invited = Invited {
         invitation: response.invitation.unwrap_or_default().into(),
         customer: response.customer.unwrap_or_default().into(),
     };
-    Ok((StatusCode::CREATED, axum::Json(invited)))
+    Ok((StatusCode::CREATED, Json(invited)))
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(query): Query<PageQuery>,
-) -> Result<axum::Json<Page<Invitation>>, ApiError> {
+async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<Invitation>> {
     let (page_size, page_token) = query.paging.size_and_token()?;
     let request = pb::ListInvitationsRequest {
         page_size,
         page_token,
     };
-    let mut client = state.clients.customers.clone();
-    let response = client
-        .list_invitations(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, customers.list_invitations(request));
     let items = response.items.into_iter().map(Invitation::from);
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }
 
 fn invitation_request(id: &str) -> Result<pb::InvitationRequest, ApiError> {
@@ -82,24 +69,12 @@ fn invitation_request(id: &str) -> Result<pb::InvitationRequest, ApiError> {
     })
 }
 
-async fn resend(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Invitation>, ApiError> {
-    let request = session.request(invitation_request(&id)?);
-    let mut client = state.clients.customers.clone();
-    let response = client.resend_invitation(request).await?.into_inner();
-    Ok(axum::Json(response.invitation.unwrap_or_default().into()))
+async fn resend(staff: StaffCall, Path(id): Path<String>) -> Answer<Invitation> {
+    let response = call!(staff, customers.resend_invitation(invitation_request(&id)?));
+    Ok(Json(response.invitation.unwrap_or_default().into()))
 }
 
-async fn cancel(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(invitation_request(&id)?);
-    let mut client = state.clients.customers.clone();
-    client.cancel_invitation(request).await?;
+async fn cancel(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    call!(staff, customers.cancel_invitation(invitation_request(&id)?));
     Ok(StatusCode::NO_CONTENT)
 }

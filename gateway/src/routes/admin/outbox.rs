@@ -1,18 +1,18 @@
 //! The organization's email outbox (`settings.manage`): every message with its status
 //! and attempts (never bodies, variables or links), and queueing a failed one again.
 
-use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::notifier::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::GatewayState;
 use crate::api::{Id, Page, Paging, Time, text, time};
-use crate::extract::{ActsFor, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::Json;
+use crate::extract::{Query, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -70,38 +70,22 @@ impl From<pb::OutboxEntry> for OutboxEntry {
     }
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(filter): Query<OutboxFilter>,
-) -> Result<axum::Json<Page<OutboxEntry>>, ApiError> {
+async fn list(staff: StaffCall, Query(filter): Query<OutboxFilter>) -> Answer<Page<OutboxEntry>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListOutboxRequest {
         page_size,
         page_token,
         status: filter.status.unwrap_or_default(),
     };
-    let mut client = state.clients.email.clone();
-    let response = client
-        .list_outbox(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, email.list_outbox(request));
     let items = response.items.into_iter().map(OutboxEntry::from);
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn retry(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<OutboxEntry>, ApiError> {
+async fn retry(staff: StaffCall, Path(id): Path<String>) -> Answer<OutboxEntry> {
     let request = pb::RetryEmailRequest {
         email_id: path_id(&id)?.to_string(),
     };
-    let mut client = state.clients.email.clone();
-    let response = client
-        .retry_email(session.request(request))
-        .await?
-        .into_inner();
-    Ok(axum::Json(response.entry.unwrap_or_default().into()))
+    let response = call!(staff, email.retry_email(request));
+    Ok(Json(response.entry.unwrap_or_default().into()))
 }

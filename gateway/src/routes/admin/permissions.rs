@@ -1,16 +1,14 @@
 //! A customer's permissions: in force and overridden (`customers.view`), and replacing
 //! the overrides (`customers.create`; null or absent: the organization's default).
 
-use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{get, put};
 
-use crate::GatewayState;
 use crate::api::settings::{CustomerPermissions, Overrides};
-use crate::extract::{ActsFor, Json, StaffSession, path_id};
-use crate::routes::Route;
+use crate::extract::{ActsFor, Json, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -23,34 +21,29 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn read(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<CustomerPermissions>, ApiError> {
+async fn read(staff: StaffCall, Path(id): Path<String>) -> Answer<CustomerPermissions> {
     let request = pb::CustomerPermissionsRequest {
         customer_id: path_id(&id)?.to_string(),
     };
-    let mut client = state.clients.permissions.clone();
+    let mut client = staff.state.clients.permissions.clone();
     let response = client
-        .get_customer_permissions(session.request(request))
+        .get_customer_permissions(staff.request(request))
         .await?;
-    Ok(axum::Json(response.into_inner().into()))
+    Ok(Json(response.into_inner().into()))
 }
 
 async fn replace(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<Overrides>,
-) -> Result<axum::Json<CustomerPermissions>, ApiError> {
+) -> Answer<CustomerPermissions> {
     let request = pb::SetCustomerPermissionsRequest {
         customer_id: path_id(&id)?.to_string(),
         overrides: Some(body.into()),
     };
-    let mut client = state.clients.permissions.clone();
+    let mut client = staff.state.clients.permissions.clone();
     let response = client
-        .set_customer_permissions(session.request(request))
+        .set_customer_permissions(staff.request(request))
         .await?;
-    Ok(axum::Json(response.into_inner().into()))
+    Ok(Json(response.into_inner().into()))
 }

@@ -4,14 +4,14 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, patch, post};
 use http::StatusCode;
 
-use crate::GatewayState;
 use crate::api::projects::{NewPhase, Phase, PhasePatch};
-use crate::extract::{ActsFor, Json, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{Json, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 const PHASE: &str = "/api/admin/projects/{id}/phases/{phase_id}";
 
@@ -29,11 +29,10 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn add(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<NewPhase>,
-) -> Result<(StatusCode, axum::Json<Phase>), ApiError> {
+) -> Result<(StatusCode, Json<Phase>), ApiError> {
     let request = pb::AddPhaseRequest {
         project_id: path_id(&id)?.to_string(),
         name: body.name,
@@ -41,21 +40,16 @@ async fn add(
         status: body.status.unwrap_or_default(),
         percent_complete: body.percent_complete,
     };
-    let mut client = state.clients.projects.clone();
-    let response = client
-        .add_phase(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, projects.add_phase(request));
     let phase = response.phase.unwrap_or_default().into();
-    Ok((StatusCode::CREATED, axum::Json(phase)))
+    Ok((StatusCode::CREATED, Json(phase)))
 }
 
 async fn update(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path((id, phase_id)): Path<(String, String)>,
     Json(body): Json<PhasePatch>,
-) -> Result<axum::Json<Phase>, ApiError> {
+) -> Answer<Phase> {
     let request = pb::UpdatePhaseRequest {
         project_id: path_id(&id)?.to_string(),
         phase_id: path_id(&phase_id)?.to_string(),
@@ -64,24 +58,18 @@ async fn update(
         status: body.status,
         percent_complete: body.percent_complete,
     };
-    let mut client = state.clients.projects.clone();
-    let response = client
-        .update_phase(session.request(request))
-        .await?
-        .into_inner();
-    Ok(axum::Json(response.phase.unwrap_or_default().into()))
+    let response = call!(staff, projects.update_phase(request));
+    Ok(Json(response.phase.unwrap_or_default().into()))
 }
 
 async fn remove(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path((id, phase_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let request = pb::PhaseRequest {
         project_id: path_id(&id)?.to_string(),
         phase_id: path_id(&phase_id)?.to_string(),
     };
-    let mut client = state.clients.projects.clone();
-    client.delete_phase(session.request(request)).await?;
+    call!(staff, projects.delete_phase(request));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,17 +4,17 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, get, patch, post, put};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::GatewayState;
 use crate::api::projects::{Member, NewProject, NewTeam, ProjectPatch, StaffProject, Team};
 use crate::api::{Page, Paging};
-use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{Json, Query, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -57,22 +57,18 @@ fn project_request(id: &str) -> Result<pb::ProjectRequest, ApiError> {
 }
 
 async fn create(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Json(body): Json<NewProject>,
-) -> Result<(StatusCode, axum::Json<StaffProject>), ApiError> {
-    let request = session.request(pb::CreateProjectRequest::from(body));
-    let mut client = state.clients.projects.clone();
-    let response = client.create_project(request).await?.into_inner();
+) -> Result<(StatusCode, Json<StaffProject>), ApiError> {
+    let response = call!(
+        staff,
+        projects.create_project(pb::CreateProjectRequest::from(body))
+    );
     let project = StaffProject::of(response.project.unwrap_or_default(), true);
-    Ok((StatusCode::CREATED, axum::Json(project)))
+    Ok((StatusCode::CREATED, Json(project)))
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(filter): Query<ProjectFilter>,
-) -> Result<axum::Json<Page<StaffProject>>, ApiError> {
+async fn list(staff: StaffCall, Query(filter): Query<ProjectFilter>) -> Answer<Page<StaffProject>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListProjectsRequest {
         q: filter.q.unwrap_or_default(),
@@ -81,64 +77,47 @@ async fn list(
         page_size,
         page_token,
     };
-    let mut client = state.clients.projects.clone();
-    let response = client
-        .list_projects(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, projects.list_projects(request));
     let items = response
         .items
         .into_iter()
         .map(|p| StaffProject::of(p, false));
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn read(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<axum::Json<StaffProject>, ApiError> {
-    let request = session.request(project_request(&id)?);
-    let mut client = state.clients.projects.clone();
-    let response = client.get_project(request).await?.into_inner();
-    Ok(axum::Json(StaffProject::of(
+async fn read(staff: StaffCall, Path(id): Path<String>) -> Answer<StaffProject> {
+    let response = call!(staff, projects.get_project(project_request(&id)?));
+    Ok(Json(StaffProject::of(
         response.project.unwrap_or_default(),
         true,
     )))
 }
 
 async fn update(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<ProjectPatch>,
-) -> Result<axum::Json<StaffProject>, ApiError> {
-    let request = session.request(body.into_request(path_id(&id)?.to_string()));
-    let mut client = state.clients.projects.clone();
-    let response = client.update_project(request).await?.into_inner();
-    Ok(axum::Json(StaffProject::of(
+) -> Answer<StaffProject> {
+    let response = call!(
+        staff,
+        projects.update_project(body.into_request(path_id(&id)?.to_string()))
+    );
+    Ok(Json(StaffProject::of(
         response.project.unwrap_or_default(),
         true,
     )))
 }
 
-async fn remove(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(project_request(&id)?);
-    let mut client = state.clients.projects.clone();
-    client.delete_project(request).await?;
+async fn remove(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    call!(staff, projects.delete_project(project_request(&id)?));
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_team(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<NewTeam>,
-) -> Result<axum::Json<Team>, ApiError> {
+) -> Answer<Team> {
     let members = body.members.into_iter().map(|m| pb::TeamMember {
         staff_id: m.staff_id.0,
         role_title: m.role_title.unwrap_or_default(),
@@ -148,11 +127,7 @@ async fn set_team(
         project_id: path_id(&id)?.to_string(),
         members: members.collect(),
     };
-    let mut client = state.clients.projects.clone();
-    let response = client
-        .set_project_team(session.request(request))
-        .await?
-        .into_inner();
+    let response = call!(staff, projects.set_project_team(request));
     let members = response.members.into_iter().map(Member::from).collect();
-    Ok(axum::Json(Team { members }))
+    Ok(Json(Team { members }))
 }

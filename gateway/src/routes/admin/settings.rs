@@ -2,16 +2,14 @@
 //! customers see team members, the default locale and the customers' default
 //! permissions.
 
-use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::State;
 use axum::routing::{get, patch};
 
-use crate::GatewayState;
 use crate::api::settings::{Settings, SettingsPatch};
-use crate::extract::{ActsFor, Json, StaffSession};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{ActsFor, Json, StaffCall};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -23,31 +21,19 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn read(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-) -> Result<axum::Json<Settings>, ApiError> {
-    let mut client = state.clients.settings.clone();
+async fn read(staff: StaffCall) -> Answer<Settings> {
+    let mut client = staff.state.clients.settings.clone();
     let response = client
-        .get_settings(session.request(pb::GetSettingsRequest {}))
+        .get_settings(staff.request(pb::GetSettingsRequest {}))
         .await?
         .into_inner();
-    Ok(axum::Json(
-        response.settings.unwrap_or_default().try_into()?,
-    ))
+    Ok(Json(response.settings.unwrap_or_default().try_into()?))
 }
 
-async fn update(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Json(body): Json<SettingsPatch>,
-) -> Result<axum::Json<Settings>, ApiError> {
-    let request = session.request(pb::UpdateSettingsRequest {
+async fn update(staff: StaffCall, Json(body): Json<SettingsPatch>) -> Answer<Settings> {
+    let request = pb::UpdateSettingsRequest {
         patch: body.0.to_string(),
-    });
-    let mut client = state.clients.settings.clone();
-    let response = client.update_settings(request).await?.into_inner();
-    Ok(axum::Json(
-        response.settings.unwrap_or_default().try_into()?,
-    ))
+    };
+    let response = call!(staff, settings.update_settings(request));
+    Ok(Json(response.settings.unwrap_or_default().try_into()?))
 }

@@ -4,15 +4,15 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, get, patch, post};
 use http::StatusCode;
 
-use crate::GatewayState;
 use crate::api::people::{NewStaff, Staff, StaffChange};
 use crate::api::{Page, PageQuery};
-use crate::extract::{ActsFor, Json, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{ActsFor, Json, Query, StaffCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -31,61 +31,54 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn invite(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Json(body): Json<NewStaff>,
-) -> Result<(StatusCode, axum::Json<Staff>), ApiError> {
-    let request = session.request(pb::InviteStaffRequest {
+) -> Result<(StatusCode, Json<Staff>), ApiError> {
+    let request = pb::InviteStaffRequest {
         email: body.email,
         name: body.name,
         role: body.role,
-    });
-    let mut client = state.clients.staff.clone();
-    let response = client.invite_staff(request).await?.into_inner();
+    };
+    let response = call!(staff, staff.invite_staff(request));
     let staff = response.staff.unwrap_or_default().into();
-    Ok((StatusCode::CREATED, axum::Json(staff)))
+    Ok((StatusCode::CREATED, Json(staff)))
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Query(query): Query<PageQuery>,
-) -> Result<axum::Json<Page<Staff>>, ApiError> {
+async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<Staff>> {
     let (page_size, page_token) = query.paging.size_and_token()?;
-    let request = session.request(pb::ListStaffRequest {
+    let request = pb::ListStaffRequest {
         page_size,
         page_token,
-    });
-    let mut client = state.clients.staff.clone();
-    let response = client.list_staff(request).await?.into_inner();
+    };
+    let response = call!(staff, staff.list_staff(request));
     let items = response.items.into_iter().map(Staff::from);
-    Ok(axum::Json(Page::of(items, response.next_page_token)))
+    Ok(Json(Page::of(items, response.next_page_token)))
 }
 
 async fn update(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path(id): Path<String>,
     Json(body): Json<StaffChange>,
-) -> Result<axum::Json<Staff>, ApiError> {
-    let request = session.request(pb::UpdateStaffRequest {
+) -> Answer<Staff> {
+    let request = pb::UpdateStaffRequest {
         staff_id: path_id(&id)?.to_string(),
         role: body.role,
         status: body.status,
-    });
-    let mut client = state.clients.staff.clone();
-    let response = client.update_staff(request).await?.into_inner();
-    Ok(axum::Json(response.staff.unwrap_or_default().into()))
+    };
+    let response = call!(staff, staff.update_staff(request));
+    Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
-async fn remove(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(pb::StaffRequest {
+async fn remove(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let request = staff.request(pb::StaffRequest {
         staff_id: path_id(&id)?.to_string(),
     });
-    state.clients.staff.clone().remove_staff(request).await?;
+    staff
+        .state
+        .clients
+        .staff
+        .clone()
+        .remove_staff(request)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

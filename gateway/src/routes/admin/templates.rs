@@ -4,16 +4,16 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::notifier::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, get, put};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::GatewayState;
 use crate::api::{Page, Time, time};
-use crate::extract::{ActsFor, Json, StaffSession};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{ActsFor, Json, StaffCall};
+use crate::routes::{Answer, Route};
 
 const TEMPLATE: &str = "/api/admin/settings/email-templates/{key}/{locale}";
 
@@ -70,38 +70,30 @@ struct TemplateBody {
     html: String,
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-) -> Result<axum::Json<Page<Template>>, ApiError> {
-    let mut client = state.clients.templates.clone();
+async fn list(staff: StaffCall) -> Answer<Page<Template>> {
+    let mut client = staff.state.clients.templates.clone();
     let response = client
-        .list_templates(session.request(pb::ListTemplatesRequest {}))
+        .list_templates(staff.request(pb::ListTemplatesRequest {}))
         .await?
         .into_inner();
     let items = response.items.into_iter().map(Template::from);
-    Ok(axum::Json(Page::of(items, String::new())))
+    Ok(Json(Page::of(items, String::new())))
 }
 
-async fn read(
-    State(state): State<GatewayState>,
-    session: StaffSession,
-    Path((key, locale)): Path<(String, String)>,
-) -> Result<axum::Json<Template>, ApiError> {
-    let mut client = state.clients.templates.clone();
+async fn read(staff: StaffCall, Path((key, locale)): Path<(String, String)>) -> Answer<Template> {
+    let mut client = staff.state.clients.templates.clone();
     let response = client
-        .get_template(session.request(pb::GetTemplateRequest { key, locale }))
+        .get_template(staff.request(pb::GetTemplateRequest { key, locale }))
         .await?
         .into_inner();
-    Ok(axum::Json(response.template.unwrap_or_default().into()))
+    Ok(Json(response.template.unwrap_or_default().into()))
 }
 
 async fn replace(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path((key, locale)): Path<(String, String)>,
     Json(body): Json<TemplateBody>,
-) -> Result<axum::Json<Template>, ApiError> {
+) -> Answer<Template> {
     let request = pb::PutTemplateRequest {
         key,
         locale,
@@ -109,22 +101,17 @@ async fn replace(
         text: body.text,
         html: body.html,
     };
-    let mut client = state.clients.templates.clone();
-    let response = client
-        .put_template(session.request(request))
-        .await?
-        .into_inner();
-    Ok(axum::Json(response.template.unwrap_or_default().into()))
+    let response = call!(staff, templates.put_template(request));
+    Ok(Json(response.template.unwrap_or_default().into()))
 }
 
 async fn restore(
-    State(state): State<GatewayState>,
-    session: StaffSession,
+    staff: StaffCall,
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let mut client = state.clients.templates.clone();
+    let mut client = staff.state.clients.templates.clone();
     client
-        .delete_template(session.request(pb::DeleteTemplateRequest { key, locale }))
+        .delete_template(staff.request(pb::DeleteTemplateRequest { key, locale }))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

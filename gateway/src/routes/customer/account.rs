@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::GatewayState;
 use crate::api::people::{Csrf, InvitationPreview, SignedIn};
 use crate::api::{ChangePassword, Forgot, Login, Message, TokenAndPassword, time};
+use crate::extract::CustomerCall;
 use crate::extract::{
     ActsFor, ClientAddr, CustomerSession, Json, Query, SESSION_COOKIE, Throttle, account_key,
     enforce_public_limit, from_client, user_agent,
@@ -92,21 +93,18 @@ async fn login(
     Ok(signed_in(&state, session))
 }
 
-async fn logout(
-    State(state): State<GatewayState>,
-    session: CustomerSession,
-) -> Result<Response, ApiError> {
+async fn logout(customer: CustomerCall) -> Result<Response, ApiError> {
     let request = from_client(
-        session.client_ip,
+        customer.client_ip,
         pb::LogoutCustomerRequest {
-            session_token: session.session_token.clone(),
+            session_token: customer.session_token.clone(),
         },
     );
-    let mut client = state.clients.customer_auth.clone();
+    let mut client = customer.state.clients.customer_auth.clone();
     client.logout_customer(request).await?;
     Ok(with_cookie(
         StatusCode::NO_CONTENT,
-        session_cookie(&state, "", 0),
+        session_cookie(&customer.state, "", 0),
     ))
 }
 

@@ -10,8 +10,9 @@ use axum::routing::{get, patch};
 use crate::GatewayState;
 use crate::api::people::{Me, ProfilePatch};
 use crate::api::settings::flags;
-use crate::extract::{ActsFor, CustomerSession, CustomerWithProfile, Json};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{ActsFor, CustomerCall, CustomerSession, CustomerWithProfile, Json};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -25,10 +26,7 @@ pub fn routes() -> Vec<Route> {
 
 /// The profile as identity answered it while checking the session, with the
 /// permissions the portal holds, both read on this very request.
-async fn me(
-    State(state): State<GatewayState>,
-    signed_in: CustomerWithProfile,
-) -> Result<axum::Json<Me>, ApiError> {
+async fn me(State(state): State<GatewayState>, signed_in: CustomerWithProfile) -> Answer<Me> {
     me_of(&state, &signed_in.session, signed_in.customer).await
 }
 
@@ -37,24 +35,20 @@ async fn me_of(
     state: &GatewayState,
     session: &CustomerSession,
     customer: pb::Customer,
-) -> Result<axum::Json<Me>, ApiError> {
+) -> Answer<Me> {
     let mut client = state.clients.permissions.clone();
     let permissions = client
         .get_my_permissions(session.request(portal::GetMyPermissionsRequest {}))
         .await?
         .into_inner();
-    Ok(axum::Json(Me {
+    Ok(Json(Me {
         customer: customer.into(),
         permissions: flags(permissions.effective.unwrap_or_default()),
         csrf_token: session.csrf_token.clone(),
     }))
 }
 
-async fn update_me(
-    State(state): State<GatewayState>,
-    session: CustomerSession,
-    Json(body): Json<ProfilePatch>,
-) -> Result<axum::Json<Me>, ApiError> {
+async fn update_me(customer: CustomerCall, Json(body): Json<ProfilePatch>) -> Answer<Me> {
     if !body.email.is_absent() {
         return Err(ApiError::invalid_field(
             "email",
@@ -64,8 +58,14 @@ async fn update_me(
     if !body.status.is_absent() {
         return Err(ApiError::invalid_field("status", "cannot be changed here"));
     }
-    let request = session.request(body.into_request(String::new()));
-    let mut client = state.clients.customers.clone();
-    let response = client.update_customer(request).await?.into_inner();
-    me_of(&state, &session, response.customer.unwrap_or_default()).await
+    let response = call!(
+        customer,
+        customers.update_customer(body.into_request(String::new()))
+    );
+    me_of(
+        &customer.state,
+        &customer,
+        response.customer.unwrap_or_default(),
+    )
+    .await
 }

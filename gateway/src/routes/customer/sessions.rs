@@ -3,15 +3,16 @@
 
 use atrium_common::error::ApiError;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::{delete, get};
 use http::StatusCode;
 
-use crate::GatewayState;
 use crate::api::people::Session;
 use crate::api::{Page, time};
-use crate::extract::{ActsFor, CustomerSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::Json;
+use crate::extract::{ActsFor, CustomerCall, path_id};
+use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -23,35 +24,27 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn list(
-    State(state): State<GatewayState>,
-    session: CustomerSession,
-) -> Result<axum::Json<Page<Session>>, ApiError> {
-    let mut client = state.clients.customer_auth.clone();
+async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
+    let mut client = customer.state.clients.customer_auth.clone();
     let response = client
-        .list_customer_sessions(session.request(pb::ListCustomerSessionsRequest {}))
+        .list_customer_sessions(customer.request(pb::ListCustomerSessionsRequest {}))
         .await?
         .into_inner();
     let items = response.items.into_iter().map(|s| Session {
-        current: s.id == session.session_id,
+        current: s.id == customer.session_id,
         id: s.id.into(),
         created_at: time(s.created_at.as_ref()),
         last_seen_at: time(s.last_seen_at.as_ref()),
         user_agent: s.user_agent,
         ip: s.ip,
     });
-    Ok(axum::Json(Page::of(items, String::new())))
+    Ok(Json(Page::of(items, String::new())))
 }
 
-async fn end(
-    State(state): State<GatewayState>,
-    session: CustomerSession,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let request = session.request(pb::EndCustomerSessionRequest {
+async fn end(customer: CustomerCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let request = pb::EndCustomerSessionRequest {
         session_id: path_id(&id)?.to_string(),
-    });
-    let mut client = state.clients.customer_auth.clone();
-    client.end_customer_session(request).await?;
+    };
+    call!(customer, customer_auth.end_customer_session(request));
     Ok(StatusCode::NO_CONTENT)
 }
