@@ -4,7 +4,7 @@
 
 use atrium_common::error::ApiError;
 use atrium_proto::notifier::v1 as pb;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::FromRequestParts;
 use axum::routing::{get, post};
 use http::StatusCode;
 use schemars::JsonSchema;
@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::GatewayState;
 use crate::api::{Id, PageQuery, Time, text, time};
-use crate::extract::{ActsFor, CustomerSession, Query, StaffSession, path_id};
-use crate::routes::Route;
+use crate::call;
+use crate::extract::{ActsFor, Call, CustomerSession, Json, PathId, Query, StaffSession};
+use crate::routes::{Answer, Route};
 
 pub fn routes() -> Vec<Route> {
     let mut routes = routes_for::<StaffSession>("/api/admin", Route::any_staff);
@@ -89,44 +90,34 @@ struct Notifications {
 }
 
 async fn list<S: ActsFor>(
-    State(state): State<GatewayState>,
-    caller: S,
+    caller: Call<S>,
     Query(query): Query<PageQuery>,
-) -> Result<axum::Json<Notifications>, ApiError> {
+) -> Answer<Notifications> {
     let (page_size, page_token) = query.paging.size_and_token()?;
-    let request = caller.request(pb::ListNotificationsRequest {
+    let request = pb::ListNotificationsRequest {
         page_size,
         page_token,
-    });
-    let mut client = state.clients.notifications.clone();
-    let response = client.list_notifications(request).await?.into_inner();
-    Ok(axum::Json(Notifications {
+    };
+    let response = call!(caller, notifications.list_notifications(request));
+    Ok(Json(Notifications {
         items: response.items.into_iter().map(Notification::from).collect(),
         next_page_token: text(&response.next_page_token),
         unread_count: response.unread_count,
     }))
 }
 
-async fn mark_read<S: ActsFor>(
-    State(state): State<GatewayState>,
-    caller: S,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Notification>, ApiError> {
-    let request = caller.request(pb::MarkReadRequest {
-        notification_id: path_id(&id)?.to_string(),
-    });
-    let mut client = state.clients.notifications.clone();
-    let response = client.mark_read(request).await?.into_inner();
-    Ok(axum::Json(response.notification.unwrap_or_default().into()))
+async fn mark_read<S: ActsFor>(caller: Call<S>, id: PathId) -> Answer<Notification> {
+    let request = pb::MarkReadRequest {
+        notification_id: id.to_string(),
+    };
+    let response = call!(caller, notifications.mark_read(request));
+    Ok(Json(response.notification.unwrap_or_default().into()))
 }
 
-async fn mark_all_read<S: ActsFor>(
-    State(state): State<GatewayState>,
-    caller: S,
-) -> Result<StatusCode, ApiError> {
-    let mut client = state.clients.notifications.clone();
-    client
-        .mark_all_read(caller.request(pb::MarkAllReadRequest {}))
-        .await?;
+async fn mark_all_read<S: ActsFor>(caller: Call<S>) -> Result<StatusCode, ApiError> {
+    call!(
+        caller,
+        notifications.mark_all_read(pb::MarkAllReadRequest {})
+    );
     Ok(StatusCode::NO_CONTENT)
 }

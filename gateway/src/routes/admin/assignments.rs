@@ -3,11 +3,12 @@
 
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::Path;
 use axum::routing::put;
 
 use crate::api::projects::{CustomerIds, ProjectIds, Reconciled};
-use crate::extract::{ActsFor, Json, StaffCall, path_id};
+use crate::call;
+use crate::extract::PathId;
+use crate::extract::{Json, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -24,28 +25,26 @@ pub fn routes() -> Vec<Route> {
 
 async fn set_project_customers(
     staff: StaffCall,
-    Path(id): Path<String>,
+    id: PathId,
     Json(body): Json<CustomerIds>,
 ) -> Answer<Reconciled> {
     let request = pb::SetProjectCustomersRequest {
-        project_id: path_id(&id)?.to_string(),
+        project_id: id.to_string(),
         customer_ids: body.customer_ids.into_iter().map(|id| id.0).collect(),
     };
-    let mut client = staff.state.clients.assignments.clone();
-    let response = client.set_project_customers(staff.request(request)).await?;
-    Ok(Json(response.into_inner().into()))
+    let response = call!(staff, assignments.set_project_customers(request));
+    Ok(Json(response.into()))
 }
 
 async fn set_customer_projects(
     staff: StaffCall,
-    Path(id): Path<String>,
+    id: PathId,
     Json(body): Json<ProjectIds>,
 ) -> Answer<Reconciled> {
     let request = pb::SetCustomerProjectsRequest {
-        customer_id: path_id(&id)?.to_string(),
+        customer_id: id.to_string(),
         project_ids: body.project_ids.into_iter().map(|id| id.0).collect(),
     };
-    let mut client = staff.state.clients.assignments.clone();
-    let response = client.set_customer_projects(staff.request(request)).await?;
-    Ok(Json(response.into_inner().into()))
+    let response = call!(staff, assignments.set_customer_projects(request));
+    Ok(Json(response.into()))
 }

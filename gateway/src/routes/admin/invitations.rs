@@ -5,14 +5,14 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{delete, get, post};
 use http::StatusCode;
 
 use crate::api::people::{Invitation, Invited, NewCustomer};
 use crate::api::{Page, PageQuery};
 use crate::call;
-use crate::extract::{Json, Query, StaffCall, path_id};
+use crate::extract::PathId;
+use crate::extract::{Json, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -63,18 +63,18 @@ async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<I
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-fn invitation_request(id: &str) -> Result<pb::InvitationRequest, ApiError> {
-    Ok(pb::InvitationRequest {
-        invitation_id: path_id(id)?.to_string(),
-    })
+fn invitation_request(PathId(id): PathId) -> pb::InvitationRequest {
+    pb::InvitationRequest {
+        invitation_id: id.to_string(),
+    }
 }
 
-async fn resend(staff: StaffCall, Path(id): Path<String>) -> Answer<Invitation> {
-    let response = call!(staff, customers.resend_invitation(invitation_request(&id)?));
+async fn resend(staff: StaffCall, id: PathId) -> Answer<Invitation> {
+    let response = call!(staff, customers.resend_invitation(invitation_request(id)));
     Ok(Json(response.invitation.unwrap_or_default().into()))
 }
 
-async fn cancel(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    call!(staff, customers.cancel_invitation(invitation_request(&id)?));
+async fn cancel(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+    call!(staff, customers.cancel_invitation(invitation_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,6 @@
 
 use atrium_common::roles::Permission;
 use atrium_proto::notifier::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::{Id, Page, Paging, Time, text, time};
 use crate::call;
 use crate::extract::Json;
-use crate::extract::{Query, StaffCall, path_id};
+use crate::extract::PathId;
+use crate::extract::{Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -82,9 +82,9 @@ async fn list(staff: StaffCall, Query(filter): Query<OutboxFilter>) -> Answer<Pa
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn retry(staff: StaffCall, Path(id): Path<String>) -> Answer<OutboxEntry> {
+async fn retry(staff: StaffCall, id: PathId) -> Answer<OutboxEntry> {
     let request = pb::RetryEmailRequest {
-        email_id: path_id(&id)?.to_string(),
+        email_id: id.to_string(),
     };
     let response = call!(staff, email.retry_email(request));
     Ok(Json(response.entry.unwrap_or_default().into()))

@@ -3,11 +3,12 @@
 
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{get, put};
 
 use crate::api::settings::{CustomerPermissions, Overrides};
-use crate::extract::{ActsFor, Json, StaffCall, path_id};
+use crate::call;
+use crate::extract::PathId;
+use crate::extract::{Json, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -21,29 +22,23 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn read(staff: StaffCall, Path(id): Path<String>) -> Answer<CustomerPermissions> {
+async fn read(staff: StaffCall, id: PathId) -> Answer<CustomerPermissions> {
     let request = pb::CustomerPermissionsRequest {
-        customer_id: path_id(&id)?.to_string(),
+        customer_id: id.to_string(),
     };
-    let mut client = staff.state.clients.permissions.clone();
-    let response = client
-        .get_customer_permissions(staff.request(request))
-        .await?;
-    Ok(Json(response.into_inner().into()))
+    let response = call!(staff, permissions.get_customer_permissions(request));
+    Ok(Json(response.into()))
 }
 
 async fn replace(
     staff: StaffCall,
-    Path(id): Path<String>,
+    id: PathId,
     Json(body): Json<Overrides>,
 ) -> Answer<CustomerPermissions> {
     let request = pb::SetCustomerPermissionsRequest {
-        customer_id: path_id(&id)?.to_string(),
+        customer_id: id.to_string(),
         overrides: Some(body.into()),
     };
-    let mut client = staff.state.clients.permissions.clone();
-    let response = client
-        .set_customer_permissions(staff.request(request))
-        .await?;
-    Ok(Json(response.into_inner().into()))
+    let response = call!(staff, permissions.set_customer_permissions(request));
+    Ok(Json(response.into()))
 }

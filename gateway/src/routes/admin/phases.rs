@@ -10,6 +10,7 @@ use http::StatusCode;
 
 use crate::api::projects::{NewPhase, Phase, PhasePatch};
 use crate::call;
+use crate::extract::PathId;
 use crate::extract::{Json, StaffCall, path_id};
 use crate::routes::{Answer, Route};
 
@@ -30,11 +31,11 @@ pub fn routes() -> Vec<Route> {
 
 async fn add(
     staff: StaffCall,
-    Path(id): Path<String>,
+    id: PathId,
     Json(body): Json<NewPhase>,
 ) -> Result<(StatusCode, Json<Phase>), ApiError> {
     let request = pb::AddPhaseRequest {
-        project_id: path_id(&id)?.to_string(),
+        project_id: id.to_string(),
         name: body.name,
         position: body.position,
         status: body.status.unwrap_or_default(),

@@ -4,7 +4,6 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{delete, get, patch, post, put};
 use http::StatusCode;
 use schemars::JsonSchema;
@@ -13,7 +12,8 @@ use serde::Deserialize;
 use crate::api::projects::{Member, NewProject, NewTeam, ProjectPatch, StaffProject, Team};
 use crate::api::{Page, Paging};
 use crate::call;
-use crate::extract::{Json, Query, StaffCall, path_id};
+use crate::extract::PathId;
+use crate::extract::{Json, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -50,10 +50,10 @@ struct ProjectFilter {
     paging: Paging,
 }
 
-fn project_request(id: &str) -> Result<pb::ProjectRequest, ApiError> {
-    Ok(pb::ProjectRequest {
-        project_id: path_id(id)?.to_string(),
-    })
+fn project_request(PathId(id): PathId) -> pb::ProjectRequest {
+    pb::ProjectRequest {
+        project_id: id.to_string(),
+    }
 }
 
 async fn create(
@@ -85,8 +85,8 @@ async fn list(staff: StaffCall, Query(filter): Query<ProjectFilter>) -> Answer<P
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn read(staff: StaffCall, Path(id): Path<String>) -> Answer<StaffProject> {
-    let response = call!(staff, projects.get_project(project_request(&id)?));
+async fn read(staff: StaffCall, id: PathId) -> Answer<StaffProject> {
+    let response = call!(staff, projects.get_project(project_request(id)));
     Ok(Json(StaffProject::of(
         response.project.unwrap_or_default(),
         true,
@@ -95,12 +95,12 @@ async fn read(staff: StaffCall, Path(id): Path<String>) -> Answer<StaffProject> 
 
 async fn update(
     staff: StaffCall,
-    Path(id): Path<String>,
+    id: PathId,
     Json(body): Json<ProjectPatch>,
 ) -> Answer<StaffProject> {
     let response = call!(
         staff,
-        projects.update_project(body.into_request(path_id(&id)?.to_string()))
+        projects.update_project(body.into_request(id.to_string()))
     );
     Ok(Json(StaffProject::of(
         response.project.unwrap_or_default(),
@@ -108,23 +108,19 @@ async fn update(
     )))
 }
 
-async fn remove(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    call!(staff, projects.delete_project(project_request(&id)?));
+async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+    call!(staff, projects.delete_project(project_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn set_team(
-    staff: StaffCall,
-    Path(id): Path<String>,
-    Json(body): Json<NewTeam>,
-) -> Answer<Team> {
+async fn set_team(staff: StaffCall, id: PathId, Json(body): Json<NewTeam>) -> Answer<Team> {
     let members = body.members.into_iter().map(|m| pb::TeamMember {
         staff_id: m.staff_id.0,
         role_title: m.role_title.unwrap_or_default(),
         ..Default::default()
     });
     let request = pb::SetProjectTeamRequest {
-        project_id: path_id(&id)?.to_string(),
+        project_id: id.to_string(),
         members: members.collect(),
     };
     let response = call!(staff, projects.set_project_team(request));

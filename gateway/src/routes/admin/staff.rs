@@ -4,14 +4,14 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{delete, get, patch, post};
 use http::StatusCode;
 
 use crate::api::people::{NewStaff, Staff, StaffChange};
 use crate::api::{Page, PageQuery};
 use crate::call;
-use crate::extract::{ActsFor, Json, Query, StaffCall, path_id};
+use crate::extract::PathId;
+use crate::extract::{ActsFor, Json, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -55,13 +55,9 @@ async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<S
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn update(
-    staff: StaffCall,
-    Path(id): Path<String>,
-    Json(body): Json<StaffChange>,
-) -> Answer<Staff> {
+async fn update(staff: StaffCall, id: PathId, Json(body): Json<StaffChange>) -> Answer<Staff> {
     let request = pb::UpdateStaffRequest {
-        staff_id: path_id(&id)?.to_string(),
+        staff_id: id.to_string(),
         role: body.role,
         status: body.status,
     };
@@ -69,9 +65,9 @@ async fn update(
     Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
-async fn remove(staff: StaffCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     let request = staff.request(pb::StaffRequest {
-        staff_id: path_id(&id)?.to_string(),
+        staff_id: id.to_string(),
     });
     staff
         .state

@@ -2,14 +2,14 @@
 //! request: one taken away answers 403 `CUSTOMER_ASSIGNMENT_REVOKED`.
 
 use atrium_proto::portal::v1 as pb;
-use axum::extract::Path;
 use axum::routing::get;
 
 use crate::api::projects::Project;
 use crate::api::{Page, PageQuery};
 use crate::call;
 use crate::extract::Json;
-use crate::extract::{CustomerCall, Query, path_id};
+use crate::extract::PathId;
+use crate::extract::{CustomerCall, Query};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -33,9 +33,9 @@ async fn list(customer: CustomerCall, Query(query): Query<PageQuery>) -> Answer<
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn read(customer: CustomerCall, Path(id): Path<String>) -> Answer<Project> {
+async fn read(customer: CustomerCall, id: PathId) -> Answer<Project> {
     let request = pb::ProjectRequest {
-        project_id: path_id(&id)?.to_string(),
+        project_id: id.to_string(),
     };
     let response = call!(customer, my_projects.get_my_project(request));
     Ok(Json(Project::of(

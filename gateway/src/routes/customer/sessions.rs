@@ -3,7 +3,6 @@
 
 use atrium_common::error::ApiError;
 use atrium_proto::identity::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{delete, get};
 use http::StatusCode;
 
@@ -11,7 +10,8 @@ use crate::api::people::Session;
 use crate::api::{Page, time};
 use crate::call;
 use crate::extract::Json;
-use crate::extract::{ActsFor, CustomerCall, path_id};
+use crate::extract::PathId;
+use crate::extract::{ActsFor, CustomerCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -41,9 +41,9 @@ async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
     Ok(Json(Page::of(items, String::new())))
 }
 
-async fn end(customer: CustomerCall, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+async fn end(customer: CustomerCall, id: PathId) -> Result<StatusCode, ApiError> {
     let request = pb::EndCustomerSessionRequest {
-        session_id: path_id(&id)?.to_string(),
+        session_id: id.to_string(),
     };
     call!(customer, customer_auth.end_customer_session(request));
     Ok(StatusCode::NO_CONTENT)
