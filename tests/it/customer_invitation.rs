@@ -12,7 +12,7 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, error_code};
+use crate::support::app::{TestApp, assert_one_winner, error_code};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 const PASSWORD: &str = "a long customer passphrase";
@@ -288,27 +288,11 @@ async fn an_invitation_expires_after_7_days_and_16_racing_accepts_give_one_accou
         token_for("race@customer.test"),
     );
 
-    let racers: Vec<_> = (0..16)
-        .map(|_| {
-            let http = app.http.clone();
-            let url = app.url("/api/customer/invitations/accept");
-            let body = json!({ "token": race, "password": PASSWORD });
-            tokio::spawn(async move { http.post(url).json(&body).send().await.unwrap().status() })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for racer in racers {
-        statuses.push(racer.await.unwrap().as_u16());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 422),
-        "{statuses:?}"
-    );
+    let body = json!({ "token": race, "password": PASSWORD });
+    let answers = app
+        .race(16, "/api/customer/invitations/accept", &body)
+        .await;
+    assert_one_winner(&answers, 200, 422);
 
     app.clock.advance(Duration::from_secs(7 * 24 * 3600 + 1));
     let preview = app

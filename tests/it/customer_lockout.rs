@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use crate::customer_invitation::{Customer, customer_call};
-use crate::support::app::{TestApp, error_code, set_staff_role};
+use crate::support::app::{TestApp, assert_one_winner, error_code, set_staff_role};
 
 const PUBLIC_URL: &str = "https://portal.acme.test";
 pub const PASSWORD: &str = "a long customer passphrase";
@@ -132,6 +132,25 @@ impl World {
             .as_u16()
     }
 
+    /// Sets a new password with a reset link's token.
+    pub async fn reset(&self, token: &str, password: &str) -> reqwest::Response {
+        let path = "/api/customer/password/reset";
+        self.app.post_token(path, token, password).await
+    }
+
+    /// Asks for a reset link for `email` at acme.
+    pub async fn forgot(&self, email: &str) -> reqwest::Response {
+        let body = json!({ "org": "acme", "email": email });
+        self.app
+            .post_json("/api/customer/password/forgot", &body)
+            .await
+    }
+
+    /// The status a sign-in as `email` with `password` answers.
+    pub async fn login_status(&self, email: &str, password: &str) -> u16 {
+        self.login(email, password).await.status().as_u16()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.app
             .login_attempt("/api/customer/login", "acme", email, password)
@@ -205,10 +224,7 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
     assert_eq!(forced.status(), 200);
     assert_eq!(world.me_status(&ann).await, 401);
     let reset = link_token(&world.mail(2).await, "/customer/reset-password");
-    let response = world
-        .app
-        .post_token("/api/customer/password/reset", &reset, NEW_PASSWORD)
-        .await;
+    let response = world.reset(&reset, NEW_PASSWORD).await;
     assert_eq!(response.status(), 204);
     assert!(
         response.headers().get("set-cookie").is_none(),
@@ -221,16 +237,10 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
         "INVALID_CREDENTIALS"
     );
     assert_eq!(
-        world
-            .login("ann@customer.test", NEW_PASSWORD)
-            .await
-            .status(),
+        world.login_status("ann@customer.test", NEW_PASSWORD).await,
         200
     );
-    let reused = world
-        .app
-        .post_token("/api/customer/password/reset", &reset, NEW_PASSWORD)
-        .await;
+    let reused = world.reset(&reset, NEW_PASSWORD).await;
     assert_eq!(error_code(reused).await.1, "TOKEN_INVALID");
     world.app.stop().await;
 }
@@ -239,14 +249,10 @@ async fn each_lock_out_action_ends_an_existing_session_on_the_next_request() {
 async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_expires() {
     let world = World::start().await;
     let (ann, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
-    let forgot = |email: &str| json!({ "org": "acme", "email": email });
 
     let mut bodies = Vec::new();
     for email in ["nobody@customer.test", "ANN@customer.test"] {
-        let response = world
-            .app
-            .post_json("/api/customer/password/forgot", &forgot(email))
-            .await;
+        let response = world.forgot(email).await;
         assert_eq!(response.status(), 202);
         bodies.push(response.json::<Value>().await.unwrap());
     }
@@ -267,40 +273,14 @@ async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_e
     // Opening the link consumes nothing; the session lives until the reset.
     let token = link_token(&world.mail(2).await, "/customer/reset-password");
     assert_eq!(world.me_status(&ann).await, 200);
-    let short = world
-        .app
-        .post_token("/api/customer/password/reset", &token, "short")
-        .await;
+    let short = world.reset(&token, "short").await;
     assert_eq!(error_code(short).await.0, 422);
-    let racers: Vec<_> = (0..16)
-        .map(|_| {
-            let http = world.app.http.clone();
-            let url = world.app.url("/api/customer/password/reset");
-            let body = json!({ "token": token, "password": NEW_PASSWORD });
-            tokio::spawn(async move {
-                http.post(url)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for racer in racers {
-        statuses.push(racer.await.unwrap());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 204).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 204 || *s == 422),
-        "{statuses:?}"
-    );
+    let body = json!({ "token": token, "password": NEW_PASSWORD });
+    let answers = world
+        .app
+        .race(16, "/api/customer/password/reset", &body)
+        .await;
+    assert_one_winner(&answers, 204, 422);
     assert_eq!(
         world.me_status(&ann).await,
         401,
@@ -308,39 +288,18 @@ async fn forgot_answers_alike_and_a_reset_link_is_single_use_ends_sessions_and_e
     );
 
     // A second link, unused for 61 minutes, has expired.
-    let response = world
-        .app
-        .post_json(
-            "/api/customer/password/forgot",
-            &forgot("ann@customer.test"),
-        )
-        .await;
+    let response = world.forgot("ann@customer.test").await;
     assert_eq!(response.status(), 202);
     let late = link_token(&world.mail(3).await, "/customer/reset-password");
     // Recovery mails are limited per account as typed: the 4th in an hour is 429.
-    let third = world
-        .app
-        .post_json(
-            "/api/customer/password/forgot",
-            &forgot("ann@customer.test"),
-        )
-        .await;
+    let third = world.forgot("ann@customer.test").await;
     assert_eq!(third.status(), 202);
-    let limited = world
-        .app
-        .post_json(
-            "/api/customer/password/forgot",
-            &forgot(" Ann@Customer.test"),
-        )
-        .await;
+    let limited = world.forgot(" Ann@Customer.test").await;
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
 
     world.app.clock.advance(Duration::from_secs(61 * 60));
-    let expired = world
-        .app
-        .post_token("/api/customer/password/reset", &late, NEW_PASSWORD)
-        .await;
+    let expired = world.reset(&late, NEW_PASSWORD).await;
     assert_eq!(error_code(expired).await.1, "TOKEN_INVALID");
 
     world.app.stop().await;
@@ -654,10 +613,7 @@ async fn sessions_are_listed_ended_one_at_a_time_and_a_password_change_reissues_
     assert_eq!(world.me_status(&first).await, 401);
     assert_eq!(world.me_status(&third).await, 401);
     assert_eq!(
-        world
-            .login("ann@customer.test", NEW_PASSWORD)
-            .await
-            .status(),
+        world.login_status("ann@customer.test", NEW_PASSWORD).await,
         200
     );
     world.app.stop().await;

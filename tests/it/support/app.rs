@@ -146,7 +146,23 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Onboards an organization through the platform route and answers its body.
+    /// Posts `body` to `path` from `n` clients at once and answers every response.
+    pub async fn race(&self, n: usize, path: &str, body: &Value) -> Vec<reqwest::Response> {
+        let racers: Vec<_> = (0..n)
+            .map(|_| {
+                let (http, url, body) = (self.http.clone(), self.url(path), body.clone());
+                tokio::spawn(
+                    async move { http.post(url).json(&body).send().await.expect("request") },
+                )
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(n);
+        for racer in racers {
+            answers.push(racer.await.expect("racer"));
+        }
+        answers
+    }
+
     /// Posts a one-time token with a password (a reset, an accepted invitation).
     pub async fn post_token(&self, path: &str, token: &str, password: &str) -> reqwest::Response {
         let body = serde_json::json!({ "token": token, "password": password });
@@ -278,6 +294,15 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Asserts that exactly one of `answers` is `won` and every other is `lost`.
+pub fn assert_one_winner(answers: &[reqwest::Response], won: u16, lost: u16) {
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    let winners = statuses.iter().filter(|s| **s == won).count();
+    assert_eq!(winners, 1, "{statuses:?}");
+    let expected = statuses.iter().all(|s| *s == won || *s == lost);
+    assert!(expected, "{statuses:?}");
 }
 
 /// Returns the `error.code` of an error answer.
