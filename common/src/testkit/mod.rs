@@ -108,6 +108,25 @@ pub async fn fresh_database() -> anyhow::Result<TestDatabase> {
     fresh_database_on(std::env::var(TEST_DATABASE_URL).ok().as_deref()).await
 }
 
+/// A service's fresh, migrated database for its store contract, with the database that
+/// holds it (dropping that removes a SQLite directory).
+pub async fn store_db(
+    service: crate::config::ServiceName,
+    migrations: &crate::db::Migrations,
+) -> (crate::db::Db, TestDatabase) {
+    let database = fresh_database().await.expect("database");
+    let db = crate::db::Db::open(&database.target, service, migrations)
+        .await
+        .expect("the service's database opens");
+    (db, database)
+}
+
+/// A fixed instant plus `seconds`: the store contracts' clock.
+pub fn at(seconds: i64) -> chrono::DateTime<chrono::Utc> {
+    let start = chrono::DateTime::from_timestamp(1_772_355_600, 0).expect("2026-03-01 09:00 UTC");
+    start + chrono::TimeDelta::seconds(seconds)
+}
+
 /// Creates a fresh database on the PostgreSQL server of `url`, or a new SQLite directory.
 pub async fn fresh_database_on(url: Option<&str>) -> anyhow::Result<TestDatabase> {
     let Some(url) = url else {

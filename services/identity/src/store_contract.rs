@@ -5,8 +5,8 @@
 use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
 use atrium_common::ids::{CustomerId, OrgId};
-use atrium_common::testkit::{self, TestDatabase};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use atrium_common::testkit::{self, TestDatabase, at};
+use chrono::TimeDelta;
 
 use crate::credentials::tokens::{self, Holder, Purpose};
 use crate::customer::store as customers;
@@ -17,18 +17,7 @@ use crate::organization::store as organizations;
 use crate::validate::normalize_email;
 
 async fn db() -> (Db, TestDatabase) {
-    let database = testkit::fresh_database().await.expect("database");
-    let db = Db::open(&database.target, ServiceName::Identity, &crate::MIGRATIONS)
-        .await
-        .expect("identity database opens");
-    (db, database)
-}
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
-        .single()
-        .expect("time")
-        + TimeDelta::seconds(seconds)
+    testkit::store_db(ServiceName::Identity, &crate::MIGRATIONS).await
 }
 
 async fn organization(db: &Db, slug: &str) -> OrgId {

@@ -135,21 +135,24 @@ async fn deliver_leased(state: &AppState, email: Email) -> Result<(), NotifierEr
         .await
 }
 
+/// Records that `email` was not sent, and why (`Held`: kept for later; `Failed`: for good).
+async fn unsent(
+    state: &AppState,
+    email: &Email,
+    status: EmailStatus,
+    why: &str,
+) -> Result<(), NotifierError> {
+    let now = state.clock.now();
+    store::finish_unsent(&state.db, email.email_id, status, why, now).await
+}
+
 /// Renders and sends a claimed message, and records how that went.
 async fn deliver(state: &AppState, email: Email) -> Result<(), NotifierError> {
     let rendered = match render_email(state, &email).await {
         Ok(rendered) => rendered,
         Err(problem) => {
             tracing::warn!(email_id = %email.email_id, template = %email.template_key, "template does not render");
-            store::finish_unsent(
-                &state.db,
-                email.email_id,
-                EmailStatus::Failed,
-                &problem,
-                state.clock.now(),
-            )
-            .await?;
-            return Ok(());
+            return unsent(state, &email, EmailStatus::Failed, &problem).await;
         }
     };
     let Some(transport) = &state.mailer.transport else {
@@ -161,28 +164,12 @@ async fn deliver(state: &AppState, email: Email) -> Result<(), NotifierError> {
             "no SMTP configured, email held in the outbox:\n{}",
             rendered.text
         );
-        store::finish_unsent(
-            &state.db,
-            email.email_id,
-            EmailStatus::Held,
-            "no SMTP configured",
-            state.clock.now(),
-        )
-        .await?;
-        return Ok(());
+        return unsent(state, &email, EmailStatus::Held, "no SMTP configured").await;
     };
     let message = match build_message(&state.mailer.from, &email, rendered) {
         Ok(message) => message,
         Err(problem) => {
-            store::finish_unsent(
-                &state.db,
-                email.email_id,
-                EmailStatus::Failed,
-                &problem,
-                state.clock.now(),
-            )
-            .await?;
-            return Ok(());
+            return unsent(state, &email, EmailStatus::Failed, &problem).await;
         }
     };
     match transport.send(message).await {

@@ -5,25 +5,13 @@
 use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
 use atrium_common::ids::{EmailId, OrgId};
-use atrium_common::testkit::{self, TestDatabase};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use atrium_common::testkit::{self, TestDatabase, at};
 
 use crate::email::{Email, EmailStatus};
 use crate::store;
 
 async fn db() -> (Db, TestDatabase) {
-    let database = testkit::fresh_database().await.expect("database");
-    let db = Db::open(&database.target, ServiceName::Notifier, &crate::MIGRATIONS)
-        .await
-        .expect("notifier database opens");
-    (db, database)
-}
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
-        .single()
-        .expect("time")
-        + TimeDelta::seconds(seconds)
+    testkit::store_db(ServiceName::Notifier, &crate::MIGRATIONS).await
 }
 
 fn email(org_id: OrgId, key: &str, to: &str, created: i64) -> Email {

@@ -5,8 +5,7 @@
 use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
 use atrium_common::ids::{CustomerId, OrgId, PhaseId, ProjectId};
-use atrium_common::testkit::{self, TestDatabase};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use atrium_common::testkit::{self, TestDatabase, at};
 use uuid::Uuid;
 
 use crate::assignment::store as assignments;
@@ -14,18 +13,7 @@ use crate::project::store::{self as projects, ProjectFilter};
 use crate::project::{Phase, PhaseStatus, Project, ProjectKind, ProjectStatus};
 
 async fn db() -> (Db, TestDatabase) {
-    let database = testkit::fresh_database().await.expect("database");
-    let db = Db::open(&database.target, ServiceName::Portal, &crate::MIGRATIONS)
-        .await
-        .expect("portal database opens");
-    (db, database)
-}
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
-        .single()
-        .expect("time")
-        + Duration::seconds(seconds)
+    testkit::store_db(ServiceName::Portal, &crate::MIGRATIONS).await
 }
 
 fn project(org_id: OrgId, name: &str, kind: ProjectKind, created: i64) -> Project {
