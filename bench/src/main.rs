@@ -137,6 +137,15 @@ async fn startup(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Lets each service of the all-in-one binary listen on a free loopback port.
+pub fn services_on_free_ports(command: &mut tokio::process::Command) -> anyhow::Result<()> {
+    for name in atrium_common::config::ServiceName::ALL {
+        let variable = format!("ATRIUM_{}_LISTEN", name.as_str().to_uppercase());
+        command.env(variable, format!("127.0.0.1:{}", free_port()?));
+    }
+    Ok(())
+}
+
 /// Starts the all-in-one binary on free ports, waits for `/readyz`, lets it idle, reads
 /// its resident memory, and stops it with SIGTERM.
 async fn start_once(binary: &PathBuf, data_dir: &std::path::Path) -> anyhow::Result<Run> {
@@ -149,12 +158,7 @@ async fn start_once(binary: &PathBuf, data_dir: &std::path::Path) -> anyhow::Res
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
-    for service in ["IDENTITY", "PORTAL", "DOCUMENTS", "BILLING", "NOTIFIER"] {
-        command.env(
-            format!("ATRIUM_{service}_LISTEN"),
-            format!("127.0.0.1:{}", free_port()?),
-        );
-    }
+    services_on_free_ports(&mut command)?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(2))
         .build()?;

@@ -142,12 +142,7 @@ impl Atrium {
             })
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        for service in ["IDENTITY", "PORTAL", "DOCUMENTS", "BILLING", "NOTIFIER"] {
-            command.env(
-                format!("ATRIUM_{service}_LISTEN"),
-                format!("127.0.0.1:{}", free_port()?),
-            );
-        }
+        crate::services_on_free_ports(&mut command)?;
         match &database.target {
             DatabaseTarget::Sqlite { dir } => {
                 command.env("ATRIUM_DATA_DIR", dir);
