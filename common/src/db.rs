@@ -121,40 +121,6 @@ macro_rules! on_db {
     };
 }
 
-/// Declares the calling service's `MIGRATIONS` from its files, embedded at build time:
-/// `migrations!("0001_init", "0002_outbox"(sqlite), …)` lists `migrations/NNNN_….sql`
-/// in order, `(sqlite)` where `migrations/sqlite/` holds SQLite's own text (see
-/// [`db::migrations`](crate::db::migrations)); `migrations!(in "dir": …)` reads another
-/// folder of the crate. A unit test checks that the list names every file.
-#[macro_export]
-macro_rules! migrations {
-    (in $dir:literal: $($name:literal $(($own:ident))?),* $(,)?) => {
-        /// This service's migrations on both backends.
-        pub static MIGRATIONS: $crate::db::Migrations = $crate::db::Migrations::new(&[$(
-            $crate::db::MigrationFile {
-                name: $name,
-                postgres: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $name, ".sql")),
-                sqlite: $crate::migrations!(@sqlite $dir, $name $($own)?),
-            },
-        )*]);
-
-        #[cfg(test)]
-        #[test]
-        fn every_migration_file_is_listed() {
-            MIGRATIONS.assert_lists_every_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join($dir));
-        }
-    };
-    (@sqlite $dir:literal, $name:literal sqlite) => {
-        Some(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/sqlite/", $name, ".sql")))
-    };
-    (@sqlite $dir:literal, $name:literal) => {
-        None
-    };
-    ($($name:literal $(($own:ident))?),* $(,)?) => {
-        $crate::migrations!(in "migrations": $($name $(($own))?),*);
-    };
-}
-
 /// Runs one statement on either backend: `sql!(db <&Db>, …)` on the pool, `sql!(tx <&mut
 /// Tx>, …)` in the transaction, then the query function with its SQL, the binds in order
 /// and what to do with it. `execute` answers the rows it touched; `fetch_optional`,
