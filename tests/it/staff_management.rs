@@ -123,11 +123,11 @@ async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
     assert_eq!(error_code(again).await.1, "INVITATION_PENDING");
 
     // Sixteen racing accepts of one link: exactly one signs in.
-    let body = json!({ "token": token, "password": PASSWORD });
+    let accept = json!({ "token": token, "password": PASSWORD });
     let mut access = Vec::new();
     for answer in org
         .app
-        .race(16, "/api/admin/invitations/accept", &body)
+        .race(16, "/api/admin/invitations/accept", &accept)
         .await
     {
         match answer.status().as_u16() {
