@@ -51,6 +51,23 @@ impl Org {
         self.app.staff_call(method, path, token, body).await
     }
 
+    /// Invites a member as the owner, whatever it answers.
+    async fn invite(&self, body: &Value) -> reqwest::Response {
+        let path = "/api/admin/staff";
+        self.call(&self.owner, Method::POST, path, Some(body)).await
+    }
+
+    /// PATCHes `path` as `token` with `body`, whatever it answers.
+    async fn patch(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+        self.call(token, Method::PATCH, path, Some(&body)).await
+    }
+
+    /// PATCHes `path` as `token` with `body` and answers the JSON of the answer.
+    async fn patch_json(&self, token: &str, path: &str, body: Value) -> Value {
+        let answer = self.patch(token, path, body).await;
+        answer.json().await.expect("a JSON answer")
+    }
+
     /// Waits for the next mail and answers the token of its `page` link.
     async fn next_link(&mut self, page: &str) -> (ReceivedMail, String) {
         self.mails += 1;
@@ -103,9 +120,7 @@ impl Org {
 async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
     let mut org = Org::start().await;
     let body = json!({ "email": "  Eve@Acme.test ", "name": "Eve", "role": "editor" });
-    let invited = org
-        .call(&org.owner, Method::POST, "/api/admin/staff", Some(&body))
-        .await;
+    let invited = org.invite(&body).await;
     assert_eq!(invited.status(), 201);
     let invited: Value = invited.json().await.unwrap();
     assert_eq!(invited["status"], "invited");
@@ -117,9 +132,7 @@ async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
     assert!(mail.parts().0.contains("editor"), "the mail names the role");
 
     // The same address again: a live invitation, then an account.
-    let again = org
-        .call(&org.owner, Method::POST, "/api/admin/staff", Some(&body))
-        .await;
+    let again = org.invite(&body).await;
     assert_eq!(error_code(again).await.1, "INVITATION_PENDING");
 
     // Sixteen racing accepts of one link: exactly one signs in.
@@ -140,9 +153,7 @@ async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
     let me: Value = org.me(token).await.json().await.unwrap();
     assert_eq!(me["status"], "active");
     assert_eq!(me["role"], "editor");
-    let exists = org
-        .call(&org.owner, Method::POST, "/api/admin/staff", Some(&body))
-        .await;
+    let exists = org.invite(&body).await;
     assert_eq!(error_code(exists).await.1, "ALREADY_EXISTS");
 
     // The new member signs in with the password they chose.
@@ -150,9 +161,7 @@ async fn an_invited_staff_member_accepts_once_and_is_signed_in() {
 
     // A link that never existed, and an expired one, answer alike.
     let body = json!({ "email": "late@acme.test", "role": "viewer" });
-    let late = org
-        .call(&org.owner, Method::POST, "/api/admin/staff", Some(&body))
-        .await;
+    let late = org.invite(&body).await;
     assert_eq!(late.status(), 201);
     let (_, late_token) = org.next_link("/admin/accept-invitation").await;
     org.app
@@ -270,12 +279,7 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
 
     // A demotion shows in the very next request's permissions.
     let demoted = org
-        .call(
-            &org.owner,
-            Method::PATCH,
-            &staff(&editor_id),
-            Some(&json!({ "role": "viewer" })),
-        )
+        .patch(&org.owner, &staff(&editor_id), json!({ "role": "viewer" }))
         .await;
     assert_eq!(demoted.status(), 200);
     let me: Value = org.me(&editor).await.json().await.unwrap();
@@ -306,12 +310,7 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
     }
     // The admin may manage the editor.
     let by_admin = org
-        .call(
-            &admin,
-            Method::PATCH,
-            &staff(&editor_id),
-            Some(&json!({ "role": "editor" })),
-        )
+        .patch(&admin, &staff(&editor_id), json!({ "role": "editor" }))
         .await;
     assert_eq!(by_admin.status(), 200);
 
@@ -327,21 +326,11 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
     }
     // With a second owner, the first may step down.
     let promoted = org
-        .call(
-            &org.owner,
-            Method::PATCH,
-            &staff(&admin_id),
-            Some(&json!({ "role": "owner" })),
-        )
+        .patch(&org.owner, &staff(&admin_id), json!({ "role": "owner" }))
         .await;
     assert_eq!(promoted.status(), 200);
     let stepped_down = org
-        .call(
-            &org.owner,
-            Method::PATCH,
-            &owner_path,
-            Some(&json!({ "role": "admin" })),
-        )
+        .patch(&org.owner, &owner_path, json!({ "role": "admin" }))
         .await;
     assert_eq!(stepped_down.status(), 200);
     let me: Value = org.me(&org.owner).await.json().await.unwrap();
@@ -350,17 +339,9 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
     // Deactivation ends the member's sessions at once; reactivation does not revive them.
     let editor_path = staff(&editor_id);
     let deactivated = org
-        .call(
-            &admin,
-            Method::PATCH,
-            &editor_path,
-            Some(&json!({ "status": "deactivated" })),
-        )
+        .patch_json(&admin, &editor_path, json!({ "status": "deactivated" }))
         .await;
-    assert_eq!(
-        deactivated.json::<Value>().await.unwrap()["status"],
-        "deactivated"
-    );
+    assert_eq!(deactivated["status"], "deactivated");
     assert_eq!(org.me(&editor).await.status(), 401);
     let refused = org
         .app
@@ -368,17 +349,9 @@ async fn role_changes_show_on_the_next_request_and_the_last_owner_stays() {
         .await;
     assert_eq!(error_code(refused).await.1, "INVALID_CREDENTIALS");
     let reactivated = org
-        .call(
-            &admin,
-            Method::PATCH,
-            &editor_path,
-            Some(&json!({ "status": "active" })),
-        )
+        .patch_json(&admin, &editor_path, json!({ "status": "active" }))
         .await;
-    assert_eq!(
-        reactivated.json::<Value>().await.unwrap()["status"],
-        "active"
-    );
+    assert_eq!(reactivated["status"], "active");
     assert_eq!(org.me(&editor).await.status(), 401);
     let editor = org.app.staff_login("acme", "ed@acme.test", PASSWORD).await;
     assert_eq!(org.me(&editor).await.status(), 200);
