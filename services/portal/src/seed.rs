@@ -53,9 +53,9 @@ pub async fn projects(
                 status: PhaseStatus::InProgress,
                 percent_complete: ((i + position * 37) % 101) as i32,
             };
-            store::insert_phase(&mut tx, &phase, now).await?;
+            store::insert_phase(&mut tx, project.org_id, &phase, now).await?;
         }
-        store::refresh_progress(&mut tx, project.project_id).await?;
+        store::refresh_progress(&mut tx, project.org_id, project.project_id).await?;
         ids.push(project.project_id.0);
     }
     tx.commit().await?;

@@ -131,6 +131,71 @@ async fn a_search_folds_case_in_any_script() {
     }
 }
 
+/// A phase is reached only through its project within the organization: another org's
+/// id reads, adds, changes and removes nothing, and does not move the progress.
+#[tokio::test]
+async fn phases_are_read_and_written_only_within_their_project_s_organization() {
+    let (db, _database) = db().await;
+    let (org, other) = (OrgId::new(), OrgId::new());
+    let p = project(org, "Roof", ProjectKind::Project, 0);
+    insert(&db, &p).await;
+    let mut phase = Phase {
+        phase_id: PhaseId(Uuid::now_v7()),
+        project_id: p.project_id,
+        name: "Frame".into(),
+        position: 1,
+        status: PhaseStatus::InProgress,
+        percent_complete: 40,
+    };
+    let mut tx = db.begin().await.unwrap();
+    assert!(
+        projects::insert_phase(&mut tx, org, &phase, at(1))
+            .await
+            .unwrap()
+    );
+    projects::refresh_progress(&mut tx, org, p.project_id)
+        .await
+        .unwrap();
+    let stranger = Phase {
+        phase_id: PhaseId(Uuid::now_v7()),
+        ..phase.clone()
+    };
+    let added_elsewhere = projects::insert_phase(&mut tx, other, &stranger, at(2))
+        .await
+        .unwrap();
+    let found_elsewhere = projects::find_phase(&mut tx, other, p.project_id, phase.phase_id)
+        .await
+        .unwrap();
+    phase.percent_complete = 100;
+    let updated_elsewhere = projects::update_phase(&mut tx, other, &phase)
+        .await
+        .unwrap();
+    projects::refresh_progress(&mut tx, other, p.project_id)
+        .await
+        .unwrap();
+    let deleted_elsewhere = projects::delete_phase(&mut tx, other, p.project_id, phase.phase_id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert!(!added_elsewhere && !updated_elsewhere && !deleted_elsewhere);
+    assert!(found_elsewhere.is_none());
+    assert!(
+        projects::phases_of(&db, other, p.project_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let phases = projects::phases_of(&db, org, p.project_id).await.unwrap();
+    assert_eq!(phases.len(), 1, "only the org's own phase");
+    assert_eq!(phases[0].percent_complete, 40, "unchanged by the other org");
+    let read = projects::find_project(&db, org, p.project_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.progress, 40);
+}
+
 #[tokio::test]
 async fn progress_is_the_rounded_mean_of_the_phases_and_goes_with_them() {
     let (db, _database) = db().await;
@@ -147,16 +212,17 @@ async fn progress_is_the_rounded_mean_of_the_phases_and_goes_with_them() {
             status: PhaseStatus::InProgress,
             percent_complete: percent,
         };
-        projects::insert_phase(&mut tx, &phase, at(1))
+        let added = projects::insert_phase(&mut tx, org, &phase, at(1))
             .await
             .unwrap();
+        assert!(added);
     }
-    projects::refresh_progress(&mut tx, p.project_id)
+    projects::refresh_progress(&mut tx, org, p.project_id)
         .await
         .unwrap();
     tx.commit().await.unwrap();
 
-    let phases = projects::phases_of(&db, p.project_id).await.unwrap();
+    let phases = projects::phases_of(&db, org, p.project_id).await.unwrap();
     let with_phases = projects::find_project(&db, org, p.project_id)
         .await
         .unwrap()
@@ -172,7 +238,7 @@ async fn progress_is_the_rounded_mean_of_the_phases_and_goes_with_them() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let phases_after = projects::phases_of(&db, p.project_id).await.unwrap();
+    let phases_after = projects::phases_of(&db, org, p.project_id).await.unwrap();
 
     let positions: Vec<i32> = phases.iter().map(|ph| ph.position).collect();
     assert_eq!(positions, [1, 2], "phases in their order");

@@ -114,7 +114,7 @@ pub async fn with_phases(
     state: &crate::AppState,
     project: Project,
 ) -> Result<ProjectView, PortalError> {
-    let phases = store::phases_of(&state.db, project.project_id).await?;
+    let phases = store::phases_of(&state.db, project.org_id, project.project_id).await?;
     Ok(ProjectView {
         project,
         phases,

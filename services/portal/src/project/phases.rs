@@ -43,8 +43,10 @@ pub async fn add_phase(
     if !store::lock_project(&mut tx, staff.org_id, project_id, now).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    store::insert_phase(&mut tx, &phase, now).await?;
-    store::refresh_progress(&mut tx, project_id).await?;
+    if !store::insert_phase(&mut tx, staff.org_id, &phase, now).await? {
+        return Err(PortalError::ProjectNotFound);
+    }
+    store::refresh_progress(&mut tx, staff.org_id, project_id).await?;
     tx.commit().await?;
     Ok(phase)
 }
@@ -70,7 +72,7 @@ pub async fn update_phase(
     if !store::lock_project(&mut tx, staff.org_id, project_id, state.clock.now()).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    let mut phase = store::find_phase(&mut tx, project_id, phase_id)
+    let mut phase = store::find_phase(&mut tx, staff.org_id, project_id, phase_id)
         .await?
         .ok_or(PortalError::PhaseNotFound)?;
     if let Some(name) = &change.name {
@@ -85,8 +87,10 @@ pub async fn update_phase(
     if let Some(percent) = change.percent_complete {
         phase.percent_complete = validate::percent(percent)?;
     }
-    store::update_phase(&mut tx, &phase).await?;
-    store::refresh_progress(&mut tx, project_id).await?;
+    if !store::update_phase(&mut tx, staff.org_id, &phase).await? {
+        return Err(PortalError::PhaseNotFound);
+    }
+    store::refresh_progress(&mut tx, staff.org_id, project_id).await?;
     tx.commit().await?;
     Ok(phase)
 }
@@ -103,10 +107,10 @@ pub async fn delete_phase(
     if !store::lock_project(&mut tx, staff.org_id, project_id, state.clock.now()).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    if !store::delete_phase(&mut tx, project_id, phase_id).await? {
+    if !store::delete_phase(&mut tx, staff.org_id, project_id, phase_id).await? {
         return Err(PortalError::PhaseNotFound);
     }
-    store::refresh_progress(&mut tx, project_id).await?;
+    store::refresh_progress(&mut tx, staff.org_id, project_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -190,58 +190,79 @@ pub(crate) async fn delete_project(
     .map(|done| done == 1)?)
 }
 
-pub(crate) async fn phases_of(db: &Db, project_id: ProjectId) -> Result<Vec<Phase>, PortalError> {
+// A phase row has no org_id of its own: each statement reaches it through its project
+// within the organization, so no caller's earlier check is what keeps orgs apart.
+
+/// A project's phases in their order; none unless the project is the org's.
+pub(crate) async fn phases_of(
+    db: &Db,
+    org_id: OrgId,
+    project_id: ProjectId,
+) -> Result<Vec<Phase>, PortalError> {
     Ok(sql!(db db, query_as(
-        "select phase_id, project_id, name, position, status, percent_complete \
-         from project_phase where project_id = $1 order by position, created_at, phase_id"
-    ) [project_id] fetch_all)?)
+        "select ph.phase_id, ph.project_id, ph.name, ph.position, ph.status, ph.percent_complete \
+         from project_phase ph join project p on p.project_id = ph.project_id \
+         where p.org_id = $1 and ph.project_id = $2 order by ph.position, ph.created_at, ph.phase_id"
+    ) [org_id, project_id] fetch_all)?)
 }
 
 pub(crate) async fn find_phase(
     tx: &mut Tx,
+    org_id: OrgId,
     project_id: ProjectId,
     phase_id: PhaseId,
 ) -> Result<Option<Phase>, PortalError> {
     Ok(sql!(tx tx, query_as(
-        "select phase_id, project_id, name, position, status, percent_complete \
-         from project_phase where project_id = $1 and phase_id = $2"
-    ) [project_id, phase_id] fetch_optional)?)
+        "select ph.phase_id, ph.project_id, ph.name, ph.position, ph.status, ph.percent_complete \
+         from project_phase ph join project p on p.project_id = ph.project_id \
+         where p.org_id = $1 and ph.project_id = $2 and ph.phase_id = $3"
+    ) [org_id, project_id, phase_id] fetch_optional)?)
 }
 
+/// Adds a phase to one of the org's projects; false (nothing written) for any other.
 pub(crate) async fn insert_phase(
     tx: &mut Tx,
+    org_id: OrgId,
     phase: &Phase,
     now: DateTime<Utc>,
-) -> Result<(), PortalError> {
+) -> Result<bool, PortalError> {
     Ok(sql!(tx tx, query(
         "insert into project_phase (phase_id, project_id, name, position, status, \
-         percent_complete, created_at) values ($1, $2, $3, $4, $5, $6, $7)"
+         percent_complete, created_at) select $1, $2, $3, $4, $5, $6, $7 \
+         where exists (select 1 from project where project_id = $2 and org_id = $8)"
     ) [
         phase.phase_id, phase.project_id, &phase.name, phase.position, phase.status.as_str(),
-        phase.percent_complete, now,
+        phase.percent_complete, now, org_id,
     ] execute)
-    .map(drop)?)
+    .map(|done| done == 1)?)
 }
 
-pub(crate) async fn update_phase(tx: &mut Tx, phase: &Phase) -> Result<(), PortalError> {
+pub(crate) async fn update_phase(
+    tx: &mut Tx,
+    org_id: OrgId,
+    phase: &Phase,
+) -> Result<bool, PortalError> {
     Ok(sql!(tx tx, query(
         "update project_phase set name = $3, position = $4, status = $5, percent_complete = $6 \
-         where project_id = $1 and phase_id = $2"
+         where project_id = $1 and phase_id = $2 \
+         and exists (select 1 from project where project_id = $1 and org_id = $7)"
     ) [
         phase.project_id, phase.phase_id, &phase.name, phase.position, phase.status.as_str(),
-        phase.percent_complete,
+        phase.percent_complete, org_id,
     ] execute)
-    .map(drop)?)
+    .map(|done| done == 1)?)
 }
 
 pub(crate) async fn delete_phase(
     tx: &mut Tx,
+    org_id: OrgId,
     project_id: ProjectId,
     phase_id: PhaseId,
 ) -> Result<bool, PortalError> {
     Ok(sql!(tx tx, query(
-        "delete from project_phase where project_id = $1 and phase_id = $2"
-    ) [project_id, phase_id] execute)
+        "delete from project_phase where project_id = $1 and phase_id = $2 \
+         and exists (select 1 from project where project_id = $1 and org_id = $3)"
+    ) [project_id, phase_id, org_id] execute)
     .map(|done| done == 1)?)
 }
 
@@ -249,12 +270,13 @@ pub(crate) async fn delete_phase(
 /// same transaction.
 pub(crate) async fn refresh_progress(
     tx: &mut Tx,
+    org_id: OrgId,
     project_id: ProjectId,
 ) -> Result<(), PortalError> {
     Ok(sql!(tx tx, query(
         "update project set progress = coalesce((select cast(round(avg(ph.percent_complete)) \
          as integer) from project_phase ph where ph.project_id = $1), 0) \
-         where project_id = $1"
-    ) [project_id] execute)
+         where project_id = $1 and org_id = $2"
+    ) [project_id, org_id] execute)
     .map(drop)?)
 }
