@@ -25,6 +25,14 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     }
 }
 
+/// Logs how many existing rows a start-up fill completed: a folded column (see [`fold`])
+/// that a migration added empty, filled in Rust once for the rows from before it.
+pub fn report_filled(filled: u64, column: &str) {
+    if filled > 0 {
+        tracing::info!(filled, "{column} filled for existing rows");
+    }
+}
+
 /// The text a case-insensitive match runs on: each part trimmed and folded to lower case
 /// for any script (SQLite's `lower()` folds ASCII only), one per line. Stored beside the
 /// columns it is made of and matched with [`like_pattern`].

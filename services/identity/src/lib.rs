@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::Db;
+use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::ServerContext;
 use atrium_common::limits::LimitStore;
 use atrium_common::outbox::{Receivers, Relay};
@@ -82,9 +82,7 @@ impl AppState {
         let server =
             ServerContext::open(settings, ServiceName::Identity, &MIGRATIONS, shutdown).await?;
         let filled = customer::store::fill_search_text(&server.db).await?;
-        if filled > 0 {
-            tracing::info!(filled, "customer search text filled for existing customers");
-        }
+        report_filled(filled, "customer search text");
         // Computed now, so the first unknown-account login is not the slow one.
         atrium_common::password::dummy_hash().await;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);

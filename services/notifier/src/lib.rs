@@ -18,7 +18,7 @@ pub mod templates;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::Db;
+use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, connect};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::notifier::v1 as pb;
@@ -60,9 +60,7 @@ impl AppState {
         let server =
             ServerContext::open(settings, ServiceName::Notifier, &MIGRATIONS, shutdown).await?;
         let filled = store::fill_recipient_folded(&server.db).await?;
-        if filled > 0 {
-            tracing::info!(filled, "folded recipient filled for existing mail");
-        }
+        report_filled(filled, "folded recipient");
         let mailer = Mailer::new(settings.smtp_url.as_ref(), &settings.mail_from)?;
         if mailer.is_configured() {
             let requeued = store::requeue_held(&server.db, clock.now()).await?;

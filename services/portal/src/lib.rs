@@ -22,7 +22,7 @@ mod validate;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::db::Db;
+use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
@@ -64,9 +64,7 @@ impl AppState {
         let server =
             ServerContext::open(settings, ServiceName::Portal, &MIGRATIONS, shutdown).await?;
         let filled = project::store::fill_search_text(&server.db).await?;
-        if filled > 0 {
-            tracing::info!(filled, "project search text filled for existing projects");
-        }
+        report_filled(filled, "project search text");
         let identity = connect(settings, ServiceName::Identity)?;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
