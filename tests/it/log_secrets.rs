@@ -59,6 +59,23 @@ impl Client {
         token
     }
 
+    /// Asks for a reset link of `email` under `tier` (`admin` or `customer`) and sets
+    /// `password` with it, remembering both secrets.
+    async fn recover(&mut self, tier: &str, email: &str, password: &str) {
+        let forgot = json!({ "org": "acme", "email": email });
+        let (status, _, _) = self
+            .post(&format!("/api/{tier}/password/forgot"), forgot)
+            .await;
+        assert_eq!(status, 202);
+        let token = self.link_token().await;
+        self.remember(password);
+        let reset = json!({ "token": token, "password": password });
+        let (status, _, _) = self
+            .post(&format!("/api/{tier}/password/reset"), reset)
+            .await;
+        assert_eq!(status, 204);
+    }
+
     fn remember(&mut self, secret: impl Into<String>) {
         self.secrets.push(secret.into());
     }
@@ -196,23 +213,10 @@ async fn no_token_cookie_or_password_reaches_the_log() {
         .await;
     assert_eq!(status, 200);
     client.remember(body["access_token"].as_str().unwrap());
-    let (status, _, _) = client
-        .post(
-            "/api/admin/password/forgot",
-            json!({ "org": "acme", "email": "ed@acme.test" }),
-        )
-        .await;
-    assert_eq!(status, 202);
-    let token = client.link_token().await;
     let reset_password = "the editor's second passphrase";
-    client.remember(reset_password);
-    let (status, _, _) = client
-        .post(
-            "/api/admin/password/reset",
-            json!({ "token": token, "password": reset_password }),
-        )
+    client
+        .recover("admin", "ed@acme.test", reset_password)
         .await;
-    assert_eq!(status, 204);
 
     // Customers: invitation preview and accept, the cookie and CSRF token, recovery,
     // a password change.
@@ -258,23 +262,10 @@ async fn no_token_cookie_or_password_reaches_the_log() {
     assert_eq!(status, 200);
     client.remember(cookie.unwrap().split_once('=').unwrap().1);
     client.remember(body["csrf_token"].as_str().unwrap());
-    let (status, _, _) = client
-        .post(
-            "/api/customer/password/forgot",
-            json!({ "org": "acme", "email": "ann@customer.test" }),
-        )
-        .await;
-    assert_eq!(status, 202);
-    let token = client.link_token().await;
     let last_password = "ann's third passphrase";
-    client.remember(last_password);
-    let (status, _, _) = client
-        .post(
-            "/api/customer/password/reset",
-            json!({ "token": token, "password": last_password }),
-        )
+    client
+        .recover("customer", "ann@customer.test", last_password)
         .await;
-    assert_eq!(status, 204);
     let (status, _, cookie) = client
         .post(
             "/api/customer/login",
