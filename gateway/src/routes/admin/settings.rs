@@ -8,7 +8,7 @@ use axum::routing::{get, patch};
 
 use crate::api::settings::{Settings, SettingsPatch};
 use crate::call;
-use crate::extract::{ActsFor, Json, StaffCall};
+use crate::extract::{Json, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -22,11 +22,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn read(staff: StaffCall) -> Answer<Settings> {
-    let mut client = staff.state.clients.settings.clone();
-    let response = client
-        .get_settings(staff.request(pb::GetSettingsRequest {}))
-        .await?
-        .into_inner();
+    let response = call!(staff, settings.get_settings(pb::GetSettingsRequest {}));
     Ok(Json(response.settings.unwrap_or_default().try_into()?))
 }
 

@@ -11,7 +11,7 @@ use crate::api::people::{NewStaff, Staff, StaffChange};
 use crate::api::{Page, PageQuery};
 use crate::call;
 use crate::extract::PathId;
-use crate::extract::{ActsFor, Json, Query, StaffCall};
+use crate::extract::{Json, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -66,15 +66,9 @@ async fn update(staff: StaffCall, id: PathId, Json(body): Json<StaffChange>) -> 
 }
 
 async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
-    let request = staff.request(pb::StaffRequest {
+    let request = pb::StaffRequest {
         staff_id: id.to_string(),
-    });
-    staff
-        .state
-        .clients
-        .staff
-        .clone()
-        .remove_staff(request)
-        .await?;
+    };
+    call!(staff, staff.remove_staff(request));
     Ok(StatusCode::NO_CONTENT)
 }

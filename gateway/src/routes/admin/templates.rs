@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{Page, Time, time};
 use crate::call;
-use crate::extract::{ActsFor, Json, StaffCall};
+use crate::extract::{Json, StaffCall};
 use crate::routes::{Answer, Route};
 
 const TEMPLATE: &str = "/api/admin/settings/email-templates/{key}/{locale}";
@@ -71,21 +71,14 @@ struct TemplateBody {
 }
 
 async fn list(staff: StaffCall) -> Answer<Page<Template>> {
-    let mut client = staff.state.clients.templates.clone();
-    let response = client
-        .list_templates(staff.request(pb::ListTemplatesRequest {}))
-        .await?
-        .into_inner();
+    let response = call!(staff, templates.list_templates(pb::ListTemplatesRequest {}));
     let items = response.items.into_iter().map(Template::from);
     Ok(Json(Page::of(items, String::new())))
 }
 
 async fn read(staff: StaffCall, Path((key, locale)): Path<(String, String)>) -> Answer<Template> {
-    let mut client = staff.state.clients.templates.clone();
-    let response = client
-        .get_template(staff.request(pb::GetTemplateRequest { key, locale }))
-        .await?
-        .into_inner();
+    let request = pb::GetTemplateRequest { key, locale };
+    let response = call!(staff, templates.get_template(request));
     Ok(Json(response.template.unwrap_or_default().into()))
 }
 
@@ -109,9 +102,7 @@ async fn restore(
     staff: StaffCall,
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let mut client = staff.state.clients.templates.clone();
-    client
-        .delete_template(staff.request(pb::DeleteTemplateRequest { key, locale }))
-        .await?;
+    let request = pb::DeleteTemplateRequest { key, locale };
+    call!(staff, templates.delete_template(request));
     Ok(StatusCode::NO_CONTENT)
 }

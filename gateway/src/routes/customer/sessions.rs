@@ -9,9 +9,9 @@ use http::StatusCode;
 use crate::api::people::Session;
 use crate::api::{Page, time};
 use crate::call;
+use crate::extract::CustomerCall;
 use crate::extract::Json;
 use crate::extract::PathId;
-use crate::extract::{ActsFor, CustomerCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -25,11 +25,8 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
-    let mut client = customer.state.clients.customer_auth.clone();
-    let response = client
-        .list_customer_sessions(customer.request(pb::ListCustomerSessionsRequest {}))
-        .await?
-        .into_inner();
+    let request = pb::ListCustomerSessionsRequest {};
+    let response = call!(customer, customer_auth.list_customer_sessions(request));
     let items = response.items.into_iter().map(|s| Session {
         current: s.id == customer.session_id,
         id: s.id.into(),
