@@ -1,6 +1,6 @@
 //! What a handler calls a service with: the signed-in caller and the gateway's clients
 //! ([`Call`]), the [`call!`](crate::call) that sends a message as that caller, and the
-//! resource id of the path ([`PathId`]).
+//! resource ids of the path ([`PathId`], [`PathIds`]).
 
 use atrium_common::error::ApiError;
 use axum::extract::{FromRequestParts, Path};
@@ -75,6 +75,20 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .await
             .map_err(|_| ApiError::not_found())?;
         Ok(PathId(path_id(&text)?))
+    }
+}
+
+/// The two ids of a nested path (`/…/{id}/…/{child_id}`), each read as [`PathId`] reads one.
+pub struct PathIds(pub Uuid, pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path((parent, child)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        Ok(PathIds(path_id(&parent)?, path_id(&child)?))
     }
 }
 

@@ -6,7 +6,7 @@ mod call;
 mod limits;
 mod session;
 
-pub use call::{Call, CustomerCall, PathId, StaffCall};
+pub use call::{Call, CustomerCall, PathId, PathIds, StaffCall};
 
 pub use limits::{Throttle, account_key, enforce_limit, enforce_public_limit};
 pub use session::{

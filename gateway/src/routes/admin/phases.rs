@@ -4,14 +4,13 @@
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::extract::Path;
 use axum::routing::{delete, patch, post};
 use http::StatusCode;
 
 use crate::api::projects::{NewPhase, Phase, PhasePatch};
 use crate::call;
-use crate::extract::PathId;
-use crate::extract::{Json, StaffCall, path_id};
+use crate::extract::{Json, StaffCall};
+use crate::extract::{PathId, PathIds};
 use crate::routes::{Answer, Route};
 
 const PHASE: &str = "/api/admin/projects/{id}/phases/{phase_id}";
@@ -48,12 +47,12 @@ async fn add(
 
 async fn update(
     staff: StaffCall,
-    Path((id, phase_id)): Path<(String, String)>,
+    PathIds(id, phase_id): PathIds,
     Json(body): Json<PhasePatch>,
 ) -> Answer<Phase> {
     let request = pb::UpdatePhaseRequest {
-        project_id: path_id(&id)?.to_string(),
-        phase_id: path_id(&phase_id)?.to_string(),
+        project_id: id.to_string(),
+        phase_id: phase_id.to_string(),
         name: body.name,
         position: body.position,
         status: body.status,
@@ -63,13 +62,10 @@ async fn update(
     Ok(Json(response.phase.unwrap_or_default().into()))
 }
 
-async fn remove(
-    staff: StaffCall,
-    Path((id, phase_id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+async fn remove(staff: StaffCall, PathIds(id, phase_id): PathIds) -> Result<StatusCode, ApiError> {
     let request = pb::PhaseRequest {
-        project_id: path_id(&id)?.to_string(),
-        phase_id: path_id(&phase_id)?.to_string(),
+        project_id: id.to_string(),
+        phase_id: phase_id.to_string(),
     };
     call!(staff, projects.delete_phase(request));
     Ok(StatusCode::NO_CONTENT)
