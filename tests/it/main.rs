@@ -15,6 +15,7 @@ mod migrations;
 mod notifications;
 mod openapi;
 mod outbox_relay;
+mod pages;
 mod platform;
 mod portal_access;
 mod portal_outbox;

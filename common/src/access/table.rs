@@ -63,6 +63,8 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.portal.v1.ProjectService/SetProjectTeam", Staff(P::ProjectsManage)),
     write("/atrium.portal.v1.AssignmentService/SetProjectCustomers", Staff(P::CustomersCreate)),
     write("/atrium.portal.v1.AssignmentService/SetCustomerProjects", Staff(P::CustomersCreate)),
+    read("/atrium.portal.v1.AssignmentService/ListProjectCustomers", Staff(P::CustomersView)),
+    read("/atrium.portal.v1.AssignmentService/ListCustomerProjects", Staff(P::CustomersView)),
     read("/atrium.portal.v1.CustomerProjectService/ListMyProjects", Customer),
     read("/atrium.portal.v1.CustomerProjectService/GetMyProject", Customer),
     read("/atrium.portal.v1.SettingsService/GetSettings", Staff(P::SettingsManage)),

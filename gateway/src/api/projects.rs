@@ -283,14 +283,14 @@ pub struct NewMember {
 }
 
 /// The customers a project is assigned to.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerIds {
     #[schemars(length(max = 1000))]
     pub customer_ids: Vec<Id>,
 }
 
 /// The projects a customer is assigned.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ProjectIds {
     #[schemars(length(max = 1000))]
     pub project_ids: Vec<Id>,

@@ -13,6 +13,7 @@ pub use session::{
     ActsFor, CustomerSession, CustomerWithContext, CustomerWithProfile, SESSION_COOKIE,
     StaffSession, cookie,
 };
+pub(crate) use session::{Wants, csrf_failed};
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -23,6 +23,8 @@ pub struct StaffSession {
     pub access_token: String,
     /// The staff member's role, as identity answered it just now.
     pub role: Role,
+    /// The server-side session the token names.
+    pub session_id: String,
 }
 
 /// A signed-in caller of either tier, whose calls act for them.
@@ -91,6 +93,7 @@ impl FromRequestParts<GatewayState> for StaffSession {
             client_ip,
             access_token,
             role,
+            session_id: response.session_id,
         })
     }
 }
@@ -120,6 +123,7 @@ pub fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
 
 /// A signed-in customer, checked against identity on this very request. Every method but
 /// GET and HEAD must also carry the session's CSRF token, else 403 `CSRF_FAILED`.
+#[derive(Clone)]
 pub struct CustomerSession {
     pub principal: Principal,
     pub client_ip: IpAddr,
@@ -137,12 +141,14 @@ impl ActsFor for CustomerSession {
 }
 
 impl CustomerSession {
-    /// Checks the cookie (and CSRF token) with identity, which answers what `wants` asks
-    /// for besides (the profile, the organization and account manager).
-    async fn check(
+    /// Checks the cookie (and, with `csrf_header`, the CSRF header) with identity, which
+    /// answers what `wants` asks for besides (the profile, the organization and account
+    /// manager). Pages check the CSRF token of their forms' field instead.
+    pub(crate) async fn check(
         parts: &mut Parts,
         state: &GatewayState,
         wants: Wants,
+        csrf_header: bool,
     ) -> Result<(CustomerSession, pb::AuthenticateCustomerResponse), ApiError> {
         let session_token = session_cookie(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let request = pb::AuthenticateCustomerRequest {
@@ -157,7 +163,7 @@ impl CustomerSession {
             .authenticate_customer(request)
             .await?
             .into_inner();
-        if !matches!(parts.method, http::Method::GET | http::Method::HEAD) {
+        if csrf_header && !matches!(parts.method, http::Method::GET | http::Method::HEAD) {
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)
@@ -186,7 +192,7 @@ impl CustomerSession {
 
 /// What a customer extractor asks identity for besides the session check.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Wants {
+pub(crate) enum Wants {
     Session,
     Profile,
     Context,
@@ -196,7 +202,7 @@ impl FromRequestParts<GatewayState> for CustomerSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        Ok(CustomerSession::check(parts, state, Wants::Session)
+        Ok(CustomerSession::check(parts, state, Wants::Session, true)
             .await?
             .0)
     }
@@ -212,7 +218,8 @@ impl FromRequestParts<GatewayState> for CustomerWithProfile {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        let (session, response) = CustomerSession::check(parts, state, Wants::Profile).await?;
+        let (session, response) =
+            CustomerSession::check(parts, state, Wants::Profile, true).await?;
         let customer = response
             .customer
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "internal error"))?;
@@ -232,7 +239,8 @@ impl FromRequestParts<GatewayState> for CustomerWithContext {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &GatewayState) -> Result<Self, ApiError> {
-        let (session, response) = CustomerSession::check(parts, state, Wants::Context).await?;
+        let (session, response) =
+            CustomerSession::check(parts, state, Wants::Context, true).await?;
         Ok(CustomerWithContext {
             session,
             organization: response.organization,

@@ -6,12 +6,12 @@
 //! Routes are grouped by tier, then resource: `platform/`, `public/`, `admin/`,
 //! `customer/` (`notifications` serves both signed-in tiers).
 
-mod admin;
-mod customer;
-mod notifications;
-mod platform;
-mod public;
-mod recovery;
+pub(crate) mod admin;
+pub(crate) mod customer;
+pub(crate) mod notifications;
+pub(crate) mod platform;
+pub(crate) mod public;
+pub(crate) mod recovery;
 
 use std::collections::BTreeSet;
 
@@ -264,6 +264,7 @@ pub fn build_router(state: GatewayState) -> Router {
         router = router.route(path, methods.fallback(method_not_allowed));
     }
     router
+        .merge(crate::pages::router(state.clone()))
         .fallback(unmatched)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn(

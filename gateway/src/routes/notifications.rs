@@ -55,16 +55,16 @@ where
 }
 
 #[derive(Serialize, JsonSchema)]
-struct Notification {
-    id: Id,
+pub(crate) struct Notification {
+    pub id: Id,
     /// What it is about, e.g. `customer_gallery_assigned`.
-    kind: String,
-    title: String,
-    body: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
     /// Where in the portal it leads, if anywhere.
-    link: Option<String>,
-    read_at: Option<Time>,
-    created_at: Option<Time>,
+    pub link: Option<String>,
+    pub read_at: Option<Time>,
+    pub created_at: Option<Time>,
 }
 
 impl From<pb::Notification> for Notification {
@@ -83,13 +83,13 @@ impl From<pb::Notification> for Notification {
 
 /// A page of the caller's notifications and how many are unread.
 #[derive(Serialize, JsonSchema)]
-struct Notifications {
-    items: Vec<Notification>,
-    next_page_token: Option<String>,
-    unread_count: i64,
+pub(crate) struct Notifications {
+    pub items: Vec<Notification>,
+    pub next_page_token: Option<String>,
+    pub unread_count: i64,
 }
 
-async fn list<S: ActsFor>(
+pub(crate) async fn list<S: ActsFor>(
     caller: Call<S>,
     Query(query): Query<PageQuery>,
 ) -> Answer<Notifications> {
@@ -106,7 +106,7 @@ async fn list<S: ActsFor>(
     }))
 }
 
-async fn mark_read<S: ActsFor>(caller: Call<S>, id: PathId) -> Answer<Notification> {
+pub(crate) async fn mark_read<S: ActsFor>(caller: Call<S>, id: PathId) -> Answer<Notification> {
     let request = pb::MarkReadRequest {
         notification_id: id.to_string(),
     };
@@ -114,7 +114,7 @@ async fn mark_read<S: ActsFor>(caller: Call<S>, id: PathId) -> Answer<Notificati
     Ok(Json(response.notification.unwrap_or_default().into()))
 }
 
-async fn mark_all_read<S: ActsFor>(caller: Call<S>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn mark_all_read<S: ActsFor>(caller: Call<S>) -> Result<StatusCode, ApiError> {
     call!(
         caller,
         notifications.mark_all_read(pb::MarkAllReadRequest {})

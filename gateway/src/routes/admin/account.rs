@@ -44,7 +44,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn login(
+pub(crate) async fn login(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
@@ -70,7 +70,7 @@ async fn login(
     Ok(axum::Json(response.into()))
 }
 
-async fn logout(staff: StaffCall) -> Result<StatusCode, ApiError> {
+pub(crate) async fn logout(staff: StaffCall) -> Result<StatusCode, ApiError> {
     let request = pb::LogoutStaffRequest {
         access_token: staff.access_token.clone(),
     };
@@ -129,7 +129,7 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn accept_invitation(
+pub(crate) async fn accept_invitation(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,

@@ -3,8 +3,9 @@
 
 use atrium_common::roles::Permission;
 use atrium_proto::portal::v1 as pb;
-use axum::routing::put;
+use axum::routing::{get, put};
 
+use crate::api::Id;
 use crate::api::projects::{CustomerIds, ProjectIds, Reconciled};
 use crate::call;
 use crate::extract::PathId;
@@ -20,10 +21,14 @@ pub fn routes() -> Vec<Route> {
         Route::put("/api/admin/customers/{id}/projects", "The customer's projects become exactly these (one transaction; another \
              organization's id refuses the whole list)", put(set_customer_projects))
             .staff(Permission::CustomersCreate).body::<ProjectIds>().answers::<Reconciled>(200),
+        Route::get("/api/admin/projects/{id}/customers", "Who sees the project now, sorted", get(project_customers))
+            .staff(Permission::CustomersView).answers::<CustomerIds>(200),
+        Route::get("/api/admin/customers/{id}/projects", "What the customer sees now, sorted", get(customer_projects))
+            .staff(Permission::CustomersView).answers::<ProjectIds>(200),
     ]
 }
 
-async fn set_project_customers(
+pub(crate) async fn set_project_customers(
     staff: StaffCall,
     id: PathId,
     Json(body): Json<CustomerIds>,
@@ -36,7 +41,7 @@ async fn set_project_customers(
     Ok(Json(response.into()))
 }
 
-async fn set_customer_projects(
+pub(crate) async fn set_customer_projects(
     staff: StaffCall,
     id: PathId,
     Json(body): Json<ProjectIds>,
@@ -47,4 +52,22 @@ async fn set_customer_projects(
     };
     let response = call!(staff, assignments.set_customer_projects(request));
     Ok(Json(response.into()))
+}
+
+pub(crate) async fn project_customers(staff: StaffCall, id: PathId) -> Answer<CustomerIds> {
+    let request = pb::ProjectRequest {
+        project_id: id.to_string(),
+    };
+    let response = call!(staff, assignments.list_project_customers(request));
+    let customer_ids = response.ids.into_iter().map(Id).collect();
+    Ok(Json(CustomerIds { customer_ids }))
+}
+
+pub(crate) async fn customer_projects(staff: StaffCall, id: PathId) -> Answer<ProjectIds> {
+    let request = pb::CustomerProjectsRequest {
+        customer_id: id.to_string(),
+    };
+    let response = call!(staff, assignments.list_customer_projects(request));
+    let project_ids = response.ids.into_iter().map(Id).collect();
+    Ok(Json(ProjectIds { project_ids }))
 }

@@ -44,16 +44,19 @@ pub fn routes() -> Vec<Route> {
 
 /// The filters of the customer search.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-struct CustomerFilter {
+pub(crate) struct CustomerFilter {
     /// A case-insensitive substring of the email, name or company.
-    q: Option<String>,
+    pub q: Option<String>,
     #[schemars(extend("enum" = ["no_account", "invited", "active", "deactivated"]))]
-    status: Option<String>,
+    pub status: Option<String>,
     #[serde(flatten)]
-    paging: Paging,
+    pub paging: Paging,
 }
 
-async fn list(staff: StaffCall, Query(filter): Query<CustomerFilter>) -> Answer<Page<Customer>> {
+pub(crate) async fn list(
+    staff: StaffCall,
+    Query(filter): Query<CustomerFilter>,
+) -> Answer<Page<Customer>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListCustomersRequest {
         q: filter.q.unwrap_or_default(),
@@ -77,20 +80,20 @@ async fn erase(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn read(staff: StaffCall, id: PathId) -> Answer<Customer> {
+pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<Customer> {
     let response = call!(staff, customers.get_customer(customer_request(id)));
     Ok(Json(response.customer.unwrap_or_default().into()))
 }
 
 /// The lock-out actions: one permission, one shape, three RPCs.
 #[derive(Clone, Copy)]
-enum LockOut {
+pub(crate) enum LockOut {
     Deactivate,
     Reactivate,
     ForceRelogin,
 }
 
-async fn lock_out(staff: StaffCall, id: PathId, action: LockOut) -> Answer<Customer> {
+pub(crate) async fn lock_out(staff: StaffCall, id: PathId, action: LockOut) -> Answer<Customer> {
     let request = customer_request(id);
     let response = match action {
         LockOut::Deactivate => call!(staff, customers.deactivate_customer(request)),

@@ -32,7 +32,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn invite(
+pub(crate) async fn invite(
     staff: StaffCall,
     Json(body): Json<NewCustomer>,
 ) -> Result<(StatusCode, Json<Invited>), ApiError> {

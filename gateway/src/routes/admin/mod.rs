@@ -1,18 +1,18 @@
 //! The staff tier: a member's own account, the organization's staff, customers,
 //! projects and galleries, settings, the email outbox and the audit trail.
 
-mod account;
-mod assignments;
-mod audit;
-mod customers;
-mod invitations;
-mod outbox;
-mod permissions;
-mod phases;
-mod projects;
-mod settings;
-mod staff;
-mod templates;
+pub(crate) mod account;
+pub(crate) mod assignments;
+pub(crate) mod audit;
+pub(crate) mod customers;
+pub(crate) mod invitations;
+pub(crate) mod outbox;
+pub(crate) mod permissions;
+pub(crate) mod phases;
+pub(crate) mod projects;
+pub(crate) mod settings;
+pub(crate) mod staff;
+pub(crate) mod templates;
 
 use super::Route;
 

@@ -39,15 +39,15 @@ pub fn routes() -> Vec<Route> {
 
 /// The filters of the project list.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-struct ProjectFilter {
+pub(crate) struct ProjectFilter {
     /// A case-insensitive substring of the name, slug or description.
-    q: Option<String>,
+    pub q: Option<String>,
     #[schemars(extend("enum" = ["active", "completed", "archived"]))]
-    status: Option<String>,
+    pub status: Option<String>,
     #[schemars(extend("enum" = ["project", "gallery"]))]
-    kind: Option<String>,
+    pub kind: Option<String>,
     #[serde(flatten)]
-    paging: Paging,
+    pub paging: Paging,
 }
 
 fn project_request(PathId(id): PathId) -> pb::ProjectRequest {
@@ -68,7 +68,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(project)))
 }
 
-async fn list(staff: StaffCall, Query(filter): Query<ProjectFilter>) -> Answer<Page<StaffProject>> {
+pub(crate) async fn list(
+    staff: StaffCall,
+    Query(filter): Query<ProjectFilter>,
+) -> Answer<Page<StaffProject>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListProjectsRequest {
         q: filter.q.unwrap_or_default(),
@@ -85,7 +88,7 @@ async fn list(staff: StaffCall, Query(filter): Query<ProjectFilter>) -> Answer<P
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn read(staff: StaffCall, id: PathId) -> Answer<StaffProject> {
+pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<StaffProject> {
     let response = call!(staff, projects.get_project(project_request(id)));
     Ok(Json(StaffProject::of(
         response.project.unwrap_or_default(),

@@ -72,7 +72,7 @@ fn signed_in(state: &GatewayState, session: pb::CustomerSessionResponse) -> Resp
     with_cookie(axum::Json(body), cookie)
 }
 
-async fn login(
+pub(crate) async fn login(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
@@ -93,7 +93,7 @@ async fn login(
     Ok(signed_in(&state, session))
 }
 
-async fn logout(customer: CustomerCall) -> Result<Response, ApiError> {
+pub(crate) async fn logout(customer: CustomerCall) -> Result<Response, ApiError> {
     let request = from_client(
         customer.client_ip,
         pb::LogoutCustomerRequest {
@@ -109,12 +109,12 @@ async fn logout(customer: CustomerCall) -> Result<Response, ApiError> {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-struct PreviewQuery {
+pub(crate) struct PreviewQuery {
     /// The token of the invitation link.
-    token: Option<String>,
+    pub token: Option<String>,
 }
 
-async fn preview_invitation(
+pub(crate) async fn preview_invitation(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     Query(query): Query<PreviewQuery>,
@@ -132,7 +132,7 @@ async fn preview_invitation(
     }))
 }
 
-async fn accept_invitation(
+pub(crate) async fn accept_invitation(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
@@ -150,7 +150,7 @@ async fn accept_invitation(
     Ok(signed_in(&state, session))
 }
 
-async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,

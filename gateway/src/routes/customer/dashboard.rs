@@ -14,9 +14,10 @@ use crate::GatewayState;
 use crate::api::people::Contact;
 use crate::api::projects::Card;
 use crate::api::settings::branding_of;
-use crate::extract::{ActsFor, CustomerWithContext};
+use crate::extract::{ActsFor, CustomerSession, CustomerWithContext};
 use crate::routes::Route;
 use atrium_common::settings::Branding;
+use atrium_proto::identity::v1 as identity;
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -28,20 +29,37 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[derive(Serialize, JsonSchema)]
-struct Dashboard {
+pub(crate) struct Dashboard {
     /// Newest assignment first.
-    projects: Vec<Card>,
+    pub projects: Vec<Card>,
     /// Shown while the organization shows team members.
-    account_manager: Option<Contact>,
-    unread_notifications: i64,
-    branding: Branding,
+    pub account_manager: Option<Contact>,
+    pub unread_notifications: i64,
+    pub branding: Branding,
 }
 
 async fn dashboard(
     State(state): State<GatewayState>,
     customer: CustomerWithContext,
 ) -> Result<axum::Json<Dashboard>, ApiError> {
-    let session = &customer.session;
+    let CustomerWithContext {
+        session,
+        organization,
+        account_manager,
+        ..
+    } = customer;
+    load(&state, &session, organization, account_manager)
+        .await
+        .map(axum::Json)
+}
+
+/// The dashboard of the signed-in customer (the page shows the same).
+pub(crate) async fn load(
+    state: &GatewayState,
+    session: &CustomerSession,
+    organization: Option<identity::Organization>,
+    account_manager: Option<identity::Staff>,
+) -> Result<Dashboard, ApiError> {
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
     let (home, unread) = tokio::join!(
@@ -50,15 +68,14 @@ async fn dashboard(
     );
     let home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
-    let manager = customer
-        .account_manager
+    let manager = account_manager
         .filter(|_| home.show_team_members)
         .map(|s| Contact::new(&s.name, &s.title, &s.email, &s.phone));
-    let org_name = customer.organization.map(|org| org.name);
-    Ok(axum::Json(Dashboard {
+    let org_name = organization.map(|org| org.name);
+    Ok(Dashboard {
         branding: branding_of(home.branding.unwrap_or_default(), org_name),
         projects: home.projects.into_iter().map(Card::from).collect(),
         account_manager: manager,
         unread_notifications: unread,
-    }))
+    })
 }

@@ -48,7 +48,10 @@ async fn me_of(
     }))
 }
 
-async fn update_me(customer: CustomerCall, Json(body): Json<ProfilePatch>) -> Answer<Me> {
+pub(crate) async fn update_me(
+    customer: CustomerCall,
+    Json(body): Json<ProfilePatch>,
+) -> Answer<Me> {
     if !body.email.is_absent() {
         return Err(ApiError::invalid_field(
             "email",

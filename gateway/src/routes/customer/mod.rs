@@ -1,11 +1,11 @@
 //! The customer tier: sign-in with the session cookie and recovery, the own profile
 //! and sessions, the dashboard, and the customer's projects and galleries.
 
-mod account;
-mod dashboard;
-mod me;
-mod projects;
-mod sessions;
+pub(crate) mod account;
+pub(crate) mod dashboard;
+pub(crate) mod me;
+pub(crate) mod projects;
+pub(crate) mod sessions;
 
 use super::Route;
 

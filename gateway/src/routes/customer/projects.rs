@@ -22,7 +22,10 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn list(customer: CustomerCall, Query(query): Query<PageQuery>) -> Answer<Page<Project>> {
+pub(crate) async fn list(
+    customer: CustomerCall,
+    Query(query): Query<PageQuery>,
+) -> Answer<Page<Project>> {
     let (page_size, page_token) = query.paging.size_and_token()?;
     let request = pb::ListMyProjectsRequest {
         page_size,
@@ -33,7 +36,7 @@ async fn list(customer: CustomerCall, Query(query): Query<PageQuery>) -> Answer<
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn read(customer: CustomerCall, id: PathId) -> Answer<Project> {
+pub(crate) async fn read(customer: CustomerCall, id: PathId) -> Answer<Project> {
     let request = pb::ProjectRequest {
         project_id: id.to_string(),
     };

@@ -24,7 +24,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
+pub(crate) async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
     let request = pb::ListCustomerSessionsRequest {};
     let response = call!(customer, customer_auth.list_customer_sessions(request));
     let items = response.items.into_iter().map(|s| Session {
@@ -38,7 +38,7 @@ async fn list(customer: CustomerCall) -> Answer<Page<Session>> {
     Ok(Json(Page::of(items, String::new())))
 }
 
-async fn end(customer: CustomerCall, id: PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn end(customer: CustomerCall, id: PathId) -> Result<StatusCode, ApiError> {
     let request = pb::EndCustomerSessionRequest {
         session_id: id.to_string(),
     };

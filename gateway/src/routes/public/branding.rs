@@ -26,6 +26,14 @@ async fn public_branding(
     State(state): State<GatewayState>,
     Path(org): Path<String>,
 ) -> Result<Json<PublicBranding>, ApiError> {
+    branding(&state, org).await.map(Json)
+}
+
+/// The branding of the organization `org` names (unbranded when it names none).
+pub(crate) async fn branding(
+    state: &GatewayState,
+    org: String,
+) -> Result<PublicBranding, ApiError> {
     let found = state
         .clients
         .organizations
@@ -35,7 +43,7 @@ async fn public_branding(
     let organization = match found {
         Ok(response) => response.into_inner().organization.unwrap_or_default(),
         Err(status) if status.code() == tonic::Code::NotFound => {
-            return Ok(Json(PublicBranding::default()));
+            return Ok(PublicBranding::default());
         }
         Err(status) => return Err(status.into()),
     };
@@ -51,9 +59,9 @@ async fn public_branding(
         .branding
         .unwrap_or_default();
     let company = text(&branding.company_name).unwrap_or(organization.name);
-    Ok(Json(PublicBranding {
+    Ok(PublicBranding {
         company_name: Some(company).filter(|_| branding.show_name),
         logo_url: text(&branding.logo_url).filter(|_| branding.show_logo),
         primary_color: text(&branding.primary_color),
-    }))
+    })
 }

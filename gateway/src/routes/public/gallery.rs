@@ -45,11 +45,11 @@ async fn org_id(state: &GatewayState, org: String) -> Result<String, ApiError> {
 }
 
 #[derive(Deserialize, JsonSchema)]
-struct Access {
-    password: String,
+pub(crate) struct Access {
+    pub password: String,
 }
 
-async fn open(
+pub(crate) async fn open(
     State(state): State<GatewayState>,
     ClientAddr(ip): ClientAddr,
     Path((org, slug)): Path<(String, String)>,
@@ -71,19 +71,22 @@ async fn open(
         .into_inner();
     throttle.succeeded(&state).await;
     // The org and gallery slugs are `[a-z0-9-]`: the portal found the gallery by them.
-    let cookie = format!(
-        "{GALLERY_COOKIE}={}; Path=/api/gallery/{org}/{slug}; HttpOnly; SameSite=Lax; {}",
-        session.guest_token,
-        crate::routes::cookie_end(&state, session.max_age)
-    );
-    let value = HeaderValue::from_str(&cookie)
-        .map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))?;
+    // One cookie for the gallery's API routes, one for its page.
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(SET_COOKIE, value);
+    for prefix in ["/api/gallery", "/gallery"] {
+        let cookie = format!(
+            "{GALLERY_COOKIE}={}; Path={prefix}/{org}/{slug}; HttpOnly; SameSite=Lax; {}",
+            session.guest_token,
+            crate::routes::cookie_end(&state, session.max_age)
+        );
+        let value = HeaderValue::from_str(&cookie)
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "internal error"))?;
+        response.headers_mut().append(SET_COOKIE, value);
+    }
     Ok(response)
 }
 
-async fn read(
+pub(crate) async fn read(
     State(state): State<GatewayState>,
     Path((org, slug)): Path<(String, String)>,
     headers: HeaderMap,

@@ -1,8 +1,8 @@
 //! Routes anyone may call: health, the API document, an organization's login-page
 //! branding, and guest galleries opened by their password.
 
-mod branding;
-mod gallery;
+pub(crate) mod branding;
+pub(crate) mod gallery;
 pub mod health;
 
 use super::Route;

@@ -150,6 +150,40 @@ fn save<'a>(
     }
 }
 
+/// `GET /api/admin/projects/{id}/customers`: who sees the project now, sorted.
+pub async fn project_customers(
+    state: &AppState,
+    principal: &Principal,
+    project_id: &str,
+) -> Result<Vec<CustomerId>, PortalError> {
+    let org_id = principal.org_id;
+    let project_id = parse_project_id(project_id)?;
+    project::store::find_project(&state.db, org_id, project_id)
+        .await?
+        .ok_or(PortalError::ProjectNotFound)?;
+    let mut tx = state.db.begin().await?;
+    let mut ids = store::customers_of(&mut tx, org_id, project_id).await?;
+    tx.commit().await?;
+    ids.sort();
+    Ok(ids)
+}
+
+/// `GET /api/admin/customers/{id}/projects`: what the customer sees now, sorted.
+pub async fn customer_projects(
+    state: &AppState,
+    principal: &Principal,
+    customer_id: &str,
+) -> Result<Vec<ProjectId>, PortalError> {
+    let org_id = principal.org_id;
+    let customer_id = CustomerId::parse(customer_id).ok_or(PortalError::CustomerNotFound)?;
+    check_customers(state, principal, &BTreeSet::from([customer_id])).await?;
+    let mut tx = state.db.begin().await?;
+    let mut ids = store::projects_of(&mut tx, org_id, customer_id).await?;
+    tx.commit().await?;
+    ids.sort();
+    Ok(ids)
+}
+
 /// `PUT /api/admin/projects/{id}/customers`: the project's customers become exactly these.
 pub async fn set_project_customers(
     state: &AppState,

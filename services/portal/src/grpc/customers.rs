@@ -77,6 +77,36 @@ impl pb::assignment_service_server::AssignmentService for Portal {
                 .await?;
         Ok(reconciled(done))
     }
+
+    async fn list_project_customers(
+        &self,
+        request: Request<pb::ProjectRequest>,
+    ) -> Rpc<pb::AssignedIds> {
+        let acting = acting(&request)?;
+        let ids = assignment::project_customers(
+            &self.0,
+            &acting.principal,
+            &request.get_ref().project_id,
+        )
+        .await?;
+        Ok(assigned(ids))
+    }
+
+    async fn list_customer_projects(
+        &self,
+        request: Request<pb::CustomerProjectsRequest>,
+    ) -> Rpc<pb::AssignedIds> {
+        let acting = acting(&request)?;
+        let customer_id = &request.get_ref().customer_id;
+        let ids = assignment::customer_projects(&self.0, &acting.principal, customer_id).await?;
+        Ok(assigned(ids))
+    }
+}
+
+fn assigned<Id: ToString>(ids: Vec<Id>) -> Response<pb::AssignedIds> {
+    Response::new(pb::AssignedIds {
+        ids: ids.iter().map(ToString::to_string).collect(),
+    })
 }
 
 #[tonic::async_trait]

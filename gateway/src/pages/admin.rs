@@ -1,0 +1,523 @@
+//! The staff console under `/admin`: sign-in with the console's own cookie, home,
+//! customers (search, invite, detail with account actions and projects), projects (list
+//! with filters, detail with the customer picker). Each handler calls the JSON route's
+//! handler with the same staff session; the services check every permission again.
+
+use askama::Template;
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+use super::i18n::Lang;
+use super::session::{PageForm, StaffPage, staff_cookie_value};
+use super::{Chrome, Nav, OnPage, PageError, render};
+use crate::GatewayState;
+use crate::api::people::{Customer, NewCustomer};
+use crate::api::projects::{CustomerIds, StaffProject};
+use crate::api::{Id, Login, Paging};
+use crate::extract::{Call, ClientAddr, Json, PathId, StaffCall};
+use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
+use crate::routes::admin::projects::{self, ProjectFilter};
+use crate::routes::admin::{account, assignments, invitations};
+
+pub fn router() -> Router<GatewayState> {
+    Router::new()
+        .route("/admin", get(home))
+        .route("/admin/login", get(login_form).post(login))
+        .route("/admin/logout", post(logout))
+        .route("/admin/session", get(session_check))
+        .route("/admin/customers", get(customer_list).post(invite))
+        .route("/admin/customers/{id}", get(customer_page))
+        .route("/admin/customers/{id}/account", post(account_action))
+        .route("/admin/projects", get(project_list))
+        .route("/admin/projects/{id}", get(project_page))
+        .route("/admin/projects/{id}/customers", post(save_customers))
+}
+
+fn again(call: &StaffCall) -> StaffCall {
+    Call {
+        session: call.session.clone(),
+        state: call.state.clone(),
+    }
+}
+
+/// The console's frame: navigation to what the member's role allows.
+fn chrome(page: &StaffPage, title: &str, here: &str) -> Chrome {
+    let w = page.lang.words();
+    let mut c = Chrome::public(page.lang, title, here);
+    c.home = "/admin";
+    c.brand_name = Some("Atrium".to_owned());
+    c.csrf = page.csrf.clone();
+    c.sign_out = Some("/admin/logout");
+    c.session_check = Some("/admin/session");
+    let role = page.call.role;
+    let links = [
+        ("/admin", w.home, None),
+        (
+            "/admin/customers",
+            w.customers,
+            Some(Permission::CustomersView),
+        ),
+        (
+            "/admin/projects",
+            w.projects,
+            Some(Permission::ProjectsView),
+        ),
+    ];
+    c.nav = links
+        .into_iter()
+        .filter(|(_, _, needs)| needs.is_none_or(|p| role.allows(p)))
+        .map(|(href, label, _)| Nav {
+            current: here == href || (href != "/admin" && here.starts_with(href)),
+            href: href.to_owned(),
+            label,
+        })
+        .collect();
+    c
+}
+
+#[derive(Template)]
+#[template(path = "customer/login.html")]
+struct LoginPage {
+    c: Chrome,
+    action: &'static str,
+    forgot: String,
+    org: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+async fn login_form(headers: HeaderMap) -> Response {
+    let lang = Lang::choose(&headers, None, None);
+    let c = Chrome::public(lang, lang.words().staff_sign_in_title, "/admin/login");
+    let page = LoginPage {
+        c,
+        action: "/admin/login",
+        forgot: "/admin/forgot-password".to_owned(),
+        org: String::new(),
+        email: String::new(),
+        error: None,
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn login(
+    State(state): State<GatewayState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    form: PageForm,
+) -> Response {
+    let lang = Lang::choose(&headers, None, None);
+    let body = Login {
+        org: form.text("org"),
+        email: form.text("email"),
+        password: form.secret("password"),
+    };
+    let email = body.email.clone();
+    match account::login(State(state.clone()), addr, headers, Json(body)).await {
+        Ok(axum::Json(token)) => {
+            let mut response = Redirect::to("/admin").into_response();
+            if let Some(value) = staff_cookie_value(&state, &token.access_token) {
+                response
+                    .headers_mut()
+                    .insert(http::header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(err) => {
+            let c = Chrome::public(lang, lang.words().staff_sign_in_title, "/admin/login");
+            let page = LoginPage {
+                c,
+                action: "/admin/login",
+                forgot: "/admin/forgot-password".to_owned(),
+                org: String::new(),
+                email,
+                error: Some(lang.words().error(&err.code)),
+            };
+            render(err.status, &page)
+        }
+    }
+}
+
+async fn logout(page: StaffPage, _form: PageForm) -> Result<Response, PageError> {
+    let state = page.call.state.clone();
+    account::logout(page.call).await.on_page(page.lang)?;
+    let mut response = Redirect::to("/admin/login").into_response();
+    if let Some(value) = staff_cookie_value(&state, "") {
+        response
+            .headers_mut()
+            .insert(http::header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// What a console page polls: 204 while the session lives, else 401.
+async fn session_check(page: Result<StaffPage, PageError>) -> StatusCode {
+    if page.is_ok() {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::UNAUTHORIZED
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    c: Chrome,
+    customers: Option<usize>,
+    projects: Option<usize>,
+}
+
+async fn home(page: StaffPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let role = page.call.role;
+    let first = || Paging {
+        page_size: Some("200".to_owned()),
+        page_token: None,
+    };
+    let customers = async {
+        if !role.allows(Permission::CustomersView) {
+            return Ok(None);
+        }
+        let filter = CustomerFilter {
+            q: None,
+            status: None,
+            paging: first(),
+        };
+        customers::list(again(&page.call), crate::extract::Query(filter))
+            .await
+            .map(|p| Some(p.0.items.len()))
+    };
+    let projects = async {
+        if !role.allows(Permission::ProjectsView) {
+            return Ok(None);
+        }
+        let filter = ProjectFilter {
+            q: None,
+            status: None,
+            kind: None,
+            paging: first(),
+        };
+        projects::list(again(&page.call), crate::extract::Query(filter))
+            .await
+            .map(|p| Some(p.0.items.len()))
+    };
+    let (customers, projects): (Result<_, ApiError>, Result<_, ApiError>) =
+        tokio::join!(customers, projects);
+    let c = chrome(&page, lang.words().home, "/admin");
+    Ok(render(
+        StatusCode::OK,
+        &HomePage {
+            c,
+            customers: customers.on_page(lang)?,
+            projects: projects.on_page(lang)?,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/customers.html")]
+struct CustomersPage {
+    c: Chrome,
+    q: String,
+    customers: Vec<Customer>,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    email: String,
+    name: String,
+    company: String,
+}
+
+#[derive(Deserialize, Default)]
+struct Search {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    done: String,
+}
+
+async fn customer_list(
+    page: StaffPage,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let notice = (search.done == "invited").then_some(page.lang.words().invited);
+    customers_page(page, search.q, notice, None, ["", "", ""], StatusCode::OK).await
+}
+
+async fn customers_page(
+    page: StaffPage,
+    q: String,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    typed: [&str; 3],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let filter = CustomerFilter {
+        q: Some(q.clone()).filter(|q| !q.is_empty()),
+        status: None,
+        paging: Paging::default(),
+    };
+    let list = customers::list(again(&page.call), crate::extract::Query(filter))
+        .await
+        .on_page(lang)?
+        .0;
+    let c = chrome(&page, lang.words().customers, "/admin/customers");
+    let [email, name, company] = typed.map(str::to_owned);
+    Ok(render(
+        status,
+        &CustomersPage {
+            c,
+            q,
+            customers: list.items,
+            notice,
+            error,
+            email,
+            name,
+            company,
+        },
+    ))
+}
+
+async fn invite(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let body = NewCustomer {
+        email: form.text("email"),
+        name: form.optional("name"),
+        company: form.optional("company"),
+        phone: form.optional("phone"),
+        address: None,
+        locale: form.optional("locale"),
+    };
+    match invitations::invite(again(&page.call), Json(body)).await {
+        Ok(_) => Ok(Redirect::to("/admin/customers?done=invited").into_response()),
+        Err(err) if err.status.is_client_error() => {
+            let typed = [form.text("email"), form.text("name"), form.text("company")];
+            let message = lang.words().error(&err.code);
+            let typed = [typed[0].as_str(), typed[1].as_str(), typed[2].as_str()];
+            customers_page(page, String::new(), None, Some(message), typed, err.status).await
+        }
+        Err(err) => Err(PageError::api(err, lang)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/customer.html")]
+struct CustomerPage {
+    c: Chrome,
+    customer: Customer,
+    projects: Vec<StaffProject>,
+    assigned: Vec<Id>,
+    notice: Option<&'static str>,
+    can_manage: bool,
+}
+
+async fn customer_page(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let filter = ProjectFilter {
+        q: None,
+        status: None,
+        kind: None,
+        paging: Paging {
+            page_size: Some("200".to_owned()),
+            page_token: None,
+        },
+    };
+    let (customer, assigned, projects) = tokio::join!(
+        customers::read(again(&page.call), PathId(id)),
+        assignments::customer_projects(again(&page.call), PathId(id)),
+        projects::list(again(&page.call), crate::extract::Query(filter)),
+    );
+    let customer = customer.on_page(lang)?.0;
+    let assigned = assigned.on_page(lang)?.0.project_ids;
+    let projects = projects.map(|p| p.0.items).unwrap_or_default();
+    let here = format!("/admin/customers/{id}");
+    let c = chrome(&page, &customer.email.clone(), &here);
+    let notice = (!search.done.is_empty()).then_some(lang.words().done);
+    let can_manage = page.call.role.allows(Permission::CustomersCreate);
+    Ok(render(
+        StatusCode::OK,
+        &CustomerPage {
+            c,
+            customer,
+            projects,
+            assigned,
+            notice,
+            can_manage,
+        },
+    ))
+}
+
+async fn account_action(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let action = match form.text("action").as_str() {
+        "deactivate" => LockOut::Deactivate,
+        "reactivate" => LockOut::Reactivate,
+        "force_relogin" => LockOut::ForceRelogin,
+        _ => {
+            return Err(PageError::api(
+                ApiError::invalid_field("action", "is not an account action"),
+                lang,
+            ));
+        }
+    };
+    if matches!(action, LockOut::Deactivate) && form.text("confirm") != "yes" {
+        return Err(PageError::api(
+            ApiError::invalid_field("confirm", "must be ticked"),
+            lang,
+        ));
+    }
+    customers::lock_out(again(&page.call), PathId(id), action)
+        .await
+        .on_page(lang)?;
+    Ok(Redirect::to(&format!("/admin/customers/{id}?done=account")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/projects.html")]
+struct ProjectsPage {
+    c: Chrome,
+    projects: Vec<StaffProject>,
+    q: String,
+    status: String,
+    kind: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ProjectSearch {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn project_list(
+    page: StaffPage,
+    Query(search): Query<ProjectSearch>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let some = |t: &str| Some(t.to_owned()).filter(|t| !t.is_empty());
+    let filter = ProjectFilter {
+        q: some(&search.q),
+        status: some(&search.status),
+        kind: some(&search.kind),
+        paging: Paging::default(),
+    };
+    let list = projects::list(again(&page.call), crate::extract::Query(filter))
+        .await
+        .on_page(lang)?
+        .0;
+    let c = chrome(&page, lang.words().projects, "/admin/projects");
+    Ok(render(
+        StatusCode::OK,
+        &ProjectsPage {
+            c,
+            projects: list.items,
+            q: search.q,
+            status: search.status,
+            kind: search.kind,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/project.html")]
+struct ProjectPage {
+    c: Chrome,
+    project: StaffProject,
+    customers: Vec<Customer>,
+    assigned: Vec<Id>,
+    q: String,
+    notice: Option<&'static str>,
+    can_assign: bool,
+}
+
+async fn project_page(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let filter = CustomerFilter {
+        q: Some(search.q.clone()).filter(|q| !q.is_empty()),
+        status: None,
+        paging: Paging {
+            page_size: Some("200".to_owned()),
+            page_token: None,
+        },
+    };
+    let (project, assigned, customers) = tokio::join!(
+        projects::read(again(&page.call), PathId(id)),
+        assignments::project_customers(again(&page.call), PathId(id)),
+        customers::list(again(&page.call), crate::extract::Query(filter)),
+    );
+    let project = project.on_page(lang)?.0;
+    let assigned = assigned.map(|a| a.0.customer_ids).unwrap_or_default();
+    let mut customers = customers.map(|c| c.0.items).unwrap_or_default();
+    // The assigned stay listed (and selected) whatever the search shows.
+    customers.sort_by_key(|c| !assigned.contains(&c.id));
+    let here = format!("/admin/projects/{id}");
+    let c = chrome(&page, &project.project.name.clone(), &here);
+    let notice = (!search.done.is_empty()).then_some(lang.words().saved);
+    let can_assign = page.call.role.allows(Permission::CustomersCreate);
+    Ok(render(
+        StatusCode::OK,
+        &ProjectPage {
+            c,
+            project,
+            customers,
+            assigned,
+            q: search.q,
+            notice,
+            can_assign,
+        },
+    ))
+}
+
+/// The picker's save: the selected customers, plus the assigned ones the search did not
+/// show (they were not offered, so they stay), become the project's customers.
+async fn save_customers(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let shown = form.all("shown");
+    let mut chosen: Vec<Id> = form.all("customer_ids").into_iter().map(Id).collect();
+    let before = assignments::project_customers(again(&page.call), PathId(id))
+        .await
+        .on_page(lang)?
+        .0
+        .customer_ids;
+    for kept in before.into_iter().filter(|c| !shown.contains(&c.0)) {
+        if !chosen.contains(&kept) {
+            chosen.push(kept);
+        }
+    }
+    let body = CustomerIds {
+        customer_ids: chosen,
+    };
+    assignments::set_project_customers(again(&page.call), PathId(id), Json(body))
+        .await
+        .on_page(lang)?;
+    Ok(Redirect::to(&format!("/admin/projects/{id}?done=customers")).into_response())
+}

@@ -1,0 +1,551 @@
+//! Every text of the pages in English and German. A page reads its words from one
+//! [`Words`]; a word missing in a language does not compile. The language is chosen as
+//! `web.md` says: the switch's cookie, the person's profile locale, `Accept-Language`,
+//! then the organization's default.
+
+use http::HeaderMap;
+
+use crate::extract::cookie;
+
+/// The cookie the language switch remembers its choice in.
+pub const LANG_COOKIE: &str = "atrium_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    De,
+}
+
+impl Lang {
+    pub fn parse(text: &str) -> Option<Lang> {
+        let primary = text.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "de" => Some(Lang::De),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    pub fn words(self) -> &'static Words {
+        match self {
+            Lang::En => &EN,
+            Lang::De => &DE,
+        }
+    }
+
+    /// The switch's choice, then `profile` (the person's locale), then the first language
+    /// of `Accept-Language` we speak, then `fallback` (the organization's default).
+    pub fn choose(headers: &HeaderMap, profile: Option<&str>, fallback: Option<&str>) -> Lang {
+        if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
+            return lang;
+        }
+        if let Some(lang) = profile.and_then(Lang::parse) {
+            return lang;
+        }
+        let accepted = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let mut ranked: Vec<(f32, Lang)> = accepted
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse().ok())
+                    .unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked
+            .first()
+            .map(|(_, lang)| *lang)
+            .or_else(|| fallback.and_then(Lang::parse))
+            .unwrap_or(Lang::En)
+    }
+
+    /// A `YYYY-MM-DD` date (or an RFC 3339 time) as the language writes it.
+    pub fn date(self, text: &str) -> String {
+        let day = text.get(..10).unwrap_or(text);
+        let mut parts = day.split('-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return text.to_owned();
+        };
+        let Ok(month) = m.parse::<usize>() else {
+            return text.to_owned();
+        };
+        let day: u32 = d.parse().unwrap_or(0);
+        match self {
+            Lang::En => {
+                let name = EN_MONTHS.get(month.wrapping_sub(1)).unwrap_or(&"");
+                format!("{day} {name} {y}")
+            }
+            Lang::De => format!("{day:02}.{month:02}.{y}"),
+        }
+    }
+
+    /// An RFC 3339 time as a date and an hour (UTC).
+    pub fn time(self, text: &str) -> String {
+        let hour = text.get(11..16).unwrap_or_default();
+        format!("{}, {hour}", self.date(text))
+    }
+
+    /// A whole number with the language's thousands separator.
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self {
+            Lang::En => ',',
+            Lang::De => '.',
+        };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+}
+
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The words of one language.
+pub struct Words {
+    pub lang: &'static str,
+    pub language: &'static str,
+    pub apply: &'static str,
+    pub skip_to_content: &'static str,
+    pub main_navigation: &'static str,
+    pub organization: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub sign_in: &'static str,
+    pub sign_in_title: &'static str,
+    pub staff_sign_in_title: &'static str,
+    pub forgot_password: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub send_link: &'static str,
+    pub forgot_sent: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub new_password: &'static str,
+    pub confirm_password: &'static str,
+    pub current_password: &'static str,
+    pub set_password: &'static str,
+    pub reset_title: &'static str,
+    pub reset_done: &'static str,
+    pub accept_title: &'static str,
+    pub accept_intro: &'static str,
+    pub password_hint: &'static str,
+    pub passwords_differ: &'static str,
+    pub sign_out: &'static str,
+    pub dashboard: &'static str,
+    pub projects: &'static str,
+    pub notifications: &'static str,
+    pub settings: &'static str,
+    pub welcome: &'static str,
+    pub your_projects: &'static str,
+    pub no_projects: &'static str,
+    pub project: &'static str,
+    pub gallery: &'static str,
+    pub starts: &'static str,
+    pub ends: &'static str,
+    pub status: &'static str,
+    pub progress: &'static str,
+    pub status_active: &'static str,
+    pub status_completed: &'static str,
+    pub status_archived: &'static str,
+    pub phases: &'static str,
+    pub phase_pending: &'static str,
+    pub phase_in_progress: &'static str,
+    pub phase_done: &'static str,
+    pub team: &'static str,
+    pub account_manager: &'static str,
+    pub send_email: &'static str,
+    pub call: &'static str,
+    pub unread_notifications: &'static str,
+    pub recent_notifications: &'static str,
+    pub no_notifications: &'static str,
+    pub mark_read: &'static str,
+    pub mark_all_read: &'static str,
+    pub unread: &'static str,
+    pub open: &'static str,
+    pub access_removed_title: &'static str,
+    pub access_removed: &'static str,
+    pub profile: &'static str,
+    pub name: &'static str,
+    pub company: &'static str,
+    pub phone: &'static str,
+    pub address: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub change_password: &'static str,
+    pub password_changed: &'static str,
+    pub sessions: &'static str,
+    pub this_session: &'static str,
+    pub end_this_session: &'static str,
+    pub last_seen: &'static str,
+    pub signed_in_at: &'static str,
+    pub gallery_locked: &'static str,
+    pub gallery_password: &'static str,
+    pub open_gallery: &'static str,
+    pub gallery_empty: &'static str,
+    pub not_found_title: &'static str,
+    pub forbidden_title: &'static str,
+    pub error_title: &'static str,
+    pub home: &'static str,
+    pub customers: &'static str,
+    pub invitations: &'static str,
+    pub staff: &'static str,
+    pub outbox: &'static str,
+    pub audit: &'static str,
+    pub search: &'static str,
+    pub invite_customer: &'static str,
+    pub invited: &'static str,
+    pub status_invited: &'static str,
+    pub status_deactivated: &'static str,
+    pub status_no_account: &'static str,
+    pub no_customers: &'static str,
+    pub account_actions: &'static str,
+    pub deactivate: &'static str,
+    pub reactivate: &'static str,
+    pub force_relogin: &'static str,
+    pub confirm_deactivate: &'static str,
+    pub done: &'static str,
+    pub customers_field: &'static str,
+    pub customers_hint: &'static str,
+    pub save_customers: &'static str,
+    pub assigned_customers: &'static str,
+    pub all: &'static str,
+    pub kind: &'static str,
+    pub filter: &'static str,
+    pub counts: &'static str,
+    pub customer: &'static str,
+}
+
+pub static EN: Words = Words {
+    lang: "en",
+    language: "Language",
+    apply: "Apply",
+    skip_to_content: "Skip to content",
+    main_navigation: "Main",
+    organization: "Organization",
+    email: "Email",
+    password: "Password",
+    sign_in: "Sign in",
+    sign_in_title: "Sign in to your portal",
+    staff_sign_in_title: "Staff sign-in",
+    forgot_password: "Forgot password?",
+    forgot_title: "Reset your password",
+    forgot_intro: "Enter your email address and we will send you a link to set a new password.",
+    send_link: "Send link",
+    forgot_sent: "If an account exists for that address, we have sent it a link. Check your inbox.",
+    back_to_sign_in: "Back to sign in",
+    new_password: "New password",
+    confirm_password: "Confirm password",
+    current_password: "Current password",
+    set_password: "Set password",
+    reset_title: "Choose a new password",
+    reset_done: "Your password is set. Sign in with it now.",
+    accept_title: "Accept your invitation",
+    accept_intro: "Choose a password to open your portal.",
+    password_hint: "At least 12 characters.",
+    passwords_differ: "The two passwords are not the same.",
+    sign_out: "Sign out",
+    dashboard: "Dashboard",
+    projects: "Projects",
+    notifications: "Notifications",
+    settings: "Settings",
+    welcome: "Welcome",
+    your_projects: "Your projects and galleries",
+    no_projects: "Nothing has been shared with you yet.",
+    project: "Project",
+    gallery: "Gallery",
+    starts: "Starts",
+    ends: "Ends",
+    status: "Status",
+    progress: "Progress",
+    status_active: "Active",
+    status_completed: "Completed",
+    status_archived: "Archived",
+    phases: "Phases",
+    phase_pending: "Pending",
+    phase_in_progress: "In progress",
+    phase_done: "Done",
+    team: "Team",
+    account_manager: "Your account manager",
+    send_email: "Send email",
+    call: "Call",
+    unread_notifications: "Unread notifications",
+    recent_notifications: "Recent notifications",
+    no_notifications: "No notifications.",
+    mark_read: "Mark read",
+    mark_all_read: "Mark all read",
+    unread: "Unread",
+    open: "Open",
+    access_removed_title: "Access removed",
+    access_removed: "Your access to this project was removed. Ask your contact if you think this is a mistake.",
+    profile: "Profile",
+    name: "Name",
+    company: "Company",
+    phone: "Phone",
+    address: "Address",
+    save: "Save",
+    saved: "Saved.",
+    change_password: "Change password",
+    password_changed: "Your password is changed; every other session has ended.",
+    sessions: "Sessions",
+    this_session: "This session",
+    end_this_session: "End this session",
+    last_seen: "Last seen",
+    signed_in_at: "Signed in",
+    gallery_locked: "This gallery is protected by a password.",
+    gallery_password: "Gallery password",
+    open_gallery: "Open gallery",
+    gallery_empty: "This gallery has no pictures yet.",
+    not_found_title: "Not found",
+    forbidden_title: "Not allowed",
+    error_title: "Something went wrong",
+    home: "Home",
+    customers: "Customers",
+    invitations: "Invitations",
+    staff: "Staff",
+    outbox: "Outbox",
+    audit: "Audit trail",
+    search: "Search",
+    invite_customer: "Invite customer",
+    invited: "Invitation sent.",
+    status_invited: "Invited",
+    status_deactivated: "Deactivated",
+    status_no_account: "No account",
+    no_customers: "No customers found.",
+    account_actions: "Account actions",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    force_relogin: "Force re-login",
+    confirm_deactivate: "I understand the customer loses access at once",
+    done: "Done.",
+    customers_field: "Customers",
+    customers_hint: "Select every customer who may see this project. Hold Ctrl or Cmd to select several.",
+    save_customers: "Save customers",
+    assigned_customers: "Who sees this project",
+    all: "All",
+    kind: "Kind",
+    filter: "Filter",
+    counts: "At a glance",
+    customer: "Customer",
+};
+
+pub static DE: Words = Words {
+    lang: "de",
+    language: "Sprache",
+    apply: "Übernehmen",
+    skip_to_content: "Zum Inhalt springen",
+    main_navigation: "Hauptmenü",
+    organization: "Organisation",
+    email: "E-Mail",
+    password: "Passwort",
+    sign_in: "Anmelden",
+    sign_in_title: "Im Portal anmelden",
+    staff_sign_in_title: "Anmeldung für Mitarbeitende",
+    forgot_password: "Passwort vergessen?",
+    forgot_title: "Passwort zurücksetzen",
+    forgot_intro: "Geben Sie Ihre E-Mail-Adresse ein; wir senden Ihnen einen Link für ein neues Passwort.",
+    send_link: "Link senden",
+    forgot_sent: "Falls es ein Konto mit dieser Adresse gibt, haben wir einen Link geschickt. Sehen Sie in Ihr Postfach.",
+    back_to_sign_in: "Zurück zur Anmeldung",
+    new_password: "Neues Passwort",
+    confirm_password: "Passwort bestätigen",
+    current_password: "Aktuelles Passwort",
+    set_password: "Passwort festlegen",
+    reset_title: "Neues Passwort wählen",
+    reset_done: "Ihr Passwort ist gesetzt. Melden Sie sich jetzt damit an.",
+    accept_title: "Einladung annehmen",
+    accept_intro: "Wählen Sie ein Passwort, um Ihr Portal zu öffnen.",
+    password_hint: "Mindestens 12 Zeichen.",
+    passwords_differ: "Die beiden Passwörter stimmen nicht überein.",
+    sign_out: "Abmelden",
+    dashboard: "Übersicht",
+    projects: "Projekte",
+    notifications: "Benachrichtigungen",
+    settings: "Einstellungen",
+    welcome: "Willkommen",
+    your_projects: "Ihre Projekte und Galerien",
+    no_projects: "Es wurde noch nichts mit Ihnen geteilt.",
+    project: "Projekt",
+    gallery: "Galerie",
+    starts: "Beginn",
+    ends: "Ende",
+    status: "Status",
+    progress: "Fortschritt",
+    status_active: "Aktiv",
+    status_completed: "Abgeschlossen",
+    status_archived: "Archiviert",
+    phases: "Phasen",
+    phase_pending: "Ausstehend",
+    phase_in_progress: "In Arbeit",
+    phase_done: "Erledigt",
+    team: "Team",
+    account_manager: "Ihre Ansprechperson",
+    send_email: "E-Mail senden",
+    call: "Anrufen",
+    unread_notifications: "Ungelesene Benachrichtigungen",
+    recent_notifications: "Neueste Benachrichtigungen",
+    no_notifications: "Keine Benachrichtigungen.",
+    mark_read: "Als gelesen markieren",
+    mark_all_read: "Alle als gelesen markieren",
+    unread: "Ungelesen",
+    open: "Öffnen",
+    access_removed_title: "Zugriff entfernt",
+    access_removed: "Ihr Zugriff auf dieses Projekt wurde entfernt. Wenden Sie sich an Ihre Ansprechperson, falls das ein Irrtum ist.",
+    profile: "Profil",
+    name: "Name",
+    company: "Firma",
+    phone: "Telefon",
+    address: "Adresse",
+    save: "Speichern",
+    saved: "Gespeichert.",
+    change_password: "Passwort ändern",
+    password_changed: "Ihr Passwort ist geändert; alle anderen Sitzungen sind beendet.",
+    sessions: "Sitzungen",
+    this_session: "Diese Sitzung",
+    end_this_session: "Diese Sitzung beenden",
+    last_seen: "Zuletzt aktiv",
+    signed_in_at: "Angemeldet",
+    gallery_locked: "Diese Galerie ist durch ein Passwort geschützt.",
+    gallery_password: "Galerie-Passwort",
+    open_gallery: "Galerie öffnen",
+    gallery_empty: "Diese Galerie enthält noch keine Bilder.",
+    not_found_title: "Nicht gefunden",
+    forbidden_title: "Nicht erlaubt",
+    error_title: "Etwas ist schiefgegangen",
+    home: "Start",
+    customers: "Kunden",
+    invitations: "Einladungen",
+    staff: "Mitarbeitende",
+    outbox: "Postausgang",
+    audit: "Protokoll",
+    search: "Suchen",
+    invite_customer: "Kunden einladen",
+    invited: "Einladung verschickt.",
+    status_invited: "Eingeladen",
+    status_deactivated: "Deaktiviert",
+    status_no_account: "Ohne Konto",
+    no_customers: "Keine Kunden gefunden.",
+    account_actions: "Kontoaktionen",
+    deactivate: "Deaktivieren",
+    reactivate: "Reaktivieren",
+    force_relogin: "Neuanmeldung erzwingen",
+    confirm_deactivate: "Mir ist klar, dass der Kunde sofort keinen Zugriff mehr hat",
+    done: "Erledigt.",
+    customers_field: "Kunden",
+    customers_hint: "Wählen Sie alle Kunden, die dieses Projekt sehen dürfen. Mit Strg oder Cmd wählen Sie mehrere.",
+    save_customers: "Kunden speichern",
+    assigned_customers: "Wer dieses Projekt sieht",
+    all: "Alle",
+    kind: "Art",
+    filter: "Filtern",
+    counts: "Auf einen Blick",
+    customer: "Kunde",
+};
+
+impl Words {
+    /// A project's or customer's status in words.
+    pub fn status_word(&self, status: &str) -> &'static str {
+        match status {
+            "active" => self.status_active,
+            "completed" => self.status_completed,
+            "archived" => self.status_archived,
+            "pending" => self.phase_pending,
+            "in_progress" => self.phase_in_progress,
+            "done" => self.phase_done,
+            "invited" => self.status_invited,
+            "deactivated" => self.status_deactivated,
+            "no_account" => self.status_no_account,
+            _ => "",
+        }
+    }
+
+    /// What an error code of the API means, in words a person reads.
+    pub fn error(&self, code: &str) -> &'static str {
+        let de = self.lang == "de";
+        match (code, de) {
+            ("INVALID_CREDENTIALS", false) => "The email or password is wrong.",
+            ("INVALID_CREDENTIALS", true) => "E-Mail-Adresse oder Passwort ist falsch.",
+            ("ACCOUNT_LOCKED", false) => {
+                "Too many failed attempts: the account is locked for a while."
+            }
+            ("ACCOUNT_LOCKED", true) => {
+                "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt."
+            }
+            ("RATE_LIMITED", false) => "Too many attempts. Wait a moment and try again.",
+            ("RATE_LIMITED", true) => {
+                "Zu viele Versuche. Warten Sie kurz und versuchen Sie es erneut."
+            }
+            ("TOKEN_INVALID", false) => "This link is no longer valid. Ask for a new one.",
+            ("TOKEN_INVALID", true) => {
+                "Dieser Link ist nicht mehr gültig. Fordern Sie einen neuen an."
+            }
+            ("PASSWORD_TOO_WEAK" | "VALIDATION_FAILED", false) => "Check the highlighted field.",
+            ("PASSWORD_TOO_WEAK" | "VALIDATION_FAILED", true) => "Prüfen Sie das markierte Feld.",
+            ("INVITATION_PENDING", false) => "An invitation to this address is already pending.",
+            ("INVITATION_PENDING", true) => {
+                "An diese Adresse ist bereits eine Einladung unterwegs."
+            }
+            ("ALREADY_EXISTS" | "CONFLICT", false) => "This already exists.",
+            ("ALREADY_EXISTS" | "CONFLICT", true) => "Das gibt es bereits.",
+            ("CSRF_FAILED", false) => "The form expired. Reload the page and try again.",
+            ("CSRF_FAILED", true) => {
+                "Das Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es erneut."
+            }
+            ("PERMISSION_DENIED" | "FEATURE_DISABLED", false) => "You are not allowed to do this.",
+            ("PERMISSION_DENIED" | "FEATURE_DISABLED", true) => "Das dürfen Sie nicht.",
+            ("NOT_FOUND", false) => "This page does not exist, or it is not yours to see.",
+            ("NOT_FOUND", true) => {
+                "Diese Seite gibt es nicht, oder sie ist nicht für Sie bestimmt."
+            }
+            (_, false) => "Something went wrong on our side. Try again in a moment.",
+            (_, true) => "Bei uns ist etwas schiefgegangen. Versuchen Sie es gleich noch einmal.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_switch_wins_then_the_profile_then_accept_language_then_the_org() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT_LANGUAGE,
+            "fr, de;q=0.8, en;q=0.5".parse().unwrap(),
+        );
+        assert_eq!(Lang::choose(&headers, None, Some("en")), Lang::De);
+        assert_eq!(Lang::choose(&headers, Some("en-GB"), None), Lang::En);
+        headers.insert(http::header::COOKIE, "atrium_lang=de".parse().unwrap());
+        assert_eq!(Lang::choose(&headers, Some("en"), None), Lang::De);
+        assert_eq!(Lang::choose(&HeaderMap::new(), None, Some("de")), Lang::De);
+        assert_eq!(Lang::choose(&HeaderMap::new(), None, None), Lang::En);
+    }
+
+    #[test]
+    fn dates_and_numbers_follow_the_language() {
+        assert_eq!(Lang::En.date("2026-03-07"), "7 Mar 2026");
+        assert_eq!(Lang::De.date("2026-03-07T10:00:00Z"), "07.03.2026");
+        assert_eq!(Lang::De.number(1234567), "1.234.567");
+        assert_eq!(Lang::En.number(-1234), "-1,234");
+    }
+}

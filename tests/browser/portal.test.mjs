@@ -1,0 +1,333 @@
+// Atrium's pages in real headless Chromium (Debian's /usr/bin/chromium), driven by
+// playwright-core: the journeys of issue 16, axe-core on every page, and the layout at
+// 360 and 1440 px. Starts its own Atrium (the debug binary) on loopback with an SMTP
+// sink, so the invitation a customer accepts is the mail Atrium sent.
+//
+//   node portal.test.mjs            (ATRIUM_BIN overrides the binary's path)
+//
+// On failure, a screenshot of every step is kept in tests/browser/artifacts/.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const target = process.env.CARGO_TARGET_DIR || path.join(root, "target");
+const binary = process.env.ATRIUM_BIN || path.join(target, "debug", "atrium");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const artifacts = path.join(here, "artifacts");
+const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+const OWNER = { org: "acme", email: "owner@acme.test", password: "owner password 1234" };
+
+// ---- an SMTP sink: every message Atrium delivers, by recipient ----
+const mails = [];
+function smtpSink() {
+  return new Promise((resolve) => {
+    const server = net.createServer((socket) => {
+      let buffer = "", data = false, message = { to: [], body: "" };
+      socket.write("220 sink ESMTP\r\n");
+      socket.on("data", (chunk) => {
+        buffer += chunk.toString("utf8");
+        let at;
+        while ((at = buffer.indexOf("\r\n")) >= 0) {
+          const line = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          if (data) {
+            if (line === ".") {
+              data = false;
+              mails.push({ to: message.to, body: decodeQp(message.body) });
+              message = { to: [], body: "" };
+              socket.write("250 queued\r\n");
+            } else {
+              message.body += (line.startsWith("..") ? line.slice(1) : line) + "\r\n";
+            }
+            continue;
+          }
+          const verb = line.slice(0, 4).toUpperCase();
+          if (verb === "EHLO" || verb === "HELO") socket.write("250-sink\r\n250 8BITMIME\r\n");
+          else if (verb === "RCPT") { message.to.push(line.replace(/^RCPT TO:\s*<?([^>]*)>?.*$/i, "$1").toLowerCase()); socket.write("250 ok\r\n"); }
+          else if (verb === "DATA") { data = true; socket.write("354 go on\r\n"); }
+          else if (verb === "QUIT") { socket.write("221 bye\r\n"); socket.end(); }
+          else socket.write("250 ok\r\n");
+        }
+      });
+    });
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+function decodeQp(text) {
+  return text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+async function linkMailedTo(email, pathPrefix) {
+  for (let i = 0; i < 100; i++) {
+    for (const mail of mails.slice().reverse()) {
+      if (!mail.to.includes(email.toLowerCase())) continue;
+      const found = mail.body.match(new RegExp(`https?://[^\\s"<>]*${pathPrefix}\\?token=[A-Za-z0-9_-]+`));
+      if (found) return found[0];
+    }
+    await sleep(200);
+  }
+  throw new Error(`no mail with ${pathPrefix} reached ${email}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---- Atrium itself ----
+async function startAtrium(smtpPort) {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-browser-"));
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(binary, [], {
+    env: {
+      PATH: process.env.PATH,
+      ATRIUM_DATA_DIR: dataDir,
+      ATRIUM_LISTEN: `127.0.0.1:${port}`,
+      ATRIUM_PUBLIC_URL: base,
+      ATRIUM_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      ATRIUM_BOOTSTRAP_ORG: OWNER.org,
+      ATRIUM_BOOTSTRAP_EMAIL: OWNER.email,
+      ATRIUM_BOOTSTRAP_PASSWORD: OWNER.password,
+      ATRIUM_LOG_FORMAT: "json",
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  for (let i = 0; i < 150; i++) {
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.status === 200) return { base, child, dataDir };
+    } catch {}
+    if (child.exitCode !== null) break;
+    await sleep(200);
+  }
+  child.kill("SIGTERM");
+  throw new Error(`Atrium did not become ready:\n${stderr}`);
+}
+
+async function api(base, method, url, token, body) {
+  const r = await fetch(base + url, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// ---- page checks ----
+const steps = [];
+const checkedPages = new Set();
+
+async function step(page, name) {
+  const file = path.join(os.tmpdir(), `atrium-step-${steps.length + 1}-${name.replace(/\W+/g, "-")}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+  steps.push(file);
+  await audit(page, name);
+}
+
+/** axe-core: no serious or critical violation; no horizontal scrolling at 360 and 1440 px. */
+async function audit(page, name) {
+  const key = new URL(page.url()).pathname.replace(/[0-9a-f-]{36}/g, "{id}") + "#" + name;
+  if (checkedPages.has(key)) return;
+  checkedPages.add(key);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(bad.length === 0, `axe on ${name} (${page.url()}): ${JSON.stringify(bad.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) })))}`);
+  for (const width of [360, 1440]) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 0, `${name} scrolls sideways by ${overflow}px at ${width}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function signIn(page, base, tierPath, { org, email, password }) {
+  await page.goto(`${base}${tierPath}`);
+  const orgField = page.getByLabel("Organization");
+  if (await orgField.count()) await orgField.fill(org);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function setPassword(page, password) {
+  await page.getByLabel("New password").fill(password);
+  await page.getByLabel("Confirm password").fill(password);
+  await page.getByRole("button", { name: "Set password" }).click();
+}
+
+async function pickCustomers(page, base, projectId, emails) {
+  await page.goto(`${base}/admin/projects/${projectId}`);
+  const picker = page.getByLabel("Customers", { exact: true });
+  const values = await picker.locator("option").evaluateAll((options, wanted) =>
+    options.filter((o) => wanted.some((w) => o.textContent.includes(w))).map((o) => o.value), emails);
+  await picker.selectOption(values);
+  await page.getByRole("button", { name: "Save customers" }).click();
+  await page.waitForURL(/done=customers/);
+}
+
+// ---- the journeys ----
+async function main() {
+  if (!fs.existsSync(binary)) throw new Error(`no Atrium binary at ${binary}: build it first (cargo build)`);
+  const sink = await smtpSink();
+  const atrium = await startAtrium(sink.address().port);
+  const { base } = atrium;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    // Fixtures through the API: two projects and a gallery with a guest password.
+    const { access_token: token } = await api(base, "POST", "/api/admin/login", null, OWNER);
+    const alpha = await api(base, "POST", "/api/admin/projects", token, { name: "Alpha House", kind: "project", starts_on: "2026-03-01" });
+    const beta = await api(base, "POST", "/api/admin/projects", token, { name: "Beta Tower", kind: "project" });
+    const summer = await api(base, "POST", "/api/admin/projects", token, { name: "Summer Shoot", kind: "gallery", guest_password: "sunny guest pass" });
+    await api(base, "POST", `/api/admin/projects/${alpha.id}/phases`, token, { name: "Foundations", status: "in_progress", percent_complete: 40 });
+
+    const staffContext = await browser.newContext({ bypassCSP: true, locale: "en-GB" });
+    const staff = await staffContext.newPage();
+    const customerContext = await browser.newContext({ bypassCSP: true, locale: "en-GB" });
+    const customer = await customerContext.newPage();
+
+    // Staff sign in and invite a customer.
+    await signIn(staff, base, "/admin/login", OWNER);
+    await staff.waitForURL(`${base}/admin`);
+    await step(staff, "staff-home");
+    await staff.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+    await step(staff, "staff-customers");
+    await staff.getByLabel("Email").fill("carla@client.test");
+    await staff.getByLabel("Name").fill("Carla Client");
+    await staff.getByLabel("Company").fill("Client GmbH");
+    await staff.getByRole("button", { name: "Invite customer" }).click();
+    await staff.waitForURL(/done=invited/);
+    check(await staff.getByText("carla@client.test").count() > 0, "the invited customer is listed");
+
+    // Staff assign Alpha and the gallery with the picker (not Beta).
+    await pickCustomers(staff, base, alpha.id, ["carla@client.test"]);
+    await step(staff, "staff-project");
+    await pickCustomers(staff, base, summer.id, ["carla@client.test"]);
+
+    // The customer accepts the emailed invitation and lands signed in.
+    const invitation = await linkMailedTo("carla@client.test", "/customer/accept-invitation");
+    await customer.goto(invitation);
+    check(await customer.getByText("carla@client.test").count() > 0, "the invitation shows the email");
+    await step(customer, "accept-invitation");
+    await setPassword(customer, "carla's long password");
+    await customer.waitForURL(`${base}/customer`);
+    await step(customer, "dashboard");
+    const cards = await customer.locator("main h3").allTextContents();
+    check(JSON.stringify(cards.sort()) === JSON.stringify(["Alpha House", "Summer Shoot"]), `the dashboard shows exactly the assigned projects: ${cards}`);
+    await customer.getByRole("navigation").getByRole("link", { name: "Projects" }).click();
+    await step(customer, "projects");
+    await customer.getByRole("link", { name: "Alpha House" }).click();
+    check(await customer.getByText("Foundations").count() > 0, "the project shows its phases");
+    await step(customer, "project");
+    await customer.getByRole("navigation").getByRole("link", { name: "Notifications" }).click();
+    await step(customer, "notifications");
+    await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();
+    await step(customer, "settings");
+
+    // Staff unassign Alpha: the customer's next reload says access was removed.
+    await customer.goto(`${base}/customer/projects/${alpha.id}`);
+    await pickCustomers(staff, base, alpha.id, []);
+    await customer.reload();
+    check(await customer.getByText("Access removed").count() > 0, "an unassigned project says access was removed");
+    await step(customer, "access-removed");
+
+    // The customer signs out, and their pages send them to sign-in.
+    await customer.getByRole("button", { name: "Sign out" }).click();
+    await customer.waitForURL(/\/customer\/login/);
+    await step(customer, "customer-login");
+    await customer.goto(`${base}/customer`);
+    check(customer.url().includes("/customer/login"), "a signed-out page goes to sign-in");
+
+    // Signed in again; staff deactivate them: the open page signs them out by itself.
+    await signIn(customer, base, "/customer/login", { org: "acme", email: "carla@client.test", password: "carla's long password" });
+    await customer.waitForURL(`${base}/customer`);
+    const carla = (await api(base, "GET", "/api/admin/customers?q=carla", token)).items[0];
+    await staff.goto(`${base}/admin/customers/${carla.id}`);
+    await step(staff, "staff-customer");
+    await staff.getByLabel(/I understand/).check();
+    await staff.getByRole("button", { name: "Deactivate" }).click();
+    await staff.waitForURL(/done=account/);
+    await customer.waitForURL(/\/customer\/login/, { timeout: 15000 });
+
+    // A German customer sees German.
+    await api(base, "POST", "/api/admin/customers/invitations", token, { email: "dora@kunde.test", name: "Dora", locale: "de" });
+    const dora = await browser.newContext({ bypassCSP: true, locale: "en-GB" });
+    const doraPage = await dora.newPage();
+    await doraPage.goto(await linkMailedTo("dora@kunde.test", "/customer/accept-invitation"));
+    await setPassword(doraPage, "doras langes passwort");
+    await doraPage.waitForURL(`${base}/customer`);
+    check(await doraPage.getByRole("heading", { name: /Willkommen/ }).count() > 0, "a German customer's dashboard is German");
+    check(await doraPage.locator("html[lang=de]").count() === 1, "the page says it is German");
+    await step(doraPage, "dashboard-de");
+    // And the switch changes it for anyone.
+    await doraPage.getByLabel("Sprache").selectOption("en");
+    await doraPage.getByRole("heading", { name: /Welcome/ }).waitFor({ timeout: 5000 });
+
+    // A guest opens the gallery with its password.
+    const guest = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await guest.goto(`${base}/gallery/acme/${summer.slug}`);
+    await step(guest, "gallery-locked");
+    await guest.getByLabel("Gallery password").fill("wrong password");
+    await guest.getByRole("button", { name: "Open gallery" }).click();
+    check(await guest.getByRole("alert").count() > 0, "a wrong gallery password is refused");
+    await guest.getByLabel("Gallery password").fill("sunny guest pass");
+    await guest.getByRole("button", { name: "Open gallery" }).click();
+    await guest.getByRole("heading", { name: "Summer Shoot" }).waitFor();
+    await step(guest, "gallery");
+
+    // The other pages, for axe and the layout.
+    for (const [page, url, name] of [
+      [staff, "/admin/projects", "staff-projects"],
+      [customer, "/customer/forgot-password?org=acme", "forgot"],
+      [customer, "/customer/reset-password?token=x", "reset"],
+      [customer, "/customer/login", "login-without-org"],
+    ]) {
+      await page.goto(base + url);
+      await step(page, name);
+    }
+    for (const file of steps) fs.rmSync(file, { force: true });
+    console.log(`browser: ok (${steps.length} steps, ${checkedPages.size} pages checked by axe at 360 and 1440 px)`);
+  } finally {
+    await browser.close();
+    atrium.child.kill("SIGTERM");
+    sink.close();
+    fs.rmSync(atrium.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const file of steps) {
+    if (fs.existsSync(file)) fs.renameSync(file, path.join(artifacts, path.basename(file)));
+  }
+  console.error(`browser: FAILED: ${err.stack || err}\nscreenshots of each step: ${artifacts}`);
+  process.exit(1);
+});

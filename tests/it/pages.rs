@@ -1,0 +1,408 @@
+//! The web pages over HTTP: every page's headers, 303 to sign-in without a live session,
+//! CSRF refusal that changes nothing, tiers that never mix, and forms that work as plain
+//! form posts (no script). The journeys in a real browser are `tests/browser/`.
+
+use reqwest::redirect::Policy;
+use serde_json::json;
+
+use crate::customer_lockout::{PASSWORD, World};
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A browser that follows no redirect and keeps no cookie: each test says what it sends.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn get(world: &World, path: &str, cookie: &str) -> reqwest::Response {
+    let mut request = browser().get(world.app.url(path));
+    if !cookie.is_empty() {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("request")
+}
+
+async fn post_form(
+    world: &World,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let mut request = browser()
+        .post(world.app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if !cookie.is_empty() {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("request")
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+fn assert_page_headers(response: &reqwest::Response, path: &str) {
+    assert_eq!(header(response, "content-security-policy"), CSP, "{path}");
+    assert_eq!(
+        header(response, "x-content-type-options"),
+        "nosniff",
+        "{path}"
+    );
+    assert_eq!(header(response, "cache-control"), "no-store", "{path}");
+    let referrer = if path.contains("token=") {
+        "no-referrer"
+    } else {
+        "same-origin"
+    };
+    assert_eq!(header(response, "referrer-policy"), referrer, "{path}");
+    // The world's public URL is https.
+    assert!(
+        header(response, "strict-transport-security").starts_with("max-age="),
+        "{path}"
+    );
+}
+
+/// The CSRF token a page's forms carry.
+async fn csrf_of(response: reqwest::Response) -> String {
+    let html = response.text().await.unwrap();
+    let at = html
+        .find("name=\"csrf_token\" value=\"")
+        .expect("a form with a CSRF token");
+    let rest = &html[at + 25..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn every_page_answers_with_the_headers_of_web_md() {
+    let world = World::start().await;
+    let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let public = [
+        "/customer/login",
+        "/customer/login?org=acme",
+        "/customer/forgot-password",
+        "/customer/reset-password?token=abc",
+        "/customer/accept-invitation?token=abc",
+        "/admin/login",
+        "/gallery/acme/no-such-gallery",
+    ];
+    for path in public {
+        let response = get(&world, path, "").await;
+        assert!(
+            matches!(response.status().as_u16(), 200 | 404 | 422),
+            "{path}: {}",
+            response.status()
+        );
+        assert_page_headers(&response, path);
+        assert!(
+            header(&response, "content-type").starts_with("text/html"),
+            "{path}"
+        );
+    }
+    for path in [
+        "/customer",
+        "/customer/projects",
+        "/customer/notifications",
+        "/customer/settings",
+    ] {
+        let response = get(&world, path, &customer.cookie).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_page_headers(&response, path);
+    }
+    for path in ["/admin", "/admin/customers", "/admin/projects"] {
+        let response = get(&world, path, &staff_cookie).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_page_headers(&response, path);
+    }
+    // The assets: content-hashed names, cached for a year; any other name is 404.
+    let page = get(&world, "/customer/login", "")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let css = page
+        .split("href=\"/assets/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let asset = get(&world, &format!("/assets/{css}"), "").await;
+    assert_eq!(asset.status(), 200);
+    assert!(header(&asset, "cache-control").contains("immutable"));
+    assert!(header(&asset, "content-type").starts_with("text/css"));
+    assert_eq!(get(&world, "/assets/app.css", "").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_page_without_a_live_session_answers_303_to_its_sign_in() {
+    let world = World::start().await;
+    let response = get(&world, "/customer/projects", "").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/customer/login");
+    // The browser remembers the organization it signed in to.
+    let response = get(
+        &world,
+        "/customer",
+        "atrium_session=expired; atrium_org=acme",
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/customer/login?org=acme");
+    let response = get(&world, "/admin/customers", "atrium_staff=not-a-token").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/admin/login");
+
+    // A deactivated customer's next click lands on sign-in.
+    let (customer, id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    assert_eq!(
+        get(&world, "/customer", &customer.cookie).await.status(),
+        200
+    );
+    let deactivated = world
+        .staff(
+            reqwest::Method::POST,
+            &format!("/api/admin/customers/{id}/deactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(deactivated.status(), 200);
+    assert_eq!(
+        get(&world, "/customer", &customer.cookie).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let world = World::start().await;
+    let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let settings = get(&world, "/customer/settings", &customer.cookie).await;
+    let csrf = csrf_of(settings).await;
+    for sent in ["", "wrong-token"] {
+        let mut form = vec![("name", "Mallory")];
+        if !sent.is_empty() {
+            form.push(("csrf_token", sent));
+        }
+        let refused = post_form(
+            &world,
+            "/customer/settings/profile",
+            &customer.cookie,
+            &form,
+        )
+        .await;
+        assert_eq!(refused.status(), 403, "csrf {sent:?}");
+    }
+    let page = get(&world, "/customer/settings", &customer.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("value=\"Ann\""),
+        "the refused forms changed nothing"
+    );
+    // With the token the same form works, without any script.
+    let saved = post_form(
+        &world,
+        "/customer/settings/profile",
+        &customer.cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Ann Smith"),
+            ("company", "Smith & Co"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let page = get(&world, "/customer/settings", &customer.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("value=\"Ann Smith\""));
+    assert!(page.contains("value=\"Smith &#38; Co\"") || page.contains("value=\"Smith &amp; Co\""));
+
+    // Staff: an invitation without the token is refused and sends nothing.
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let refused = post_form(
+        &world,
+        "/admin/customers",
+        &staff_cookie,
+        &[("email", "eve@customer.test")],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    let csrf = csrf_of(get(&world, "/admin/customers", &staff_cookie).await).await;
+    let wrong = post_form(
+        &world,
+        "/admin/customers",
+        &staff_cookie,
+        &[("csrf_token", "x"), ("email", "eve@customer.test")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 403);
+    let list = world
+        .staff(reqwest::Method::GET, "/api/admin/customers?q=eve", None)
+        .await;
+    let list: serde_json::Value = list.json().await.unwrap();
+    assert_eq!(list["items"], json!([]), "no customer was invited");
+    let invited = post_form(
+        &world,
+        "/admin/customers",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("email", "eve@customer.test"),
+            ("name", "Eve"),
+        ],
+    )
+    .await;
+    assert_eq!(invited.status(), 303);
+    assert_eq!(
+        header(&invited, "location"),
+        "/admin/customers?done=invited"
+    );
+}
+
+#[tokio::test]
+async fn the_tiers_never_mix() {
+    let world = World::start().await;
+    let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    // The customer's cookie opens no console page.
+    assert_eq!(get(&world, "/admin", &customer.cookie).await.status(), 303);
+    // The console's cookie opens no customer page, and the JSON API stays bearer-only.
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    assert_eq!(get(&world, "/customer", &staff_cookie).await.status(), 303);
+    let api = browser()
+        .get(world.app.url("/api/admin/me"))
+        .header("cookie", &staff_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 401);
+    // A bearer token on a console page is not its session either.
+    let bearer = browser()
+        .get(world.app.url("/admin"))
+        .bearer_auth(&world.staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 303);
+}
+
+#[tokio::test]
+async fn sign_in_and_out_work_as_plain_form_posts() {
+    let world = World::start().await;
+    world.customer("ann@customer.test", "Ann", "", 1).await;
+    let wrong = post_form(
+        &world,
+        "/customer/login",
+        "",
+        &[
+            ("org", "acme"),
+            ("email", "ann@customer.test"),
+            ("password", "not it at all"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("The email or password is wrong.")
+    );
+    let signed_in = post_form(
+        &world,
+        "/customer/login",
+        "",
+        &[
+            ("org", "acme"),
+            ("email", "ann@customer.test"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(header(&signed_in, "location"), "/customer");
+    let cookies: Vec<String> = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("atrium_session="))
+        .unwrap()
+        .clone();
+    assert!(cookies.iter().any(|c| c == "atrium_org=acme"));
+    let home = get(&world, "/customer", &session).await;
+    assert_eq!(home.status(), 200);
+    let csrf = csrf_of(home).await;
+    let out = post_form(
+        &world,
+        "/customer/logout",
+        &session,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(header(&out, "location"), "/customer/login?org=acme");
+    assert_eq!(get(&world, "/customer", &session).await.status(), 303);
+
+    // Staff: the console's own cookie, HttpOnly, SameSite=Strict, Path=/admin.
+    let staff = post_form(
+        &world,
+        "/admin/login",
+        "",
+        &[
+            ("org", "acme"),
+            ("email", "owner@acme.test"),
+            ("password", crate::support::app::OWNER_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(staff.status(), 303);
+    let set = header(&staff, "set-cookie").to_owned();
+    assert!(set.starts_with("atrium_staff="), "{set}");
+    for attribute in ["Path=/admin", "HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(set.contains(attribute), "{set} lacks {attribute}");
+    }
+    // A German browser gets German, and the switch's cookie wins over it.
+    let german = browser()
+        .get(world.app.url("/customer/login"))
+        .header("accept-language", "de-DE,de;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(german.contains("<html lang=\"de\">") && german.contains("Anmelden"));
+    let english = browser()
+        .get(world.app.url("/customer/login"))
+        .header("accept-language", "de-DE")
+        .header("cookie", "atrium_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Sign in"));
+}
