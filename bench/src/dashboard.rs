@@ -24,15 +24,15 @@ use uuid::Uuid;
 use crate::server::{Atrium, Load, report};
 use crate::{default_binary, option};
 
-const PASSWORD: &str = "bench customer password";
+pub(crate) const PASSWORD: &str = "bench customer password";
 const PHASES: usize = 3;
 
 /// One dashboard to load: whose, and how many projects it must show.
-struct Scenario {
-    label: String,
-    org: &'static str,
-    email: String,
-    projects: usize,
+pub(crate) struct Scenario {
+    pub label: String,
+    pub org: &'static str,
+    pub email: String,
+    pub projects: usize,
 }
 
 pub async fn dashboard(args: &[String]) -> anyhow::Result<()> {
@@ -97,7 +97,7 @@ pub async fn dashboard(args: &[String]) -> anyhow::Result<()> {
 
 /// Writes both organizations through the stores; answers the dashboards to load and how
 /// many assignments org `bench` holds.
-async fn seed(
+pub(crate) async fn seed(
     database: &TestDatabase,
     customers: usize,
     projects: usize,

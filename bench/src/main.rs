@@ -18,6 +18,11 @@
 //!   500 assigned projects in an org of 10,000 customers and 20,000 projects, and with 10
 //!   in an org of 10 customers, all seeded through the stores.
 //!
+//! - `pages [--seconds S] [--clients N] [--postgres URL --redis URL]`: the customer
+//!   dashboard page (`GET /customer`, HTML) beside `GET /api/customer/dashboard` on the
+//!   same run and data (the page must hold at least half the JSON route's throughput),
+//!   and the gzip-compressed size of every page asset (under 100 KiB in all).
+//!
 //! - `sessions [--seconds S] [--clients N] [--postgres URL]`: `GET /api/customer/me`
 //!   throughput and p50/p99 with the session cache in a Redis of the bench's own, with
 //!   that Redis killed (breaker open), on the database-only path (a Redis that never
@@ -35,10 +40,11 @@ use anyhow::{Context, bail};
 mod dashboard;
 mod identity;
 mod mail;
+mod pages;
 mod server;
 mod sessions;
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]";
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench pages [--binary PATH] [--seconds S] [--clients N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -48,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
         Some("mail") => mail::mail(&args[1..]).await,
         Some("identity") => identity::identity(&args[1..]).await,
         Some("dashboard") => dashboard::dashboard(&args[1..]).await,
+        Some("pages") => pages::pages(&args[1..]).await,
         Some("sessions") => sessions::sessions(&args[1..]).await,
         _ => bail!(USAGE),
     }

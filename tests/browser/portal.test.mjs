@@ -309,9 +309,21 @@ async function main() {
       [customer, "/customer/forgot-password?org=acme", "forgot"],
       [customer, "/customer/reset-password?token=x", "reset"],
       [customer, "/customer/login", "login-without-org"],
+      [customer, "/customer/accept-invitation?token=spent", "accept-invitation-dead-link"],
+      [customer, "/admin/forgot-password", "staff-forgot"],
+      [customer, "/admin/reset-password?token=x", "staff-reset"],
+      [customer, "/admin/accept-invitation?token=x", "staff-accept-invitation"],
     ]) {
       await page.goto(base + url);
       await step(page, name);
+    }
+    if (process.env.ATRIUM_SCREENSHOTS) {
+      // The README's pictures: the dashboard and the customer picker, at a laptop's width.
+      fs.mkdirSync(process.env.ATRIUM_SCREENSHOTS, { recursive: true });
+      await pickCustomers(staff, base, alpha.id, ["dora@kunde.test"]);
+      await staff.screenshot({ path: path.join(process.env.ATRIUM_SCREENSHOTS, "console-project.png") });
+      await doraPage.goto(`${base}/customer`);
+      await doraPage.screenshot({ path: path.join(process.env.ATRIUM_SCREENSHOTS, "portal-dashboard.png") });
     }
     for (const file of steps) fs.rmSync(file, { force: true });
     console.log(`browser: ok (${steps.length} steps, ${checkedPages.size} pages checked by axe at 360 and 1440 px)`);

@@ -14,6 +14,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use super::i18n::Lang;
+use super::recovery::{self, SetPasswordPage};
 use super::session::{PageForm, StaffPage, staff_cookie_value};
 use super::{Chrome, Nav, OnPage, PageError, render};
 use crate::GatewayState;
@@ -24,12 +25,25 @@ use crate::extract::{Call, ClientAddr, Json, PathId, StaffCall};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
 use crate::routes::admin::{account, assignments, invitations};
+use crate::routes::recovery::StaffRecovery;
 
 pub fn router() -> Router<GatewayState> {
     Router::new()
         .route("/admin", get(home))
         .route("/admin/login", get(login_form).post(login))
         .route("/admin/logout", post(logout))
+        .route(
+            "/admin/forgot-password",
+            get(recovery::forgot_form::<StaffRecovery>).post(recovery::forgot::<StaffRecovery>),
+        )
+        .route(
+            "/admin/reset-password",
+            get(recovery::reset_form::<StaffRecovery>).post(recovery::reset::<StaffRecovery>),
+        )
+        .route(
+            "/admin/accept-invitation",
+            get(invitation_form).post(accept),
+        )
         .route("/admin/session", get(session_check))
         .route("/admin/customers", get(customer_list).post(invite))
         .route("/admin/customers/{id}", get(customer_page))
@@ -154,6 +168,60 @@ async fn logout(page: StaffPage, _form: PageForm) -> Result<Response, PageError>
             .insert(http::header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn invitation_form(headers: HeaderMap, Query(q): Query<TokenQuery>) -> Response {
+    let lang = Lang::choose(&headers, None, None);
+    let w = lang.words();
+    let c = Chrome::public(lang, w.accept_title, "/admin/accept-invitation");
+    render(
+        StatusCode::OK,
+        &SetPasswordPage::new(c, w.accept_title, "/admin/accept-invitation", q.token),
+    )
+}
+
+/// A staff invitation accepted: the member lands signed in to the console.
+async fn accept(
+    State(state): State<GatewayState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    form: PageForm,
+) -> Response {
+    let lang = Lang::choose(&headers, None, None);
+    let w = lang.words();
+    let token = form.text("token");
+    let password = form.secret("new_password");
+    let c = Chrome::public(lang, w.accept_title, "/admin/accept-invitation");
+    let mut page =
+        SetPasswordPage::new(c, w.accept_title, "/admin/accept-invitation", token.clone());
+    if password != form.secret("confirm_password") {
+        page.error = Some(w.passwords_differ);
+        page.confirm_error = true;
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let body = crate::api::TokenAndPassword { token, password };
+    match account::accept_invitation(State(state.clone()), addr, headers, Json(body)).await {
+        Ok(axum::Json(token)) => {
+            let mut response = Redirect::to("/admin").into_response();
+            if let Some(value) = staff_cookie_value(&state, &token.access_token) {
+                response
+                    .headers_mut()
+                    .insert(http::header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(err) => {
+            page.usable = err.code != "TOKEN_INVALID";
+            page.error = Some(w.error(&err.code));
+            render(err.status, &page)
+        }
+    }
 }
 
 /// What a console page polls: 204 while the session lives, else 401.

@@ -13,17 +13,18 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 
 use super::i18n::Lang;
+use super::recovery;
 use super::session::{CustomerPage, ORG_COOKIE, PageForm, is_slug};
 use super::{Chrome, Nav, OnPage, PageError, render};
 use crate::GatewayState;
 use crate::api::people::{InvitationPreview, Session};
 use crate::api::projects::{Card, Project};
 use crate::api::settings::PublicBranding;
-use crate::api::{Forgot, Login, PageQuery, TokenAndPassword};
+use crate::api::{Login, PageQuery, TokenAndPassword};
 use crate::extract::{ClientAddr, Json, PathId};
 use crate::routes::customer::{account, dashboard, me, projects, sessions};
 use crate::routes::notifications::{self, Notification};
-use crate::routes::recovery::{self, CustomerRecovery};
+use crate::routes::recovery::CustomerRecovery;
 
 pub fn router() -> Router<GatewayState> {
     Router::new()
@@ -34,8 +35,15 @@ pub fn router() -> Router<GatewayState> {
         )
         .route("/customer/login", get(login_form).post(login))
         .route("/customer/logout", post(logout))
-        .route("/customer/forgot-password", get(forgot_form).post(forgot))
-        .route("/customer/reset-password", get(reset_form).post(reset))
+        .route(
+            "/customer/forgot-password",
+            get(recovery::forgot_form::<CustomerRecovery>)
+                .post(recovery::forgot::<CustomerRecovery>),
+        )
+        .route(
+            "/customer/reset-password",
+            get(recovery::reset_form::<CustomerRecovery>).post(recovery::reset::<CustomerRecovery>),
+        )
         .route(
             "/customer/accept-invitation",
             get(invitation_form).post(accept),
@@ -80,7 +88,7 @@ fn chrome(page: &CustomerPage, title: &str, here: &str, branding: &PublicBrandin
 }
 
 /// The frame of a sign-in or recovery page, in `org`'s branding when it names one.
-async fn public_chrome(
+pub(super) async fn public_chrome(
     state: &GatewayState,
     lang: Lang,
     title: &str,
@@ -163,7 +171,7 @@ async fn login_form(
     render(StatusCode::OK, &page)
 }
 
-fn login_here(org: &str) -> String {
+pub(super) fn login_here(org: &str) -> String {
     if org.is_empty() {
         "/customer/login".to_owned()
     } else {
@@ -233,169 +241,7 @@ async fn logout(page: CustomerPage, _form: PageForm) -> Response {
     }
 }
 
-#[derive(Template)]
-#[template(path = "forgot.html")]
-struct ForgotPage {
-    c: Chrome,
-    action: &'static str,
-    back: String,
-    org: String,
-    sent: bool,
-    error: Option<&'static str>,
-}
-
-async fn forgot_form(
-    State(state): State<GatewayState>,
-    headers: HeaderMap,
-    Query(q): Query<OrgQuery>,
-) -> Response {
-    let lang = Lang::choose(&headers, None, None);
-    let org = if is_slug(&q.org) {
-        q.org
-    } else {
-        String::new()
-    };
-    let c = public_chrome(
-        &state,
-        lang,
-        lang.words().forgot_title,
-        "/customer/forgot-password",
-        &org,
-    )
-    .await;
-    render(
-        StatusCode::OK,
-        &ForgotPage {
-            c,
-            action: "/customer/forgot-password",
-            back: login_here(&org),
-            org,
-            sent: false,
-            error: None,
-        },
-    )
-}
-
-async fn forgot(
-    State(state): State<GatewayState>,
-    addr: ClientAddr,
-    headers: HeaderMap,
-    form: PageForm,
-) -> Response {
-    let lang = Lang::choose(&headers, None, None);
-    let body = Forgot {
-        org: form.text("org"),
-        email: form.text("email"),
-    };
-    let org = if is_slug(&body.org) {
-        body.org.clone()
-    } else {
-        String::new()
-    };
-    let answer = recovery::forgot::<CustomerRecovery>(State(state.clone()), addr, Json(body)).await;
-    let c = public_chrome(
-        &state,
-        lang,
-        lang.words().forgot_title,
-        "/customer/forgot-password",
-        &org,
-    )
-    .await;
-    let (status, sent, error) = match answer {
-        Ok(_) => (StatusCode::OK, true, None),
-        Err(err) => (err.status, false, Some(lang.words().error(&err.code))),
-    };
-    render(
-        status,
-        &ForgotPage {
-            c,
-            action: "/customer/forgot-password",
-            back: login_here(&org),
-            org,
-            sent,
-            error,
-        },
-    )
-}
-
-#[derive(Template)]
-#[template(path = "set_password.html")]
-struct SetPasswordPage {
-    c: Chrome,
-    heading: &'static str,
-    intro: Option<String>,
-    action: &'static str,
-    token: String,
-    /// The link works: the form is shown.
-    usable: bool,
-    done: Option<String>,
-    error: Option<&'static str>,
-    confirm_error: bool,
-}
-
-async fn reset_form(
-    State(state): State<GatewayState>,
-    headers: HeaderMap,
-    Query(q): Query<OrgQuery>,
-) -> Response {
-    let lang = Lang::choose(&headers, None, None);
-    let w = lang.words();
-    let c = public_chrome(&state, lang, w.reset_title, "/customer/reset-password", "").await;
-    let page = SetPasswordPage {
-        c,
-        heading: w.reset_title,
-        intro: None,
-        action: "/customer/reset-password",
-        token: q.token,
-        usable: true,
-        done: None,
-        error: None,
-        confirm_error: false,
-    };
-    render(StatusCode::OK, &page)
-}
-
-async fn reset(
-    State(state): State<GatewayState>,
-    addr: ClientAddr,
-    headers: HeaderMap,
-    form: PageForm,
-) -> Response {
-    let lang = Lang::choose(&headers, None, None);
-    let w = lang.words();
-    let token = form.text("token");
-    let c = public_chrome(&state, lang, w.reset_title, "/customer/reset-password", "").await;
-    let mut page = SetPasswordPage {
-        c,
-        heading: w.reset_title,
-        intro: None,
-        action: "/customer/reset-password",
-        token: token.clone(),
-        usable: true,
-        done: None,
-        error: None,
-        confirm_error: false,
-    };
-    let password = form.secret("new_password");
-    if password != form.secret("confirm_password") {
-        page.error = Some(w.passwords_differ);
-        page.confirm_error = true;
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
-    let body = TokenAndPassword { token, password };
-    match recovery::reset::<CustomerRecovery>(State(state.clone()), addr, Json(body)).await {
-        Ok(_) => {
-            page.usable = false;
-            page.done = Some(w.reset_done.to_owned());
-            render(StatusCode::OK, &page)
-        }
-        Err(err) => {
-            page.usable = err.code != "TOKEN_INVALID";
-            page.error = Some(w.error(&err.code));
-            render(err.status, &page)
-        }
-    }
-}
+use super::recovery::SetPasswordPage;
 
 async fn invitation_form(
     State(state): State<GatewayState>,

@@ -9,6 +9,7 @@ mod assets;
 mod customer;
 mod gallery;
 mod i18n;
+mod recovery;
 mod session;
 
 use askama::Template;
@@ -39,14 +40,6 @@ pub fn router(state: GatewayState) -> Router<GatewayState> {
     ));
     open.merge(console)
         .layer(axum::middleware::from_fn_with_state(state, page_headers))
-}
-
-/// The names of the assets and their compressed sizes, for the benchmark.
-pub fn asset_files() -> Vec<(String, &'static [u8])> {
-    assets::all()
-        .iter()
-        .map(|a| (a.name.clone(), a.bytes))
-        .collect()
 }
 
 /// Every page's headers (`web.md`, Rules): the CSP, nosniff, the referrer policy
