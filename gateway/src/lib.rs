@@ -6,7 +6,7 @@ mod clients;
 mod extract;
 mod middleware;
 pub mod openapi;
-pub mod pages;
+mod pages;
 mod routes;
 mod server;
 

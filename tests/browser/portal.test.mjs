@@ -306,6 +306,9 @@ async function main() {
     // The other pages, for axe and the layout.
     for (const [page, url, name] of [
       [staff, "/admin/projects", "staff-projects"],
+      [staff, "/admin/customers/invitations", "staff-invitations"],
+      [staff, "/admin/staff", "staff-staff"],
+      [staff, "/admin/notifications", "staff-notifications"],
       [customer, "/customer/forgot-password?org=acme", "forgot"],
       [customer, "/customer/reset-password?token=x", "reset"],
       [customer, "/customer/login", "login-without-org"],

@@ -733,6 +733,7 @@ async fn erase_anonymises_frees_the_email_and_drops_every_copy() {
                 body: "A new document.".into(),
                 link: "/customer/documents".into(),
                 idempotency_key: String::new(),
+                params_json: String::new(),
             },
         ))
         .await

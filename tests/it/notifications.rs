@@ -29,6 +29,7 @@ fn note(
         body: "A new document is waiting for you.".into(),
         link: "/customer/documents".into(),
         idempotency_key: String::new(),
+        params_json: String::new(),
     }
 }
 

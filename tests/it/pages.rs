@@ -406,3 +406,154 @@ async fn sign_in_and_out_work_as_plain_form_posts() {
         .unwrap();
     assert!(english.contains("<html lang=\"en\">") && english.contains("Sign in"));
 }
+
+#[tokio::test]
+async fn staff_manage_a_customer_from_the_console_with_plain_forms() {
+    let world = World::start().await;
+    let (ann, id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let house =
+        crate::portal_access::create_project(&world, json!({"name": "House", "kind": "project"}))
+            .await;
+    let house_id = house["id"].as_str().unwrap();
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let page_path = format!("/admin/customers/{id}");
+    let csrf = csrf_of(get(&world, &page_path, &staff_cookie).await).await;
+
+    // "Manage galleries": the ticked projects become the customer's in one save.
+    let saved = post_form(
+        &world,
+        &format!("{page_path}/projects"),
+        &staff_cookie,
+        &[("csrf_token", &csrf), ("project_ids", house_id)],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let projects = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/customers/{id}/projects"),
+            None,
+        )
+        .await;
+    let projects: serde_json::Value = projects.json().await.unwrap();
+    assert_eq!(projects["project_ids"], json!([house_id]));
+    // Its notice is stored as a kind with parameters and read in the reader's language.
+    let german = format!("{}; atrium_lang=de", ann.cookie);
+    let mut worded = false;
+    for _ in 0..100 {
+        let page = get(&world, "/customer/notifications", &german)
+            .await
+            .text()
+            .await
+            .unwrap();
+        if page.contains("Mit Ihnen geteilt: House") {
+            worded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(worded, "the assignment notice reads in German");
+
+    // A permission override, then back to the organization's default.
+    let form = [("csrf_token", csrf.as_str()), ("can_approve_work", "no")];
+    assert_eq!(
+        post_form(
+            &world,
+            &format!("{page_path}/permissions"),
+            &staff_cookie,
+            &form
+        )
+        .await
+        .status(),
+        303
+    );
+    let permissions = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/customers/{id}/permissions"),
+            None,
+        )
+        .await;
+    let permissions: serde_json::Value = permissions.json().await.unwrap();
+    assert_eq!(permissions["overrides"]["can_approve_work"], false);
+    assert_eq!(permissions["effective"]["can_approve_work"], false);
+
+    // Erase needs the customer's email typed: anything else changes nothing.
+    let wrong = post_form(
+        &world,
+        &format!("{page_path}/erase"),
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("confirm_email", "someone@else.test"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 422);
+    let still = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/customers/{id}"),
+            None,
+        )
+        .await;
+    let still: serde_json::Value = still.json().await.unwrap();
+    assert_eq!(still["email"], "ann@customer.test");
+    let erased = post_form(
+        &world,
+        &format!("{page_path}/erase"),
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("confirm_email", "ANN@customer.test"),
+        ],
+    )
+    .await;
+    assert_eq!(erased.status(), 303);
+    let gone = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/customers/{id}"),
+            None,
+        )
+        .await;
+    let gone: serde_json::Value = gone.json().await.unwrap();
+    assert_ne!(gone["email"], "ann@customer.test");
+
+    // A pending invitation: resent, then cancelled, from the invitations page.
+    let invited = world
+        .staff(
+            reqwest::Method::POST,
+            "/api/admin/customers/invitations",
+            Some(&json!({"email": "bob@customer.test"})),
+        )
+        .await;
+    assert_eq!(invited.status(), 201);
+    let invited: serde_json::Value = invited.json().await.unwrap();
+    let invitation = invited["invitation"]["id"].as_str().unwrap();
+    let list = get(&world, "/admin/customers/invitations", &staff_cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("bob@customer.test"));
+    for action in ["resend", "cancel"] {
+        let done = post_form(
+            &world,
+            &format!("/admin/customers/invitations/{invitation}/{action}"),
+            &staff_cookie,
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+        assert_eq!(done.status(), 303, "{action}");
+    }
+    let list = get(&world, "/admin/customers/invitations", &staff_cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !list.contains("bob@customer.test"),
+        "a cancelled invitation is no longer pending"
+    );
+}

@@ -24,7 +24,8 @@ use crate::api::{Id, Login, Paging};
 use crate::extract::{Call, ClientAddr, Json, PathId, StaffCall};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
-use crate::routes::admin::{account, assignments, invitations};
+use crate::routes::admin::{account, assignments, invitations, permissions, staff};
+use crate::routes::notifications;
 use crate::routes::recovery::StaffRecovery;
 
 pub fn router() -> Router<GatewayState> {
@@ -46,8 +47,27 @@ pub fn router() -> Router<GatewayState> {
         )
         .route("/admin/session", get(session_check))
         .route("/admin/customers", get(customer_list).post(invite))
+        .route("/admin/customers/invitations", get(invitation_list))
+        .route(
+            "/admin/customers/invitations/{id}/resend",
+            post(resend_invitation),
+        )
+        .route(
+            "/admin/customers/invitations/{id}/cancel",
+            post(cancel_invitation),
+        )
         .route("/admin/customers/{id}", get(customer_page))
         .route("/admin/customers/{id}/account", post(account_action))
+        .route("/admin/customers/{id}/profile", post(save_profile))
+        .route("/admin/customers/{id}/permissions", post(save_permissions))
+        .route("/admin/customers/{id}/projects", post(save_projects))
+        .route("/admin/customers/{id}/erase", post(erase))
+        .route("/admin/notifications", get(notification_list))
+        .route("/admin/notifications/read-all", post(read_all))
+        .route("/admin/notifications/{id}/read", post(read_one))
+        .route("/admin/staff", get(staff_list).post(invite_staff))
+        .route("/admin/staff/{id}/role", post(change_role))
+        .route("/admin/staff/{id}/remove", post(remove_staff))
         .route("/admin/projects", get(project_list))
         .route("/admin/projects/{id}", get(project_page))
         .route("/admin/projects/{id}/customers", post(save_customers))
@@ -313,7 +333,12 @@ async fn customer_list(
     page: StaffPage,
     Query(search): Query<Search>,
 ) -> Result<Response, PageError> {
-    let notice = (search.done == "invited").then_some(page.lang.words().invited);
+    let w = page.lang.words();
+    let notice = match search.done.as_str() {
+        "invited" => Some(w.invited),
+        "erased" => Some(w.erased),
+        _ => None,
+    };
     customers_page(page, search.q, notice, None, ["", "", ""], StatusCode::OK).await
 }
 
@@ -375,13 +400,83 @@ async fn invite(page: StaffPage, form: PageForm) -> Result<Response, PageError> 
 }
 
 #[derive(Template)]
+#[template(path = "admin/invitations.html")]
+struct InvitationsPage {
+    c: Chrome,
+    invitations: Vec<crate::api::people::Invitation>,
+    notice: Option<&'static str>,
+}
+
+async fn invitation_list(
+    page: StaffPage,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let list = invitations::list(
+        again(&page.call),
+        crate::extract::Query(crate::api::PageQuery::default()),
+    )
+    .await
+    .on_page(lang)?
+    .0;
+    let c = chrome(
+        &page,
+        lang.words().pending_invitations,
+        "/admin/customers/invitations",
+    );
+    let notice = (!search.done.is_empty()).then_some(lang.words().done);
+    Ok(render(
+        StatusCode::OK,
+        &InvitationsPage {
+            c,
+            invitations: list.items,
+            notice,
+        },
+    ))
+}
+
+async fn resend_invitation(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    invitations::resend(again(&page.call), id)
+        .await
+        .on_page(page.lang)?;
+    Ok(Redirect::to("/admin/customers/invitations?done=resent").into_response())
+}
+
+async fn cancel_invitation(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    invitations::cancel(again(&page.call), id)
+        .await
+        .on_page(page.lang)?;
+    Ok(Redirect::to("/admin/customers/invitations?done=cancelled").into_response())
+}
+
+/// One customer's `can_*` permission as the form shows it: in force, and its override.
+struct PermissionRow {
+    name: &'static str,
+    label: &'static str,
+    effective: bool,
+    choice: &'static str,
+}
+
+#[derive(Template)]
 #[template(path = "admin/customer.html")]
 struct CustomerPage {
     c: Chrome,
     customer: Customer,
     projects: Vec<StaffProject>,
     assigned: Vec<Id>,
+    permissions: Vec<PermissionRow>,
     notice: Option<&'static str>,
+    error: Option<&'static str>,
     can_manage: bool,
 }
 
@@ -392,6 +487,19 @@ async fn customer_page(
 ) -> Result<Response, PageError> {
     let lang = page.lang;
     let PathId(id) = id.on_page(lang)?;
+    let notice = (!search.done.is_empty()).then_some(lang.words().done);
+    customer_view(page, id, notice, None, StatusCode::OK).await
+}
+
+async fn customer_view(
+    page: StaffPage,
+    id: uuid::Uuid,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let w = lang.words();
     let filter = ProjectFilter {
         q: None,
         status: None,
@@ -401,29 +509,174 @@ async fn customer_page(
             page_token: None,
         },
     };
-    let (customer, assigned, projects) = tokio::join!(
+    let (customer, assigned, projects, permissions) = tokio::join!(
         customers::read(again(&page.call), PathId(id)),
         assignments::customer_projects(again(&page.call), PathId(id)),
         projects::list(again(&page.call), crate::extract::Query(filter)),
+        permissions::read(again(&page.call), PathId(id)),
     );
     let customer = customer.on_page(lang)?.0;
     let assigned = assigned.on_page(lang)?.0.project_ids;
     let projects = projects.map(|p| p.0.items).unwrap_or_default();
+    let permissions = permissions.on_page(lang)?.0;
+    let (e, o) = (&permissions.effective, &permissions.overrides);
+    let choice = |o: Option<bool>| match o {
+        None => "",
+        Some(true) => "yes",
+        Some(false) => "no",
+    };
+    let permissions = vec![
+        PermissionRow {
+            name: "can_view_invoices",
+            label: w.can_view_invoices,
+            effective: e.can_view_invoices,
+            choice: choice(o.can_view_invoices),
+        },
+        PermissionRow {
+            name: "can_approve_work",
+            label: w.can_approve_work,
+            effective: e.can_approve_work,
+            choice: choice(o.can_approve_work),
+        },
+        PermissionRow {
+            name: "can_add_comments",
+            label: w.can_add_comments,
+            effective: e.can_add_comments,
+            choice: choice(o.can_add_comments),
+        },
+        PermissionRow {
+            name: "can_submit_requests",
+            label: w.can_submit_requests,
+            effective: e.can_submit_requests,
+            choice: choice(o.can_submit_requests),
+        },
+    ];
     let here = format!("/admin/customers/{id}");
     let c = chrome(&page, &customer.email.clone(), &here);
-    let notice = (!search.done.is_empty()).then_some(lang.words().done);
     let can_manage = page.call.role.allows(Permission::CustomersCreate);
     Ok(render(
-        StatusCode::OK,
+        status,
         &CustomerPage {
             c,
             customer,
             projects,
             assigned,
+            permissions,
             notice,
+            error,
             can_manage,
         },
     ))
+}
+
+/// A form's answer to a staff action on a customer: back to the customer with a notice,
+/// or the customer again with the error in words (a 4xx), or the error page.
+async fn after_customer_action<T>(
+    page: StaffPage,
+    id: uuid::Uuid,
+    done: Result<T, ApiError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/customers/{id}?done=saved")).into_response()),
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
+            let message = page.lang.words().error(&err.code);
+            customer_view(page, id, None, Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, page.lang)),
+    }
+}
+
+async fn save_profile(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let mut patch = serde_json::Map::new();
+    for field in ["email", "name"] {
+        patch.insert(field.into(), form.text(field).into());
+    }
+    for field in ["company", "phone", "address"] {
+        patch.insert(
+            field.into(),
+            form.optional(field)
+                .map_or(serde_json::Value::Null, Into::into),
+        );
+    }
+    let body = serde_json::from_value(patch.into())
+        .map_err(|_| ApiError::invalid_field("body", "is not a profile"));
+    let done = match body {
+        Ok(body) => customers::update(again(&page.call), PathId(id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_customer_action(page, id, done).await
+}
+
+async fn save_permissions(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let choice = |name: &str| match form.text(name).as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let body = crate::api::settings::Overrides {
+        can_view_invoices: choice("can_view_invoices"),
+        can_approve_work: choice("can_approve_work"),
+        can_add_comments: choice("can_add_comments"),
+        can_submit_requests: choice("can_submit_requests"),
+    };
+    let done = permissions::replace(again(&page.call), PathId(id), Json(body)).await;
+    after_customer_action(page, id, done).await
+}
+
+/// "Manage galleries": the ticked projects become the customer's, in one save.
+async fn save_projects(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let body = crate::api::projects::ProjectIds {
+        project_ids: form.all("project_ids").into_iter().map(Id).collect(),
+    };
+    let done = assignments::set_customer_projects(again(&page.call), PathId(id), Json(body)).await;
+    after_customer_action(page, id, done).await
+}
+
+/// GDPR erase, only with the customer's email typed to confirm.
+async fn erase(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let customer = customers::read(again(&page.call), PathId(id))
+        .await
+        .on_page(lang)?
+        .0;
+    if !form
+        .text("confirm_email")
+        .eq_ignore_ascii_case(&customer.email)
+    {
+        let message = lang.words().erase_mismatch;
+        return customer_view(
+            page,
+            id,
+            None,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    customers::erase(again(&page.call), PathId(id))
+        .await
+        .on_page(lang)?;
+    Ok(Redirect::to("/admin/customers?done=erased").into_response())
 }
 
 async fn account_action(
@@ -588,4 +841,150 @@ async fn save_customers(
         .await
         .on_page(lang)?;
     Ok(Redirect::to(&format!("/admin/projects/{id}?done=customers")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    c: Chrome,
+    base: &'static str,
+    items: Vec<crate::routes::notifications::Notification>,
+    unread: i64,
+}
+
+async fn notification_list(page: StaffPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let mut list = notifications::list(
+        again(&page.call),
+        crate::extract::Query(crate::api::PageQuery::default()),
+    )
+    .await
+    .on_page(lang)?
+    .0;
+    super::localize(lang, &mut list.items);
+    let c = chrome(&page, lang.words().notifications, "/admin/notifications");
+    Ok(render(
+        StatusCode::OK,
+        &NotificationsPage {
+            c,
+            base: "/admin/notifications",
+            items: list.items,
+            unread: list.unread_count,
+        },
+    ))
+}
+
+async fn read_one(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    notifications::mark_read(again(&page.call), id)
+        .await
+        .on_page(page.lang)?;
+    Ok(Redirect::to("/admin/notifications").into_response())
+}
+
+async fn read_all(page: StaffPage, _form: PageForm) -> Result<Response, PageError> {
+    notifications::mark_all_read(again(&page.call))
+        .await
+        .on_page(page.lang)?;
+    Ok(Redirect::to("/admin/notifications").into_response())
+}
+
+const ROLES: [&str; 5] = ["owner", "admin", "editor", "viewer", "accountant"];
+
+#[derive(Template)]
+#[template(path = "admin/staff.html")]
+struct StaffListPage {
+    c: Chrome,
+    members: Vec<crate::api::people::Staff>,
+    roles: [&'static str; 5],
+    me: String,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+async fn staff_list(page: StaffPage, Query(search): Query<Search>) -> Result<Response, PageError> {
+    let notice = (!search.done.is_empty()).then_some(page.lang.words().done);
+    staff_view(page, notice, None, StatusCode::OK).await
+}
+
+async fn staff_view(
+    page: StaffPage,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let list = staff::list(
+        again(&page.call),
+        crate::extract::Query(crate::api::PageQuery::default()),
+    )
+    .await
+    .on_page(lang)?
+    .0;
+    let me = page.call.principal.subject_id.to_string();
+    let c = chrome(&page, lang.words().staff, "/admin/staff");
+    Ok(render(
+        status,
+        &StaffListPage {
+            c,
+            members: list.items,
+            roles: ROLES,
+            me,
+            notice,
+            error,
+        },
+    ))
+}
+
+/// A staff action's answer: back to the list, or the list with the error in words.
+async fn after_staff_action<T>(
+    page: StaffPage,
+    done: Result<T, ApiError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(_) => Ok(Redirect::to("/admin/staff?done=saved").into_response()),
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
+            let message = page.lang.words().error(&err.code);
+            staff_view(page, None, Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, page.lang)),
+    }
+}
+
+async fn invite_staff(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let body = crate::api::people::NewStaff {
+        email: form.text("email"),
+        name: form.text("name"),
+        role: form.text("role"),
+    };
+    let done = staff::invite(again(&page.call), Json(body)).await;
+    after_staff_action(page, done).await
+}
+
+async fn change_role(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    let body = crate::api::people::StaffChange {
+        role: form.optional("role"),
+        status: None,
+    };
+    let done = staff::update(again(&page.call), id, Json(body)).await;
+    after_staff_action(page, done).await
+}
+
+async fn remove_staff(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    let done = staff::remove(again(&page.call), id).await;
+    after_staff_action(page, done).await
 }

@@ -394,7 +394,8 @@ async fn home(page: CustomerPage) -> Result<Response, PageError> {
         notifications::list(recent_call, crate::extract::Query(recent_query)),
     );
     let home = home.on_page(lang)?;
-    let recent = recent.on_page(lang)?.0;
+    let mut recent = recent.on_page(lang)?.0;
+    super::localize(lang, &mut recent.items);
     let b = &home.branding;
     let branding = PublicBranding {
         company_name: b.company_name.clone().filter(|_| b.show_name),
@@ -510,7 +511,8 @@ async fn notification_list(page: CustomerPage) -> Result<Response, PageError> {
         notifications::list(call, crate::extract::Query(PageQuery::default())),
         brand_of(&page.call.state, &org),
     );
-    let list = list.on_page(lang)?.0;
+    let mut list = list.on_page(lang)?.0;
+    super::localize(lang, &mut list.items);
     let c = chrome(
         &page,
         lang.words().notifications,

@@ -181,7 +181,6 @@ pub struct Words {
     pub mark_read: &'static str,
     pub mark_all_read: &'static str,
     pub unread: &'static str,
-    pub open: &'static str,
     pub access_removed_title: &'static str,
     pub access_removed: &'static str,
     pub profile: &'static str,
@@ -207,10 +206,7 @@ pub struct Words {
     pub error_title: &'static str,
     pub home: &'static str,
     pub customers: &'static str,
-    pub invitations: &'static str,
     pub staff: &'static str,
-    pub outbox: &'static str,
-    pub audit: &'static str,
     pub search: &'static str,
     pub invite_customer: &'static str,
     pub invited: &'static str,
@@ -232,7 +228,37 @@ pub struct Words {
     pub kind: &'static str,
     pub filter: &'static str,
     pub counts: &'static str,
-    pub customer: &'static str,
+    pub pending_invitations: &'static str,
+    pub no_invitations: &'static str,
+    pub resend: &'static str,
+    pub cancel_invitation: &'static str,
+    pub expires: &'static str,
+    pub permissions: &'static str,
+    pub org_default: &'static str,
+    pub allowed: &'static str,
+    pub not_allowed: &'static str,
+    pub can_view_invoices: &'static str,
+    pub can_approve_work: &'static str,
+    pub can_add_comments: &'static str,
+    pub can_submit_requests: &'static str,
+    pub in_force: &'static str,
+    pub save_permissions: &'static str,
+    pub manage_galleries: &'static str,
+    pub manage_galleries_hint: &'static str,
+    pub save_projects: &'static str,
+    pub erase: &'static str,
+    pub erase_hint: &'static str,
+    pub erase_confirm: &'static str,
+    pub erase_mismatch: &'static str,
+    pub erased: &'static str,
+    pub save_profile: &'static str,
+    pub role: &'static str,
+    pub invite_staff: &'static str,
+    pub change_role: &'static str,
+    pub remove: &'static str,
+    pub confirm_remove: &'static str,
+    pub shared_with_you: &'static str,
+    pub shared_many: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -294,7 +320,6 @@ pub static EN: Words = Words {
     mark_read: "Mark read",
     mark_all_read: "Mark all read",
     unread: "Unread",
-    open: "Open",
     access_removed_title: "Access removed",
     access_removed: "Your access to this project was removed. Ask your contact if you think this is a mistake.",
     profile: "Profile",
@@ -320,10 +345,7 @@ pub static EN: Words = Words {
     error_title: "Something went wrong",
     home: "Home",
     customers: "Customers",
-    invitations: "Invitations",
     staff: "Staff",
-    outbox: "Outbox",
-    audit: "Audit trail",
     search: "Search",
     invite_customer: "Invite customer",
     invited: "Invitation sent.",
@@ -345,7 +367,37 @@ pub static EN: Words = Words {
     kind: "Kind",
     filter: "Filter",
     counts: "At a glance",
-    customer: "Customer",
+    pending_invitations: "Pending invitations",
+    no_invitations: "No pending invitations.",
+    resend: "Resend",
+    cancel_invitation: "Cancel invitation",
+    expires: "Expires",
+    permissions: "Permissions",
+    org_default: "Organization default",
+    allowed: "Allowed",
+    not_allowed: "Not allowed",
+    can_view_invoices: "View invoices",
+    can_approve_work: "Approve work",
+    can_add_comments: "Add comments",
+    can_submit_requests: "Submit requests",
+    in_force: "in force",
+    save_permissions: "Save permissions",
+    manage_galleries: "Manage galleries",
+    manage_galleries_hint: "Tick every project and gallery this customer may see; one save sets them all.",
+    save_projects: "Save projects",
+    erase: "Erase customer",
+    erase_hint: "Erasing removes the profile for good and ends every session. Type the customer's email address to confirm.",
+    erase_confirm: "Email address to confirm",
+    erase_mismatch: "The address you typed is not the customer's.",
+    erased: "The customer is erased.",
+    save_profile: "Save profile",
+    role: "Role",
+    invite_staff: "Invite staff member",
+    change_role: "Change role",
+    remove: "Remove",
+    confirm_remove: "Remove this member? Their sessions end at once.",
+    shared_with_you: "Shared with you",
+    shared_many: "new projects and galleries shared with you",
 };
 
 pub static DE: Words = Words {
@@ -407,7 +459,6 @@ pub static DE: Words = Words {
     mark_read: "Als gelesen markieren",
     mark_all_read: "Alle als gelesen markieren",
     unread: "Ungelesen",
-    open: "Öffnen",
     access_removed_title: "Zugriff entfernt",
     access_removed: "Ihr Zugriff auf dieses Projekt wurde entfernt. Wenden Sie sich an Ihre Ansprechperson, falls das ein Irrtum ist.",
     profile: "Profil",
@@ -433,10 +484,7 @@ pub static DE: Words = Words {
     error_title: "Etwas ist schiefgegangen",
     home: "Start",
     customers: "Kunden",
-    invitations: "Einladungen",
     staff: "Mitarbeitende",
-    outbox: "Postausgang",
-    audit: "Protokoll",
     search: "Suchen",
     invite_customer: "Kunden einladen",
     invited: "Einladung verschickt.",
@@ -458,7 +506,37 @@ pub static DE: Words = Words {
     kind: "Art",
     filter: "Filtern",
     counts: "Auf einen Blick",
-    customer: "Kunde",
+    pending_invitations: "Offene Einladungen",
+    no_invitations: "Keine offenen Einladungen.",
+    resend: "Erneut senden",
+    cancel_invitation: "Einladung zurückziehen",
+    expires: "Läuft ab",
+    permissions: "Berechtigungen",
+    org_default: "Standard der Organisation",
+    allowed: "Erlaubt",
+    not_allowed: "Nicht erlaubt",
+    can_view_invoices: "Rechnungen ansehen",
+    can_approve_work: "Arbeiten freigeben",
+    can_add_comments: "Kommentare schreiben",
+    can_submit_requests: "Anfragen stellen",
+    in_force: "gilt",
+    save_permissions: "Berechtigungen speichern",
+    manage_galleries: "Galerien verwalten",
+    manage_galleries_hint: "Haken Sie jedes Projekt und jede Galerie an, die der Kunde sehen darf; ein Speichern setzt alle.",
+    save_projects: "Projekte speichern",
+    erase: "Kunden löschen",
+    erase_hint: "Das Löschen entfernt das Profil endgültig und beendet alle Sitzungen. Geben Sie zur Bestätigung die E-Mail-Adresse des Kunden ein.",
+    erase_confirm: "E-Mail-Adresse zur Bestätigung",
+    erase_mismatch: "Die eingegebene Adresse ist nicht die des Kunden.",
+    erased: "Der Kunde ist gelöscht.",
+    save_profile: "Profil speichern",
+    role: "Rolle",
+    invite_staff: "Mitarbeitende einladen",
+    change_role: "Rolle ändern",
+    remove: "Entfernen",
+    confirm_remove: "Dieses Mitglied entfernen? Seine Sitzungen enden sofort.",
+    shared_with_you: "Mit Ihnen geteilt",
+    shared_many: "neue Projekte und Galerien mit Ihnen geteilt",
 };
 
 impl Words {
@@ -475,6 +553,35 @@ impl Words {
             "deactivated" => self.status_deactivated,
             "no_account" => self.status_no_account,
             _ => "",
+        }
+    }
+
+    /// A notice of a kind the pages know, worded in this language from its parameters
+    /// (title, body); other kinds keep the words they were written with.
+    pub fn notice(
+        &self,
+        kind: &str,
+        params: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<(String, String)> {
+        match kind {
+            "assignment" => {
+                let names: Vec<&str> = params
+                    .get("names")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .collect();
+                let count = params
+                    .get("count")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(names.len() as u64);
+                let title = match names.as_slice() {
+                    [one] if count == 1 => format!("{}: {one}", self.shared_with_you),
+                    _ => format!("{count} {}", self.shared_many),
+                };
+                Some((title, names.join(", ")))
+            }
+            _ => None,
         }
     }
 
@@ -539,6 +646,21 @@ mod tests {
         assert_eq!(Lang::choose(&headers, Some("en"), None), Lang::De);
         assert_eq!(Lang::choose(&HeaderMap::new(), None, Some("de")), Lang::De);
         assert_eq!(Lang::choose(&HeaderMap::new(), None, None), Lang::En);
+    }
+
+    #[test]
+    fn a_known_notice_is_worded_in_the_readers_language() {
+        let params = serde_json::json!({"count": 1, "names": ["Smith House"]});
+        let params = params.as_object().unwrap();
+        let (title, body) = DE.notice("assignment", params).unwrap();
+        assert_eq!(title, "Mit Ihnen geteilt: Smith House");
+        assert_eq!(body, "Smith House");
+        let two = serde_json::json!({"count": 2, "names": ["A", "B"]});
+        assert_eq!(
+            EN.notice("assignment", two.as_object().unwrap()).unwrap().0,
+            "2 new projects and galleries shared with you"
+        );
+        assert!(EN.notice("invoice.sent", params).is_none());
     }
 
     #[test]

@@ -151,6 +151,16 @@ impl Chrome {
     }
 }
 
+/// Words the notices of known kinds in the page's language.
+pub(crate) fn localize(lang: Lang, items: &mut [crate::routes::notifications::Notification]) {
+    for n in items {
+        if let Some((title, body)) = lang.words().notice(&n.kind, &n.params) {
+            n.title = title;
+            n.body = body;
+        }
+    }
+}
+
 /// Renders a template as the page's answer.
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

@@ -63,6 +63,8 @@ pub(crate) struct Notification {
     pub body: String,
     /// Where in the portal it leads, if anywhere.
     pub link: Option<String>,
+    /// The notice's parameters, for a reader's own wording of a known `kind`.
+    pub params: serde_json::Map<String, serde_json::Value>,
     pub read_at: Option<Time>,
     pub created_at: Option<Time>,
 }
@@ -72,6 +74,7 @@ impl From<pb::Notification> for Notification {
         Notification {
             id: n.id.into(),
             link: text(&n.link),
+            params: serde_json::from_str(&n.params_json).unwrap_or_default(),
             read_at: time(n.read_at.as_ref()),
             created_at: time(n.created_at.as_ref()),
             kind: n.kind,

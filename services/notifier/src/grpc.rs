@@ -185,6 +185,7 @@ impl From<Notification> for pb::Notification {
             title: row.title,
             body: row.body,
             link: row.link,
+            params_json: row.params,
             read_at: row.read_at.map(timestamp),
             created_at: Some(timestamp(row.created_at)),
         }
@@ -207,6 +208,7 @@ impl pb::notification_service_server::NotificationService for Notifier {
             body: r.body,
             link: r.link,
             idempotency_key: r.idempotency_key,
+            params_json: r.params_json,
         };
         let (row, created) = notifications::create(&self.0, new).await?;
         Ok(Response::new(pb::CreateNotificationResponse {

@@ -28,7 +28,12 @@ use tokio::net::TcpListener;
 pub use delivery::{MAX_ATTEMPTS, Mailer, deliver_next};
 pub use error::NotifierError;
 
-atrium_common::migrations!("0001_init", "0002_notification", "0003_recipient_folded");
+atrium_common::migrations!(
+    "0001_init",
+    "0002_notification",
+    "0003_recipient_folded",
+    "0004_notification_params"
+);
 
 /// How many messages one notifier process delivers at once, each over its own pooled SMTP
 /// connection. SMTP is round-trip bound (lettre writes the end-of-data mark apart from

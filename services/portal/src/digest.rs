@@ -105,7 +105,21 @@ impl Save<'_> {
             body: truncated(names.join(", "), 5000),
             link,
             idempotency_key: key,
+            params_json: params(&names),
         };
         outbox::create_notification(tx, &notification, self.at).await
+    }
+}
+
+/// The notice's parameters: how many were shared and the `names` of as many as fit the
+/// notifier's 5000 characters, for each reader's pages to word in their language.
+fn params(names: &[&str]) -> String {
+    let mut shown = names.len();
+    loop {
+        let text = json!({ "count": names.len(), "names": &names[..shown] }).to_string();
+        if text.len() <= 5000 || shown == 0 {
+            return text;
+        }
+        shown -= 1;
     }
 }

@@ -75,7 +75,7 @@ fn customer_request(PathId(id): PathId) -> pb::CustomerRequest {
     }
 }
 
-async fn erase(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn erase(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     call!(staff, customers.erase_customer(customer_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }
@@ -103,7 +103,11 @@ pub(crate) async fn lock_out(staff: StaffCall, id: PathId, action: LockOut) -> A
     Ok(Json(response.customer.unwrap_or_default().into()))
 }
 
-async fn update(staff: StaffCall, id: PathId, Json(body): Json<ProfilePatch>) -> Answer<Customer> {
+pub(crate) async fn update(
+    staff: StaffCall,
+    id: PathId,
+    Json(body): Json<ProfilePatch>,
+) -> Answer<Customer> {
     if !body.status.is_absent() {
         return Err(ApiError::invalid_field(
             "status",

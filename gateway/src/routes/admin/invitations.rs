@@ -52,7 +52,10 @@ pub(crate) async fn invite(
     Ok((StatusCode::CREATED, Json(invited)))
 }
 
-async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<Invitation>> {
+pub(crate) async fn list(
+    staff: StaffCall,
+    Query(query): Query<PageQuery>,
+) -> Answer<Page<Invitation>> {
     let (page_size, page_token) = query.paging.size_and_token()?;
     let request = pb::ListInvitationsRequest {
         page_size,
@@ -69,12 +72,12 @@ fn invitation_request(PathId(id): PathId) -> pb::InvitationRequest {
     }
 }
 
-async fn resend(staff: StaffCall, id: PathId) -> Answer<Invitation> {
+pub(crate) async fn resend(staff: StaffCall, id: PathId) -> Answer<Invitation> {
     let response = call!(staff, customers.resend_invitation(invitation_request(id)));
     Ok(Json(response.invitation.unwrap_or_default().into()))
 }
 
-async fn cancel(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn cancel(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     call!(staff, customers.cancel_invitation(invitation_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }

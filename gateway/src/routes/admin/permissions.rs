@@ -22,7 +22,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn read(staff: StaffCall, id: PathId) -> Answer<CustomerPermissions> {
+pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<CustomerPermissions> {
     let request = pb::CustomerPermissionsRequest {
         customer_id: id.to_string(),
     };
@@ -30,7 +30,7 @@ async fn read(staff: StaffCall, id: PathId) -> Answer<CustomerPermissions> {
     Ok(Json(response.into()))
 }
 
-async fn replace(
+pub(crate) async fn replace(
     staff: StaffCall,
     id: PathId,
     Json(body): Json<Overrides>,

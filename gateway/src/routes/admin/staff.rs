@@ -30,7 +30,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn invite(
+pub(crate) async fn invite(
     staff: StaffCall,
     Json(body): Json<NewStaff>,
 ) -> Result<(StatusCode, Json<Staff>), ApiError> {
@@ -44,7 +44,7 @@ async fn invite(
     Ok((StatusCode::CREATED, Json(staff)))
 }
 
-async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<Staff>> {
+pub(crate) async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<Staff>> {
     let (page_size, page_token) = query.paging.size_and_token()?;
     let request = pb::ListStaffRequest {
         page_size,
@@ -55,7 +55,11 @@ async fn list(staff: StaffCall, Query(query): Query<PageQuery>) -> Answer<Page<S
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn update(staff: StaffCall, id: PathId, Json(body): Json<StaffChange>) -> Answer<Staff> {
+pub(crate) async fn update(
+    staff: StaffCall,
+    id: PathId,
+    Json(body): Json<StaffChange>,
+) -> Answer<Staff> {
     let request = pb::UpdateStaffRequest {
         staff_id: id.to_string(),
         role: body.role,
@@ -65,7 +69,7 @@ async fn update(staff: StaffCall, id: PathId, Json(body): Json<StaffChange>) -> 
     Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
-async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     let request = pb::StaffRequest {
         staff_id: id.to_string(),
     };

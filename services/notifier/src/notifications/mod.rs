@@ -25,6 +25,8 @@ pub struct Notification {
     pub body: String,
     pub link: String,
     pub idempotency_key: Option<String>,
+    /// A JSON object: the notice's parameters.
+    pub params: String,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -40,6 +42,7 @@ pub struct NewNotification {
     pub body: String,
     pub link: String,
     pub idempotency_key: String,
+    pub params_json: String,
 }
 
 /// One page of the principal's notifications, the next page token and the unread count.
@@ -130,6 +133,7 @@ pub async fn create(
     check_length("title", title, 1, 200)?;
     check_length("body", &new.body, 0, 5000)?;
     check_link(&new.link)?;
+    let params = params_of(&new.params_json)?;
     let key = Some(new.idempotency_key.trim())
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
@@ -149,6 +153,7 @@ pub async fn create(
         body: new.body,
         link: new.link,
         idempotency_key: key.clone(),
+        params,
         read_at: None,
         created_at: state.clock.now(),
     };
@@ -207,4 +212,19 @@ pub async fn mark_read(
 pub async fn mark_all_read(state: &AppState, principal: &Principal) -> Result<u64, NotifierError> {
     let recipient = recipient(principal)?;
     store::mark_all_read(&state.db, recipient, state.clock.now()).await
+}
+
+/// The parameters as stored: a JSON object of at most 5000 characters; empty is `{}`.
+fn params_of(text: &str) -> Result<String, NotifierError> {
+    if text.trim().is_empty() {
+        return Ok("{}".to_owned());
+    }
+    check_length("params_json", text, 2, 5000)?;
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_)) => Ok(text.to_owned()),
+        _ => Err(NotifierError::invalid(
+            "params_json",
+            "must be a JSON object",
+        )),
+    }
 }

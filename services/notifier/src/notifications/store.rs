@@ -20,7 +20,7 @@ pub struct Recipient<'a> {
 macro_rules! notification_columns {
     () => {
         "notification_id, org_id, recipient_kind, recipient_id, kind, title, body, link, \
-         idempotency_key, read_at, created_at"
+         idempotency_key, params, read_at, created_at"
     };
 }
 
@@ -30,11 +30,12 @@ pub async fn insert(db: &Db, row: &Notification) -> Result<bool, NotifierError> 
         concat!(
             "insert into notification (",
             notification_columns!(),
-            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         )
     ) [
         row.notification_id, row.org_id, &row.recipient_kind, row.recipient_id, &row.kind,
-        &row.title, &row.body, &row.link, &row.idempotency_key, row.read_at, row.created_at,
+        &row.title, &row.body, &row.link, &row.idempotency_key, &row.params, row.read_at,
+        row.created_at,
     ] execute);
     match result {
         Ok(_) => Ok(true),
