@@ -557,3 +557,132 @@ async fn staff_manage_a_customer_from_the_console_with_plain_forms() {
         "a cancelled invitation is no longer pending"
     );
 }
+
+#[tokio::test]
+async fn staff_create_and_edit_a_project_and_its_phases_with_plain_forms() {
+    let world = World::start().await;
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let csrf = csrf_of(get(&world, "/admin/projects", &staff_cookie).await).await;
+    let created = post_form(
+        &world,
+        "/admin/projects",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Lake House"),
+            ("kind", "gallery"),
+            ("starts_on", "2026-05-01"),
+            ("guest_password", "lake guest pass"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 303);
+    let location = header(&created, "location").to_owned();
+    let id = location
+        .strip_prefix("/admin/projects/")
+        .expect("to the new project")
+        .to_owned();
+    let project = project_of(&world, &id).await;
+    assert_eq!(project["name"], "Lake House");
+    assert_eq!(project["starts_on"], "2026-05-01");
+    assert_eq!(project["has_guest_password"], true);
+
+    let edited = post_form(
+        &world,
+        &format!("/admin/projects/{id}/edit"),
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Lake House II"),
+            ("status", "completed"),
+            ("description", "By the lake"),
+            ("starts_on", ""),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status(), 303);
+    let project = project_of(&world, &id).await;
+    assert_eq!(project["name"], "Lake House II");
+    assert_eq!(project["status"], "completed");
+    assert_eq!(
+        project["starts_on"],
+        serde_json::Value::Null,
+        "a blank date clears it"
+    );
+    assert_eq!(
+        project["has_guest_password"], true,
+        "a blank guest password keeps it"
+    );
+
+    let phases = format!("/admin/projects/{id}/phases");
+    let added = post_form(
+        &world,
+        &phases,
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Shoot"),
+            ("status", "in_progress"),
+            ("percent_complete", "50"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), 303);
+    // Bad input is the API's 422, shown on the page; nothing changes.
+    let bad = post_form(
+        &world,
+        &phases,
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Edit"),
+            ("status", "pending"),
+            ("percent_complete", "150"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Check the highlighted field.")
+    );
+    let project = project_of(&world, &id).await;
+    assert_eq!(project["phases"].as_array().unwrap().len(), 1);
+    assert_eq!(project["progress"], 50);
+    let phase_id = project["phases"][0]["id"].as_str().unwrap().to_owned();
+    let saved = post_form(
+        &world,
+        &format!("{phases}/{phase_id}"),
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("status", "done"),
+            ("percent_complete", "100"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(project_of(&world, &id).await["progress"], 100);
+    let deleted = post_form(
+        &world,
+        &format!("{phases}/{phase_id}/delete"),
+        &staff_cookie,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(project_of(&world, &id).await["phases"], json!([]));
+}
+
+async fn project_of(world: &World, id: &str) -> serde_json::Value {
+    let response = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/projects/{id}"),
+            None,
+        )
+        .await;
+    response.json().await.unwrap()
+}

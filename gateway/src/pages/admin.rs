@@ -21,10 +21,10 @@ use crate::GatewayState;
 use crate::api::people::{Customer, NewCustomer};
 use crate::api::projects::{CustomerIds, StaffProject};
 use crate::api::{Id, Login, Paging};
-use crate::extract::{Call, ClientAddr, Json, PathId, StaffCall};
+use crate::extract::{Call, ClientAddr, Json, PathId, PathIds, StaffCall};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
-use crate::routes::admin::{account, assignments, invitations, permissions, staff};
+use crate::routes::admin::{account, assignments, invitations, permissions, phases, staff};
 use crate::routes::notifications;
 use crate::routes::recovery::StaffRecovery;
 
@@ -68,8 +68,15 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/staff", get(staff_list).post(invite_staff))
         .route("/admin/staff/{id}/role", post(change_role))
         .route("/admin/staff/{id}/remove", post(remove_staff))
-        .route("/admin/projects", get(project_list))
+        .route("/admin/projects", get(project_list).post(create_project))
         .route("/admin/projects/{id}", get(project_page))
+        .route("/admin/projects/{id}/edit", post(edit_project))
+        .route("/admin/projects/{id}/phases", post(add_phase))
+        .route("/admin/projects/{id}/phases/{phase_id}", post(save_phase))
+        .route(
+            "/admin/projects/{id}/phases/{phase_id}/delete",
+            post(delete_phase),
+        )
         .route("/admin/projects/{id}/customers", post(save_customers))
 }
 
@@ -717,6 +724,8 @@ struct ProjectsPage {
     q: String,
     status: String,
     kind: String,
+    error: Option<&'static str>,
+    can_edit: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -733,6 +742,15 @@ async fn project_list(
     page: StaffPage,
     Query(search): Query<ProjectSearch>,
 ) -> Result<Response, PageError> {
+    projects_view(page, search, None, StatusCode::OK).await
+}
+
+async fn projects_view(
+    page: StaffPage,
+    search: ProjectSearch,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let lang = page.lang;
     let some = |t: &str| Some(t.to_owned()).filter(|t| !t.is_empty());
     let filter = ProjectFilter {
@@ -746,14 +764,17 @@ async fn project_list(
         .on_page(lang)?
         .0;
     let c = chrome(&page, lang.words().projects, "/admin/projects");
+    let can_edit = page.call.role.allows(Permission::ProjectsManage);
     Ok(render(
-        StatusCode::OK,
+        status,
         &ProjectsPage {
             c,
             projects: list.items,
             q: search.q,
             status: search.status,
             kind: search.kind,
+            error,
+            can_edit,
         },
     ))
 }
@@ -767,7 +788,9 @@ struct ProjectPage {
     assigned: Vec<Id>,
     q: String,
     notice: Option<&'static str>,
+    error: Option<&'static str>,
     can_assign: bool,
+    can_edit: bool,
 }
 
 async fn project_page(
@@ -775,10 +798,22 @@ async fn project_page(
     id: Result<PathId, ApiError>,
     Query(search): Query<Search>,
 ) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let notice = (!search.done.is_empty()).then_some(page.lang.words().saved);
+    project_view(page, id, &search.q, notice, None, StatusCode::OK).await
+}
+
+async fn project_view(
+    page: StaffPage,
+    id: uuid::Uuid,
+    q: &str,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let lang = page.lang;
-    let PathId(id) = id.on_page(lang)?;
     let filter = CustomerFilter {
-        q: Some(search.q.clone()).filter(|q| !q.is_empty()),
+        q: Some(q.to_owned()).filter(|q| !q.is_empty()),
         status: None,
         paging: Paging {
             page_size: Some("200".to_owned()),
@@ -797,20 +832,149 @@ async fn project_page(
     customers.sort_by_key(|c| !assigned.contains(&c.id));
     let here = format!("/admin/projects/{id}");
     let c = chrome(&page, &project.project.name.clone(), &here);
-    let notice = (!search.done.is_empty()).then_some(lang.words().saved);
     let can_assign = page.call.role.allows(Permission::CustomersCreate);
-    Ok(render(
-        StatusCode::OK,
-        &ProjectPage {
-            c,
-            project,
-            customers,
-            assigned,
-            q: search.q,
-            notice,
-            can_assign,
-        },
-    ))
+    let can_edit = page.call.role.allows(Permission::ProjectsManage);
+    let view = ProjectPage {
+        c,
+        project,
+        customers,
+        assigned,
+        q: q.to_owned(),
+        notice,
+        error,
+        can_assign,
+        can_edit,
+    };
+    Ok(render(status, &view))
+}
+
+/// A project form's answer: back to the project, or the project with the error in words.
+async fn after_project_action<T>(
+    page: StaffPage,
+    id: uuid::Uuid,
+    done: Result<T, ApiError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/projects/{id}?done=saved")).into_response()),
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
+            let message = page.lang.words().error(&err.code);
+            project_view(page, id, "", None, Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, page.lang)),
+    }
+}
+
+/// The text fields of a form, blank ones as `null` (cleared, or the API's default).
+fn fields(
+    form: &PageForm,
+    required: &[&str],
+    optional: &[&str],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut body = serde_json::Map::new();
+    for name in required {
+        body.insert((*name).into(), form.text(name).into());
+    }
+    for name in optional {
+        body.insert(
+            (*name).into(),
+            form.optional(name)
+                .map_or(serde_json::Value::Null, Into::into),
+        );
+    }
+    body
+}
+
+/// A number field as a JSON number (text that is not one stays text, so the API refuses it).
+fn number(form: &PageForm, name: &str) -> serde_json::Value {
+    let text = form.text(name);
+    text.parse::<i64>().map_or_else(|_| text.into(), Into::into)
+}
+
+async fn create_project(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let mut body = fields(
+        &form,
+        &["name", "kind"],
+        &["description", "starts_on", "ends_on"],
+    );
+    if let Some(password) = Some(form.secret("guest_password")).filter(|p| !p.is_empty()) {
+        body.insert("guest_password".into(), password.into());
+    }
+    let done = match super::body_of(body) {
+        Ok(body) => projects::create(again(&page.call), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    match done {
+        Ok((_, Json(project))) => {
+            Ok(Redirect::to(&format!("/admin/projects/{}", project.project.id.0)).into_response())
+        }
+        Err(err) if err.status.is_client_error() => {
+            let message = lang.words().error(&err.code);
+            projects_view(page, ProjectSearch::default(), Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, lang)),
+    }
+}
+
+async fn edit_project(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let mut body = fields(
+        &form,
+        &["name", "status", "description"],
+        &["starts_on", "ends_on", "cover_url"],
+    );
+    if let Some(password) = Some(form.secret("guest_password")).filter(|p| !p.is_empty()) {
+        body.insert("guest_password".into(), password.into());
+    }
+    let done = match super::body_of(body) {
+        Ok(body) => projects::update(again(&page.call), PathId(id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_project_action(page, id, done).await
+}
+
+async fn add_phase(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let mut body = fields(&form, &["name", "status"], &[]);
+    body.insert("percent_complete".into(), number(&form, "percent_complete"));
+    let done = match super::body_of(body) {
+        Ok(body) => phases::add(again(&page.call), PathId(id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_project_action(page, id, done).await
+}
+
+async fn save_phase(
+    page: StaffPage,
+    ids: Result<PathIds, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathIds(id, phase_id) = ids.on_page(page.lang)?;
+    let mut body = fields(&form, &["status"], &[]);
+    body.insert("percent_complete".into(), number(&form, "percent_complete"));
+    let done = match super::body_of(body) {
+        Ok(body) => phases::update(again(&page.call), PathIds(id, phase_id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_project_action(page, id, done).await
+}
+
+async fn delete_phase(
+    page: StaffPage,
+    ids: Result<PathIds, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let PathIds(id, phase_id) = ids.on_page(page.lang)?;
+    let done = phases::remove(again(&page.call), PathIds(id, phase_id)).await;
+    after_project_action(page, id, done).await
 }
 
 /// The picker's save: the selected customers, plus the assigned ones the search did not

@@ -259,6 +259,18 @@ pub struct Words {
     pub confirm_remove: &'static str,
     pub shared_with_you: &'static str,
     pub shared_many: &'static str,
+    pub new_project: &'static str,
+    pub create: &'static str,
+    pub edit_project: &'static str,
+    pub description: &'static str,
+    pub cover_url: &'static str,
+    pub guest_password: &'static str,
+    pub guest_password_hint: &'static str,
+    pub add_phase: &'static str,
+    pub percent_complete: &'static str,
+    pub delete: &'static str,
+    pub save_phase: &'static str,
+    pub has_guest_password: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -398,6 +410,18 @@ pub static EN: Words = Words {
     confirm_remove: "Remove this member? Their sessions end at once.",
     shared_with_you: "Shared with you",
     shared_many: "new projects and galleries shared with you",
+    new_project: "New project or gallery",
+    create: "Create",
+    edit_project: "Edit",
+    description: "Description",
+    cover_url: "Cover image URL (https)",
+    guest_password: "Guest password",
+    guest_password_hint: "Galleries only. Leave empty to keep the current one; a new one ends every guest's access.",
+    add_phase: "Add phase",
+    percent_complete: "Percent complete",
+    delete: "Delete",
+    save_phase: "Save phase",
+    has_guest_password: "A guest password is set.",
 };
 
 pub static DE: Words = Words {
@@ -537,6 +561,18 @@ pub static DE: Words = Words {
     confirm_remove: "Dieses Mitglied entfernen? Seine Sitzungen enden sofort.",
     shared_with_you: "Mit Ihnen geteilt",
     shared_many: "neue Projekte und Galerien mit Ihnen geteilt",
+    new_project: "Neues Projekt oder neue Galerie",
+    create: "Anlegen",
+    edit_project: "Bearbeiten",
+    description: "Beschreibung",
+    cover_url: "Titelbild-URL (https)",
+    guest_password: "Gast-Passwort",
+    guest_password_hint: "Nur für Galerien. Leer lassen, um das bisherige zu behalten; ein neues beendet jeden Gastzugang.",
+    add_phase: "Phase hinzufügen",
+    percent_complete: "Prozent erledigt",
+    delete: "Löschen",
+    save_phase: "Phase speichern",
+    has_guest_password: "Ein Gast-Passwort ist gesetzt.",
 };
 
 impl Words {

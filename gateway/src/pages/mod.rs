@@ -151,6 +151,17 @@ impl Chrome {
     }
 }
 
+/// A form's fields as the JSON body of the API route it stands for, so the page is held
+/// to the same validation (a field that does not fit is the same 422).
+pub fn body_of<T: serde::de::DeserializeOwned>(
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(fields)).map_err(|err| {
+        let field = err.path().to_string();
+        ApiError::invalid_field(&field, "does not fit")
+    })
+}
+
 /// Words the notices of known kinds in the page's language.
 pub(crate) fn localize(lang: Lang, items: &mut [crate::routes::notifications::Notification]) {
     for n in items {

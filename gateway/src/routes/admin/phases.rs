@@ -28,7 +28,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn add(
+pub(crate) async fn add(
     staff: StaffCall,
     id: PathId,
     Json(body): Json<NewPhase>,
@@ -45,7 +45,7 @@ async fn add(
     Ok((StatusCode::CREATED, Json(phase)))
 }
 
-async fn update(
+pub(crate) async fn update(
     staff: StaffCall,
     PathIds(id, phase_id): PathIds,
     Json(body): Json<PhasePatch>,
@@ -62,7 +62,10 @@ async fn update(
     Ok(Json(response.phase.unwrap_or_default().into()))
 }
 
-async fn remove(staff: StaffCall, PathIds(id, phase_id): PathIds) -> Result<StatusCode, ApiError> {
+pub(crate) async fn remove(
+    staff: StaffCall,
+    PathIds(id, phase_id): PathIds,
+) -> Result<StatusCode, ApiError> {
     let request = pb::PhaseRequest {
         project_id: id.to_string(),
         phase_id: phase_id.to_string(),

@@ -56,7 +56,7 @@ fn project_request(PathId(id): PathId) -> pb::ProjectRequest {
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     staff: StaffCall,
     Json(body): Json<NewProject>,
 ) -> Result<(StatusCode, Json<StaffProject>), ApiError> {
@@ -96,7 +96,7 @@ pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<StaffProject> {
     )))
 }
 
-async fn update(
+pub(crate) async fn update(
     staff: StaffCall,
     id: PathId,
     Json(body): Json<ProjectPatch>,
