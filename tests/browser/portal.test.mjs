@@ -309,6 +309,8 @@ async function main() {
       [staff, "/admin/customers/invitations", "staff-invitations"],
       [staff, "/admin/staff", "staff-staff"],
       [staff, "/admin/notifications", "staff-notifications"],
+      [staff, "/admin/outbox", "staff-outbox"],
+      [staff, "/admin/audit", "staff-audit"],
       [customer, "/customer/forgot-password?org=acme", "forgot"],
       [customer, "/customer/reset-password?token=x", "reset"],
       [customer, "/customer/login", "login-without-org"],

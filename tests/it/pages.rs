@@ -121,11 +121,41 @@ async fn every_page_answers_with_the_headers_of_web_md() {
         assert_eq!(response.status(), 200, "{path}");
         assert_page_headers(&response, path);
     }
-    for path in ["/admin", "/admin/customers", "/admin/projects"] {
+    for path in [
+        "/admin",
+        "/admin/customers",
+        "/admin/customers/invitations",
+        "/admin/projects",
+        "/admin/staff",
+        "/admin/notifications",
+        "/admin/outbox",
+        "/admin/audit?action=customer.invited&from=2020-01-01&to=2099-12-31",
+    ] {
         let response = get(&world, path, &staff_cookie).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_page_headers(&response, path);
     }
+    // The trail and the outbox hold what just happened (the invitation).
+    let trail = get(
+        &world,
+        "/admin/audit?action=customer.invited",
+        &staff_cookie,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(trail.contains("customer.invited"));
+    let outbox = get(&world, "/admin/outbox", &staff_cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(outbox.contains("ann@customer.test"));
+    // A filter the API refuses is the API's 422 on the page too.
+    let bad = get(&world, "/admin/audit?from=yesterday", &staff_cookie).await;
+    assert_eq!(bad.status(), 422);
+
     // The assets: content-hashed names, cached for a year; any other name is 404.
     let page = get(&world, "/customer/login", "")
         .await

@@ -24,7 +24,9 @@ use crate::api::{Id, Login, Paging};
 use crate::extract::{Call, ClientAddr, Json, PathId, PathIds, StaffCall};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
-use crate::routes::admin::{account, assignments, invitations, permissions, phases, staff};
+use crate::routes::admin::{
+    account, assignments, audit, invitations, outbox, permissions, phases, staff,
+};
 use crate::routes::notifications;
 use crate::routes::recovery::StaffRecovery;
 
@@ -62,6 +64,9 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/customers/{id}/permissions", post(save_permissions))
         .route("/admin/customers/{id}/projects", post(save_projects))
         .route("/admin/customers/{id}/erase", post(erase))
+        .route("/admin/outbox", get(outbox_list))
+        .route("/admin/outbox/{id}/retry", post(retry_mail))
+        .route("/admin/audit", get(audit_list))
         .route("/admin/notifications", get(notification_list))
         .route("/admin/notifications/read-all", post(read_all))
         .route("/admin/notifications/{id}/read", post(read_one))
@@ -1151,4 +1156,109 @@ async fn remove_staff(
     let id = id.on_page(page.lang)?;
     let done = staff::remove(again(&page.call), id).await;
     after_staff_action(page, done).await
+}
+
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage {
+    c: Chrome,
+    entries: Vec<outbox::OutboxEntry>,
+    status: String,
+}
+
+#[derive(Deserialize, Default)]
+struct StatusFilter {
+    #[serde(default)]
+    status: String,
+}
+
+async fn outbox_list(
+    page: StaffPage,
+    Query(filter): Query<StatusFilter>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let query = outbox::OutboxFilter {
+        status: Some(filter.status.clone()).filter(|s| !s.is_empty()),
+        paging: Paging::default(),
+    };
+    let list = outbox::list(again(&page.call), crate::extract::Query(query))
+        .await
+        .on_page(lang)?
+        .0;
+    let c = chrome(&page, lang.words().outbox, "/admin/outbox");
+    Ok(render(
+        StatusCode::OK,
+        &OutboxPage {
+            c,
+            entries: list.items,
+            status: filter.status,
+        },
+    ))
+}
+
+async fn retry_mail(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    outbox::retry(again(&page.call), id)
+        .await
+        .on_page(page.lang)?;
+    Ok(Redirect::to("/admin/outbox").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    c: Chrome,
+    entries: Vec<audit::AuditEntry>,
+    filter: AuditSearch,
+}
+
+/// The audit page's filters: days from date inputs, the rest as the API takes them.
+#[derive(Deserialize, Default)]
+struct AuditSearch {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    actor_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+async fn audit_list(
+    page: StaffPage,
+    Query(search): Query<AuditSearch>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let some = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+    // A day from a date field is its start (UTC); `to` is the end of that day.
+    let day = |t: &str, next: bool| {
+        let date = chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok()?;
+        let date = if next { date.succ_opt()? } else { date };
+        Some(format!("{date}T00:00:00Z"))
+    };
+    let query = audit::AuditFilter {
+        action: some(&search.action),
+        actor_id: some(&search.actor_id),
+        from: day(&search.from, false).or_else(|| some(&search.from)),
+        to: day(&search.to, true).or_else(|| some(&search.to)),
+        paging: Paging::default(),
+    };
+    let list = audit::list(again(&page.call), crate::extract::Query(query))
+        .await
+        .on_page(lang)?
+        .0;
+    let c = chrome(&page, lang.words().audit, "/admin/audit");
+    Ok(render(
+        StatusCode::OK,
+        &AuditPage {
+            c,
+            entries: list.items,
+            filter: search,
+        },
+    ))
 }

@@ -25,39 +25,39 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-struct AuditFilter {
+pub(crate) struct AuditFilter {
     /// Entries of this actor (a staff or customer id, or an unknown email's hash).
     #[schemars(length(max = 128))]
-    actor_id: Option<String>,
+    pub actor_id: Option<String>,
     /// Entries of this action, e.g. `customer.login`.
     #[schemars(length(max = 100))]
-    action: Option<String>,
+    pub action: Option<String>,
     /// From this time on (RFC 3339).
     #[schemars(extend("format" = "date-time"))]
-    from: Option<String>,
+    pub from: Option<String>,
     /// Before this time (RFC 3339).
     #[schemars(extend("format" = "date-time"))]
-    to: Option<String>,
+    pub to: Option<String>,
     #[serde(flatten)]
-    paging: Paging,
+    pub paging: Paging,
 }
 
 /// One entry of the trail.
 #[derive(Serialize, JsonSchema)]
-struct AuditEntry {
-    id: Id,
-    at: Option<Time>,
-    actor: Party,
+pub(crate) struct AuditEntry {
+    pub id: Id,
+    pub at: Option<Time>,
+    pub actor: Party,
     /// `<subject>.<verb>`, e.g. `customer.invited`.
-    action: String,
-    subject: Party,
-    ip: String,
+    pub action: String,
+    pub subject: Party,
+    pub ip: String,
 }
 
 #[derive(Serialize, JsonSchema)]
-struct Party {
-    kind: String,
-    id: String,
+pub(crate) struct Party {
+    pub kind: String,
+    pub id: String,
 }
 
 fn text_filter(value: Option<String>, field: &str, max: usize) -> Result<String, ApiError> {
@@ -78,7 +78,10 @@ fn time_filter(value: Option<String>, field: &str) -> Result<Option<DateTime<Utc
     }
 }
 
-async fn list(staff: StaffCall, Query(filter): Query<AuditFilter>) -> Answer<Page<AuditEntry>> {
+pub(crate) async fn list(
+    staff: StaffCall,
+    Query(filter): Query<AuditFilter>,
+) -> Answer<Page<AuditEntry>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListAuditRequest {
         actor_id: text_filter(filter.actor_id, "actor_id", 128)?,

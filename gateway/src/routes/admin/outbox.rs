@@ -26,29 +26,29 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-struct OutboxFilter {
+pub(crate) struct OutboxFilter {
     #[schemars(extend("enum" = ["queued", "held", "sent", "failed"]))]
-    status: Option<String>,
+    pub status: Option<String>,
     #[serde(flatten)]
-    paging: Paging,
+    pub paging: Paging,
 }
 
 /// One message of the outbox.
 #[derive(Serialize, JsonSchema)]
-struct OutboxEntry {
-    id: Id,
-    template: String,
-    locale: String,
-    recipient: String,
+pub(crate) struct OutboxEntry {
+    pub id: Id,
+    pub template: String,
+    pub locale: String,
+    pub recipient: String,
     #[schemars(extend("enum" = ["queued", "held", "sent", "failed"]))]
-    status: String,
-    attempts: i32,
-    last_error: Option<String>,
-    created_at: Option<Time>,
-    updated_at: Option<Time>,
-    sent_at: Option<Time>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: Option<Time>,
+    pub updated_at: Option<Time>,
+    pub sent_at: Option<Time>,
     /// When a queued message is tried next.
-    next_attempt_at: Option<Time>,
+    pub next_attempt_at: Option<Time>,
 }
 
 impl From<pb::OutboxEntry> for OutboxEntry {
@@ -70,7 +70,10 @@ impl From<pb::OutboxEntry> for OutboxEntry {
     }
 }
 
-async fn list(staff: StaffCall, Query(filter): Query<OutboxFilter>) -> Answer<Page<OutboxEntry>> {
+pub(crate) async fn list(
+    staff: StaffCall,
+    Query(filter): Query<OutboxFilter>,
+) -> Answer<Page<OutboxEntry>> {
     let (page_size, page_token) = filter.paging.size_and_token()?;
     let request = pb::ListOutboxRequest {
         page_size,
@@ -82,7 +85,7 @@ async fn list(staff: StaffCall, Query(filter): Query<OutboxFilter>) -> Answer<Pa
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-async fn retry(staff: StaffCall, id: PathId) -> Answer<OutboxEntry> {
+pub(crate) async fn retry(staff: StaffCall, id: PathId) -> Answer<OutboxEntry> {
     let request = pb::RetryEmailRequest {
         email_id: id.to_string(),
     };
