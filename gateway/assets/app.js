@@ -24,3 +24,26 @@
     });
   });
 })();
+// The branding form previews the header as it is typed (CSSOM, not inline style).
+(function () {
+  "use strict";
+  var preview = document.getElementById("brand-preview");
+  if (!preview) { return; }
+  var name = preview.querySelector("[data-preview-name]");
+  var dark = function (hex) {
+    var n = parseInt(hex.slice(1), 16), c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map(function (v) {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    var l = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    return 1.05 / (l + 0.05) >= (l + 0.05) / 0.0638;
+  };
+  document.querySelectorAll("[data-preview]").forEach(function (input) {
+    var apply = function () {
+      if (input.getAttribute("data-preview") === "name") { name.textContent = input.value || "Atrium"; return; }
+      preview.style.backgroundColor = input.value;
+      preview.style.color = dark(input.value) ? "#ffffff" : "#1b1f24";
+    };
+    input.addEventListener("input", apply);
+    apply();
+  });
+})();

@@ -311,6 +311,8 @@ async function main() {
       [staff, "/admin/notifications", "staff-notifications"],
       [staff, "/admin/outbox", "staff-outbox"],
       [staff, "/admin/audit", "staff-audit"],
+      [staff, "/admin/settings", "staff-settings"],
+      [staff, "/admin/profile", "staff-profile"],
       [customer, "/customer/forgot-password?org=acme", "forgot"],
       [customer, "/customer/reset-password?token=x", "reset"],
       [customer, "/customer/login", "login-without-org"],

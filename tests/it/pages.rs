@@ -716,3 +716,104 @@ async fn project_of(world: &World, id: &str) -> serde_json::Value {
         .await;
     response.json().await.unwrap()
 }
+
+#[tokio::test]
+async fn staff_edit_settings_and_their_own_profile_with_plain_forms() {
+    let world = World::start().await;
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let csrf = csrf_of(get(&world, "/admin/settings", &staff_cookie).await).await;
+    // Only the boxes sent are on: the gallery feature goes off with the rest unticked.
+    let saved = post_form(
+        &world,
+        "/admin/settings",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("customer_portal", "on"),
+            ("documents", "on"),
+            ("company_name", "Acme Builders"),
+            ("primary_color", "#ffe14d"),
+            ("show_name", "on"),
+            ("default_locale", "de"),
+            ("can_add_comments", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let settings = world
+        .staff(reqwest::Method::GET, "/api/admin/settings", None)
+        .await;
+    let settings: serde_json::Value = settings.json().await.unwrap();
+    assert_eq!(settings["features"]["gallery"], false);
+    assert_eq!(settings["features"]["documents"], true);
+    assert_eq!(settings["branding"]["company_name"], "Acme Builders");
+    assert_eq!(settings["branding"]["logo_url"], serde_json::Value::Null);
+    assert_eq!(settings["default_locale"], "de");
+    assert_eq!(settings["default_permissions"]["can_add_comments"], true);
+    assert_eq!(settings["default_permissions"]["can_view_invoices"], false);
+    // The customer pages wear the colour, with dark text on a light one.
+    let css = get(&world, "/brand/acme.css", "")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(css.trim(), ":root{--brand:#ffe14d;--brand-text:#1b1f24}");
+    // A colour the API refuses is its 422 on the page, and nothing changes.
+    let bad = post_form(
+        &world,
+        "/admin/settings",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("primary_color", "red"),
+            ("default_locale", "de"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let settings = world
+        .staff(reqwest::Method::GET, "/api/admin/settings", None)
+        .await;
+    let settings: serde_json::Value = settings.json().await.unwrap();
+    assert_eq!(settings["branding"]["primary_color"], "#ffe14d");
+
+    // The member's own profile and password.
+    let profile = post_form(
+        &world,
+        "/admin/profile",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Olga Owner"),
+            ("title", "Director"),
+        ],
+    )
+    .await;
+    assert_eq!(profile.status(), 303);
+    let me = world
+        .staff(reqwest::Method::GET, "/api/admin/me", None)
+        .await;
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["name"], "Olga Owner");
+    assert_eq!(me["title"], "Director");
+    let differ = post_form(
+        &world,
+        "/admin/profile/password",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("current_password", crate::support::app::OWNER_PASSWORD),
+            ("new_password", "a new long password 1"),
+            ("confirm_password", "another one"),
+        ],
+    )
+    .await;
+    assert_eq!(differ.status(), 422);
+    assert!(
+        differ
+            .text()
+            .await
+            .unwrap()
+            .contains("The two passwords are not the same.")
+    );
+}

@@ -25,7 +25,7 @@ use crate::extract::{Call, ClientAddr, Json, PathId, PathIds, StaffCall};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
 use crate::routes::admin::{
-    account, assignments, audit, invitations, outbox, permissions, phases, staff,
+    account, assignments, audit, invitations, outbox, permissions, phases, settings, staff,
 };
 use crate::routes::notifications;
 use crate::routes::recovery::StaffRecovery;
@@ -64,6 +64,9 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/customers/{id}/permissions", post(save_permissions))
         .route("/admin/customers/{id}/projects", post(save_projects))
         .route("/admin/customers/{id}/erase", post(erase))
+        .route("/admin/profile", get(profile).post(save_own_profile))
+        .route("/admin/profile/password", post(change_own_password))
+        .route("/admin/settings", get(settings_page).post(save_settings))
         .route("/admin/outbox", get(outbox_list))
         .route("/admin/outbox/{id}/retry", post(retry_mail))
         .route("/admin/audit", get(audit_list))
@@ -1261,4 +1264,247 @@ async fn audit_list(
             filter: search,
         },
     ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    me: crate::api::people::Staff,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+async fn profile(page: StaffPage, Query(search): Query<Search>) -> Result<Response, PageError> {
+    let w = page.lang.words();
+    let notice = match search.done.as_str() {
+        "password" => Some(w.password_changed),
+        "" => None,
+        _ => Some(w.saved),
+    };
+    profile_view(page, notice, None, StatusCode::OK).await
+}
+
+async fn profile_view(
+    page: StaffPage,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let me = account::me(again(&page.call)).await.on_page(lang)?.0;
+    let c = chrome(&page, lang.words().profile, "/admin/profile");
+    Ok(render(
+        status,
+        &ProfilePage {
+            c,
+            me,
+            notice,
+            error,
+        },
+    ))
+}
+
+/// A form on the member's own profile: back with a notice, or the profile with the error.
+async fn after_own_action<T>(
+    page: StaffPage,
+    done: Result<T, ApiError>,
+    to: &str,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::UNAUTHORIZED => {
+            let message = page.lang.words().error(&err.code);
+            profile_view(page, None, Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, page.lang)),
+    }
+}
+
+async fn save_own_profile(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let done = match super::body_of(fields(&form, &["name"], &["title", "phone"])) {
+        Ok(body) => account::update_me(again(&page.call), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_own_action(page, done, "/admin/profile?done=profile").await
+}
+
+async fn change_own_password(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let new_password = form.secret("new_password");
+    if new_password != form.secret("confirm_password") {
+        let message = page.lang.words().passwords_differ;
+        return profile_view(page, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let body = crate::api::ChangePassword {
+        current_password: form.secret("current_password"),
+        new_password,
+    };
+    let done = account::change_password(again(&page.call), Json(body)).await;
+    after_own_action(page, done, "/admin/profile?done=password").await
+}
+
+/// One checkbox of the settings form.
+struct Toggle {
+    name: &'static str,
+    label: &'static str,
+    on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    features: Vec<Toggle>,
+    permissions: Vec<Toggle>,
+    branding: atrium_common::settings::Branding,
+    show_team_members: bool,
+    default_locale: &'static str,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+async fn settings_page(
+    page: StaffPage,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let notice = (!search.done.is_empty()).then_some(page.lang.words().saved);
+    settings_view(page, notice, None, StatusCode::OK).await
+}
+
+async fn settings_view(
+    page: StaffPage,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let w = lang.words();
+    let settings = settings::read(again(&page.call))
+        .await
+        .on_page(lang)?
+        .0
+        .settings;
+    let f = &settings.features;
+    let features = vec![
+        Toggle {
+            name: "customer_portal",
+            label: w.feature_customer_portal,
+            on: f.customer_portal,
+        },
+        Toggle {
+            name: "approvals",
+            label: w.feature_approvals,
+            on: f.approvals,
+        },
+        Toggle {
+            name: "requests",
+            label: w.feature_requests,
+            on: f.requests,
+        },
+        Toggle {
+            name: "documents",
+            label: w.feature_documents,
+            on: f.documents,
+        },
+        Toggle {
+            name: "billing",
+            label: w.feature_billing,
+            on: f.billing,
+        },
+        Toggle {
+            name: "gallery",
+            label: w.feature_gallery,
+            on: f.gallery,
+        },
+    ];
+    let d = &settings.default_permissions;
+    let permissions = vec![
+        Toggle {
+            name: "can_view_invoices",
+            label: w.can_view_invoices,
+            on: d.can_view_invoices,
+        },
+        Toggle {
+            name: "can_approve_work",
+            label: w.can_approve_work,
+            on: d.can_approve_work,
+        },
+        Toggle {
+            name: "can_add_comments",
+            label: w.can_add_comments,
+            on: d.can_add_comments,
+        },
+        Toggle {
+            name: "can_submit_requests",
+            label: w.can_submit_requests,
+            on: d.can_submit_requests,
+        },
+    ];
+    let c = chrome(&page, w.settings, "/admin/settings");
+    let view = SettingsPage {
+        c,
+        features,
+        permissions,
+        branding: settings.branding,
+        show_team_members: settings.show_team_members,
+        default_locale: settings.default_locale.as_str(),
+        notice,
+        error,
+    };
+    Ok(render(status, &view))
+}
+
+/// The whole settings document from the form (an unticked box is off, a blank text
+/// cleared), sent as the API's PATCH body.
+async fn save_settings(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
+    let ticked = |names: &[&str]| -> serde_json::Map<String, serde_json::Value> {
+        names
+            .iter()
+            .map(|n| ((*n).to_owned(), (form.text(n) == "on").into()))
+            .collect()
+    };
+    let mut branding = fields(
+        &form,
+        &[],
+        &["company_name", "logo_url", "primary_color", "sender_name"],
+    );
+    branding.extend(ticked(&["show_logo", "show_name"]));
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "features".into(),
+        ticked(&[
+            "customer_portal",
+            "approvals",
+            "requests",
+            "documents",
+            "billing",
+            "gallery",
+        ])
+        .into(),
+    );
+    body.insert("branding".into(), branding.into());
+    body.insert(
+        "show_team_members".into(),
+        (form.text("show_team_members") == "on").into(),
+    );
+    body.insert("default_locale".into(), form.text("default_locale").into());
+    body.insert(
+        "default_permissions".into(),
+        ticked(&[
+            "can_view_invoices",
+            "can_approve_work",
+            "can_add_comments",
+            "can_submit_requests",
+        ])
+        .into(),
+    );
+    let patch = crate::api::settings::SettingsPatch(body.into());
+    match settings::update(again(&page.call), Json(patch)).await {
+        Ok(_) => Ok(Redirect::to("/admin/settings?done=saved").into_response()),
+        Err(err) if err.status.is_client_error() => {
+            let message = page.lang.words().error(&err.code);
+            settings_view(page, None, Some(message), err.status).await
+        }
+        Err(err) => Err(PageError::api(err, page.lang)),
+    }
 }

@@ -78,7 +78,7 @@ pub(crate) async fn logout(staff: StaffCall) -> Result<StatusCode, ApiError> {
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(staff: StaffCall) -> Answer<Staff> {
+pub(crate) async fn me(staff: StaffCall) -> Answer<Staff> {
     let response = call!(
         staff,
         staff.get_current_staff(pb::GetCurrentStaffRequest {})
@@ -86,7 +86,10 @@ async fn me(staff: StaffCall) -> Answer<Staff> {
     Ok(Json(response.staff.unwrap_or_default().into()))
 }
 
-async fn update_me(staff: StaffCall, Json(body): Json<OwnProfilePatch>) -> Answer<Staff> {
+pub(crate) async fn update_me(
+    staff: StaffCall,
+    Json(body): Json<OwnProfilePatch>,
+) -> Answer<Staff> {
     let name = body.name.required("name", "cannot be cleared")?;
     let request = pb::UpdateCurrentStaffRequest {
         name,
@@ -111,7 +114,7 @@ async fn refresh(
     Ok(axum::Json(response.into()))
 }
 
-async fn change_password(
+pub(crate) async fn change_password(
     staff: StaffCall,
     Json(body): Json<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {

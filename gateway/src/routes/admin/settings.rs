@@ -21,12 +21,12 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-async fn read(staff: StaffCall) -> Answer<Settings> {
+pub(crate) async fn read(staff: StaffCall) -> Answer<Settings> {
     let response = call!(staff, settings.get_settings(pb::GetSettingsRequest {}));
     Ok(Json(response.settings.unwrap_or_default().try_into()?))
 }
 
-async fn update(staff: StaffCall, Json(body): Json<SettingsPatch>) -> Answer<Settings> {
+pub(crate) async fn update(staff: StaffCall, Json(body): Json<SettingsPatch>) -> Answer<Settings> {
     let request = pb::UpdateSettingsRequest {
         patch: body.0.to_string(),
     };
