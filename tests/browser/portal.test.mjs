@@ -313,6 +313,8 @@ async function main() {
       [staff, "/admin/audit", "staff-audit"],
       [staff, "/admin/settings", "staff-settings"],
       [staff, "/admin/profile", "staff-profile"],
+      [staff, "/admin/settings/templates", "staff-templates"],
+      [staff, "/admin/settings/templates/customer_invitation/de", "staff-template"],
       [customer, "/customer/forgot-password?org=acme", "forgot"],
       [customer, "/customer/reset-password?token=x", "reset"],
       [customer, "/customer/login", "login-without-org"],

@@ -817,3 +817,69 @@ async fn staff_edit_settings_and_their_own_profile_with_plain_forms() {
             .contains("The two passwords are not the same.")
     );
 }
+
+#[tokio::test]
+async fn an_email_template_is_previewed_rendered_before_it_is_saved() {
+    let world = World::start().await;
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let path = "/admin/settings/templates/customer_invitation/en";
+    let page = get(&world, path, &staff_cookie).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_of(page).await;
+    let typed = [
+        ("csrf_token", csrf.as_str()),
+        ("subject", "Welcome to {{ org_name }}"),
+        ("text", "Open {{ link }} before {{ expires_at }}."),
+        ("html", "<p>Open <a href=\"{{ link }}\">your portal</a></p>"),
+    ];
+    let mut preview = typed.to_vec();
+    preview.push(("action", "preview"));
+    let shown = post_form(&world, path, &staff_cookie, &preview).await;
+    assert_eq!(shown.status(), 200);
+    let html = shown.text().await.unwrap();
+    assert!(
+        html.contains("Welcome to Sample"),
+        "the subject is rendered with sample values"
+    );
+    assert!(html.contains("Open https://portal.example.invalid/sample-link before Sample."));
+    let stored = world
+        .staff(
+            reqwest::Method::GET,
+            "/api/admin/settings/email-templates/customer_invitation/en",
+            None,
+        )
+        .await;
+    let stored: serde_json::Value = stored.json().await.unwrap();
+    assert_eq!(stored["overridden"], false, "a preview saves nothing");
+    // A template that does not render is refused on preview, as on save.
+    let broken = post_form(
+        &world,
+        path,
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("subject", "Hi {{ "),
+            ("text", "{{ link }}"),
+            ("html", "x"),
+            ("action", "preview"),
+        ],
+    )
+    .await;
+    assert_eq!(broken.status(), 422);
+    let mut save = typed.to_vec();
+    save.push(("action", "save"));
+    assert_eq!(
+        post_form(&world, path, &staff_cookie, &save).await.status(),
+        303
+    );
+    let stored = world
+        .staff(
+            reqwest::Method::GET,
+            "/api/admin/settings/email-templates/customer_invitation/en",
+            None,
+        )
+        .await;
+    let stored: serde_json::Value = stored.json().await.unwrap();
+    assert_eq!(stored["overridden"], true);
+    assert_eq!(stored["subject"], "Welcome to {{ org_name }}");
+}

@@ -83,6 +83,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.notifier.v1.EmailService/RetryEmail", Staff(P::SettingsManage)),
     read("/atrium.notifier.v1.TemplateService/ListTemplates", Staff(P::SettingsManage)),
     read("/atrium.notifier.v1.TemplateService/GetTemplate", Staff(P::SettingsManage)),
+    read("/atrium.notifier.v1.TemplateService/PreviewTemplate", Staff(P::SettingsManage)),
     write("/atrium.notifier.v1.TemplateService/PutTemplate", Staff(P::SettingsManage)),
     write("/atrium.notifier.v1.TemplateService/DeleteTemplate", Staff(P::SettingsManage)),
     write("/atrium.notifier.v1.NotificationService/CreateNotification", Internal),

@@ -7,7 +7,7 @@ use askama::Template;
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use http::{HeaderMap, StatusCode};
@@ -26,6 +26,7 @@ use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
 use crate::routes::admin::{
     account, assignments, audit, invitations, outbox, permissions, phases, settings, staff,
+    templates,
 };
 use crate::routes::notifications;
 use crate::routes::recovery::StaffRecovery;
@@ -67,6 +68,11 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/profile", get(profile).post(save_own_profile))
         .route("/admin/profile/password", post(change_own_password))
         .route("/admin/settings", get(settings_page).post(save_settings))
+        .route("/admin/settings/templates", get(template_list))
+        .route(
+            "/admin/settings/templates/{key}/{locale}",
+            get(template_page).post(template_action),
+        )
         .route("/admin/outbox", get(outbox_list))
         .route("/admin/outbox/{id}/retry", post(retry_mail))
         .route("/admin/audit", get(audit_list))
@@ -1506,5 +1512,140 @@ async fn save_settings(page: StaffPage, form: PageForm) -> Result<Response, Page
             settings_view(page, None, Some(message), err.status).await
         }
         Err(err) => Err(PageError::api(err, page.lang)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/templates.html")]
+struct TemplatesPage {
+    c: Chrome,
+    items: Vec<templates::Template>,
+}
+
+async fn template_list(page: StaffPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let list = templates::list(again(&page.call)).await.on_page(lang)?.0;
+    let c = chrome(
+        &page,
+        lang.words().email_templates,
+        "/admin/settings/templates",
+    );
+    Ok(render(
+        StatusCode::OK,
+        &TemplatesPage {
+            c,
+            items: list.items,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/template.html")]
+struct TemplatePage {
+    c: Chrome,
+    template: templates::Template,
+    preview: Option<templates::Preview>,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+async fn template_page(
+    page: StaffPage,
+    Path((key, locale)): Path<(String, String)>,
+    Query(search): Query<Search>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let template = templates::read(again(&page.call), Path((key, locale)))
+        .await
+        .on_page(lang)?
+        .0;
+    let notice = (!search.done.is_empty()).then_some(lang.words().saved);
+    let here = format!(
+        "/admin/settings/templates/{}/{}",
+        template.key, template.locale
+    );
+    let c = chrome(&page, lang.words().email_templates, &here);
+    Ok(render(
+        StatusCode::OK,
+        &TemplatePage {
+            c,
+            template,
+            preview: None,
+            notice,
+            error: None,
+        },
+    ))
+}
+
+/// The template form's three buttons: preview (render, save nothing), save, restore.
+async fn template_action(
+    page: StaffPage,
+    Path((key, locale)): Path<(String, String)>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let here = format!("/admin/settings/templates/{key}/{locale}");
+    let body = || templates::TemplateBody {
+        subject: form.text("subject"),
+        text: form.secret("text"),
+        html: form.secret("html"),
+    };
+    let path = || Path((key.clone(), locale.clone()));
+    let action = form.text("action");
+    let done = match action.as_str() {
+        "preview" => match templates::preview(again(&page.call), path(), Json(body())).await {
+            Ok(Json(preview)) => {
+                let typed = body();
+                let mut template = templates::read(again(&page.call), path())
+                    .await
+                    .on_page(lang)?
+                    .0;
+                (template.subject, template.text, template.html) =
+                    (typed.subject, typed.text, typed.html);
+                let c = chrome(&page, lang.words().email_templates, &here);
+                return Ok(render(
+                    StatusCode::OK,
+                    &TemplatePage {
+                        c,
+                        template,
+                        preview: Some(preview),
+                        notice: None,
+                        error: None,
+                    },
+                ));
+            }
+            Err(err) => Err(err),
+        },
+        "restore" => templates::restore(again(&page.call), path())
+            .await
+            .map(drop),
+        _ => templates::replace(again(&page.call), path(), Json(body()))
+            .await
+            .map(drop),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("{here}?done=saved")).into_response()),
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
+            let typed = body();
+            let mut template = templates::read(again(&page.call), path())
+                .await
+                .on_page(lang)?
+                .0;
+            (template.subject, template.text, template.html) =
+                (typed.subject, typed.text, typed.html);
+            let c = chrome(&page, lang.words().email_templates, &here);
+            let error = Some(lang.words().error(&err.code));
+            Ok(render(
+                err.status,
+                &TemplatePage {
+                    c,
+                    template,
+                    preview: None,
+                    notice: None,
+                    error,
+                },
+            ))
+        }
+        Err(err) => Err(PageError::api(err, lang)),
     }
 }

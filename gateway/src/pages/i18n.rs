@@ -311,6 +311,16 @@ pub struct Words {
     pub feature_documents: &'static str,
     pub feature_billing: &'static str,
     pub feature_gallery: &'static str,
+    pub email_templates: &'static str,
+    pub overridden: &'static str,
+    pub default_template: &'static str,
+    pub subject_field: &'static str,
+    pub text_part: &'static str,
+    pub html_part: &'static str,
+    pub variables: &'static str,
+    pub restore_default: &'static str,
+    pub save_template: &'static str,
+    pub preview_intro: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -502,6 +512,16 @@ pub static EN: Words = Words {
     feature_documents: "Documents",
     feature_billing: "Billing",
     feature_gallery: "Gallery",
+    email_templates: "Email templates",
+    overridden: "Your own",
+    default_template: "Default",
+    subject_field: "Subject",
+    text_part: "Text",
+    html_part: "HTML",
+    variables: "Variables",
+    restore_default: "Restore the default",
+    save_template: "Save template",
+    preview_intro: "This is how the mail reads with sample values. Nothing is saved until you save.",
 };
 
 pub static DE: Words = Words {
@@ -693,6 +713,16 @@ pub static DE: Words = Words {
     feature_documents: "Dokumente",
     feature_billing: "Abrechnung",
     feature_gallery: "Galerie",
+    email_templates: "E-Mail-Vorlagen",
+    overridden: "Eigene",
+    default_template: "Standard",
+    subject_field: "Betreff",
+    text_part: "Text",
+    html_part: "HTML",
+    variables: "Variablen",
+    restore_default: "Standard wiederherstellen",
+    save_template: "Vorlage speichern",
+    preview_intro: "So liest sich die E-Mail mit Beispielwerten. Gespeichert wird erst beim Speichern.",
 };
 
 impl Words {

@@ -163,6 +163,25 @@ impl pb::template_service_server::TemplateService for Notifier {
         }))
     }
 
+    async fn preview_template(
+        &self,
+        request: Request<pb::PutTemplateRequest>,
+    ) -> Rpc<pb::PreviewTemplateResponse> {
+        Principal::require(&request, SubjectKind::Staff)?;
+        let r = request.into_inner();
+        let source = TemplateSource {
+            subject: r.subject,
+            text: r.text,
+            html: r.html,
+        };
+        let rendered = template_admin::preview(&r.key, &r.locale, source)?;
+        Ok(Response::new(pb::PreviewTemplateResponse {
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        }))
+    }
+
     async fn delete_template(
         &self,
         request: Request<pb::DeleteTemplateRequest>,

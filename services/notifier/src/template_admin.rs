@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::error::NotifierError;
 use crate::store;
 use crate::templates::{
-    self, DEFAULTS, SAMPLE_LINK, TemplateSource, default_template, variables_of,
+    self, DEFAULTS, Rendered, SAMPLE_LINK, TemplateSource, default_template, variables_of,
 };
 
 /// An organization's own text of one template in one locale.
@@ -121,6 +121,33 @@ pub async fn put(
     locale: &str,
     source: TemplateSource,
 ) -> Result<TemplateView, NotifierError> {
+    let (default, source, _) = checked(key, locale, source)?;
+    let row = TemplateOverride {
+        template_key: default.key.clone(),
+        locale: default.locale.clone(),
+        subject: source.subject,
+        text_body: source.text,
+        html_body: source.html,
+        updated_at: state.clock.now(),
+    };
+    store::upsert_template_override(&state.db, org_id, &row).await?;
+    Ok(override_view(row))
+}
+
+/// What an override would look like with sample variables, after the checks of [`put`];
+/// saves nothing.
+pub fn preview(key: &str, locale: &str, source: TemplateSource) -> Result<Rendered, NotifierError> {
+    checked(key, locale, source).map(|(_, _, rendered)| rendered)
+}
+
+/// The checks of an override: lengths, that every part renders with the key's sample
+/// variables, that a template with a link shows it. Answers the default it overrides,
+/// the source as saved and its sample rendering.
+fn checked(
+    key: &str,
+    locale: &str,
+    source: TemplateSource,
+) -> Result<(TemplateView, TemplateSource, Rendered), NotifierError> {
     let default = default_view(key, locale)?;
     let subject = source.subject.trim();
     for (field, text, max) in [
@@ -143,23 +170,12 @@ pub async fn put(
     let sample = templates::sample_variables(key);
     templates::check(&source, locale, &sample)
         .map_err(|(field, problem)| NotifierError::invalid(field, problem))?;
-    if default.variables.contains(&"link") {
-        let rendered = templates::render(&source, locale, &sample)
-            .map_err(|err| NotifierError::invalid("text", format!("does not render: {err}")))?;
-        if !rendered.text.contains(SAMPLE_LINK) {
-            return Err(NotifierError::invalid("text", "must show {{ link }}"));
-        }
+    let rendered = templates::render(&source, locale, &sample)
+        .map_err(|err| NotifierError::invalid("text", format!("does not render: {err}")))?;
+    if default.variables.contains(&"link") && !rendered.text.contains(SAMPLE_LINK) {
+        return Err(NotifierError::invalid("text", "must show {{ link }}"));
     }
-    let row = TemplateOverride {
-        template_key: default.key.clone(),
-        locale: default.locale.clone(),
-        subject: source.subject,
-        text_body: source.text,
-        html_body: source.html,
-        updated_at: state.clock.now(),
-    };
-    store::upsert_template_override(&state.db, org_id, &row).await?;
-    Ok(override_view(row))
+    Ok((default, source, rendered))
 }
 
 /// Drops the org's override; answers the default now in effect.

@@ -5,7 +5,7 @@ use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::notifier::v1 as pb;
 use axum::extract::Path;
-use axum::routing::{delete, get, put};
+use axum::routing::{delete, get, post, put};
 use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -29,23 +29,25 @@ pub fn routes() -> Vec<Route> {
             .staff(manage).body::<TemplateBody>().answers::<Template>(200),
         Route::delete(TEMPLATE, "Restore the default email template", delete(restore))
             .staff(manage).no_content(),
+        Route::post("/api/admin/settings/email-templates/{key}/{locale}/preview", "Render an override with sample variables, checked as a save is; saves nothing", post(preview))
+            .staff(manage).body::<TemplateBody>().answers::<Preview>(200),
     ]
 }
 
 /// An email template as the organization has it.
 #[derive(Serialize, JsonSchema)]
-struct Template {
-    key: String,
+pub(crate) struct Template {
+    pub key: String,
     #[schemars(extend("enum" = ["en", "de"]))]
-    locale: String,
-    subject: String,
-    text: String,
-    html: String,
+    pub locale: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
     /// The organization's own, not the default.
-    overridden: bool,
+    pub overridden: bool,
     /// The variables the template may use.
-    variables: Vec<String>,
-    updated_at: Option<Time>,
+    pub variables: Vec<String>,
+    pub updated_at: Option<Time>,
 }
 
 impl From<pb::EmailTemplate> for Template {
@@ -64,25 +66,28 @@ impl From<pb::EmailTemplate> for Template {
 }
 
 #[derive(Deserialize, JsonSchema)]
-struct TemplateBody {
-    subject: String,
-    text: String,
-    html: String,
+pub(crate) struct TemplateBody {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
 }
 
-async fn list(staff: StaffCall) -> Answer<Page<Template>> {
+pub(crate) async fn list(staff: StaffCall) -> Answer<Page<Template>> {
     let response = call!(staff, templates.list_templates(pb::ListTemplatesRequest {}));
     let items = response.items.into_iter().map(Template::from);
     Ok(Json(Page::of(items, String::new())))
 }
 
-async fn read(staff: StaffCall, Path((key, locale)): Path<(String, String)>) -> Answer<Template> {
+pub(crate) async fn read(
+    staff: StaffCall,
+    Path((key, locale)): Path<(String, String)>,
+) -> Answer<Template> {
     let request = pb::GetTemplateRequest { key, locale };
     let response = call!(staff, templates.get_template(request));
     Ok(Json(response.template.unwrap_or_default().into()))
 }
 
-async fn replace(
+pub(crate) async fn replace(
     staff: StaffCall,
     Path((key, locale)): Path<(String, String)>,
     Json(body): Json<TemplateBody>,
@@ -98,11 +103,39 @@ async fn replace(
     Ok(Json(response.template.unwrap_or_default().into()))
 }
 
-async fn restore(
+pub(crate) async fn restore(
     staff: StaffCall,
     Path((key, locale)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let request = pb::DeleteTemplateRequest { key, locale };
     call!(staff, templates.delete_template(request));
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A template rendered with sample variables.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Preview {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub(crate) async fn preview(
+    staff: StaffCall,
+    Path((key, locale)): Path<(String, String)>,
+    Json(body): Json<TemplateBody>,
+) -> Answer<Preview> {
+    let request = pb::PutTemplateRequest {
+        key,
+        locale,
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+    };
+    let response = call!(staff, templates.preview_template(request));
+    Ok(Json(Preview {
+        subject: response.subject,
+        text: response.text,
+        html: response.html,
+    }))
 }
