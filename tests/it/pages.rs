@@ -704,6 +704,38 @@ async fn staff_create_and_edit_a_project_and_its_phases_with_plain_forms() {
     .await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(project_of(&world, &id).await["phases"], json!([]));
+
+    // The team: the ticked members with their role on the project.
+    let me = world
+        .staff(reqwest::Method::GET, "/api/admin/me", None)
+        .await;
+    let me: serde_json::Value = me.json().await.unwrap();
+    let me = me["id"].as_str().unwrap().to_owned();
+    let page = get(&world, &format!("/admin/projects/{id}"), &staff_cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("name=\"role_title_{me}\"")),
+        "the team editor lists the member"
+    );
+    let role_field = format!("role_title_{me}");
+    let team = post_form(
+        &world,
+        &format!("/admin/projects/{id}/team"),
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("staff_ids", &me),
+            (&role_field, "Lead photographer"),
+        ],
+    )
+    .await;
+    assert_eq!(team.status(), 303);
+    let project = project_of(&world, &id).await;
+    assert_eq!(project["team"][0]["staff_id"], me.as_str());
+    assert_eq!(project["team"][0]["role_title"], "Lead photographer");
 }
 
 async fn project_of(world: &World, id: &str) -> serde_json::Value {

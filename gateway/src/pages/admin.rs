@@ -86,6 +86,7 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/projects/{id}", get(project_page))
         .route("/admin/projects/{id}/edit", post(edit_project))
         .route("/admin/projects/{id}/phases", post(add_phase))
+        .route("/admin/projects/{id}/team", post(save_team))
         .route("/admin/projects/{id}/phases/{phase_id}", post(save_phase))
         .route(
             "/admin/projects/{id}/phases/{phase_id}/delete",
@@ -800,6 +801,8 @@ struct ProjectPage {
     project: StaffProject,
     customers: Vec<Customer>,
     assigned: Vec<Id>,
+    /// The active staff to pick the team from (for members who may list staff).
+    staff: Vec<TeamChoice>,
     q: String,
     notice: Option<&'static str>,
     error: Option<&'static str>,
@@ -834,10 +837,23 @@ async fn project_view(
             page_token: None,
         },
     };
-    let (project, assigned, customers) = tokio::join!(
+    let staff_query = crate::extract::Query(crate::api::PageQuery::default());
+    let can_pick_staff = page.call.role.allows(Permission::StaffManage);
+    let members = async {
+        if can_pick_staff {
+            staff::list(again(&page.call), staff_query)
+                .await
+                .map(|p| p.0.items)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    };
+    let (project, assigned, customers, members) = tokio::join!(
         projects::read(again(&page.call), PathId(id)),
         assignments::project_customers(again(&page.call), PathId(id)),
         customers::list(again(&page.call), crate::extract::Query(filter)),
+        members,
     );
     let project = project.on_page(lang)?.0;
     let assigned = assigned.map(|a| a.0.customer_ids).unwrap_or_default();
@@ -848,11 +864,26 @@ async fn project_view(
     let c = chrome(&page, &project.project.name.clone(), &here);
     let can_assign = page.call.role.allows(Permission::CustomersCreate);
     let can_edit = page.call.role.allows(Permission::ProjectsManage);
+    let team = project.project.team.as_deref().unwrap_or_default();
+    let staff = members
+        .into_iter()
+        .filter(|m| m.status == "active")
+        .map(|m| {
+            let on = team.iter().find(|t| t.staff_id == m.id);
+            let role_title = on.and_then(|t| t.role_title.clone()).unwrap_or_default();
+            TeamChoice {
+                role_title,
+                on: on.is_some(),
+                member: m,
+            }
+        })
+        .collect();
     let view = ProjectPage {
         c,
         project,
         customers,
         assigned,
+        staff,
         q: q.to_owned(),
         notice,
         error,
@@ -860,6 +891,37 @@ async fn project_view(
         can_edit,
     };
     Ok(render(status, &view))
+}
+
+/// One staff member in the team editor: on the team or not, with their role there.
+struct TeamChoice {
+    member: crate::api::people::Staff,
+    on: bool,
+    role_title: String,
+}
+
+/// The team editor's save: the ticked members, in the list's order, with their roles.
+async fn save_team(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    let members: Vec<serde_json::Value> = form
+        .all("staff_ids")
+        .into_iter()
+        .map(|staff_id| {
+            let role = form.optional(&format!("role_title_{staff_id}"));
+            serde_json::json!({ "staff_id": staff_id, "role_title": role })
+        })
+        .collect();
+    let mut body = serde_json::Map::new();
+    body.insert("members".into(), members.into());
+    let done = match super::body_of(body) {
+        Ok(body) => projects::set_team(again(&page.call), PathId(id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    after_project_action(page, id, done).await
 }
 
 /// A project form's answer: back to the project, or the project with the error in words.

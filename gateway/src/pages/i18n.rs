@@ -321,6 +321,9 @@ pub struct Words {
     pub restore_default: &'static str,
     pub save_template: &'static str,
     pub preview_intro: &'static str,
+    pub save_team: &'static str,
+    pub role_title: &'static str,
+    pub team_hint: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -522,6 +525,9 @@ pub static EN: Words = Words {
     restore_default: "Restore the default",
     save_template: "Save template",
     preview_intro: "This is how the mail reads with sample values. Nothing is saved until you save.",
+    save_team: "Save team",
+    role_title: "Role on this project",
+    team_hint: "Tick the staff members on this project; customers see them while the organization shows teams.",
 };
 
 pub static DE: Words = Words {
@@ -723,6 +729,9 @@ pub static DE: Words = Words {
     restore_default: "Standard wiederherstellen",
     save_template: "Vorlage speichern",
     preview_intro: "So liest sich die E-Mail mit Beispielwerten. Gespeichert wird erst beim Speichern.",
+    save_team: "Team speichern",
+    role_title: "Rolle in diesem Projekt",
+    team_hint: "Haken Sie die Mitarbeitenden dieses Projekts an; Kunden sehen sie, solange die Organisation Teams zeigt.",
 };
 
 impl Words {

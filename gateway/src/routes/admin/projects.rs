@@ -116,7 +116,11 @@ async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn set_team(staff: StaffCall, id: PathId, Json(body): Json<NewTeam>) -> Answer<Team> {
+pub(crate) async fn set_team(
+    staff: StaffCall,
+    id: PathId,
+    Json(body): Json<NewTeam>,
+) -> Answer<Team> {
     let members = body.members.into_iter().map(|m| pb::TeamMember {
         staff_id: m.staff_id.0,
         role_title: m.role_title.unwrap_or_default(),
