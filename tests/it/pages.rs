@@ -736,6 +736,29 @@ async fn staff_create_and_edit_a_project_and_its_phases_with_plain_forms() {
     let project = project_of(&world, &id).await;
     assert_eq!(project["team"][0]["staff_id"], me.as_str());
     assert_eq!(project["team"][0]["role_title"], "Lead photographer");
+
+    // Deleting needs the box ticked.
+    let delete = format!("/admin/projects/{id}/delete");
+    let unticked = post_form(&world, &delete, &staff_cookie, &[("csrf_token", &csrf)]).await;
+    assert_eq!(unticked.status(), 422);
+    assert_eq!(project_of(&world, &id).await["name"], "Lake House II");
+    let deleted = post_form(
+        &world,
+        &delete,
+        &staff_cookie,
+        &[("csrf_token", &csrf), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(header(&deleted, "location"), "/admin/projects");
+    let gone = world
+        .staff(
+            reqwest::Method::GET,
+            &format!("/api/admin/projects/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status(), 404);
 }
 
 async fn project_of(world: &World, id: &str) -> serde_json::Value {

@@ -87,6 +87,7 @@ pub fn router() -> Router<GatewayState> {
         .route("/admin/projects/{id}/edit", post(edit_project))
         .route("/admin/projects/{id}/phases", post(add_phase))
         .route("/admin/projects/{id}/team", post(save_team))
+        .route("/admin/projects/{id}/delete", post(delete_project))
         .route("/admin/projects/{id}/phases/{phase_id}", post(save_phase))
         .route(
             "/admin/projects/{id}/phases/{phase_id}/delete",
@@ -598,13 +599,10 @@ async fn after_customer_action<T>(
     id: uuid::Uuid,
     done: Result<T, ApiError>,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/customers/{id}?done=saved")).into_response()),
-        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
-            let message = page.lang.words().error(&err.code);
-            customer_view(page, id, None, Some(message), err.status).await
-        }
-        Err(err) => Err(PageError::api(err, page.lang)),
+    let to = format!("/admin/customers/{id}?done=saved");
+    match outcome(page.lang, done, &to)? {
+        Ok(response) => Ok(response),
+        Err((message, status)) => customer_view(page, id, None, Some(message), status).await,
     }
 }
 
@@ -893,6 +891,52 @@ async fn project_view(
     Ok(render(status, &view))
 }
 
+/// A console form's outcome: 303 to `to` once done; a refusal of the form's input (a
+/// 4xx other than 401 and 404) as its words and status, for the caller to show on the
+/// same page; anything else the error page.
+fn outcome<T>(
+    lang: Lang,
+    done: Result<T, ApiError>,
+    to: &str,
+) -> Result<Result<Response, (&'static str, StatusCode)>, PageError> {
+    match done {
+        Ok(_) => Ok(Ok(Redirect::to(to).into_response())),
+        Err(err)
+            if err.status.is_client_error()
+                && !matches!(err.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED) =>
+        {
+            Ok(Err((lang.words().error(&err.code), err.status)))
+        }
+        Err(err) => Err(PageError::api(err, lang)),
+    }
+}
+
+/// Deletes a project with its phases and assignments, once the box is ticked.
+async fn delete_project(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let PathId(id) = id.on_page(page.lang)?;
+    if form.text("confirm") != "yes" {
+        let message = page.lang.words().error("VALIDATION_FAILED");
+        return project_view(
+            page,
+            id,
+            "",
+            None,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let done = projects::remove(again(&page.call), PathId(id)).await;
+    match outcome(page.lang, done, "/admin/projects")? {
+        Ok(response) => Ok(response),
+        Err((message, status)) => project_view(page, id, "", None, Some(message), status).await,
+    }
+}
+
 /// One staff member in the team editor: on the team or not, with their role there.
 struct TeamChoice {
     member: crate::api::people::Staff,
@@ -930,13 +974,10 @@ async fn after_project_action<T>(
     id: uuid::Uuid,
     done: Result<T, ApiError>,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/projects/{id}?done=saved")).into_response()),
-        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
-            let message = page.lang.words().error(&err.code);
-            project_view(page, id, "", None, Some(message), err.status).await
-        }
-        Err(err) => Err(PageError::api(err, page.lang)),
+    let to = format!("/admin/projects/{id}?done=saved");
+    match outcome(page.lang, done, &to)? {
+        Ok(response) => Ok(response),
+        Err((message, status)) => project_view(page, id, "", None, Some(message), status).await,
     }
 }
 
@@ -1185,13 +1226,9 @@ async fn after_staff_action<T>(
     page: StaffPage,
     done: Result<T, ApiError>,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok(_) => Ok(Redirect::to("/admin/staff?done=saved").into_response()),
-        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
-            let message = page.lang.words().error(&err.code);
-            staff_view(page, None, Some(message), err.status).await
-        }
-        Err(err) => Err(PageError::api(err, page.lang)),
+    match outcome(page.lang, done, "/admin/staff?done=saved")? {
+        Ok(response) => Ok(response),
+        Err((message, status)) => staff_view(page, None, Some(message), status).await,
     }
 }
 
@@ -1379,13 +1416,9 @@ async fn after_own_action<T>(
     done: Result<T, ApiError>,
     to: &str,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok(_) => Ok(Redirect::to(to).into_response()),
-        Err(err) if err.status.is_client_error() && err.status != StatusCode::UNAUTHORIZED => {
-            let message = page.lang.words().error(&err.code);
-            profile_view(page, None, Some(message), err.status).await
-        }
-        Err(err) => Err(PageError::api(err, page.lang)),
+    match outcome(page.lang, done, to)? {
+        Ok(response) => Ok(response),
+        Err((message, status)) => profile_view(page, None, Some(message), status).await,
     }
 }
 

@@ -324,6 +324,8 @@ pub struct Words {
     pub save_team: &'static str,
     pub role_title: &'static str,
     pub team_hint: &'static str,
+    pub delete_project: &'static str,
+    pub confirm_delete_project: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -528,6 +530,8 @@ pub static EN: Words = Words {
     save_team: "Save team",
     role_title: "Role on this project",
     team_hint: "Tick the staff members on this project; customers see them while the organization shows teams.",
+    delete_project: "Delete this project",
+    confirm_delete_project: "I understand its phases and assignments go with it",
 };
 
 pub static DE: Words = Words {
@@ -732,6 +736,8 @@ pub static DE: Words = Words {
     save_team: "Team speichern",
     role_title: "Rolle in diesem Projekt",
     team_hint: "Haken Sie die Mitarbeitenden dieses Projekts an; Kunden sehen sie, solange die Organisation Teams zeigt.",
+    delete_project: "Dieses Projekt löschen",
+    confirm_delete_project: "Mir ist klar, dass seine Phasen und Zuordnungen mit gelöscht werden",
 };
 
 impl Words {

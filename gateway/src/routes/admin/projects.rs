@@ -111,7 +111,7 @@ pub(crate) async fn update(
     )))
 }
 
-async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn remove(staff: StaffCall, id: PathId) -> Result<StatusCode, ApiError> {
     call!(staff, projects.delete_project(project_request(id)));
     Ok(StatusCode::NO_CONTENT)
 }
