@@ -851,6 +851,35 @@ async fn staff_edit_settings_and_their_own_profile_with_plain_forms() {
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["name"], "Olga Owner");
     assert_eq!(me["title"], "Director");
+    // A language of the member's own: the console speaks it whatever the browser asks.
+    let german = post_form(
+        &world,
+        "/admin/profile",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("name", "Olga Owner"),
+            ("locale", "de"),
+        ],
+    )
+    .await;
+    assert_eq!(german.status(), 303);
+    let page = browser()
+        .get(world.app.url("/admin/profile"))
+        .header("cookie", &staff_cookie)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"de\">") && page.contains("Profil"));
+    let me = world
+        .staff(reqwest::Method::GET, "/api/admin/me", None)
+        .await;
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["locale"], "de");
     let differ = post_form(
         &world,
         "/admin/profile/password",
@@ -864,13 +893,9 @@ async fn staff_edit_settings_and_their_own_profile_with_plain_forms() {
     )
     .await;
     assert_eq!(differ.status(), 422);
-    assert!(
-        differ
-            .text()
-            .await
-            .unwrap()
-            .contains("The two passwords are not the same.")
-    );
+    // In the member's own language now.
+    let text = differ.text().await.unwrap();
+    assert!(text.contains("Die beiden Passwörter stimmen nicht überein."));
 }
 
 #[tokio::test]

@@ -23,6 +23,9 @@ pub struct Staff {
     pub created_at: Option<Time>,
     /// What the role allows, in DESIGN.md's table order.
     pub permissions: Vec<String>,
+    /// The member's own language; `null`: the organization's default.
+    #[schemars(extend("enum" = ["en", "de", null]))]
+    pub locale: Option<String>,
 }
 
 impl From<pb::Staff> for Staff {
@@ -38,6 +41,7 @@ impl From<pb::Staff> for Staff {
             role: staff.role,
             status: staff.status,
             permissions: staff.permissions,
+            locale: text(&staff.locale),
         }
     }
 }
@@ -248,6 +252,9 @@ pub struct OwnProfilePatch {
     pub name: Patch<String>,
     pub title: Patch<String>,
     pub phone: Patch<String>,
+    /// `en` or `de`; `null`: the organization's default.
+    #[schemars(extend("enum" = ["en", "de", null]))]
+    pub locale: Patch<String>,
 }
 
 /// A staff invitation.

@@ -25,6 +25,8 @@ pub struct StaffSession {
     pub role: Role,
     /// The server-side session the token names.
     pub session_id: String,
+    /// The member's own language (empty: none chosen).
+    pub locale: String,
 }
 
 /// A signed-in caller of either tier, whose calls act for them.
@@ -94,6 +96,7 @@ impl FromRequestParts<GatewayState> for StaffSession {
             access_token,
             role,
             session_id: response.session_id,
+            locale: staff.locale,
         })
     }
 }

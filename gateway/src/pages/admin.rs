@@ -1423,7 +1423,7 @@ async fn after_own_action<T>(
 }
 
 async fn save_own_profile(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
-    let done = match super::body_of(fields(&form, &["name"], &["title", "phone"])) {
+    let done = match super::body_of(fields(&form, &["name"], &["title", "phone", "locale"])) {
         Ok(body) => account::update_me(again(&page.call), Json(body)).await,
         Err(err) => Err(err),
     };

@@ -120,6 +120,7 @@ impl FromRequestParts<GatewayState> for StaffPage {
             Err(err) => return Err(PageError::api(err, lang)),
         };
         let csrf = staff_csrf(state, &session.session_id);
+        let lang = Lang::choose(&parts.headers, Some(&session.locale), None);
         parts.extensions.insert(ExpectedCsrf(csrf.clone()));
         parts.extensions.insert(lang);
         Ok(StaffPage {

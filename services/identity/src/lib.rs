@@ -42,6 +42,7 @@ atrium_common::migrations!(
     "0006_session_cache_generation"(sqlite),
     "0007_customer_search_text",
     "0008_one_time_token"(sqlite),
+    "0009_staff_locale",
 );
 
 /// Staff access tokens live 900 s; the session behind them lives longer.

@@ -95,6 +95,7 @@ pub(crate) async fn update_me(
         name,
         title: body.title.text(),
         phone: body.phone.text(),
+        locale: body.locale.text(),
     };
     let response = call!(staff, staff.update_current_staff(request));
     Ok(Json(response.staff.unwrap_or_default().into()))

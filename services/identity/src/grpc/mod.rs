@@ -58,6 +58,7 @@ impl From<StaffMember> for pb::Staff {
                 .collect(),
             created_at: Some(timestamp(row.created_at)),
             status: row.status.as_str().to_owned(),
+            locale: row.locale,
         }
     }
 }

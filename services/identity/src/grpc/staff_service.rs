@@ -40,6 +40,7 @@ impl pb::staff_service_server::StaffService for Identity {
             name: r.name,
             title: r.title,
             phone: r.phone,
+            locale: r.locale,
         };
         let staff = account::update_profile(&self.0, &principal, profile, &ip).await?;
         Ok(Response::new(pb::GetCurrentStaffResponse {

@@ -72,6 +72,7 @@ pub async fn create_organization(
         email_normalized: email.normalized,
         title: String::new(),
         phone: String::new(),
+        locale: String::new(),
         role: Role::Owner,
         status: StaffStatus::Active,
         password_hash: Some(password_hash),

@@ -14,12 +14,13 @@ use crate::error::IdentityError;
 use crate::jwt;
 use crate::validate;
 
-/// Own name, title and phone; `None` leaves a field as it is.
+/// Own name, title, phone and language; `None` leaves a field as it is.
 #[derive(Debug, Default)]
 pub struct OwnProfile {
     pub name: Option<String>,
     pub title: Option<String>,
     pub phone: Option<String>,
+    pub locale: Option<String>,
 }
 
 pub async fn update_profile(
@@ -40,12 +41,21 @@ pub async fn update_profile(
         .phone
         .map(|p| validate::optional_text("phone", &p, 50))
         .transpose()?;
+    let locale = profile
+        .locale
+        .map(|l| validate::locale("locale", &l))
+        .transpose()?;
     let now = state.clock.now();
     let staff = staff_store::update_staff_profile(
         &state.db,
         principal.org_id,
         principal.staff_id(),
-        [name.as_deref(), title.as_deref(), phone.as_deref()],
+        [
+            name.as_deref(),
+            title.as_deref(),
+            phone.as_deref(),
+            locale.as_deref(),
+        ],
         now,
     )
     .await?

@@ -106,6 +106,7 @@ pub async fn invite(
                 email_normalized: email.normalized,
                 title: String::new(),
                 phone: String::new(),
+                locale: String::new(),
                 role,
                 status: StaffStatus::Invited,
                 password_hash: None,

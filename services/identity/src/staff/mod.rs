@@ -41,6 +41,8 @@ pub struct StaffMember {
     pub name: String,
     pub title: String,
     pub phone: String,
+    /// `en`, `de`, or empty (the organization's default).
+    pub locale: String,
     #[sqlx(try_from = "String")]
     pub role: Role,
     #[sqlx(try_from = "String")]

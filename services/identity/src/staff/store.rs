@@ -14,7 +14,7 @@ use atrium_common::sql;
 /// One column list for every staff query.
 macro_rules! staff_columns {
     () => {
-        "staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
+        "staff_id, org_id, email, email_normalized, name, title, phone, locale, role, status, \
          password_hash, created_at, updated_at"
     };
 }
@@ -30,11 +30,12 @@ macro_rules! staff_select {
 pub async fn insert_staff(tx: &mut Tx, row: &StaffMember) -> Result<(), IdentityError> {
     let inserted = sql!(tx tx, query(
         "insert into staff (staff_id, org_id, email, email_normalized, name, title, phone, role, status, \
-         password_hash, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+         password_hash, created_at, updated_at, locale) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     ) [
         row.staff_id, row.org_id, &row.email, &row.email_normalized, &row.name, &row.title,
         &row.phone, row.role.as_str(), row.status.as_str(), &row.password_hash, row.created_at,
-        row.updated_at,
+        row.updated_at, &row.locale,
     ] execute);
     match inserted {
         Ok(_) => Ok(()),
@@ -195,16 +196,16 @@ pub async fn update_staff_profile(
     db: &Db,
     org_id: OrgId,
     staff_id: StaffId,
-    profile: [Option<&str>; 3],
+    profile: [Option<&str>; 4],
     now: DateTime<Utc>,
 ) -> Result<Option<StaffMember>, IdentityError> {
-    let [name, title, phone] = profile;
+    let [name, title, phone, locale] = profile;
     Ok(sql!(db db, query_as(
         concat!(
             "update staff set name = coalesce($3, name), title = coalesce($4, title), ",
-            "phone = coalesce($5, phone), updated_at = $6 where org_id = $1 and staff_id = $2 ",
-            "returning ",
+            "phone = coalesce($5, phone), locale = coalesce($7, locale), updated_at = $6 ",
+            "where org_id = $1 and staff_id = $2 returning ",
             staff_columns!()
         )
-    ) [org_id, staff_id, name, title, phone, now] fetch_optional)?)
+    ) [org_id, staff_id, name, title, phone, now, locale] fetch_optional)?)
 }
