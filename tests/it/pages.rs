@@ -135,6 +135,13 @@ async fn every_page_answers_with_the_headers_of_web_md() {
         assert_eq!(response.status(), 200, "{path}");
         assert_page_headers(&response, path);
     }
+    // The console's home shows the recent activity.
+    let home = get(&world, "/admin", &staff_cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("Recent activity") && home.contains("customer.invited"));
     // The trail and the outbox hold what just happened (the invitation).
     let trail = get(
         &world,

@@ -282,6 +282,8 @@ struct HomePage {
     c: Chrome,
     customers: Option<usize>,
     projects: Option<usize>,
+    /// The newest audit entries, for members who may read the trail.
+    recent: Vec<audit::AuditEntry>,
 }
 
 async fn home(page: StaffPage) -> Result<Response, PageError> {
@@ -318,8 +320,29 @@ async fn home(page: StaffPage) -> Result<Response, PageError> {
             .await
             .map(|p| Some(p.0.items.len()))
     };
-    let (customers, projects): (Result<_, ApiError>, Result<_, ApiError>) =
-        tokio::join!(customers, projects);
+    let recent = async {
+        if !role.allows(Permission::AuditView) {
+            return Ok(Vec::new());
+        }
+        let filter = audit::AuditFilter {
+            actor_id: None,
+            action: None,
+            from: None,
+            to: None,
+            paging: Paging {
+                page_size: Some("10".to_owned()),
+                page_token: None,
+            },
+        };
+        audit::list(again(&page.call), crate::extract::Query(filter))
+            .await
+            .map(|p| p.0.items)
+    };
+    let (customers, projects, recent): (
+        Result<_, ApiError>,
+        Result<_, ApiError>,
+        Result<_, ApiError>,
+    ) = tokio::join!(customers, projects, recent);
     let c = chrome(&page, lang.words().home, "/admin");
     Ok(render(
         StatusCode::OK,
@@ -327,6 +350,7 @@ async fn home(page: StaffPage) -> Result<Response, PageError> {
             c,
             customers: customers.on_page(lang)?,
             projects: projects.on_page(lang)?,
+            recent: recent.on_page(lang)?,
         },
     ))
 }

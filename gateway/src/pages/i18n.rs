@@ -326,6 +326,7 @@ pub struct Words {
     pub team_hint: &'static str,
     pub delete_project: &'static str,
     pub confirm_delete_project: &'static str,
+    pub recent_activity: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -532,6 +533,7 @@ pub static EN: Words = Words {
     team_hint: "Tick the staff members on this project; customers see them while the organization shows teams.",
     delete_project: "Delete this project",
     confirm_delete_project: "I understand its phases and assignments go with it",
+    recent_activity: "Recent activity",
 };
 
 pub static DE: Words = Words {
@@ -738,6 +740,7 @@ pub static DE: Words = Words {
     team_hint: "Haken Sie die Mitarbeitenden dieses Projekts an; Kunden sehen sie, solange die Organisation Teams zeigt.",
     delete_project: "Dieses Projekt löschen",
     confirm_delete_project: "Mir ist klar, dass seine Phasen und Zuordnungen mit gelöscht werden",
+    recent_activity: "Letzte Aktivität",
 };
 
 impl Words {
