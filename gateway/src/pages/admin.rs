@@ -16,12 +16,12 @@ use serde::Deserialize;
 use super::i18n::Lang;
 use super::recovery::{self, SetPasswordPage};
 use super::session::{PageForm, StaffPage, staff_cookie_value};
-use super::{Chrome, Nav, OnPage, PageError, render};
+use super::{Chrome, Nav, OnPage, PageError, again, render};
 use crate::GatewayState;
 use crate::api::people::{Customer, NewCustomer};
 use crate::api::projects::{CustomerIds, StaffProject};
 use crate::api::{Id, Login, Paging};
-use crate::extract::{Call, ClientAddr, Json, PathId, PathIds, StaffCall};
+use crate::extract::{ClientAddr, Json, PathId, PathIds};
 use crate::routes::admin::customers::{self, CustomerFilter, LockOut};
 use crate::routes::admin::projects::{self, ProjectFilter};
 use crate::routes::admin::{
@@ -94,13 +94,6 @@ pub fn router() -> Router<GatewayState> {
             post(delete_phase),
         )
         .route("/admin/projects/{id}/customers", post(save_customers))
-}
-
-fn again(call: &StaffCall) -> StaffCall {
-    Call {
-        session: call.session.clone(),
-        state: call.state.clone(),
-    }
 }
 
 /// The console's frame: navigation to what the member's role allows.

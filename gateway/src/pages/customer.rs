@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::i18n::Lang;
 use super::recovery;
 use super::session::{CustomerPage, ORG_COOKIE, PageForm, is_slug};
-use super::{Chrome, Nav, OnPage, PageError, render};
+use super::{Chrome, Nav, OnPage, PageError, again, render};
 use crate::GatewayState;
 use crate::api::people::{InvitationPreview, Session};
 use crate::api::projects::{Card, Project};
@@ -380,10 +380,7 @@ async fn home(page: CustomerPage) -> Result<Response, PageError> {
             page_token: None,
         },
     };
-    let recent_call = crate::extract::Call {
-        session: session.clone(),
-        state: state.clone(),
-    };
+    let recent_call = again(&page.call);
     let (home, recent) = tokio::join!(
         dashboard::load(
             state,
@@ -423,10 +420,7 @@ struct ProjectsPage {
 
 async fn project_list(page: CustomerPage) -> Result<Response, PageError> {
     let lang = page.lang;
-    let call = crate::extract::Call {
-        session: page.call.session.clone(),
-        state: page.call.state.clone(),
-    };
+    let call = again(&page.call);
     let org = page.organization.slug.clone();
     let (list, branding) = tokio::join!(
         projects::list(call, crate::extract::Query(PageQuery::default())),
@@ -462,10 +456,7 @@ async fn project_page(
     let lang = page.lang;
     let id = id.on_page(lang)?;
     let here = format!("/customer/projects/{id}");
-    let call = crate::extract::Call {
-        session: page.call.session.clone(),
-        state: page.call.state.clone(),
-    };
+    let call = again(&page.call);
     let org = page.organization.slug.clone();
     let (found, branding) =
         tokio::join!(projects::read(call, id), brand_of(&page.call.state, &org));
@@ -502,10 +493,7 @@ struct NotificationsPage {
 
 async fn notification_list(page: CustomerPage) -> Result<Response, PageError> {
     let lang = page.lang;
-    let call = crate::extract::Call {
-        session: page.call.session.clone(),
-        state: page.call.state.clone(),
-    };
+    let call = again(&page.call);
     let org = page.organization.slug.clone();
     let (list, branding) = tokio::join!(
         notifications::list(call, crate::extract::Query(PageQuery::default())),
@@ -579,10 +567,7 @@ async fn settings_page(
 ) -> Result<Response, PageError> {
     let lang = page.lang;
     let w = lang.words();
-    let call = crate::extract::Call {
-        session: page.call.session.clone(),
-        state: page.call.state.clone(),
-    };
+    let call = again(&page.call);
     let org = page.organization.slug.clone();
     let (list, branding) = tokio::join!(sessions::list(call), brand_of(&page.call.state, &org));
     let list = list.on_page(lang)?.0;
@@ -616,10 +601,7 @@ async fn save_profile(page: CustomerPage, form: PageForm) -> Result<Response, Pa
     let body = serde_json::from_value(patch.into())
         .map_err(|_| ApiError::invalid_field("body", "is not a profile"))
         .on_page(lang)?;
-    let call = crate::extract::Call {
-        session: page.call.session.clone(),
-        state: page.call.state.clone(),
-    };
+    let call = again(&page.call);
     match me::update_me(call, Json(body)).await {
         Ok(_) => Ok(Redirect::to("/customer/settings?done=profile").into_response()),
         Err(err) if err.status == StatusCode::UNPROCESSABLE_ENTITY => {

@@ -190,6 +190,14 @@ pub enum PageError {
     Api(ApiError, Lang),
 }
 
+/// Another call as the same signed-in person, for a page that calls several handlers.
+pub fn again<S: Clone>(call: &crate::extract::Call<S>) -> crate::extract::Call<S> {
+    crate::extract::Call {
+        session: call.session.clone(),
+        state: call.state.clone(),
+    }
+}
+
 /// An API answer on a page: its error becomes the page's error.
 pub trait OnPage<T> {
     fn on_page(self, lang: Lang) -> Result<T, PageError>;

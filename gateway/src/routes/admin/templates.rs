@@ -92,13 +92,7 @@ pub(crate) async fn replace(
     Path((key, locale)): Path<(String, String)>,
     Json(body): Json<TemplateBody>,
 ) -> Answer<Template> {
-    let request = pb::PutTemplateRequest {
-        key,
-        locale,
-        subject: body.subject,
-        text: body.text,
-        html: body.html,
-    };
+    let request = body.into_request(key, locale);
     let response = call!(staff, templates.put_template(request));
     Ok(Json(response.template.unwrap_or_default().into()))
 }
@@ -125,17 +119,24 @@ pub(crate) async fn preview(
     Path((key, locale)): Path<(String, String)>,
     Json(body): Json<TemplateBody>,
 ) -> Answer<Preview> {
-    let request = pb::PutTemplateRequest {
-        key,
-        locale,
-        subject: body.subject,
-        text: body.text,
-        html: body.html,
-    };
+    let request = body.into_request(key, locale);
     let response = call!(staff, templates.preview_template(request));
     Ok(Json(Preview {
         subject: response.subject,
         text: response.text,
         html: response.html,
     }))
+}
+
+impl TemplateBody {
+    /// The override as the notifier takes it, to save or to preview.
+    fn into_request(self, key: String, locale: String) -> pb::PutTemplateRequest {
+        pb::PutTemplateRequest {
+            key,
+            locale,
+            subject: self.subject,
+            text: self.text,
+            html: self.html,
+        }
+    }
 }
