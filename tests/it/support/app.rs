@@ -287,13 +287,26 @@ pub fn cookie_of(response: &reqwest::Response) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
-/// A port nothing listens on right now.
+/// A port nothing listens on right now, for a child process to bind later.
+///
+/// Taken below the kernel's ephemeral range (32768 and up on Linux), so the
+/// outgoing connections of the other tests running meanwhile cannot take it
+/// between this check and the child's bind; a counter keeps two calls in
+/// this process apart, the process id keeps two test binaries apart.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    const FIRST: u16 = 20_000;
+    const SPAN: u16 = 12_000;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = (std::process::id() % u32::from(SPAN)) as u16;
+    for _ in 0..SPAN {
+        let step = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = FIRST + (start.wrapping_add(step) % SPAN);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {FIRST} and {}", FIRST + SPAN)
 }
 
 /// Asserts that exactly one of `answers` is `won` and every other is `lost`.
