@@ -99,8 +99,17 @@ async function startAtrium(smtpPort) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-browser-"));
   const base = `http://127.0.0.1:${port}`;
+  // Each service on a port of its own, so a running Atrium (on the default ports) and
+  // this suite do not meet.
+  const services = {};
+  for (const name of ["IDENTITY", "PORTAL", "DOCUMENTS", "BILLING", "NOTIFIER"]) {
+    const servicePort = await freePort();
+    services[`ATRIUM_${name}_LISTEN`] = `127.0.0.1:${servicePort}`;
+    services[`ATRIUM_${name}_URL`] = `http://127.0.0.1:${servicePort}`;
+  }
   const child = spawn(binary, [], {
     env: {
+      ...services,
       PATH: process.env.PATH,
       ATRIUM_DATA_DIR: dataDir,
       ATRIUM_LISTEN: `127.0.0.1:${port}`,
@@ -198,12 +207,13 @@ async function main() {
   const sink = await smtpSink();
   const atrium = await startAtrium(sink.address().port);
   const { base } = atrium;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  let browser;
   try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
     // Fixtures through the API: two projects and a gallery with a guest password.
     const { access_token: token } = await api(base, "POST", "/api/admin/login", null, OWNER);
     const alpha = await api(base, "POST", "/api/admin/projects", token, { name: "Alpha House", kind: "project", starts_on: "2026-03-01" });
@@ -222,6 +232,15 @@ async function main() {
     await step(staff, "staff-home");
     await staff.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
     await step(staff, "staff-customers");
+    // A malformed address is refused: the alert names the field, which is marked invalid
+    // and keeps what was typed.
+    await staff.getByLabel("Email").fill("carla-at-client");
+    await staff.getByRole("button", { name: "Invite customer" }).click();
+    await staff.getByRole("alert").waitFor();
+    check((await staff.getByRole("alert").textContent()).startsWith("Email:"), "the refusal names the field");
+    check(await staff.getByLabel("Email").getAttribute("aria-invalid") === "true", "the refused field is marked invalid");
+    check(await staff.getByLabel("Email").inputValue() === "carla-at-client", "the typed address is kept");
+    await step(staff, "staff-invite-refused");
     await staff.getByLabel("Email").fill("carla@client.test");
     await staff.getByLabel("Name").fill("Carla Client");
     await staff.getByLabel("Company").fill("Client GmbH");
@@ -339,7 +358,7 @@ async function main() {
     for (const file of steps) fs.rmSync(file, { force: true });
     console.log(`browser: ok (${steps.length} steps, ${checkedPages.size} pages checked by axe at 360 and 1440 px)`);
   } finally {
-    await browser.close();
+    await browser?.close();
     atrium.child.kill("SIGTERM");
     sink.close();
     fs.rmSync(atrium.dataDir, { recursive: true, force: true });

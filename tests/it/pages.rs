@@ -315,6 +315,99 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_refused_form_names_its_field_in_the_readers_language() {
+    let world = World::start().await;
+    let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let german = format!("{}; atrium_lang=de", customer.cookie);
+    let csrf = csrf_of(get(&world, "/customer/settings", &german).await).await;
+    let long = "x".repeat(201);
+    let refused = post_form(
+        &world,
+        "/customer/settings/profile",
+        &german,
+        &[("csrf_token", &csrf), ("name", &long)],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(r#"role="alert" id="form-error">Name: zu lang (höchstens 200 Zeichen).</p>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"id="name" name="name" type="text" autocomplete="name" value="Ann" aria-invalid="true" aria-describedby="form-error""#),
+        "{page}"
+    );
+    assert_eq!(page.matches("aria-invalid").count(), 1);
+    // Passwords typed differently: the confirmation is the field, nothing changes.
+    let differ = post_form(
+        &world,
+        "/customer/settings/password",
+        &customer.cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("current_password", PASSWORD),
+            ("new_password", "a-new-long-password-1"),
+            ("confirm_password", "a-new-long-password-2"),
+        ],
+    )
+    .await;
+    assert_eq!(differ.status(), 422);
+    let page = differ.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" aria-invalid="true""#),
+        "{page}"
+    );
+    // A wrong current password is that field's, and the password stays.
+    let wrong = post_form(
+        &world,
+        "/customer/settings/password",
+        &customer.cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("current_password", "not the password at all"),
+            ("new_password", "a-new-long-password-1"),
+            ("confirm_password", "a-new-long-password-1"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    let page = wrong.text().await.unwrap();
+    assert!(page.contains("Current password: is wrong."), "{page}");
+    assert!(
+        page.contains(r#"name="current_password" type="password" autocomplete="current-password" aria-invalid="true""#),
+        "{page}"
+    );
+    // Staff: an invitation to a malformed address keeps what was typed and names Email.
+    let staff_cookie = format!("atrium_staff={}", world.staff);
+    let csrf = csrf_of(get(&world, "/admin/customers", &staff_cookie).await).await;
+    let refused = post_form(
+        &world,
+        "/admin/customers",
+        &staff_cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("email", "not-an-address"),
+            ("name", "Eve"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Email: enter an email address like name@example.com."),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"name="email" type="email" required value="not-an-address" aria-invalid="true""#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="Eve""#), "{page}");
+}
+
+#[tokio::test]
 async fn the_tiers_never_mix() {
     let world = World::start().await;
     let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;
@@ -679,12 +772,17 @@ async fn staff_create_and_edit_a_project_and_its_phases_with_plain_forms() {
     )
     .await;
     assert_eq!(bad.status(), 422);
+    // The message names the field, and only the refused form's field is marked.
+    let page = bad.text().await.unwrap();
     assert!(
-        bad.text()
-            .await
-            .unwrap()
-            .contains("Check the highlighted field.")
+        page.contains("Percent complete: must be between 0 and 100."),
+        "{page}"
     );
+    assert!(
+        page.contains(r#"id="np-pct" name="percent_complete" type="number" min="0" max="100" value="0" aria-invalid="true" aria-describedby="form-error""#),
+        "{page}"
+    );
+    assert_eq!(page.matches("aria-invalid").count(), 1, "{page}");
     let project = project_of(&world, &id).await;
     assert_eq!(project["phases"].as_array().unwrap().len(), 1);
     assert_eq!(project["progress"], 50);

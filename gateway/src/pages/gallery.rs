@@ -9,8 +9,9 @@ use axum::routing::get;
 use http::{HeaderMap, StatusCode};
 
 use super::i18n::Lang;
+use super::said::{Refusal, Said};
 use super::session::{PageForm, is_slug};
-use super::{Chrome, PageError, render};
+use super::{Chrome, PageError, public_chrome, render};
 use crate::GatewayState;
 use crate::api::projects::Project;
 use crate::extract::{ClientAddr, Json};
@@ -26,20 +27,39 @@ struct GalleryPage {
     c: Chrome,
     action: String,
     gallery: Option<Project>,
-    error: Option<&'static str>,
 }
 
-async fn frame(state: &GatewayState, lang: Lang, org: &str, here: &str) -> Chrome {
-    let w = lang.words();
-    let mut c = Chrome::public(lang, w.gallery, here);
-    let branding = crate::routes::public::branding::branding(state, org.to_owned())
-        .await
-        .unwrap_or_default();
-    c.brand_css = Some(format!("/brand/{org}.css"));
-    c.brand_name = branding.company_name;
-    c.brand_logo = branding.logo_url;
+/// The gallery's address, once both parts are slugs (else 404 in the page's words).
+fn address(org: &str, slug: &str, lang: Lang) -> Result<String, PageError> {
+    if is_slug(org) && is_slug(slug) {
+        Ok(format!("/gallery/{org}/{slug}"))
+    } else {
+        let err = atrium_common::error::ApiError::not_found();
+        Err(PageError::api(err, lang))
+    }
+}
+
+/// The gallery page in the organization's branding: the gallery, or the password form.
+async fn page(
+    state: &GatewayState,
+    lang: Lang,
+    org: &str,
+    here: String,
+    gallery: Option<Project>,
+    said: Said,
+) -> Response {
+    let title = gallery
+        .as_ref()
+        .map_or(lang.words().gallery, |g| g.name.as_str());
+    let mut c = public_chrome(state, lang, title, &here, org).await;
     c.home = "/";
-    c
+    c.said = said;
+    let view = GalleryPage {
+        c,
+        action: here,
+        gallery,
+    };
+    render(view.c.said.status(), &view)
 }
 
 async fn show(
@@ -48,32 +68,14 @@ async fn show(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let lang = Lang::choose(&headers, None, None);
-    if !is_slug(&org) || !is_slug(&slug) {
-        return Err(PageError::api(
-            atrium_common::error::ApiError::not_found(),
-            lang,
-        ));
-    }
-    let here = format!("/gallery/{org}/{slug}");
+    let here = address(&org, &slug, lang)?;
     let found = gallery::read(State(state.clone()), Path((org.clone(), slug)), headers).await;
-    let (gallery, status) = match found {
-        Ok(axum::Json(project)) => (Some(project), StatusCode::OK),
-        Err(err) if err.status == StatusCode::UNAUTHORIZED => (None, StatusCode::OK),
+    let gallery = match found {
+        Ok(axum::Json(project)) => Some(project),
+        Err(err) if err.status == StatusCode::UNAUTHORIZED => None,
         Err(err) => return Err(PageError::api(err, lang)),
     };
-    let mut c = frame(&state, lang, &org, &here).await;
-    if let Some(g) = &gallery {
-        c.title = g.name.clone();
-    }
-    Ok(render(
-        status,
-        &GalleryPage {
-            c,
-            action: here,
-            gallery,
-            error: None,
-        },
-    ))
+    Ok(page(&state, lang, &org, here, gallery, Said::default()).await)
 }
 
 async fn unlock(
@@ -84,24 +86,12 @@ async fn unlock(
     form: PageForm,
 ) -> Result<Response, PageError> {
     let lang = Lang::choose(&headers, None, None);
-    if !is_slug(&org) || !is_slug(&slug) {
-        return Err(PageError::api(
-            atrium_common::error::ApiError::not_found(),
-            lang,
-        ));
-    }
-    let here = format!("/gallery/{org}/{slug}");
+    let here = address(&org, &slug, lang)?;
     let body = gallery::Access {
         password: form.secret("password"),
     };
-    match gallery::open(
-        State(state.clone()),
-        addr,
-        Path((org.clone(), slug)),
-        Json(body),
-    )
-    .await
-    {
+    let path = Path((org.clone(), slug));
+    match gallery::open(State(state.clone()), addr, path, Json(body)).await {
         Ok(answer) => {
             let mut response = Redirect::to(&here).into_response();
             for value in answer.headers().get_all(http::header::SET_COOKIE) {
@@ -111,18 +101,10 @@ async fn unlock(
             }
             Ok(response)
         }
+        // A wrong password is the API's 401: the form again, saying so.
         Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
-            let c = frame(&state, lang, &org, &here).await;
-            let error = Some(lang.words().error(&err.code));
-            Ok(render(
-                err.status,
-                &GalleryPage {
-                    c,
-                    action: here,
-                    gallery: None,
-                    error,
-                },
-            ))
+            let said = Said::refused(Refusal::of(&err, lang).on("password"));
+            Ok(page(&state, lang, &org, here, None, said).await)
         }
         Err(err) => Err(PageError::api(err, lang)),
     }

@@ -9,8 +9,11 @@ mod assets;
 mod customer;
 mod gallery;
 mod i18n;
+mod notices;
 mod recovery;
+mod said;
 mod session;
+mod sign_in;
 
 use askama::Template;
 use atrium_common::error::ApiError;
@@ -22,7 +25,10 @@ use axum::routing::{get, post};
 use http::{HeaderValue, StatusCode, header};
 
 use crate::GatewayState;
+use crate::api::settings::PublicBranding;
+use crate::extract::{ActsFor, Call};
 use i18n::{LANG_COOKIE, Lang, Words};
+use said::Said;
 pub use session::{PageForm, is_slug};
 
 /// The pages' routes (merged beside the JSON routes).
@@ -102,6 +108,8 @@ pub struct Chrome {
     pub session_check: Option<&'static str>,
     /// Where the language switch comes back to.
     pub here: String,
+    /// What the page says after a form: done, or why not.
+    pub said: Said,
 }
 
 /// One navigation link.
@@ -129,6 +137,7 @@ impl Chrome {
             sign_out: None,
             session_check: None,
             here: here.to_owned(),
+            said: Said::default(),
         }
     }
 
@@ -149,6 +158,45 @@ impl Chrome {
     pub fn status(&self, status: &str) -> &'static str {
         self.w.status_word(status)
     }
+}
+
+/// The frame of a sign-in or recovery page, in `org`'s branding when it names one.
+pub async fn public_chrome(
+    state: &GatewayState,
+    lang: Lang,
+    title: &str,
+    here: &str,
+    org: &str,
+) -> Chrome {
+    let mut c = Chrome::public(lang, title, here);
+    if is_slug(org) {
+        let branding = brand_of(state, org).await;
+        c.brand_css = Some(format!("/brand/{org}.css"));
+        c.brand_name = branding.company_name;
+        c.brand_logo = branding.logo_url;
+    }
+    c
+}
+
+/// The organization's public branding (none when it cannot be read).
+pub async fn brand_of(state: &GatewayState, org: &str) -> PublicBranding {
+    crate::routes::public::branding::branding(state, org.to_owned())
+        .await
+        .unwrap_or_default()
+}
+
+/// A signed-in page of either tier: its call, its language and its frame.
+pub trait SignedIn: Send + Sync {
+    type Session: ActsFor + Clone + Send + Sync;
+    /// `/customer` or `/admin`.
+    const BASE: &'static str;
+
+    fn call(&self) -> &Call<Self::Session>;
+
+    fn lang(&self) -> Lang;
+
+    /// The page's frame (a customer's wears the organization's branding).
+    fn chrome(&self, title: &str, here: &str) -> impl Future<Output = Chrome> + Send;
 }
 
 /// A form's fields as the JSON body of the API route it stands for, so the page is held

@@ -245,6 +245,34 @@ impl PageForm {
             .collect()
     }
 
+    /// Text fields as a JSON body: `required` as typed (blank stays blank, for the API to
+    /// refuse), `optional` blank as `null` (cleared, or the API's default).
+    pub fn fields(
+        &self,
+        required: &[&str],
+        optional: &[&str],
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let mut body = serde_json::Map::new();
+        for name in required {
+            body.insert((*name).into(), self.text(name).into());
+        }
+        for name in optional {
+            let value = self.optional(name);
+            body.insert(
+                (*name).into(),
+                value.map_or(serde_json::Value::Null, Into::into),
+            );
+        }
+        body
+    }
+
+    /// A number field as a JSON number (text that is not one stays text, so the API
+    /// refuses it).
+    pub fn number(&self, name: &str) -> serde_json::Value {
+        let text = self.text(name);
+        text.parse::<i64>().map_or_else(|_| text.into(), Into::into)
+    }
+
     /// The password field as typed (never trimmed).
     pub fn secret(&self, name: &str) -> String {
         self.fields

@@ -1,0 +1,126 @@
+//! The customer's dashboard and projects: the cards of what is assigned to them, the
+//! list, and one project (or "Access removed" once it is not theirs any more).
+
+use askama::Template;
+use atrium_common::error::ApiError;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::get;
+use http::StatusCode;
+
+use super::chrome;
+use crate::GatewayState;
+use crate::api::people::Contact;
+use crate::api::projects::{Card, Project};
+use crate::api::settings::PublicBranding;
+use crate::api::{PageQuery, Paging};
+use crate::extract::{Json, PathId, Query};
+use crate::pages::session::CustomerPage;
+use crate::pages::{Chrome, OnPage, PageError, SignedIn, again, localize, render};
+use crate::routes::customer::{dashboard, projects};
+use crate::routes::notifications::{self, Notification};
+
+pub fn router() -> Router<GatewayState> {
+    Router::new()
+        .route("/customer", get(home))
+        .route("/customer/projects", get(list))
+        .route("/customer/projects/{id}", get(project_page))
+}
+
+#[derive(Template)]
+#[template(path = "customer/dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    name: String,
+    projects: Vec<Card>,
+    manager: Option<Contact>,
+    unread: i64,
+    recent: Vec<Notification>,
+}
+
+async fn home(page: CustomerPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let recent_query = PageQuery {
+        paging: Paging {
+            page_size: Some("5".to_owned()),
+            page_token: None,
+        },
+    };
+    let (home, recent) = tokio::join!(
+        dashboard::load(
+            &page.call.state,
+            &page.call.session,
+            Some(page.organization.clone()),
+            page.account_manager.clone()
+        ),
+        notifications::list(again(&page.call), Query(recent_query)),
+    );
+    let home = home.on_page(lang)?;
+    let mut recent = recent.on_page(lang)?.0;
+    localize(lang, &mut recent.items);
+    // The dashboard's own answer holds the branding: no second read for the frame.
+    let b = &home.branding;
+    let branding = PublicBranding {
+        company_name: b.company_name.clone().filter(|_| b.show_name),
+        logo_url: b.logo_url.clone().filter(|_| b.show_logo),
+        primary_color: b.primary_color.clone(),
+    };
+    let view = DashboardPage {
+        c: chrome(&page, lang.words().dashboard, "/customer", &branding),
+        name: page.customer.name.clone(),
+        projects: home.projects,
+        manager: home.account_manager,
+        unread: home.unread_notifications,
+        recent: recent.items,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[derive(Template)]
+#[template(path = "customer/projects.html")]
+struct ProjectsPage {
+    c: Chrome,
+    projects: Vec<Project>,
+}
+
+async fn list(page: CustomerPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let (list, c) = tokio::join!(
+        projects::list(again(&page.call), Query(PageQuery::default())),
+        page.chrome(lang.words().projects, "/customer/projects"),
+    );
+    let view = ProjectsPage {
+        c,
+        projects: list.on_page(lang)?.0.items,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[derive(Template)]
+#[template(path = "customer/project.html")]
+struct ProjectPage {
+    c: Chrome,
+    project: Option<Project>,
+}
+
+async fn project_page(
+    page: CustomerPage,
+    id: Result<PathId, ApiError>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let id = id.on_page(lang)?;
+    let here = format!("/customer/projects/{id}");
+    let (found, mut c) = tokio::join!(
+        projects::read(again(&page.call), id),
+        page.chrome(lang.words().access_removed_title, &here),
+    );
+    let (status, project) = match found {
+        Ok(Json(project)) => {
+            c.title = project.name.clone();
+            (StatusCode::OK, Some(project))
+        }
+        Err(err) if err.code == "CUSTOMER_ASSIGNMENT_REVOKED" => (StatusCode::FORBIDDEN, None),
+        Err(err) => return Err(PageError::api(err, lang)),
+    };
+    Ok(render(status, &ProjectPage { c, project }))
+}
