@@ -20,7 +20,7 @@ pub struct World {
     pub app: TestApp,
     pub smtp: SmtpServer,
     pub staff: String,
-    staff_id: String,
+    pub staff_id: String,
 }
 
 impl World {

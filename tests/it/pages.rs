@@ -408,6 +408,53 @@ async fn a_refused_form_names_its_field_in_the_readers_language() {
 }
 
 #[tokio::test]
+async fn the_console_shows_only_what_the_role_allows() {
+    let world = World::start().await;
+    let cookie = format!("atrium_staff={}", world.staff);
+    let everything = [
+        "/admin/customers",
+        "/admin/projects",
+        "/admin/staff",
+        "/admin/settings",
+        "/admin/outbox",
+        "/admin/audit",
+        "/admin/notifications",
+        "/admin/profile",
+    ];
+    let home = get(&world, "/admin", &cookie).await.text().await.unwrap();
+    for link in everything {
+        assert!(home.contains(&format!("href=\"{link}\"")), "owner: {link}");
+    }
+    crate::support::app::set_staff_role(&world.app, &world.staff_id, "viewer").await;
+    let home = get(&world, "/admin", &cookie).await.text().await.unwrap();
+    for link in ["/admin/projects", "/admin/notifications", "/admin/profile"] {
+        assert!(home.contains(&format!("href=\"{link}\"")), "viewer: {link}");
+    }
+    for link in [
+        "/admin/customers",
+        "/admin/staff",
+        "/admin/settings",
+        "/admin/outbox",
+    ] {
+        assert!(
+            !home.contains(&format!("href=\"{link}\"")),
+            "viewer: {link}"
+        );
+        // Typed in by hand, the page says no in words.
+        let refused = get(&world, link, &cookie).await;
+        assert_eq!(refused.status(), 403, "{link}");
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("You are not allowed to do this."),
+            "{link}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_tiers_never_mix() {
     let world = World::start().await;
     let (customer, _) = world.customer("ann@customer.test", "Ann", "", 1).await;

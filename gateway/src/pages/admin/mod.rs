@@ -96,6 +96,16 @@ fn chrome(page: &StaffPage, title: &str, here: &str) -> Chrome {
             w.projects,
             Some(Permission::ProjectsView),
         ),
+        ("/admin/staff", w.staff, Some(Permission::StaffManage)),
+        (
+            "/admin/settings",
+            w.settings,
+            Some(Permission::SettingsManage),
+        ),
+        ("/admin/outbox", w.outbox, Some(Permission::SettingsManage)),
+        ("/admin/audit", w.audit, Some(Permission::AuditView)),
+        ("/admin/notifications", w.notifications, None),
+        ("/admin/profile", w.profile, None),
     ];
     c.nav = links
         .into_iter()
