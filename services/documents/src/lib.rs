@@ -4,6 +4,8 @@ use atrium_common::grpc::ServerContext;
 use atrium_proto::documents::v1 as pb;
 use tokio::net::TcpListener;
 
+pub mod storage;
+
 atrium_common::migrations!();
 
 /// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
