@@ -147,6 +147,9 @@ pub struct Env {
     pub http_header_timeout_secs: Option<u64>,
     pub http_idle_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
+    pub storage_url: Option<String>,
+    pub upload_max_bytes: Option<u64>,
+    pub image_max_pixels: Option<u64>,
 }
 
 impl Env {
@@ -197,6 +200,18 @@ pub struct HttpLimits {
     pub max_connections: usize,
 }
 
+/// Where the documents service keeps files, and how large they may be
+/// (`documents.md`, Storage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageSettings {
+    /// `file:///path` or `s3://bucket/prefix`.
+    pub url: String,
+    /// The largest file accepted.
+    pub upload_max_bytes: u64,
+    /// The largest image decoded (width × height).
+    pub image_max_pixels: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct RateLimits {
     pub login_account: RateLimit,
@@ -230,6 +245,7 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     pub http: HttpLimits,
     pub log_json: bool,
+    pub storage: StorageSettings,
     /// Set by the all-in-one process: its services, which its clients call directly.
     pub in_process: Option<crate::in_process::InProcessLink>,
 }
@@ -299,7 +315,22 @@ impl Settings {
             Some("json") => true,
             Some(_) => bail!("ATRIUM_LOG_FORMAT must be pretty or json"),
         };
+        let storage_url = match env.storage_url {
+            Some(url) if url.starts_with("file:///") || url.starts_with("s3://") => url,
+            Some(_) => bail!("ATRIUM_STORAGE_URL must be a file:///path or s3://bucket/prefix URL"),
+            None => {
+                let files = std::path::absolute(data_dir.join("files"))
+                    .context("resolving the data dir")?;
+                format!("file://{}", files.display())
+            }
+        };
+        let storage = StorageSettings {
+            url: storage_url,
+            upload_max_bytes: env.upload_max_bytes.unwrap_or(104_857_600),
+            image_max_pixels: env.image_max_pixels.unwrap_or(50_000_000),
+        };
         Ok(Settings {
+            storage,
             listen,
             public_url,
             database,

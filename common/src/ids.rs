@@ -79,6 +79,12 @@ typed_id! {
     EmailId;
     /// An in-app notification.
     NotificationId;
+    /// A project document.
+    DocumentId;
+    /// A kind of document (with whether it needs approval).
+    DocumentTypeId;
+    /// A stored file (its object is `<org_id>/<file_id>`).
+    FileId;
 }
 
 #[cfg(test)]

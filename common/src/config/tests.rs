@@ -80,3 +80,29 @@ fn an_unspecified_listen_address_is_dialled_on_loopback() {
     let settings = resolve(env).unwrap();
     assert_eq!(settings.billing.url, "http://127.0.0.1:6000");
 }
+
+#[test]
+fn files_go_under_the_data_dir_unless_a_store_is_named() {
+    let settings = resolve(Env::default()).unwrap();
+    assert!(
+        settings.storage.url.starts_with("file:///"),
+        "{}",
+        settings.storage.url
+    );
+    assert!(settings.storage.url.ends_with("/files"));
+    assert_eq!(settings.storage.upload_max_bytes, 104_857_600);
+    assert_eq!(settings.storage.image_max_pixels, 50_000_000);
+    let s3 = resolve(Env {
+        storage_url: Some("s3://atrium/files".into()),
+        upload_max_bytes: Some(1024),
+        ..Env::default()
+    })
+    .unwrap();
+    assert_eq!(s3.storage.url, "s3://atrium/files");
+    assert_eq!(s3.storage.upload_max_bytes, 1024);
+    let bad = resolve(Env {
+        storage_url: Some("ftp://nope".into()),
+        ..Env::default()
+    });
+    assert!(format!("{:#}", bad.unwrap_err()).contains("ATRIUM_STORAGE_URL"));
+}

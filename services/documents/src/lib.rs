@@ -4,9 +4,12 @@ use atrium_common::grpc::ServerContext;
 use atrium_proto::documents::v1 as pb;
 use tokio::net::TcpListener;
 
+pub mod document;
 pub mod storage;
+#[cfg(test)]
+mod store_contract;
 
-atrium_common::migrations!();
+atrium_common::migrations!("0001_documents");
 
 /// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
 /// the service token and UNAUTHENTICATED to everyone else.

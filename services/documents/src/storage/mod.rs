@@ -111,8 +111,10 @@ impl Storage {
     ) -> Result<Storage, StorageError> {
         let store: Arc<dyn ObjectStore> = if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir)
-                .map_err(|err| StorageError::Source(format!("creating {dir}: {err}")))?;
-            Arc::new(LocalFileSystem::new_with_prefix(FsPath::new(dir))?)
+                .and_then(|()| std::fs::canonicalize(FsPath::new(dir)))
+                .map_err(|err| StorageError::Source(format!("creating {dir}: {err}")))
+                .and_then(|dir| Ok(LocalFileSystem::new_with_prefix(dir)?))
+                .map(Arc::new)?
         } else if let Some(rest) = url.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
@@ -252,11 +254,11 @@ impl Storage {
 
     /// Removes objects last written before `before` that `known` does not claim (a
     /// crash between writing an object and its row leaves one); answers how many.
-    pub async fn sweep(
-        &self,
-        before: DateTime<Utc>,
-        known: impl Fn(&ObjectKey) -> bool,
-    ) -> Result<u64, StorageError> {
+    pub async fn sweep<F, Fut>(&self, before: DateTime<Utc>, known: F) -> Result<u64, StorageError>
+    where
+        F: Fn(ObjectKey) -> Fut,
+        Fut: Future<Output = bool>,
+    {
         let mut listed = self.store.list(None);
         let mut removed = 0;
         while let Some(meta) = listed.next().await {
@@ -264,7 +266,7 @@ impl Storage {
             let Some(key) = ObjectKey::of(&meta.location) else {
                 continue;
             };
-            if meta.last_modified < before && !known(&key) {
+            if meta.last_modified < before && !known(key.clone()).await {
                 self.delete(&key).await?;
                 removed += 1;
             }

@@ -48,7 +48,7 @@ async fn objects(storage: &atrium_documents::storage::Storage) -> u64 {
     storage
         .sweep(far, |_| {
             seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            true
+            async { true }
         })
         .await
         .unwrap();
@@ -169,12 +169,15 @@ async fn deleted_objects_are_gone_and_the_sweep_removes_only_the_unclaimed() {
         ));
         // Objects younger than the cut-off stay, claimed or not.
         let young = storage
-            .sweep(Utc::now() - Duration::days(1), |_| false)
+            .sweep(Utc::now() - Duration::days(1), |_| async { false })
             .await
             .unwrap();
         assert_eq!(young, 0, "{}", store.name);
         let swept = storage
-            .sweep(Utc::now() + Duration::minutes(1), |key| *key == kept.key)
+            .sweep(Utc::now() + Duration::minutes(1), |key| {
+                let claimed = key == kept.key;
+                async move { claimed }
+            })
             .await
             .unwrap();
         assert_eq!(swept, 1, "{}", store.name);
