@@ -209,14 +209,13 @@ async fn spawn_service(
                 .service_tasks
                 .spawn(atrium_portal::serve(state, listener));
         }
-        // Shells until their issues land: a database and an empty API.
         ServiceName::Documents => {
-            let migrations = &atrium_documents::MIGRATIONS;
-            let server = ServerContext::open(settings, name, migrations, shutdown).await?;
+            let state = atrium_documents::AppState::open(settings, clock, shutdown).await?;
             stack
                 .service_tasks
-                .spawn(atrium_documents::serve(server, listener));
+                .spawn(atrium_documents::serve(state, listener));
         }
+        // A shell until its issue lands: a database and an empty API.
         ServiceName::Billing => {
             let migrations = &atrium_billing::MIGRATIONS;
             let server = ServerContext::open(settings, name, migrations, shutdown).await?;

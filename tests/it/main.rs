@@ -7,6 +7,7 @@ mod audit;
 mod bootstrap;
 mod customer_invitation;
 mod customer_lockout;
+mod documents;
 mod email_settings;
 mod faults;
 mod health;

@@ -1,6 +1,6 @@
 //! The row of every RPC, service by service.
 
-use super::{Access, Rpc, read, write};
+use super::{Access, Rpc, read, read_stream, write, write_stream};
 use crate::roles::Permission;
 
 use Access::{AnyStaff, Customer, CustomerOrStaff, Internal, Open, Signed, Staff};
@@ -77,6 +77,13 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.portal.v1.GuestGalleryService/OpenGallery", Open),
     read("/atrium.portal.v1.GuestGalleryService/GetGuestGallery", Open),
     write("/atrium.portal.v1.ErasureService/EraseCustomer", Internal),
+    // documents
+    write_stream("/atrium.documents.v1.DocumentService/UploadDocument", Staff(P::DocumentsManage)),
+    read("/atrium.documents.v1.DocumentService/ListDocuments", Staff(P::ProjectsView)),
+    read("/atrium.documents.v1.DocumentService/GetDocument", Staff(P::ProjectsView)),
+    write("/atrium.documents.v1.DocumentService/TransitionDocument", Staff(P::DocumentsManage)),
+    write("/atrium.documents.v1.DocumentService/DeleteDocument", Staff(P::DocumentsManage)),
+    read_stream("/atrium.documents.v1.DocumentService/DownloadDocument", Staff(P::ProjectsView)),
     // notifier
     write("/atrium.notifier.v1.EmailService/EnqueueEmail", Internal),
     read("/atrium.notifier.v1.EmailService/ListOutbox", Staff(P::SettingsManage)),

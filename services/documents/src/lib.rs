@@ -1,36 +1,77 @@
-//! The documents service: files, the document workflow, gallery items and share links. For now it serves health, reflection and an empty API on its own database.
-
-use atrium_common::grpc::ServerContext;
-use atrium_proto::documents::v1 as pb;
-use tokio::net::TcpListener;
+//! The documents service: every stored file (the local filesystem or S3-compatible
+//! storage), project documents and their publish workflow; gallery items and share
+//! links follow.
 
 pub mod document;
+mod error;
+mod grpc;
 pub mod storage;
 #[cfg(test)]
 mod store_contract;
 
+use atrium_common::clock::Clock;
+use atrium_common::config::{ServiceName, Settings};
+use atrium_common::db::Db;
+use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
+use atrium_common::shutdown::Shutdown;
+use atrium_proto::documents::v1 as pb;
+use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
+use tokio::net::TcpListener;
+
+use storage::Storage;
+
 atrium_common::migrations!("0001_documents");
 
-/// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
-/// the service token and UNAUTHENTICATED to everyone else.
-struct Documents;
+/// Everything the documents server needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub server: ServerContext,
+    pub storage: Storage,
+    /// The portal, asked whether a project is the caller's to see.
+    pub portal: ProjectServiceClient<ServiceChannel>,
+}
 
-impl pb::document_service_server::DocumentService for Documents {}
+impl AppState {
+    /// Opens this service's database (migrating it) and its storage.
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
+        let server =
+            ServerContext::open(settings, ServiceName::Documents, &MIGRATIONS, shutdown).await?;
+        // The standard AWS_* variables configure an s3:// store.
+        let aws = std::env::vars().filter(|(name, _)| name.starts_with("AWS_"));
+        let storage = Storage::open(
+            &settings.storage.url,
+            aws,
+            settings.storage.upload_max_bytes,
+        )
+        .map_err(|err| anyhow::anyhow!("opening ATRIUM_STORAGE_URL: {err}"))?;
+        let portal = ProjectServiceClient::new(connect(settings, ServiceName::Portal)?);
+        Ok(AppState {
+            db: server.db.clone(),
+            server,
+            clock,
+            storage,
+            portal,
+        })
+    }
+}
 
-impl pb::gallery_service_server::GalleryService for Documents {}
-
-impl pb::share_link_service_server::ShareLinkService for Documents {}
-
-/// Serves this service's gRPC API on `listener` until the shutdown in `server` trips.
-pub async fn serve(server: ServerContext, listener: TcpListener) -> anyhow::Result<()> {
+/// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
+pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let documents = grpc::Documents(state.clone());
     let routes = tonic::service::Routes::new(
-        pb::document_service_server::DocumentServiceServer::new(Documents),
+        pb::document_service_server::DocumentServiceServer::new(documents.clone()),
     )
     .add_service(pb::gallery_service_server::GalleryServiceServer::new(
-        Documents,
+        documents.clone(),
     ))
     .add_service(pb::share_link_service_server::ShareLinkServiceServer::new(
-        Documents,
+        documents,
     ));
-    atrium_common::grpc::serve(server, listener, routes).await
+    atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -1,0 +1,96 @@
+//! The documents service's errors and their place in the error table.
+
+use atrium_common::error::{ErrorCode, ServiceError};
+
+use crate::document::workflow::Refused;
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentsError {
+    #[error("{field} {problem}")]
+    InvalidField {
+        field: &'static str,
+        problem: &'static str,
+    },
+    #[error("project not found")]
+    ProjectNotFound,
+    #[error("document not found")]
+    DocumentNotFound,
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    /// Another change came first (a move or a new version decided on an older state).
+    #[error("the document changed meanwhile")]
+    Changed,
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(u64),
+    #[error("the file is empty, or its type is not accepted here")]
+    Unsupported,
+    /// The portal, asked about the project, answered with an error of its own.
+    #[error("asking the portal about the project: {0}")]
+    Portal(tonic::Status),
+    #[error(transparent)]
+    Storage(StorageError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<StorageError> for DocumentsError {
+    fn from(err: StorageError) -> DocumentsError {
+        match err {
+            StorageError::TooLarge { limit } => DocumentsError::TooLarge(limit),
+            StorageError::Empty | StorageError::Unsupported => DocumentsError::Unsupported,
+            StorageError::NotFound => DocumentsError::DocumentNotFound,
+            other => DocumentsError::Storage(other),
+        }
+    }
+}
+
+impl ServiceError for DocumentsError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            DocumentsError::InvalidField { .. }
+            | DocumentsError::TooLarge(_)
+            | DocumentsError::Unsupported => ErrorCode::InvalidArgument,
+            DocumentsError::ProjectNotFound | DocumentsError::DocumentNotFound => {
+                ErrorCode::NotFound
+            }
+            DocumentsError::Refused(_) | DocumentsError::Changed => ErrorCode::FailedPrecondition,
+            DocumentsError::Portal(status) => ErrorCode::from_grpc(status.code()),
+            DocumentsError::Storage(StorageError::Source(_)) => ErrorCode::Unavailable,
+            DocumentsError::Storage(_) => ErrorCode::Internal,
+            DocumentsError::Database(err) if atrium_common::db::is_unavailable(err) => {
+                ErrorCode::Unavailable
+            }
+            DocumentsError::Database(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            DocumentsError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
+            DocumentsError::Unsupported => "UNSUPPORTED_MEDIA_TYPE",
+            DocumentsError::Refused(Refused::ApprovalRequired) => "APPROVAL_REQUIRED",
+            DocumentsError::Refused(Refused::InvalidTransition { .. })
+            | DocumentsError::Changed => "INVALID_TRANSITION",
+            other => other.code().default_reason(),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<(String, String)> {
+        match self {
+            DocumentsError::InvalidField { field, problem } => {
+                vec![((*field).to_owned(), (*problem).to_owned())]
+            }
+            DocumentsError::TooLarge(_) | DocumentsError::Unsupported => {
+                vec![("file".to_owned(), self.to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<DocumentsError> for tonic::Status {
+    fn from(err: DocumentsError) -> tonic::Status {
+        atrium_common::error::into_status(err)
+    }
+}
