@@ -289,6 +289,12 @@ impl ApiError {
             if is_reason(&info.reason) {
                 err.code = Cow::Owned(info.reason.clone());
             }
+            // Two refusals of a body have HTTP statuses of their own (DESIGN's table).
+            match info.reason.as_str() {
+                "PAYLOAD_TOO_LARGE" => err.status = StatusCode::PAYLOAD_TOO_LARGE,
+                "UNSUPPORTED_MEDIA_TYPE" => err.status = StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                _ => {}
+            }
             err.permission = info.metadata.get(META_PERMISSION).cloned();
             err.retry_after = info
                 .metadata

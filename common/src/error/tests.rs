@@ -63,3 +63,20 @@ fn internal_errors_hide_their_cause() {
     assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(api.message, "internal error");
 }
+
+#[test]
+fn a_refused_upload_keeps_its_own_http_status() {
+    for (reason, status) in [
+        ("PAYLOAD_TOO_LARGE", StatusCode::PAYLOAD_TOO_LARGE),
+        ("UNSUPPORTED_MEDIA_TYPE", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    ] {
+        let refused = Problem {
+            reason,
+            fields: vec![("file".to_owned(), "is refused".to_owned())],
+            ..Problem::new(ErrorCode::InvalidArgument, "the file is refused")
+        };
+        let api = ApiError::from_status(&into_status(refused));
+        assert_eq!((api.status, api.code.as_ref()), (status, reason));
+        assert!(api.fields.contains_key("file"));
+    }
+}
