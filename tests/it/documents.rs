@@ -365,3 +365,125 @@ async fn another_organization_and_a_lesser_role_reach_nothing() {
         .unwrap_err();
     assert_eq!(gone.code(), Code::NotFound);
 }
+
+#[tokio::test]
+async fn a_type_that_needs_approval_holds_publishing_and_one_in_use_stays() {
+    use pb::upload_document_request::Part;
+    let World {
+        app,
+        owner,
+        project_id,
+        mut documents,
+    } = world().await;
+    let contract = documents
+        .create_document_type(owner.request(pb::CreateDocumentTypeRequest {
+            name: " Contract ".to_owned(),
+            requires_approval: true,
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .document_type
+        .unwrap();
+    assert_eq!(
+        (contract.name.as_str(), contract.requires_approval),
+        ("Contract", true)
+    );
+    let twice = documents
+        .create_document_type(owner.request(pb::CreateDocumentTypeRequest {
+            name: "Contract".to_owned(),
+            requires_approval: false,
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(twice.code(), Code::AlreadyExists);
+    let header = pb::UploadDocumentRequest {
+        part: Some(Part::Header(pb::DocumentHeader {
+            project_id: project_id.clone(),
+            file_name: "contract.txt".to_owned(),
+            document_type_id: contract.id.clone(),
+            ..Default::default()
+        })),
+    };
+    let chunk = pb::UploadDocumentRequest {
+        part: Some(Part::Chunk(b"terms".to_vec())),
+    };
+    let created = documents
+        .upload_document(owner.request(tokio_stream::iter(vec![header, chunk])))
+        .await
+        .unwrap()
+        .into_inner()
+        .document
+        .unwrap();
+    assert_eq!(created.document_type_id, contract.id);
+    let held = act(&mut documents, &owner, &created.id, "publish", "")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (held.code(), reason(&held).as_str()),
+        (Code::FailedPrecondition, "APPROVAL_REQUIRED")
+    );
+    for action in ["submit", "approve", "publish"] {
+        act(&mut documents, &owner, &created.id, action, "")
+            .await
+            .unwrap();
+    }
+    let in_use = documents
+        .delete_document_type(owner.request(pb::DocumentTypeRequest {
+            document_type_id: contract.id.clone(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (in_use.code(), reason(&in_use).as_str()),
+        (Code::FailedPrecondition, "CONFLICT")
+    );
+    // Another organization neither sees nor uses it.
+    let (other_org, other_owner, _) = app.org_with_owner("globex").await;
+    let (org, owner_id): (uuid::Uuid, uuid::Uuid) =
+        (other_org.parse().unwrap(), other_owner.parse().unwrap());
+    let stranger = Principal::staff(org, owner_id, Role::Owner);
+    let theirs = documents
+        .list_document_types(stranger.request(pb::ListDocumentTypesRequest {}))
+        .await
+        .unwrap()
+        .into_inner()
+        .items;
+    assert!(theirs.is_empty());
+    let renamed = documents
+        .update_document_type(stranger.request(pb::UpdateDocumentTypeRequest {
+            document_type_id: contract.id.clone(),
+            name: Some("Mine".to_owned()),
+            requires_approval: None,
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(renamed.code(), Code::NotFound);
+    // Unused, it goes.
+    let memo = documents
+        .create_document_type(owner.request(pb::CreateDocumentTypeRequest {
+            name: "Memo".to_owned(),
+            requires_approval: false,
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .document_type
+        .unwrap();
+    documents
+        .delete_document_type(owner.request(pb::DocumentTypeRequest {
+            document_type_id: memo.id,
+        }))
+        .await
+        .unwrap();
+    let left = documents
+        .list_document_types(owner.request(pb::ListDocumentTypesRequest {}))
+        .await
+        .unwrap()
+        .into_inner()
+        .items;
+    assert_eq!(
+        left.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["Contract"]
+    );
+}

@@ -84,6 +84,10 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.documents.v1.DocumentService/TransitionDocument", Staff(P::DocumentsManage)),
     write("/atrium.documents.v1.DocumentService/DeleteDocument", Staff(P::DocumentsManage)),
     read_stream("/atrium.documents.v1.DocumentService/DownloadDocument", Staff(P::ProjectsView)),
+    write("/atrium.documents.v1.DocumentService/CreateDocumentType", Staff(P::DocumentsManage)),
+    read("/atrium.documents.v1.DocumentService/ListDocumentTypes", Staff(P::ProjectsView)),
+    write("/atrium.documents.v1.DocumentService/UpdateDocumentType", Staff(P::DocumentsManage)),
+    write("/atrium.documents.v1.DocumentService/DeleteDocumentType", Staff(P::DocumentsManage)),
     // notifier
     write("/atrium.notifier.v1.EmailService/EnqueueEmail", Internal),
     read("/atrium.notifier.v1.EmailService/ListOutbox", Staff(P::SettingsManage)),

@@ -16,6 +16,12 @@ pub enum DocumentsError {
     ProjectNotFound,
     #[error("document not found")]
     DocumentNotFound,
+    #[error("document type not found")]
+    TypeNotFound,
+    #[error("a document type of this name already exists")]
+    NameTaken,
+    #[error("documents use this type")]
+    TypeInUse,
     #[error(transparent)]
     Refused(#[from] Refused),
     /// Another change came first (a move or a new version decided on an older state).
@@ -51,9 +57,11 @@ impl ServiceError for DocumentsError {
             DocumentsError::InvalidField { .. }
             | DocumentsError::TooLarge(_)
             | DocumentsError::Unsupported => ErrorCode::InvalidArgument,
-            DocumentsError::ProjectNotFound | DocumentsError::DocumentNotFound => {
-                ErrorCode::NotFound
-            }
+            DocumentsError::ProjectNotFound
+            | DocumentsError::DocumentNotFound
+            | DocumentsError::TypeNotFound => ErrorCode::NotFound,
+            DocumentsError::NameTaken => ErrorCode::AlreadyExists,
+            DocumentsError::TypeInUse => ErrorCode::FailedPrecondition,
             DocumentsError::Refused(_) | DocumentsError::Changed => ErrorCode::FailedPrecondition,
             DocumentsError::Portal(status) => ErrorCode::from_grpc(status.code()),
             DocumentsError::Storage(StorageError::Source(_)) => ErrorCode::Unavailable,

@@ -13,6 +13,7 @@ use tonic::{Request, Response, Status, Streaming};
 use crate::AppState;
 use crate::document::store::{DocumentRow, HistoryRow};
 use crate::document::{self, DocumentView, NewDocument};
+use crate::document_type::{self, store::TypeRow};
 
 /// The largest chunk a download sends.
 const CHUNK_BYTES: usize = 256 * 1024;
@@ -194,6 +195,69 @@ impl pb::document_service_server::DocumentService for Documents {
         });
         let stream = futures_util::stream::once(async { Ok(first) }).chain(chunks);
         Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn create_document_type(
+        &self,
+        request: Request<pb::CreateDocumentTypeRequest>,
+    ) -> Rpc<pb::DocumentTypeResponse> {
+        let principal = staff(&request)?;
+        let r = request.get_ref();
+        let t = document_type::create(&self.0, &principal, &r.name, r.requires_approval).await?;
+        Ok(type_answer(t))
+    }
+
+    async fn list_document_types(
+        &self,
+        request: Request<pb::ListDocumentTypesRequest>,
+    ) -> Rpc<pb::ListDocumentTypesResponse> {
+        let principal = staff(&request)?;
+        let types = document_type::list(&self.0, &principal).await?;
+        Ok(Response::new(pb::ListDocumentTypesResponse {
+            items: types.into_iter().map(Into::into).collect(),
+        }))
+    }
+
+    async fn update_document_type(
+        &self,
+        request: Request<pb::UpdateDocumentTypeRequest>,
+    ) -> Rpc<pb::DocumentTypeResponse> {
+        let principal = staff(&request)?;
+        let r = request.get_ref();
+        let t = document_type::update(
+            &self.0,
+            &principal,
+            &r.document_type_id,
+            r.name.as_deref(),
+            r.requires_approval,
+        )
+        .await?;
+        Ok(type_answer(t))
+    }
+
+    async fn delete_document_type(
+        &self,
+        request: Request<pb::DocumentTypeRequest>,
+    ) -> Rpc<pb::DeleteDocumentTypeResponse> {
+        let principal = staff(&request)?;
+        document_type::delete(&self.0, &principal, &request.get_ref().document_type_id).await?;
+        Ok(Response::new(pb::DeleteDocumentTypeResponse {}))
+    }
+}
+
+fn type_answer(t: TypeRow) -> Response<pb::DocumentTypeResponse> {
+    Response::new(pb::DocumentTypeResponse {
+        document_type: Some(t.into()),
+    })
+}
+
+impl From<TypeRow> for pb::DocumentType {
+    fn from(t: TypeRow) -> pb::DocumentType {
+        pb::DocumentType {
+            id: t.document_type_id.to_string(),
+            name: t.name,
+            requires_approval: t.requires_approval,
+        }
     }
 }
 

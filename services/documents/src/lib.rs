@@ -3,6 +3,7 @@
 //! links follow.
 
 pub mod document;
+pub mod document_type;
 mod error;
 mod grpc;
 pub mod storage;

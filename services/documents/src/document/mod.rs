@@ -131,13 +131,17 @@ where
         title => title,
     };
     let description = text("description", &new.description, 5000, false)?;
-    if !new.document_type_id.trim().is_empty() {
-        // Document types arrive with their own routes; until then none exists.
-        return Err(invalid(
-            "document_type_id",
-            "is not a document type of this organization",
-        ));
-    }
+    let document_type_id = match new.document_type_id.trim() {
+        "" => None,
+        id => match crate::document_type::find(state, principal, id).await {
+            Ok(found) => Some(found.document_type_id),
+            Err(DocumentsError::TypeNotFound) => {
+                let problem = "is not a document type of this organization";
+                return Err(invalid("document_type_id", problem));
+            }
+            Err(err) => return Err(err),
+        },
+    };
     let stored = state
         .storage
         .put(principal.org_id.0, &file_name, Allowed::Documents, chunks)
@@ -149,7 +153,7 @@ where
         project_id,
         title,
         description,
-        document_type_id: None,
+        document_type_id,
         status: Status::Draft,
         version: 1,
         file_id: FileId(stored.key.file_id),
@@ -220,7 +224,13 @@ pub async fn transition(
     let reason = text("reason", reason, 5000, action == Action::Reject)?;
     let mut row = find(state, principal, document_id).await?;
     let from = row.status;
-    let to = workflow::next(from, action, false)?;
+    let requires_approval = match row.document_type_id {
+        Some(id) => crate::document_type::store::find_type(&state.db, row.org_id, id)
+            .await?
+            .is_some_and(|t| t.requires_approval),
+        None => false,
+    };
+    let to = workflow::next(from, action, requires_approval)?;
     let now = state.clock.now();
     let key = (row.org_id, row.document_id);
     let mut tx = state.db.begin().await?;
