@@ -14,9 +14,11 @@ use crate::limits::RateLimit;
 use crate::secrets;
 
 mod parse;
+mod storage;
 
 pub use parse::{MIN_SECRET_BYTES, connectable, default_max_connections, open_files_limit};
 use parse::{default_addr, default_public_url, http_limits, long_enough, parse_addr, parse_cidr};
+pub use storage::StorageSettings;
 
 /// The five gRPC services, with their default ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -200,18 +202,6 @@ pub struct HttpLimits {
     pub max_connections: usize,
 }
 
-/// Where the documents service keeps files, and how large they may be
-/// (`documents.md`, Storage).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StorageSettings {
-    /// `file:///path` or `s3://bucket/prefix`.
-    pub url: String,
-    /// The largest file accepted.
-    pub upload_max_bytes: u64,
-    /// The largest image decoded (width × height).
-    pub image_max_pixels: u64,
-}
-
 #[derive(Debug, Clone)]
 pub struct RateLimits {
     pub login_account: RateLimit,
@@ -315,20 +305,12 @@ impl Settings {
             Some("json") => true,
             Some(_) => bail!("ATRIUM_LOG_FORMAT must be pretty or json"),
         };
-        let storage_url = match env.storage_url {
-            Some(url) if url.starts_with("file:///") || url.starts_with("s3://") => url,
-            Some(_) => bail!("ATRIUM_STORAGE_URL must be a file:///path or s3://bucket/prefix URL"),
-            None => {
-                let files = std::path::absolute(data_dir.join("files"))
-                    .context("resolving the data dir")?;
-                format!("file://{}", files.display())
-            }
-        };
-        let storage = StorageSettings {
-            url: storage_url,
-            upload_max_bytes: env.upload_max_bytes.unwrap_or(104_857_600),
-            image_max_pixels: env.image_max_pixels.unwrap_or(50_000_000),
-        };
+        let storage = StorageSettings::resolve(
+            env.storage_url,
+            env.upload_max_bytes,
+            env.image_max_pixels,
+            &data_dir,
+        )?;
         Ok(Settings {
             storage,
             listen,
