@@ -16,7 +16,9 @@ use crate::secrets;
 mod parse;
 mod storage;
 
-pub use parse::{MIN_SECRET_BYTES, connectable, default_max_connections, open_files_limit};
+pub use parse::{
+    HttpLimits, MIN_SECRET_BYTES, connectable, default_max_connections, open_files_limit,
+};
 use parse::{default_addr, default_public_url, http_limits, long_enough, parse_addr, parse_cidr};
 pub use storage::StorageSettings;
 
@@ -189,17 +191,6 @@ pub struct Bootstrap {
     pub org: String,
     pub email: String,
     pub password: SecretString,
-}
-
-/// How the gateway treats slow and idle clients (DESIGN.md, Reliability: under faults).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HttpLimits {
-    /// A connection must send a whole request head within this long.
-    pub header_timeout: Duration,
-    /// A keep-alive connection with nothing in flight is closed after this long.
-    pub idle_timeout: Duration,
-    /// Open connections at most; at the cap the longest-idle one makes room.
-    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone)]

@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// How the gateway treats slow and idle clients (DESIGN.md, Reliability: under faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// A connection must send a whole request head within this long.
+    pub header_timeout: Duration,
+    /// A keep-alive connection with nothing in flight is closed after this long.
+    pub idle_timeout: Duration,
+    /// Open connections at most; at the cap the longest-idle one makes room.
+    pub max_connections: usize,
+}
+
 pub(super) fn http_limits(
     header_secs: Option<u64>,
     idle_secs: Option<u64>,
