@@ -70,27 +70,27 @@ async fn documents_are_found_and_listed_only_in_their_organization() {
             .unwrap(),
         None
     );
-    let listed = store::list_documents(&db, org, project, false, 50)
+    let listed = store::list_documents(&db, org, project, None, 50)
         .await
         .unwrap();
     let titles: Vec<&str> = listed.iter().map(|d| d.title.as_str()).collect();
     assert_eq!(titles, ["Offer", "Plan"]);
     // Customers see published ones only, newest publication first.
     assert!(
-        store::list_documents(&db, org, project, true, 50)
+        store::list_documents(&db, org, project, Some(Status::Published), 50)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(move_to(&db, &newer, Status::Draft, Status::Published, 20).await);
     assert!(move_to(&db, &older, Status::Draft, Status::Published, 30).await);
-    let published = store::list_documents(&db, org, project, true, 50)
+    let published = store::list_documents(&db, org, project, Some(Status::Published), 50)
         .await
         .unwrap();
     let titles: Vec<&str> = published.iter().map(|d| d.title.as_str()).collect();
     assert_eq!(titles, ["Plan", "Offer"]);
     assert_eq!(published[0].published_at, Some(at(30)));
-    let limited = store::list_documents(&db, org, project, false, 1)
+    let limited = store::list_documents(&db, org, project, None, 1)
         .await
         .unwrap();
     assert_eq!(limited.len(), 1);

@@ -193,11 +193,7 @@ pub async fn list(
         text => Some(Status::parse(text).ok_or(invalid("status", "is not a document status"))?),
     };
     let project_id = check_project(state, principal, project_id).await?;
-    let rows = store::list_documents(&state.db, principal.org_id, project_id, false, 500).await?;
-    Ok(rows
-        .into_iter()
-        .filter(|d| status.is_none_or(|s| d.status == s))
-        .collect())
+    Ok(store::list_documents(&state.db, principal.org_id, project_id, status, 500).await?)
 }
 
 pub async fn get(
@@ -291,13 +287,4 @@ pub async fn download(
     };
     let bytes = state.storage.get(&key, range).await?;
     Ok((row, bytes))
-}
-
-/// Whether a stored object still has its row (for the sweep).
-pub async fn file_is_used(state: &AppState, key: ObjectKey) -> bool {
-    let org = atrium_common::ids::OrgId(key.org_id);
-    // When the database cannot say, keep the object.
-    store::file_is_used(&state.db, org, FileId(key.file_id))
-        .await
-        .unwrap_or(true)
 }

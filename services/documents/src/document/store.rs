@@ -93,27 +93,26 @@ pub async fn find_document(
     sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [org_id, document_id] fetch_optional)
 }
 
-/// A project's documents, newest first (staff), or only its published ones, newest
-/// `published_at` first (customers); at most `limit`.
+/// A project's documents, newest first, of one status when `status` names it; the
+/// customers' list is the published ones, newest `published_at` first. At most `limit`.
 pub async fn list_documents(
     db: &Db,
     org_id: OrgId,
     project_id: ProjectId,
-    published_only: bool,
+    status: Option<Status>,
     limit: i64,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    let select = if published_only {
-        format!(
-            "select {COLUMNS} from document where org_id = $1 and project_id = $2 \
-             and status = 'published' order by published_at desc, document_id desc limit $3"
-        )
+    let order = if status == Some(Status::Published) {
+        "published_at desc, document_id desc"
     } else {
-        format!(
-            "select {COLUMNS} from document where org_id = $1 and project_id = $2 \
-             order by created_at desc, document_id desc limit $3"
-        )
+        "created_at desc, document_id desc"
     };
-    sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [org_id, project_id, limit] fetch_all)
+    let select = format!(
+        "select {COLUMNS} from document where org_id = $1 and project_id = $2 \
+         and ($3 is null or status = $3) order by {order} limit $4"
+    );
+    let status = status.map(Status::as_str);
+    sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [org_id, project_id, status, limit] fetch_all)
 }
 
 /// Moves a document from `from` to `to` (stamping `published_at` when it becomes
