@@ -25,8 +25,10 @@ use uuid::Uuid;
 use crate::db::Tx;
 use crate::sql;
 
+mod audit;
 mod relay;
 
+pub use audit::Acting;
 pub use relay::{Receivers, Relay};
 
 /// How often an idle relay looks for due messages without being woken.
@@ -47,14 +49,17 @@ pub enum Topic {
     RecordAudit,
     /// `atrium.portal.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
     PortalEraseCustomer,
+    /// `atrium.documents.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
+    DocumentsEraseCustomer,
 }
 
-const TOPICS: [Topic; 5] = [
+const TOPICS: [Topic; 6] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
     Topic::RecordAudit,
     Topic::PortalEraseCustomer,
+    Topic::DocumentsEraseCustomer,
 ];
 
 impl Topic {
@@ -65,6 +70,7 @@ impl Topic {
             Topic::CreateNotification => "notifier.create_notification",
             Topic::RecordAudit => "identity.record_audit",
             Topic::PortalEraseCustomer => "portal.erase_customer",
+            Topic::DocumentsEraseCustomer => "documents.erase_customer",
         }
     }
 
@@ -81,7 +87,12 @@ pub async fn erase_customer(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let key = format!("erase:{}:{}", request.org_id, request.customer_id);
-    for topic in [Topic::NotifierEraseCustomer, Topic::PortalEraseCustomer] {
+    let topics = [
+        Topic::NotifierEraseCustomer,
+        Topic::PortalEraseCustomer,
+        Topic::DocumentsEraseCustomer,
+    ];
+    for topic in topics {
         write(tx, topic, &key, &request.encode_to_vec(), now).await?;
     }
     Ok(())

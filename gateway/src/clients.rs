@@ -6,6 +6,8 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
+use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
+use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -42,6 +44,8 @@ pub struct Clients {
     pub email: EmailServiceClient<ServiceChannel>,
     pub templates: TemplateServiceClient<ServiceChannel>,
     pub notifications: NotificationServiceClient<ServiceChannel>,
+    pub documents: DocumentServiceClient<ServiceChannel>,
+    pub my_documents: CustomerDocumentServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -50,6 +54,7 @@ impl Clients {
         let identity = connect(settings, ServiceName::Identity)?;
         let notifier = connect(settings, ServiceName::Notifier)?;
         let portal = connect(settings, ServiceName::Portal)?;
+        let documents = connect(settings, ServiceName::Documents)?;
         let probes = ServiceName::ALL
             .into_iter()
             .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))
@@ -71,6 +76,8 @@ impl Clients {
             email: EmailServiceClient::new(notifier.clone()),
             templates: TemplateServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),
+            documents: DocumentServiceClient::new(documents.clone()),
+            my_documents: CustomerDocumentServiceClient::new(documents),
             probes,
         })
     }

@@ -30,6 +30,9 @@ fn build() -> Value {
         let path = paths
             .entry(route.path.to_owned())
             .or_insert_with(|| json!({}));
+        if route.file {
+            path["head"] = head_of(&operation);
+        }
         path[route.method.as_str().to_lowercase()] = operation;
     }
     let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
@@ -57,6 +60,17 @@ fn build() -> Value {
 fn operation(route: &Route, generator: &mut SchemaGenerator, error: &Value) -> Value {
     let mut responses = Map::new();
     let success = match route.answer {
+        _ if route.file => {
+            for (status, description) in [
+                (304, "the file is the one the ETag names"),
+                (416, "the range lies outside the file (see Content-Range)"),
+            ] {
+                responses.insert(status.to_string(), json!({ "description": description }));
+            }
+            let file = file_answer("a range of the file");
+            responses.insert("206".to_owned(), file);
+            file_answer("the file")
+        }
         Some(schema_of) => {
             let schema = schema_of(generator).to_value();
             json!({ "description": "success", "content": { "application/json": { "schema": schema } } })
@@ -99,6 +113,22 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, error: &Value) -> V
     if !parameters.is_empty() {
         operation["parameters"] = Value::Array(parameters);
     }
+    if let Some(schema_of) = route.upload {
+        let mut schema = schema_of(generator).to_value();
+        schema["type"] = json!("object");
+        schema["properties"]["file"] = json!({
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "the file, as the last part",
+        });
+        let mut required = schema["required"].as_array().cloned().unwrap_or_default();
+        required.push(json!("file"));
+        schema["required"] = Value::Array(required);
+        operation["requestBody"] = json!({
+            "required": true,
+            "content": { "multipart/form-data": { "schema": schema } },
+        });
+    }
     if let Some(schema_of) = route.body {
         let schema = schema_of(generator).to_value();
         operation["requestBody"] = json!({
@@ -107,6 +137,39 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, error: &Value) -> V
         });
     }
     operation
+}
+
+/// A file answer: any bytes, with the headers of `routes::files`.
+fn file_answer(description: &str) -> Value {
+    let header =
+        |description: &str| json!({ "description": description, "schema": { "type": "string" } });
+    json!({
+        "description": description,
+        "headers": {
+            "ETag": header("the SHA-256 of the file, quoted"),
+            "Content-Disposition": header("attachment (or inline) with filename and filename*"),
+            "Content-Range": header("on 206: the range sent"),
+            "Accept-Ranges": header("bytes"),
+        },
+        "content": { "*/*": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } },
+    })
+}
+
+/// The `HEAD` twin of a file route: its headers, never a body.
+fn head_of(get: &Value) -> Value {
+    let mut head = get.clone();
+    head["summary"] = json!(format!(
+        "{} (headers only)",
+        get["summary"].as_str().unwrap_or("")
+    ));
+    if let Some(responses) = head["responses"].as_object_mut() {
+        for answer in responses.values_mut() {
+            if let Some(answer) = answer.as_object_mut() {
+                answer.remove("content");
+            }
+        }
+    }
+    head
 }
 
 /// The route's path parameters (`{id}`s are UUIDs) and its query's fields.

@@ -197,6 +197,7 @@ async fn a_document_goes_through_its_workflow_and_downloads_byte_for_byte() {
         .list_documents(owner.request(pb::ListDocumentsRequest {
             project_id: project_id.clone(),
             status: "published".to_owned(),
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -278,7 +279,7 @@ async fn uploads_that_do_not_fit_are_refused_and_leave_nothing() {
     let listed = documents
         .list_documents(owner.request(pb::ListDocumentsRequest {
             project_id,
-            status: String::new(),
+            ..Default::default()
         }))
         .await
         .unwrap()

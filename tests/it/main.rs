@@ -8,6 +8,7 @@ mod bootstrap;
 mod customer_invitation;
 mod customer_lockout;
 mod documents;
+mod documents_http;
 mod email_settings;
 mod faults;
 mod health;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use atrium_proto::common::v1::EraseCustomerRequest;
+use atrium_proto::documents::v1::erasure_service_client::ErasureServiceClient as DocumentsErasureClient;
 use atrium_proto::identity::v1 as identity;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::notifier::v1 as notifier;
@@ -37,6 +38,7 @@ pub struct Receivers {
     pub notifications: NotificationServiceClient<ServiceChannel>,
     pub audit: AuditServiceClient<ServiceChannel>,
     pub portal_erasure: PortalErasureClient<ServiceChannel>,
+    pub documents_erasure: DocumentsErasureClient<ServiceChannel>,
 }
 
 impl Receivers {
@@ -44,7 +46,8 @@ impl Receivers {
         let notifier = connect(settings, ServiceName::Notifier)?;
         let identity = connect(settings, ServiceName::Identity)?;
         let portal = connect(settings, ServiceName::Portal)?;
-        Ok(Receivers::over(notifier, identity, portal))
+        let documents = connect(settings, ServiceName::Documents)?;
+        Ok(Receivers::over(notifier, identity, portal, documents))
     }
 
     /// Receivers with each service at the address `url_of` names.
@@ -55,13 +58,15 @@ impl Receivers {
         let notifier = channel(&url_of(ServiceName::Notifier), service_token)?;
         let identity = channel(&url_of(ServiceName::Identity), service_token)?;
         let portal = channel(&url_of(ServiceName::Portal), service_token)?;
-        Ok(Receivers::over(notifier, identity, portal))
+        let documents = channel(&url_of(ServiceName::Documents), service_token)?;
+        Ok(Receivers::over(notifier, identity, portal, documents))
     }
 
     fn over(
         notifier: ServiceChannel,
         identity: ServiceChannel,
         portal: ServiceChannel,
+        documents: ServiceChannel,
     ) -> Receivers {
         Receivers {
             email: EmailServiceClient::new(notifier.clone()),
@@ -69,6 +74,7 @@ impl Receivers {
             notifications: NotificationServiceClient::new(notifier),
             audit: AuditServiceClient::new(identity),
             portal_erasure: PortalErasureClient::new(portal),
+            documents_erasure: DocumentsErasureClient::new(documents),
         }
     }
 }
@@ -216,6 +222,9 @@ impl Relay {
             Some(Topic::RecordAudit) => call!(identity::RecordAuditRequest, audit.record_audit),
             Some(Topic::PortalEraseCustomer) => {
                 call!(EraseCustomerRequest, portal_erasure.erase_customer)
+            }
+            Some(Topic::DocumentsEraseCustomer) => {
+                call!(EraseCustomerRequest, documents_erasure.erase_customer)
             }
             None => return Outcome::Refused(format!("unknown topic {}", row.topic)),
         };

@@ -5,8 +5,11 @@
 mod call;
 mod limits;
 mod session;
+mod upload;
 
 pub use call::{Call, CustomerCall, PathId, PathIds, StaffCall};
+
+pub use upload::Upload;
 
 pub use limits::{Throttle, account_key, enforce_limit, enforce_public_limit};
 pub use session::{

@@ -8,6 +8,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod customer;
+pub(crate) mod files;
 pub(crate) mod notifications;
 pub(crate) mod platform;
 pub(crate) mod public;
@@ -62,6 +63,11 @@ pub struct Route {
     pub security: Security,
     /// The JSON body it takes, if any.
     pub body: Option<SchemaOf>,
+    /// Or the text fields of the `multipart/form-data` upload it takes (its `file` part
+    /// last).
+    pub upload: Option<SchemaOf>,
+    /// Answers a file (200, or 206 for a range, 304, 416), and `HEAD` too.
+    pub file: bool,
     /// Its query parameters: the fields of one type.
     pub query: Option<SchemaOf>,
     /// Its success status, and the JSON it answers (none: no body).
@@ -94,6 +100,8 @@ impl Route {
             summary,
             security: Security::Public,
             body: None,
+            upload: None,
+            file: false,
             query: None,
             status: 200,
             answer: None,
@@ -171,6 +179,24 @@ impl Route {
             "PAYLOAD_TOO_LARGE",
             "VALIDATION_FAILED",
         ]);
+        self
+    }
+
+    /// Takes a `multipart/form-data` upload: the text fields of `T`, then `file`
+    /// (streamed, up to `ATRIUM_UPLOAD_MAX_BYTES`).
+    pub fn upload<T: JsonSchema>(mut self) -> Route {
+        self.upload = Some(inline_of::<T>);
+        self.errors.extend([
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "VALIDATION_FAILED",
+        ]);
+        self
+    }
+
+    /// Answers a file (`routes::files`): its bytes, a range of them, or 304 / 416.
+    pub fn file(mut self) -> Route {
+        self.file = true;
         self
     }
 

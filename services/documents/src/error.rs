@@ -1,6 +1,6 @@
 //! The documents service's errors and their place in the error table.
 
-use atrium_common::error::{ErrorCode, ServiceError};
+use atrium_common::error::{ErrorCode, Problem, ServiceError};
 
 use crate::document::workflow::Refused;
 use crate::storage::StorageError;
@@ -12,8 +12,14 @@ pub enum DocumentsError {
         field: &'static str,
         problem: &'static str,
     },
+    /// A bad page size or token.
+    #[error(transparent)]
+    Page(Problem),
     #[error("project not found")]
     ProjectNotFound,
+    /// The customer's project was assigned to them and is no more.
+    #[error("this project is no longer shared with you")]
+    AssignmentRevoked,
     #[error("document not found")]
     DocumentNotFound,
     #[error("document type not found")]
@@ -57,6 +63,8 @@ impl ServiceError for DocumentsError {
             DocumentsError::InvalidField { .. }
             | DocumentsError::TooLarge(_)
             | DocumentsError::Unsupported => ErrorCode::InvalidArgument,
+            DocumentsError::Page(problem) => problem.code(),
+            DocumentsError::AssignmentRevoked => ErrorCode::PermissionDenied,
             DocumentsError::ProjectNotFound
             | DocumentsError::DocumentNotFound
             | DocumentsError::TypeNotFound => ErrorCode::NotFound,
@@ -76,6 +84,8 @@ impl ServiceError for DocumentsError {
     fn reason(&self) -> &'static str {
         match self {
             DocumentsError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
+            DocumentsError::Page(problem) => problem.reason(),
+            DocumentsError::AssignmentRevoked => "CUSTOMER_ASSIGNMENT_REVOKED",
             DocumentsError::Unsupported => "UNSUPPORTED_MEDIA_TYPE",
             DocumentsError::Refused(Refused::ApprovalRequired) => "APPROVAL_REQUIRED",
             DocumentsError::Refused(Refused::InvalidTransition { .. })
@@ -89,6 +99,7 @@ impl ServiceError for DocumentsError {
             DocumentsError::InvalidField { field, problem } => {
                 vec![((*field).to_owned(), (*problem).to_owned())]
             }
+            DocumentsError::Page(problem) => problem.field_violations(),
             DocumentsError::TooLarge(_) | DocumentsError::Unsupported => {
                 vec![("file".to_owned(), self.to_string())]
             }

@@ -14,14 +14,16 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::Db;
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
+use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::documents::v1 as pb;
+use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
 use tokio::net::TcpListener;
 
 use storage::Storage;
 
-atrium_common::migrations!("0001_documents");
+atrium_common::migrations!("0001_documents", "0002_document_search", "0003_outbox");
 
 /// Everything the documents server needs.
 #[derive(Clone)]
@@ -30,8 +32,12 @@ pub struct AppState {
     pub clock: Clock,
     pub server: ServerContext,
     pub storage: Storage,
-    /// The portal, asked whether a project is the caller's to see.
+    /// The portal, asked whether a project is the caller's to see: a staff member's
+    /// (`portal`) or a customer's, assigned on this request (`my_projects`).
     pub portal: ProjectServiceClient<ServiceChannel>,
+    pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
+    /// Forwards the outbox: audit entries and in-app notices.
+    pub relay: Relay,
 }
 
 impl AppState {
@@ -51,19 +57,23 @@ impl AppState {
             settings.storage.upload_max_bytes,
         )
         .map_err(|err| anyhow::anyhow!("opening ATRIUM_STORAGE_URL: {err}"))?;
-        let portal = ProjectServiceClient::new(connect(settings, ServiceName::Portal)?);
+        let portal_channel = connect(settings, ServiceName::Portal)?;
+        let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
             storage,
-            portal,
+            portal: ProjectServiceClient::new(portal_channel.clone()),
+            my_projects: CustomerProjectServiceClient::new(portal_channel),
+            relay,
         })
     }
 }
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    state.relay.spawn(state.server.shutdown.clone());
     let documents = grpc::Documents(state.clone());
     let routes = tonic::service::Routes::new(
         pb::document_service_server::DocumentServiceServer::new(documents.clone()),
@@ -72,6 +82,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         documents.clone(),
     ))
     .add_service(pb::share_link_service_server::ShareLinkServiceServer::new(
+        documents.clone(),
+    ))
+    .add_service(
+        pb::customer_document_service_server::CustomerDocumentServiceServer::new(documents.clone()),
+    )
+    .add_service(pb::erasure_service_server::ErasureServiceServer::new(
         documents,
     ));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await

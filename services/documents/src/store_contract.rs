@@ -7,7 +7,7 @@ use atrium_common::ids::{CustomerId, DocumentId, FileId, OrgId, ProjectId};
 use atrium_common::testkit::{self, TestDatabase, at};
 use uuid::Uuid;
 
-use crate::document::store::{self, DocumentRow, DownloadRow, FileRow, HistoryRow};
+use crate::document::store::{self, DocumentFilter, DocumentRow, DownloadRow, FileRow, HistoryRow};
 use crate::document::workflow::Status;
 
 async fn db() -> (Db, TestDatabase) {
@@ -70,30 +70,48 @@ async fn documents_are_found_and_listed_only_in_their_organization() {
             .unwrap(),
         None
     );
-    let listed = store::list_documents(&db, org, project, None, 50)
-        .await
-        .unwrap();
-    let titles: Vec<&str> = listed.iter().map(|d| d.title.as_str()).collect();
-    assert_eq!(titles, ["Offer", "Plan"]);
+    let list = |filter: DocumentFilter<'static>, limit| {
+        let db = db.clone();
+        async move {
+            let rows = store::list_documents(&db, (org, project), filter, limit)
+                .await
+                .unwrap();
+            rows.into_iter().map(|d| d.title).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(DocumentFilter::default(), 50).await, ["Offer", "Plan"]);
+    // A search matches the title or file name in any case, LIKE's wildcards as text.
+    let q = |q: &'static str| DocumentFilter {
+        q: Some(q),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(q("PLA"), 50).await, ["Plan"]);
+    assert_eq!(list(q("offer.pdf"), 50).await, ["Offer"]);
+    assert!(list(q("%"), 50).await.is_empty());
     // Customers see published ones only, newest publication first.
-    assert!(
-        store::list_documents(&db, org, project, Some(Status::Published), 50)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let published = DocumentFilter {
+        status: Some(Status::Published),
+        ..DocumentFilter::default()
+    };
+    assert!(list(published, 50).await.is_empty());
     assert!(move_to(&db, &newer, Status::Draft, Status::Published, 20).await);
     assert!(move_to(&db, &older, Status::Draft, Status::Published, 30).await);
-    let published = store::list_documents(&db, org, project, Some(Status::Published), 50)
+    assert_eq!(list(published, 50).await, ["Plan", "Offer"]);
+    // The next page continues after the cursor, in the list's own order.
+    let first = store::list_documents(&db, (org, project), published, 1)
         .await
         .unwrap();
-    let titles: Vec<&str> = published.iter().map(|d| d.title.as_str()).collect();
-    assert_eq!(titles, ["Plan", "Offer"]);
-    assert_eq!(published[0].published_at, Some(at(30)));
-    let limited = store::list_documents(&db, org, project, None, 1)
-        .await
-        .unwrap();
-    assert_eq!(limited.len(), 1);
+    assert_eq!(first[0].published_at, Some(at(30)));
+    let after = DocumentFilter {
+        after: Some((at(30), first[0].document_id.0)),
+        ..published
+    };
+    assert_eq!(list(after, 50).await, ["Offer"]);
+    let after = DocumentFilter {
+        after: Some((newer.created_at, newer.document_id.0)),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(list(after, 50).await, ["Plan"]);
 }
 
 #[tokio::test]
@@ -141,13 +159,13 @@ async fn a_new_file_is_a_new_draft_version_once() {
     let mut tx = db.begin().await.unwrap();
     let key = (d.org_id, d.document_id);
     assert!(
-        store::replace_file(&mut tx, key, 1, &file, at(2))
+        store::replace_file(&mut tx, key, 1, &file, ("Plan", ""), at(2))
             .await
             .unwrap()
     );
     // A second upload decided on version 1 lost the race.
     assert!(
-        !store::replace_file(&mut tx, key, 1, &file, at(3))
+        !store::replace_file(&mut tx, key, 1, &file, ("Plan", ""), at(3))
             .await
             .unwrap()
     );

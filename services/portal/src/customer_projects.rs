@@ -61,3 +61,40 @@ pub async fn get(
     }
     Ok(view)
 }
+
+/// Whether the project is the customer's on this request with `feature` on (another
+/// service asks before it serves what hangs on the project): revoked is 403, never
+/// assigned, another org's or a feature that is off is 404.
+pub async fn check(
+    state: &AppState,
+    customer: &Principal,
+    project_id: &str,
+    feature: &str,
+) -> Result<(), PortalError> {
+    let id = parse_project_id(project_id)?;
+    let assigned =
+        store::find_assigned(&state.db, customer.org_id, customer.customer_id(), id).await?;
+    let Some(project) = assigned else {
+        return if store::was_revoked(&state.db, customer.org_id, customer.customer_id(), id).await?
+        {
+            Err(PortalError::AssignmentRevoked)
+        } else {
+            Err(PortalError::ProjectNotFound)
+        };
+    };
+    let features = settings::load(state, customer.org_id).await?.features;
+    let on = match feature {
+        "documents" => features.documents,
+        "gallery" => features.gallery,
+        _ => {
+            return Err(PortalError::InvalidField {
+                field: "feature",
+                problem: "must be documents or gallery",
+            });
+        }
+    };
+    if !on || (project.kind == ProjectKind::Gallery && !features.gallery) {
+        return Err(PortalError::ProjectNotFound);
+    }
+    Ok(())
+}

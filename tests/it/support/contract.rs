@@ -93,6 +93,13 @@ impl Contract {
                     .map(|r| r.keys().cloned().collect::<Vec<_>>())
             ));
         }
+        if answer["content"]
+            .as_object()
+            .is_some_and(|content| content.keys().any(|media| media != "application/json"))
+        {
+            // A file: any bytes.
+            return Ok(());
+        }
         let schema = &answer["content"]["application/json"]["schema"];
         if schema.is_null() {
             if body.is_empty() {

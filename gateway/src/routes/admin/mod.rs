@@ -5,6 +5,8 @@ pub(crate) mod account;
 pub(crate) mod assignments;
 pub(crate) mod audit;
 pub(crate) mod customers;
+pub(crate) mod document_types;
+pub(crate) mod documents;
 pub(crate) mod invitations;
 pub(crate) mod outbox;
 pub(crate) mod permissions;
@@ -30,6 +32,8 @@ pub fn routes() -> Vec<Route> {
         projects::routes(),
         phases::routes(),
         assignments::routes(),
+        document_types::routes(),
+        documents::routes(),
     ]
     .into_iter()
     .flatten()

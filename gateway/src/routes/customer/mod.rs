@@ -1,8 +1,10 @@
 //! The customer tier: sign-in with the session cookie and recovery, the own profile
-//! and sessions, the dashboard, and the customer's projects and galleries.
+//! and sessions, the dashboard, the customer's projects and galleries and their
+//! documents.
 
 pub(crate) mod account;
 pub(crate) mod dashboard;
+pub(crate) mod documents;
 pub(crate) mod me;
 pub(crate) mod projects;
 pub(crate) mod sessions;
@@ -16,6 +18,7 @@ pub fn routes() -> Vec<Route> {
         sessions::routes(),
         dashboard::routes(),
         projects::routes(),
+        documents::routes(),
     ]
     .into_iter()
     .flatten()

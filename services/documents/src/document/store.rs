@@ -2,7 +2,7 @@
 //! organization, so no caller's earlier check keeps tenants apart; a status move
 //! applies only from the status it was decided on.
 
-use atrium_common::db::{Db, Tx};
+use atrium_common::db::{Db, Tx, fold, like_pattern};
 use atrium_common::ids::{CustomerId, DocumentId, DocumentTypeId, FileId, OrgId, ProjectId};
 use atrium_common::sql;
 use chrono::{DateTime, Utc};
@@ -70,18 +70,36 @@ const COLUMNS: &str = "document_id, org_id, project_id, title, description, docu
      status, version, file_id, file_name, file_size, content_type, sha256, created_at, \
      updated_at, published_at";
 
+/// What a staff search matches: the title, description and file name, folded.
+fn search_text(title: &str, description: &str, file_name: &str) -> String {
+    fold(&[title, description, file_name])
+}
+
 pub async fn insert_document(tx: &mut Tx, d: &DocumentRow) -> Result<(), sqlx::Error> {
     sql!(tx tx, query(
         "insert into document (document_id, org_id, project_id, title, description, \
          document_type_id, status, version, file_id, file_name, file_size, content_type, \
-         sha256, created_at, updated_at, published_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+         sha256, created_at, updated_at, published_at, search_text) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ) [
         d.document_id, d.org_id, d.project_id, &d.title, &d.description, d.document_type_id,
         d.status.as_str(), d.version, d.file_id, &d.file_name, d.file_size, &d.content_type,
         &d.sha256, d.created_at, d.updated_at, d.published_at,
+        search_text(&d.title, &d.description, &d.file_name),
     ] execute)
     .map(drop)
+}
+
+/// Writes the document's title, description and type as `d` has them.
+pub async fn update_details(tx: &mut Tx, d: &DocumentRow) -> Result<bool, sqlx::Error> {
+    sql!(tx tx, query(
+        "update document set title = $3, description = $4, document_type_id = $5, \
+         updated_at = $6, search_text = $7 where org_id = $1 and document_id = $2"
+    ) [
+        d.org_id, d.document_id, &d.title, &d.description, d.document_type_id, d.updated_at,
+        search_text(&d.title, &d.description, &d.file_name),
+    ] execute)
+    .map(|updated| updated == 1)
 }
 
 pub async fn find_document(
@@ -93,26 +111,43 @@ pub async fn find_document(
     sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [org_id, document_id] fetch_optional)
 }
 
-/// A project's documents, newest first, of one status when `status` names it; the
-/// customers' list is the published ones, newest `published_at` first. At most `limit`.
+/// Which of a project's documents a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentFilter<'a> {
+    /// Only this status. The customers' list is the published ones, newest
+    /// `published_at` first (the page cursor is then that time); any other list is newest
+    /// `created_at` first.
+    pub status: Option<Status>,
+    /// A case-insensitive substring of the title, description or file name.
+    pub q: Option<&'a str>,
+    /// The cursor of the last row seen.
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+}
+
+/// One page of a project's documents (at most `limit`).
 pub async fn list_documents(
     db: &Db,
-    org_id: OrgId,
-    project_id: ProjectId,
-    status: Option<Status>,
+    (org_id, project_id): (OrgId, ProjectId),
+    filter: DocumentFilter<'_>,
     limit: i64,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    let order = if status == Some(Status::Published) {
-        "published_at desc, document_id desc"
+    let at = if filter.status == Some(Status::Published) {
+        "published_at"
     } else {
-        "created_at desc, document_id desc"
+        "created_at"
     };
     let select = format!(
         "select {COLUMNS} from document where org_id = $1 and project_id = $2 \
-         and ($3 is null or status = $3) order by {order} limit $4"
+         and ($3 is null or status = $3) and ($4 is null or search_text like $4 escape '\\') \
+         and ($5 is null or {at} < $5 or ({at} = $5 and document_id < $6)) \
+         order by {at} desc, document_id desc limit $7"
     );
-    let status = status.map(Status::as_str);
-    sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [org_id, project_id, status, limit] fetch_all)
+    let status = filter.status.map(Status::as_str);
+    let pattern = filter.q.map(like_pattern);
+    let (after_at, after_id) = filter.after.unzip();
+    sql!(db db, query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(select)) [
+        org_id, project_id, status, pattern, after_at, after_id, limit,
+    ] fetch_all)
 }
 
 /// Moves a document from `from` to `to` (stamping `published_at` when it becomes
@@ -139,15 +174,18 @@ pub async fn replace_file(
     (org_id, document_id): (OrgId, DocumentId),
     version: i32,
     file: &FileRow,
+    (title, description): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
+    let search_text = search_text(title, description, &file.file_name);
     sql!(tx tx, query(
         "update document set version = version + 1, status = 'draft', published_at = null, \
          file_id = $4, file_name = $5, file_size = $6, content_type = $7, sha256 = $8, \
-         updated_at = $9 where org_id = $1 and document_id = $2 and version = $3"
+         updated_at = $9, search_text = $10 where org_id = $1 and document_id = $2 \
+         and version = $3"
     ) [
         org_id, document_id, version, file.file_id, &file.file_name, file.file_size,
-        &file.content_type, &file.sha256, now,
+        &file.content_type, &file.sha256, now, search_text,
     ] execute)
     .map(|replaced| replaced == 1)
 }

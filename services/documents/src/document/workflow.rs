@@ -27,6 +27,20 @@ atrium_common::text_enum! {
     }
 }
 
+impl Action {
+    /// The audit trail's word for the move done (`document.published`, …).
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            Action::Submit => "submitted",
+            Action::Approve => "approved",
+            Action::Reject => "rejected",
+            Action::Reopen => "reopened",
+            Action::Publish => "published",
+            Action::Unpublish => "unpublished",
+        }
+    }
+}
+
 /// Why a move is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {

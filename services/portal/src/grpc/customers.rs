@@ -103,7 +103,7 @@ impl pb::assignment_service_server::AssignmentService for Portal {
     }
 }
 
-fn assigned<Id: ToString>(ids: Vec<Id>) -> Response<pb::AssignedIds> {
+pub(super) fn assigned<Id: ToString>(ids: Vec<Id>) -> Response<pb::AssignedIds> {
     Response::new(pb::AssignedIds {
         ids: ids.iter().map(ToString::to_string).collect(),
     })
@@ -130,6 +130,16 @@ impl pb::customer_project_service_server::CustomerProjectService for Portal {
         let view =
             customer_projects::get(&self.0, &principal, &request.get_ref().project_id).await?;
         Ok(project_response(view))
+    }
+
+    async fn check_my_project(
+        &self,
+        request: Request<pb::CheckMyProjectRequest>,
+    ) -> Rpc<pb::CheckMyProjectResponse> {
+        let principal = customer(&request)?;
+        let r = request.get_ref();
+        customer_projects::check(&self.0, &principal, &r.project_id, &r.feature).await?;
+        Ok(Response::new(pb::CheckMyProjectResponse {}))
     }
 }
 

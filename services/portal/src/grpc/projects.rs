@@ -184,4 +184,18 @@ impl pb::project_service_server::ProjectService for Portal {
             members: team.into_iter().map(Into::into).collect(),
         }))
     }
+
+    async fn list_project_audience(
+        &self,
+        request: Request<pb::ProjectRequest>,
+    ) -> Rpc<pb::AssignedIds> {
+        let principal = staff(&request)?;
+        let ids = crate::assignment::project_customers(
+            &self.0,
+            &principal,
+            &request.get_ref().project_id,
+        )
+        .await?;
+        Ok(super::customers::assigned(ids))
+    }
 }

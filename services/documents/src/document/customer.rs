@@ -1,0 +1,134 @@
+//! The signed-in customer's documents: the published ones of projects assigned to them,
+//! asked of the portal on every request (a project taken away answers 403 on the next
+//! one). Nothing here shows a document in any other status, or its history.
+
+use atrium_common::auth::Principal;
+use atrium_common::ids::ProjectId;
+use atrium_common::page::Page;
+use atrium_proto::portal::v1 as portal;
+use uuid::Uuid;
+
+use super::store::{self, DocumentFilter, DocumentRow, DownloadRow};
+use super::workflow::Status;
+use super::{DocumentPage, DocumentView, FileBytes, find, read_file};
+use crate::AppState;
+use crate::error::DocumentsError;
+
+/// Whether the project is the customer's now, with the documents feature on.
+async fn check_assigned(
+    state: &AppState,
+    customer: &Principal,
+    project_id: ProjectId,
+) -> Result<(), DocumentsError> {
+    let request = customer.request(portal::CheckMyProjectRequest {
+        project_id: project_id.to_string(),
+        feature: "documents".to_owned(),
+    });
+    match state.my_projects.clone().check_my_project(request).await {
+        Ok(_) => Ok(()),
+        Err(status) => Err(match status.code() {
+            tonic::Code::NotFound => DocumentsError::ProjectNotFound,
+            tonic::Code::PermissionDenied
+                if atrium_common::error::ApiError::from_status(&status).code
+                    == "CUSTOMER_ASSIGNMENT_REVOKED" =>
+            {
+                DocumentsError::AssignmentRevoked
+            }
+            _ => DocumentsError::Portal(status),
+        }),
+    }
+}
+
+/// One published document of a project the customer holds now.
+async fn find_published(
+    state: &AppState,
+    customer: &Principal,
+    document_id: &str,
+) -> Result<DocumentRow, DocumentsError> {
+    let row = find(state, customer, document_id).await?;
+    match check_assigned(state, customer, row.project_id).await {
+        Err(DocumentsError::ProjectNotFound) => return Err(DocumentsError::DocumentNotFound),
+        other => other?,
+    }
+    if row.status != Status::Published {
+        return Err(DocumentsError::DocumentNotFound);
+    }
+    Ok(row)
+}
+
+/// One page of the project's published documents, newest publication first.
+pub async fn list(
+    state: &AppState,
+    customer: &Principal,
+    project_id: &str,
+    (page_size, page_token): (i32, &str),
+) -> Result<DocumentPage, DocumentsError> {
+    let page = Page::parse(page_size, page_token).map_err(DocumentsError::Page)?;
+    let project_id = ProjectId::parse(project_id).ok_or(DocumentsError::ProjectNotFound)?;
+    check_assigned(state, customer, project_id).await?;
+    let filter = DocumentFilter {
+        status: Some(Status::Published),
+        q: None,
+        after: page.after,
+    };
+    let rows =
+        store::list_documents(&state.db, (customer.org_id, project_id), filter, page.size).await?;
+    let last = rows
+        .last()
+        .and_then(|d| Some((d.published_at?, d.document_id.0)));
+    let next_page_token = page.next_token(rows.len(), last);
+    Ok(DocumentPage {
+        items: super::with_types(state, customer, rows).await?,
+        next_page_token,
+    })
+}
+
+pub async fn get(
+    state: &AppState,
+    customer: &Principal,
+    document_id: &str,
+) -> Result<DocumentView, DocumentsError> {
+    let row = find_published(state, customer, document_id).await?;
+    let mut views = super::with_types(state, customer, vec![row]).await?;
+    views.pop().ok_or(DocumentsError::DocumentNotFound)
+}
+
+/// The file (or `range` of it); a download from the first byte goes into the log with
+/// the customer and their address.
+pub async fn download(
+    state: &AppState,
+    customer: &Principal,
+    (document_id, ip): (&str, String),
+    range: Option<std::ops::Range<u64>>,
+) -> Result<(DocumentRow, FileBytes), DocumentsError> {
+    let row = find_published(state, customer, document_id).await?;
+    let bytes = read_file(state, &row, range.clone()).await?;
+    if range.is_none_or(|r| r.start == 0) {
+        let download = DownloadRow {
+            download_id: Uuid::now_v7(),
+            at: state.clock.now(),
+            customer_id: Some(customer.customer_id()),
+            link_id: None,
+            ip,
+        };
+        store::record_download(&state.db, (row.org_id, row.document_id), &download).await?;
+    }
+    Ok((row, bytes))
+}
+
+/// GDPR erase: the customer stays in every download log as nobody.
+pub async fn forget(
+    state: &AppState,
+    request: &atrium_proto::common::v1::EraseCustomerRequest,
+) -> Result<(), DocumentsError> {
+    let invalid = |field| DocumentsError::InvalidField {
+        field,
+        problem: "must be a UUID",
+    };
+    let org_id = atrium_common::ids::OrgId::parse(&request.org_id).ok_or(invalid("org_id"))?;
+    let customer_id = atrium_common::ids::CustomerId::parse(&request.customer_id)
+        .ok_or(invalid("customer_id"))?;
+    let forgotten = store::forget_customer(&state.db, org_id, customer_id).await?;
+    tracing::info!(%org_id, %customer_id, forgotten, "erased customer from download logs");
+    Ok(())
+}
