@@ -223,7 +223,7 @@ async function main() {
 
     const staffContext = await browser.newContext({ bypassCSP: true, locale: "en-GB" });
     const staff = await staffContext.newPage();
-    const customerContext = await browser.newContext({ bypassCSP: true, locale: "en-GB" });
+    const customerContext = await browser.newContext({ bypassCSP: true, locale: "en-GB", acceptDownloads: true });
     const customer = await customerContext.newPage();
 
     // Staff sign in and invite a customer.
@@ -268,6 +268,31 @@ async function main() {
     await customer.getByRole("link", { name: "Alpha House" }).click();
     check(await customer.getByText("Foundations").count() > 0, "the project shows its phases");
     await step(customer, "project");
+
+    // Staff upload a document to Alpha (progress shown while it goes) and publish it;
+    // the customer downloads it from the project page under its own name.
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    await staff.goto(`${base}/admin/projects/${alpha.id}/documents`);
+    await step(staff, "staff-documents");
+    await staff.getByLabel("Title").fill("Site plan");
+    await staff.getByLabel("File").setInputFiles({ name: "Lageplan Küche.pdf", mimeType: "application/pdf", buffer: pdf });
+    await staff.getByRole("button", { name: "Upload" }).click();
+    await staff.waitForURL(/\/admin\/documents\/[0-9a-f-]+\?done=uploaded/);
+    check((await staff.locator("#document-status").textContent()).trim() === "Draft", "a new document is a draft");
+    await step(staff, "staff-document");
+    await staff.getByRole("button", { name: "Publish" }).click();
+    await staff.waitForURL(/done=saved/);
+    check((await staff.locator("#document-status").textContent()).trim() === "Published", "the document is published");
+    await customer.reload();
+    check(await customer.getByText("Site plan").count() > 0, "the published document is on the project page");
+    await step(customer, "project-documents");
+    const [download] = await Promise.all([
+      customer.waitForEvent("download"),
+      customer.getByRole("link", { name: /Download/ }).click(),
+    ]);
+    check(download.suggestedFilename() === "Lageplan Küche.pdf", `the download keeps its name: ${download.suggestedFilename()}`);
+    const saved = await download.path();
+    check(fs.readFileSync(saved).equals(pdf), "the downloaded file is the uploaded one, byte for byte");
     await customer.getByRole("navigation").getByRole("link", { name: "Notifications" }).click();
     await step(customer, "notifications");
     await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();

@@ -49,7 +49,11 @@ async fn the_router_serves_exactly_what_the_document_describes() {
     }
     // A file route is documented for HEAD too.
     let files = table.iter().filter(|route| route.file).count();
-    assert_eq!(documented, table.len() + files, "every route is documented once");
+    assert_eq!(
+        documented,
+        table.len() + files,
+        "every route is documented once"
+    );
 
     // Paths and methods outside the document reach the fallback.
     let unknown = app.get("/api/admin/nothing-here").await;

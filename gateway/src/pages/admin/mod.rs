@@ -5,6 +5,7 @@
 
 mod activity;
 mod customers;
+mod documents;
 mod invitations;
 mod projects;
 mod settings;
@@ -68,6 +69,7 @@ pub fn router() -> Router<GatewayState> {
         .merge(customers::router())
         .merge(invitations::router())
         .merge(projects::router())
+        .merge(documents::router())
         .merge(staff::router())
         .merge(settings::router())
         .merge(templates::router())

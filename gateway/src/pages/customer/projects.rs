@@ -10,6 +10,7 @@ use http::StatusCode;
 
 use super::chrome;
 use crate::GatewayState;
+use crate::api::documents::CustomerDocument;
 use crate::api::people::Contact;
 use crate::api::projects::{Card, Project};
 use crate::api::settings::PublicBranding;
@@ -17,7 +18,7 @@ use crate::api::{PageQuery, Paging};
 use crate::extract::{Json, PathId, Query};
 use crate::pages::session::CustomerPage;
 use crate::pages::{Chrome, OnPage, PageError, SignedIn, again, localize, render};
-use crate::routes::customer::{dashboard, projects};
+use crate::routes::customer::{dashboard, documents, projects};
 use crate::routes::notifications::{self, Notification};
 
 pub fn router() -> Router<GatewayState> {
@@ -101,6 +102,8 @@ async fn list(page: CustomerPage) -> Result<Response, PageError> {
 struct ProjectPage {
     c: Chrome,
     project: Option<Project>,
+    /// Its published documents (none while the documents feature is off).
+    documents: Vec<CustomerDocument>,
 }
 
 async fn project_page(
@@ -110,10 +113,14 @@ async fn project_page(
     let lang = page.lang;
     let id = id.on_page(lang)?;
     let here = format!("/customer/projects/{id}");
-    let (found, mut c) = tokio::join!(
-        projects::read(again(&page.call), id),
+    let (found, published, mut c) = tokio::join!(
+        projects::read(again(&page.call), PathId(id.0)),
+        documents::list(again(&page.call), PathId(id.0), Query(PageQuery::default())),
         page.chrome(lang.words().access_removed_title, &here),
     );
+    // The documents feature off (404) shows no section; the project's answer decides
+    // the rest.
+    let documents = published.map(|list| list.0.items).unwrap_or_default();
     let (status, project) = match found {
         Ok(Json(project)) => {
             c.title = project.name.clone();
@@ -122,5 +129,15 @@ async fn project_page(
         Err(err) if err.code == "CUSTOMER_ASSIGNMENT_REVOKED" => (StatusCode::FORBIDDEN, None),
         Err(err) => return Err(PageError::api(err, lang)),
     };
-    Ok(render(status, &ProjectPage { c, project }))
+    let documents = if project.is_some() {
+        documents
+    } else {
+        Vec::new()
+    };
+    let view = ProjectPage {
+        c,
+        project,
+        documents,
+    };
+    Ok(render(status, &view))
 }

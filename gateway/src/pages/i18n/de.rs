@@ -207,4 +207,5 @@ pub static DE: Words = Words {
     delete_project: "Dieses Projekt löschen",
     confirm_delete_project: "Mir ist klar, dass seine Phasen und Zuordnungen mit gelöscht werden",
     recent_activity: "Letzte Aktivität",
+    doc: &super::documents::DOC_DE,
 };

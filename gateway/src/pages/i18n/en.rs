@@ -207,4 +207,5 @@ pub static EN: Words = Words {
     delete_project: "Delete this project",
     confirm_delete_project: "I understand its phases and assignments go with it",
     recent_activity: "Recent activity",
+    doc: &super::documents::DOC_EN,
 };

@@ -8,11 +8,13 @@ use http::HeaderMap;
 use crate::extract::cookie;
 
 mod de;
+mod documents;
 mod en;
 mod phrases;
 mod words;
 
 pub use de::DE;
+pub use documents::DocWords;
 pub use en::EN;
 pub use words::Words;
 
@@ -123,6 +125,22 @@ impl Lang {
             out.push(c);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// A file's size: bytes, KB or MB (1000s), one decimal in the language's way.
+    pub fn size(self, bytes: &i64) -> String {
+        let bytes = *bytes;
+        let (value, unit) = match bytes {
+            ..1_000 => return format!("{} B", self.number(bytes)),
+            ..1_000_000 => (bytes as f64 / 1e3, "KB"),
+            ..1_000_000_000 => (bytes as f64 / 1e6, "MB"),
+            _ => (bytes as f64 / 1e9, "GB"),
+        };
+        let text = format!("{value:.1}");
+        match self {
+            Lang::En => format!("{text} {unit}"),
+            Lang::De => format!("{} {unit}", text.replace('.', ",")),
+        }
     }
 }
 

@@ -19,7 +19,7 @@ impl Words {
             "held" => self.status_held,
             "sent" => self.status_sent,
             "failed" => self.status_failed,
-            _ => "",
+            other => self.doc.status(other),
         }
     }
 
@@ -47,6 +47,10 @@ impl Words {
                     _ => format!("{count} {}", self.shared_many),
                 };
                 Some((title, names.join(", ")))
+            }
+            "document_published" => {
+                let title = params.get("title")?.as_str()?;
+                Some((format!("{}: {title}", self.doc.new_document), String::new()))
             }
             _ => None,
         }
@@ -76,6 +80,9 @@ impl Words {
             "percent_complete" => self.percent_complete,
             "role" => self.role,
             "title" => self.title_field,
+            "file" | "file_name" => self.doc.file,
+            "reason" => self.doc.reason,
+            "document_type_id" => self.doc.document_type,
             "role_title" => self.role_title,
             "company_name" => self.company_name,
             "logo_url" => self.logo_url,

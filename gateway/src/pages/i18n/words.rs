@@ -207,4 +207,6 @@ pub struct Words {
     pub delete_project: &'static str,
     pub confirm_delete_project: &'static str,
     pub recent_activity: &'static str,
+    /// The document pages' words.
+    pub doc: &'static super::DocWords,
 }
