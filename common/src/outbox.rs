@@ -51,15 +51,18 @@ pub enum Topic {
     PortalEraseCustomer,
     /// `atrium.documents.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
     DocumentsEraseCustomer,
+    /// `atrium.documents.v1.ErasureService/ForgetProject` with a `ForgetProjectRequest`.
+    DocumentsForgetProject,
 }
 
-const TOPICS: [Topic; 6] = [
+const TOPICS: [Topic; 7] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
     Topic::RecordAudit,
     Topic::PortalEraseCustomer,
     Topic::DocumentsEraseCustomer,
+    Topic::DocumentsForgetProject,
 ];
 
 impl Topic {
@@ -71,6 +74,7 @@ impl Topic {
             Topic::RecordAudit => "identity.record_audit",
             Topic::PortalEraseCustomer => "portal.erase_customer",
             Topic::DocumentsEraseCustomer => "documents.erase_customer",
+            Topic::DocumentsForgetProject => "documents.forget_project",
         }
     }
 
@@ -96,6 +100,18 @@ pub async fn erase_customer(
         write(tx, topic, &key, &request.encode_to_vec(), now).await?;
     }
     Ok(())
+}
+
+/// Writes "this project is gone" for the documents service (its documents and files go
+/// too) into the caller's outbox, inside the caller's transaction.
+pub async fn forget_project(
+    tx: &mut Tx,
+    request: &atrium_proto::documents::v1::ForgetProjectRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let key = format!("forget:{}:{}", request.org_id, request.project_id);
+    let payload = request.encode_to_vec();
+    write(tx, Topic::DocumentsForgetProject, &key, &payload, now).await
 }
 
 /// Writes a request for an email into the caller's outbox, inside the caller's transaction.

@@ -17,12 +17,15 @@ use crate::support::app::{TestApp, error_code, set_staff_role};
 use atrium_common::testkit::smtp::SmtpServer;
 
 const BOUNDARY: &str = "atrium-test-boundary";
+
+/// One part of a multipart body: its name, file name (a file part) and bytes.
+type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 /// A tiny PDF: what the sniffer takes for one.
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// A `multipart/form-data` body of `parts` (name, file name, bytes), in order.
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file_name, bytes) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -46,7 +49,7 @@ async fn send_multipart(
     world: &World,
     method: Method,
     path: &str,
-    parts: &[(&str, Option<&str>, &[u8])],
+    parts: &[Part<'_>],
 ) -> reqwest::Response {
     world
         .app
@@ -418,7 +421,7 @@ async fn bad_uploads_and_other_orgs_ids_are_refused_and_change_nothing() {
     let big = vec![b'a'; 1024 * 1024 + 1];
     let html: &[u8] = b"<!DOCTYPE html><html><body>hi</body></html>";
     let svg: &[u8] = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
-    let cases: [(&[(&str, Option<&str>, &[u8])], u16, &str, &str); 7] = [
+    let cases: [(&[Part<'_>], u16, &str, &str); 7] = [
         (
             &[("title", None, b"No file")],
             422,

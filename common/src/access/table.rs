@@ -97,6 +97,7 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.documents.v1.CustomerDocumentService/GetMyDocument", Customer),
     read_stream("/atrium.documents.v1.CustomerDocumentService/DownloadMyDocument", Customer),
     write("/atrium.documents.v1.ErasureService/EraseCustomer", Internal),
+    write("/atrium.documents.v1.ErasureService/ForgetProject", Internal),
     // notifier
     write("/atrium.notifier.v1.EmailService/EnqueueEmail", Internal),
     read("/atrium.notifier.v1.EmailService/ListOutbox", Staff(P::SettingsManage)),

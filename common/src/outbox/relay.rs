@@ -226,6 +226,12 @@ impl Relay {
             Some(Topic::DocumentsEraseCustomer) => {
                 call!(EraseCustomerRequest, documents_erasure.erase_customer)
             }
+            Some(Topic::DocumentsForgetProject) => {
+                call!(
+                    atrium_proto::documents::v1::ForgetProjectRequest,
+                    documents_erasure.forget_project
+                )
+            }
             None => return Outcome::Refused(format!("unknown topic {}", row.topic)),
         };
         match answer {

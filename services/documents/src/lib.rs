@@ -9,6 +9,7 @@ mod grpc;
 pub mod storage;
 #[cfg(test)]
 mod store_contract;
+pub mod sweep;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
@@ -74,6 +75,7 @@ impl AppState {
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     state.relay.spawn(state.server.shutdown.clone());
+    sweep::spawn(state.clone());
     let documents = grpc::Documents(state.clone());
     let routes = tonic::service::Routes::new(
         pb::document_service_server::DocumentServiceServer::new(documents.clone()),

@@ -132,8 +132,8 @@ impl Lang {
         let bytes = *bytes;
         let (value, unit) = match bytes {
             ..1_000 => return format!("{} B", self.number(bytes)),
-            ..1_000_000 => (bytes as f64 / 1e3, "KB"),
-            ..1_000_000_000 => (bytes as f64 / 1e6, "MB"),
+            1_000..1_000_000 => (bytes as f64 / 1e3, "KB"),
+            1_000_000..1_000_000_000 => (bytes as f64 / 1e6, "MB"),
             _ => (bytes as f64 / 1e9, "GB"),
         };
         let text = format!("{value:.1}");

@@ -132,3 +132,31 @@ pub async fn forget(
     tracing::info!(%org_id, %customer_id, forgotten, "erased customer from download logs");
     Ok(())
 }
+
+/// A deleted project's documents go, rows first, then their files (an object left by a
+/// failed delete is swept).
+pub async fn forget_project(
+    state: &AppState,
+    request: &atrium_proto::documents::v1::ForgetProjectRequest,
+) -> Result<(), DocumentsError> {
+    let invalid = |field| DocumentsError::InvalidField {
+        field,
+        problem: "must be a UUID",
+    };
+    let org_id = atrium_common::ids::OrgId::parse(&request.org_id).ok_or(invalid("org_id"))?;
+    let project_id = ProjectId::parse(&request.project_id).ok_or(invalid("project_id"))?;
+    let mut tx = state.db.begin().await?;
+    let files = store::delete_project_documents(&mut tx, org_id, project_id).await?;
+    tx.commit().await?;
+    for file in &files {
+        let key = crate::storage::ObjectKey {
+            org_id: org_id.0,
+            file_id: file.0,
+        };
+        if let Err(err) = state.storage.delete(&key).await {
+            tracing::warn!(error = %err, "deleting a deleted project's file");
+        }
+    }
+    tracing::info!(%org_id, %project_id, documents = files.len(), "forgot a deleted project");
+    Ok(())
+}

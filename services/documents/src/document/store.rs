@@ -212,6 +212,27 @@ pub async fn delete_document(
     Ok(file.map(|(id,)| id))
 }
 
+/// Deletes every document of a project with their histories and logs; the ids of their
+/// files, for the storage.
+pub async fn delete_project_documents(
+    tx: &mut Tx,
+    org_id: OrgId,
+    project_id: ProjectId,
+) -> Result<Vec<FileId>, sqlx::Error> {
+    let files: Vec<(FileId,)> = sql!(tx tx, query_as(
+        "select file_id from document where org_id = $1 and project_id = $2"
+    ) [org_id, project_id] fetch_all)?;
+    let of_project = "(select document_id from document where org_id = $1 and project_id = $2)";
+    for table in ["document_history", "document_download"] {
+        let statement = format!("delete from {table} where document_id in {of_project}");
+        sql!(tx tx, query(sqlx::AssertSqlSafe(statement)) [org_id, project_id] execute)?;
+    }
+    sql!(tx tx, query(
+        "delete from document where org_id = $1 and project_id = $2"
+    ) [org_id, project_id] execute)?;
+    Ok(files.into_iter().map(|(id,)| id).collect())
+}
+
 /// Appends a step to the history of a document of `org_id`.
 pub async fn append_history(
     tx: &mut Tx,

@@ -57,4 +57,12 @@ impl pb::erasure_service_server::ErasureService for Documents {
         documents::forget(&self.0, request.get_ref()).await?;
         Ok(Response::new(common::EraseCustomerResponse {}))
     }
+
+    async fn forget_project(
+        &self,
+        request: Request<pb::ForgetProjectRequest>,
+    ) -> Rpc<pb::ForgetProjectResponse> {
+        documents::forget_project(&self.0, request.get_ref()).await?;
+        Ok(Response::new(pb::ForgetProjectResponse {}))
+    }
 }

@@ -206,6 +206,13 @@ pub async fn delete(
     if !store::delete_project(&mut tx, staff.org_id, id).await? {
         return Err(PortalError::ProjectNotFound);
     }
+    // Its documents and files go too, once the documents service hears of it.
+    let forget = atrium_proto::documents::v1::ForgetProjectRequest {
+        org_id: staff.org_id.to_string(),
+        project_id: id.to_string(),
+    };
+    atrium_common::outbox::forget_project(&mut tx, &forget, state.clock.now()).await?;
     tx.commit().await?;
+    state.relay.wake();
     Ok(())
 }
