@@ -7,7 +7,10 @@
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
+use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
+use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
+use atrium_proto::documents::v1::guest_item_service_client::GuestItemServiceClient;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -46,6 +49,9 @@ pub struct Clients {
     pub notifications: NotificationServiceClient<ServiceChannel>,
     pub documents: DocumentServiceClient<ServiceChannel>,
     pub my_documents: CustomerDocumentServiceClient<ServiceChannel>,
+    pub gallery: GalleryServiceClient<ServiceChannel>,
+    pub my_gallery: CustomerGalleryServiceClient<ServiceChannel>,
+    pub guest_items: GuestItemServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -77,7 +83,10 @@ impl Clients {
             templates: TemplateServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),
             documents: DocumentServiceClient::new(documents.clone()),
-            my_documents: CustomerDocumentServiceClient::new(documents),
+            my_documents: CustomerDocumentServiceClient::new(documents.clone()),
+            gallery: GalleryServiceClient::new(documents.clone()),
+            my_gallery: CustomerGalleryServiceClient::new(documents.clone()),
+            guest_items: GuestItemServiceClient::new(documents),
             probes,
         })
     }

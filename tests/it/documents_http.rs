@@ -19,13 +19,13 @@ use atrium_common::testkit::smtp::SmtpServer;
 const BOUNDARY: &str = "atrium-test-boundary";
 
 /// One part of a multipart body: its name, file name (a file part) and bytes.
-type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+pub(crate) type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 /// A tiny PDF: what the sniffer takes for one.
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// A `multipart/form-data` body of `parts` (name, file name, bytes), in order.
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+pub(crate) fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, file_name, bytes) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -45,7 +45,7 @@ fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     body
 }
 
-async fn send_multipart(
+pub(crate) async fn send_multipart(
     world: &World,
     method: Method,
     path: &str,
@@ -67,7 +67,7 @@ async fn send_multipart(
 }
 
 /// A customer's GET with extra headers.
-async fn customer_fetch(
+pub(crate) async fn customer_fetch(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -84,7 +84,7 @@ async fn customer_fetch(
     request.send().await.expect("request")
 }
 
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+pub(crate) fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
         .headers()
         .get(name)
@@ -93,7 +93,7 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 }
 
 /// Every file under `dir`.
-fn stored_files(dir: &Path) -> usize {
+pub(crate) fn stored_files(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -111,7 +111,7 @@ fn stored_files(dir: &Path) -> usize {
 }
 
 /// A world whose files live under `files` and whose uploads stop at 1 MiB.
-async fn world(files: &Path) -> World {
+pub(crate) async fn world(files: &Path) -> World {
     let smtp = SmtpServer::start().await.expect("smtp");
     let mail = configure(&smtp);
     let url = format!("file://{}", files.display());
@@ -402,7 +402,7 @@ async fn a_published_document_reaches_its_customer_and_nothing_else_does() {
     }
 }
 
-fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

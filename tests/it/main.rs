@@ -11,6 +11,7 @@ mod documents;
 mod documents_http;
 mod email_settings;
 mod faults;
+mod gallery;
 mod health;
 mod log_secrets;
 mod migrations;

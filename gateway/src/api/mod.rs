@@ -3,6 +3,7 @@
 //! Conversions from the services' messages live here too.
 
 pub mod documents;
+pub mod gallery;
 pub mod people;
 pub mod projects;
 pub mod settings;

@@ -17,8 +17,10 @@ use tonic::Streaming;
 /// How a browser should treat the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disposition {
-    /// Saved under its name (image renditions will be shown `inline`).
+    /// Saved under its name.
     Attachment,
+    /// Shown in place (image renditions).
+    Inline,
 }
 
 /// What the asker wants of a file whose description is known.
@@ -87,6 +89,7 @@ fn wanted(headers: &HeaderMap, file: &pb::FileInfo, etag: &str) -> Wanted {
 pub fn content_disposition(disposition: Disposition, name: &str) -> String {
     let kind = match disposition {
         Disposition::Attachment => "attachment",
+        Disposition::Inline => "inline",
     };
     let ascii: String = name
         .chars()
@@ -204,6 +207,11 @@ where
             ));
         }
     }
+    Ok(with_headers(status, headers, body_of(stream)))
+}
+
+/// The bytes of a server stream's chunks (after its first message, the description).
+fn body_of(stream: Streaming<pb::DownloadChunk>) -> Body {
     let bytes = stream.filter_map(|message| async move {
         match message {
             Ok(pb::DownloadChunk {
@@ -213,7 +221,36 @@ where
             Err(status) => Some(Err(std::io::Error::other(status.message().to_owned()))),
         }
     });
-    Ok(with_headers(status, headers, Body::from_stream(bytes)))
+    Body::from_stream(bytes)
+}
+
+/// A file made as it is sent (a ZIP of a gallery): no length, ETag or ranges.
+pub async fn made(
+    name: &str,
+    mut stream: Streaming<pb::DownloadChunk>,
+) -> Result<Response, ApiError> {
+    let first = stream
+        .message()
+        .await
+        .map_err(|s| ApiError::from_status(&s))?;
+    let file = match first {
+        Some(pb::DownloadChunk {
+            part: Some(pb::download_chunk::Part::File(file)),
+        }) => file,
+        _ => {
+            return Err(ApiError::new(
+                atrium_common::error::ErrorCode::Internal,
+                "internal error",
+            ));
+        }
+    };
+    let mut headers = base_headers(&file, "", Disposition::Attachment);
+    headers.remove(header::ETAG);
+    headers.remove(header::ACCEPT_RANGES);
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(Disposition::Attachment, name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(with_headers(StatusCode::OK, headers, body_of(stream)))
 }
 
 #[cfg(test)]

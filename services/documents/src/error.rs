@@ -22,6 +22,11 @@ pub enum DocumentsError {
     AssignmentRevoked,
     #[error("document not found")]
     DocumentNotFound,
+    #[error("gallery item not found")]
+    ItemNotFound,
+    /// A guest whose gallery session ended (or never was).
+    #[error("the gallery session has ended")]
+    Unauthenticated,
     #[error("document type not found")]
     TypeNotFound,
     #[error("a document type of this name already exists")]
@@ -65,8 +70,10 @@ impl ServiceError for DocumentsError {
             | DocumentsError::Unsupported => ErrorCode::InvalidArgument,
             DocumentsError::Page(problem) => problem.code(),
             DocumentsError::AssignmentRevoked => ErrorCode::PermissionDenied,
+            DocumentsError::Unauthenticated => ErrorCode::Unauthenticated,
             DocumentsError::ProjectNotFound
             | DocumentsError::DocumentNotFound
+            | DocumentsError::ItemNotFound
             | DocumentsError::TypeNotFound => ErrorCode::NotFound,
             DocumentsError::NameTaken => ErrorCode::AlreadyExists,
             DocumentsError::TypeInUse => ErrorCode::FailedPrecondition,

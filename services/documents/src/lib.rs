@@ -5,7 +5,9 @@
 pub mod document;
 pub mod document_type;
 mod error;
+pub mod gallery;
 mod grpc;
+mod projects;
 pub mod storage;
 #[cfg(test)]
 mod store_contract;
@@ -19,12 +21,18 @@ use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::documents::v1 as pb;
 use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
+use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
 use tokio::net::TcpListener;
 
 use storage::Storage;
 
-atrium_common::migrations!("0001_documents", "0002_document_search", "0003_outbox");
+atrium_common::migrations!(
+    "0001_documents",
+    "0002_document_search",
+    "0003_outbox",
+    "0004_gallery",
+);
 
 /// Everything the documents server needs.
 #[derive(Clone)]
@@ -37,6 +45,10 @@ pub struct AppState {
     /// (`portal`) or a customer's, assigned on this request (`my_projects`).
     pub portal: ProjectServiceClient<ServiceChannel>,
     pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
+    /// The portal, asked whether a guest's gallery session is live.
+    pub guests: GuestGalleryServiceClient<ServiceChannel>,
+    /// Makes gallery renditions on a bounded pool of blocking threads.
+    pub renderer: gallery::renditions::Renderer,
     /// Forwards the outbox: audit entries and in-app notices.
     pub relay: Relay,
 }
@@ -66,7 +78,9 @@ impl AppState {
             clock,
             storage,
             portal: ProjectServiceClient::new(portal_channel.clone()),
-            my_projects: CustomerProjectServiceClient::new(portal_channel),
+            my_projects: CustomerProjectServiceClient::new(portal_channel.clone()),
+            guests: GuestGalleryServiceClient::new(portal_channel),
+            renderer: gallery::renditions::Renderer::per_core(settings.storage.image_max_pixels),
             relay,
         })
     }
@@ -89,6 +103,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(
         pb::customer_document_service_server::CustomerDocumentServiceServer::new(documents.clone()),
     )
+    .add_service(
+        pb::customer_gallery_service_server::CustomerGalleryServiceServer::new(documents.clone()),
+    )
+    .add_service(pb::guest_item_service_server::GuestItemServiceServer::new(
+        documents.clone(),
+    ))
     .add_service(pb::erasure_service_server::ErasureServiceServer::new(
         documents,
     ));

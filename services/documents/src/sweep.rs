@@ -26,9 +26,10 @@ pub async fn sweep(state: &AppState) -> Result<u64, StorageError> {
             let (org, file) = (OrgId(key.org_id), FileId(key.file_id));
             // A database that cannot answer keeps every object: better an orphan a
             // little longer than a file lost.
-            crate::document::store::file_is_used(&state.db, org, file)
-                .await
-                .unwrap_or(true)
+            let document = crate::document::store::file_is_used(&state.db, org, file);
+            let item = crate::gallery::store::file_is_used(&state.db, org, file);
+            let (document, item) = tokio::join!(document, item);
+            document.unwrap_or(true) || item.unwrap_or(true)
         })
         .await
 }

@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod customers;
 pub(crate) mod document_types;
 pub(crate) mod documents;
+pub(crate) mod gallery;
 pub(crate) mod invitations;
 pub(crate) mod outbox;
 pub(crate) mod permissions;
@@ -34,6 +35,7 @@ pub fn routes() -> Vec<Route> {
         assignments::routes(),
         document_types::routes(),
         documents::routes(),
+        gallery::routes(),
     ]
     .into_iter()
     .flatten()

@@ -5,6 +5,7 @@
 pub(crate) mod account;
 pub(crate) mod dashboard;
 pub(crate) mod documents;
+pub(crate) mod gallery;
 pub(crate) mod me;
 pub(crate) mod projects;
 pub(crate) mod sessions;
@@ -19,6 +20,7 @@ pub fn routes() -> Vec<Route> {
         dashboard::routes(),
         projects::routes(),
         documents::routes(),
+        gallery::routes(),
     ]
     .into_iter()
     .flatten()

@@ -2,6 +2,7 @@
 //! to that gallery's path and bound to the password's version.
 
 use atrium_common::error::{ApiError, ErrorCode};
+use atrium_proto::documents::v1 as documents;
 use atrium_proto::identity::v1 as identity;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::{Path, State};
@@ -13,6 +14,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::GatewayState;
+use crate::api::Page;
+use crate::api::gallery::Item;
 use crate::api::projects::Project;
 use crate::extract::{ClientAddr, Json, Throttle, account_key, cookie};
 use crate::routes::Route;
@@ -26,6 +29,10 @@ pub fn routes() -> Vec<Route> {
             .body::<Access>().no_content().limited().errors(&["INVALID_CREDENTIALS"]),
         Route::get("/api/gallery/{org}/{slug}", "The gallery a guest opened with its password", get(read))
             .answers::<Project>(200).errors(&["UNAUTHENTICATED"]),
+        Route::get("/api/gallery/{org}/{slug}/items", "The gallery's public photos, by position", get(items))
+            .answers::<Page<Item>>(200).errors(&["UNAUTHENTICATED"]),
+        Route::get("/api/gallery/{org}/{slug}/items/{item_id}/{rendition}", "A public photo's thumb or preview", get(rendition))
+            .file().errors(&["UNAUTHENTICATED", "CONFLICT"]),
     ]
 }
 
@@ -107,4 +114,65 @@ pub(crate) async fn read(
         response.project.unwrap_or_default(),
         true,
     )))
+}
+
+/// The guest's session of `org`'s gallery `slug` (the cookie, or none).
+async fn guest(
+    state: &GatewayState,
+    (org, slug): (String, String),
+    headers: &HeaderMap,
+) -> Result<documents::GuestItemsRequest, ApiError> {
+    Ok(documents::GuestItemsRequest {
+        org_id: org_id(state, org).await?,
+        slug,
+        guest_token: cookie(headers, GALLERY_COOKIE).unwrap_or_default(),
+    })
+}
+
+pub(crate) async fn items(
+    State(state): State<GatewayState>,
+    Path(gallery): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Page<Item>>, ApiError> {
+    let request = guest(&state, gallery, &headers).await?;
+    let response = state
+        .clients
+        .guest_items
+        .clone()
+        .list_guest_items(request)
+        .await?
+        .into_inner();
+    let items = response.items.into_iter().map(Item::from);
+    Ok(axum::Json(Page::of(items, String::new())))
+}
+
+pub(crate) async fn rendition(
+    State(state): State<GatewayState>,
+    Path((org, slug, item, rendition)): Path<(String, String, String, String)>,
+    method: http::Method,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (item_id, rendition) = crate::routes::admin::gallery::item_and_rendition(&item, rendition)?;
+    if rendition == "original" {
+        return Err(ApiError::not_found());
+    }
+    let asked = documents::GuestRenditionRequest {
+        guest: Some(guest(&state, (org, slug), &headers).await?),
+        item_id,
+        rendition,
+        range: None,
+    };
+    let client = state.clients.guest_items.clone();
+    let file = client
+        .clone()
+        .get_guest_rendition(asked.clone())
+        .await?
+        .into_inner();
+    let inline = crate::routes::files::Disposition::Inline;
+    crate::routes::files::answer(&method, &headers, (file, inline), |range| {
+        let request = documents::GuestRenditionRequest { range, ..asked };
+        let mut client = client.clone();
+        async move { Ok(client.download_guest_rendition(request).await?.into_inner()) }
+    })
+    .await
 }

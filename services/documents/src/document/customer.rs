@@ -5,7 +5,6 @@
 use atrium_common::auth::Principal;
 use atrium_common::ids::ProjectId;
 use atrium_common::page::Page;
-use atrium_proto::portal::v1 as portal;
 use uuid::Uuid;
 
 use super::store::{self, DocumentFilter, DocumentRow, DownloadRow};
@@ -14,31 +13,6 @@ use super::{DocumentPage, DocumentView, FileBytes, find, read_file};
 use crate::AppState;
 use crate::error::DocumentsError;
 
-/// Whether the project is the customer's now, with the documents feature on.
-async fn check_assigned(
-    state: &AppState,
-    customer: &Principal,
-    project_id: ProjectId,
-) -> Result<(), DocumentsError> {
-    let request = customer.request(portal::CheckMyProjectRequest {
-        project_id: project_id.to_string(),
-        feature: "documents".to_owned(),
-    });
-    match state.my_projects.clone().check_my_project(request).await {
-        Ok(_) => Ok(()),
-        Err(status) => Err(match status.code() {
-            tonic::Code::NotFound => DocumentsError::ProjectNotFound,
-            tonic::Code::PermissionDenied
-                if atrium_common::error::ApiError::from_status(&status).code
-                    == "CUSTOMER_ASSIGNMENT_REVOKED" =>
-            {
-                DocumentsError::AssignmentRevoked
-            }
-            _ => DocumentsError::Portal(status),
-        }),
-    }
-}
-
 /// One published document of a project the customer holds now.
 async fn find_published(
     state: &AppState,
@@ -46,7 +20,7 @@ async fn find_published(
     document_id: &str,
 ) -> Result<DocumentRow, DocumentsError> {
     let row = find(state, customer, document_id).await?;
-    match check_assigned(state, customer, row.project_id).await {
+    match crate::projects::customer(state, customer, row.project_id, "documents").await {
         Err(DocumentsError::ProjectNotFound) => return Err(DocumentsError::DocumentNotFound),
         other => other?,
     }
@@ -65,7 +39,7 @@ pub async fn list(
 ) -> Result<DocumentPage, DocumentsError> {
     let page = Page::parse(page_size, page_token).map_err(DocumentsError::Page)?;
     let project_id = ProjectId::parse(project_id).ok_or(DocumentsError::ProjectNotFound)?;
-    check_assigned(state, customer, project_id).await?;
+    crate::projects::customer(state, customer, project_id, "documents").await?;
     let filter = DocumentFilter {
         status: Some(Status::Published),
         q: None,
@@ -146,7 +120,8 @@ pub async fn forget_project(
     let org_id = atrium_common::ids::OrgId::parse(&request.org_id).ok_or(invalid("org_id"))?;
     let project_id = ProjectId::parse(&request.project_id).ok_or(invalid("project_id"))?;
     let mut tx = state.db.begin().await?;
-    let files = store::delete_project_documents(&mut tx, org_id, project_id).await?;
+    let mut files = store::delete_project_documents(&mut tx, org_id, project_id).await?;
+    files.extend(crate::gallery::store::delete_project_items(&mut tx, org_id, project_id).await?);
     tx.commit().await?;
     for file in &files {
         let key = crate::storage::ObjectKey {

@@ -5,7 +5,6 @@
 use atrium_common::auth::Principal;
 use atrium_common::ids::{DocumentId, FileId, ProjectId};
 use atrium_common::page::Page;
-use atrium_proto::portal::v1 as portal;
 use bytes::Bytes;
 use futures_util::stream::Stream;
 
@@ -36,25 +35,6 @@ pub struct ListQuery {
     pub page_token: String,
 }
 
-/// The project, when the portal says the caller may see it (another organization's, or
-/// none, is `ProjectNotFound`).
-pub(super) async fn check_project(
-    state: &AppState,
-    principal: &Principal,
-    project_id: ProjectId,
-) -> Result<(), DocumentsError> {
-    let request = principal.request(portal::ProjectRequest {
-        project_id: project_id.to_string(),
-    });
-    match state.portal.clone().get_project(request).await {
-        Ok(_) => Ok(()),
-        Err(status) if status.code() == tonic::Code::NotFound => {
-            Err(DocumentsError::ProjectNotFound)
-        }
-        Err(status) => Err(DocumentsError::Portal(status)),
-    }
-}
-
 /// The document, of a project the caller may see now (a deleted project's documents
 /// are gone with it, whatever is left of them).
 pub(super) async fn find_visible(
@@ -63,7 +43,7 @@ pub(super) async fn find_visible(
     document_id: &str,
 ) -> Result<DocumentRow, DocumentsError> {
     let row = find(state, principal, document_id).await?;
-    match check_project(state, principal, row.project_id).await {
+    match crate::projects::staff(state, principal, row.project_id).await {
         Err(DocumentsError::ProjectNotFound) => Err(DocumentsError::DocumentNotFound),
         other => other.map(|()| row),
     }
@@ -102,7 +82,7 @@ where
 {
     let principal = &acting.principal;
     let project_id = ProjectId::parse(&new.project_id).ok_or(DocumentsError::ProjectNotFound)?;
-    check_project(state, principal, project_id).await?;
+    crate::projects::staff(state, principal, project_id).await?;
     let file_name = text("file_name", &new.file_name, 255, true)?;
     let title = match text("title", &new.title, 200, false)? {
         empty if empty.is_empty() => text("title", &file_name, 200, true)?,
@@ -176,7 +156,7 @@ pub async fn list(
     let q = text("q", &query.q, 200, false)?;
     let page = Page::parse(query.page_size, &query.page_token).map_err(DocumentsError::Page)?;
     let project_id = ProjectId::parse(&query.project_id).ok_or(DocumentsError::ProjectNotFound)?;
-    check_project(state, principal, project_id).await?;
+    crate::projects::staff(state, principal, project_id).await?;
     let filter = DocumentFilter {
         status,
         q: Some(q.as_str()).filter(|q| !q.is_empty()),

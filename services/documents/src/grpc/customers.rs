@@ -44,7 +44,7 @@ impl pb::customer_document_service_server::CustomerDocumentService for Documents
         let range = range_of(r.range.as_ref());
         let asked = (r.document_id.as_str(), ip);
         let (row, bytes) = documents::download(&self.0, &principal, asked, range).await?;
-        Ok(download_stream(&row, bytes))
+        Ok(download_stream(super::file_info(&row), bytes))
     }
 }
 

@@ -87,7 +87,7 @@ impl pb::document_service_server::DocumentService for Documents {
         let r = request.get_ref();
         let range = range_of(r.range.as_ref());
         let (row, bytes) = documents::download(&self.0, &principal, &r.document_id, range).await?;
-        Ok(download_stream(&row, bytes))
+        Ok(download_stream(super::file_info(&row), bytes))
     }
 
     async fn create_document_type(

@@ -4,6 +4,7 @@
 
 mod customers;
 mod documents;
+mod gallery;
 
 use std::pin::Pin;
 
@@ -119,10 +120,10 @@ fn page_answer(page: DocumentPage) -> Response<pb::ListDocumentsResponse> {
 type ChunkStream = Pin<Box<dyn Stream<Item = Result<pb::DownloadChunk, Status>> + Send>>;
 
 /// The download answer: the file's description, then its bytes in chunks.
-fn download_stream(row: &DocumentRow, bytes: FileBytes) -> Response<ChunkStream> {
+fn download_stream(info: pb::FileInfo, bytes: FileBytes) -> Response<ChunkStream> {
     use pb::download_chunk::Part;
     let first = pb::DownloadChunk {
-        part: Some(Part::File(file_info(row))),
+        part: Some(Part::File(info)),
     };
     let chunks = bytes.flat_map(|chunk| {
         let parts: Vec<Result<pb::DownloadChunk, Status>> = match chunk {
@@ -194,7 +195,5 @@ async fn upload_parts(
     });
     Ok((header, chunks))
 }
-
-impl pb::gallery_service_server::GalleryService for Documents {}
 
 impl pb::share_link_service_server::ShareLinkService for Documents {}
