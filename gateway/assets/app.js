@@ -68,3 +68,48 @@
     apply();
   });
 })();
+// The gallery opens its previews in a lightbox (arrows and Escape work); without this
+// file each thumb links to its preview.
+(function () {
+  "use strict";
+  var grid = document.querySelector("ul.gallery");
+  var links = Array.prototype.slice.call(document.querySelectorAll("a[data-lightbox]"));
+  if (!grid || !links.length || !window.HTMLDialogElement) { return; }
+  var dialog = document.createElement("dialog");
+  dialog.className = "lightbox";
+  var img = document.createElement("img");
+  var caption = document.createElement("p");
+  var bar = document.createElement("div");
+  var button = function (label, act) {
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "secondary"; b.textContent = label;
+    b.addEventListener("click", act);
+    bar.appendChild(b);
+    return b;
+  };
+  var at = 0;
+  var show = function (i) {
+    at = (i + links.length) % links.length;
+    img.src = links[at].href;
+    img.alt = links[at].querySelector("img").alt;
+    caption.textContent = links[at].getAttribute("data-caption") || "";
+  };
+  button(grid.getAttribute("data-previous"), function () { show(at - 1); });
+  button(grid.getAttribute("data-next"), function () { show(at + 1); });
+  button(grid.getAttribute("data-close"), function () { dialog.close(); });
+  dialog.appendChild(img); dialog.appendChild(caption); dialog.appendChild(bar);
+  dialog.setAttribute("aria-label", caption.textContent || img.alt || "");
+  document.body.appendChild(dialog);
+  dialog.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowLeft") { show(at - 1); }
+    if (e.key === "ArrowRight") { show(at + 1); }
+  });
+  links.forEach(function (link, i) {
+    link.addEventListener("click", function (e) {
+      e.preventDefault();
+      show(i);
+      dialog.setAttribute("aria-label", img.alt);
+      dialog.showModal();
+    });
+  });
+})();

@@ -293,6 +293,26 @@ async function main() {
     check(download.suggestedFilename() === "Lageplan Küche.pdf", `the download keeps its name: ${download.suggestedFilename()}`);
     const saved = await download.path();
     check(fs.readFileSync(saved).equals(pdf), "the downloaded file is the uploaded one, byte for byte");
+
+    // Staff add a public photo to the Summer Shoot gallery; the customer sees it in a
+    // grid and opens it in the lightbox.
+    const photo = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    await staff.goto(`${base}/admin/projects/${summer.id}/gallery`);
+    await staff.getByLabel("Caption").first().fill("Sunset");
+    await staff.getByLabel("Visibility").first().selectOption("public");
+    await staff.getByLabel("File").setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: photo });
+    await staff.getByRole("button", { name: "Upload" }).click();
+    await staff.waitForURL(/gallery\?done=saved/);
+    check(await staff.locator("ul.gallery img").count() === 1, "the photo is in the console's gallery");
+    await step(staff, "staff-gallery");
+    await customer.goto(`${base}/customer/projects/${summer.id}`);
+    check(await customer.locator("ul.gallery img").count() === 1, "the customer sees the photo");
+    check(await customer.getByRole("link", { name: "Download all" }).count() === 1, "the gallery offers every original at once");
+    await customer.locator("ul.gallery a").first().click();
+    await customer.locator("dialog.lightbox[open] img").waitFor();
+    check(await customer.locator("dialog.lightbox[open] img").evaluate((img) => img.complete && img.naturalWidth > 0), "the lightbox shows the preview");
+    await customer.keyboard.press("Escape");
+    await step(customer, "project-gallery");
     await customer.getByRole("navigation").getByRole("link", { name: "Notifications" }).click();
     await step(customer, "notifications");
     await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();
@@ -347,6 +367,8 @@ async function main() {
     await guest.getByLabel("Gallery password").fill("sunny guest pass");
     await guest.getByRole("button", { name: "Open gallery" }).click();
     await guest.getByRole("heading", { name: "Summer Shoot" }).waitFor();
+    check(await guest.locator("ul.gallery img").count() === 1, "the guest sees the public photo");
+    check(await guest.locator("ul.gallery img").first().evaluate((img) => img.complete && img.naturalWidth > 0), "the guest's thumb loads");
     await step(guest, "gallery");
 
     // The other pages, for axe and the layout.

@@ -27,6 +27,9 @@ struct GalleryPage {
     c: Chrome,
     action: String,
     gallery: Option<Project>,
+    /// Its public photos.
+    items: Vec<crate::api::gallery::Item>,
+    rendition_base: String,
 }
 
 /// The gallery's address, once both parts are slugs (else 404 in the page's words).
@@ -45,7 +48,7 @@ async fn page(
     lang: Lang,
     org: &str,
     here: String,
-    gallery: Option<Project>,
+    (gallery, items): (Option<Project>, Vec<crate::api::gallery::Item>),
     said: Said,
 ) -> Response {
     let title = gallery
@@ -56,8 +59,10 @@ async fn page(
     c.said = said;
     let view = GalleryPage {
         c,
+        rendition_base: format!("/api{}/items", here),
         action: here,
         gallery,
+        items,
     };
     render(view.c.said.status(), &view)
 }
@@ -69,13 +74,18 @@ async fn show(
 ) -> Result<Response, PageError> {
     let lang = Lang::choose(&headers, None, None);
     let here = address(&org, &slug, lang)?;
-    let found = gallery::read(State(state.clone()), Path((org.clone(), slug)), headers).await;
+    let path = || Path((org.clone(), slug.clone()));
+    let (found, photos) = tokio::join!(
+        gallery::read(State(state.clone()), path(), headers.clone()),
+        gallery::items(State(state.clone()), path(), headers.clone()),
+    );
     let gallery = match found {
         Ok(axum::Json(project)) => Some(project),
         Err(err) if err.status == StatusCode::UNAUTHORIZED => None,
         Err(err) => return Err(PageError::api(err, lang)),
     };
-    Ok(page(&state, lang, &org, here, gallery, Said::default()).await)
+    let items = photos.map(|list| list.0.items).unwrap_or_default();
+    Ok(page(&state, lang, &org, here, (gallery, items), Said::default()).await)
 }
 
 async fn unlock(
@@ -104,7 +114,7 @@ async fn unlock(
         // A wrong password is the API's 401: the form again, saying so.
         Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
             let said = Said::refused(Refusal::of(&err, lang).on("password"));
-            Ok(page(&state, lang, &org, here, None, said).await)
+            Ok(page(&state, lang, &org, here, (None, Vec::new()), said).await)
         }
         Err(err) => Err(PageError::api(err, lang)),
     }

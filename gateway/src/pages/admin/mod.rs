@@ -6,6 +6,7 @@
 mod activity;
 mod customers;
 mod documents;
+mod gallery;
 mod invitations;
 mod projects;
 mod settings;
@@ -70,6 +71,7 @@ pub fn router() -> Router<GatewayState> {
         .merge(invitations::router())
         .merge(projects::router())
         .merge(documents::router())
+        .merge(gallery::router())
         .merge(staff::router())
         .merge(settings::router())
         .merge(templates::router())

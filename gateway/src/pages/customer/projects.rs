@@ -11,6 +11,7 @@ use http::StatusCode;
 use super::chrome;
 use crate::GatewayState;
 use crate::api::documents::CustomerDocument;
+use crate::api::gallery::Item;
 use crate::api::people::Contact;
 use crate::api::projects::{Card, Project};
 use crate::api::settings::PublicBranding;
@@ -18,7 +19,7 @@ use crate::api::{PageQuery, Paging};
 use crate::extract::{Json, PathId, Query};
 use crate::pages::session::CustomerPage;
 use crate::pages::{Chrome, OnPage, PageError, SignedIn, again, localize, render};
-use crate::routes::customer::{dashboard, documents, projects};
+use crate::routes::customer::{dashboard, documents, gallery, projects};
 use crate::routes::notifications::{self, Notification};
 
 pub fn router() -> Router<GatewayState> {
@@ -104,6 +105,9 @@ struct ProjectPage {
     project: Option<Project>,
     /// Its published documents (none while the documents feature is off).
     documents: Vec<CustomerDocument>,
+    /// Its photos shared with customers (none while the gallery feature is off).
+    items: Vec<Item>,
+    rendition_base: &'static str,
 }
 
 async fn project_page(
@@ -113,11 +117,13 @@ async fn project_page(
     let lang = page.lang;
     let id = id.on_page(lang)?;
     let here = format!("/customer/projects/{id}");
-    let (found, published, mut c) = tokio::join!(
+    let (found, published, photos, mut c) = tokio::join!(
         projects::read(again(&page.call), PathId(id.0)),
         documents::list(again(&page.call), PathId(id.0), Query(PageQuery::default())),
+        gallery::list(again(&page.call), PathId(id.0)),
         page.chrome(lang.words().access_removed_title, &here),
     );
+    let items = photos.map(|list| list.0.items).unwrap_or_default();
     // The documents feature off (404) shows no section; the project's answer decides
     // the rest.
     let documents = published.map(|list| list.0.items).unwrap_or_default();
@@ -129,15 +135,17 @@ async fn project_page(
         Err(err) if err.code == "CUSTOMER_ASSIGNMENT_REVOKED" => (StatusCode::FORBIDDEN, None),
         Err(err) => return Err(PageError::api(err, lang)),
     };
-    let documents = if project.is_some() {
-        documents
+    let (documents, items) = if project.is_some() {
+        (documents, items)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let view = ProjectPage {
         c,
         project,
         documents,
+        items,
+        rendition_base: "/api/customer/gallery",
     };
     Ok(render(status, &view))
 }

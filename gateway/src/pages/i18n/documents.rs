@@ -46,6 +46,24 @@ pub struct DocWords {
     pub unpublished: &'static str,
     pub by: &'static str,
     pub new_document: &'static str,
+    pub photos: &'static str,
+    pub no_photos: &'static str,
+    pub download_all: &'static str,
+    pub close: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub upload_photo: &'static str,
+    pub photo_hint: &'static str,
+    pub caption: &'static str,
+    pub visibility: &'static str,
+    pub visibility_internal: &'static str,
+    pub visibility_client: &'static str,
+    pub visibility_public: &'static str,
+    pub position: &'static str,
+    pub save_photo: &'static str,
+    pub delete_photo: &'static str,
+    pub select: &'static str,
+    pub set_visibility: &'static str,
 }
 
 pub static DOC_EN: DocWords = DocWords {
@@ -93,6 +111,24 @@ pub static DOC_EN: DocWords = DocWords {
     unpublished: "Unpublished",
     by: "by",
     new_document: "New document",
+    photos: "Photos",
+    no_photos: "No photos yet.",
+    download_all: "Download all",
+    close: "Close",
+    previous: "Previous",
+    next: "Next",
+    upload_photo: "Upload a photo",
+    photo_hint: "JPEG, PNG or WebP.",
+    caption: "Caption",
+    visibility: "Visibility",
+    visibility_internal: "Staff only",
+    visibility_client: "Customers",
+    visibility_public: "Customers and guests",
+    position: "Position",
+    save_photo: "Save photo",
+    delete_photo: "Delete photo",
+    select: "Select",
+    set_visibility: "Set visibility of the selected photos",
 };
 
 pub static DOC_DE: DocWords = DocWords {
@@ -140,6 +176,24 @@ pub static DOC_DE: DocWords = DocWords {
     unpublished: "Zurückgezogen",
     by: "von",
     new_document: "Neues Dokument",
+    photos: "Fotos",
+    no_photos: "Noch keine Fotos.",
+    download_all: "Alle herunterladen",
+    close: "Schließen",
+    previous: "Zurück",
+    next: "Weiter",
+    upload_photo: "Foto hochladen",
+    photo_hint: "JPEG, PNG oder WebP.",
+    caption: "Bildunterschrift",
+    visibility: "Sichtbarkeit",
+    visibility_internal: "Nur Mitarbeitende",
+    visibility_client: "Kunden",
+    visibility_public: "Kunden und Gäste",
+    position: "Position",
+    save_photo: "Foto speichern",
+    delete_photo: "Foto löschen",
+    select: "Auswählen",
+    set_visibility: "Sichtbarkeit der ausgewählten Fotos setzen",
 };
 
 impl DocWords {
@@ -151,6 +205,16 @@ impl DocWords {
             "approved" => self.approved,
             "published" => self.published,
             "rejected" => self.rejected,
+            _ => "",
+        }
+    }
+
+    /// A photo's visibility in words.
+    pub fn visibility_word(&self, visibility: &str) -> &'static str {
+        match visibility {
+            "internal" => self.visibility_internal,
+            "client" => self.visibility_client,
+            "public" => self.visibility_public,
             _ => "",
         }
     }
