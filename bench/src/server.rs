@@ -200,6 +200,11 @@ impl Atrium {
         session_cookie(&response)
     }
 
+    /// The process id of the running binary.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub async fn stop(mut self) -> anyhow::Result<()> {
         let pid = self.child.id().context("atrium exited")?;
         std::process::Command::new("kill")
