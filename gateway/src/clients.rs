@@ -11,6 +11,7 @@ use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGaller
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::documents::v1::guest_item_service_client::GuestItemServiceClient;
+use atrium_proto::documents::v1::logo_service_client::LogoServiceClient;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -52,6 +53,7 @@ pub struct Clients {
     pub gallery: GalleryServiceClient<ServiceChannel>,
     pub my_gallery: CustomerGalleryServiceClient<ServiceChannel>,
     pub guest_items: GuestItemServiceClient<ServiceChannel>,
+    pub logos: LogoServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -86,7 +88,8 @@ impl Clients {
             my_documents: CustomerDocumentServiceClient::new(documents.clone()),
             gallery: GalleryServiceClient::new(documents.clone()),
             my_gallery: CustomerGalleryServiceClient::new(documents.clone()),
-            guest_items: GuestItemServiceClient::new(documents),
+            guest_items: GuestItemServiceClient::new(documents.clone()),
+            logos: LogoServiceClient::new(documents),
             probes,
         })
     }

@@ -488,3 +488,107 @@ async fn a_type_that_needs_approval_holds_publishing_and_one_in_use_stays() {
         ["Contract"]
     );
 }
+
+#[tokio::test]
+async fn other_services_files_are_kept_for_their_owner_and_go_with_it() {
+    use pb::file_service_client::FileServiceClient;
+    use pb::put_file_request::Part;
+    let World { app, owner, .. } = world().await;
+    let mut files = FileServiceClient::new(app.service_channel(ServiceName::Documents));
+    let bytes: Vec<u8> = b"%PDF-1.4\n"
+        .iter()
+        .copied()
+        .chain((0..600_000u32).map(|i| (i % 251) as u8))
+        .collect();
+    let approval = pb::FileOwner {
+        kind: "approval".to_owned(),
+        id: "a1".to_owned(),
+    };
+    let mut parts = vec![pb::PutFileRequest {
+        part: Some(Part::Header(pb::FileHeader {
+            owner: Some(approval.clone()),
+            file_name: "Entwurf Ä.pdf".to_owned(),
+        })),
+    }];
+    parts.extend(bytes.chunks(256 * 1024).map(|c| pb::PutFileRequest {
+        part: Some(Part::Chunk(c.to_vec())),
+    }));
+    let stored = files
+        .put_file(owner.request(tokio_stream::iter(parts)))
+        .await
+        .unwrap()
+        .into_inner();
+    let info = stored.file.clone().unwrap();
+    assert_eq!(
+        (info.size, info.content_type.as_str()),
+        (bytes.len() as i64, "application/pdf")
+    );
+    assert_eq!(
+        info.sha256,
+        crate::documents_http::hex(&Sha256::digest(&bytes))
+    );
+
+    // Read back whole and in part.
+    let read = |range: Option<pb::ByteRange>| {
+        let mut files = files.clone();
+        let request = owner.request(pb::ReadFileRequest {
+            file_id: stored.id.clone(),
+            range,
+        });
+        async move {
+            let mut stream = files.read_file(request).await?.into_inner();
+            let mut got = Vec::new();
+            while let Some(message) = stream.message().await? {
+                if let Some(pb::download_chunk::Part::Chunk(chunk)) = message.part {
+                    got.extend_from_slice(&chunk);
+                }
+            }
+            Ok::<_, tonic::Status>(got)
+        }
+    };
+    assert_eq!(read(None).await.unwrap(), bytes);
+    let part = read(Some(pb::ByteRange { start: 10, end: 20 }))
+        .await
+        .unwrap();
+    assert_eq!(part, bytes[10..20]);
+
+    // Another organization's principal finds nothing.
+    let stranger = Principal::staff(uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), Role::Owner);
+    let request = stranger.request(pb::FileRequest {
+        file_id: stored.id.clone(),
+    });
+    assert_eq!(
+        files.get_file(request).await.unwrap_err().code(),
+        Code::NotFound
+    );
+
+    // HTML is refused as for documents; the owner's delete takes the file.
+    let refused = files
+        .put_file(owner.request(tokio_stream::iter(vec![
+            pb::PutFileRequest {
+                part: Some(Part::Header(pb::FileHeader {
+                    owner: Some(approval.clone()),
+                    file_name: "x.html".to_owned(),
+                })),
+            },
+            pb::PutFileRequest {
+                part: Some(Part::Chunk(b"<html><script>1</script></html>".to_vec())),
+            },
+        ])))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&refused), "UNSUPPORTED_MEDIA_TYPE");
+    let deleted = files
+        .delete_files(owner.request(pb::DeleteFilesRequest {
+            owner: Some(approval),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(deleted.deleted, 1);
+    let request = owner.request(pb::FileRequest { file_id: stored.id });
+    assert_eq!(
+        files.get_file(request).await.unwrap_err().code(),
+        Code::NotFound
+    );
+}

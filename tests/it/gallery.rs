@@ -464,3 +464,72 @@ async fn images_that_do_not_decode_or_are_too_large_leave_nothing() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_orgs_logo_is_stored_here_and_served_to_anyone() {
+    let files = tempfile::tempdir().unwrap();
+    let world = world(files.path()).await;
+    let logo = png(120, 40);
+    let put = |parts: Vec<(&'static str, Option<&'static str>, Vec<u8>)>| {
+        let world = &world;
+        async move {
+            let parts: Vec<(&str, Option<&str>, &[u8])> = parts
+                .iter()
+                .map(|(n, f, b)| (*n, *f, b.as_slice()))
+                .collect();
+            send_multipart(world, Method::PUT, "/api/admin/settings/logo", &parts).await
+        }
+    };
+    let big = [b"\x89PNG\r\n\x1a\n".to_vec(), vec![0u8; 1024 * 1024]].concat();
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec();
+    assert_eq!(
+        error_code(put(vec![("file", Some("big.png"), big)]).await)
+            .await
+            .0,
+        413
+    );
+    assert_eq!(
+        error_code(put(vec![("file", Some("logo.svg"), svg)]).await)
+            .await
+            .0,
+        415
+    );
+    assert_eq!(error_code(put(vec![]).await).await.0, 422);
+    assert_eq!(stored_files(files.path()), 0);
+
+    let saved = put(vec![("file", Some("logo.png"), logo.clone())]).await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    let url = saved["branding"]["logo_url"].as_str().unwrap().to_owned();
+    assert!(
+        url.contains("/api/public/orgs/") && url.contains("/logo?v="),
+        "{url}"
+    );
+    // Anyone reads it, by the org's slug or by the URL the branding holds.
+    let path = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap();
+    for path in ["/api/public/orgs/acme/logo".to_owned(), path] {
+        let got = world.app.get(&path).await;
+        assert_eq!(got.status(), 200, "{path}");
+        assert_eq!(header(&got, "content-type"), "image/png");
+        assert_eq!(got.bytes().await.unwrap().as_ref(), logo.as_slice());
+    }
+    let branding: Value = world
+        .app
+        .get("/api/public/orgs/acme/branding")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(branding["logo_url"], url.as_str());
+    // A new logo replaces the old file.
+    let again = put(vec![("file", Some("logo2.png"), png(60, 20))]).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(stored_files(files.path()), 1);
+    assert_eq!(
+        world.app.get("/api/public/orgs/nobody/logo").await.status(),
+        404
+    );
+}

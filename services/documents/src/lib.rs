@@ -5,8 +5,10 @@
 pub mod document;
 pub mod document_type;
 mod error;
+pub mod files;
 pub mod gallery;
 mod grpc;
+pub mod logo;
 mod projects;
 pub mod storage;
 #[cfg(test)]
@@ -32,6 +34,8 @@ atrium_common::migrations!(
     "0002_document_search",
     "0003_outbox",
     "0004_gallery",
+    "0005_attachments",
+    "0006_org_logo",
 );
 
 /// Everything the documents server needs.
@@ -107,6 +111,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         pb::customer_gallery_service_server::CustomerGalleryServiceServer::new(documents.clone()),
     )
     .add_service(pb::guest_item_service_server::GuestItemServiceServer::new(
+        documents.clone(),
+    ))
+    .add_service(pb::file_service_server::FileServiceServer::new(
+        documents.clone(),
+    ))
+    .add_service(pb::logo_service_server::LogoServiceServer::new(
         documents.clone(),
     ))
     .add_service(pb::erasure_service_server::ErasureServiceServer::new(

@@ -28,8 +28,12 @@ pub async fn sweep(state: &AppState) -> Result<u64, StorageError> {
             // little longer than a file lost.
             let document = crate::document::store::file_is_used(&state.db, org, file);
             let item = crate::gallery::store::file_is_used(&state.db, org, file);
-            let (document, item) = tokio::join!(document, item);
-            document.unwrap_or(true) || item.unwrap_or(true)
+            let attachment = crate::files::store::file_is_used(&state.db, org, file);
+            let logo = crate::logo::file_is_used(&state.db, org, file);
+            let (document, item, attachment, logo) = tokio::join!(document, item, attachment, logo);
+            [document, item, attachment, logo]
+                .into_iter()
+                .any(|used| used.unwrap_or(true))
         })
         .await
 }

@@ -9,6 +9,7 @@ pub(crate) mod document_types;
 pub(crate) mod documents;
 pub(crate) mod gallery;
 pub(crate) mod invitations;
+pub(crate) mod logo;
 pub(crate) mod outbox;
 pub(crate) mod permissions;
 pub(crate) mod phases;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         document_types::routes(),
         documents::routes(),
         gallery::routes(),
+        logo::routes(),
     ]
     .into_iter()
     .flatten()

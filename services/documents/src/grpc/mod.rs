@@ -4,6 +4,7 @@
 
 mod customers;
 mod documents;
+mod files;
 mod gallery;
 
 use std::pin::Pin;

@@ -139,6 +139,14 @@ impl Storage {
         Ok(Storage { store, max_bytes })
     }
 
+    /// The same store, taking files of at most `max_bytes`.
+    pub fn with_max(&self, max_bytes: u64) -> Storage {
+        Storage {
+            store: self.store.clone(),
+            max_bytes,
+        }
+    }
+
     /// Streams `chunks` into a new object of `org_id`, refusing a file over
     /// `max_bytes`, an empty one, or one whose sniffed type `allowed` does not take;
     /// a refused or broken-off upload leaves nothing behind.

@@ -46,7 +46,10 @@ pub async fn update(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let before = store::lock_settings(&mut tx, org_id, now).await?;
-    let after = checked(before.patched(&patch).map_err(PortalError::Refused)?)?;
+    let after = checked(
+        before.patched(&patch).map_err(PortalError::Refused)?,
+        &state.public_url,
+    )?;
     store::save_settings(&mut tx, org_id, &after, now).await?;
     acting
         .record(
@@ -61,8 +64,9 @@ pub async fn update(
     Ok((after, now))
 }
 
-/// The settings with their texts checked; an empty text clears its field.
-fn checked(mut settings: OrgSettings) -> Result<OrgSettings, PortalError> {
+/// The settings with their texts checked; an empty text clears its field. A logo URL is
+/// an https URL, or the stored logo's own address under `public_url`.
+fn checked(mut settings: OrgSettings, public_url: &str) -> Result<OrgSettings, PortalError> {
     fn text(
         value: Option<String>,
         check: impl FnOnce(&str) -> Result<Option<String>, PortalError>,
@@ -73,8 +77,16 @@ fn checked(mut settings: OrgSettings) -> Result<OrgSettings, PortalError> {
     branding.company_name = text(branding.company_name.take(), |t| {
         validate::optional_name("branding.company_name", t)
     })?;
+    let stored_logo = format!("{}/api/public/orgs/", public_url.trim_end_matches('/'));
     branding.logo_url = text(branding.logo_url.take(), |t| {
-        validate::https_url("branding.logo_url", t)
+        let own = t.starts_with(&stored_logo)
+            && t.len() <= 2000
+            && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+        if own {
+            Ok(Some(t.to_owned()))
+        } else {
+            validate::https_url("branding.logo_url", t)
+        }
     })?;
     branding.primary_color = text(branding.primary_color.take(), validate::color)?;
     branding.sender_name = text(branding.sender_name.take(), validate::sender_name)?;
