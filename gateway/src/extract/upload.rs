@@ -11,7 +11,7 @@
 
 use atrium_common::error::ApiError;
 use axum::extract::{FromRequest, Request};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -142,41 +142,50 @@ impl<T: DeserializeOwned + Send> FromRequest<GatewayState> for Upload<T> {
     }
 }
 
-/// The file part's bytes in pieces of at most [`CHUNK_BYTES`]; once it ends, any part
-/// after it is an error.
+/// The file part's bytes in pieces of about [`CHUNK_BYTES`] (a body arrives in frames
+/// of a few KiB: one message each would cost more than the bytes); once it ends, any
+/// part after it is an error.
 fn chunks_of(
     multipart: multer::Multipart<'static>,
     file: multer::Field<'static>,
     max: u64,
 ) -> BoxStream<'static, Result<Bytes, ApiError>> {
     let pieces = stream::unfold(
-        (Some(file), multipart, Bytes::new()),
-        move |(mut file, mut multipart, mut rest)| async move {
+        (Some(file), multipart, BytesMut::new()),
+        move |(mut file, mut multipart, mut gathered)| async move {
             loop {
-                if !rest.is_empty() {
-                    let piece = rest.split_to(rest.len().min(CHUNK_BYTES));
-                    return Some((Ok(piece), (file, multipart, rest)));
+                if gathered.len() >= CHUNK_BYTES {
+                    let piece = gathered.split_to(CHUNK_BYTES).freeze();
+                    return Some((Ok(piece), (file, multipart, gathered)));
                 }
-                let field = file.as_mut()?;
+                let Some(field) = file.as_mut() else {
+                    if gathered.is_empty() {
+                        return None;
+                    }
+                    let rest = gathered.split().freeze();
+                    return Some((Ok(rest), (None, multipart, gathered)));
+                };
                 match field.chunk().await {
-                    Ok(Some(bytes)) => rest = bytes,
+                    Ok(Some(bytes)) => gathered.extend_from_slice(&bytes),
                     Ok(None) => {
                         // The field holds the multipart's lock until it is gone.
                         drop(file.take());
-                        return match multipart.next_field().await {
-                            Ok(None) => None,
+                        match multipart.next_field().await {
+                            Ok(None) => {}
                             Ok(Some(after)) => {
                                 let name = after.name().unwrap_or("body").to_owned();
                                 let err = ApiError::invalid_field(&name, "must come before file");
-                                Some((Err(err), (None, multipart, rest)))
+                                return Some((Err(err), (None, multipart, BytesMut::new())));
                             }
                             Err(err) => {
-                                Some((Err(multipart_error(err, max)), (None, multipart, rest)))
+                                let err = multipart_error(err, max);
+                                return Some((Err(err), (None, multipart, BytesMut::new())));
                             }
-                        };
+                        }
                     }
                     Err(err) => {
-                        return Some((Err(multipart_error(err, max)), (None, multipart, rest)));
+                        let err = multipart_error(err, max);
+                        return Some((Err(err), (None, multipart, BytesMut::new())));
                     }
                 }
             }

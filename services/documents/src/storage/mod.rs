@@ -24,10 +24,16 @@ use uuid::Uuid;
 
 pub use sniff::{Allowed, sniff};
 
-/// The size of the parts an upload is written in (S3's smallest multipart part).
-const PART_BYTES: usize = 5 * 1024 * 1024;
+/// The size of the parts an upload is written in: S3's smallest multipart part, and
+/// less on the local filesystem, which has no such minimum (memory per upload is a few
+/// parts).
+const S3_PART_BYTES: usize = 5 * 1024 * 1024;
+const FILE_PART_BYTES: usize = 1024 * 1024;
+/// The pieces a download is read in: the local store reads 8 KiB at a time, which
+/// would make as many messages down the stack.
+const READ_BYTES: usize = 256 * 1024;
 /// How many parts of one upload may be in flight at once: memory per upload stays
-/// under `PART_BYTES * (PARTS_IN_FLIGHT + 1)`.
+/// under `part_bytes * (PARTS_IN_FLIGHT + 1)`.
 const PARTS_IN_FLIGHT: usize = 2;
 /// How much of a file's start is kept for sniffing its type.
 const HEAD_BYTES: usize = 64 * 1024;
@@ -97,6 +103,7 @@ pub struct Storage {
     store: Arc<dyn ObjectStore>,
     /// The largest file accepted.
     pub max_bytes: u64,
+    part_bytes: usize,
 }
 
 impl Storage {
@@ -109,6 +116,11 @@ impl Storage {
         aws: impl IntoIterator<Item = (String, String)>,
         max_bytes: u64,
     ) -> Result<Storage, StorageError> {
+        let part_bytes = if url.starts_with("s3://") {
+            S3_PART_BYTES
+        } else {
+            FILE_PART_BYTES
+        };
         let store: Arc<dyn ObjectStore> = if let Some(dir) = url.strip_prefix("file://") {
             std::fs::create_dir_all(dir)
                 .and_then(|()| std::fs::canonicalize(FsPath::new(dir)))
@@ -136,7 +148,11 @@ impl Storage {
         } else {
             return Err(StorageError::BadUrl(url.to_owned()));
         };
-        Ok(Storage { store, max_bytes })
+        Ok(Storage {
+            store,
+            max_bytes,
+            part_bytes,
+        })
     }
 
     /// The same store, taking files of at most `max_bytes`.
@@ -144,6 +160,7 @@ impl Storage {
         Storage {
             store: self.store.clone(),
             max_bytes,
+            part_bytes: self.part_bytes,
         }
     }
 
@@ -163,7 +180,7 @@ impl Storage {
     {
         let key = ObjectKey::new(org_id);
         let upload = self.store.put_multipart(&key.path()).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part_bytes);
         match self.write(&mut writer, file_name, allowed, chunks).await {
             Ok((size, sha256, content_type)) => {
                 writer.finish().await?;
@@ -246,10 +263,8 @@ impl Storage {
                 object_store::Error::NotFound { .. } => StorageError::NotFound,
                 other => StorageError::Store(other),
             })?;
-        Ok(found
-            .into_stream()
-            .map(|chunk| chunk.map_err(StorageError::Store))
-            .boxed())
+        let chunks = found.into_stream().map(|chunk| chunk.map_err(StorageError::Store));
+        Ok(coalesced(chunks.boxed(), READ_BYTES))
     }
 
     /// Deletes the object; one already gone is not an error.
@@ -281,6 +296,30 @@ impl Storage {
         }
         Ok(removed)
     }
+}
+
+/// `chunks` gathered into pieces of about `size` bytes (the last may be shorter).
+fn coalesced(
+    chunks: BoxStream<'static, Result<Bytes, StorageError>>,
+    size: usize,
+) -> BoxStream<'static, Result<Bytes, StorageError>> {
+    futures_util::stream::unfold(Some(chunks), move |chunks| async move {
+        let mut chunks = chunks?;
+        let mut gathered = bytes::BytesMut::new();
+        while gathered.len() < size {
+            match chunks.next().await {
+                Some(Ok(chunk)) if gathered.is_empty() && chunk.len() >= size => {
+                    return Some((Ok(chunk), Some(chunks)));
+                }
+                Some(Ok(chunk)) => gathered.extend_from_slice(&chunk),
+                Some(Err(err)) => return Some((Err(err), None)),
+                None if gathered.is_empty() => return None,
+                None => return Some((Ok(gathered.freeze()), None)),
+            }
+        }
+        Some((Ok(gathered.freeze()), Some(chunks)))
+    })
+    .boxed()
 }
 
 fn hex(bytes: &[u8]) -> String {
