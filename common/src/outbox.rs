@@ -53,9 +53,11 @@ pub enum Topic {
     DocumentsEraseCustomer,
     /// `atrium.documents.v1.ErasureService/ForgetProject` with a `ForgetProjectRequest`.
     DocumentsForgetProject,
+    /// `atrium.portal.v1.ErasureService/ForgetItem` with a `ForgetItemRequest`.
+    PortalForgetItem,
 }
 
-const TOPICS: [Topic; 7] = [
+const TOPICS: [Topic; 8] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
@@ -63,6 +65,7 @@ const TOPICS: [Topic; 7] = [
     Topic::PortalEraseCustomer,
     Topic::DocumentsEraseCustomer,
     Topic::DocumentsForgetProject,
+    Topic::PortalForgetItem,
 ];
 
 impl Topic {
@@ -75,6 +78,7 @@ impl Topic {
             Topic::PortalEraseCustomer => "portal.erase_customer",
             Topic::DocumentsEraseCustomer => "documents.erase_customer",
             Topic::DocumentsForgetProject => "documents.forget_project",
+            Topic::PortalForgetItem => "portal.forget_item",
         }
     }
 
@@ -112,6 +116,25 @@ pub async fn forget_project(
     let key = format!("forget:{}:{}", request.org_id, request.project_id);
     let payload = request.encode_to_vec();
     write(tx, Topic::DocumentsForgetProject, &key, &payload, now).await
+}
+
+/// Writes "this gallery item is no cover any more" (deleted, or made internal) for the
+/// portal into the caller's outbox, inside the caller's transaction.
+pub async fn forget_item(
+    tx: &mut Tx,
+    request: &atrium_proto::portal::v1::ForgetItemRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    // Each change is its own message: an item can stop being a cover more than once.
+    let key = format!("forget-item:{}:{}", request.item_id, Uuid::new_v4());
+    write(
+        tx,
+        Topic::PortalForgetItem,
+        &key,
+        &request.encode_to_vec(),
+        now,
+    )
+    .await
 }
 
 /// Writes a request for an email into the caller's outbox, inside the caller's transaction.

@@ -313,6 +313,17 @@ async function main() {
     check(await customer.locator("dialog.lightbox[open] img").evaluate((img) => img.complete && img.naturalWidth > 0), "the lightbox shows the preview");
     await customer.keyboard.press("Escape");
     await step(customer, "project-gallery");
+
+    // Staff make the photo the gallery's cover; the customer's dashboard card shows it.
+    await staff.getByRole("button", { name: /Use as cover/ }).first().click();
+    await staff.waitForURL(/gallery\?done=saved/);
+    check(await staff.getByText("The project's cover").count() === 1, "the console marks the cover photo");
+    await customer.goto(`${base}/customer`);
+    await customer.waitForFunction(() => {
+      const cover = document.querySelector('img.cover[src^="/api/customer/gallery/"]');
+      return cover && cover.complete && cover.naturalWidth > 0;
+    });
+    await step(customer, "dashboard-cover");
     await customer.getByRole("navigation").getByRole("link", { name: "Notifications" }).click();
     await step(customer, "notifications");
     await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();

@@ -365,6 +365,136 @@ async fn photos_show_to_each_tier_what_their_visibility_allows() {
 
 /// The archive is a ZIP whose entries are `names` (the first `first_size` bytes long),
 /// as Python's zipfile reads it when there is a Python; else its signatures.
+#[tokio::test]
+async fn a_photo_customers_can_see_becomes_the_dashboards_cover() {
+    let files = tempfile::tempdir().unwrap();
+    let world = world(files.path()).await;
+    let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
+    let body = json!({"name": "House", "kind": "project", "cover_url": "https://cdn.example.test/house.jpg"});
+    let house = create_project(&world, body).await;
+    let house_id = house["id"].as_str().unwrap().to_owned();
+    let other = create_project(&world, json!({"name": "Shed", "kind": "project"})).await;
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    let assign = format!("/api/admin/projects/{house_id}/customers");
+    let ids = json!({"customer_ids": [ann_id]});
+    let assigned = world.staff(Method::PUT, &assign, Some(&ids)).await;
+    assert_eq!(assigned.status(), 200);
+    let photo = |project: String, visibility: &'static str| {
+        let world = &world;
+        async move {
+            let created = upload(world, &project, "front.png", &png(60, 40), visibility).await;
+            let item: Value = created.json().await.unwrap();
+            item["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let front = photo(house_id.clone(), "client").await;
+    let hidden = photo(house_id.clone(), "internal").await;
+    let elsewhere = photo(other_id.clone(), "public").await;
+    let project_path = format!("/api/admin/projects/{house_id}");
+    let set_cover = |item: Value| {
+        let world = &world;
+        let path = project_path.clone();
+        async move {
+            let body = json!({ "cover_item_id": item });
+            world.staff(Method::PATCH, &path, Some(&body)).await
+        }
+    };
+    let cover = || async {
+        let board: Value = customer_fetch(
+            &world.app,
+            Method::GET,
+            "/api/customer/dashboard",
+            &ann,
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        board["projects"][0]["cover_url"].clone()
+    };
+    assert_eq!(cover().await, "https://cdn.example.test/house.jpg");
+
+    // Another project's photo, an internal one, or no photo at all: 422, nothing changes.
+    for item in [
+        elsewhere.as_str(),
+        hidden.as_str(),
+        "not-an-id",
+        "0190aaaa-0000-7000-8000-000000000000",
+    ] {
+        let refused = set_cover(json!(item)).await;
+        assert_eq!(refused.status(), 422, "{item}");
+        let body: Value = refused.json().await.unwrap();
+        assert!(
+            body["error"]["fields"]["cover_item_id"].is_string(),
+            "{body}"
+        );
+    }
+    assert_eq!(cover().await, "https://cdn.example.test/house.jpg");
+
+    // One of its photos: the card shows its thumb through the customer's route.
+    let set = set_cover(json!(front)).await;
+    assert_eq!(set.status(), 200);
+    let project: Value = set.json().await.unwrap();
+    assert_eq!(project["cover_item_id"], json!(front));
+    let thumb = format!("/api/customer/gallery/{front}/thumb");
+    assert_eq!(cover().await, json!(thumb));
+    let shown = customer_fetch(&world.app, Method::GET, &thumb, &ann, &[]).await;
+    assert_eq!(shown.status(), 200);
+    assert_eq!(header(&shown, "content-type"), "image/jpeg");
+    let read = customer_fetch(
+        &world.app,
+        Method::GET,
+        &format!("/api/customer/projects/{house_id}"),
+        &ann,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        read.json::<Value>().await.unwrap()["cover_url"],
+        json!(thumb)
+    );
+
+    // Made internal, the photo is no cover any more; set again, then deleted, likewise.
+    let item_path = format!("/api/admin/gallery/{front}");
+    let internal = json!({"visibility": "internal"});
+    assert_eq!(
+        world
+            .staff(Method::PATCH, &item_path, Some(&internal))
+            .await
+            .status(),
+        200
+    );
+    world.app.settled().await;
+    assert_eq!(cover().await, "https://cdn.example.test/house.jpg");
+    let client = json!({"visibility": "client"});
+    assert_eq!(
+        world
+            .staff(Method::PATCH, &item_path, Some(&client))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(set_cover(json!(front)).await.status(), 200);
+    assert_eq!(
+        world.staff(Method::DELETE, &item_path, None).await.status(),
+        204
+    );
+    world.app.settled().await;
+    assert_eq!(cover().await, "https://cdn.example.test/house.jpg");
+    let read = world.staff(Method::GET, &project_path, None).await;
+    assert_eq!(
+        read.json::<Value>().await.unwrap()["cover_item_id"],
+        Value::Null
+    );
+
+    // `null` removes a cover photo.
+    let second = photo(house_id.clone(), "public").await;
+    assert_eq!(set_cover(json!(second)).await.status(), 200);
+    assert_eq!(set_cover(Value::Null).await.status(), 200);
+    assert_eq!(cover().await, "https://cdn.example.test/house.jpg");
+}
+
 fn check_zip(archive: &[u8], names: &[&str], first_size: usize) {
     assert_eq!(&archive[..4], b"PK\x03\x04");
     let dir = tempfile::tempdir().unwrap();

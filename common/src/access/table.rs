@@ -79,6 +79,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.portal.v1.GuestGalleryService/OpenGallery", Open),
     read("/atrium.portal.v1.GuestGalleryService/GetGuestGallery", Open),
     write("/atrium.portal.v1.ErasureService/EraseCustomer", Internal),
+    write("/atrium.portal.v1.ErasureService/ForgetItem", Internal),
     // documents
     write_stream("/atrium.documents.v1.DocumentService/UploadDocument", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.DocumentService/ListDocuments", Staff(P::ProjectsView)),
@@ -100,6 +101,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.documents.v1.ErasureService/ForgetProject", Internal),
     write_stream("/atrium.documents.v1.GalleryService/UploadItem", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.GalleryService/ListItems", Staff(P::ProjectsView)),
+    read("/atrium.documents.v1.GalleryService/GetItem", Staff(P::ProjectsView)),
     write("/atrium.documents.v1.GalleryService/UpdateItem", Staff(P::DocumentsManage)),
     write("/atrium.documents.v1.GalleryService/DeleteItem", Staff(P::DocumentsManage)),
     write("/atrium.documents.v1.GalleryService/SetVisibility", Staff(P::DocumentsManage)),

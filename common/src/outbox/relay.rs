@@ -226,6 +226,12 @@ impl Relay {
             Some(Topic::DocumentsEraseCustomer) => {
                 call!(EraseCustomerRequest, documents_erasure.erase_customer)
             }
+            Some(Topic::PortalForgetItem) => {
+                call!(
+                    atrium_proto::portal::v1::ForgetItemRequest,
+                    portal_erasure.forget_item
+                )
+            }
             Some(Topic::DocumentsForgetProject) => {
                 call!(
                     atrium_proto::documents::v1::ForgetProjectRequest,

@@ -60,6 +60,8 @@ pub struct StaffProject {
     #[serde(flatten)]
     pub project: Project,
     pub has_guest_password: bool,
+    /// The cover photo customers see (its thumb is their `cover_url`).
+    pub cover_item_id: Option<Id>,
     pub created_at: Option<Time>,
     pub updated_at: Option<Time>,
 }
@@ -68,6 +70,7 @@ impl StaffProject {
     pub fn of(p: pb::Project, whole: bool) -> StaffProject {
         StaffProject {
             has_guest_password: p.has_guest_password,
+            cover_item_id: text(&p.cover_item_id).map(Id::from),
             created_at: time(p.created_at.as_ref()),
             updated_at: time(p.updated_at.as_ref()),
             project: Project::of(p, whole),
@@ -225,6 +228,9 @@ pub struct ProjectPatch {
     pub status: Patch<String>,
     pub cover_url: Patch<String>,
     pub guest_password: Patch<String>,
+    /// One of the project's photos that customers can see (`client` or `public`), their
+    /// dashboard's cover; `null` or `""` removes it.
+    pub cover_item_id: Patch<String>,
 }
 
 impl ProjectPatch {
@@ -239,6 +245,7 @@ impl ProjectPatch {
             status: self.status.text(),
             cover_url: self.cover_url.text(),
             guest_password: self.guest_password.text(),
+            cover_item_id: self.cover_item_id.text(),
         }
     }
 }

@@ -30,7 +30,8 @@ pub async fn list(
         rows.last()
             .map(|(p, assigned_at)| (*assigned_at, p.project_id.0)),
     );
-    Ok((rows.into_iter().map(|(p, _)| p).collect(), next))
+    let projects = rows.into_iter().map(|(p, _)| p.for_customers()).collect();
+    Ok((projects, next))
 }
 
 /// One assigned project with its phases; a revoked one is 403, any other 404 (so is a
@@ -55,7 +56,7 @@ pub async fn get(
     if project.kind == ProjectKind::Gallery && !settings.features.gallery {
         return Err(PortalError::ProjectNotFound);
     }
-    let mut view = with_phases(state, project).await?;
+    let mut view = with_phases(state, project.for_customers()).await?;
     if settings.show_team_members {
         view.team = team::of(state, customer, id).await?;
     }

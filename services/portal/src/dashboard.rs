@@ -18,12 +18,18 @@ pub struct Dashboard {
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
     let settings = settings::load(state, customer.org_id).await?;
-    let projects = store::list_cards(
+    let mut projects = store::list_cards(
         &state.db,
         customer.org_id,
         customer.customer_id(),
         settings.features.gallery,
     )
     .await?;
+    if !settings.features.gallery {
+        // Cover photos are shown through the gallery, which is off.
+        projects
+            .iter_mut()
+            .for_each(|card| card.cover_item_id = None);
+    }
     Ok(Dashboard { projects, settings })
 }

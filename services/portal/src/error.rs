@@ -34,6 +34,9 @@ pub enum PortalError {
     /// Identity could not be asked about the customers of a reconcile.
     #[error("checking customers with identity: {0}")]
     Identity(tonic::Status),
+    /// The documents service could not be asked about a cover photo.
+    #[error("checking the cover photo with documents: {0}")]
+    Documents(tonic::Status),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -55,15 +58,18 @@ impl ServiceError for PortalError {
             PortalError::InvalidCredentials | PortalError::GuestSessionInvalid => {
                 ErrorCode::Unauthenticated
             }
-            PortalError::Identity(status) if status.code() == tonic::Code::Unavailable => {
+            PortalError::Identity(status) | PortalError::Documents(status)
+                if status.code() == tonic::Code::Unavailable =>
+            {
                 ErrorCode::Unavailable
             }
             PortalError::Database(err) if atrium_common::db::is_unavailable(err) => {
                 ErrorCode::Unavailable
             }
-            PortalError::Identity(_) | PortalError::Database(_) | PortalError::Internal(_) => {
-                ErrorCode::Internal
-            }
+            PortalError::Identity(_)
+            | PortalError::Documents(_)
+            | PortalError::Database(_)
+            | PortalError::Internal(_) => ErrorCode::Internal,
         }
     }
 

@@ -26,6 +26,7 @@ use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
+use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
 use tokio::net::TcpListener;
@@ -38,6 +39,7 @@ atrium_common::migrations!(
     "0005_assignment_order",
     "0006_project_search_text",
     "0007_settings_document"(sqlite),
+    "0008_cover_item",
 );
 
 /// Everything the portal server needs.
@@ -48,6 +50,8 @@ pub struct AppState {
     pub server: ServerContext,
     /// Identity, asked which customer ids are the organization's.
     pub identity: CustomerServiceClient<ServiceChannel>,
+    /// The documents service, asked whether a cover photo is one of the project's.
+    pub gallery: GalleryServiceClient<ServiceChannel>,
     /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
     pub relay: Relay,
     /// Where customers open the portal, for the links in mails.
@@ -72,6 +76,7 @@ impl AppState {
             server,
             clock,
             identity: CustomerServiceClient::new(identity),
+            gallery: GalleryServiceClient::new(connect(settings, ServiceName::Documents)?),
             relay,
             public_url: settings.public_url.clone(),
         })

@@ -37,6 +37,7 @@ pub async fn projects(
             ends_on: Some("2026-12-31".to_owned()),
             status: ProjectStatus::Active,
             cover_url: Some(format!("https://cdn.example.test/covers/{i}.jpg")),
+            cover_item_id: None,
             guest_password_hash: None,
             guest_password_version: 0,
             created_at: now,

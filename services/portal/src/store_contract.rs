@@ -28,6 +28,7 @@ fn project(org_id: OrgId, name: &str, kind: ProjectKind, created: i64) -> Projec
         ends_on: None,
         status: ProjectStatus::Active,
         cover_url: None,
+        cover_item_id: None,
         guest_password_hash: None,
         guest_password_version: 0,
         created_at: at(created),

@@ -346,6 +346,7 @@ pub async fn service_db(
         ServiceName::Identity => &atrium_identity::MIGRATIONS,
         ServiceName::Portal => &atrium_portal::MIGRATIONS,
         ServiceName::Notifier => &atrium_notifier::MIGRATIONS,
+        ServiceName::Documents => &atrium_documents::MIGRATIONS,
         other => panic!("{other} keeps no database the tests read"),
     };
     Db::open(&settings.database, service, migrations)
@@ -370,6 +371,7 @@ impl TestApp {
         let dbs = [
             (ServiceName::Identity, "select count(*) from outbox"),
             (ServiceName::Portal, "select count(*) from outbox"),
+            (ServiceName::Documents, "select count(*) from outbox"),
             (
                 ServiceName::Notifier,
                 "select count(*) from email where status = 'queued'",

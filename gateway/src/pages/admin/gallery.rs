@@ -1,6 +1,7 @@
 //! Console gallery: a project's photos with the upload form, each photo's caption,
 //! visibility and position (the order customers see), delete, and one visibility for
-//! many photos at once. Thumbs come through the console's own rendition route.
+//! many photos at once, and the project's cover photo (what customers' dashboards show).
+//! Thumbs come through the console's own rendition route.
 
 use askama::Template;
 use atrium_common::error::ApiError;
@@ -15,9 +16,10 @@ use serde::Deserialize;
 
 use super::{Search, chrome};
 use crate::GatewayState;
-use crate::api::Id;
 use crate::api::gallery::{BulkVisibility, Item};
+use crate::api::projects::ProjectPatch;
 use crate::api::projects::StaffProject;
+use crate::api::{Id, Patch};
 use crate::extract::{ActsFor, Json, PathId, PathIds, Upload};
 use crate::pages::said::{Said, answer, refusal};
 use crate::pages::session::{PageForm, StaffPage};
@@ -36,6 +38,8 @@ pub fn router() -> Router<GatewayState> {
             "/admin/projects/{id}/gallery/{item_id}/delete",
             post(delete),
         )
+        .route("/admin/projects/{id}/gallery/{item_id}/cover", post(cover))
+        .route("/admin/projects/{id}/cover/remove", post(no_cover))
         .route("/admin/gallery/{item_id}/{rendition}", get(rendition))
 }
 
@@ -45,6 +49,8 @@ struct GalleryPage {
     c: Chrome,
     project: StaffProject,
     items: Vec<Item>,
+    /// The cover photo's id, or empty.
+    cover: String,
     rendition_base: &'static str,
     can_edit: bool,
 }
@@ -82,6 +88,11 @@ async fn view(page: StaffPage, id: uuid::Uuid, said: Said) -> Result<Response, P
     c.said = said;
     let view = GalleryPage {
         c,
+        cover: project
+            .cover_item_id
+            .clone()
+            .map(|id| id.0)
+            .unwrap_or_default(),
         project,
         items,
         rendition_base: "/admin/gallery",
@@ -164,6 +175,48 @@ async fn delete(
         .await
         .on_page(lang)?;
     Ok(Redirect::to(&back(id)).into_response())
+}
+
+/// The photo becomes the project's cover (one customers can see: otherwise the page says
+/// why, beside that photo).
+async fn cover(
+    page: StaffPage,
+    ids: Result<PathIds, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathIds(id, item_id) = ids.on_page(lang)?;
+    let done = set_cover(&page, id, Patch::Set(item_id.to_string())).await;
+    answer(lang, done, &back(id), |said| {
+        view(page, id, said.within(&item_id.to_string()))
+    })
+    .await
+}
+
+/// The project has no cover photo any more.
+async fn no_cover(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    _form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    set_cover(&page, id, Patch::Clear).await.on_page(lang)?;
+    Ok(Redirect::to(&back(id)).into_response())
+}
+
+async fn set_cover(
+    page: &StaffPage,
+    id: uuid::Uuid,
+    cover_item_id: Patch<String>,
+) -> Result<(), ApiError> {
+    let patch = ProjectPatch {
+        cover_item_id,
+        ..ProjectPatch::default()
+    };
+    projects::update(again(&page.call), PathId(id), Json(patch))
+        .await
+        .map(drop)
 }
 
 /// The ticked photos get one visibility.

@@ -62,6 +62,9 @@ pub struct DocWords {
     pub position: &'static str,
     pub save_photo: &'static str,
     pub delete_photo: &'static str,
+    pub make_cover: &'static str,
+    pub is_cover: &'static str,
+    pub remove_cover: &'static str,
     pub select: &'static str,
     pub set_visibility: &'static str,
 }
@@ -127,6 +130,9 @@ pub static DOC_EN: DocWords = DocWords {
     position: "Position",
     save_photo: "Save photo",
     delete_photo: "Delete photo",
+    make_cover: "Use as cover",
+    is_cover: "The project's cover: customers see it on their dashboard.",
+    remove_cover: "Remove the cover photo",
     select: "Select",
     set_visibility: "Set visibility of the selected photos",
 };
@@ -192,6 +198,9 @@ pub static DOC_DE: DocWords = DocWords {
     position: "Position",
     save_photo: "Foto speichern",
     delete_photo: "Foto löschen",
+    make_cover: "Als Titelbild verwenden",
+    is_cover: "Das Titelbild des Projekts: Kunden sehen es auf ihrer Übersicht.",
+    remove_cover: "Titelbild entfernen",
     select: "Auswählen",
     set_visibility: "Sichtbarkeit der ausgewählten Fotos setzen",
 };

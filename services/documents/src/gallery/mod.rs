@@ -131,7 +131,7 @@ pub async fn read(
     Ok(state.storage.get(&file.key, range).await?)
 }
 
-async fn find(
+pub async fn find(
     state: &AppState,
     principal: &Principal,
     item_id: &str,
@@ -282,6 +282,7 @@ pub async fn update(
     if let Some(text) = &change.caption {
         row.caption = caption(text)?;
     }
+    let was_visible = row.visibility != "internal";
     if let Some(text) = &change.visibility {
         row.visibility = visibility(text)?;
     }
@@ -294,6 +295,9 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     if !store::update_item(&mut tx, &row).await? {
         return Err(DocumentsError::ItemNotFound);
+    }
+    if was_visible && row.visibility == "internal" {
+        no_cover(&mut tx, row.org_id, row.item_id, state.clock.now()).await?;
     }
     let subject = ("gallery_item", row.item_id.to_string());
     acting
@@ -314,6 +318,7 @@ pub async fn delete(
     if !store::delete_item(&mut tx, row.org_id, row.item_id).await? {
         return Err(DocumentsError::ItemNotFound);
     }
+    no_cover(&mut tx, row.org_id, row.item_id, state.clock.now()).await?;
     let subject = ("gallery_item", row.item_id.to_string());
     acting
         .record(&mut tx, "gallery_item.deleted", subject, state.clock.now())
@@ -347,6 +352,9 @@ pub async fn set_visibility(
         if !store::set_visibility(&mut tx, key, id, &visibility).await? {
             return Err(DocumentsError::ItemNotFound);
         }
+        if visibility == "internal" {
+            no_cover(&mut tx, principal.org_id, id, state.clock.now()).await?;
+        }
     }
     let subject = ("project", project_id.to_string());
     acting
@@ -370,4 +378,19 @@ pub async fn staff_rendition(
 ) -> Result<RenditionFile, DocumentsError> {
     let row = find(state, principal, item_id).await?;
     rendition(&row, name)
+}
+
+/// Tells the portal, through the outbox, that the item can be no project's cover photo
+/// any more (it was deleted or made internal).
+async fn no_cover(
+    tx: &mut atrium_common::db::Tx,
+    org_id: atrium_common::ids::OrgId,
+    item_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    let request = atrium_proto::portal::v1::ForgetItemRequest {
+        org_id: org_id.to_string(),
+        item_id: item_id.to_string(),
+    };
+    atrium_common::outbox::forget_item(tx, &request, now).await
 }

@@ -109,6 +109,13 @@ impl pb::gallery_service_server::GalleryService for Documents {
         Ok(items(rows))
     }
 
+    async fn get_item(&self, request: Request<pb::ItemRequest>) -> Rpc<pb::ItemResponse> {
+        let principal = staff(&request)?;
+        Ok(item(
+            gallery::find(&self.0, &principal, &request.get_ref().item_id).await?,
+        ))
+    }
+
     async fn update_item(&self, request: Request<pb::UpdateItemRequest>) -> Rpc<pb::ItemResponse> {
         let acting = acting(&request)?;
         let r = request.into_inner();

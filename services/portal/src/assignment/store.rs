@@ -159,7 +159,7 @@ pub(crate) async fn list_cards(
 ) -> Result<Vec<Card>, PortalError> {
     Ok(sql!(db db, query_as(
         "select p.project_id, p.kind, p.name, p.starts_on, p.ends_on, p.status, \
-         p.cover_url, p.progress \
+         p.cover_url, p.cover_item_id, p.progress \
          from assignment a join project p on p.project_id = a.project_id \
          where a.org_id = $1 and a.customer_id = $2 and p.org_id = $1 \
          and ($3 or p.kind <> 'gallery') \

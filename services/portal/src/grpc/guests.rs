@@ -41,4 +41,12 @@ impl pb::erasure_service_server::ErasureService for Portal {
         erasure::erase_customer(&self.0, request.get_ref()).await?;
         Ok(Response::new(common::EraseCustomerResponse {}))
     }
+
+    async fn forget_item(
+        &self,
+        request: Request<pb::ForgetItemRequest>,
+    ) -> Rpc<pb::ForgetItemResponse> {
+        crate::project::forget_item(&self.0, request.get_ref()).await?;
+        Ok(Response::new(pb::ForgetItemResponse {}))
+    }
 }

@@ -46,6 +46,7 @@ impl From<Project> for pb::Project {
             ends_on: p.ends_on.unwrap_or_default(),
             status: p.status.as_str().to_owned(),
             cover_url: p.cover_url.unwrap_or_default(),
+            cover_item_id: p.cover_item_id.unwrap_or_default(),
             progress: p.progress,
             phases: Vec::new(),
             team: Vec::new(),
@@ -64,7 +65,11 @@ impl From<Card> for pb::ProjectCard {
             starts_on: card.starts_on.unwrap_or_default(),
             ends_on: card.ends_on.unwrap_or_default(),
             status: card.status.as_str().to_owned(),
-            cover_url: card.cover_url.unwrap_or_default(),
+            cover_url: crate::project::customer_cover(
+                card.cover_url,
+                card.cover_item_id.as_deref(),
+            )
+            .unwrap_or_default(),
             progress: card.progress,
         }
     }

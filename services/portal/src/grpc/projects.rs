@@ -54,6 +54,7 @@ impl From<pb::UpdateProjectRequest> for ProjectChange {
             status: r.status,
             cover_url: r.cover_url,
             guest_password: r.guest_password,
+            cover_item_id: r.cover_item_id,
         }
     }
 }

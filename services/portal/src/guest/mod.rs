@@ -85,5 +85,5 @@ pub async fn read(
         store::find_guest_gallery(&state.db, gallery.org_id, slug, &hash_token(token), now)
             .await?
             .ok_or(PortalError::GuestSessionInvalid)?;
-    with_phases(state, opened).await
+    with_phases(state, opened.for_guests()).await
 }

@@ -72,6 +72,7 @@ pub async fn create(
         org_id: staff.org_id,
         description: validate::description(&new.description)?,
         cover_url: validate::https_url("cover_url", &new.cover_url)?,
+        cover_item_id: None,
         guest_password_hash: guest_hash(kind, &new.guest_password).await?,
         guest_password_version: 0,
         slug: given_slug
@@ -146,6 +147,8 @@ pub struct ProjectChange {
     pub status: Option<String>,
     pub cover_url: Option<String>,
     pub guest_password: Option<String>,
+    /// One of the project's photos customers can see; empty removes the cover photo.
+    pub cover_item_id: Option<String>,
 }
 
 pub async fn update(
@@ -180,6 +183,9 @@ pub async fn update(
     }
     if let Some(cover_url) = &change.cover_url {
         project.cover_url = validate::https_url("cover_url", cover_url)?;
+    }
+    if let Some(item_id) = &change.cover_item_id {
+        project.cover_item_id = super::cover::checked(state, staff, id, item_id).await?;
     }
     if let Some(password) = &change.guest_password {
         project.guest_password_hash = guest_hash(project.kind, password).await?;

@@ -1,6 +1,7 @@
 //! Projects and galleries with their phases: what they are, their SQL (`store`), staff
 //! managing them (`manage`) and their phases (`phases`).
 
+mod cover;
 pub mod manage;
 pub mod phases;
 pub mod store;
@@ -50,6 +51,8 @@ pub struct Project {
     #[sqlx(try_from = "String")]
     pub status: ProjectStatus,
     pub cover_url: Option<String>,
+    /// One of its gallery items, the cover customers see (its thumb).
+    pub cover_item_id: Option<String>,
     pub guest_password_hash: Option<String>,
     pub guest_password_version: i32,
     pub created_at: DateTime<Utc>,
@@ -62,6 +65,18 @@ impl Project {
     /// Whether guests may open it with a password.
     pub fn open_to_guests(&self) -> bool {
         self.kind == ProjectKind::Gallery && self.guest_password_hash.is_some()
+    }
+
+    /// The project as customers see it: `cover_url` is what their dashboard shows.
+    pub fn for_customers(mut self) -> Project {
+        self.cover_url = customer_cover(self.cover_url.take(), self.cover_item_id.as_deref());
+        self
+    }
+
+    /// The project as a guest sees it: the cover photo is for signed-in customers.
+    pub fn for_guests(mut self) -> Project {
+        self.cover_item_id = None;
+        self
     }
 }
 
@@ -89,7 +104,17 @@ pub struct Card {
     #[sqlx(try_from = "String")]
     pub status: ProjectStatus,
     pub cover_url: Option<String>,
+    pub cover_item_id: Option<String>,
     pub progress: i32,
+}
+
+/// The cover customers see: the cover photo's thumb through their own route (authorized
+/// on each request) when there is one, else the external https image, if any.
+pub fn customer_cover(cover_url: Option<String>, cover_item_id: Option<&str>) -> Option<String> {
+    match cover_item_id {
+        Some(item) => Some(format!("/api/customer/gallery/{item}/thumb")),
+        None => cover_url,
+    }
 }
 
 /// A project with its phases, as single reads answer it.
@@ -110,6 +135,8 @@ pub fn parse_phase_id(text: &str) -> Result<PhaseId, PortalError> {
 }
 
 /// A project with its phases, without its team.
+pub use cover::forget_item;
+
 pub async fn with_phases(
     state: &crate::AppState,
     project: Project,

@@ -13,8 +13,8 @@ use crate::error::PortalError;
 macro_rules! project_columns {
     () => {
         "p.project_id, p.org_id, p.kind, p.name, p.slug, p.description, p.starts_on, p.ends_on, \
-         p.status, p.cover_url, p.guest_password_hash, p.guest_password_version, p.created_at, \
-         p.updated_at, p.progress"
+         p.status, p.cover_url, p.cover_item_id, p.guest_password_hash, \
+         p.guest_password_version, p.created_at, p.updated_at, p.progress"
     };
 }
 pub(crate) use project_columns;
@@ -24,12 +24,12 @@ pub(crate) async fn insert_project(tx: &mut Tx, p: &Project) -> Result<(), Porta
     let written = sql!(tx tx, query(
         "insert into project (project_id, org_id, kind, name, slug, description, starts_on, \
          ends_on, status, cover_url, guest_password_hash, guest_password_version, created_at, \
-         updated_at, search_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         $13, $14, $15)"
+         updated_at, search_text, cover_item_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14, $15, $16)"
     ) [
         p.project_id, p.org_id, p.kind.as_str(), &p.name, &p.slug, &p.description, &p.starts_on,
         &p.ends_on, p.status.as_str(), &p.cover_url, &p.guest_password_hash,
-        p.guest_password_version, p.created_at, p.updated_at, search_text(p),
+        p.guest_password_version, p.created_at, p.updated_at, search_text(p), &p.cover_item_id,
     ] execute);
     // The slug is the one unique column a write can collide on.
     match written {
@@ -76,12 +76,12 @@ pub(crate) async fn update_project(tx: &mut Tx, p: &Project) -> Result<(), Porta
     let written = sql!(tx tx, query(
         "update project set name = $3, slug = $4, description = $5, starts_on = $6, \
          ends_on = $7, status = $8, cover_url = $9, guest_password_hash = $10, \
-         guest_password_version = $11, updated_at = $12, search_text = $13 \
-         where org_id = $1 and project_id = $2"
+         guest_password_version = $11, updated_at = $12, search_text = $13, \
+         cover_item_id = $14 where org_id = $1 and project_id = $2"
     ) [
         p.org_id, p.project_id, &p.name, &p.slug, &p.description, &p.starts_on, &p.ends_on,
         p.status.as_str(), &p.cover_url, &p.guest_password_hash, p.guest_password_version,
-        p.updated_at, search_text(p),
+        p.updated_at, search_text(p), &p.cover_item_id,
     ] execute);
     // The slug is the one unique column a write can collide on.
     match written {
@@ -279,4 +279,16 @@ pub(crate) async fn refresh_progress(
          where project_id = $1 and org_id = $2"
     ) [project_id, org_id] execute)
     .map(drop)?)
+}
+
+/// Takes the cover photo `item_id` off every project of the org it is the cover of.
+pub(crate) async fn clear_cover(
+    db: &Db,
+    org_id: OrgId,
+    item_id: uuid::Uuid,
+) -> Result<(), PortalError> {
+    sql!(db db, query(
+        "update project set cover_item_id = null where org_id = $1 and cover_item_id = $2"
+    ) [org_id, item_id.to_string()] execute)?;
+    Ok(())
 }
