@@ -3,7 +3,6 @@
 //! request after it is taken away, nothing), downloads done properly (name, ETag, 304,
 //! ranges, HEAD), the download log, and bad uploads refused with nothing kept.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -14,14 +13,15 @@ use crate::customer_invitation::Customer;
 use crate::customer_lockout::{World, configure};
 use crate::portal_access::create_project;
 use crate::support::app::{TestApp, error_code, set_staff_role};
+use crate::support::files::Files;
 use atrium_common::testkit::smtp::SmtpServer;
 
-const BOUNDARY: &str = "atrium-test-boundary";
+pub(crate) const BOUNDARY: &str = "atrium-test-boundary";
 
 /// One part of a multipart body: its name, file name (a file part) and bytes.
 pub(crate) type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 /// A tiny PDF: what the sniffer takes for one.
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// A `multipart/form-data` body of `parts` (name, file name, bytes), in order.
@@ -92,29 +92,11 @@ pub(crate) fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str
         .unwrap_or_default()
 }
 
-/// Every file under `dir`.
-pub(crate) fn stored_files(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                stored_files(&path)
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-/// A world whose files live under `files` and whose uploads stop at 1 MiB.
-pub(crate) async fn world(files: &Path) -> World {
+/// A world whose files live in `files` and whose uploads stop at 1 MiB.
+pub(crate) async fn world(files: &Files) -> World {
     let smtp = SmtpServer::start().await.expect("smtp");
     let mail = configure(&smtp);
-    let url = format!("file://{}", files.display());
+    let url = files.url();
     let app = TestApp::start_with(move |env| {
         mail(env);
         env.storage_url = Some(url);
@@ -133,8 +115,8 @@ async fn move_to(world: &World, id: &str, action: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn a_published_document_reaches_its_customer_and_nothing_else_does() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
     let house = create_project(&world, json!({"name": "House", "kind": "project"})).await;
     let house_id = house["id"].as_str().unwrap().to_owned();
@@ -359,11 +341,7 @@ async fn a_published_document_reaches_its_customer_and_nothing_else_does() {
         (&json!(2), &json!("draft"))
     );
     assert_eq!(replaced["file"]["content_type"], "text/plain");
-    assert_eq!(
-        stored_files(files.path()),
-        1,
-        "the old version's file is gone"
-    );
+    assert_eq!(files.count().await, 1, "the old version's file is gone");
     let gone = customer_fetch(&world.app, Method::GET, &download, &ann, &[]).await;
     assert_eq!(gone.status(), 404);
     let staff_copy = world
@@ -408,8 +386,8 @@ pub(crate) fn hex(digest: &[u8]) -> String {
 
 #[tokio::test]
 async fn bad_uploads_and_other_orgs_ids_are_refused_and_change_nothing() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let house = create_project(&world, json!({"name": "House", "kind": "project"})).await;
     let house_id = house["id"].as_str().unwrap().to_owned();
     let upload = format!("/api/admin/projects/{house_id}/documents");
@@ -478,7 +456,7 @@ async fn bad_uploads_and_other_orgs_ids_are_refused_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(listed["items"], json!([]));
-    assert_eq!(stored_files(files.path()), 0, "nothing was kept");
+    assert_eq!(files.count().await, 0, "nothing was kept");
 
     // A type that needs approval holds publishing from draft; one in use stays.
     let types = "/api/admin/document-types";
@@ -594,5 +572,5 @@ async fn bad_uploads_and_other_orgs_ids_are_refused_and_change_nothing() {
     assert_eq!(read.status(), 200);
     let read: Value = read.json().await.unwrap();
     assert_eq!(read["status"], "draft", "nothing moved");
-    assert_eq!(stored_files(files.path()), 1);
+    assert_eq!(files.count().await, 1);
 }

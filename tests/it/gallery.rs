@@ -5,7 +5,6 @@
 //! kept.
 
 use std::io::Cursor;
-use std::path::Path;
 use std::time::Duration;
 
 use image::{ImageFormat, RgbImage};
@@ -13,9 +12,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::customer_lockout::{World, configure};
-use crate::documents_http::{customer_fetch, header, send_multipart, stored_files};
+use crate::documents_http::{customer_fetch, header, send_multipart};
 use crate::portal_access::create_project;
 use crate::support::app::{TestApp, error_code};
+use crate::support::files::Files;
 use atrium_common::testkit::smtp::SmtpServer;
 
 /// A `width` × `height` JPEG whose EXIF says "turn 90° clockwise" and carries a GPS
@@ -49,7 +49,7 @@ fn phone_jpeg(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(RgbImage::new(width, height))
         .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
@@ -57,10 +57,10 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-async fn world(files: &Path) -> World {
+async fn world(files: &Files) -> World {
     let smtp = SmtpServer::start().await.expect("smtp");
     let mail = configure(&smtp);
-    let url = format!("file://{}", files.display());
+    let url = files.url();
     let app = TestApp::start_with(move |env| {
         mail(env);
         env.storage_url = Some(url);
@@ -97,8 +97,8 @@ fn ids(list: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn photos_show_to_each_tier_what_their_visibility_allows() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
     let body = json!({"name": "Wedding", "kind": "gallery", "guest_password": "guest pass 1234"});
     let wedding = create_project(&world, body).await;
@@ -138,7 +138,7 @@ async fn photos_show_to_each_tier_what_their_visibility_allows() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stored_files(files.path()), 9, "three files per photo");
+    assert_eq!(files.count().await, 9, "three files per photo");
     let (public_id, client_id, internal_id) = (
         public["id"].as_str().unwrap().to_owned(),
         client["id"].as_str().unwrap().to_owned(),
@@ -348,7 +348,7 @@ async fn photos_show_to_each_tier_what_their_visibility_allows() {
     }
 
     // Deleting a photo takes its three files.
-    let before = stored_files(files.path());
+    let before = files.count().await;
     assert_eq!(
         world
             .staff(
@@ -360,15 +360,15 @@ async fn photos_show_to_each_tier_what_their_visibility_allows() {
             .status(),
         204
     );
-    assert_eq!(stored_files(files.path()), before - 3);
+    assert_eq!(files.count().await, before - 3);
 }
 
 /// The archive is a ZIP whose entries are `names` (the first `first_size` bytes long),
 /// as Python's zipfile reads it when there is a Python; else its signatures.
 #[tokio::test]
 async fn a_photo_customers_can_see_becomes_the_dashboards_cover() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let (ann, ann_id) = world.customer("ann@customer.test", "Ann", "", 1).await;
     let body = json!({"name": "House", "kind": "project", "cover_url": "https://cdn.example.test/house.jpg"});
     let house = create_project(&world, body).await;
@@ -531,8 +531,8 @@ fn check_zip(archive: &[u8], names: &[&str], first_size: usize) {
 
 #[tokio::test]
 async fn images_that_do_not_decode_or_are_too_large_leave_nothing() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let project = create_project(&world, json!({"name": "Site", "kind": "project"})).await;
     let project_id = project["id"].as_str().unwrap().to_owned();
     let broken: Vec<u8> = [
@@ -565,12 +565,12 @@ async fn images_that_do_not_decode_or_are_too_large_leave_nothing() {
     assert_eq!(error_code(bad).await.0, 422);
     // A stray object or two may be on its way out: give deletes a moment.
     for _ in 0..20 {
-        if stored_files(files.path()) == 0 {
+        if files.count().await == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(stored_files(files.path()), 0, "nothing was kept");
+    assert_eq!(files.count().await, 0, "nothing was kept");
     let list: Value = world
         .staff(
             Method::GET,
@@ -597,8 +597,8 @@ async fn images_that_do_not_decode_or_are_too_large_leave_nothing() {
 
 #[tokio::test]
 async fn the_orgs_logo_is_stored_here_and_served_to_anyone() {
-    let files = tempfile::tempdir().unwrap();
-    let world = world(files.path()).await;
+    let files = Files::new().await;
+    let world = world(&files).await;
     let logo = png(120, 40);
     let put = |parts: Vec<(&'static str, Option<&'static str>, Vec<u8>)>| {
         let world = &world;
@@ -625,7 +625,7 @@ async fn the_orgs_logo_is_stored_here_and_served_to_anyone() {
         415
     );
     assert_eq!(error_code(put(vec![]).await).await.0, 422);
-    assert_eq!(stored_files(files.path()), 0);
+    assert_eq!(files.count().await, 0);
 
     let saved = put(vec![("file", Some("logo.png"), logo.clone())]).await;
     assert_eq!(saved.status(), 200);
@@ -657,7 +657,7 @@ async fn the_orgs_logo_is_stored_here_and_served_to_anyone() {
     // A new logo replaces the old file.
     let again = put(vec![("file", Some("logo2.png"), png(60, 20))]).await;
     assert_eq!(again.status(), 200);
-    assert_eq!(stored_files(files.path()), 1);
+    assert_eq!(files.count().await, 1);
     assert_eq!(
         world.app.get("/api/public/orgs/nobody/logo").await.status(),
         404

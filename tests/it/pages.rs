@@ -11,14 +11,14 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A browser that follows no redirect and keeps no cookie: each test says what it sends.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())
         .build()
         .expect("client")
 }
 
-async fn get(world: &World, path: &str, cookie: &str) -> reqwest::Response {
+pub(crate) async fn get(world: &World, path: &str, cookie: &str) -> reqwest::Response {
     let mut request = browser().get(world.app.url(path));
     if !cookie.is_empty() {
         request = request.header("cookie", cookie);
@@ -26,7 +26,7 @@ async fn get(world: &World, path: &str, cookie: &str) -> reqwest::Response {
     request.send().await.expect("request")
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     world: &World,
     path: &str,
     cookie: &str,
@@ -75,7 +75,7 @@ fn assert_page_headers(response: &reqwest::Response, path: &str) {
 }
 
 /// The CSRF token a page's forms carry.
-async fn csrf_of(response: reqwest::Response) -> String {
+pub(crate) async fn csrf_of(response: reqwest::Response) -> String {
     let html = response.text().await.unwrap();
     let at = html
         .find("name=\"csrf_token\" value=\"")

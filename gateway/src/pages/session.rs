@@ -104,6 +104,16 @@ pub struct StaffPage {
     pub lang: Lang,
 }
 
+impl StaffPage {
+    /// A multipart form's CSRF token (sent as its first part), checked like a form's.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if sent.is_empty() || !atrium_common::token::secrets_equal(sent, &self.csrf) {
+            return Err(PageError::api(crate::extract::csrf_failed(), self.lang));
+        }
+        Ok(())
+    }
+}
+
 impl FromRequestParts<GatewayState> for StaffPage {
     type Rejection = PageError;
 

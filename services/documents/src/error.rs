@@ -57,6 +57,10 @@ impl From<StorageError> for DocumentsError {
             StorageError::TooLarge { limit } => DocumentsError::TooLarge(limit),
             StorageError::Empty | StorageError::Unsupported => DocumentsError::Unsupported,
             StorageError::NotFound => DocumentsError::DocumentNotFound,
+            StorageError::OutOfRange => DocumentsError::InvalidField {
+                field: "range",
+                problem: "must lie within the file",
+            },
             other => DocumentsError::Storage(other),
         }
     }

@@ -122,15 +122,9 @@ pub async fn read(
     range: Option<std::ops::Range<u64>>,
 ) -> Result<(LogoRow, FileBytes), DocumentsError> {
     let row = get(state, org_id).await?;
-    let size = u64::try_from(row.size).unwrap_or(0);
-    if let Some(range) = &range
-        && (range.start >= range.end || range.end > size)
-    {
-        return Err(DocumentsError::InvalidField {
-            field: "range",
-            problem: "must lie within the file",
-        });
-    }
-    let bytes = state.storage.get(&row.key(), range).await?;
+    let bytes = state
+        .storage
+        .get_within(&row.key(), row.size, range)
+        .await?;
     Ok((row, bytes))
 }

@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod contract;
+pub mod files;
 pub mod http;

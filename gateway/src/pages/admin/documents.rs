@@ -30,7 +30,7 @@ pub fn router() -> Router<GatewayState> {
             "/admin/projects/{id}/documents",
             get(list_page).post(upload),
         )
-        .route("/admin/documents/{id}", get(document_page))
+        .route("/admin/documents/{id}", get(document_page).post(save))
         .route("/admin/documents/{id}/download", get(download))
         .route("/admin/documents/{id}/file", post(new_version))
         .route("/admin/documents/{id}/move", post(move_on))
@@ -93,14 +93,6 @@ async fn list_view(page: StaffPage, id: uuid::Uuid, said: Said) -> Result<Respon
     Ok(render(view.c.said.status(), &view))
 }
 
-/// The form's CSRF token, sent as its first part.
-fn check_csrf(page: &StaffPage, sent: &str) -> Result<(), PageError> {
-    if sent.is_empty() || !atrium_common::token::secrets_equal(sent, &page.csrf) {
-        return Err(PageError::api(crate::extract::csrf_failed(), page.lang));
-    }
-    Ok(())
-}
-
 async fn upload(
     page: StaffPage,
     id: Result<PathId, ApiError>,
@@ -115,7 +107,7 @@ async fn upload(
             return list_view(page, id, Said::refused(refusal.on("file"))).await;
         }
     };
-    check_csrf(&page, &upload.fields.csrf_token)?;
+    page.check_csrf(&upload.fields.csrf_token)?;
     let fields = &upload.fields;
     let header = pb::DocumentHeader {
         project_id: id.to_string(),
@@ -140,6 +132,8 @@ struct DocumentPage {
     document: Document,
     /// The download log, for members who may see customers.
     downloads: Option<Vec<DownloadEntry>>,
+    /// The types a document may be given.
+    types: Vec<DocumentType>,
     can_edit: bool,
     /// Publishing from a draft is allowed (the type needs no approval).
     direct_publish: bool,
@@ -167,7 +161,11 @@ async fn document_view(page: StaffPage, id: uuid::Uuid, said: Said) -> Result<Re
             .ok()
             .map(|log| log.0.items)
     };
-    let (found, downloads) = tokio::join!(documents::read(again(&page.call), PathId(id)), log);
+    let (found, downloads, types) = tokio::join!(
+        documents::read(again(&page.call), PathId(id)),
+        log,
+        document_types::list(again(&page.call)),
+    );
     let document = found.on_page(lang)?.0;
     let mut c = chrome(
         &page,
@@ -183,9 +181,27 @@ async fn document_view(page: StaffPage, id: uuid::Uuid, said: Said) -> Result<Re
             .is_none_or(|t| !t.requires_approval),
         document,
         downloads,
+        types: types.map(|t| t.0.items).unwrap_or_default(),
         can_edit: page.call.role.allows(Permission::DocumentsManage),
     };
     Ok(render(view.c.said.status(), &view))
+}
+
+/// The document's title, description and type.
+async fn save(
+    page: StaffPage,
+    id: Result<PathId, ApiError>,
+    form: PageForm,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let PathId(id) = id.on_page(lang)?;
+    let body = form.fields(&["title"], &["description", "document_type_id"]);
+    let done = match crate::pages::body_of(body) {
+        Ok(body) => documents::update(again(&page.call), PathId(id), Json(body)).await,
+        Err(err) => Err(err),
+    };
+    let to = format!("/admin/documents/{id}?done=saved");
+    answer(lang, done, &to, |said| document_view(page, id, said)).await
 }
 
 async fn download(
@@ -215,7 +231,7 @@ async fn new_version(
             return document_view(page, id, Said::refused(refusal.on("file"))).await;
         }
     };
-    check_csrf(&page, &upload.fields.csrf_token)?;
+    page.check_csrf(&upload.fields.csrf_token)?;
     let header = pb::DocumentHeader {
         document_id: id.to_string(),
         file_name: upload.file_name.clone(),

@@ -20,7 +20,7 @@ use crate::api::gallery::{BulkVisibility, Item};
 use crate::api::projects::ProjectPatch;
 use crate::api::projects::StaffProject;
 use crate::api::{Id, Patch};
-use crate::extract::{ActsFor, Json, PathId, PathIds, Upload};
+use crate::extract::{Json, PathId, PathIds, Upload};
 use crate::pages::said::{Said, answer, refusal};
 use crate::pages::session::{PageForm, StaffPage};
 use crate::pages::{Chrome, OnPage, PageError, again, render};
@@ -119,28 +119,16 @@ async fn upload(
             return view(page, id, Said::refused(refused)).await;
         }
     };
-    let sent = &upload.fields.csrf_token;
-    if sent.is_empty() || !atrium_common::token::secrets_equal(sent, &page.csrf) {
-        return Err(PageError::api(crate::extract::csrf_failed(), lang));
-    }
+    page.check_csrf(&upload.fields.csrf_token)?;
     let header = pb::ItemHeader {
         project_id: id.to_string(),
         caption: upload.fields.caption.clone(),
         visibility: upload.fields.visibility.clone(),
         file_name: upload.file_name.clone(),
     };
-    let header = pb::UploadItemRequest {
-        part: Some(pb::upload_item_request::Part::Header(header)),
-    };
-    let (messages, failed) = upload.into_messages(header, |bytes| pb::UploadItemRequest {
-        part: Some(pb::upload_item_request::Part::Chunk(bytes)),
-    });
-    let request = page.call.session.request(messages);
-    let mut client = page.call.state.clients.gallery.clone();
-    let done = tokio::select! {
-        answer = client.upload_item(request) => answer.map(drop).map_err(|s| ApiError::from_status(&s)),
-        err = failed.error() => Err(err),
-    };
+    let done = gallery::send_photo(&page.call, header, upload)
+        .await
+        .map(drop);
     answer(lang, done, &back(id), |said| view(page, id, said)).await
 }
 

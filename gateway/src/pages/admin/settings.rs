@@ -2,24 +2,28 @@
 //! default language and team visibility, saved as one document.
 
 use askama::Template;
+use atrium_common::error::ApiError;
 use axum::Router;
 use axum::extract::Query;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{Search, chrome};
 use crate::GatewayState;
 use crate::api::settings::SettingsPatch;
-use crate::extract::Json;
+use crate::extract::{Json, Upload};
 use crate::pages::i18n::Words;
-use crate::pages::said::{Said, answer};
+use crate::pages::said::{Said, answer, refusal};
 use crate::pages::session::{PageForm, StaffPage};
 use crate::pages::{Chrome, OnPage, PageError, again, render};
-use crate::routes::admin::settings;
+use crate::routes::admin::{logo, settings};
 
 pub fn router() -> Router<GatewayState> {
-    Router::new().route("/admin/settings", get(settings_page).post(save))
+    Router::new()
+        .route("/admin/settings", get(settings_page).post(save))
+        .route("/admin/settings/logo", post(upload_logo))
 }
 
 const FEATURES: [&str; 6] = [
@@ -141,6 +145,32 @@ async fn save(page: StaffPage, form: PageForm) -> Result<Response, PageError> {
     body.insert("default_permissions".into(), ticked(&PERMISSIONS).into());
     let done = settings::update(again(&page.call), Json(SettingsPatch(body.into()))).await;
     answer(page.lang, done, "/admin/settings?done=saved", |said| {
+        settings_view(page, said)
+    })
+    .await
+}
+
+/// The logo form: its CSRF token, then the file.
+#[derive(Debug, Default, Deserialize)]
+struct LogoFields {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn upload_logo(
+    page: StaffPage,
+    upload: Result<Upload<LogoFields>, ApiError>,
+) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let upload = match upload {
+        Ok(upload) => upload,
+        Err(err) => {
+            return settings_view(page, Said::refused(refusal(err, lang)?.on("file"))).await;
+        }
+    };
+    page.check_csrf(&upload.fields.csrf_token)?;
+    let done = logo::store(&page.call, upload).await.map(drop);
+    answer(lang, done, "/admin/settings?done=saved", |said| {
         settings_view(page, said)
     })
     .await

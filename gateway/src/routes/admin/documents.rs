@@ -107,10 +107,11 @@ pub(crate) async fn send_upload<T>(
             client.upload_document(request).await
         }
     };
-    tokio::select! {
-        answer = call => Ok(answer?.into_inner().document.unwrap_or_default()),
-        err = failed.error() => Err(err),
-    }
+    let answer = tokio::select! {
+        answer = call => answer?.into_inner(),
+        err = failed.error() => return Err(err),
+    };
+    Ok(answer.document.unwrap_or_default())
 }
 
 /// The names of the staff in the history, for its `actor.name` (inactive: empty).

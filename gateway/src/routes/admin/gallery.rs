@@ -42,6 +42,25 @@ fn chunk(bytes: Vec<u8>) -> pb::UploadItemRequest {
     }
 }
 
+/// Streams a photo to the gallery; its renditions exist when the answer comes.
+pub(crate) async fn send_photo<T>(
+    staff: &StaffCall,
+    header: pb::ItemHeader,
+    upload: Upload<T>,
+) -> Result<pb::Item, ApiError> {
+    let header = pb::UploadItemRequest {
+        part: Some(pb::upload_item_request::Part::Header(header)),
+    };
+    let (messages, failed) = upload.into_messages(header, chunk);
+    let request = staff.session.request(messages);
+    let mut client = staff.state.clients.gallery.clone();
+    let answer = tokio::select! {
+        answer = client.upload_item(request) => answer?.into_inner(),
+        err = failed.error() => return Err(err),
+    };
+    Ok(answer.item.unwrap_or_default())
+}
+
 pub(crate) async fn upload(
     staff: StaffCall,
     PathId(project_id): PathId,
@@ -53,16 +72,7 @@ pub(crate) async fn upload(
         visibility: upload.fields.visibility.clone().unwrap_or_default(),
         file_name: upload.file_name.clone(),
     };
-    let header = pb::UploadItemRequest {
-        part: Some(pb::upload_item_request::Part::Header(header)),
-    };
-    let (messages, failed) = upload.into_messages(header, chunk);
-    let request = staff.session.request(messages);
-    let mut client = staff.state.clients.gallery.clone();
-    let item = tokio::select! {
-        answer = client.upload_item(request) => answer?.into_inner().item.unwrap_or_default(),
-        err = failed.error() => return Err(err),
-    };
+    let item = send_photo(&staff, header, upload).await?;
     Ok((StatusCode::CREATED, Json(item.into())))
 }
 

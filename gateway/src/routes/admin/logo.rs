@@ -18,6 +18,7 @@ use crate::api::settings::Settings;
 use crate::call;
 use crate::extract::{ActsFor, Json, StaffCall, Upload};
 use crate::routes::files::{self, Disposition};
+use crate::routes::public::org_id;
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -35,14 +36,23 @@ pub fn routes() -> Vec<Route> {
 pub struct NewLogo {}
 
 pub(crate) async fn upload(staff: StaffCall, upload: Upload<NewLogo>) -> Answer<Settings> {
+    Ok(Json(store(&staff, upload).await?))
+}
+
+fn chunk(bytes: Vec<u8>) -> documents::UploadLogoRequest {
+    documents::UploadLogoRequest {
+        part: Some(documents::upload_logo_request::Part::Chunk(bytes)),
+    }
+}
+
+/// Stores the uploaded logo and points the branding's `logo_url` at it.
+pub(crate) async fn store<T>(staff: &StaffCall, upload: Upload<T>) -> Result<Settings, ApiError> {
     let header = documents::UploadLogoRequest {
         part: Some(documents::upload_logo_request::Part::FileName(
             upload.file_name.clone(),
         )),
     };
-    let (messages, failed) = upload.into_messages(header, |bytes| documents::UploadLogoRequest {
-        part: Some(documents::upload_logo_request::Part::Chunk(bytes)),
-    });
+    let (messages, failed) = upload.into_messages(header, chunk);
     let request = staff.session.request(messages);
     let mut client = staff.state.clients.logos.clone();
     let stored = tokio::select! {
@@ -60,26 +70,7 @@ pub(crate) async fn upload(staff: StaffCall, upload: Upload<NewLogo>) -> Answer<
         patch: patch.to_string(),
     };
     let response = call!(staff, settings.update_settings(request));
-    Ok(Json(response.settings.unwrap_or_default().try_into()?))
-}
-
-/// The organization's id: `org` itself when it is one, else the org its slug names.
-async fn org_id(state: &GatewayState, org: String) -> Result<String, ApiError> {
-    if let Ok(id) = uuid::Uuid::parse_str(&org) {
-        return Ok(id.to_string());
-    }
-    let request = atrium_proto::identity::v1::GetOrganizationRequest { slug: org };
-    match state
-        .clients
-        .organizations
-        .clone()
-        .get_organization(request)
-        .await
-    {
-        Ok(found) => Ok(found.into_inner().organization.unwrap_or_default().id),
-        Err(status) if status.code() == tonic::Code::NotFound => Err(ApiError::not_found()),
-        Err(status) => Err(status.into()),
-    }
+    response.settings.unwrap_or_default().try_into()
 }
 
 pub(crate) async fn serve(

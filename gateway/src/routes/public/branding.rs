@@ -1,7 +1,6 @@
 //! The branding an organization's login pages show, for anyone.
 
 use atrium_common::error::ApiError;
-use atrium_proto::identity::v1 as identity;
 use atrium_proto::portal::v1 as pb;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -34,18 +33,8 @@ pub(crate) async fn branding(
     state: &GatewayState,
     org: String,
 ) -> Result<PublicBranding, ApiError> {
-    let found = state
-        .clients
-        .organizations
-        .clone()
-        .get_organization(identity::GetOrganizationRequest { slug: org })
-        .await;
-    let organization = match found {
-        Ok(response) => response.into_inner().organization.unwrap_or_default(),
-        Err(status) if status.code() == tonic::Code::NotFound => {
-            return Ok(PublicBranding::default());
-        }
-        Err(status) => return Err(status.into()),
+    let Some(organization) = super::organization(state, org).await? else {
+        return Ok(PublicBranding::default());
     };
     let branding = state
         .clients

@@ -3,7 +3,6 @@
 
 use atrium_common::error::{ApiError, ErrorCode};
 use atrium_proto::documents::v1 as documents;
-use atrium_proto::identity::v1 as identity;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +12,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::org_id;
 use crate::GatewayState;
 use crate::api::Page;
 use crate::api::gallery::Item;
@@ -34,21 +34,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/gallery/{org}/{slug}/items/{item_id}/{rendition}", "A public photo's thumb or preview", get(rendition))
             .file().errors(&["UNAUTHENTICATED", "CONFLICT"]),
     ]
-}
-
-/// The organization a slug names; unknown is 404, as for a gallery that is not one.
-async fn org_id(state: &GatewayState, org: String) -> Result<String, ApiError> {
-    match state
-        .clients
-        .organizations
-        .clone()
-        .get_organization(identity::GetOrganizationRequest { slug: org })
-        .await
-    {
-        Ok(found) => Ok(found.into_inner().organization.unwrap_or_default().id),
-        Err(status) if status.code() == tonic::Code::NotFound => Err(ApiError::not_found()),
-        Err(status) => Err(status.into()),
-    }
 }
 
 #[derive(Deserialize, JsonSchema)]

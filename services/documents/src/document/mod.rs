@@ -140,11 +140,8 @@ async fn read_file(
     row: &DocumentRow,
     range: Option<std::ops::Range<u64>>,
 ) -> Result<FileBytes, DocumentsError> {
-    let size = u64::try_from(row.file_size).unwrap_or(0);
-    if let Some(range) = &range
-        && (range.start >= range.end || range.end > size)
-    {
-        return Err(invalid("range", "must lie within the file"));
-    }
-    Ok(state.storage.get(&object_of(row), range).await?)
+    Ok(state
+        .storage
+        .get_within(&object_of(row), row.file_size, range)
+        .await?)
 }

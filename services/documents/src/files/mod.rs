@@ -102,13 +102,10 @@ pub async fn read(
     range: Option<std::ops::Range<u64>>,
 ) -> Result<(AttachmentRow, FileBytes), DocumentsError> {
     let row = get(state, principal, file_id).await?;
-    let size = u64::try_from(row.size).unwrap_or(0);
-    if let Some(range) = &range
-        && (range.start >= range.end || range.end > size)
-    {
-        return Err(invalid("range", "must lie within the file"));
-    }
-    let bytes = state.storage.get(&key_of(&row), range).await?;
+    let bytes = state
+        .storage
+        .get_within(&key_of(&row), row.size, range)
+        .await?;
     Ok((row, bytes))
 }
 

@@ -122,13 +122,10 @@ pub async fn read(
     file: &RenditionFile,
     range: Option<std::ops::Range<u64>>,
 ) -> Result<FileBytes, DocumentsError> {
-    let size = u64::try_from(file.size).unwrap_or(0);
-    if let Some(range) = &range
-        && (range.start >= range.end || range.end > size)
-    {
-        return Err(invalid("range", "must lie within the file"));
-    }
-    Ok(state.storage.get(&file.key, range).await?)
+    Ok(state
+        .storage
+        .get_within(&file.key, file.size, range)
+        .await?)
 }
 
 pub async fn find(

@@ -37,28 +37,8 @@ impl pb::file_service_server::FileService for Documents {
         &self,
         request: Request<Streaming<pb::PutFileRequest>>,
     ) -> Rpc<pb::StoredFile> {
-        use pb::put_file_request::Part;
         let principal = signed(&request)?;
-        let mut parts = request.into_inner();
-        let header = match parts.message().await? {
-            Some(pb::PutFileRequest {
-                part: Some(Part::Header(header)),
-            }) => header,
-            _ => {
-                return Err(Status::invalid_argument(
-                    "the first message must be the header",
-                ));
-            }
-        };
-        let chunks = futures_util::StreamExt::map(parts, |part| match part {
-            Ok(pb::PutFileRequest {
-                part: Some(Part::Chunk(chunk)),
-            }) => Ok(bytes::Bytes::from(chunk)),
-            Ok(_) => Err(Status::invalid_argument(
-                "only the first message is a header",
-            )),
-            Err(status) => Err(status),
-        });
+        let (header, chunks) = super::upload_parts(request).await?;
         let owner = header.owner.unwrap_or_default();
         let file = (
             owner.kind.as_str(),
@@ -114,28 +94,8 @@ impl pb::logo_service_server::LogoService for Documents {
         &self,
         request: Request<Streaming<pb::UploadLogoRequest>>,
     ) -> Rpc<pb::FileInfo> {
-        use pb::upload_logo_request::Part;
         let principal = super::staff(&request)?;
-        let mut parts = request.into_inner();
-        let file_name = match parts.message().await? {
-            Some(pb::UploadLogoRequest {
-                part: Some(Part::FileName(name)),
-            }) => name,
-            _ => {
-                return Err(Status::invalid_argument(
-                    "the first message must be the file name",
-                ));
-            }
-        };
-        let chunks = futures_util::StreamExt::map(parts, |part| match part {
-            Ok(pb::UploadLogoRequest {
-                part: Some(Part::Chunk(chunk)),
-            }) => Ok(bytes::Bytes::from(chunk)),
-            Ok(_) => Err(Status::invalid_argument(
-                "only the first message is the file name",
-            )),
-            Err(status) => Err(status),
-        });
+        let (file_name, chunks) = super::upload_parts(request).await?;
         let row = crate::logo::set(&self.0, &principal, &file_name, chunks).await?;
         Ok(Response::new(logo_info(&row)))
     }

@@ -2,7 +2,7 @@
 
 use atrium_common::grpc::{Rpc, timestamp};
 use atrium_proto::documents::v1 as pb;
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Response, Streaming};
 
 use super::{ChunkStream, Documents, acting, customer, download_stream, range_of, staff};
 use crate::gallery::store::ItemRow;
@@ -69,28 +69,8 @@ impl pb::gallery_service_server::GalleryService for Documents {
         &self,
         request: Request<Streaming<pb::UploadItemRequest>>,
     ) -> Rpc<pb::ItemResponse> {
-        use pb::upload_item_request::Part;
         let acting = acting(&request)?;
-        let mut parts = request.into_inner();
-        let header = match parts.message().await? {
-            Some(pb::UploadItemRequest {
-                part: Some(Part::Header(header)),
-            }) => header,
-            _ => {
-                return Err(Status::invalid_argument(
-                    "the first message must be the header",
-                ));
-            }
-        };
-        let chunks = futures_util::StreamExt::map(parts, |part| match part {
-            Ok(pb::UploadItemRequest {
-                part: Some(Part::Chunk(chunk)),
-            }) => Ok(bytes::Bytes::from(chunk)),
-            Ok(_) => Err(Status::invalid_argument(
-                "only the first message is a header",
-            )),
-            Err(status) => Err(status),
-        });
+        let (header, chunks) = super::upload_parts(request).await?;
         let new = NewItem {
             project_id: header.project_id,
             caption: header.caption,

@@ -162,37 +162,50 @@ fn split(bytes: Bytes) -> impl Iterator<Item = Bytes> {
     })
 }
 
-/// An upload's header, then its chunks as a stream of bytes (a second header is an
-/// error of the stream, which ends the upload with nothing kept).
-async fn upload_parts(
-    request: Request<Streaming<pb::UploadDocumentRequest>>,
-) -> Result<
-    (
-        pb::DocumentHeader,
-        impl Stream<Item = Result<Bytes, Status>> + Unpin,
-    ),
-    Status,
-> {
-    use pb::upload_document_request::Part;
-    let mut parts = request.into_inner();
-    let header = match parts.message().await? {
-        Some(pb::UploadDocumentRequest {
-            part: Some(Part::Header(header)),
-        }) => header,
-        _ => {
-            return Err(Status::invalid_argument(
-                "the first message must be the header",
-            ));
+/// A message of a client-streaming upload: the header it opens with, or a piece of
+/// the file's bytes.
+trait UploadMessage: Send + 'static {
+    type Header;
+    fn into_part(self) -> Option<Result<Self::Header, Vec<u8>>>;
+}
+
+/// `UploadMessage` for a message whose `part` is `$header(…)` or `Chunk(…)`.
+macro_rules! upload_message {
+    ($message:ty, $part:ident, $header:ident: $header_ty:ty) => {
+        impl UploadMessage for $message {
+            type Header = $header_ty;
+            fn into_part(self) -> Option<Result<$header_ty, Vec<u8>>> {
+                use pb::$part::Part;
+                match self.part? {
+                    Part::$header(header) => Some(Ok(header)),
+                    Part::Chunk(chunk) => Some(Err(chunk)),
+                }
+            }
         }
     };
-    let chunks = parts.map(|part| match part {
-        Ok(pb::UploadDocumentRequest {
-            part: Some(Part::Chunk(chunk)),
-        }) => Ok(Bytes::from(chunk)),
-        Ok(_) => Err(Status::invalid_argument(
+}
+
+upload_message!(pb::UploadDocumentRequest, upload_document_request, Header: pb::DocumentHeader);
+upload_message!(pb::UploadItemRequest, upload_item_request, Header: pb::ItemHeader);
+upload_message!(pb::PutFileRequest, put_file_request, Header: pb::FileHeader);
+upload_message!(pb::UploadLogoRequest, upload_logo_request, FileName: String);
+
+/// An upload's header, then its chunks as a stream of bytes (a second header is an
+/// error of the stream, which ends the upload with nothing kept).
+async fn upload_parts<M: UploadMessage>(
+    request: Request<Streaming<M>>,
+) -> Result<(M::Header, impl Stream<Item = Result<Bytes, Status>> + Unpin), Status> {
+    let mut parts = request.into_inner();
+    let Some(Ok(header)) = parts.message().await?.and_then(M::into_part) else {
+        return Err(Status::invalid_argument(
+            "the first message must be the header",
+        ));
+    };
+    let chunks = parts.map(|part| match part?.into_part() {
+        Some(Err(chunk)) => Ok(Bytes::from(chunk)),
+        _ => Err(Status::invalid_argument(
             "only the first message is a header",
         )),
-        Err(status) => Err(status),
     });
     Ok((header, chunks))
 }

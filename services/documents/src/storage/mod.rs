@@ -5,6 +5,7 @@
 //! Object keys are `<org_id>/<file_id>` with a random id: a user's file name never
 //! reaches a path.
 
+mod read;
 mod sniff;
 
 use std::ops::Range;
@@ -22,6 +23,7 @@ use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMulti
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use read::{coalesced, local_read};
 pub use sniff::{Allowed, sniff};
 
 /// The size of the parts an upload is written in: S3's smallest multipart part, and
@@ -50,6 +52,8 @@ pub enum StorageError {
     Unsupported,
     #[error("the object does not exist")]
     NotFound,
+    #[error("the range does not lie within the file")]
+    OutOfRange,
     #[error("the upload broke off: {0}")]
     Source(String),
     #[error("storage: {0}")]
@@ -250,6 +254,24 @@ impl Storage {
         Ok((size, hex(&hasher.finalize()), content_type))
     }
 
+    /// `range` of the object's bytes, which must lie within its `size` (as stored with
+    /// its row); the whole object when `range` is `None`.
+    pub async fn get_within(
+        &self,
+        key: &ObjectKey,
+        size: i64,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+        let size = u64::try_from(size).unwrap_or(0);
+        if range
+            .as_ref()
+            .is_some_and(|range| range.start >= range.end || range.end > size)
+        {
+            return Err(StorageError::OutOfRange);
+        }
+        self.get(key, range).await
+    }
+
     /// The object's bytes (or `range` of them, which the caller keeps within the size it
     /// stored), streamed in the store's chunks.
     pub async fn get(
@@ -312,92 +334,6 @@ impl Storage {
         }
         Ok(removed)
     }
-}
-
-/// A local file (or `range` of it) read in [`READ_BYTES`] pieces.
-async fn local_read(
-    path: std::path::PathBuf,
-    range: Option<Range<u64>>,
-) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
-    use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let mut file = match tokio::fs::File::open(&path).await {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(StorageError::NotFound);
-        }
-        Err(err) => {
-            return Err(StorageError::Source(format!(
-                "opening a stored file: {err}"
-            )));
-        }
-    };
-    let (start, end) = match range {
-        Some(range) => (range.start, range.end),
-        None => (
-            0,
-            file.metadata()
-                .await
-                .map_err(|err| StorageError::Source(err.to_string()))?
-                .len(),
-        ),
-    };
-    file.seek(std::io::SeekFrom::Start(start))
-        .await
-        .map_err(|err| StorageError::Source(err.to_string()))?;
-    let left = end.saturating_sub(start);
-    Ok(
-        futures_util::stream::unfold((file, left), |(mut file, left)| async move {
-            if left == 0 {
-                return None;
-            }
-            let want = usize::try_from(left).unwrap_or(usize::MAX).min(READ_BYTES);
-            let mut buffer = bytes::BytesMut::with_capacity(want);
-            while buffer.len() < want {
-                match file.read_buf(&mut buffer).await {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(err) => {
-                        return Some((Err(StorageError::Source(err.to_string())), (file, 0)));
-                    }
-                }
-                if buffer.capacity() == buffer.len() {
-                    break;
-                }
-            }
-            if buffer.is_empty() {
-                let short =
-                    StorageError::Source("the stored file is shorter than its row says".into());
-                return Some((Err(short), (file, 0)));
-            }
-            let got = buffer.len() as u64;
-            Some((Ok(buffer.freeze()), (file, left - got)))
-        })
-        .boxed(),
-    )
-}
-
-/// `chunks` gathered into pieces of about `size` bytes (the last may be shorter).
-fn coalesced(
-    chunks: BoxStream<'static, Result<Bytes, StorageError>>,
-    size: usize,
-) -> BoxStream<'static, Result<Bytes, StorageError>> {
-    futures_util::stream::unfold(Some(chunks), move |chunks| async move {
-        let mut chunks = chunks?;
-        let mut gathered = bytes::BytesMut::new();
-        while gathered.len() < size {
-            match chunks.next().await {
-                Some(Ok(chunk)) if gathered.is_empty() && chunk.len() >= size => {
-                    return Some((Ok(chunk), Some(chunks)));
-                }
-                Some(Ok(chunk)) => gathered.extend_from_slice(&chunk),
-                Some(Err(err)) => return Some((Err(err), None)),
-                None if gathered.is_empty() => return None,
-                None => return Some((Ok(gathered.freeze()), None)),
-            }
-        }
-        Some((Ok(gathered.freeze()), Some(chunks)))
-    })
-    .boxed()
 }
 
 fn hex(bytes: &[u8]) -> String {
