@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
-use atrium_common::grpc::ServerContext;
 use atrium_common::in_process::InProcess;
 use atrium_common::limits::LimitStore;
 use atrium_common::shutdown::Shutdown;
@@ -215,13 +214,11 @@ async fn spawn_service(
                 .service_tasks
                 .spawn(atrium_documents::serve(state, listener));
         }
-        // A shell until its issue lands: a database and an empty API.
         ServiceName::Billing => {
-            let migrations = &atrium_billing::MIGRATIONS;
-            let server = ServerContext::open(settings, name, migrations, shutdown).await?;
+            let state = atrium_billing::AppState::open(settings, clock, shutdown).await?;
             stack
                 .service_tasks
-                .spawn(atrium_billing::serve(server, listener));
+                .spawn(atrium_billing::serve(state, listener));
         }
         ServiceName::Notifier => {
             let state = atrium_notifier::AppState::open(settings, clock, shutdown).await?;

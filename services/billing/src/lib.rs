@@ -1,12 +1,58 @@
-//! The billing service: invoices, quotes, payments and the ledger. For now it serves health, reflection and an empty API on its own database.
+//! The billing service: money and its arithmetic, invoices with gap-free numbers, and
+//! the append-only customer ledger with balances kept beside it. Quotes, orders,
+//! payments, credit notes and PDFs follow; until their RPCs land the gRPC API answers
+//! UNIMPLEMENTED.
 
-use atrium_common::grpc::ServerContext;
+pub mod customers;
+pub mod error;
+pub mod invoice;
+pub mod ledger;
+pub mod money;
+pub mod numbers;
+#[cfg(test)]
+mod store_contract;
+
+use atrium_common::clock::Clock;
+use atrium_common::config::{ServiceName, Settings};
+use atrium_common::db::Db;
+use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
+use atrium_common::shutdown::Shutdown;
 use atrium_proto::billing::v1 as pb;
+use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use tokio::net::TcpListener;
 
-atrium_common::migrations!();
+atrium_common::migrations!("0001_billing"(sqlite));
 
-/// The gRPC API, empty until its issue lands: calls answer UNIMPLEMENTED to holders of
+/// Everything the billing server needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub server: ServerContext,
+    /// Identity, asked as the staff member about the customer a document is for.
+    pub customers: CustomerServiceClient<ServiceChannel>,
+}
+
+impl AppState {
+    /// Opens this service's database (migrating it) and its clients.
+    pub async fn open(
+        settings: &Settings,
+        clock: Clock,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<AppState> {
+        let server =
+            ServerContext::open(settings, ServiceName::Billing, &MIGRATIONS, shutdown).await?;
+        let identity = connect(settings, ServiceName::Identity)?;
+        Ok(AppState {
+            db: server.db.clone(),
+            server,
+            clock,
+            customers: CustomerServiceClient::new(identity),
+        })
+    }
+}
+
+/// The gRPC API, empty until its RPCs land: calls answer UNIMPLEMENTED to holders of
 /// the service token and UNAUTHENTICATED to everyone else.
 struct Billing;
 
@@ -16,12 +62,12 @@ impl pb::quote_service_server::QuoteService for Billing {}
 
 impl pb::ledger_service_server::LedgerService for Billing {}
 
-/// Serves this service's gRPC API on `listener` until the shutdown in `server` trips.
-pub async fn serve(server: ServerContext, listener: TcpListener) -> anyhow::Result<()> {
+/// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
+pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let routes = tonic::service::Routes::new(
         pb::invoice_service_server::InvoiceServiceServer::new(Billing),
     )
     .add_service(pb::quote_service_server::QuoteServiceServer::new(Billing))
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(Billing));
-    atrium_common::grpc::serve(server, listener, routes).await
+    atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -1,0 +1,42 @@
+//! The customer a document is for, asked of identity as the staff member making it: one
+//! of the organization's customers, whose billing details the document snapshots.
+
+use atrium_common::auth::Principal;
+use atrium_common::ids::CustomerId;
+use atrium_proto::identity::v1 as identity;
+
+use crate::AppState;
+use crate::error::BillingError;
+use crate::invoice::store::Snapshot;
+
+/// The customer of `text`'s id and their details now; not a UUID, another
+/// organization's or no customer is a 422 naming `customer_id`.
+pub async fn snapshot(
+    state: &AppState,
+    principal: &Principal,
+    text: &str,
+) -> Result<(CustomerId, Snapshot), BillingError> {
+    let customer_id = CustomerId::parse(text)
+        .ok_or_else(|| BillingError::field("customer_id", "must be a UUID"))?;
+    let request = principal.request(identity::CustomerRequest {
+        customer_id: customer_id.to_string(),
+    });
+    let found = match state.customers.clone().get_customer(request).await {
+        Ok(answer) => answer.into_inner().customer,
+        Err(status) if status.code() == tonic::Code::NotFound => None,
+        Err(status) => return Err(BillingError::Identity(status)),
+    };
+    let customer = found.ok_or_else(|| {
+        BillingError::field("customer_id", "is not one of this organization's customers")
+    })?;
+    Ok((
+        customer_id,
+        Snapshot {
+            customer_name: customer.name,
+            customer_email: customer.email,
+            customer_company: customer.company,
+            customer_address: customer.address,
+            customer_locale: customer.locale,
+        },
+    ))
+}

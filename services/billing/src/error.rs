@@ -1,0 +1,116 @@
+//! The billing service's errors and their place in the error table.
+
+use atrium_common::error::{ErrorCode, Problem, ServiceError};
+
+use crate::money::TooLarge;
+use crate::money::line::LineProblem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    #[error("{field} {problem}")]
+    InvalidField {
+        field: String,
+        problem: &'static str,
+    },
+    /// A bad page size or token.
+    #[error(transparent)]
+    Page(Problem),
+    #[error("invoice not found")]
+    InvoiceNotFound,
+    /// A change only a draft takes (an edit, a delete).
+    #[error("the invoice is no longer a draft")]
+    InvoiceNotDraft,
+    /// A step the document's state does not allow.
+    #[error("the document cannot {0} now")]
+    InvalidTransition(&'static str),
+    /// The customer may not see invoices (`can_view_invoices` off).
+    #[error("this needs the permission can_view_invoices")]
+    CannotViewInvoices,
+    /// Identity, asked about the customer, answered with an error of its own.
+    #[error("asking identity about the customer: {0}")]
+    Identity(tonic::Status),
+    /// The portal, asked about the customer's permissions, answered with an error.
+    #[error("asking the portal about the customer: {0}")]
+    Portal(tonic::Status),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl BillingError {
+    pub fn field(field: &str, problem: &'static str) -> BillingError {
+        BillingError::InvalidField {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+}
+
+impl From<LineProblem> for BillingError {
+    fn from(p: LineProblem) -> BillingError {
+        BillingError::InvalidField {
+            field: p.field,
+            problem: p.problem,
+        }
+    }
+}
+
+impl From<TooLarge> for BillingError {
+    fn from(_: TooLarge) -> BillingError {
+        BillingError::field("lines", "add up to more than an amount can hold")
+    }
+}
+
+impl ServiceError for BillingError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            BillingError::InvalidField { .. } => ErrorCode::InvalidArgument,
+            BillingError::Page(problem) => problem.code(),
+            BillingError::InvoiceNotFound => ErrorCode::NotFound,
+            BillingError::InvoiceNotDraft | BillingError::InvalidTransition(_) => {
+                ErrorCode::FailedPrecondition
+            }
+            BillingError::CannotViewInvoices => ErrorCode::PermissionDenied,
+            BillingError::Identity(status) | BillingError::Portal(status) => {
+                ErrorCode::from_grpc(status.code())
+            }
+            BillingError::Database(err) if atrium_common::db::is_unavailable(err) => {
+                ErrorCode::Unavailable
+            }
+            BillingError::Database(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            BillingError::Page(problem) => problem.reason(),
+            BillingError::InvoiceNotDraft => "INVOICE_NOT_DRAFT",
+            BillingError::InvalidTransition(_) => "INVALID_TRANSITION",
+            other => other.code().default_reason(),
+        }
+    }
+
+    fn field_violations(&self) -> Vec<(String, String)> {
+        match self {
+            BillingError::InvalidField { field, problem } => {
+                vec![(field.clone(), (*problem).to_owned())]
+            }
+            BillingError::Page(problem) => problem.field_violations(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            BillingError::CannotViewInvoices => {
+                vec![("permission", "can_view_invoices".to_owned())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<BillingError> for tonic::Status {
+    fn from(err: BillingError) -> tonic::Status {
+        atrium_common::error::into_status(err)
+    }
+}
