@@ -6,6 +6,8 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
+use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
+use atrium_proto::billing::v1::ledger_service_client::LedgerServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
 use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
@@ -54,6 +56,8 @@ pub struct Clients {
     pub my_gallery: CustomerGalleryServiceClient<ServiceChannel>,
     pub guest_items: GuestItemServiceClient<ServiceChannel>,
     pub logos: LogoServiceClient<ServiceChannel>,
+    pub invoices: InvoiceServiceClient<ServiceChannel>,
+    pub ledger: LedgerServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -63,6 +67,7 @@ impl Clients {
         let notifier = connect(settings, ServiceName::Notifier)?;
         let portal = connect(settings, ServiceName::Portal)?;
         let documents = connect(settings, ServiceName::Documents)?;
+        let billing = connect(settings, ServiceName::Billing)?;
         let probes = ServiceName::ALL
             .into_iter()
             .map(|name| Ok((name, probe_channel(&settings.endpoint(name).url)?)))
@@ -90,6 +95,8 @@ impl Clients {
             my_gallery: CustomerGalleryServiceClient::new(documents.clone()),
             guest_items: GuestItemServiceClient::new(documents.clone()),
             logos: LogoServiceClient::new(documents),
+            invoices: InvoiceServiceClient::new(billing.clone()),
+            ledger: LedgerServiceClient::new(billing),
             probes,
         })
     }

@@ -14,6 +14,7 @@ mod email_settings;
 mod faults;
 mod gallery;
 mod health;
+mod invoices;
 mod log_secrets;
 mod migrations;
 mod notifications;

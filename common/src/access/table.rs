@@ -81,6 +81,14 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.portal.v1.ErasureService/EraseCustomer", Internal),
     write("/atrium.portal.v1.ErasureService/ForgetItem", Internal),
     // documents
+    // billing
+    write("/atrium.billing.v1.InvoiceService/CreateInvoice", Staff(P::BillingManage)),
+    read("/atrium.billing.v1.InvoiceService/GetInvoice", Staff(P::BillingView)),
+    read("/atrium.billing.v1.InvoiceService/ListInvoices", Staff(P::BillingView)),
+    write("/atrium.billing.v1.InvoiceService/UpdateInvoice", Staff(P::BillingManage)),
+    write("/atrium.billing.v1.InvoiceService/DeleteInvoice", Staff(P::BillingManage)),
+    write("/atrium.billing.v1.InvoiceService/IssueInvoice", Staff(P::BillingManage)),
+    read("/atrium.billing.v1.LedgerService/GetCustomerLedger", Staff(P::BillingView)),
     write_stream("/atrium.documents.v1.DocumentService/UploadDocument", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.DocumentService/ListDocuments", Staff(P::ProjectsView)),
     read("/atrium.documents.v1.DocumentService/GetDocument", Staff(P::ProjectsView)),

@@ -43,6 +43,28 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
+/// A JSON body whose fields are all optional: a request without a body is `T::default()`
+/// (DESIGN: such a route treats a missing body as `{}`); one with a body is [`Json`].
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers();
+        let bodiless = !headers.contains_key(http::header::CONTENT_TYPE)
+            && !headers.contains_key(http::header::TRANSFER_ENCODING)
+            && headers
+                .get(http::header::CONTENT_LENGTH)
+                .is_none_or(|v| v == "0");
+        if bodiless {
+            return Ok(OptionalJson(T::default()));
+        }
+        let Json(value) = Json::from_request(request, state).await?;
+        Ok(OptionalJson(value))
+    }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 

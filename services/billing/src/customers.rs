@@ -40,3 +40,20 @@ pub async fn snapshot(
         },
     ))
 }
+
+/// Whether `customer_id` is one of the organization's customers, asked as `principal`
+/// (a path id that is not is 404).
+pub async fn exists(
+    state: &AppState,
+    principal: &Principal,
+    customer_id: CustomerId,
+) -> Result<bool, BillingError> {
+    let request = principal.request(identity::CustomerRequest {
+        customer_id: customer_id.to_string(),
+    });
+    match state.customers.clone().get_customer(request).await {
+        Ok(_) => Ok(true),
+        Err(status) if status.code() == tonic::Code::NotFound => Ok(false),
+        Err(status) => Err(BillingError::Identity(status)),
+    }
+}

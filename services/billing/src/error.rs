@@ -17,6 +17,8 @@ pub enum BillingError {
     Page(Problem),
     #[error("invoice not found")]
     InvoiceNotFound,
+    #[error("customer not found")]
+    CustomerNotFound,
     /// A change only a draft takes (an edit, a delete).
     #[error("the invoice is no longer a draft")]
     InvoiceNotDraft,
@@ -65,7 +67,7 @@ impl ServiceError for BillingError {
         match self {
             BillingError::InvalidField { .. } => ErrorCode::InvalidArgument,
             BillingError::Page(problem) => problem.code(),
-            BillingError::InvoiceNotFound => ErrorCode::NotFound,
+            BillingError::InvoiceNotFound | BillingError::CustomerNotFound => ErrorCode::NotFound,
             BillingError::InvoiceNotDraft | BillingError::InvalidTransition(_) => {
                 ErrorCode::FailedPrecondition
             }

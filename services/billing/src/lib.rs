@@ -1,10 +1,10 @@
 //! The billing service: money and its arithmetic, invoices with gap-free numbers, and
 //! the append-only customer ledger with balances kept beside it. Quotes, orders,
-//! payments, credit notes and PDFs follow; until their RPCs land the gRPC API answers
-//! UNIMPLEMENTED.
+//! payments, credit notes and PDFs follow.
 
 pub mod customers;
 pub mod error;
+mod grpc;
 pub mod invoice;
 pub mod ledger;
 pub mod money;
@@ -52,22 +52,18 @@ impl AppState {
     }
 }
 
-/// The gRPC API, empty until its RPCs land: calls answer UNIMPLEMENTED to holders of
-/// the service token and UNAUTHENTICATED to everyone else.
-struct Billing;
+/// QuoteService's RPCs come with quotes: until then it answers UNIMPLEMENTED.
+struct Quotes;
 
-impl pb::invoice_service_server::InvoiceService for Billing {}
-
-impl pb::quote_service_server::QuoteService for Billing {}
-
-impl pb::ledger_service_server::LedgerService for Billing {}
+impl pb::quote_service_server::QuoteService for Quotes {}
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let billing = grpc::Billing(state.clone());
     let routes = tonic::service::Routes::new(
-        pb::invoice_service_server::InvoiceServiceServer::new(Billing),
+        pb::invoice_service_server::InvoiceServiceServer::new(billing.clone()),
     )
-    .add_service(pb::quote_service_server::QuoteServiceServer::new(Billing))
-    .add_service(pb::ledger_service_server::LedgerServiceServer::new(Billing));
+    .add_service(pb::quote_service_server::QuoteServiceServer::new(Quotes))
+    .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -1,5 +1,6 @@
 //! The staff tier: a member's own account, the organization's staff, customers,
-//! projects and galleries, settings, the email outbox and the audit trail.
+//! projects and galleries, documents, invoices and the ledger, settings, the email outbox
+//! and the audit trail.
 
 pub(crate) mod account;
 pub(crate) mod assignments;
@@ -9,6 +10,8 @@ pub(crate) mod document_types;
 pub(crate) mod documents;
 pub(crate) mod gallery;
 pub(crate) mod invitations;
+pub(crate) mod invoices;
+pub(crate) mod ledger;
 pub(crate) mod logo;
 pub(crate) mod outbox;
 pub(crate) mod permissions;
@@ -38,6 +41,8 @@ pub fn routes() -> Vec<Route> {
         documents::routes(),
         gallery::routes(),
         logo::routes(),
+        invoices::routes(),
+        ledger::routes(),
     ]
     .into_iter()
     .flatten()

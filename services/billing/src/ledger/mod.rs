@@ -20,3 +20,43 @@ atrium_common::text_enum! {
         Adjustment = "adjustment",
     }
 }
+
+use atrium_common::ids::{CustomerId, OrgId};
+use atrium_common::page::Page;
+
+use crate::AppState;
+use crate::error::BillingError;
+use store::{BalanceRow, EntryRow};
+
+/// A customer's balances and a page of their entries, newest first.
+pub struct LedgerPage {
+    pub balances: Vec<BalanceRow>,
+    pub items: Vec<EntryRow>,
+    pub next_page_token: String,
+}
+
+/// The ledger of one customer of `org_id`, in `currency` (a code) or every currency.
+pub async fn of(
+    state: &AppState,
+    (org_id, customer_id): (OrgId, CustomerId),
+    currency: Option<&str>,
+    page: Page,
+) -> Result<LedgerPage, BillingError> {
+    if let Some(code) = currency {
+        crate::money::Currency::parse(code).ok_or_else(|| {
+            BillingError::field("currency", "must be an ISO 4217 code with a minor unit")
+        })?;
+    }
+    let key = (org_id, customer_id);
+    let mut balances = store::balances(&state.db, org_id, customer_id).await?;
+    if let Some(code) = currency {
+        balances.retain(|b| b.currency == code);
+    }
+    let items = store::entries(&state.db, key, currency, page.after, page.size).await?;
+    let last = items.last().map(|e| (e.at, e.entry_id));
+    Ok(LedgerPage {
+        next_page_token: page.next_token(items.len(), last),
+        balances,
+        items,
+    })
+}

@@ -1,0 +1,35 @@
+//! The ledger as staff read it.
+
+use atrium_common::page::Page;
+use atrium_proto::billing::v1 as pb;
+use tonic::{Request, Response};
+
+use super::{Billing, Rpc, staff};
+use crate::customers;
+use crate::error::BillingError;
+use crate::invoice;
+use crate::ledger;
+
+#[tonic::async_trait]
+impl pb::ledger_service_server::LedgerService for Billing {
+    async fn get_customer_ledger(
+        &self,
+        request: Request<pb::CustomerLedgerRequest>,
+    ) -> Rpc<pb::LedgerResponse> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let page = Page::parse(r.page_size, &r.page_token).map_err(BillingError::Page)?;
+        let customer_id =
+            invoice::customer_id(&r.customer_id).map_err(|_| BillingError::CustomerNotFound)?;
+        if !customers::exists(&self.0, &principal, customer_id).await? {
+            return Err(BillingError::CustomerNotFound.into());
+        }
+        let currency = (!r.currency.is_empty()).then_some(r.currency.as_str());
+        let found = ledger::of(&self.0, (principal.org_id, customer_id), currency, page).await?;
+        Ok(Response::new(pb::LedgerResponse {
+            balances: found.balances.into_iter().map(Into::into).collect(),
+            items: found.items.into_iter().map(Into::into).collect(),
+            next_page_token: found.next_page_token,
+        }))
+    }
+}

@@ -1,0 +1,435 @@
+//! Invoices through the gateway: a draft priced by the contract's worked example, edited,
+//! issued once with the organization's next number and booked in the customer's ledger;
+//! aging on a moved clock; bad bodies, another organization's ids and lesser roles
+//! refused with nothing changed.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::customer_lockout::World;
+use crate::support::app::{OWNER_PASSWORD, error_code, set_staff_role};
+
+fn worked_example(customer_id: &str) -> Value {
+    json!({
+        "customer_id": customer_id,
+        "currency": "EUR",
+        "lines": [
+            {"description": "Design", "quantity": "3", "unit_price_minor": 333, "tax_rate": "19"},
+            {"description": "Build", "quantity": "1", "unit_price_minor": 1000, "tax_rate": "19", "discount_percent": "10"},
+            {"description": "Books", "quantity": "2.5", "unit_price_minor": 199, "tax_rate": "7"}
+        ],
+        "notes": "Thank you"
+    })
+}
+
+async fn send(world: &World, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+    let response = world.staff(method, path, body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn eur(amount: i64) -> Value {
+    json!({"amount_minor": amount, "currency": "EUR"})
+}
+
+#[tokio::test]
+async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
+    let world = World::start().await;
+    let (_, ada) = world
+        .customer("ada@example.test", "Ada Jürgens", "Jürgens GmbH", 1)
+        .await;
+
+    let (status, draft) = send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (&draft["status"], &draft["number"]),
+        (&json!("draft"), &Value::Null)
+    );
+    let nets: Vec<&Value> = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["net"]["amount_minor"])
+        .collect();
+    assert_eq!(nets, [&json!(999), &json!(900), &json!(498)]);
+    assert_eq!(
+        draft["tax_breakdown"],
+        json!([
+            {"tax_rate": "7", "taxable": eur(498), "tax": eur(35)},
+            {"tax_rate": "19", "taxable": eur(1899), "tax": eur(361)}
+        ])
+    );
+    assert_eq!(
+        (&draft["subtotal"], &draft["tax_total"], &draft["total"]),
+        (&eur(2397), &eur(396), &eur(2793))
+    );
+    assert_eq!(draft["amount_due"], eur(2793));
+    assert_eq!(draft["customer"]["name"], "Ada Jürgens");
+    assert_eq!(draft["payment_terms_days"], 30);
+
+    // A draft is edited freely; a PATCH without lines keeps them.
+    let path = format!("/api/admin/invoices/{id}");
+    let (status, edited) = send(
+        &world,
+        Method::PATCH,
+        &path,
+        Some(&json!({"notes": "Net 14", "payment_terms_days": 14})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(
+        (
+            &edited["notes"],
+            &edited["payment_terms_days"],
+            &edited["total"]
+        ),
+        (&json!("Net 14"), &json!(14), &eur(2793))
+    );
+
+    // Issued on a back-dated day: the number, the due date and the ledger entry.
+    let issue = format!("{path}/issue");
+    let (status, issued) = send(
+        &world,
+        Method::POST,
+        &issue,
+        Some(&json!({"issue_date": "2026-01-05"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{issued}");
+    assert_eq!(issued["number"], "INV-2026-0001");
+    assert_eq!(
+        (
+            &issued["status"],
+            &issued["issue_date"],
+            &issued["due_date"]
+        ),
+        (&json!("issued"), &json!("2026-01-05"), &json!("2026-01-19"))
+    );
+    let today = world.app.clock.now().date_naive();
+    let due = NaiveDate::from_ymd_opt(2026, 1, 19).unwrap();
+    let late = (today - due).num_days().max(0);
+    assert_eq!(issued["days_overdue"], late);
+
+    // Issuing twice, editing or deleting an issued invoice: 409, nothing changes.
+    let (status, again) = send(&world, Method::POST, &issue, None).await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("INVALID_TRANSITION"))
+    );
+    let (status, edit) = send(&world, Method::PATCH, &path, Some(&json!({"notes": "x"}))).await;
+    assert_eq!(
+        (status, edit["error"]["code"].as_str()),
+        (409, Some("INVOICE_NOT_DRAFT"))
+    );
+    let (status, _) = send(&world, Method::DELETE, &path, None).await;
+    assert_eq!(status, 409);
+    let (_, read) = send(&world, Method::GET, &path, None).await;
+    assert_eq!(
+        (&read["notes"], &read["number"]),
+        (&json!("Net 14"), &json!("INV-2026-0001"))
+    );
+
+    // The ledger: one credit of the total, the balance beside it.
+    let (status, ledger) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ada}/ledger"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{ledger}");
+    assert_eq!(
+        ledger["balances"],
+        json!([{"currency": "EUR", "credits": eur(2793), "debits": eur(0), "balance_due": eur(2793)}])
+    );
+    let entry = &ledger["items"][0];
+    assert_eq!(
+        (
+            &entry["entry_type"],
+            &entry["credit"],
+            &entry["balance_after"]
+        ),
+        (&json!("invoice"), &eur(2793), &eur(2793))
+    );
+    assert_eq!(
+        entry["reference"],
+        json!({"kind": "invoice", "id": id, "number": "INV-2026-0001"})
+    );
+
+    // A second invoice takes the next number; a draft is deleted.
+    world.app.clock.advance(Duration::from_secs(1));
+    let (_, second) = send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+    let second_id = second["id"].as_str().unwrap();
+    let (_, second) = send(
+        &world,
+        Method::POST,
+        &format!("/api/admin/invoices/{second_id}/issue"),
+        Some(&json!({"issue_date": "2026-02-01"})),
+    )
+    .await;
+    assert_eq!(second["number"], "INV-2026-0002");
+    let (_, third) = send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+    let third_path = format!("/api/admin/invoices/{}", third["id"].as_str().unwrap());
+    assert_eq!(send(&world, Method::DELETE, &third_path, None).await.0, 204);
+    assert_eq!(send(&world, Method::GET, &third_path, None).await.0, 404);
+
+    // Lists by number, customer, status and overdue.
+    let listed = |query: &'static str| {
+        let world = &world;
+        async move {
+            let (status, page) = send(
+                world,
+                Method::GET,
+                &format!("/api/admin/invoices{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "{query}: {page}");
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["number"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("").await,
+        [json!("INV-2026-0002"), json!("INV-2026-0001")]
+    );
+    assert_eq!(listed("?q=inv-2026-0001").await, [json!("INV-2026-0001")]);
+    assert_eq!(
+        listed("?q=J%C3%9CRGENS&status=issued&page_size=1").await,
+        [json!("INV-2026-0002")]
+    );
+    assert!(listed("?status=draft").await.is_empty());
+    assert_eq!(listed("?overdue=true").await.len(), 2);
+
+    // Aging follows the clock: a year on, both are 90+ days late.
+    world.app.clock.advance(Duration::from_secs(365 * 86_400));
+    let token = world
+        .app
+        .staff_login("acme", "owner@acme.test", OWNER_PASSWORD)
+        .await;
+    let aged: Value = world
+        .app
+        .staff_call(Method::GET, &path, &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(aged["aging_bucket"], "90+");
+    assert_eq!(aged["days_overdue"], late + 365);
+}
+
+#[tokio::test]
+async fn bad_invoices_other_orgs_ids_and_lesser_roles_are_refused_and_change_nothing() {
+    let world = World::start().await;
+    let (_, ada) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (_, _, other_owner) = world.app.org_with_owner("elsewhere").await;
+
+    let malformed = world
+        .app
+        .http
+        .post(world.app.url("/api/admin/invoices"))
+        .bearer_auth(&world.staff)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut body = worked_example(&ada);
+        change(&mut body);
+        body
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (with(&|b| b["currency"] = json!("EURO")), "currency"),
+        (with(&|b| b["currency"] = json!("XAU")), "currency"),
+        (
+            with(&|b| b["customer_id"] = json!("not-a-uuid")),
+            "customer_id",
+        ),
+        (
+            with(&|b| b["customer_id"] = json!(uuid::Uuid::new_v4().to_string())),
+            "customer_id",
+        ),
+        (
+            with(&|b| b["lines"][1]["quantity"] = json!("0")),
+            "lines[1].quantity",
+        ),
+        (
+            with(&|b| b["lines"][0]["tax_rate"] = json!("101")),
+            "lines[0].tax_rate",
+        ),
+        (
+            with(&|b| b["lines"][2]["discount_percent"] = json!("7.125")),
+            "lines[2].discount_percent",
+        ),
+        (
+            with(&|b| b["lines"][0]["description"] = json!(" ")),
+            "lines[0].description",
+        ),
+        (
+            with(&|b| b["lines"][0]["unit_price_minor"] = json!("12")),
+            "lines[0].unit_price_minor",
+        ),
+        (
+            with(&|b| b["payment_terms_days"] = json!(-1)),
+            "payment_terms_days",
+        ),
+        (with(&|b| b["notes"] = json!("x".repeat(5001))), "notes"),
+        (with(&|b| b["project_id"] = json!("nope")), "project_id"),
+    ];
+    for (body, field) in cases {
+        let (status, answer) = send(&world, Method::POST, "/api/admin/invoices", Some(&body)).await;
+        assert_eq!(status, 422, "{field}: {answer}");
+        assert!(
+            answer["error"]["fields"][field].is_string(),
+            "{field}: {answer}"
+        );
+    }
+    let (_, page) = send(&world, Method::GET, "/api/admin/invoices", None).await;
+    assert_eq!(page["items"], json!([]), "nothing was made");
+
+    // Issuing needs a line and a real date.
+    let empty = json!({"customer_id": ada, "currency": "EUR"});
+    let (status, draft) = send(&world, Method::POST, "/api/admin/invoices", Some(&empty)).await;
+    assert_eq!(status, 201);
+    let path = format!("/api/admin/invoices/{}", draft["id"].as_str().unwrap());
+    let (status, answer) = send(&world, Method::POST, &format!("{path}/issue"), None).await;
+    assert_eq!(
+        (status, answer["error"]["fields"]["lines"].is_string()),
+        (422, true),
+        "{answer}"
+    );
+    let (_, filled) = send(
+        &world,
+        Method::PATCH,
+        &path,
+        Some(&json!({"lines": worked_example(&ada)["lines"]})),
+    )
+    .await;
+    assert_eq!(filled["total"], eur(2793));
+    for bad in ["2026-02-30", "01.02.2026", ""] {
+        let (status, answer) = send(
+            &world,
+            Method::POST,
+            &format!("{path}/issue"),
+            Some(&json!({"issue_date": bad})),
+        )
+        .await;
+        if bad.is_empty() {
+            assert_eq!(status, 200, "empty is today: {answer}");
+        } else {
+            assert_eq!(
+                (status, answer["error"]["fields"]["issue_date"].is_string()),
+                (422, true),
+                "{bad}: {answer}"
+            );
+        }
+    }
+    let (status, answer) = send(&world, Method::PATCH, &path, Some(&json!({"lines": null}))).await;
+    assert_eq!(status, 422, "lines cannot be cleared: {answer}");
+    let (status, answer) = send(&world, Method::PATCH, &path, Some(&json!({"notes": "y"}))).await;
+    assert_eq!(status, 409, "an issued invoice is no draft: {answer}");
+
+    // Another organization reaches nothing of this one.
+    for (method, suffix) in [
+        (Method::GET, ""),
+        (Method::PATCH, ""),
+        (Method::DELETE, ""),
+        (Method::POST, "/issue"),
+    ] {
+        let url = world.app.url(&format!("{path}{suffix}"));
+        let answer = world
+            .app
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(&other_owner)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 404, "{method} {suffix}");
+    }
+    let theirs = world
+        .app
+        .staff_call(
+            Method::GET,
+            &format!("/api/admin/customers/{ada}/ledger"),
+            &other_owner,
+            None,
+        )
+        .await;
+    assert_eq!(theirs.status(), 404);
+    let made = world
+        .app
+        .staff_call(
+            Method::POST,
+            "/api/admin/invoices",
+            &other_owner,
+            Some(&worked_example(&ada)),
+        )
+        .await;
+    assert_eq!(
+        error_code(made).await.0,
+        422,
+        "another org's customer is not theirs to bill"
+    );
+    assert_eq!(
+        send(&world, Method::GET, "/api/admin/invoices/not-a-uuid", None)
+            .await
+            .0,
+        404
+    );
+
+    // A viewer reads no invoice and makes none.
+    set_staff_role(&world.app, &world.staff_id, "viewer").await;
+    let (status, denied) = send(&world, Method::GET, "/api/admin/invoices", None).await;
+    assert_eq!(
+        (status, denied["error"]["permission"].as_str()),
+        (403, Some("billing.view"))
+    );
+    let (status, denied) = send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+    assert_eq!(
+        (status, denied["error"]["permission"].as_str()),
+        (403, Some("billing.manage"))
+    );
+    set_staff_role(&world.app, &world.staff_id, "accountant").await;
+    let (status, page) = send(&world, Method::GET, "/api/admin/invoices", None).await;
+    assert_eq!(
+        (status, page["items"].as_array().map(Vec::len)),
+        (200, Some(1))
+    );
+}
