@@ -6,6 +6,8 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
+use atrium_proto::billing::v1::customer_invoice_service_client::CustomerInvoiceServiceClient;
+use atrium_proto::billing::v1::customer_ledger_service_client::CustomerLedgerServiceClient;
 use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
 use atrium_proto::billing::v1::ledger_service_client::LedgerServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
@@ -58,6 +60,8 @@ pub struct Clients {
     pub logos: LogoServiceClient<ServiceChannel>,
     pub invoices: InvoiceServiceClient<ServiceChannel>,
     pub ledger: LedgerServiceClient<ServiceChannel>,
+    pub my_invoices: CustomerInvoiceServiceClient<ServiceChannel>,
+    pub my_ledger: CustomerLedgerServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -96,7 +100,9 @@ impl Clients {
             guest_items: GuestItemServiceClient::new(documents.clone()),
             logos: LogoServiceClient::new(documents),
             invoices: InvoiceServiceClient::new(billing.clone()),
-            ledger: LedgerServiceClient::new(billing),
+            ledger: LedgerServiceClient::new(billing.clone()),
+            my_invoices: CustomerInvoiceServiceClient::new(billing.clone()),
+            my_ledger: CustomerLedgerServiceClient::new(billing),
             probes,
         })
     }

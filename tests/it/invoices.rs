@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::customer_invitation::customer_call;
 use crate::customer_lockout::World;
 use crate::support::app::{OWNER_PASSWORD, error_code, set_staff_role};
 
@@ -431,5 +432,135 @@ async fn bad_invoices_other_orgs_ids_and_lesser_roles_are_refused_and_change_not
     assert_eq!(
         (status, page["items"].as_array().map(Vec::len)),
         (200, Some(1))
+    );
+}
+
+#[tokio::test]
+async fn customers_see_only_their_own_issued_invoices_while_billing_is_theirs() {
+    let world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (bo, bo_id) = world.customer("bo@example.test", "Bo", "", 2).await;
+    let make = |customer: String, issue: bool| {
+        let world = &world;
+        async move {
+            let (_, draft) = send(
+                world,
+                Method::POST,
+                "/api/admin/invoices",
+                Some(&worked_example(&customer)),
+            )
+            .await;
+            let id = draft["id"].as_str().unwrap().to_owned();
+            if issue {
+                let (status, _) = send(
+                    world,
+                    Method::POST,
+                    &format!("/api/admin/invoices/{id}/issue"),
+                    None,
+                )
+                .await;
+                assert_eq!(status, 200);
+            }
+            id
+        }
+    };
+    let issued = make(ada_id.clone(), true).await;
+    let draft = make(ada_id.clone(), false).await;
+    let bos = make(bo_id.clone(), true).await;
+    let get = |customer: &'static str, path: String| {
+        let world = &world;
+        let who = if customer == "ada" { &ada } else { &bo };
+        async move {
+            let response = customer_call(&world.app, Method::GET, &path, who, None).await;
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+
+    let (status, mine) = get("ada", "/api/customer/invoices".into()).await;
+    assert_eq!(status, 200, "{mine}");
+    let ids: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [issued.as_str()], "no draft, nobody else's");
+    assert_eq!(
+        get("ada", format!("/api/customer/invoices/{issued}"))
+            .await
+            .1["total"],
+        eur(2793)
+    );
+    for other in [&draft, &bos] {
+        assert_eq!(
+            get("ada", format!("/api/customer/invoices/{other}"))
+                .await
+                .0,
+            404,
+            "{other}"
+        );
+    }
+    assert_eq!(
+        get("ada", "/api/customer/invoices?status=draft".into())
+            .await
+            .0,
+        422
+    );
+    let (_, ledger) = get("ada", "/api/customer/ledger".into()).await;
+    assert_eq!(ledger["balances"][0]["balance_due"], eur(2793));
+    assert_eq!(ledger["items"].as_array().map(Vec::len), Some(1));
+    let (_, theirs) = get("bo", "/api/customer/ledger?currency=EUR".into()).await;
+    assert_eq!(theirs["items"][0]["reference"]["id"], json!(bos));
+
+    // can_view_invoices taken away: 403 naming it on the very next request, for Ada only.
+    let permissions = format!("/api/admin/customers/{ada_id}/permissions");
+    let (status, _) = send(
+        &world,
+        Method::PUT,
+        &permissions,
+        Some(&json!({"can_view_invoices": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/customer/invoices".to_owned(),
+        format!("/api/customer/invoices/{issued}"),
+        "/api/customer/ledger".to_owned(),
+    ] {
+        let (status, denied) = get("ada", path.clone()).await;
+        assert_eq!(
+            (status, denied["error"]["permission"].as_str()),
+            (403, Some("can_view_invoices")),
+            "{path}"
+        );
+    }
+    assert_eq!(get("bo", "/api/customer/invoices".into()).await.0, 200);
+
+    // The billing feature off: every customer billing route is 404.
+    let (status, _) = send(
+        &world,
+        Method::PATCH,
+        "/api/admin/settings",
+        Some(&json!({"features": {"billing": false}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/customer/invoices".to_owned(),
+        format!("/api/customer/invoices/{bos}"),
+        "/api/customer/ledger".to_owned(),
+    ] {
+        assert_eq!(get("bo", path.clone()).await.0, 404, "{path}");
+    }
+    // Staff read on, whatever the feature.
+    assert_eq!(
+        send(&world, Method::GET, "/api/admin/invoices", None)
+            .await
+            .0,
+        200
     );
 }

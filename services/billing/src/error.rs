@@ -25,6 +25,9 @@ pub enum BillingError {
     /// A step the document's state does not allow.
     #[error("the document cannot {0} now")]
     InvalidTransition(&'static str),
+    /// The billing feature is off: the customer's billing routes are 404.
+    #[error("not found")]
+    BillingOff,
     /// The customer may not see invoices (`can_view_invoices` off).
     #[error("this needs the permission can_view_invoices")]
     CannotViewInvoices,
@@ -67,7 +70,9 @@ impl ServiceError for BillingError {
         match self {
             BillingError::InvalidField { .. } => ErrorCode::InvalidArgument,
             BillingError::Page(problem) => problem.code(),
-            BillingError::InvoiceNotFound | BillingError::CustomerNotFound => ErrorCode::NotFound,
+            BillingError::InvoiceNotFound
+            | BillingError::CustomerNotFound
+            | BillingError::BillingOff => ErrorCode::NotFound,
             BillingError::InvoiceNotDraft | BillingError::InvalidTransition(_) => {
                 ErrorCode::FailedPrecondition
             }

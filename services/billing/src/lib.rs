@@ -2,6 +2,7 @@
 //! the append-only customer ledger with balances kept beside it. Quotes, orders,
 //! payments, credit notes and PDFs follow.
 
+pub mod access;
 pub mod customers;
 pub mod error;
 mod grpc;
@@ -19,6 +20,7 @@ use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::billing::v1 as pb;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
+use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
 use tokio::net::TcpListener;
 
 atrium_common::migrations!("0001_billing"(sqlite));
@@ -31,6 +33,8 @@ pub struct AppState {
     pub server: ServerContext,
     /// Identity, asked as the staff member about the customer a document is for.
     pub customers: CustomerServiceClient<ServiceChannel>,
+    /// The portal, asked on each customer call whether billing is theirs to see.
+    pub access: CustomerPermissionServiceClient<ServiceChannel>,
 }
 
 impl AppState {
@@ -43,11 +47,13 @@ impl AppState {
         let server =
             ServerContext::open(settings, ServiceName::Billing, &MIGRATIONS, shutdown).await?;
         let identity = connect(settings, ServiceName::Identity)?;
+        let portal = connect(settings, ServiceName::Portal)?;
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
             customers: CustomerServiceClient::new(identity),
+            access: CustomerPermissionServiceClient::new(portal),
         })
     }
 }
@@ -64,6 +70,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         pb::invoice_service_server::InvoiceServiceServer::new(billing.clone()),
     )
     .add_service(pb::quote_service_server::QuoteServiceServer::new(Quotes))
+    .add_service(
+        pb::customer_invoice_service_server::CustomerInvoiceServiceServer::new(billing.clone()),
+    )
+    .add_service(
+        pb::customer_ledger_service_server::CustomerLedgerServiceServer::new(billing.clone()),
+    )
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

@@ -25,6 +25,12 @@ pub enum PortalError {
     /// The project was assigned to this customer and no longer is.
     #[error("this project is no longer shared with you")]
     AssignmentRevoked,
+    /// The area's feature is off: its customer routes are 404.
+    #[error("not found")]
+    FeatureOff,
+    /// The customer's flag for the area is off.
+    #[error("this needs the permission {0}")]
+    PermissionMissing(&'static str),
     /// A wrong gallery password.
     #[error("wrong password")]
     InvalidCredentials,
@@ -54,7 +60,10 @@ impl ServiceError for PortalError {
             | PortalError::CustomerNotFound
             | PortalError::StaffNotFound => ErrorCode::NotFound,
             PortalError::SlugTaken => ErrorCode::AlreadyExists,
-            PortalError::AssignmentRevoked => ErrorCode::PermissionDenied,
+            PortalError::AssignmentRevoked | PortalError::PermissionMissing(_) => {
+                ErrorCode::PermissionDenied
+            }
+            PortalError::FeatureOff => ErrorCode::NotFound,
             PortalError::InvalidCredentials | PortalError::GuestSessionInvalid => {
                 ErrorCode::Unauthenticated
             }
@@ -88,6 +97,15 @@ impl ServiceError for PortalError {
             }
             PortalError::Refused(refused) => {
                 vec![(refused.field.clone(), refused.problem.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PortalError::PermissionMissing(permission) => {
+                vec![("permission", (*permission).to_owned())]
             }
             _ => Vec::new(),
         }

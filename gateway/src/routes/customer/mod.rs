@@ -1,8 +1,9 @@
 //! The customer tier: sign-in with the session cookie and recovery, the own profile
-//! and sessions, the dashboard, the customer's projects and galleries and their
-//! documents.
+//! and sessions, the dashboard, the customer's projects and galleries, their
+//! documents, and the customer's invoices and ledger.
 
 pub(crate) mod account;
+pub(crate) mod billing;
 pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod gallery;
@@ -21,6 +22,7 @@ pub fn routes() -> Vec<Route> {
         projects::routes(),
         documents::routes(),
         gallery::routes(),
+        billing::routes(),
     ]
     .into_iter()
     .flatten()

@@ -1,6 +1,7 @@
 //! The billing service's gRPC handlers: each decodes a request into a domain call and
 //! encodes the answer; no SQL here.
 
+mod customers;
 mod invoices;
 mod ledger;
 

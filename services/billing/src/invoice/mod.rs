@@ -228,6 +228,19 @@ pub async fn find(state: &AppState, org_id: OrgId, id: &str) -> Result<InvoiceVi
     InvoiceView::new(row, lines, today(state))
 }
 
+/// The signed-in customer's own issued invoice (a draft or another's is not found).
+pub async fn find_mine(
+    state: &AppState,
+    customer: &Principal,
+    id: &str,
+) -> Result<InvoiceView, BillingError> {
+    let view = find(state, customer.org_id, id).await?;
+    if view.row.customer_id != customer.customer_id() || view.row.status == Status::Draft {
+        return Err(BillingError::InvoiceNotFound);
+    }
+    Ok(view)
+}
+
 /// Changes a draft; an issued or void invoice is `InvoiceNotDraft`.
 pub async fn update(
     state: &AppState,

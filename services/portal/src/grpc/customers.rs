@@ -191,4 +191,14 @@ impl pb::customer_permission_service_server::CustomerPermissionService for Porta
             permissions::mine(&self.0, &principal).await?,
         ))
     }
+
+    async fn check_my_access(
+        &self,
+        request: Request<pb::CheckMyAccessRequest>,
+    ) -> Rpc<pb::CheckMyAccessResponse> {
+        let principal = customer(&request)?;
+        let r = request.get_ref();
+        permissions::check_mine(&self.0, &principal, &r.feature, &r.permission).await?;
+        Ok(Response::new(pb::CheckMyAccessResponse {}))
+    }
 }

@@ -109,6 +109,52 @@ pub async fn set(
     of(state, org_id, id).await
 }
 
+/// Whether the signed-in customer may use an area now: `feature` on in the organization's
+/// settings (else `FeatureOff`) and their `permission` flag set (else
+/// `PermissionMissing`). Nothing is cached: a change holds from the next request.
+pub async fn check_mine(
+    state: &AppState,
+    customer: &Principal,
+    feature: &str,
+    permission: &str,
+) -> Result<(), PortalError> {
+    let features = settings::load(state, customer.org_id).await?.features;
+    let on = match feature {
+        "approvals" => features.approvals,
+        "requests" => features.requests,
+        "documents" => features.documents,
+        "billing" => features.billing,
+        "gallery" => features.gallery,
+        _ => {
+            return Err(PortalError::InvalidField {
+                field: "feature",
+                problem: "must be approvals, requests, documents, billing or gallery",
+            });
+        }
+    };
+    if !on {
+        return Err(PortalError::FeatureOff);
+    }
+    let flags = mine(state, customer).await?.effective;
+    let (name, allowed) = match permission {
+        "can_view_invoices" => ("can_view_invoices", flags.can_view_invoices),
+        "can_approve_work" => ("can_approve_work", flags.can_approve_work),
+        "can_add_comments" => ("can_add_comments", flags.can_add_comments),
+        "can_submit_requests" => ("can_submit_requests", flags.can_submit_requests),
+        _ => {
+            return Err(PortalError::InvalidField {
+                field: "permission",
+                problem: "must be one of the customer permissions",
+            });
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(PortalError::PermissionMissing(name))
+    }
+}
+
 /// The signed-in customer's own permissions (`GET /api/customer/me`).
 pub async fn mine(state: &AppState, customer: &Principal) -> Result<Permissions, PortalError> {
     of(state, customer.org_id, customer.customer_id()).await
