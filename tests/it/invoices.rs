@@ -39,15 +39,16 @@ fn eur(amount: i64) -> Value {
 #[tokio::test]
 async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
     let world = World::start().await;
-    let (_, ada) = world
+    let (ada, ada_id) = world
         .customer("ada@example.test", "Ada Jürgens", "Jürgens GmbH", 1)
         .await;
+    let ada_id = ada_id.as_str();
 
     let (status, draft) = send(
         &world,
         Method::POST,
         "/api/admin/invoices",
-        Some(&worked_example(&ada)),
+        Some(&worked_example(ada_id)),
     )
     .await;
     assert_eq!(status, 201, "{draft}");
@@ -121,6 +122,39 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
     let late = (today - due).num_days().max(0);
     assert_eq!(issued["days_overdue"], late);
 
+    // Ada hears of it by mail, in her portal's words, and in the app.
+    let mail = world.mail(2).await;
+    assert_eq!(mail.rcpt_to, ["ada@example.test"]);
+    assert!(
+        mail.decoded_header("subject").contains("INV-2026-0001"),
+        "{}",
+        mail.decoded_header("subject")
+    );
+    let (text, html) = mail.parts();
+    for body in [&text, &html] {
+        assert!(
+            body.contains("27.93 EUR") && body.contains("2026-01-19"),
+            "{body}"
+        );
+    }
+    assert!(text.contains("https://portal.acme.test/customer/dashboard"), "{text}");
+    let notices = customer_call(
+        &world.app,
+        Method::GET,
+        "/api/customer/notifications",
+        &ada,
+        None,
+    )
+    .await;
+    let notices: Value = notices.json().await.unwrap();
+    let kinds: Vec<&Value> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["kind"])
+        .collect();
+    assert!(kinds.contains(&&json!("invoice_issued")), "{notices}");
+
     // Issuing twice, editing or deleting an issued invoice: 409, nothing changes.
     let (status, again) = send(&world, Method::POST, &issue, None).await;
     assert_eq!(
@@ -144,7 +178,7 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
     let (status, ledger) = send(
         &world,
         Method::GET,
-        &format!("/api/admin/customers/{ada}/ledger"),
+        &format!("/api/admin/customers/{ada_id}/ledger"),
         None,
     )
     .await;
@@ -173,7 +207,7 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
         &world,
         Method::POST,
         "/api/admin/invoices",
-        Some(&worked_example(&ada)),
+        Some(&worked_example(ada_id)),
     )
     .await;
     let second_id = second["id"].as_str().unwrap();
@@ -189,7 +223,7 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
         &world,
         Method::POST,
         "/api/admin/invoices",
-        Some(&worked_example(&ada)),
+        Some(&worked_example(ada_id)),
     )
     .await;
     let third_path = format!("/api/admin/invoices/{}", third["id"].as_str().unwrap());

@@ -9,36 +9,42 @@ use crate::AppState;
 use crate::error::BillingError;
 use crate::invoice::store::Snapshot;
 
-/// The customer of `text`'s id and their details now; not a UUID, another
-/// organization's or no customer is a 422 naming `customer_id`.
+/// The customer of `text`'s id, their details now and the organization's name (for
+/// mails); not a UUID, another organization's or no customer is a 422 naming
+/// `customer_id`.
 pub async fn snapshot(
     state: &AppState,
     principal: &Principal,
     text: &str,
-) -> Result<(CustomerId, Snapshot), BillingError> {
+) -> Result<(CustomerId, Snapshot, String), BillingError> {
     let customer_id = CustomerId::parse(text)
         .ok_or_else(|| BillingError::field("customer_id", "must be a UUID"))?;
-    let request = principal.request(identity::CustomerRequest {
-        customer_id: customer_id.to_string(),
+    let request = principal.request(identity::LookupCustomersRequest {
+        customer_ids: vec![customer_id.to_string()],
     });
-    let found = match state.customers.clone().get_customer(request).await {
-        Ok(answer) => answer.into_inner().customer,
-        Err(status) if status.code() == tonic::Code::NotFound => None,
-        Err(status) => return Err(BillingError::Identity(status)),
+    let found = state
+        .customers
+        .clone()
+        .lookup_customers(request)
+        .await
+        .map_err(BillingError::Identity)?
+        .into_inner();
+    let org_name = found.organization.map(|o| o.name).unwrap_or_default();
+    let customer = found
+        .customers
+        .into_iter()
+        .find(|c| c.id == customer_id.to_string())
+        .ok_or_else(|| {
+            BillingError::field("customer_id", "is not one of this organization's customers")
+        })?;
+    let snapshot = Snapshot {
+        customer_name: customer.name,
+        customer_email: customer.email,
+        customer_company: customer.company,
+        customer_address: customer.address,
+        customer_locale: customer.locale,
     };
-    let customer = found.ok_or_else(|| {
-        BillingError::field("customer_id", "is not one of this organization's customers")
-    })?;
-    Ok((
-        customer_id,
-        Snapshot {
-            customer_name: customer.name,
-            customer_email: customer.email,
-            customer_company: customer.company,
-            customer_address: customer.address,
-            customer_locale: customer.locale,
-        },
-    ))
+    Ok((customer_id, snapshot, org_name))
 }
 
 /// Whether `customer_id` is one of the organization's customers, asked as `principal`

@@ -9,6 +9,7 @@ mod grpc;
 pub mod invoice;
 pub mod ledger;
 pub mod money;
+pub mod notices;
 pub mod numbers;
 #[cfg(test)]
 mod store_contract;
@@ -17,13 +18,15 @@ use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::db::Db;
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
+use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::billing::v1 as pb;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
+use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tokio::net::TcpListener;
 
-atrium_common::migrations!("0001_billing"(sqlite));
+atrium_common::migrations!("0001_billing"(sqlite), "0002_outbox");
 
 /// Everything the billing server needs.
 #[derive(Clone)]
@@ -35,6 +38,12 @@ pub struct AppState {
     pub customers: CustomerServiceClient<ServiceChannel>,
     /// The portal, asked on each customer call whether billing is theirs to see.
     pub access: CustomerPermissionServiceClient<ServiceChannel>,
+    /// The portal, asked for the organization's branding before a mail is written.
+    pub branding: SettingsServiceClient<ServiceChannel>,
+    /// Where the portal is, for links in mails.
+    pub public_url: String,
+    /// Forwards the outbox: mails and in-app notices.
+    pub relay: Relay,
 }
 
 impl AppState {
@@ -48,12 +57,16 @@ impl AppState {
             ServerContext::open(settings, ServiceName::Billing, &MIGRATIONS, shutdown).await?;
         let identity = connect(settings, ServiceName::Identity)?;
         let portal = connect(settings, ServiceName::Portal)?;
+        let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
             server,
             clock,
             customers: CustomerServiceClient::new(identity),
-            access: CustomerPermissionServiceClient::new(portal),
+            access: CustomerPermissionServiceClient::new(portal.clone()),
+            branding: SettingsServiceClient::new(portal),
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
+            relay,
         })
     }
 }
@@ -65,6 +78,7 @@ impl pb::quote_service_server::QuoteService for Quotes {}
 
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    state.relay.spawn(state.server.shutdown.clone());
     let billing = grpc::Billing(state.clone());
     let routes = tonic::service::Routes::new(
         pb::invoice_service_server::InvoiceServiceServer::new(billing.clone()),

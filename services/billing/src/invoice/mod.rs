@@ -12,11 +12,11 @@ use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::customers;
 use crate::error::BillingError;
 use crate::ledger::{self, EntryType};
 use crate::money::{self, Currency, LineInput, TaxPart, Totals, parse_lines};
 use crate::numbers::{self, Series};
+use crate::{customers, notices};
 use store::{InvoiceRow, LineRow};
 
 atrium_common::text_enum! {
@@ -184,7 +184,8 @@ pub async fn create(
     let payment_terms_days = terms(draft.payment_terms_days.unwrap_or(30))?;
     let project_id = project(draft.project_id.as_deref())?;
     let notes = notes(draft.notes)?;
-    let (customer_id, customer) = customers::snapshot(state, principal, &draft.customer_id).await?;
+    let (customer_id, customer, _) =
+        customers::snapshot(state, principal, &draft.customer_id).await?;
     let now = state.clock.now();
     let row = InvoiceRow {
         invoice_id: Uuid::new_v4(),
@@ -272,7 +273,7 @@ pub async fn update(
         row.notes = notes(text)?;
     }
     if let Some(customer_id) = &changes.customer_id {
-        (row.customer_id, row.customer) =
+        (row.customer_id, row.customer, _) =
             customers::snapshot(state, principal, customer_id).await?;
     }
     row.updated_at = state.clock.now();
@@ -316,7 +317,8 @@ pub async fn issue(
     let issue_date = issue_date.unwrap_or_else(|| today(state));
     let due_date = issue_date + Duration::days(i64::from(current.row.payment_terms_days));
     let customer_id = current.row.customer_id.to_string();
-    let (_, customer) = customers::snapshot(state, principal, &customer_id).await?;
+    let (_, customer, org_name) = customers::snapshot(state, principal, &customer_id).await?;
+    let sender = notices::sender(state, principal, org_name).await?;
     let now = state.clock.now();
     let key = (principal.org_id, current.row.invoice_id);
     let mut tx = state.db.begin().await?;
@@ -345,7 +347,12 @@ pub async fn issue(
         reference_number: Some(number.clone()),
     };
     ledger::store::append(&mut tx, &entry).await?;
+    let mut row = current.row;
+    (row.number, row.issue_date, row.due_date, row.customer) =
+        (Some(number), Some(issue_date), Some(due_date), customer);
+    notices::invoice_issued(&mut tx, (state, &sender), &row, now).await?;
     tx.commit().await?;
+    state.relay.wake();
     find(state, principal.org_id, id).await
 }
 

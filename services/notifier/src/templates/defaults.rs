@@ -24,6 +24,10 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
         &["document_title", "link", "expires_at", "message"],
     ),
     (
+        "invoice_issued",
+        &["invoice_number", "amount", "due_date", "link"],
+    ),
+    (
         "invoice_sent",
         &["invoice_number", "amount", "due_date", "link"],
     ),
@@ -110,6 +114,16 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "document_shared",
         "de",
         "{{ org_name }} hat ein Dokument für Sie freigegeben: {{ document_title }}"
+    ),
+    default!(
+        "invoice_issued",
+        "en",
+        "Invoice {{ invoice_number }} from {{ org_name }}"
+    ),
+    default!(
+        "invoice_issued",
+        "de",
+        "Rechnung {{ invoice_number }} von {{ org_name }}"
     ),
     default!(
         "invoice_sent",

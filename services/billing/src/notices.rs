@@ -1,0 +1,110 @@
+//! What billing tells a customer, written into this service's outbox in the transaction
+//! of the change it tells of: the mail (template, in the customer's language, with the
+//! organization's branding) and the in-app notice.
+
+use atrium_common::auth::Principal;
+use atrium_common::db::Tx;
+use atrium_common::outbox;
+use atrium_proto::notifier::v1 as notifier;
+use atrium_proto::portal::v1 as portal;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::BillingError;
+use crate::invoice::store::InvoiceRow;
+use crate::money::{Currency, format_amount, format_date};
+
+/// How the organization signs its mails.
+pub struct Sender {
+    org_name: String,
+    logo_url: String,
+    sender_name: String,
+}
+
+/// The organization's branding over its `org_name`, asked before the transaction that
+/// mails.
+pub async fn sender(
+    state: &AppState,
+    principal: &Principal,
+    org_name: String,
+) -> Result<Sender, BillingError> {
+    let request = principal.request(portal::GetBrandingRequest {
+        org_id: principal.org_id.to_string(),
+    });
+    let branding = state
+        .branding
+        .clone()
+        .get_branding(request)
+        .await
+        .map_err(BillingError::Portal)?
+        .into_inner()
+        .branding
+        .unwrap_or_default();
+    Ok(Sender {
+        org_name: if branding.company_name.is_empty() {
+            org_name
+        } else {
+            branding.company_name
+        },
+        logo_url: if branding.show_logo {
+            branding.logo_url
+        } else {
+            String::new()
+        },
+        sender_name: branding.sender_name,
+    })
+}
+
+/// The `invoice_issued` mail and in-app notice to the invoice's customer.
+pub async fn invoice_issued(
+    tx: &mut Tx,
+    (state, sender): (&AppState, &Sender),
+    row: &InvoiceRow,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let locale = row.customer.customer_locale.as_str();
+    let number = row.number.clone().unwrap_or_default();
+    let amount = Currency::parse(&row.currency)
+        .map(|c| format_amount(row.total, c, locale))
+        .unwrap_or_default();
+    let due = row
+        .due_date
+        .map(|d| format_date(d, locale))
+        .unwrap_or_default();
+    let path = "/customer/dashboard".to_owned();
+    let key = format!("invoice_issued:{}", row.invoice_id);
+    let mail = notifier::EnqueueEmailRequest {
+        org_id: row.org_id.to_string(),
+        idempotency_key: key.clone(),
+        template_key: "invoice_issued".to_owned(),
+        locale: locale.to_owned(),
+        org_locale: String::new(),
+        recipient_email: row.customer.customer_email.clone(),
+        recipient_name: row.customer.customer_name.clone(),
+        variables_json: json!({
+            "invoice_number": number,
+            "amount": amount,
+            "due_date": due,
+            "link": format!("{}{path}", state.public_url),
+        })
+        .to_string(),
+        org_name: sender.org_name.clone(),
+        logo_url: sender.logo_url.clone(),
+        sender_name: sender.sender_name.clone(),
+    };
+    outbox::enqueue_email(tx, &mail, now).await?;
+    let notice = notifier::CreateNotificationRequest {
+        org_id: row.org_id.to_string(),
+        recipient_kind: "customer".to_owned(),
+        recipient_id: row.customer_id.to_string(),
+        kind: "invoice_issued".to_owned(),
+        title: format!("Invoice {number}: {amount}"),
+        body: String::new(),
+        link: path,
+        idempotency_key: key,
+        params_json: json!({ "invoice_number": number, "amount": amount, "due_date": due })
+            .to_string(),
+    };
+    outbox::create_notification(tx, &notice, now).await
+}
