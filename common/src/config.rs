@@ -92,8 +92,6 @@ impl ServiceName {
                 "atrium.billing.v1.InvoiceService",
                 "atrium.billing.v1.QuoteService",
                 "atrium.billing.v1.LedgerService",
-                "atrium.billing.v1.CustomerInvoiceService",
-                "atrium.billing.v1.CustomerLedgerService",
             ],
             ServiceName::Notifier => &[
                 "atrium.notifier.v1.EmailService",

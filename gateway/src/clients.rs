@@ -6,6 +6,7 @@
 
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
+use atrium_proto::billing::v1::billing_settings_service_client::BillingSettingsServiceClient;
 use atrium_proto::billing::v1::customer_invoice_service_client::CustomerInvoiceServiceClient;
 use atrium_proto::billing::v1::customer_ledger_service_client::CustomerLedgerServiceClient;
 use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
@@ -59,6 +60,7 @@ pub struct Clients {
     pub guest_items: GuestItemServiceClient<ServiceChannel>,
     pub logos: LogoServiceClient<ServiceChannel>,
     pub invoices: InvoiceServiceClient<ServiceChannel>,
+    pub billing_settings: BillingSettingsServiceClient<ServiceChannel>,
     pub ledger: LedgerServiceClient<ServiceChannel>,
     pub my_invoices: CustomerInvoiceServiceClient<ServiceChannel>,
     pub my_ledger: CustomerLedgerServiceClient<ServiceChannel>,
@@ -100,6 +102,7 @@ impl Clients {
             guest_items: GuestItemServiceClient::new(documents.clone()),
             logos: LogoServiceClient::new(documents),
             invoices: InvoiceServiceClient::new(billing.clone()),
+            billing_settings: BillingSettingsServiceClient::new(billing.clone()),
             ledger: LedgerServiceClient::new(billing.clone()),
             my_invoices: CustomerInvoiceServiceClient::new(billing.clone()),
             my_ledger: CustomerLedgerServiceClient::new(billing),

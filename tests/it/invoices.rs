@@ -137,7 +137,10 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
             "{body}"
         );
     }
-    assert!(text.contains("https://portal.acme.test/customer/dashboard"), "{text}");
+    assert!(
+        text.contains("https://portal.acme.test/customer/dashboard"),
+        "{text}"
+    );
     let notices = customer_call(
         &world.app,
         Method::GET,
@@ -596,5 +599,72 @@ async fn customers_see_only_their_own_issued_invoices_while_billing_is_theirs() 
             .await
             .0,
         200
+    );
+}
+
+#[tokio::test]
+async fn the_sellers_details_are_kept_checked_and_give_new_invoices_their_terms() {
+    let world = World::start().await;
+    let (_, ada) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let path = "/api/admin/billing/settings";
+    let (status, defaults) = send(&world, Method::GET, path, None).await;
+    assert_eq!(status, 200, "{defaults}");
+    assert_eq!(
+        (&defaults["legal_name"], &defaults["payment_terms_days"]),
+        (&json!(""), &json!(30))
+    );
+
+    let change =
+        json!({"legal_name": " Acme GmbH ", "vat_id": "DE123456789", "payment_terms_days": 14});
+    let (status, saved) = send(&world, Method::PATCH, path, Some(&change)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        (
+            &saved["legal_name"],
+            &saved["vat_id"],
+            &saved["payment_terms_days"]
+        ),
+        (&json!("Acme GmbH"), &json!("DE123456789"), &json!(14))
+    );
+    let (_, cleared) = send(&world, Method::PATCH, path, Some(&json!({"vat_id": null}))).await;
+    assert_eq!(
+        (&cleared["vat_id"], &cleared["legal_name"]),
+        (&json!(""), &json!("Acme GmbH"))
+    );
+
+    for (body, field) in [
+        (json!({"payment_terms_days": -1}), "payment_terms_days"),
+        (json!({"payment_terms_days": null}), "payment_terms_days"),
+        (json!({"payment_terms_days": "14"}), "payment_terms_days"),
+        (json!({"legal_name": "x".repeat(201)}), "legal_name"),
+    ] {
+        let (status, answer) = send(&world, Method::PATCH, path, Some(&body)).await;
+        assert_eq!(
+            (status, answer["error"]["fields"][field].is_string()),
+            (422, true),
+            "{body}: {answer}"
+        );
+    }
+    assert_eq!(
+        send(&world, Method::GET, path, None).await.1,
+        cleared,
+        "nothing changed"
+    );
+
+    // A new invoice without terms takes the organization's.
+    let (_, draft) = send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+    assert_eq!(draft["payment_terms_days"], 14);
+
+    set_staff_role(&world.app, &world.staff_id, "viewer").await;
+    let (status, denied) = send(&world, Method::GET, path, None).await;
+    assert_eq!(
+        (status, denied["error"]["permission"].as_str()),
+        (403, Some("billing.manage"))
     );
 }

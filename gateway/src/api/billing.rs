@@ -301,3 +301,37 @@ pub struct LedgerQuery {
     #[serde(flatten)]
     pub paging: Paging,
 }
+
+/// The seller's details printed on every document.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BillingSettings {
+    pub legal_name: String,
+    pub address: String,
+    pub vat_id: String,
+    pub payment_instructions: String,
+    /// What a new invoice's terms are when it names none.
+    pub payment_terms_days: i32,
+}
+
+impl From<pb::BillingSettings> for BillingSettings {
+    fn from(s: pb::BillingSettings) -> BillingSettings {
+        BillingSettings {
+            legal_name: s.legal_name,
+            address: s.address,
+            vat_id: s.vat_id,
+            payment_instructions: s.payment_instructions,
+            payment_terms_days: s.payment_terms_days,
+        }
+    }
+}
+
+/// The body of `PATCH /api/admin/billing/settings`; `null` clears a text.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct BillingSettingsPatch {
+    pub legal_name: Patch<String>,
+    pub address: Patch<String>,
+    pub vat_id: Patch<String>,
+    pub payment_instructions: Patch<String>,
+    pub payment_terms_days: Patch<i32>,
+}

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod money;
 pub mod notices;
 pub mod numbers;
+pub mod settings;
 #[cfg(test)]
 mod store_contract;
 
@@ -89,6 +90,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     )
     .add_service(
         pb::customer_ledger_service_server::CustomerLedgerServiceServer::new(billing.clone()),
+    )
+    .add_service(
+        pb::billing_settings_service_server::BillingSettingsServiceServer::new(billing.clone()),
     )
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await

@@ -5,6 +5,7 @@
 pub(crate) mod account;
 pub(crate) mod assignments;
 pub(crate) mod audit;
+pub(crate) mod billing_settings;
 pub(crate) mod customers;
 pub(crate) mod document_types;
 pub(crate) mod documents;
@@ -41,6 +42,7 @@ pub fn routes() -> Vec<Route> {
         documents::routes(),
         gallery::routes(),
         logo::routes(),
+        billing_settings::routes(),
         invoices::routes(),
         ledger::routes(),
     ]

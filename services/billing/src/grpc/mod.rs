@@ -133,3 +133,48 @@ impl From<EntryRow> for pb::LedgerEntry {
         }
     }
 }
+
+impl From<crate::settings::BillingSettings> for pb::BillingSettings {
+    fn from(s: crate::settings::BillingSettings) -> pb::BillingSettings {
+        pb::BillingSettings {
+            legal_name: s.legal_name,
+            address: s.address,
+            vat_id: s.vat_id,
+            payment_instructions: s.payment_instructions,
+            payment_terms_days: s.payment_terms_days,
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::billing_settings_service_server::BillingSettingsService for Billing {
+    async fn get_billing_settings(
+        &self,
+        request: Request<pb::GetBillingSettingsRequest>,
+    ) -> Rpc<pb::BillingSettingsResponse> {
+        let principal = staff(&request)?;
+        let found = crate::settings::load(&self.0, principal.org_id).await?;
+        Ok(tonic::Response::new(pb::BillingSettingsResponse {
+            settings: Some(found.into()),
+        }))
+    }
+
+    async fn update_billing_settings(
+        &self,
+        request: Request<pb::UpdateBillingSettingsRequest>,
+    ) -> Rpc<pb::BillingSettingsResponse> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let changes = crate::settings::Changes {
+            legal_name: r.legal_name,
+            address: r.address,
+            vat_id: r.vat_id,
+            payment_instructions: r.payment_instructions,
+            payment_terms_days: r.payment_terms_days,
+        };
+        let saved = crate::settings::update(&self.0, &principal, changes).await?;
+        Ok(tonic::Response::new(pb::BillingSettingsResponse {
+            settings: Some(saved.into()),
+        }))
+    }
+}

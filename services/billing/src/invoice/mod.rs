@@ -3,6 +3,7 @@
 //! customer's billing details written onto it and never rewritten after. What is owed,
 //! `days_overdue` and the aging bucket are worked out on each read from the clock.
 
+mod aging;
 pub mod store;
 
 use atrium_common::auth::Principal;
@@ -17,6 +18,7 @@ use crate::ledger::{self, EntryType};
 use crate::money::{self, Currency, LineInput, TaxPart, Totals, parse_lines};
 use crate::numbers::{self, Series};
 use crate::{customers, notices};
+pub use aging::aging;
 use store::{InvoiceRow, LineRow};
 
 atrium_common::text_enum! {
@@ -65,22 +67,6 @@ pub struct DraftChanges {
     pub project_id: Option<Option<String>>,
     pub notes: Option<String>,
     pub payment_terms_days: Option<i32>,
-}
-
-/// The days past `due` on `today` and the aging bucket, for what is still owed.
-pub fn aging(due: Option<NaiveDate>, amount_due: i64, today: NaiveDate) -> (i64, &'static str) {
-    let days = match due {
-        Some(due) if amount_due > 0 => (today - due).num_days().max(0),
-        _ => 0,
-    };
-    let bucket = match days {
-        0 => "current",
-        1..=30 => "1-30",
-        31..=60 => "31-60",
-        61..=90 => "61-90",
-        _ => "90+",
-    };
-    (days, bucket)
 }
 
 impl InvoiceView {
@@ -181,7 +167,14 @@ pub async fn create(
 ) -> Result<InvoiceView, BillingError> {
     let currency = currency(&draft.currency)?;
     let (lines, totals) = priced(&draft.lines)?;
-    let payment_terms_days = terms(draft.payment_terms_days.unwrap_or(30))?;
+    let payment_terms_days = match draft.payment_terms_days {
+        Some(days) => terms(days)?,
+        None => {
+            crate::settings::load(state, principal.org_id)
+                .await?
+                .payment_terms_days
+        }
+    };
     let project_id = project(draft.project_id.as_deref())?;
     let notes = notes(draft.notes)?;
     let (customer_id, customer, _) =
