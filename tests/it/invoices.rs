@@ -668,3 +668,141 @@ async fn the_sellers_details_are_kept_checked_and_give_new_invoices_their_terms(
         (403, Some("billing.manage"))
     );
 }
+
+#[tokio::test]
+async fn the_aging_report_sorts_what_is_open_by_days_past_due() {
+    let world = World::start().await;
+    let (_, ada) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (_, bo) = world.customer("bo@example.test", "Bo", "", 2).await;
+    let issue_on = |body: Value, day: &'static str| {
+        let world = &world;
+        async move {
+            let mut body = body;
+            body["payment_terms_days"] = json!(0);
+            let (_, draft) = send(world, Method::POST, "/api/admin/invoices", Some(&body)).await;
+            let path = format!(
+                "/api/admin/invoices/{}/issue",
+                draft["id"].as_str().unwrap()
+            );
+            let (status, issued) = send(
+                world,
+                Method::POST,
+                &path,
+                Some(&json!({"issue_date": day})),
+            )
+            .await;
+            assert_eq!(status, 200, "{issued}");
+        }
+    };
+    issue_on(worked_example(&ada), "2026-06-30").await;
+    issue_on(worked_example(&ada), "2026-06-01").await;
+    issue_on(worked_example(&bo), "2026-03-01").await;
+    let yen = json!({"customer_id": bo, "currency": "JPY",
+        "lines": [{"description": "Print", "quantity": "1", "unit_price_minor": 1000, "tax_rate": "10"}]});
+    issue_on(yen, "2026-05-01").await;
+    send(
+        &world,
+        Method::POST,
+        "/api/admin/invoices",
+        Some(&worked_example(&ada)),
+    )
+    .await;
+
+    let (status, report) = send(
+        &world,
+        Method::GET,
+        "/api/admin/reports/aging?as_of=2026-06-30",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["as_of"], "2026-06-30");
+    let money = |amount: i64, currency: &str| json!({"amount_minor": amount, "currency": currency});
+    let row = |r: &Value| {
+        (
+            r["customer"]["name"].clone(),
+            r["currency"].clone(),
+            [
+                &r["current"],
+                &r["d1_30"],
+                &r["d31_60"],
+                &r["d61_90"],
+                &r["d90_plus"],
+                &r["total"],
+            ]
+            .map(|m| m["amount_minor"].as_i64().unwrap()),
+        )
+    };
+    let rows: Vec<_> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(row)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (json!("Ada"), json!("EUR"), [2793, 2793, 0, 0, 0, 5586]),
+            (json!("Bo"), json!("EUR"), [0, 0, 0, 0, 2793, 2793]),
+            (json!("Bo"), json!("JPY"), [0, 0, 1100, 0, 0, 1100]),
+        ],
+        "the draft is not owed"
+    );
+    let totals: Vec<_> = report["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(row)
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            (Value::Null, json!("EUR"), [2793, 2793, 0, 0, 2793, 8379]),
+            (Value::Null, json!("JPY"), [0, 0, 1100, 0, 0, 1100]),
+        ]
+    );
+    assert_eq!(report["totals"][1]["total"], money(1100, "JPY"));
+
+    // A day later everything moves on a day: Ada's first is now 1-30.
+    let (_, later) = send(
+        &world,
+        Method::GET,
+        "/api/admin/reports/aging?as_of=2026-07-01",
+        None,
+    )
+    .await;
+    assert_eq!(row(&later["items"][0]).2, [0, 5586, 0, 0, 0, 5586]);
+
+    for bad in ["2026-13-01", "tomorrow"] {
+        let (status, answer) = send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/reports/aging?as_of={bad}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, answer["error"]["fields"]["as_of"].is_string()),
+            (422, true),
+            "{bad}"
+        );
+    }
+    let (_, _, other) = world.app.org_with_owner("elsewhere").await;
+    let theirs: Value = world
+        .app
+        .staff_call(Method::GET, "/api/admin/reports/aging", &other, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&theirs["items"], &theirs["totals"]),
+        (&json!([]), &json!([]))
+    );
+    set_staff_role(&world.app, &world.staff_id, "editor").await;
+    let (status, denied) = send(&world, Method::GET, "/api/admin/reports/aging", None).await;
+    assert_eq!(
+        (status, denied["error"]["permission"].as_str()),
+        (403, Some("billing.view"))
+    );
+}

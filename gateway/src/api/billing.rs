@@ -335,3 +335,56 @@ pub struct BillingSettingsPatch {
     pub payment_instructions: Patch<String>,
     pub payment_terms_days: Patch<i32>,
 }
+
+/// Open amounts by days past due: one customer's in one currency, or the organization's.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AgingRow {
+    /// `null` on the organization's totals.
+    pub customer: Option<CustomerRef>,
+    pub currency: String,
+    pub current: Money,
+    pub d1_30: Money,
+    pub d31_60: Money,
+    pub d61_90: Money,
+    pub d90_plus: Money,
+    pub total: Money,
+}
+
+/// The aging report on a day.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AgingReport {
+    /// `YYYY-MM-DD`
+    pub as_of: String,
+    /// By customer name, then currency.
+    pub items: Vec<AgingRow>,
+    /// One per currency.
+    pub totals: Vec<AgingRow>,
+}
+
+impl From<pb::AgingRow> for AgingRow {
+    fn from(r: pb::AgingRow) -> AgingRow {
+        let c = r.currency.as_str();
+        AgingRow {
+            customer: r.customer.map(|c| CustomerRef {
+                id: c.id.into(),
+                name: c.name,
+                email: c.email,
+                company: c.company,
+            }),
+            current: money(r.current, c),
+            d1_30: money(r.d1_30, c),
+            d31_60: money(r.d31_60, c),
+            d61_90: money(r.d61_90, c),
+            d90_plus: money(r.d90_plus, c),
+            total: money(r.total, c),
+            currency: r.currency,
+        }
+    }
+}
+
+/// The query of the aging report.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct AgingQuery {
+    /// `YYYY-MM-DD`; default today.
+    pub as_of: Option<String>,
+}

@@ -18,6 +18,7 @@ pub(crate) mod outbox;
 pub(crate) mod permissions;
 pub(crate) mod phases;
 pub(crate) mod projects;
+pub(crate) mod reports;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod templates;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
         billing_settings::routes(),
         invoices::routes(),
         ledger::routes(),
+        reports::routes(),
     ]
     .into_iter()
     .flatten()

@@ -6,7 +6,7 @@ use tonic::{Request, Response};
 
 use super::{Billing, Rpc, date, line_input, staff};
 use crate::error::BillingError;
-use crate::invoice::{self, DraftChanges, InvoiceView, NewDraft, Status, store::Filter};
+use crate::invoice::{self, DraftChanges, InvoiceView, NewDraft, Status, report, store::Filter};
 
 fn answer(view: InvoiceView) -> Rpc<pb::InvoiceResponse> {
     Ok(Response::new(pb::InvoiceResponse {
@@ -111,5 +111,49 @@ impl pb::invoice_service_server::InvoiceService for Billing {
         let r = request.into_inner();
         let on = date(&r.issue_date, "issue_date")?;
         answer(invoice::issue(&self.0, &principal, &r.invoice_id, on).await?)
+    }
+
+    async fn get_aging_report(
+        &self,
+        request: Request<pb::AgingReportRequest>,
+    ) -> Rpc<pb::AgingReportResponse> {
+        let principal = staff(&request)?;
+        let as_of = date(&request.get_ref().as_of, "as_of")?;
+        let report = report::aging_report(&self.0, principal.org_id, as_of).await?;
+        let row = |customer: Option<pb::CustomerRef>, currency: String, b: report::Buckets| {
+            pb::AgingRow {
+                customer,
+                currency,
+                current: b.current,
+                d1_30: b.d1_30,
+                d31_60: b.d31_60,
+                d61_90: b.d61_90,
+                d90_plus: b.d90_plus,
+                total: b.total,
+            }
+        };
+        let rows = report
+            .rows
+            .into_iter()
+            .map(|r| {
+                let customer = pb::CustomerRef {
+                    id: r.customer_id.to_string(),
+                    name: r.customer.customer_name,
+                    email: r.customer.customer_email,
+                    company: r.customer.customer_company,
+                };
+                row(Some(customer), r.currency, r.buckets)
+            })
+            .collect();
+        let totals = report
+            .totals
+            .into_iter()
+            .map(|(currency, b)| row(None, currency, b))
+            .collect();
+        Ok(Response::new(pb::AgingReportResponse {
+            as_of: report.as_of.to_string(),
+            rows,
+            totals,
+        }))
     }
 }

@@ -4,6 +4,7 @@
 //! `days_overdue` and the aging bucket are worked out on each read from the clock.
 
 mod aging;
+pub mod report;
 pub mod store;
 
 use atrium_common::auth::Principal;

@@ -288,3 +288,11 @@ pub async fn list(
     ))) [org_id, filter.customer_id, filter.status.map(Status::as_str), filter.issued_only,
          filter.overdue_on, pattern, after_at, after_id, limit] fetch_all)
 }
+
+/// The organization's invoices still open to payment (issued or partially paid).
+pub async fn open(db: &Db, org_id: OrgId) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from invoice where org_id = $1 \
+         and status in ('issued', 'partially_paid') order by customer_name, customer_id"
+    ))) [org_id] fetch_all)
+}
