@@ -806,3 +806,130 @@ async fn the_aging_report_sorts_what_is_open_by_days_past_due() {
         (403, Some("billing.view"))
     );
 }
+
+/// Books an adjustment with `key` (none: no header).
+async fn adjust(world: &World, customer: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
+    let url = world.app.url(&format!(
+        "/api/admin/customers/{customer}/ledger/adjustments"
+    ));
+    let mut request = world
+        .app
+        .http
+        .post(url)
+        .bearer_auth(&world.staff)
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn an_adjustment_is_booked_once_per_idempotency_key_even_when_sent_at_once() {
+    let world = World::start().await;
+    let (_, ada) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let fee = json!({"amount": {"amount_minor": 500, "currency": "EUR"}, "direction": "credit", "reason": "Late fee"});
+
+    let (status, missing) = adjust(&world, &ada, None, &fee).await;
+    assert_eq!(
+        (
+            status,
+            missing["error"]["fields"]["idempotency_key"].is_string()
+        ),
+        (422, true),
+        "{missing}"
+    );
+    let (status, first) = adjust(&world, &ada, Some("fee-1"), &fee).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(
+        (
+            &first["entry_type"],
+            &first["credit"],
+            &first["balance_after"]
+        ),
+        (&json!("adjustment"), &eur(500), &eur(500))
+    );
+    let (status, again) = adjust(&world, &ada, Some("fee-1"), &fee).await;
+    assert_eq!((status, &again), (201, &first), "the first answer again");
+    let mut other = fee.clone();
+    other["amount"]["amount_minor"] = json!(501);
+    let (status, reused) = adjust(&world, &ada, Some("fee-1"), &other).await;
+    assert_eq!(
+        (status, reused["error"]["code"].as_str()),
+        (422, Some("IDEMPOTENCY_KEY_REUSED"))
+    );
+
+    // Eight at once with one new key: one booking, eight equal answers.
+    let refund = json!({"amount": {"amount_minor": 200, "currency": "EUR"}, "direction": "debit", "reason": "Goodwill"});
+    let answers = futures_util::future::join_all(
+        (0..8).map(|_| adjust(&world, &ada, Some("goodwill"), &refund)),
+    )
+    .await;
+    assert!(
+        answers
+            .iter()
+            .all(|(status, body)| *status == 201 && body["id"] == answers[0].1["id"]),
+        "{answers:?}"
+    );
+    let (_, ledger) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ada}/ledger"),
+        None,
+    )
+    .await;
+    assert_eq!(ledger["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(ledger["balances"][0]["balance_due"], eur(300));
+
+    for (change, field) in [
+        (json!({"direction": "sideways"}), "direction"),
+        (
+            json!({"amount": {"amount_minor": 0, "currency": "EUR"}}),
+            "amount.amount_minor",
+        ),
+        (
+            json!({"amount": {"amount_minor": 5, "currency": "EURO"}}),
+            "amount.currency",
+        ),
+        (json!({"reason": " "}), "reason"),
+    ] {
+        let mut body = fee.clone();
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, answer) = adjust(&world, &ada, Some(&format!("bad-{field}")), &body).await;
+        assert_eq!(
+            (status, answer["error"]["fields"][field].is_string()),
+            (422, true),
+            "{field}: {answer}"
+        );
+    }
+    let (status, _) = adjust(
+        &world,
+        &uuid::Uuid::new_v4().to_string(),
+        Some("nobody"),
+        &fee,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, ledger) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ada}/ledger"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        ledger["items"].as_array().map(Vec::len),
+        Some(2),
+        "nothing else was booked"
+    );
+    set_staff_role(&world.app, &world.staff_id, "viewer").await;
+    let (status, denied) = adjust(&world, &ada, Some("viewer"), &fee).await;
+    assert_eq!(
+        (status, denied["error"]["permission"].as_str()),
+        (403, Some("billing.manage"))
+    );
+}

@@ -91,6 +91,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.billing.v1.InvoiceService/IssueInvoice", Staff(P::BillingManage)),
     read("/atrium.billing.v1.InvoiceService/GetAgingReport", Staff(P::BillingView)),
     read("/atrium.billing.v1.LedgerService/GetCustomerLedger", Staff(P::BillingView)),
+    write("/atrium.billing.v1.LedgerService/AddAdjustment", Staff(P::BillingManage)),
     read("/atrium.billing.v1.BillingSettingsService/GetBillingSettings", Staff(P::BillingManage)),
     write("/atrium.billing.v1.BillingSettingsService/UpdateBillingSettings", Staff(P::BillingManage)),
     read("/atrium.billing.v1.CustomerInvoiceService/ListMyInvoices", Customer),

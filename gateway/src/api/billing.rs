@@ -268,26 +268,7 @@ impl From<pb::LedgerResponse> for Ledger {
                     currency: b.currency,
                 })
                 .collect(),
-            items: r
-                .items
-                .into_iter()
-                .map(|e| {
-                    let reference = e.reference.unwrap_or_default();
-                    LedgerEntry {
-                        id: e.id.into(),
-                        at: time(e.at.as_ref()),
-                        debit: money(e.debit, &e.currency),
-                        credit: money(e.credit, &e.currency),
-                        balance_after: money(e.balance_after, &e.currency),
-                        entry_type: e.entry_type,
-                        reference: Reference {
-                            kind: reference.kind,
-                            id: reference.id.into(),
-                            number: text(&reference.number),
-                        },
-                    }
-                })
-                .collect(),
+            items: r.items.into_iter().map(LedgerEntry::of).collect(),
             next_page_token: text(&r.next_page_token),
         }
     }
@@ -387,4 +368,42 @@ impl From<pb::AgingRow> for AgingRow {
 pub struct AgingQuery {
     /// `YYYY-MM-DD`; default today.
     pub as_of: Option<String>,
+}
+
+/// An amount as sent.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MoneyBody {
+    pub amount_minor: i64,
+    /// ISO 4217
+    pub currency: String,
+}
+
+/// The body of `POST /api/admin/customers/{id}/ledger/adjustments` (with an
+/// `Idempotency-Key` header).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NewAdjustment {
+    pub amount: MoneyBody,
+    /// `debit` lowers what the customer owes, `credit` raises it.
+    #[schemars(extend("enum" = ["debit", "credit"]))]
+    pub direction: String,
+    pub reason: String,
+}
+
+impl LedgerEntry {
+    pub fn of(e: pb::LedgerEntry) -> LedgerEntry {
+        let reference = e.reference.unwrap_or_default();
+        LedgerEntry {
+            id: e.id.into(),
+            at: time(e.at.as_ref()),
+            debit: money(e.debit, &e.currency),
+            credit: money(e.credit, &e.currency),
+            balance_after: money(e.balance_after, &e.currency),
+            entry_type: e.entry_type,
+            reference: Reference {
+                kind: reference.kind,
+                id: reference.id.into(),
+                number: text(&reference.number),
+            },
+        }
+    }
 }

@@ -28,6 +28,9 @@ pub enum BillingError {
     /// The billing feature is off: the customer's billing routes are 404.
     #[error("not found")]
     BillingOff,
+    /// An `Idempotency-Key` already used with another request.
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
     /// The customer may not see invoices (`can_view_invoices` off).
     #[error("this needs the permission can_view_invoices")]
     CannotViewInvoices,
@@ -68,7 +71,9 @@ impl From<TooLarge> for BillingError {
 impl ServiceError for BillingError {
     fn code(&self) -> ErrorCode {
         match self {
-            BillingError::InvalidField { .. } => ErrorCode::InvalidArgument,
+            BillingError::InvalidField { .. } | BillingError::IdempotencyKeyReused => {
+                ErrorCode::InvalidArgument
+            }
             BillingError::Page(problem) => problem.code(),
             BillingError::InvoiceNotFound
             | BillingError::CustomerNotFound
@@ -91,6 +96,7 @@ impl ServiceError for BillingError {
         match self {
             BillingError::Page(problem) => problem.reason(),
             BillingError::InvoiceNotDraft => "INVOICE_NOT_DRAFT",
+            BillingError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             BillingError::InvalidTransition(_) => "INVALID_TRANSITION",
             other => other.code().default_reason(),
         }

@@ -6,6 +6,7 @@ pub mod access;
 pub mod customers;
 pub mod error;
 mod grpc;
+pub mod idempotency;
 pub mod invoice;
 pub mod ledger;
 pub mod money;
@@ -27,7 +28,7 @@ use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermis
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tokio::net::TcpListener;
 
-atrium_common::migrations!("0001_billing"(sqlite), "0002_outbox");
+atrium_common::migrations!("0001_billing"(sqlite), "0002_outbox", "0003_adjustments");
 
 /// Everything the billing server needs.
 #[derive(Clone)]

@@ -2,9 +2,10 @@
 
 use atrium_common::roles::Permission;
 use atrium_proto::billing::v1 as pb;
-use axum::routing::get;
+use axum::routing::{get, post};
+use http::{HeaderMap, StatusCode};
 
-use crate::api::billing::{Ledger, LedgerQuery};
+use crate::api::billing::{Ledger, LedgerEntry, LedgerQuery, NewAdjustment};
 use crate::call;
 use crate::extract::{Json, PathId, Query, StaffCall};
 use crate::routes::{Answer, Route};
@@ -14,6 +15,9 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/api/admin/customers/{id}/ledger", "The customer's balances and ledger entries, newest first", get(read))
             .staff(Permission::BillingView).query::<LedgerQuery>().answers::<Ledger>(200),
+        Route::post("/api/admin/customers/{id}/ledger/adjustments", "Book a manual correction once per Idempotency-Key (the same key and body answer the first entry again)", post(adjust))
+            .staff(Permission::BillingManage).body::<NewAdjustment>().answers::<LedgerEntry>(201)
+            .errors(&["IDEMPOTENCY_KEY_REUSED"]),
     ]
 }
 
@@ -32,4 +36,28 @@ pub(crate) async fn read(
     Ok(Json(
         call!(staff, ledger.get_customer_ledger(request)).into(),
     ))
+}
+
+pub(crate) async fn adjust(
+    staff: StaffCall,
+    PathId(id): PathId,
+    headers: HeaderMap,
+    Json(body): Json<NewAdjustment>,
+) -> Result<(StatusCode, Json<LedgerEntry>), atrium_common::error::ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let request = pb::AddAdjustmentRequest {
+        customer_id: id.to_string(),
+        amount_minor: body.amount.amount_minor,
+        currency: body.amount.currency,
+        direction: body.direction,
+        reason: body.reason,
+        idempotency_key: key,
+    };
+    let response = call!(staff, ledger.add_adjustment(request));
+    let entry = LedgerEntry::of(response.entry.unwrap_or_default());
+    Ok((StatusCode::CREATED, Json(entry)))
 }

@@ -32,4 +32,31 @@ impl pb::ledger_service_server::LedgerService for Billing {
             next_page_token: found.next_page_token,
         }))
     }
+
+    async fn add_adjustment(
+        &self,
+        request: Request<pb::AddAdjustmentRequest>,
+    ) -> Rpc<pb::LedgerEntryResponse> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let customer_id =
+            invoice::customer_id(&r.customer_id).map_err(|_| BillingError::CustomerNotFound)?;
+        let adjustment = ledger::adjust::Adjustment {
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            direction: r.direction,
+            reason: r.reason,
+        };
+        let entry = ledger::adjust::adjust(
+            &self.0,
+            &principal,
+            customer_id,
+            adjustment,
+            &r.idempotency_key,
+        )
+        .await?;
+        Ok(Response::new(pb::LedgerEntryResponse {
+            entry: Some(entry.into()),
+        }))
+    }
 }

@@ -3,6 +3,7 @@
 //! in the same transaction, so reading a balance costs one row at any ledger length.
 //! `balance_due = Σcredit − Σdebit`: positive means the customer owes.
 
+pub mod adjust;
 pub mod store;
 
 atrium_common::text_enum! {

@@ -144,3 +144,38 @@ pub async fn period(
         [org_id, customer_id, currency, from, to] fetch_all)?;
     Ok((opening.unwrap_or(0), rows))
 }
+
+/// The entry of this id, in the organization.
+pub async fn entry(
+    db: &Db,
+    org_id: OrgId,
+    entry_id: Uuid,
+) -> Result<Option<EntryRow>, sqlx::Error> {
+    let text =
+        format!("select {ENTRY_COLUMNS} from ledger_entry where org_id = $1 and entry_id = $2");
+    sql!(db db, query_as::<_, EntryRow>(sqlx::AssertSqlSafe(text)) [org_id, entry_id] fetch_optional)
+}
+
+/// What an adjustment keeps beside its entry.
+pub struct AdjustmentRow<'a> {
+    pub adjustment_id: Uuid,
+    pub direction: &'a str,
+    pub amount: i64,
+    pub reason: &'a str,
+    pub entry_id: Uuid,
+    pub created_by: Uuid,
+}
+
+pub async fn insert_adjustment(
+    tx: &mut Tx,
+    entry: &NewEntry,
+    a: &AdjustmentRow<'_>,
+) -> Result<(), sqlx::Error> {
+    sql!(tx tx, query(
+        "insert into ledger_adjustment (adjustment_id, org_id, customer_id, currency, \
+         direction, amount, reason, entry_id, created_by, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ) [a.adjustment_id, entry.org_id, entry.customer_id, &entry.currency, a.direction,
+       a.amount, a.reason, a.entry_id, a.created_by, entry.at] execute)
+    .map(drop)
+}
