@@ -74,7 +74,7 @@ create table invoice_line (
     primary key (invoice_id, position)
 );
 
--- Append-only: nothing updates or deletes an entry (the trigger below refuses it).
+-- Append-only: nothing updates or deletes an entry (0002's triggers refuse it).
 create table ledger_entry (
     entry_id uuid primary key,
     org_id uuid not null,
@@ -109,12 +109,3 @@ create table customer_balance (
     entries bigint not null,
     primary key (org_id, customer_id, currency)
 );
-
-create function ledger_entry_append_only() returns trigger language plpgsql as $$
-begin
-    raise exception 'ledger entries are append-only';
-end
-$$;
-
-create trigger ledger_entry_append_only before update or delete on ledger_entry
-    for each row execute function ledger_entry_append_only();

@@ -28,7 +28,12 @@ use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermis
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tokio::net::TcpListener;
 
-atrium_common::migrations!("0001_billing"(sqlite), "0002_outbox", "0003_adjustments");
+atrium_common::migrations!(
+    "0001_billing",
+    "0002_ledger_append_only"(sqlite),
+    "0003_outbox",
+    "0004_adjustments",
+);
 
 /// Everything the billing server needs.
 #[derive(Clone)]

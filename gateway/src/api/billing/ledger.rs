@@ -59,7 +59,7 @@ impl From<pb::LedgerResponse> for Ledger {
                     currency: b.currency,
                 })
                 .collect(),
-            items: r.items.into_iter().map(LedgerEntry::of).collect(),
+            items: r.items.into_iter().map(LedgerEntry::from).collect(),
             next_page_token: text(&r.next_page_token),
         }
     }
@@ -146,8 +146,8 @@ pub struct NewAdjustment {
     pub reason: String,
 }
 
-impl LedgerEntry {
-    pub fn of(e: pb::LedgerEntry) -> LedgerEntry {
+impl From<pb::LedgerEntry> for LedgerEntry {
+    fn from(e: pb::LedgerEntry) -> LedgerEntry {
         let reference = e.reference.unwrap_or_default();
         LedgerEntry {
             id: e.id.into(),

@@ -58,6 +58,6 @@ pub(crate) async fn adjust(
         idempotency_key: key,
     };
     let response = call!(staff, ledger.add_adjustment(request));
-    let entry = LedgerEntry::of(response.entry.unwrap_or_default());
+    let entry = LedgerEntry::from(response.entry.unwrap_or_default());
     Ok((StatusCode::CREATED, Json(entry)))
 }

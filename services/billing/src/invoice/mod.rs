@@ -229,11 +229,13 @@ pub async fn find_mine(
     customer: &Principal,
     id: &str,
 ) -> Result<InvoiceView, BillingError> {
-    let view = find(state, customer.org_id, id).await?;
-    if view.row.customer_id != customer.customer_id() || view.row.status == Status::Draft {
-        return Err(BillingError::InvoiceNotFound);
-    }
-    Ok(view)
+    let id = invoice_id(id)?;
+    let key = (customer.org_id, customer.customer_id());
+    let row = store::find_issued_to(&state.db, key, id)
+        .await?
+        .ok_or(BillingError::InvoiceNotFound)?;
+    let lines = store::lines(&state.db, id).await?;
+    InvoiceView::new(row, lines, today(state))
 }
 
 /// Changes a draft; an issued or void invoice is `InvoiceNotDraft`.
@@ -344,10 +346,12 @@ pub async fn issue(
     let mut row = current.row;
     (row.number, row.issue_date, row.due_date, row.customer) =
         (Some(number), Some(issue_date), Some(due_date), customer);
+    (row.status, row.updated_at) = (Status::Issued, now);
     notices::invoice_issued(&mut tx, (state, &sender), &row, now).await?;
     tx.commit().await?;
     state.relay.wake();
-    find(state, principal.org_id, id).await
+    // The row as the issuing statement wrote it: no second read.
+    InvoiceView::new(row, current.lines, today(state))
 }
 
 /// A page of invoices and the token of the next.

@@ -246,6 +246,18 @@ struct OwnedLine {
     line: LineRow,
 }
 
+/// One of the customer's own issued invoices (never a draft, never another's).
+pub async fn find_issued_to(
+    db: &Db,
+    (org_id, customer_id): (OrgId, CustomerId),
+    invoice_id: Uuid,
+) -> Result<Option<InvoiceRow>, sqlx::Error> {
+    sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from invoice where org_id = $1 and customer_id = $2 \
+         and invoice_id = $3 and status <> 'draft'"
+    ))) [org_id, customer_id, invoice_id] fetch_optional)
+}
+
 pub async fn lines(db: &Db, invoice_id: Uuid) -> Result<Vec<LineRow>, sqlx::Error> {
     sql!(db db, query_as::<_, LineRow>(
         "select position, description, quantity, unit_price_minor, tax_rate, \
