@@ -31,7 +31,9 @@ pub mod migrations;
 mod text;
 
 pub use migrations::{MigrationFile, Migrations};
-pub use text::{fold, ids_json, is_unavailable, is_unique_violation, like_pattern, report_filled};
+pub use text::{
+    fold, ids_json, is_conflict, is_unavailable, is_unique_violation, like_pattern, report_filled,
+};
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
 const PING_WHEN_IDLE: Duration = Duration::from_secs(30);

@@ -7,10 +7,14 @@
 use atrium_common::config::{ServiceName, Settings};
 use atrium_common::grpc::{ServiceChannel, connect, probe_channel};
 use atrium_proto::billing::v1::billing_settings_service_client::BillingSettingsServiceClient;
+use atrium_proto::billing::v1::credit_note_service_client::CreditNoteServiceClient;
+use atrium_proto::billing::v1::customer_credit_note_service_client::CustomerCreditNoteServiceClient;
 use atrium_proto::billing::v1::customer_invoice_service_client::CustomerInvoiceServiceClient;
 use atrium_proto::billing::v1::customer_ledger_service_client::CustomerLedgerServiceClient;
+use atrium_proto::billing::v1::customer_payment_service_client::CustomerPaymentServiceClient;
 use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
 use atrium_proto::billing::v1::ledger_service_client::LedgerServiceClient;
+use atrium_proto::billing::v1::payment_service_client::PaymentServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
 use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
@@ -64,6 +68,10 @@ pub struct Clients {
     pub ledger: LedgerServiceClient<ServiceChannel>,
     pub my_invoices: CustomerInvoiceServiceClient<ServiceChannel>,
     pub my_ledger: CustomerLedgerServiceClient<ServiceChannel>,
+    pub credit_notes: CreditNoteServiceClient<ServiceChannel>,
+    pub payments: PaymentServiceClient<ServiceChannel>,
+    pub my_credit_notes: CustomerCreditNoteServiceClient<ServiceChannel>,
+    pub my_payments: CustomerPaymentServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -105,7 +113,11 @@ impl Clients {
             billing_settings: BillingSettingsServiceClient::new(billing.clone()),
             ledger: LedgerServiceClient::new(billing.clone()),
             my_invoices: CustomerInvoiceServiceClient::new(billing.clone()),
-            my_ledger: CustomerLedgerServiceClient::new(billing),
+            my_ledger: CustomerLedgerServiceClient::new(billing.clone()),
+            credit_notes: CreditNoteServiceClient::new(billing.clone()),
+            payments: PaymentServiceClient::new(billing.clone()),
+            my_credit_notes: CustomerCreditNoteServiceClient::new(billing.clone()),
+            my_payments: CustomerPaymentServiceClient::new(billing),
             probes,
         })
     }

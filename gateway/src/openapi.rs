@@ -187,6 +187,15 @@ fn parameters(route: &Route, generator: &mut SchemaGenerator) -> Vec<Value> {
             json!({ "name": name, "in": "path", "required": true, "schema": schema })
         })
         .collect();
+    if route.idempotent {
+        parameters.push(json!({
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": true,
+            "description": "The same key with the same body answers the first answer again and books nothing",
+            "schema": { "type": "string", "minLength": 1, "maxLength": 255 },
+        }));
+    }
     if let Some(schema_of) = route.query {
         let schema = schema_of(generator).to_value();
         let required: Vec<&str> = schema["required"]

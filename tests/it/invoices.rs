@@ -13,7 +13,7 @@ use crate::customer_invitation::customer_call;
 use crate::customer_lockout::World;
 use crate::support::app::{OWNER_PASSWORD, error_code, set_staff_role};
 
-fn worked_example(customer_id: &str) -> Value {
+pub(crate) fn worked_example(customer_id: &str) -> Value {
     json!({
         "customer_id": customer_id,
         "currency": "EUR",
@@ -26,13 +26,18 @@ fn worked_example(customer_id: &str) -> Value {
     })
 }
 
-async fn send(world: &World, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+pub(crate) async fn send(
+    world: &World,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
     let response = world.staff(method, path, body).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn eur(amount: i64) -> Value {
+pub(crate) fn eur(amount: i64) -> Value {
     json!({"amount_minor": amount, "currency": "EUR"})
 }
 

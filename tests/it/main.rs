@@ -21,6 +21,7 @@ mod notifications;
 mod openapi;
 mod outbox_relay;
 mod pages;
+mod payments;
 mod platform;
 mod portal_access;
 mod portal_outbox;

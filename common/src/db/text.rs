@@ -60,6 +60,13 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
+/// True when PostgreSQL gave up on the transaction for another's sake (a deadlock or a
+/// serialization failure): the whole transaction may be run again.
+pub fn is_conflict(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db)
+        if db.code().is_some_and(|code| code == "40001" || code == "40P01"))
+}
+
 /// `ids` as a JSON array of strings, for SQLite's `json_each` where PostgreSQL binds an
 /// array: `… in (select unhex(replace(value, '-', '')) from json_each($n))` matches the
 /// 16-byte blobs the ids are stored as.

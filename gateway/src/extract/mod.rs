@@ -43,6 +43,23 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
+/// The `Idempotency-Key` header of a route that books money, as sent; a missing one is
+/// empty, which the billing service answers with a 422 naming `idempotency_key`.
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Ok(IdempotencyKey(key.to_owned()))
+    }
+}
+
 /// A JSON body whose fields are all optional: a request without a body is `T::default()`
 /// (DESIGN: such a route treats a missing body as `{}`); one with a body is [`Json`].
 pub struct OptionalJson<T>(pub T);

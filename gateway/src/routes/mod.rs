@@ -70,6 +70,8 @@ pub struct Route {
     pub file: bool,
     /// Its query parameters: the fields of one type.
     pub query: Option<SchemaOf>,
+    /// Books money: takes an `Idempotency-Key` header.
+    pub idempotent: bool,
     /// Its success status, and the JSON it answers (none: no body).
     pub status: u16,
     pub answer: Option<SchemaOf>,
@@ -103,6 +105,7 @@ impl Route {
             upload: None,
             file: false,
             query: None,
+            idempotent: false,
             status: 200,
             answer: None,
             other_answers: Vec::new(),
@@ -224,6 +227,15 @@ impl Route {
     pub fn no_content(mut self) -> Route {
         self.status = 204;
         self.answer = None;
+        self
+    }
+
+    /// Books money once per `Idempotency-Key` header (1–255 characters, else 422): the
+    /// same key and body answer the first answer again, another body is 422.
+    pub fn books_money(mut self) -> Route {
+        self.idempotent = true;
+        self.errors
+            .extend(["VALIDATION_FAILED", "IDEMPOTENCY_KEY_REUSED"]);
         self
     }
 

@@ -19,6 +19,13 @@ pub enum BillingError {
     InvoiceNotFound,
     #[error("customer not found")]
     CustomerNotFound,
+    #[error("credit note not found")]
+    CreditNoteNotFound,
+    #[error("payment not found")]
+    PaymentNotFound,
+    /// A void of an invoice something was paid on.
+    #[error("the invoice has payments: refund or credit instead")]
+    InvoiceHasPayments,
     /// A change only a draft takes (an edit, a delete).
     #[error("the invoice is no longer a draft")]
     InvoiceNotDraft,
@@ -77,10 +84,12 @@ impl ServiceError for BillingError {
             BillingError::Page(problem) => problem.code(),
             BillingError::InvoiceNotFound
             | BillingError::CustomerNotFound
+            | BillingError::CreditNoteNotFound
+            | BillingError::PaymentNotFound
             | BillingError::BillingOff => ErrorCode::NotFound,
-            BillingError::InvoiceNotDraft | BillingError::InvalidTransition(_) => {
-                ErrorCode::FailedPrecondition
-            }
+            BillingError::InvoiceNotDraft
+            | BillingError::InvalidTransition(_)
+            | BillingError::InvoiceHasPayments => ErrorCode::FailedPrecondition,
             BillingError::CannotViewInvoices => ErrorCode::PermissionDenied,
             BillingError::Identity(status) | BillingError::Portal(status) => {
                 ErrorCode::from_grpc(status.code())
@@ -96,6 +105,7 @@ impl ServiceError for BillingError {
         match self {
             BillingError::Page(problem) => problem.reason(),
             BillingError::InvoiceNotDraft => "INVOICE_NOT_DRAFT",
+            BillingError::InvoiceHasPayments => "INVOICE_HAS_PAYMENTS",
             BillingError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             BillingError::InvalidTransition(_) => "INVALID_TRANSITION",
             other => other.code().default_reason(),

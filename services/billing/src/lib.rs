@@ -3,6 +3,8 @@
 //! payments, credit notes and PDFs follow.
 
 pub mod access;
+mod booking;
+pub mod credit_note;
 pub mod customers;
 pub mod error;
 mod grpc;
@@ -12,6 +14,7 @@ pub mod ledger;
 pub mod money;
 pub mod notices;
 pub mod numbers;
+pub mod payment;
 pub mod settings;
 #[cfg(test)]
 mod store_contract;
@@ -33,6 +36,7 @@ atrium_common::migrations!(
     "0002_ledger_append_only"(sqlite),
     "0003_outbox",
     "0004_adjustments",
+    "0005_payments",
 );
 
 /// Everything the billing server needs.
@@ -99,6 +103,18 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     )
     .add_service(
         pb::billing_settings_service_server::BillingSettingsServiceServer::new(billing.clone()),
+    )
+    .add_service(pb::credit_note_service_server::CreditNoteServiceServer::new(billing.clone()))
+    .add_service(
+        pb::customer_credit_note_service_server::CustomerCreditNoteServiceServer::new(
+            billing.clone(),
+        ),
+    )
+    .add_service(pb::payment_service_server::PaymentServiceServer::new(
+        billing.clone(),
+    ))
+    .add_service(
+        pb::customer_payment_service_server::CustomerPaymentServiceServer::new(billing.clone()),
     )
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await

@@ -6,8 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 mod ledger;
+mod payments;
 
 pub use ledger::*;
+pub use payments::*;
 
 use super::{Id, Paging, Patch, Time, text, time};
 
@@ -63,6 +65,19 @@ pub struct Line {
     pub tax_rate: String,
     pub discount_percent: String,
     pub net: Money,
+}
+
+impl Line {
+    pub(crate) fn of(l: pb::Line, currency: &str) -> Line {
+        Line {
+            net: money(l.net, currency),
+            description: l.description,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price_minor,
+            tax_rate: l.tax_rate,
+            discount_percent: l.discount_percent,
+        }
+    }
 }
 
 /// The tax of one rate, on the sum of the lines at that rate.
@@ -133,18 +148,7 @@ impl From<pb::Invoice> for Invoice {
             issue_date: text(&i.issue_date),
             due_date: text(&i.due_date),
             payment_terms_days: i.payment_terms_days,
-            lines: i
-                .lines
-                .into_iter()
-                .map(|l| Line {
-                    net: money(l.net, c),
-                    description: l.description,
-                    quantity: l.quantity,
-                    unit_price_minor: l.unit_price_minor,
-                    tax_rate: l.tax_rate,
-                    discount_percent: l.discount_percent,
-                })
-                .collect(),
+            lines: i.lines.into_iter().map(|l| Line::of(l, c)).collect(),
             tax_breakdown: i
                 .tax_breakdown
                 .into_iter()

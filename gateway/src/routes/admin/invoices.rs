@@ -8,9 +8,12 @@ use axum::routing::{delete, get, patch, post};
 use http::StatusCode;
 
 use crate::api::Page;
-use crate::api::billing::{Invoice, InvoiceFilter, InvoicePatch, IssueInvoice, NewInvoice};
+use crate::api::billing::{
+    CreditNote, Invoice, InvoiceDetail, InvoiceFilter, InvoicePatch, IssueInvoice, NewCreditNote,
+    NewInvoice, VoidInvoice,
+};
 use crate::call;
-use crate::extract::{Json, OptionalJson, PathId, Query, StaffCall};
+use crate::extract::{IdempotencyKey, Json, OptionalJson, PathId, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -21,14 +24,20 @@ pub fn routes() -> Vec<Route> {
             .staff(manage).body::<NewInvoice>().answers::<Invoice>(201),
         Route::get("/api/admin/invoices", "The organization's invoices, newest first", get(list))
             .staff(view).query::<InvoiceFilter>().answers::<Page<Invoice>>(200),
-        Route::get("/api/admin/invoices/{id}", "One invoice", get(read))
-            .staff(view).answers::<Invoice>(200),
+        Route::get("/api/admin/invoices/{id}", "One invoice with its payments and credit notes", get(read))
+            .staff(view).answers::<InvoiceDetail>(200),
         Route::patch("/api/admin/invoices/{id}", "Change a draft (else 409 INVOICE_NOT_DRAFT)", patch(update))
             .staff(manage).body::<InvoicePatch>().answers::<Invoice>(200).errors(&["INVOICE_NOT_DRAFT"]),
         Route::delete("/api/admin/invoices/{id}", "Delete a draft (else 409 INVOICE_NOT_DRAFT)", delete(remove))
             .staff(manage).no_content().errors(&["INVOICE_NOT_DRAFT"]),
         Route::post("/api/admin/invoices/{id}/issue", "Issue a draft: its number, due date and ledger entry", post(issue))
             .staff(manage).body::<IssueInvoice>().answers::<Invoice>(200).errors(&["INVALID_TRANSITION"]),
+        Route::post("/api/admin/invoices/{id}/void", "Void an invoice nothing was paid on: a credit note for all that is due", post(void))
+            .staff(manage).body::<VoidInvoice>().answers::<Invoice>(200)
+            .errors(&["INVALID_TRANSITION", "INVOICE_HAS_PAYMENTS"]),
+        Route::post("/api/admin/invoices/{id}/credit-notes", "Credit part of an issued invoice, at most its amount_due", post(credit))
+            .staff(manage).body::<NewCreditNote>().answers::<CreditNote>(201).books_money()
+            .errors(&["INVALID_TRANSITION"]),
     ]
 }
 
@@ -81,9 +90,9 @@ pub(crate) async fn list(
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<Invoice> {
+pub(crate) async fn read(staff: StaffCall, id: PathId) -> Answer<InvoiceDetail> {
     let response = call!(staff, invoices.get_invoice(invoice_request(&id)));
-    Ok(Json(answer(response)))
+    Ok(Json(response.invoice.unwrap_or_default().into()))
 }
 
 pub(crate) async fn update(
@@ -128,4 +137,45 @@ pub(crate) async fn issue(
     };
     let response = call!(staff, invoices.issue_invoice(request));
     Ok(Json(answer(response)))
+}
+
+pub(crate) async fn void(
+    staff: StaffCall,
+    PathId(id): PathId,
+    Json(body): Json<VoidInvoice>,
+) -> Answer<Invoice> {
+    let request = pb::VoidInvoiceRequest {
+        invoice_id: id.to_string(),
+        reason: body.reason,
+    };
+    let response = call!(staff, invoices.void_invoice(request));
+    Ok(Json(answer(response)))
+}
+
+pub(crate) async fn credit(
+    staff: StaffCall,
+    PathId(id): PathId,
+    IdempotencyKey(key): IdempotencyKey,
+    Json(body): Json<NewCreditNote>,
+) -> Result<(StatusCode, Json<CreditNote>), ApiError> {
+    let (amount_minor, currency) = match body.amount {
+        Some(amount) => (amount.amount_minor, amount.currency),
+        None => (0, String::new()),
+    };
+    let request = pb::CreateCreditNoteRequest {
+        invoice_id: id.to_string(),
+        reason: body.reason,
+        lines: body
+            .lines
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        amount_minor,
+        currency,
+        idempotency_key: key,
+    };
+    let response = call!(staff, credit_notes.create_credit_note(request));
+    let note = CreditNote::from(response.credit_note.unwrap_or_default());
+    Ok((StatusCode::CREATED, Json(note)))
 }

@@ -3,11 +3,11 @@
 use atrium_common::roles::Permission;
 use atrium_proto::billing::v1 as pb;
 use axum::routing::{get, post};
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use crate::api::billing::{Ledger, LedgerEntry, LedgerQuery, NewAdjustment};
 use crate::call;
-use crate::extract::{Json, PathId, Query, StaffCall};
+use crate::extract::{IdempotencyKey, Json, PathId, Query, StaffCall};
 use crate::routes::{Answer, Route};
 
 #[rustfmt::skip]
@@ -17,7 +17,7 @@ pub fn routes() -> Vec<Route> {
             .staff(Permission::BillingView).query::<LedgerQuery>().answers::<Ledger>(200),
         Route::post("/api/admin/customers/{id}/ledger/adjustments", "Book a manual correction once per Idempotency-Key (the same key and body answer the first entry again)", post(adjust))
             .staff(Permission::BillingManage).body::<NewAdjustment>().answers::<LedgerEntry>(201)
-            .errors(&["IDEMPOTENCY_KEY_REUSED"]),
+            .books_money(),
     ]
 }
 
@@ -41,14 +41,9 @@ pub(crate) async fn read(
 pub(crate) async fn adjust(
     staff: StaffCall,
     PathId(id): PathId,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<NewAdjustment>,
 ) -> Result<(StatusCode, Json<LedgerEntry>), atrium_common::error::ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
     let request = pb::AddAdjustmentRequest {
         customer_id: id.to_string(),
         amount_minor: body.amount.amount_minor,

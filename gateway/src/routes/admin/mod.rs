@@ -15,6 +15,7 @@ pub(crate) mod invoices;
 pub(crate) mod ledger;
 pub(crate) mod logo;
 pub(crate) mod outbox;
+pub(crate) mod payments;
 pub(crate) mod permissions;
 pub(crate) mod phases;
 pub(crate) mod projects;
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         billing_settings::routes(),
         invoices::routes(),
         ledger::routes(),
+        payments::routes(),
         reports::routes(),
     ]
     .into_iter()

@@ -7,8 +7,8 @@ use axum::routing::get;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::api::billing::{Invoice, Ledger, LedgerQuery};
-use crate::api::{Page, Paging};
+use crate::api::billing::{CreditNote, Invoice, InvoiceDetail, Ledger, LedgerQuery, MyPayments};
+use crate::api::{Page, PageQuery, Paging};
 use crate::call;
 use crate::extract::{CustomerCall, Json, PathId, Query};
 use crate::routes::{Answer, Route};
@@ -20,8 +20,14 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/api/customer/invoices", "The customer's issued invoices, newest first", get(list))
             .customer().query::<MyInvoiceFilter>().answers::<Page<Invoice>>(200).errors(&gated),
-        Route::get("/api/customer/invoices/{id}", "One of the customer's issued invoices", get(read))
-            .customer().answers::<Invoice>(200).errors(&gated),
+        Route::get("/api/customer/invoices/{id}", "One of the customer's issued invoices with its payments and credit notes", get(read))
+            .customer().answers::<InvoiceDetail>(200).errors(&gated),
+        Route::get("/api/customer/credit-notes", "The customer's credit notes, newest first", get(credit_notes))
+            .customer().query::<PageQuery>().answers::<Page<CreditNote>>(200).errors(&gated),
+        Route::get("/api/customer/credit-notes/{id}", "One of the customer's credit notes", get(credit_note))
+            .customer().answers::<CreditNote>(200).errors(&gated),
+        Route::get("/api/customer/payments", "The customer's payments with their allocations, and their refunds", get(payments))
+            .customer().query::<PageQuery>().answers::<MyPayments>(200).errors(&gated),
         Route::get("/api/customer/ledger", "The customer's balances and ledger entries, newest first", get(ledger))
             .customer().query::<LedgerQuery>().answers::<Ledger>(200).errors(&gated),
     ]
@@ -51,7 +57,7 @@ pub(crate) async fn list(
     Ok(Json(Page::of(items, response.next_page_token)))
 }
 
-pub(crate) async fn read(customer: CustomerCall, PathId(id): PathId) -> Answer<Invoice> {
+pub(crate) async fn read(customer: CustomerCall, PathId(id): PathId) -> Answer<InvoiceDetail> {
     let request = pb::InvoiceRequest {
         invoice_id: id.to_string(),
     };
@@ -71,5 +77,41 @@ pub(crate) async fn ledger(
     };
     Ok(Json(
         call!(customer, my_ledger.get_my_ledger(request)).into(),
+    ))
+}
+
+pub(crate) async fn credit_notes(
+    customer: CustomerCall,
+    Query(query): Query<PageQuery>,
+) -> Answer<Page<CreditNote>> {
+    let (page_size, page_token) = query.paging.size_and_token()?;
+    let request = pb::ListMyCreditNotesRequest {
+        page_size,
+        page_token,
+    };
+    let response = call!(customer, my_credit_notes.list_my_credit_notes(request));
+    let items = response.items.into_iter().map(CreditNote::from);
+    Ok(Json(Page::of(items, response.next_page_token)))
+}
+
+pub(crate) async fn credit_note(customer: CustomerCall, PathId(id): PathId) -> Answer<CreditNote> {
+    let request = pb::CreditNoteRequest {
+        credit_note_id: id.to_string(),
+    };
+    let response = call!(customer, my_credit_notes.get_my_credit_note(request));
+    Ok(Json(response.credit_note.unwrap_or_default().into()))
+}
+
+pub(crate) async fn payments(
+    customer: CustomerCall,
+    Query(query): Query<PageQuery>,
+) -> Answer<MyPayments> {
+    let (page_size, page_token) = query.paging.size_and_token()?;
+    let request = pb::ListMyPaymentsRequest {
+        page_size,
+        page_token,
+    };
+    Ok(Json(
+        call!(customer, my_payments.list_my_payments(request)).into(),
     ))
 }

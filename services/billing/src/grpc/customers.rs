@@ -12,7 +12,10 @@ use crate::invoice::{self, Status, store::Filter};
 use crate::ledger;
 
 /// The customer calling, once the portal says billing is theirs to see.
-async fn customer<T>(billing: &Billing, request: &Request<T>) -> Result<Principal, GrpcStatus> {
+pub(super) async fn customer<T>(
+    billing: &Billing,
+    request: &Request<T>,
+) -> Result<Principal, GrpcStatus> {
     let principal = Principal::require(request, SubjectKind::Customer)?;
     access::customer(&billing.0, &principal).await?;
     Ok(principal)
@@ -59,8 +62,9 @@ impl pb::customer_invoice_service_server::CustomerInvoiceService for Billing {
     ) -> Rpc<pb::InvoiceResponse> {
         let principal = customer(self, &request).await?;
         let view = invoice::find_mine(&self.0, &principal, &request.get_ref().invoice_id).await?;
+        let detail = invoice::detail(&self.0, view).await?;
         Ok(Response::new(pb::InvoiceResponse {
-            invoice: Some(view.into()),
+            invoice: Some(detail.into()),
         }))
     }
 }

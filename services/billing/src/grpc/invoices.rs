@@ -39,7 +39,20 @@ impl pb::invoice_service_server::InvoiceService for Billing {
 
     async fn get_invoice(&self, request: Request<pb::InvoiceRequest>) -> Rpc<pb::InvoiceResponse> {
         let principal = staff(&request)?;
-        answer(invoice::find(&self.0, principal.org_id, &request.get_ref().invoice_id).await?)
+        let view = invoice::find(&self.0, principal.org_id, &request.get_ref().invoice_id).await?;
+        let detail = invoice::detail(&self.0, view).await?;
+        Ok(Response::new(pb::InvoiceResponse {
+            invoice: Some(detail.into()),
+        }))
+    }
+
+    async fn void_invoice(
+        &self,
+        request: Request<pb::VoidInvoiceRequest>,
+    ) -> Rpc<pb::InvoiceResponse> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        answer(crate::credit_note::void(&self.0, &principal, &r.invoice_id, &r.reason).await?)
     }
 
     async fn list_invoices(

@@ -1,9 +1,11 @@
 //! The billing service's gRPC handlers: each decodes a request into a domain call and
 //! encodes the answer; no SQL here.
 
+mod credit_notes;
 mod customers;
 mod invoices;
 mod ledger;
+mod payments;
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::grpc::timestamp;
@@ -100,7 +102,49 @@ impl From<InvoiceView> for pb::Invoice {
             payment_terms_days: row.payment_terms_days,
             created_at: Some(timestamp(row.created_at)),
             updated_at: Some(timestamp(row.updated_at)),
+            payments: Vec::new(),
+            credit_notes: Vec::new(),
+            detailed: false,
         }
+    }
+}
+
+impl From<crate::invoice::InvoiceDetail> for pb::Invoice {
+    fn from(d: crate::invoice::InvoiceDetail) -> pb::Invoice {
+        pb::Invoice {
+            payments: d
+                .payments
+                .into_iter()
+                .map(|a| pb::InvoicePayment {
+                    payment_id: a.payment_id.to_string(),
+                    received_on: a.received_on.to_string(),
+                    method: a.method,
+                    amount: a.amount,
+                    allocated_at: Some(timestamp(a.created_at)),
+                })
+                .collect(),
+            credit_notes: d
+                .credit_notes
+                .into_iter()
+                .map(credit_notes::encode)
+                .collect(),
+            detailed: true,
+            ..d.view.into()
+        }
+    }
+}
+
+fn customer_ref(
+    id: impl ToString,
+    name: String,
+    email: String,
+    company: String,
+) -> pb::CustomerRef {
+    pb::CustomerRef {
+        id: id.to_string(),
+        name,
+        email,
+        company,
     }
 }
 

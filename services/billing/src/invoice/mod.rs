@@ -4,6 +4,7 @@
 //! `days_overdue` and the aging bucket are worked out on each read from the clock.
 
 mod aging;
+mod detail;
 pub mod report;
 pub mod store;
 
@@ -20,6 +21,7 @@ use crate::money::{self, Currency, LineInput, TaxPart, Totals, parse_lines};
 use crate::numbers::{self, Series};
 use crate::{customers, notices};
 pub use aging::aging;
+pub use detail::{InvoiceDetail, detail};
 use store::{InvoiceRow, LineRow};
 
 atrium_common::text_enum! {
@@ -133,7 +135,7 @@ fn project(text: Option<&str>) -> Result<Option<ProjectId>, BillingError> {
 }
 
 /// Lines checked and priced: the rows to store and the document's totals.
-fn priced(inputs: &[LineInput]) -> Result<(Vec<LineRow>, Totals), BillingError> {
+pub(crate) fn priced(inputs: &[LineInput]) -> Result<(Vec<LineRow>, Totals), BillingError> {
     let lines = parse_lines(inputs)?;
     let totals = Totals::of(&lines)?;
     let rows = lines

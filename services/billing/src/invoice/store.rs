@@ -308,3 +308,41 @@ pub async fn open(db: &Db, org_id: OrgId) -> Result<Vec<InvoiceRow>, sqlx::Error
          and status in ('issued', 'partially_paid') order by customer_name, customer_id"
     ))) [org_id] fetch_all)
 }
+
+/// Money applied to an issued invoice: paid (an allocation) or credited (a credit note).
+pub struct Apply<'a> {
+    pub customer_id: CustomerId,
+    pub currency: &'a str,
+    pub paid: i64,
+    pub credited: i64,
+    /// Only while nothing is paid on it (a void).
+    pub unpaid_only: bool,
+    pub void_reason: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Adds `a` to the open invoice of that customer and currency when it still fits in
+/// what is due, in the statement that checks it (a racing payment waits for this row and
+/// then sees what this one left), its status following: `paid` when nothing is left and
+/// something was paid, `void` when credit notes alone cover it. `None` when it is not
+/// open to it, or it does not fit.
+pub async fn apply(
+    tx: &mut Tx,
+    (org_id, invoice_id): (OrgId, Uuid),
+    a: &Apply<'_>,
+) -> Result<Option<InvoiceRow>, sqlx::Error> {
+    sql!(tx tx, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
+        "update invoice set amount_paid = amount_paid + $5, \
+         amount_credited = amount_credited + $6, \
+         status = case when total - amount_credited - amount_paid = $5 + $6 \
+             then (case when amount_paid + $5 > 0 then 'paid' else 'void' end) \
+             when amount_paid + $5 > 0 then 'partially_paid' else 'issued' end, \
+         void_reason = coalesce($8, void_reason), updated_at = $9 \
+         where org_id = $1 and invoice_id = $2 and customer_id = $3 and currency = $4 \
+         and status in ('issued', 'partially_paid') \
+         and total - amount_credited - amount_paid >= $5 + $6 \
+         and (not $7 or amount_paid = 0) \
+         returning {COLUMNS}"
+    ))) [org_id, invoice_id, a.customer_id, a.currency, a.paid, a.credited, a.unpaid_only,
+         a.void_reason, a.at] fetch_optional)
+}
