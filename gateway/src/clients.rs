@@ -11,10 +11,14 @@ use atrium_proto::billing::v1::credit_note_service_client::CreditNoteServiceClie
 use atrium_proto::billing::v1::customer_credit_note_service_client::CustomerCreditNoteServiceClient;
 use atrium_proto::billing::v1::customer_invoice_service_client::CustomerInvoiceServiceClient;
 use atrium_proto::billing::v1::customer_ledger_service_client::CustomerLedgerServiceClient;
+use atrium_proto::billing::v1::customer_order_service_client::CustomerOrderServiceClient;
 use atrium_proto::billing::v1::customer_payment_service_client::CustomerPaymentServiceClient;
+use atrium_proto::billing::v1::customer_quote_service_client::CustomerQuoteServiceClient;
 use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
 use atrium_proto::billing::v1::ledger_service_client::LedgerServiceClient;
+use atrium_proto::billing::v1::order_service_client::OrderServiceClient;
 use atrium_proto::billing::v1::payment_service_client::PaymentServiceClient;
+use atrium_proto::billing::v1::quote_service_client::QuoteServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
 use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
@@ -72,6 +76,10 @@ pub struct Clients {
     pub payments: PaymentServiceClient<ServiceChannel>,
     pub my_credit_notes: CustomerCreditNoteServiceClient<ServiceChannel>,
     pub my_payments: CustomerPaymentServiceClient<ServiceChannel>,
+    pub quotes: QuoteServiceClient<ServiceChannel>,
+    pub orders: OrderServiceClient<ServiceChannel>,
+    pub my_quotes: CustomerQuoteServiceClient<ServiceChannel>,
+    pub my_orders: CustomerOrderServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -117,7 +125,11 @@ impl Clients {
             credit_notes: CreditNoteServiceClient::new(billing.clone()),
             payments: PaymentServiceClient::new(billing.clone()),
             my_credit_notes: CustomerCreditNoteServiceClient::new(billing.clone()),
-            my_payments: CustomerPaymentServiceClient::new(billing),
+            my_payments: CustomerPaymentServiceClient::new(billing.clone()),
+            quotes: QuoteServiceClient::new(billing.clone()),
+            orders: OrderServiceClient::new(billing.clone()),
+            my_quotes: CustomerQuoteServiceClient::new(billing.clone()),
+            my_orders: CustomerOrderServiceClient::new(billing),
             probes,
         })
     }

@@ -28,6 +28,7 @@ mod portal_outbox;
 mod portal_property;
 mod portal_settings;
 mod processes;
+mod quotes;
 mod service_token;
 mod staff_management;
 mod staff_session;

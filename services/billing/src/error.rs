@@ -23,6 +23,16 @@ pub enum BillingError {
     CreditNoteNotFound,
     #[error("payment not found")]
     PaymentNotFound,
+    #[error("quote not found")]
+    QuoteNotFound,
+    #[error("order not found")]
+    OrderNotFound,
+    /// A decision on a quote past its `valid_until`.
+    #[error("the quote has expired")]
+    QuoteExpired,
+    /// A decision on a quote that is not sent (decided already, say).
+    #[error("the quote is not open to a decision")]
+    QuoteNotOpen,
     /// A void of an invoice something was paid on.
     #[error("the invoice has payments: refund or credit instead")]
     InvoiceHasPayments,
@@ -86,10 +96,14 @@ impl ServiceError for BillingError {
             | BillingError::CustomerNotFound
             | BillingError::CreditNoteNotFound
             | BillingError::PaymentNotFound
+            | BillingError::QuoteNotFound
+            | BillingError::OrderNotFound
             | BillingError::BillingOff => ErrorCode::NotFound,
             BillingError::InvoiceNotDraft
             | BillingError::InvalidTransition(_)
-            | BillingError::InvoiceHasPayments => ErrorCode::FailedPrecondition,
+            | BillingError::InvoiceHasPayments
+            | BillingError::QuoteExpired
+            | BillingError::QuoteNotOpen => ErrorCode::FailedPrecondition,
             BillingError::CannotViewInvoices => ErrorCode::PermissionDenied,
             BillingError::Identity(status) | BillingError::Portal(status) => {
                 ErrorCode::from_grpc(status.code())
@@ -106,6 +120,8 @@ impl ServiceError for BillingError {
             BillingError::Page(problem) => problem.reason(),
             BillingError::InvoiceNotDraft => "INVOICE_NOT_DRAFT",
             BillingError::InvoiceHasPayments => "INVOICE_HAS_PAYMENTS",
+            BillingError::QuoteExpired => "QUOTE_EXPIRED",
+            BillingError::QuoteNotOpen => "QUOTE_NOT_OPEN",
             BillingError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             BillingError::InvalidTransition(_) => "INVALID_TRANSITION",
             other => other.code().default_reason(),

@@ -1,6 +1,6 @@
-//! The billing service: money and its arithmetic, invoices with gap-free numbers, and
-//! the append-only customer ledger with balances kept beside it. Quotes, orders,
-//! payments, credit notes and PDFs follow.
+//! The billing service: money and its arithmetic; invoices, credit notes, quotes and
+//! orders with gap-free numbers; payments with their allocations and refunds; and the
+//! append-only customer ledger with balances kept beside it. PDFs follow.
 
 pub mod access;
 mod booking;
@@ -11,10 +11,13 @@ mod grpc;
 pub mod idempotency;
 pub mod invoice;
 pub mod ledger;
+pub mod lines;
 pub mod money;
 pub mod notices;
 pub mod numbers;
+pub mod order;
 pub mod payment;
+pub mod quote;
 pub mod settings;
 #[cfg(test)]
 mod store_contract;
@@ -37,6 +40,7 @@ atrium_common::migrations!(
     "0003_outbox",
     "0004_adjustments",
     "0005_payments",
+    "0006_quotes_orders",
 );
 
 /// Everything the billing server needs.
@@ -82,11 +86,6 @@ impl AppState {
     }
 }
 
-/// QuoteService's RPCs come with quotes: until then it answers UNIMPLEMENTED.
-struct Quotes;
-
-impl pb::quote_service_server::QuoteService for Quotes {}
-
 /// Serves this service's gRPC API on `listener` until the shutdown in `state` trips.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     state.relay.spawn(state.server.shutdown.clone());
@@ -94,7 +93,18 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     let routes = tonic::service::Routes::new(
         pb::invoice_service_server::InvoiceServiceServer::new(billing.clone()),
     )
-    .add_service(pb::quote_service_server::QuoteServiceServer::new(Quotes))
+    .add_service(pb::quote_service_server::QuoteServiceServer::new(
+        billing.clone(),
+    ))
+    .add_service(
+        pb::customer_quote_service_server::CustomerQuoteServiceServer::new(billing.clone()),
+    )
+    .add_service(pb::order_service_server::OrderServiceServer::new(
+        billing.clone(),
+    ))
+    .add_service(
+        pb::customer_order_service_server::CustomerOrderServiceServer::new(billing.clone()),
+    )
     .add_service(
         pb::customer_invoice_service_server::CustomerInvoiceServiceServer::new(billing.clone()),
     )

@@ -108,3 +108,49 @@ pub async fn invoice_issued(
     };
     outbox::create_notification(tx, &notice, now).await
 }
+
+/// The `quote_issued` mail and in-app notice to the quote's customer.
+pub async fn quote_issued(
+    tx: &mut Tx,
+    (state, sender): (&AppState, &Sender),
+    row: &crate::quote::store::QuoteRow,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let locale = row.customer.customer_locale.as_str();
+    let number = row.number.clone().unwrap_or_default();
+    let amount = Currency::parse(&row.currency)
+        .map(|c| format_amount(row.total, c, locale))
+        .unwrap_or_default();
+    let valid_until = format_date(row.valid_until, locale);
+    let path = format!("/customer/quotes/{}", row.quote_id);
+    let key = format!("quote_issued:{}", row.quote_id);
+    let variables = json!({ "quote_number": number, "amount": amount, "valid_until": valid_until });
+    let mut mail_variables = variables.clone();
+    mail_variables["link"] = json!(format!("{}{path}", state.public_url));
+    let mail = notifier::EnqueueEmailRequest {
+        org_id: row.org_id.to_string(),
+        idempotency_key: key.clone(),
+        template_key: "quote_issued".to_owned(),
+        locale: locale.to_owned(),
+        org_locale: String::new(),
+        recipient_email: row.customer.customer_email.clone(),
+        recipient_name: row.customer.customer_name.clone(),
+        variables_json: mail_variables.to_string(),
+        org_name: sender.org_name.clone(),
+        logo_url: sender.logo_url.clone(),
+        sender_name: sender.sender_name.clone(),
+    };
+    outbox::enqueue_email(tx, &mail, now).await?;
+    let notice = notifier::CreateNotificationRequest {
+        org_id: row.org_id.to_string(),
+        recipient_kind: "customer".to_owned(),
+        recipient_id: row.customer_id.to_string(),
+        kind: "quote_issued".to_owned(),
+        title: format!("Quote {number}: {amount}"),
+        body: String::new(),
+        link: path,
+        idempotency_key: key,
+        params_json: variables.to_string(),
+    };
+    outbox::create_notification(tx, &notice, now).await
+}

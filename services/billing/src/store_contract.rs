@@ -378,12 +378,13 @@ async fn invoices_are_listed_by_their_filters_and_only_in_their_organization() {
             .unwrap()
             .is_none()
     );
-    let lines = store::lines_of(
-        &db,
-        &[first.invoice_id, second.invoice_id, theirs.invoice_id],
-    )
-    .await
-    .unwrap();
+    let lines = crate::lines::Lines::Invoice
+        .of_each(
+            &db,
+            &[first.invoice_id, second.invoice_id, theirs.invoice_id],
+        )
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[&first.invoice_id], one_line());
 }

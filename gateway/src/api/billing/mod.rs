@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 mod ledger;
 mod payments;
+mod quotes;
 
 pub use ledger::*;
 pub use payments::*;
+pub use quotes::*;
 
 use super::{Id, Paging, Patch, Time, text, time};
 
@@ -26,6 +28,27 @@ pub(crate) fn money(amount_minor: i64, currency: &str) -> Money {
         amount_minor,
         currency: currency.to_owned(),
     }
+}
+
+pub(crate) fn customer_of(c: Option<pb::CustomerRef>) -> CustomerRef {
+    let c = c.unwrap_or_default();
+    CustomerRef {
+        id: c.id.into(),
+        name: c.name,
+        email: c.email,
+        company: c.company,
+    }
+}
+
+pub(crate) fn tax_of(parts: Vec<pb::TaxPart>, currency: &str) -> Vec<TaxPart> {
+    parts
+        .into_iter()
+        .map(|t| TaxPart {
+            tax_rate: t.tax_rate,
+            taxable: money(t.taxable, currency),
+            tax: money(t.tax, currency),
+        })
+        .collect()
 }
 
 /// A line as sent.
@@ -133,31 +156,17 @@ pub struct Invoice {
 impl From<pb::Invoice> for Invoice {
     fn from(i: pb::Invoice) -> Invoice {
         let c = i.currency.as_str();
-        let customer = i.customer.unwrap_or_default();
         Invoice {
             id: i.id.into(),
             number: text(&i.number),
-            customer: CustomerRef {
-                id: customer.id.into(),
-                name: customer.name,
-                email: customer.email,
-                company: customer.company,
-            },
+            customer: customer_of(i.customer),
             project_id: text(&i.project_id).map(Id),
             status: i.status,
             issue_date: text(&i.issue_date),
             due_date: text(&i.due_date),
             payment_terms_days: i.payment_terms_days,
             lines: i.lines.into_iter().map(|l| Line::of(l, c)).collect(),
-            tax_breakdown: i
-                .tax_breakdown
-                .into_iter()
-                .map(|t| TaxPart {
-                    tax_rate: t.tax_rate,
-                    taxable: money(t.taxable, c),
-                    tax: money(t.tax, c),
-                })
-                .collect(),
+            tax_breakdown: tax_of(i.tax_breakdown, c),
             subtotal: money(i.subtotal, c),
             tax_total: money(i.tax_total, c),
             total: money(i.total, c),

@@ -4,18 +4,8 @@ use atrium_proto::billing::v1 as pb;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerRef, Invoice, Line, LineBody, Money, MoneyBody, money};
+use super::{CustomerRef, Invoice, Line, LineBody, Money, MoneyBody, customer_of, money};
 use crate::api::{Id, Paging, Time, text, time};
-
-fn customer(c: Option<pb::CustomerRef>) -> CustomerRef {
-    let c = c.unwrap_or_default();
-    CustomerRef {
-        id: c.id.into(),
-        name: c.name,
-        email: c.email,
-        company: c.company,
-    }
-}
 
 /// A credit note: money taken off an issued invoice.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -46,7 +36,7 @@ impl From<pb::CreditNote> for CreditNote {
             number: n.number,
             invoice_id: n.invoice_id.into(),
             invoice_number: n.invoice_number,
-            customer: customer(n.customer),
+            customer: customer_of(n.customer),
             issue_date: n.issue_date,
             reason: n.reason,
             lines: n.lines.into_iter().map(|l| Line::of(l, c)).collect(),
@@ -157,7 +147,7 @@ impl From<pb::Payment> for Payment {
         let c = p.currency.as_str();
         Payment {
             id: p.id.into(),
-            customer: customer(p.customer),
+            customer: customer_of(p.customer),
             amount: money(p.amount, c),
             received_on: p.received_on,
             method: p.method,
@@ -230,7 +220,7 @@ impl From<pb::Refund> for Refund {
     fn from(r: pb::Refund) -> Refund {
         Refund {
             id: r.id.into(),
-            customer: customer(r.customer),
+            customer: customer_of(r.customer),
             amount: money(r.amount, &r.currency),
             payment_id: text(&r.payment_id).map(Id),
             reason: r.reason,

@@ -19,6 +19,7 @@ pub(crate) mod payments;
 pub(crate) mod permissions;
 pub(crate) mod phases;
 pub(crate) mod projects;
+pub(crate) mod quotes;
 pub(crate) mod reports;
 pub(crate) mod settings;
 pub(crate) mod staff;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
         invoices::routes(),
         ledger::routes(),
         payments::routes(),
+        quotes::routes(),
         reports::routes(),
     ]
     .into_iter()

@@ -9,6 +9,7 @@ pub(crate) mod documents;
 pub(crate) mod gallery;
 pub(crate) mod me;
 pub(crate) mod projects;
+pub(crate) mod quotes;
 pub(crate) mod sessions;
 
 use super::Route;
@@ -23,6 +24,7 @@ pub fn routes() -> Vec<Route> {
         documents::routes(),
         gallery::routes(),
         billing::routes(),
+        quotes::routes(),
     ]
     .into_iter()
     .flatten()

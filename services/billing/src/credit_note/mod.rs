@@ -17,6 +17,7 @@ use crate::idempotency::{self, Claim};
 use crate::invoice::store::{Apply, InvoiceRow, LineRow};
 use crate::invoice::{self, InvoiceView, Status};
 use crate::ledger::{self, EntryType};
+use crate::lines::Lines;
 use crate::money::LineInput;
 use crate::numbers::{self, Series};
 use store::CreditNoteRow;
@@ -275,7 +276,7 @@ pub async fn find(
     let row = store::find(&state.db, org_id, customer, credit_note_id)
         .await?
         .ok_or(BillingError::CreditNoteNotFound)?;
-    let lines = store::lines(&state.db, credit_note_id).await?;
+    let lines = Lines::CreditNote.of(&state.db, credit_note_id).await?;
     Ok(CreditNoteView { row, lines })
 }
 

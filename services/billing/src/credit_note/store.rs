@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::invoice::store::{LineRow, Snapshot};
+use crate::lines::Lines;
 
 /// A credit note as stored, without its lines.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -52,15 +53,9 @@ pub async fn insert(
        &row.currency, row.issue_date, &row.reason, row.subtotal, row.tax_total, row.total,
        &c.customer_name, &c.customer_email, &c.customer_company, &c.customer_address,
        &c.customer_locale, row.created_by, row.created_at] execute)?;
-    for line in lines {
-        sql!(tx tx, query(
-            "insert into credit_note_line (credit_note_id, position, description, quantity, \
-             unit_price_minor, tax_rate, discount_percent, net) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ) [row.credit_note_id, line.position, &line.description, &line.quantity,
-           line.unit_price_minor, &line.tax_rate, &line.discount_percent, line.net] execute)?;
-    }
-    Ok(())
+    Lines::CreditNote
+        .insert(tx, row.credit_note_id, lines)
+        .await
 }
 
 /// The organization's credit note of this id; with `customer`, only if it is theirs.
@@ -74,13 +69,6 @@ pub async fn find(
         "select {COLUMNS} from {FROM} where c.org_id = $1 and c.credit_note_id = $2 \
          and ($3 is null or c.customer_id = $3)"
     ))) [org_id, credit_note_id, customer] fetch_optional)
-}
-
-pub async fn lines(db: &Db, credit_note_id: Uuid) -> Result<Vec<LineRow>, sqlx::Error> {
-    sql!(db db, query_as::<_, LineRow>(
-        "select position, description, quantity, unit_price_minor, tax_rate, \
-         discount_percent, net from credit_note_line where credit_note_id = $1 order by position"
-    ) [credit_note_id] fetch_all)
 }
 
 /// Which credit notes a list shows.

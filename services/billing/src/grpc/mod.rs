@@ -5,7 +5,9 @@ mod credit_notes;
 mod customers;
 mod invoices;
 mod ledger;
+mod orders;
 mod payments;
+mod quotes;
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::grpc::timestamp;
@@ -81,15 +83,7 @@ impl From<InvoiceView> for pb::Invoice {
             issue_date: day(row.issue_date),
             due_date: day(row.due_date),
             lines: v.lines.into_iter().map(Into::into).collect(),
-            tax_breakdown: v
-                .tax_breakdown
-                .into_iter()
-                .map(|t| pb::TaxPart {
-                    tax_rate: canonical(t.tax_rate),
-                    taxable: t.taxable,
-                    tax: t.tax,
-                })
-                .collect(),
+            tax_breakdown: tax_parts(v.tax_breakdown),
             subtotal: row.subtotal,
             tax_total: row.tax_total,
             total: row.total,
@@ -132,6 +126,17 @@ impl From<crate::invoice::InvoiceDetail> for pb::Invoice {
             ..d.view.into()
         }
     }
+}
+
+fn tax_parts(parts: Vec<crate::money::TaxPart>) -> Vec<pb::TaxPart> {
+    parts
+        .into_iter()
+        .map(|t| pb::TaxPart {
+            tax_rate: canonical(t.tax_rate),
+            taxable: t.taxable,
+            tax: t.tax,
+        })
+        .collect()
 }
 
 fn customer_ref(

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::BillingError;
 use crate::ledger::{self, EntryType};
+use crate::lines::Lines;
 use crate::money::{self, Currency, LineInput, TaxPart, Totals, parse_lines};
 use crate::numbers::{self, Series};
 use crate::{customers, notices};
@@ -95,7 +96,7 @@ impl InvoiceView {
     }
 }
 
-fn currency(code: &str) -> Result<Currency, BillingError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, BillingError> {
     Currency::parse(code).ok_or_else(|| {
         BillingError::field(
             "currency",
@@ -115,7 +116,7 @@ fn terms(days: i32) -> Result<i32, BillingError> {
     }
 }
 
-fn notes(text: String) -> Result<String, BillingError> {
+pub(crate) fn notes(text: String) -> Result<String, BillingError> {
     if text.chars().count() > MAX_NOTES {
         return Err(BillingError::field(
             "notes",
@@ -182,10 +183,32 @@ pub async fn create(
     let notes = notes(draft.notes)?;
     let (customer_id, customer, _) =
         customers::snapshot(state, principal, &draft.customer_id).await?;
-    let now = state.clock.now();
-    let row = InvoiceRow {
+    let customer = (customer_id, customer);
+    let row = draft_row(
+        principal.org_id,
+        customer,
+        (currency, &totals),
+        (notes, payment_terms_days, project_id),
+        state.clock.now(),
+    );
+    let mut tx = state.db.begin().await?;
+    store::insert(&mut tx, &row, &lines).await?;
+    tx.commit().await?;
+    InvoiceView::new(row, lines, today(state))
+}
+
+/// A new draft: for `customer`, in `currency` at `totals`, with its notes, terms and
+/// project.
+pub(crate) fn draft_row(
+    org_id: OrgId,
+    (customer_id, customer): (CustomerId, store::Snapshot),
+    (currency, totals): (Currency, &Totals),
+    (notes, payment_terms_days, project_id): (String, i32, Option<ProjectId>),
+    now: chrono::DateTime<chrono::Utc>,
+) -> InvoiceRow {
+    InvoiceRow {
         invoice_id: Uuid::new_v4(),
-        org_id: principal.org_id,
+        org_id,
         customer_id,
         project_id,
         number: None,
@@ -204,11 +227,7 @@ pub async fn create(
         void_reason: None,
         created_at: now,
         updated_at: now,
-    };
-    let mut tx = state.db.begin().await?;
-    store::insert(&mut tx, &row, &lines).await?;
-    tx.commit().await?;
-    InvoiceView::new(row, lines, today(state))
+    }
 }
 
 fn invoice_id(text: &str) -> Result<Uuid, BillingError> {
@@ -221,7 +240,7 @@ pub async fn find(state: &AppState, org_id: OrgId, id: &str) -> Result<InvoiceVi
     let row = store::find(&state.db, org_id, id)
         .await?
         .ok_or(BillingError::InvoiceNotFound)?;
-    let lines = store::lines(&state.db, id).await?;
+    let lines = Lines::Invoice.of(&state.db, id).await?;
     InvoiceView::new(row, lines, today(state))
 }
 
@@ -236,7 +255,7 @@ pub async fn find_mine(
     let row = store::find_issued_to(&state.db, key, id)
         .await?
         .ok_or(BillingError::InvoiceNotFound)?;
-    let lines = store::lines(&state.db, id).await?;
+    let lines = Lines::Invoice.of(&state.db, id).await?;
     InvoiceView::new(row, lines, today(state))
 }
 
@@ -373,7 +392,7 @@ pub async fn list(
     let last = rows.last().map(|r| (r.created_at, r.invoice_id));
     let next_page_token = page.next_token(rows.len(), last);
     let ids: Vec<Uuid> = rows.iter().map(|r| r.invoice_id).collect();
-    let mut lines = store::lines_of(&state.db, &ids).await?;
+    let mut lines = Lines::Invoice.of_each(&state.db, &ids).await?;
     let today = today(state);
     let items = rows
         .into_iter()

@@ -1,15 +1,14 @@
 //! The SQL of invoices and their lines, every statement scoped to the organization.
 //! A change of state names the state it expects, so two racing changes cannot both win.
 
-use std::collections::HashMap;
-
-use atrium_common::db::{Db, Pools, Tx, fold, ids_json, like_pattern};
+use atrium_common::db::{Db, Tx, fold, like_pattern};
 use atrium_common::ids::{CustomerId, OrgId, ProjectId};
 use atrium_common::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::Status;
+use crate::lines::Lines;
 use crate::money::LineInput;
 
 /// An invoice as stored, without its lines.
@@ -99,19 +98,7 @@ pub async fn insert(tx: &mut Tx, row: &InvoiceRow, lines: &[LineRow]) -> Result<
          row.amount_credited, row.amount_paid, &c.customer_name, &c.customer_email,
          &c.customer_company, &c.customer_address, &c.customer_locale, &row.void_reason,
          row.created_at, row.updated_at, search(row.number.as_deref(), c)] execute)?;
-    insert_lines(tx, row.invoice_id, lines).await
-}
-
-async fn insert_lines(tx: &mut Tx, invoice_id: Uuid, lines: &[LineRow]) -> Result<(), sqlx::Error> {
-    for line in lines {
-        sql!(tx tx, query(
-            "insert into invoice_line (invoice_id, position, description, quantity, \
-             unit_price_minor, tax_rate, discount_percent, net) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ) [invoice_id, line.position, &line.description, &line.quantity,
-           line.unit_price_minor, &line.tax_rate, &line.discount_percent, line.net] execute)?;
-    }
-    Ok(())
+    Lines::Invoice.insert(tx, row.invoice_id, lines).await
 }
 
 /// Rewrites a draft's fields and lines; false when it is no longer a draft.
@@ -134,8 +121,8 @@ pub async fn update_draft(
     if changed == 0 {
         return Ok(false);
     }
-    sql!(tx tx, query("delete from invoice_line where invoice_id = $1") [row.invoice_id] execute)?;
-    insert_lines(tx, row.invoice_id, lines).await?;
+    Lines::Invoice.delete(tx, row.invoice_id).await?;
+    Lines::Invoice.insert(tx, row.invoice_id, lines).await?;
     Ok(true)
 }
 
@@ -151,7 +138,7 @@ pub async fn delete_draft(
     if found.is_none() {
         return Ok(false);
     }
-    sql!(tx tx, query("delete from invoice_line where invoice_id = $1") [invoice_id] execute)?;
+    Lines::Invoice.delete(tx, invoice_id).await?;
     sql!(tx tx, query("delete from invoice where invoice_id = $1") [invoice_id] execute)?;
     Ok(true)
 }
@@ -209,43 +196,6 @@ pub async fn find(
     ))) [org_id, invoice_id] fetch_optional)
 }
 
-/// The lines of each of `ids`, in one query.
-pub async fn lines_of(db: &Db, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<LineRow>>, sqlx::Error> {
-    const SELECT: &str = "select invoice_id, position, description, quantity, unit_price_minor, \
-                          tax_rate, discount_percent, net from invoice_line where invoice_id";
-    let rows: Vec<(Uuid, LineRow)> = match db.pool() {
-        Pools::Postgres(pool) => {
-            sqlx::query_as::<_, OwnedLine>(sqlx::AssertSqlSafe(format!("{SELECT} = any($1) order by position")))
-                .bind(ids)
-                .fetch_all(pool)
-                .await?
-        }
-        Pools::Sqlite(pool) => {
-            sqlx::query_as::<_, OwnedLine>(sqlx::AssertSqlSafe(format!(
-                "{SELECT} in (select unhex(replace(value, '-', '')) from json_each($1)) order by position"
-            )))
-            .bind(ids_json(ids))
-            .fetch_all(pool)
-            .await?
-        }
-    }
-    .into_iter()
-    .map(|owned| (owned.invoice_id, owned.line))
-    .collect();
-    let mut by_invoice: HashMap<Uuid, Vec<LineRow>> = HashMap::new();
-    for (id, line) in rows {
-        by_invoice.entry(id).or_default().push(line);
-    }
-    Ok(by_invoice)
-}
-
-#[derive(sqlx::FromRow)]
-struct OwnedLine {
-    invoice_id: Uuid,
-    #[sqlx(flatten)]
-    line: LineRow,
-}
-
 /// One of the customer's own issued invoices (never a draft, never another's).
 pub async fn find_issued_to(
     db: &Db,
@@ -256,13 +206,6 @@ pub async fn find_issued_to(
         "select {COLUMNS} from invoice where org_id = $1 and customer_id = $2 \
          and invoice_id = $3 and status <> 'draft'"
     ))) [org_id, customer_id, invoice_id] fetch_optional)
-}
-
-pub async fn lines(db: &Db, invoice_id: Uuid) -> Result<Vec<LineRow>, sqlx::Error> {
-    sql!(db db, query_as::<_, LineRow>(
-        "select position, description, quantity, unit_price_minor, tax_rate, \
-         discount_percent, net from invoice_line where invoice_id = $1 order by position"
-    ) [invoice_id] fetch_all)
 }
 
 /// Which invoices a list shows.

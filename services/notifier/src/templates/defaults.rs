@@ -35,6 +35,10 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
         "quote_sent",
         &["quote_number", "amount", "valid_until", "link"],
     ),
+    (
+        "quote_issued",
+        &["quote_number", "amount", "valid_until", "link"],
+    ),
 ];
 
 /// Variables every template gets.
@@ -124,6 +128,16 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "invoice_issued",
         "de",
         "Rechnung {{ invoice_number }} von {{ org_name }}"
+    ),
+    default!(
+        "quote_issued",
+        "en",
+        "Quote {{ quote_number }} from {{ org_name }}"
+    ),
+    default!(
+        "quote_issued",
+        "de",
+        "Angebot {{ quote_number }} von {{ org_name }}"
     ),
     default!(
         "invoice_sent",
