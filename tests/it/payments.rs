@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::customer_invitation::customer_call;
 use crate::customer_lockout::World;
 use crate::invoices::{eur, send, worked_example};
-use crate::support::app::set_staff_role;
+use crate::support::app::{OWNER_PASSWORD, set_staff_role};
 
 /// Posts `body` to `path` with `key` as its Idempotency-Key (none: no header).
 async fn book(world: &World, path: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
@@ -612,4 +612,114 @@ async fn credit_notes_lower_what_is_due_and_a_void_books_one() {
     assert_eq!(own["total"], eur(793));
     let cn = format!("/api/admin/credit-notes/{}", lined["id"].as_str().unwrap());
     assert_eq!(get(&world, &cn).await["lines"][0]["net"], eur(1000));
+}
+
+#[tokio::test]
+async fn a_statement_opens_with_the_balance_before_it_and_closes_with_its_last_entry() {
+    let mut world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let day0 = world.app.clock.now().date_naive();
+    let day = |n: i64| (day0 + chrono::Duration::days(n)).to_string();
+    invoice(&world, &ada_id, false).await;
+    let path = format!(
+        "/api/customer/statement?from={}&to={}&currency=EUR",
+        day(0),
+        day(0)
+    );
+    let mine = customer_call(&world.app, Method::GET, &path, &ada, None).await;
+    assert_eq!(mine.status(), 200);
+    let mine: Value = mine.json().await.unwrap();
+    assert_eq!(
+        (
+            &mine["opening_balance"],
+            &mine["closing_balance"],
+            mine["entries"].as_array().map(Vec::len)
+        ),
+        (&eur(0), &eur(2793), Some(1))
+    );
+    world
+        .app
+        .clock
+        .advance(std::time::Duration::from_secs(10 * 86_400));
+    world.staff = world
+        .app
+        .staff_login("acme", "owner@acme.test", OWNER_PASSWORD)
+        .await;
+    let pay = payment(&ada_id, 1000, json!([]));
+    assert_eq!(
+        book(&world, "/api/admin/payments", Some("s-1"), &pay)
+            .await
+            .0,
+        201
+    );
+    world
+        .app
+        .clock
+        .advance(std::time::Duration::from_secs(10 * 86_400));
+    world.staff = world
+        .app
+        .staff_login("acme", "owner@acme.test", OWNER_PASSWORD)
+        .await;
+    let fee = json!({"amount": eur(500), "direction": "credit", "reason": "Late fee"});
+    let adjust = format!("/api/admin/customers/{ada_id}/ledger/adjustments");
+    assert_eq!(book(&world, &adjust, Some("s-2"), &fee).await.0, 201);
+
+    let statement = |from: String, to: String| {
+        let world = &world;
+        let path =
+            format!("/api/admin/customers/{ada_id}/statement?from={from}&to={to}&currency=EUR");
+        async move { send(world, Method::GET, &path, None).await }
+    };
+    let (status, middle) = statement(day(5), day(15)).await;
+    assert_eq!(status, 200, "{middle}");
+    assert_eq!(
+        (
+            &middle["opening_balance"],
+            &middle["closing_balance"],
+            &middle["entries"][0]["entry_type"]
+        ),
+        (&eur(2793), &eur(1793), &json!("payment"))
+    );
+    assert_eq!(middle["entries"].as_array().map(Vec::len), Some(1));
+    let (_, whole) = statement(day(0), day(20)).await;
+    let types: Vec<&Value> = whole["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["entry_type"])
+        .collect();
+    assert_eq!(
+        types,
+        [&json!("invoice"), &json!("payment"), &json!("adjustment")],
+        "oldest first"
+    );
+    assert_eq!(
+        (&whole["opening_balance"], &whole["closing_balance"]),
+        (&eur(0), &eur(2293))
+    );
+
+    for (query, field) in [
+        (format!("from={}&to={}", day(0), day(1)), "currency"),
+        (format!("from={}&to={}&currency=EUR", day(2), day(1)), "to"),
+        (
+            format!("from={}&to={}&currency=EUR", day(0), day(400)),
+            "to",
+        ),
+        (format!("to={}&currency=EUR", day(1)), "from"),
+    ] {
+        let path = format!("/api/admin/customers/{ada_id}/statement?{query}");
+        let (status, answer) = send(&world, Method::GET, &path, None).await;
+        assert_eq!(
+            (status, answer["error"]["fields"][field].is_string()),
+            (422, true),
+            "{query}: {answer}"
+        );
+    }
+    let nobody = format!(
+        "/api/admin/customers/{}/statement?from={}&to={}&currency=EUR",
+        uuid::Uuid::new_v4(),
+        day(0),
+        day(1)
+    );
+    assert_eq!(send(&world, Method::GET, &nobody, None).await.0, 404);
 }

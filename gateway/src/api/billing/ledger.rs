@@ -164,3 +164,52 @@ impl From<pb::LedgerEntry> for LedgerEntry {
         }
     }
 }
+
+/// A customer's statement for a period in one currency.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Statement {
+    /// `YYYY-MM-DD`, included.
+    pub from: String,
+    pub to: String,
+    pub currency: String,
+    pub opening_balance: Money,
+    /// Oldest first.
+    pub entries: Vec<LedgerEntry>,
+    pub closing_balance: Money,
+}
+
+impl From<pb::StatementResponse> for Statement {
+    fn from(s: pb::StatementResponse) -> Statement {
+        Statement {
+            opening_balance: money(s.opening_balance, &s.currency),
+            closing_balance: money(s.closing_balance, &s.currency),
+            entries: s.entries.into_iter().map(LedgerEntry::from).collect(),
+            from: s.from,
+            to: s.to,
+            currency: s.currency,
+        }
+    }
+}
+
+/// The query of a statement: the period (both days included, at most 366 days) and the
+/// currency, all required.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct StatementQuery {
+    /// `YYYY-MM-DD`
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`
+    pub to: Option<String>,
+    /// ISO 4217
+    pub currency: Option<String>,
+}
+
+impl StatementQuery {
+    pub fn request(self, customer_id: String) -> pb::StatementRequest {
+        pb::StatementRequest {
+            customer_id,
+            from: self.from.unwrap_or_default(),
+            to: self.to.unwrap_or_default(),
+            currency: self.currency.unwrap_or_default(),
+        }
+    }
+}

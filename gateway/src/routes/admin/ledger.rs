@@ -5,7 +5,9 @@ use atrium_proto::billing::v1 as pb;
 use axum::routing::{get, post};
 use http::StatusCode;
 
-use crate::api::billing::{Ledger, LedgerEntry, LedgerQuery, NewAdjustment};
+use crate::api::billing::{
+    Ledger, LedgerEntry, LedgerQuery, NewAdjustment, Statement, StatementQuery,
+};
 use crate::call;
 use crate::extract::{IdempotencyKey, Json, PathId, Query, StaffCall};
 use crate::routes::{Answer, Route};
@@ -18,6 +20,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/admin/customers/{id}/ledger/adjustments", "Book a manual correction once per Idempotency-Key (the same key and body answer the first entry again)", post(adjust))
             .staff(Permission::BillingManage).body::<NewAdjustment>().answers::<LedgerEntry>(201)
             .books_money(),
+        Route::get("/api/admin/customers/{id}/statement", "The customer's statement for a period in one currency", get(statement))
+            .staff(Permission::BillingView).query::<StatementQuery>().answers::<Statement>(200),
     ]
 }
 
@@ -55,4 +59,13 @@ pub(crate) async fn adjust(
     let response = call!(staff, ledger.add_adjustment(request));
     let entry = LedgerEntry::from(response.entry.unwrap_or_default());
     Ok((StatusCode::CREATED, Json(entry)))
+}
+
+pub(crate) async fn statement(
+    staff: StaffCall,
+    PathId(id): PathId,
+    Query(query): Query<StatementQuery>,
+) -> Answer<Statement> {
+    let request = query.request(id.to_string());
+    Ok(Json(call!(staff, ledger.get_statement(request)).into()))
 }

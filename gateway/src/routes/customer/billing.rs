@@ -7,7 +7,9 @@ use axum::routing::get;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::api::billing::{CreditNote, Invoice, InvoiceDetail, Ledger, LedgerQuery, MyPayments};
+use crate::api::billing::{
+    CreditNote, Invoice, InvoiceDetail, Ledger, LedgerQuery, MyPayments, Statement, StatementQuery,
+};
 use crate::api::{Page, PageQuery, Paging};
 use crate::call;
 use crate::extract::{CustomerCall, Json, PathId, Query};
@@ -30,6 +32,8 @@ pub fn routes() -> Vec<Route> {
             .customer().query::<PageQuery>().answers::<MyPayments>(200).errors(&gated),
         Route::get("/api/customer/ledger", "The customer's balances and ledger entries, newest first", get(ledger))
             .customer().query::<LedgerQuery>().answers::<Ledger>(200).errors(&gated),
+        Route::get("/api/customer/statement", "The customer's statement for a period in one currency", get(statement))
+            .customer().query::<StatementQuery>().answers::<Statement>(200).errors(&gated),
     ]
 }
 
@@ -113,5 +117,15 @@ pub(crate) async fn payments(
     };
     Ok(Json(
         call!(customer, my_payments.list_my_payments(request)).into(),
+    ))
+}
+
+pub(crate) async fn statement(
+    customer: CustomerCall,
+    Query(query): Query<StatementQuery>,
+) -> Answer<Statement> {
+    let request = query.request(String::new());
+    Ok(Json(
+        call!(customer, my_ledger.get_my_statement(request)).into(),
     ))
 }

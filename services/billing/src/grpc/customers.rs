@@ -71,6 +71,18 @@ impl pb::customer_invoice_service_server::CustomerInvoiceService for Billing {
 
 #[tonic::async_trait]
 impl pb::customer_ledger_service_server::CustomerLedgerService for Billing {
+    async fn get_my_statement(
+        &self,
+        request: Request<pb::StatementRequest>,
+    ) -> Rpc<pb::StatementResponse> {
+        let principal = customer(self, &request).await?;
+        let r = request.into_inner();
+        let key = (principal.org_id, principal.customer_id());
+        let period = (r.from.as_str(), r.to.as_str());
+        let found = ledger::statement::statement(&self.0, key, period, &r.currency).await?;
+        super::ledger::statement_response(found)
+    }
+
     async fn get_my_ledger(
         &self,
         request: Request<pb::MyLedgerRequest>,

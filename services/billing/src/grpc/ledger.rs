@@ -33,6 +33,22 @@ impl pb::ledger_service_server::LedgerService for Billing {
         }))
     }
 
+    async fn get_statement(
+        &self,
+        request: Request<pb::StatementRequest>,
+    ) -> Rpc<pb::StatementResponse> {
+        let principal = staff(&request)?;
+        let r = request.into_inner();
+        let customer_id =
+            invoice::customer_id(&r.customer_id).map_err(|_| BillingError::CustomerNotFound)?;
+        if !customers::exists(&self.0, &principal, customer_id).await? {
+            return Err(BillingError::CustomerNotFound.into());
+        }
+        let key = (principal.org_id, customer_id);
+        let period = (r.from.as_str(), r.to.as_str());
+        statement_response(ledger::statement::statement(&self.0, key, period, &r.currency).await?)
+    }
+
     async fn add_adjustment(
         &self,
         request: Request<pb::AddAdjustmentRequest>,
@@ -59,4 +75,15 @@ impl pb::ledger_service_server::LedgerService for Billing {
             entry: Some(entry.into()),
         }))
     }
+}
+
+pub(super) fn statement_response(s: ledger::statement::Statement) -> Rpc<pb::StatementResponse> {
+    Ok(Response::new(pb::StatementResponse {
+        from: s.from.to_string(),
+        to: s.to.to_string(),
+        currency: s.currency,
+        opening_balance: s.opening_balance,
+        entries: s.entries.into_iter().map(Into::into).collect(),
+        closing_balance: s.closing_balance,
+    }))
 }

@@ -4,6 +4,7 @@
 //! `balance_due = Σcredit − Σdebit`: positive means the customer owes.
 
 pub mod adjust;
+pub mod statement;
 pub mod store;
 
 atrium_common::text_enum! {
