@@ -422,3 +422,53 @@ async fn an_accepted_quote_converts_once_and_orders_move_once() {
     .await;
     assert_eq!(quotes["items"][0]["decision"]["comment"], json!("Too dear"));
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_open_and_overdue_invoices_and_open_quotes() {
+    let world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (bo, _) = world.customer("bo@example.test", "Bo", "", 2).await;
+    for issue_date in [None, Some("2020-01-01")] {
+        let (_, draft) = send(
+            &world,
+            Method::POST,
+            "/api/admin/invoices",
+            Some(&worked_example(&ada_id)),
+        )
+        .await;
+        let path = format!(
+            "/api/admin/invoices/{}/issue",
+            draft["id"].as_str().unwrap()
+        );
+        let body = issue_date.map(|d| json!({ "issue_date": d }));
+        assert_eq!(
+            send(&world, Method::POST, &path, body.as_ref()).await.0,
+            200
+        );
+    }
+    issued_quote(&world, &ada_id, 30).await;
+    issued_quote(&world, &ada_id, -1).await;
+    let (status, home) = read(&world, &ada, "/api/customer/dashboard").await;
+    assert_eq!(status, 200, "{home}");
+    assert_eq!(
+        home["billing"],
+        json!({"open_invoices": 2, "overdue_invoices": 1, "open_quotes": 1,
+               "balances": [{"currency": "EUR", "balance_due": eur(5586)}]})
+    );
+    let (_, theirs) = read(&world, &bo, "/api/customer/dashboard").await;
+    assert_eq!(theirs["billing"]["open_invoices"], json!(0));
+
+    let off = json!({"features": {"billing": false}});
+    assert_eq!(
+        send(&world, Method::PATCH, "/api/admin/settings", Some(&off))
+            .await
+            .0,
+        200
+    );
+    let (status, home) = read(&world, &ada, "/api/customer/dashboard").await;
+    assert_eq!(
+        (status, home.get("billing")),
+        (200, None),
+        "no section while billing is off"
+    );
+}

@@ -21,6 +21,7 @@ pub mod quote;
 pub mod settings;
 #[cfg(test)]
 mod store_contract;
+pub mod summary;
 
 use atrium_common::clock::Clock;
 use atrium_common::config::{ServiceName, Settings};

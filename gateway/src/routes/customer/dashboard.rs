@@ -1,8 +1,9 @@
 //! The signed-in customer's home page: every assigned project and gallery, the account
-//! manager, the unread notification count and the organization's branding. Sections of
-//! services that are not built yet (approvals, invoices, …) are absent, not empty.
+//! manager, the unread notification count, the organization's branding and, while it is
+//! theirs to see, billing. Sections of services not built yet (approvals, …) are absent.
 
 use atrium_common::error::ApiError;
+use atrium_proto::billing::v1 as billing;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::portal::v1 as pb;
 use axum::extract::State;
@@ -11,6 +12,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::GatewayState;
+use crate::api::billing::{Money, money};
 use crate::api::people::Contact;
 use crate::api::projects::Card;
 use crate::api::settings::branding_of;
@@ -36,6 +38,28 @@ pub(crate) struct Dashboard {
     pub account_manager: Option<Contact>,
     pub unread_notifications: i64,
     pub branding: Branding,
+    /// Present while feature `billing` is on and the customer holds `can_view_invoices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<BillingCard>,
+}
+
+/// The dashboard's billing section.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct BillingCard {
+    /// Issued or partially paid.
+    pub open_invoices: i64,
+    /// Of those, past their due date.
+    pub overdue_invoices: i64,
+    /// Sent and not expired.
+    pub open_quotes: i64,
+    pub balances: Vec<CurrencyBalance>,
+}
+
+/// What the customer owes in one currency (negative: their credit).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CurrencyBalance {
+    pub currency: String,
+    pub balance_due: Money,
 }
 
 async fn dashboard(
@@ -62,12 +86,27 @@ pub(crate) async fn load(
 ) -> Result<Dashboard, ApiError> {
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
-    let (home, unread) = tokio::join!(
+    let mut invoices = state.clients.my_invoices.clone();
+    let (home, unread, billing) = tokio::join!(
         portal.get_dashboard(session.request(pb::GetDashboardRequest {})),
         notifications.count_unread(session.request(notifier::CountUnreadRequest {})),
+        invoices.get_my_billing_summary(session.request(billing::BillingSummaryRequest {})),
     );
     let home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
+    let billing = match billing {
+        Ok(summary) => Some(BillingCard::from(summary.into_inner())),
+        // The feature off or the permission missing: no section.
+        Err(status)
+            if matches!(
+                status.code(),
+                tonic::Code::NotFound | tonic::Code::PermissionDenied
+            ) =>
+        {
+            None
+        }
+        Err(status) => return Err(status.into()),
+    };
     let manager = account_manager
         .filter(|_| home.show_team_members)
         .map(|s| Contact::new(&s.name, &s.title, &s.email, &s.phone));
@@ -77,5 +116,24 @@ pub(crate) async fn load(
         projects: home.projects.into_iter().map(Card::from).collect(),
         account_manager: manager,
         unread_notifications: unread,
+        billing,
     })
+}
+
+impl From<billing::BillingSummary> for BillingCard {
+    fn from(s: billing::BillingSummary) -> BillingCard {
+        BillingCard {
+            open_invoices: s.open_invoices,
+            overdue_invoices: s.overdue_invoices,
+            open_quotes: s.open_quotes,
+            balances: s
+                .balances
+                .into_iter()
+                .map(|b| CurrencyBalance {
+                    balance_due: money(b.balance_due, &b.currency),
+                    currency: b.currency,
+                })
+                .collect(),
+        }
+    }
 }

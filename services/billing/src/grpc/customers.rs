@@ -56,6 +56,21 @@ impl pb::customer_invoice_service_server::CustomerInvoiceService for Billing {
         }))
     }
 
+    async fn get_my_billing_summary(
+        &self,
+        request: Request<pb::BillingSummaryRequest>,
+    ) -> Rpc<pb::BillingSummary> {
+        let principal = customer(self, &request).await?;
+        let key = (principal.org_id, principal.customer_id());
+        let found = crate::summary::summary(&self.0, key).await?;
+        Ok(Response::new(pb::BillingSummary {
+            open_invoices: found.open_invoices,
+            overdue_invoices: found.overdue_invoices,
+            open_quotes: found.open_quotes,
+            balances: found.balances.into_iter().map(Into::into).collect(),
+        }))
+    }
+
     async fn get_my_invoice(
         &self,
         request: Request<pb::InvoiceRequest>,
