@@ -55,9 +55,11 @@ pub enum Topic {
     DocumentsForgetProject,
     /// `atrium.portal.v1.ErasureService/ForgetItem` with a `ForgetItemRequest`.
     PortalForgetItem,
+    /// `atrium.billing.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
+    BillingEraseCustomer,
 }
 
-const TOPICS: [Topic; 8] = [
+const TOPICS: [Topic; 9] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
@@ -66,6 +68,7 @@ const TOPICS: [Topic; 8] = [
     Topic::DocumentsEraseCustomer,
     Topic::DocumentsForgetProject,
     Topic::PortalForgetItem,
+    Topic::BillingEraseCustomer,
 ];
 
 impl Topic {
@@ -79,6 +82,7 @@ impl Topic {
             Topic::DocumentsEraseCustomer => "documents.erase_customer",
             Topic::DocumentsForgetProject => "documents.forget_project",
             Topic::PortalForgetItem => "portal.forget_item",
+            Topic::BillingEraseCustomer => "billing.erase_customer",
         }
     }
 
@@ -99,6 +103,7 @@ pub async fn erase_customer(
         Topic::NotifierEraseCustomer,
         Topic::PortalEraseCustomer,
         Topic::DocumentsEraseCustomer,
+        Topic::BillingEraseCustomer,
     ];
     for topic in topics {
         write(tx, topic, &key, &request.encode_to_vec(), now).await?;

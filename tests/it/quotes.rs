@@ -472,3 +472,132 @@ async fn the_dashboard_counts_open_and_overdue_invoices_and_open_quotes() {
         "no section while billing is off"
     );
 }
+
+#[tokio::test]
+async fn an_erase_deletes_the_customers_drafts_and_keeps_what_was_issued() {
+    let world = World::start().await;
+    let (_, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (_, bo_id) = world.customer("bo@example.test", "Bo", "", 2).await;
+    let make = |customer: String| {
+        let world = &world;
+        async move {
+            let (_, draft) = send(
+                world,
+                Method::POST,
+                "/api/admin/invoices",
+                Some(&worked_example(&customer)),
+            )
+            .await;
+            draft["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let (draft, issued, bos) = (
+        make(ada_id.clone()).await,
+        make(ada_id.clone()).await,
+        make(bo_id.clone()).await,
+    );
+    assert_eq!(
+        send(
+            &world,
+            Method::POST,
+            &format!("/api/admin/invoices/{issued}/issue"),
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    let sent_quote = issued_quote(&world, &ada_id, 30).await;
+    let (_, draft_quote) = send(
+        &world,
+        Method::POST,
+        "/api/admin/quotes",
+        Some(&new_quote(&world, &ada_id, 30)),
+    )
+    .await;
+    let draft_quote = draft_quote["id"].as_str().unwrap().to_owned();
+
+    let erased = world
+        .staff(
+            Method::DELETE,
+            &format!("/api/admin/customers/{ada_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(erased.status(), 204);
+    let mut gone = false;
+    for _ in 0..100 {
+        if send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/invoices/{draft}"),
+            None,
+        )
+        .await
+        .0 == 404
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the erase reached billing");
+    assert_eq!(
+        send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/quotes/{draft_quote}"),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, kept) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/invoices/{issued}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &kept["customer"]["name"]),
+        (200, &json!("Ada")),
+        "issued keeps its snapshot"
+    );
+    assert_eq!(
+        send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/quotes/{sent_quote}"),
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/invoices/{bos}"),
+            None
+        )
+        .await
+        .0,
+        200,
+        "Bo keeps his draft"
+    );
+    let (_, ledger) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ada_id}/ledger"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        ledger["items"].as_array().map(Vec::len),
+        Some(1),
+        "the ledger stays: {ledger}"
+    );
+}

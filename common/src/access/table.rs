@@ -131,6 +131,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.billing.v1.CustomerQuoteService/DecideQuote", Customer),
     read("/atrium.billing.v1.CustomerOrderService/ListMyOrders", Customer),
     read("/atrium.billing.v1.CustomerOrderService/GetMyOrder", Customer),
+    write("/atrium.billing.v1.ErasureService/EraseCustomer", Internal),
     write_stream("/atrium.documents.v1.DocumentService/UploadDocument", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.DocumentService/ListDocuments", Staff(P::ProjectsView)),
     read("/atrium.documents.v1.DocumentService/GetDocument", Staff(P::ProjectsView)),

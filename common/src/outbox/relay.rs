@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use atrium_proto::billing::v1::erasure_service_client::ErasureServiceClient as BillingErasureClient;
 use atrium_proto::common::v1::EraseCustomerRequest;
 use atrium_proto::documents::v1::erasure_service_client::ErasureServiceClient as DocumentsErasureClient;
 use atrium_proto::identity::v1 as identity;
@@ -39,6 +40,7 @@ pub struct Receivers {
     pub audit: AuditServiceClient<ServiceChannel>,
     pub portal_erasure: PortalErasureClient<ServiceChannel>,
     pub documents_erasure: DocumentsErasureClient<ServiceChannel>,
+    pub billing_erasure: BillingErasureClient<ServiceChannel>,
 }
 
 impl Receivers {
@@ -47,7 +49,13 @@ impl Receivers {
         let identity = connect(settings, ServiceName::Identity)?;
         let portal = connect(settings, ServiceName::Portal)?;
         let documents = connect(settings, ServiceName::Documents)?;
-        Ok(Receivers::over(notifier, identity, portal, documents))
+        let billing = connect(settings, ServiceName::Billing)?;
+        Ok(Receivers::over(
+            notifier,
+            identity,
+            portal,
+            (documents, billing),
+        ))
     }
 
     /// Receivers with each service at the address `url_of` names.
@@ -59,14 +67,20 @@ impl Receivers {
         let identity = channel(&url_of(ServiceName::Identity), service_token)?;
         let portal = channel(&url_of(ServiceName::Portal), service_token)?;
         let documents = channel(&url_of(ServiceName::Documents), service_token)?;
-        Ok(Receivers::over(notifier, identity, portal, documents))
+        let billing = channel(&url_of(ServiceName::Billing), service_token)?;
+        Ok(Receivers::over(
+            notifier,
+            identity,
+            portal,
+            (documents, billing),
+        ))
     }
 
     fn over(
         notifier: ServiceChannel,
         identity: ServiceChannel,
         portal: ServiceChannel,
-        documents: ServiceChannel,
+        (documents, billing): (ServiceChannel, ServiceChannel),
     ) -> Receivers {
         Receivers {
             email: EmailServiceClient::new(notifier.clone()),
@@ -75,6 +89,7 @@ impl Receivers {
             audit: AuditServiceClient::new(identity),
             portal_erasure: PortalErasureClient::new(portal),
             documents_erasure: DocumentsErasureClient::new(documents),
+            billing_erasure: BillingErasureClient::new(billing),
         }
     }
 }
@@ -225,6 +240,9 @@ impl Relay {
             }
             Some(Topic::DocumentsEraseCustomer) => {
                 call!(EraseCustomerRequest, documents_erasure.erase_customer)
+            }
+            Some(Topic::BillingEraseCustomer) => {
+                call!(EraseCustomerRequest, billing_erasure.erase_customer)
             }
             Some(Topic::PortalForgetItem) => {
                 call!(

@@ -63,3 +63,17 @@ pub async fn exists(
         Err(status) => Err(BillingError::Identity(status)),
     }
 }
+
+/// Whether the organization has this customer, or had them: an erased customer's ledger
+/// stays readable (bookkeeping law), and it is found in the organization's own rows.
+pub async fn known(
+    state: &AppState,
+    principal: &Principal,
+    customer_id: CustomerId,
+) -> Result<bool, BillingError> {
+    if exists(state, principal, customer_id).await? {
+        return Ok(true);
+    }
+    let booked = crate::ledger::store::balances(&state.db, principal.org_id, customer_id).await?;
+    Ok(!booked.is_empty())
+}

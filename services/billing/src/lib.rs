@@ -6,6 +6,7 @@ pub mod access;
 mod booking;
 pub mod credit_note;
 pub mod customers;
+pub mod erasure;
 pub mod error;
 mod grpc;
 pub mod idempotency;
@@ -127,6 +128,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(
         pb::customer_payment_service_server::CustomerPaymentServiceServer::new(billing.clone()),
     )
+    .add_service(pb::erasure_service_server::ErasureServiceServer::new(
+        billing.clone(),
+    ))
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

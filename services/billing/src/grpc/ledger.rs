@@ -21,7 +21,7 @@ impl pb::ledger_service_server::LedgerService for Billing {
         let page = Page::parse(r.page_size, &r.page_token).map_err(BillingError::Page)?;
         let customer_id =
             invoice::customer_id(&r.customer_id).map_err(|_| BillingError::CustomerNotFound)?;
-        if !customers::exists(&self.0, &principal, customer_id).await? {
+        if !customers::known(&self.0, &principal, customer_id).await? {
             return Err(BillingError::CustomerNotFound.into());
         }
         let currency = (!r.currency.is_empty()).then_some(r.currency.as_str());
@@ -41,7 +41,7 @@ impl pb::ledger_service_server::LedgerService for Billing {
         let r = request.into_inner();
         let customer_id =
             invoice::customer_id(&r.customer_id).map_err(|_| BillingError::CustomerNotFound)?;
-        if !customers::exists(&self.0, &principal, customer_id).await? {
+        if !customers::known(&self.0, &principal, customer_id).await? {
             return Err(BillingError::CustomerNotFound.into());
         }
         let key = (principal.org_id, customer_id);

@@ -3,6 +3,7 @@
 
 mod credit_notes;
 mod customers;
+mod erasure;
 mod invoices;
 mod ledger;
 mod orders;

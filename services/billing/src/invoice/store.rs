@@ -289,3 +289,18 @@ pub async fn apply(
     ))) [org_id, invoice_id, a.customer_id, a.currency, a.paid, a.credited, a.unpaid_only,
          a.void_reason, a.at] fetch_optional)
 }
+
+/// Deletes the customer's draft invoices with their lines (an erase); answers how many.
+pub async fn delete_drafts_of(
+    tx: &mut Tx,
+    org_id: OrgId,
+    customer_id: CustomerId,
+) -> Result<u64, sqlx::Error> {
+    sql!(tx tx, query(
+        "delete from invoice_line where invoice_id in (select invoice_id from invoice \
+         where org_id = $1 and customer_id = $2 and status = 'draft')"
+    ) [org_id, customer_id] execute)?;
+    sql!(tx tx, query(
+        "delete from invoice where org_id = $1 and customer_id = $2 and status = 'draft'"
+    ) [org_id, customer_id] execute)
+}

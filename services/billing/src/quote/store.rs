@@ -222,3 +222,18 @@ pub async fn list(
     ))) [org_id, f.customer_id, f.status.map(Status::as_str), sent, f.expired, f.today,
          f.issued_only, after_at, after_id, limit] fetch_all)
 }
+
+/// Deletes the customer's draft quotes with their lines (an erase); answers how many.
+pub async fn delete_drafts_of(
+    tx: &mut Tx,
+    org_id: OrgId,
+    customer_id: CustomerId,
+) -> Result<u64, sqlx::Error> {
+    sql!(tx tx, query(
+        "delete from quote_line where quote_id in (select quote_id from quote \
+         where org_id = $1 and customer_id = $2 and status = 'draft')"
+    ) [org_id, customer_id] execute)?;
+    sql!(tx tx, query(
+        "delete from quote where org_id = $1 and customer_id = $2 and status = 'draft'"
+    ) [org_id, customer_id] execute)
+}
