@@ -13,11 +13,13 @@ use atrium_proto::billing::v1::customer_invoice_service_client::CustomerInvoiceS
 use atrium_proto::billing::v1::customer_ledger_service_client::CustomerLedgerServiceClient;
 use atrium_proto::billing::v1::customer_order_service_client::CustomerOrderServiceClient;
 use atrium_proto::billing::v1::customer_payment_service_client::CustomerPaymentServiceClient;
+use atrium_proto::billing::v1::customer_pdf_service_client::CustomerPdfServiceClient;
 use atrium_proto::billing::v1::customer_quote_service_client::CustomerQuoteServiceClient;
 use atrium_proto::billing::v1::invoice_service_client::InvoiceServiceClient;
 use atrium_proto::billing::v1::ledger_service_client::LedgerServiceClient;
 use atrium_proto::billing::v1::order_service_client::OrderServiceClient;
 use atrium_proto::billing::v1::payment_service_client::PaymentServiceClient;
+use atrium_proto::billing::v1::pdf_service_client::PdfServiceClient;
 use atrium_proto::billing::v1::quote_service_client::QuoteServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
 use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
@@ -80,6 +82,8 @@ pub struct Clients {
     pub orders: OrderServiceClient<ServiceChannel>,
     pub my_quotes: CustomerQuoteServiceClient<ServiceChannel>,
     pub my_orders: CustomerOrderServiceClient<ServiceChannel>,
+    pub pdfs: PdfServiceClient<ServiceChannel>,
+    pub my_pdfs: CustomerPdfServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -129,7 +133,9 @@ impl Clients {
             quotes: QuoteServiceClient::new(billing.clone()),
             orders: OrderServiceClient::new(billing.clone()),
             my_quotes: CustomerQuoteServiceClient::new(billing.clone()),
-            my_orders: CustomerOrderServiceClient::new(billing),
+            my_orders: CustomerOrderServiceClient::new(billing.clone()),
+            pdfs: PdfServiceClient::new(billing.clone()),
+            my_pdfs: CustomerPdfServiceClient::new(billing),
             probes,
         })
     }

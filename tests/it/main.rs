@@ -22,6 +22,7 @@ mod openapi;
 mod outbox_relay;
 mod pages;
 mod payments;
+mod pdfs;
 mod platform;
 mod portal_access;
 mod portal_outbox;

@@ -132,6 +132,8 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.billing.v1.CustomerOrderService/ListMyOrders", Customer),
     read("/atrium.billing.v1.CustomerOrderService/GetMyOrder", Customer),
     write("/atrium.billing.v1.ErasureService/EraseCustomer", Internal),
+    read("/atrium.billing.v1.PdfService/RenderPdf", Staff(P::BillingView)),
+    read("/atrium.billing.v1.CustomerPdfService/RenderMyPdf", Customer),
     write_stream("/atrium.documents.v1.DocumentService/UploadDocument", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.DocumentService/ListDocuments", Staff(P::ProjectsView)),
     read("/atrium.documents.v1.DocumentService/GetDocument", Staff(P::ProjectsView)),

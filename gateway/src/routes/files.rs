@@ -137,30 +137,24 @@ fn with_headers(status: StatusCode, headers: HeaderMap, body: Body) -> Response 
     response
 }
 
-/// The answer to a download of `file` (described by a read just made): `fetch` opens
-/// the byte stream of the whole file or of a range, only when bytes are to be sent.
-pub async fn answer<F, Fut>(
-    method: &Method,
+/// What a download answers before any byte is fetched: the status, headers, the range
+/// to send and its length; or the whole answer (304, 416) when no bytes go.
+fn plan(
     asked: &HeaderMap,
-    (file, disposition): (pb::FileInfo, Disposition),
-    fetch: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce(Option<pb::ByteRange>) -> Fut,
-    Fut: Future<Output = Result<Streaming<pb::DownloadChunk>, ApiError>>,
-{
+    (file, disposition): (&pb::FileInfo, Disposition),
+) -> Result<(StatusCode, HeaderMap, Option<pb::ByteRange>, u64), Box<Response>> {
     let etag = format!("\"{}\"", file.sha256);
-    let mut headers = base_headers(&file, &etag, disposition);
+    let mut headers = base_headers(file, &etag, disposition);
     let size = u64::try_from(file.size).unwrap_or(0);
-    let (status, range, length) = match wanted(asked, &file, &etag) {
+    let (status, range, length) = match wanted(asked, file, &etag) {
         Wanted::NotModified => {
             headers.remove(header::CONTENT_TYPE);
             headers.remove(header::CONTENT_DISPOSITION);
-            return Ok(with_headers(
+            return Err(Box::new(with_headers(
                 StatusCode::NOT_MODIFIED,
                 headers,
                 Body::empty(),
-            ));
+            )));
         }
         Wanted::Unsatisfiable => {
             headers.remove(header::CONTENT_DISPOSITION);
@@ -169,7 +163,7 @@ where
                 headers.insert(header::CONTENT_RANGE, value);
             }
             let status = StatusCode::RANGE_NOT_SATISFIABLE;
-            return Ok(with_headers(status, headers, Body::empty()));
+            return Err(Box::new(with_headers(status, headers, Body::empty())));
         }
         Wanted::Whole => (StatusCode::OK, None, size),
         Wanted::Range(start, end) => {
@@ -185,6 +179,53 @@ where
         }
     };
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    Ok((status, headers, range, length))
+}
+
+/// The answer to a download of a file made in memory (a PDF): the same headers, 304,
+/// ranges and `HEAD` as a stored file's.
+pub fn held(
+    method: &Method,
+    asked: &HeaderMap,
+    (name, content_type, disposition): (&str, &str, Disposition),
+    (bytes, sha256): (Vec<u8>, String),
+) -> Response {
+    let file = pb::FileInfo {
+        name: name.to_owned(),
+        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        content_type: content_type.to_owned(),
+        sha256,
+    };
+    let (status, headers, range, _) = match plan(asked, (&file, disposition)) {
+        Ok(plan) => plan,
+        Err(answer) => return *answer,
+    };
+    if method == Method::HEAD {
+        return with_headers(status, headers, Body::empty());
+    }
+    let body = match range {
+        Some(r) => bytes[r.start as usize..r.end as usize].to_vec(),
+        None => bytes,
+    };
+    with_headers(status, headers, Body::from(body))
+}
+
+/// The answer to a download of `file` (described by a read just made): `fetch` opens
+/// the byte stream of the whole file or of a range, only when bytes are to be sent.
+pub async fn answer<F, Fut>(
+    method: &Method,
+    asked: &HeaderMap,
+    (file, disposition): (pb::FileInfo, Disposition),
+    fetch: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Option<pb::ByteRange>) -> Fut,
+    Fut: Future<Output = Result<Streaming<pb::DownloadChunk>, ApiError>>,
+{
+    let (status, headers, range, length) = match plan(asked, (&file, disposition)) {
+        Ok(plan) => plan,
+        Err(answer) => return Ok(*answer),
+    };
     if method == Method::HEAD || length == 0 {
         return Ok(with_headers(status, headers, Body::empty()));
     }

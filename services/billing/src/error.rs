@@ -57,6 +57,9 @@ pub enum BillingError {
     /// The portal, asked about the customer's permissions, answered with an error.
     #[error("asking the portal about the customer: {0}")]
     Portal(tonic::Status),
+    /// A PDF could not be made (a bug: the layout is fixed).
+    #[error("rendering the PDF: {0}")]
+    Pdf(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -111,7 +114,7 @@ impl ServiceError for BillingError {
             BillingError::Database(err) if atrium_common::db::is_unavailable(err) => {
                 ErrorCode::Unavailable
             }
-            BillingError::Database(_) => ErrorCode::Internal,
+            BillingError::Database(_) | BillingError::Pdf(_) => ErrorCode::Internal,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod notices;
 pub mod numbers;
 pub mod order;
 pub mod payment;
+pub mod pdf;
 pub mod quote;
 pub mod settings;
 #[cfg(test)]
@@ -131,6 +132,10 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(pb::erasure_service_server::ErasureServiceServer::new(
         billing.clone(),
     ))
+    .add_service(pb::pdf_service_server::PdfServiceServer::new(
+        billing.clone(),
+    ))
+    .add_service(pb::customer_pdf_service_server::CustomerPdfServiceServer::new(billing.clone()))
     .add_service(pb::ledger_service_server::LedgerServiceServer::new(billing));
     atrium_common::grpc::serve(state.server.clone(), listener, routes).await
 }

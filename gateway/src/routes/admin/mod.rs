@@ -16,6 +16,7 @@ pub(crate) mod ledger;
 pub(crate) mod logo;
 pub(crate) mod outbox;
 pub(crate) mod payments;
+pub(crate) mod pdfs;
 pub(crate) mod permissions;
 pub(crate) mod phases;
 pub(crate) mod projects;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         invoices::routes(),
         ledger::routes(),
         payments::routes(),
+        pdfs::routes(),
         quotes::routes(),
         reports::routes(),
     ]

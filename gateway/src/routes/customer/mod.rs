@@ -8,6 +8,7 @@ pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod gallery;
 pub(crate) mod me;
+pub(crate) mod pdfs;
 pub(crate) mod projects;
 pub(crate) mod quotes;
 pub(crate) mod sessions;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<Route> {
         gallery::routes(),
         billing::routes(),
         quotes::routes(),
+        pdfs::routes(),
     ]
     .into_iter()
     .flatten()

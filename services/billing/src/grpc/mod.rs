@@ -8,6 +8,7 @@ mod invoices;
 mod ledger;
 mod orders;
 mod payments;
+mod pdfs;
 mod quotes;
 
 use atrium_common::auth::{Principal, SubjectKind};

@@ -304,3 +304,16 @@ pub async fn delete_drafts_of(
         "delete from invoice where org_id = $1 and customer_id = $2 and status = 'draft'"
     ) [org_id, customer_id] execute)
 }
+
+/// The customer's details as their latest issued invoice took them (what a statement is
+/// addressed with).
+pub async fn latest_snapshot(
+    db: &Db,
+    (org_id, customer_id): (OrgId, CustomerId),
+) -> Result<Option<Snapshot>, sqlx::Error> {
+    sql!(db db, query_as::<_, Snapshot>(
+        "select customer_name, customer_email, customer_company, customer_address, \
+         customer_locale from invoice where org_id = $1 and customer_id = $2 \
+         and status <> 'draft' order by issue_date desc, created_at desc limit 1"
+    ) [org_id, customer_id] fetch_optional)
+}

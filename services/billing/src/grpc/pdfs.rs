@@ -1,0 +1,42 @@
+//! PDFs, for staff and for the customer's own documents.
+
+use atrium_proto::billing::v1 as pb;
+use tonic::{Request, Response};
+
+use super::customers::customer;
+use super::{Billing, Rpc, staff};
+use crate::pdf::render::{Period, Rendered, render};
+
+fn answer(r: Rendered) -> Rpc<pb::PdfResponse> {
+    Ok(Response::new(pb::PdfResponse {
+        pdf: r.bytes,
+        file_name: r.file_name,
+        sha256: r.sha256,
+    }))
+}
+
+fn period(r: &pb::PdfRequest) -> Period<'_> {
+    Period {
+        from: &r.from,
+        to: &r.to,
+        currency: &r.currency,
+    }
+}
+
+#[tonic::async_trait]
+impl pb::pdf_service_server::PdfService for Billing {
+    async fn render_pdf(&self, request: Request<pb::PdfRequest>) -> Rpc<pb::PdfResponse> {
+        let principal = staff(&request)?;
+        let r = request.get_ref();
+        answer(render(&self.0, &principal, (&r.kind, &r.id), period(r)).await?)
+    }
+}
+
+#[tonic::async_trait]
+impl pb::customer_pdf_service_server::CustomerPdfService for Billing {
+    async fn render_my_pdf(&self, request: Request<pb::PdfRequest>) -> Rpc<pb::PdfResponse> {
+        let principal = customer(self, &request).await?;
+        let r = request.get_ref();
+        answer(render(&self.0, &principal, (&r.kind, &r.id), period(r)).await?)
+    }
+}
