@@ -13,6 +13,7 @@ pub mod ids;
 pub mod in_process;
 pub mod lease;
 pub mod limits;
+pub mod money;
 pub mod outbox;
 pub mod page;
 pub mod password;

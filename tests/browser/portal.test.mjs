@@ -329,6 +329,42 @@ async function main() {
     await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();
     await step(customer, "settings");
 
+    // Billing: staff issue an invoice and a quote (through the API until the console's
+    // editor comes); the customer sees the invoice on the dashboard and in Invoices,
+    // downloads its PDF, and accepts the quote with a typed name.
+    const carlaId = (await api(base, "GET", "/api/admin/customers?q=carla", token)).items[0].id;
+    const lines = [{ description: "Design work", quantity: "3", unit_price_minor: 333, tax_rate: "19" }];
+    const draft = await api(base, "POST", "/api/admin/invoices", token, { customer_id: carlaId, currency: "EUR", lines });
+    const issued = await api(base, "POST", `/api/admin/invoices/${draft.id}/issue`, token, {});
+    const offer = await api(base, "POST", "/api/admin/quotes", token, { customer_id: carlaId, currency: "EUR", valid_until: "2099-12-31", lines, terms: "Half on signing" });
+    const sentQuote = await api(base, "POST", `/api/admin/quotes/${offer.id}/issue`, token, {});
+    await customer.goto(`${base}/customer`);
+    check(await customer.locator("#billing").getByText("Open invoices").count() > 0, "the dashboard has the billing card");
+    await step(customer, "dashboard-billing");
+    await customer.getByRole("navigation").getByRole("link", { name: "Invoices" }).click();
+    await step(customer, "invoices");
+    await customer.getByRole("link", { name: issued.number }).click();
+    check(await customer.locator("#amount-due").textContent() === "11.89 EUR", "the invoice shows what is due");
+    await step(customer, "invoice");
+    const [invoicePdf] = await Promise.all([
+      customer.waitForEvent("download"),
+      customer.getByRole("link", { name: "Download PDF" }).click(),
+    ]);
+    const pdfBytes = fs.readFileSync(await invoicePdf.path());
+    check(pdfBytes.subarray(0, 5).toString() === "%PDF-", "the invoice downloads as a PDF");
+    await customer.getByRole("navigation").getByRole("link", { name: "Quotes" }).click();
+    await step(customer, "quotes");
+    await customer.getByRole("link", { name: sentQuote.number }).click();
+    await step(customer, "quote");
+    await customer.getByLabel("Your full name").fill("Carla Client");
+    await customer.getByRole("button", { name: "Accept quote" }).click();
+    await customer.waitForURL(/done=accepted/);
+    check(await customer.locator("#decision").getByText("Carla Client").count() > 0, "the quote shows who accepted it");
+    check((await customer.locator("#quote-status").textContent()) === "Accepted", "the quote reads accepted");
+    await step(customer, "quote-accepted");
+    const decided = await api(base, "GET", `/api/admin/quotes/${offer.id}`, token);
+    check(decided.decision.name === "Carla Client" && decided.decision.channel === "portal", "staff see the decision and its evidence");
+
     // Staff unassign Alpha: the customer's next reload says access was removed.
     await customer.goto(`${base}/customer/projects/${alpha.id}`);
     await pickCustomers(staff, base, alpha.id, []);

@@ -601,3 +601,71 @@ async fn an_erase_deletes_the_customers_drafts_and_keeps_what_was_issued() {
         "the ledger stays: {ledger}"
     );
 }
+
+#[tokio::test]
+async fn the_quote_page_decides_by_form_post_and_refuses_a_form_without_its_token() {
+    use crate::pages::{csrf_of, get, post_form};
+    let world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let id = issued_quote(&world, &ada_id, 30).await;
+    let page = format!("/customer/quotes/{id}");
+    let shown = get(&world, &page, &ada.cookie).await;
+    assert_eq!(shown.status(), 200);
+    let csrf = csrf_of(shown).await;
+    let accept = format!("{page}/accept");
+    let forged = post_form(
+        &world,
+        &accept,
+        &ada.cookie,
+        &[("csrf_token", "forged"), ("name", "Ada")],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    let unnamed = post_form(
+        &world,
+        &accept,
+        &ada.cookie,
+        &[("csrf_token", &csrf), ("name", " ")],
+    )
+    .await;
+    assert_eq!(unnamed.status(), 422);
+    assert!(
+        unnamed.text().await.unwrap().contains("role=\"alert\""),
+        "the page says why"
+    );
+    assert_eq!(
+        read(&world, &ada, &format!("/api/customer/quotes/{id}"))
+            .await
+            .1["status"],
+        json!("sent"),
+        "nothing decided"
+    );
+    let done = post_form(
+        &world,
+        &accept,
+        &ada.cookie,
+        &[("csrf_token", &csrf), ("name", "Ada Lovelace")],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/customer/quotes/{id}?done=accepted").as_str()
+    );
+    let again = post_form(
+        &world,
+        &format!("{page}/decline"),
+        &ada.cookie,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(again.status(), 409, "decided already");
+    for path in [
+        "/customer/invoices",
+        "/customer/quotes",
+        "/customer/ledger",
+        "/customer",
+    ] {
+        assert_eq!(get(&world, path, &ada.cookie).await.status(), 200, "{path}");
+    }
+}

@@ -158,6 +158,14 @@ impl Chrome {
     pub fn status(&self, status: &str) -> &'static str {
         self.w.status_word(status)
     }
+
+    pub fn money(&self, m: &crate::api::billing::Money) -> String {
+        self.lang.money(m.amount_minor, &m.currency)
+    }
+
+    pub fn minor(&self, minor: &i64, currency: &str) -> String {
+        self.lang.money(*minor, currency)
+    }
 }
 
 /// The frame of a sign-in or recovery page, in `org`'s branding when it names one.

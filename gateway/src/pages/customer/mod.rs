@@ -2,6 +2,7 @@
 //! notifications and settings. Each handler calls the JSON route's own handler with the
 //! same session, so the page shows exactly what the API answers.
 
+mod billing;
 mod projects;
 mod settings;
 
@@ -59,6 +60,7 @@ pub fn router() -> Router<GatewayState> {
             "/customer/notifications/{id}/read",
             post(notices::read_one::<CustomerPage>),
         )
+        .merge(billing::router())
         .merge(projects::router())
         .merge(settings::router())
 }
@@ -77,6 +79,8 @@ fn chrome(page: &CustomerPage, title: &str, here: &str, branding: &PublicBrandin
     let links = [
         ("/customer", w.dashboard),
         ("/customer/projects", w.projects),
+        ("/customer/invoices", w.bill.invoices),
+        ("/customer/quotes", w.bill.quotes),
         ("/customer/notifications", w.notifications),
         ("/customer/settings", w.settings),
     ];

@@ -38,6 +38,7 @@ struct DashboardPage {
     manager: Option<Contact>,
     unread: i64,
     recent: Vec<Notification>,
+    billing: Option<dashboard::BillingCard>,
 }
 
 async fn home(page: CustomerPage) -> Result<Response, PageError> {
@@ -74,6 +75,7 @@ async fn home(page: CustomerPage) -> Result<Response, PageError> {
         manager: home.account_manager,
         unread: home.unread_notifications,
         recent: recent.items,
+        billing: home.billing,
     };
     Ok(render(StatusCode::OK, &view))
 }

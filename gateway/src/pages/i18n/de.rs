@@ -208,4 +208,5 @@ pub static DE: Words = Words {
     confirm_delete_project: "Mir ist klar, dass seine Phasen und Zuordnungen mit gelöscht werden",
     recent_activity: "Letzte Aktivität",
     doc: &super::documents::DOC_DE,
+    bill: &super::billing::BILL_DE,
 };

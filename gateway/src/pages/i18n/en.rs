@@ -208,4 +208,5 @@ pub static EN: Words = Words {
     confirm_delete_project: "I understand its phases and assignments go with it",
     recent_activity: "Recent activity",
     doc: &super::documents::DOC_EN,
+    bill: &super::billing::BILL_EN,
 };

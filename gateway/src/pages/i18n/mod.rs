@@ -7,12 +7,14 @@ use http::HeaderMap;
 
 use crate::extract::cookie;
 
+mod billing;
 mod de;
 mod documents;
 mod en;
 mod phrases;
 mod words;
 
+pub use billing::BillWords;
 pub use de::DE;
 pub use documents::DocWords;
 pub use en::EN;
@@ -125,6 +127,16 @@ impl Lang {
             out.push(c);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// An amount in minor units of `currency` as the language writes it.
+    pub fn money(self, minor: i64, currency: &str) -> String {
+        match atrium_common::money::minor_units(currency) {
+            Some(places) => {
+                atrium_common::money::amount_text(minor, (places, currency), self == Lang::De)
+            }
+            None => format!("{minor} {currency}"),
+        }
     }
 
     /// A file's size: bytes, KB or MB (1000s), one decimal in the language's way.

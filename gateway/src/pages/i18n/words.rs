@@ -209,4 +209,6 @@ pub struct Words {
     pub recent_activity: &'static str,
     /// The document pages' words.
     pub doc: &'static super::DocWords,
+    /// The billing pages' words.
+    pub bill: &'static super::BillWords,
 }

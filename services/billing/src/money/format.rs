@@ -11,32 +11,8 @@ fn is_german(locale: &str) -> bool {
 
 /// `minor` units of `currency` with the locale's separators and the currency's code.
 pub fn format_amount(minor: i64, currency: Currency, locale: &str) -> String {
-    let (group, point) = if is_german(locale) {
-        ('.', ',')
-    } else {
-        (',', '.')
-    };
-    let places = currency.minor_units() as usize;
-    let digits = minor.unsigned_abs().to_string();
-    let digits = format!("{digits:0>width$}", width = places + 1);
-    let (whole, fraction) = digits.split_at(digits.len() - places);
-    let mut out = String::with_capacity(digits.len() + 8);
-    if minor < 0 {
-        out.push('-');
-    }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(group);
-        }
-        out.push(c);
-    }
-    if places > 0 {
-        out.push(point);
-        out.push_str(fraction);
-    }
-    out.push(' ');
-    out.push_str(currency.code());
-    out
+    let unit = (currency.minor_units(), currency.code());
+    atrium_common::money::amount_text(minor, unit, is_german(locale))
 }
 
 /// `date` as the locale writes it.
