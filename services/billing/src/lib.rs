@@ -12,6 +12,8 @@ mod grpc;
 pub mod idempotency;
 pub mod invoice;
 pub mod ledger;
+#[cfg(test)]
+mod ledger_property;
 pub mod lines;
 pub mod money;
 pub mod notices;

@@ -16,15 +16,20 @@ use crate::ledger::EntryType;
 use crate::ledger::store::{self as ledger, NewEntry};
 use crate::numbers::{self, Series};
 
-async fn db() -> (Db, TestDatabase) {
+pub(crate) async fn db() -> (Db, TestDatabase) {
     testkit::store_db(ServiceName::Billing, &crate::MIGRATIONS).await
 }
 
-fn day(d: u32) -> NaiveDate {
+pub(crate) fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
 }
 
-fn draft(org_id: OrgId, customer_id: CustomerId, name: &str, created: i64) -> InvoiceRow {
+pub(crate) fn draft(
+    org_id: OrgId,
+    customer_id: CustomerId,
+    name: &str,
+    created: i64,
+) -> InvoiceRow {
     InvoiceRow {
         invoice_id: Uuid::new_v4(),
         org_id,
@@ -67,14 +72,14 @@ fn one_line() -> Vec<LineRow> {
     }]
 }
 
-async fn insert(db: &Db, row: &InvoiceRow) {
+pub(crate) async fn insert(db: &Db, row: &InvoiceRow) {
     let mut tx = db.begin().await.unwrap();
     store::insert(&mut tx, row, &one_line()).await.unwrap();
     tx.commit().await.unwrap();
 }
 
 /// Issues `row` as the service does: a number and the invoice in one transaction.
-async fn issue(db: &Db, row: &InvoiceRow, on: NaiveDate) -> Option<String> {
+pub(crate) async fn issue(db: &Db, row: &InvoiceRow, on: NaiveDate) -> Option<String> {
     let mut tx = db.begin().await.unwrap();
     let number = numbers::take(&mut tx, row.org_id, Series::Invoice, on)
         .await
