@@ -33,6 +33,10 @@
 //!   `fsync` (with Atrium's peak RSS growth during each), thumbnails per second for
 //!   12-megapixel JPEGs, and a customer's document list p50/p99 at 10,000 documents.
 //!
+//! - `billing [--entries N] [--seconds S] [--clients N] [--postgres URL]`: the customer's
+//!   ledger and dashboard with 100,000 ledger entries beside 10, an invoice PDF's p50/p99
+//!   and size, and payments per second allocated to one shared invoice.
+//!
 //! Build the binary first: `cargo build --release`, then
 //! `cargo run --release -p atrium-bench -- startup`.
 
@@ -42,6 +46,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+mod billing;
 mod dashboard;
 mod documents;
 mod identity;
@@ -50,7 +55,7 @@ mod pages;
 mod server;
 mod sessions;
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench pages [--binary PATH] [--seconds S] [--clients N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]\n       atrium-bench documents [--binary PATH] [--mib N] [--documents N] [--seconds S] [--clients N]";
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench pages [--binary PATH] [--seconds S] [--clients N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]\n       atrium-bench documents [--binary PATH] [--mib N] [--documents N] [--seconds S] [--clients N]\n       atrium-bench billing [--binary PATH] [--entries N] [--seconds S] [--clients N] [--postgres URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -63,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
         Some("pages") => pages::pages(&args[1..]).await,
         Some("sessions") => sessions::sessions(&args[1..]).await,
         Some("documents") => documents::documents(&args[1..]).await,
+        Some("billing") => billing::billing(&args[1..]).await,
         _ => bail!(USAGE),
     }
 }

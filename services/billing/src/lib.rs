@@ -22,6 +22,7 @@ pub mod order;
 pub mod payment;
 pub mod pdf;
 pub mod quote;
+pub mod seed;
 pub mod settings;
 #[cfg(test)]
 mod store_contract;
