@@ -143,7 +143,7 @@ async fn an_invoice_is_drafted_issued_once_and_booked_in_the_ledger() {
         );
     }
     assert!(
-        text.contains("https://portal.acme.test/customer/dashboard"),
+        text.contains(&format!("https://portal.acme.test/customer/invoices/{id}")),
         "{text}"
     );
     let notices = customer_call(

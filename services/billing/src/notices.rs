@@ -72,7 +72,7 @@ pub async fn invoice_issued(
         .due_date
         .map(|d| format_date(d, locale))
         .unwrap_or_default();
-    let path = "/customer/dashboard".to_owned();
+    let path = format!("/customer/invoices/{}", row.invoice_id);
     let key = format!("invoice_issued:{}", row.invoice_id);
     let mail = notifier::EnqueueEmailRequest {
         org_id: row.org_id.to_string(),

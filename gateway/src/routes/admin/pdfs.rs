@@ -1,10 +1,11 @@
 //! The PDFs of billing documents as staff download them (`billing.view`; a draft invoice
 //! or quote too): rendered by the billing service, the same bytes for the same document,
-//! so the SHA-256 is the ETag.
+//! so the SHA-256 is the ETag. One handler serves every kind: the route says which.
 
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
 use atrium_proto::billing::v1 as pb;
+use axum::extract::MatchedPath;
 use axum::response::Response;
 use axum::routing::get;
 use http::{HeaderMap, Method};
@@ -19,105 +20,70 @@ use crate::routes::files::{Disposition, held};
 pub fn routes() -> Vec<Route> {
     let view = Permission::BillingView;
     vec![
-        Route::get("/api/admin/invoices/{id}/pdf", "The invoice as a PDF", get(invoice)).staff(view).file(),
-        Route::get("/api/admin/credit-notes/{id}/pdf", "The credit note as a PDF", get(credit_note)).staff(view).file(),
-        Route::get("/api/admin/quotes/{id}/pdf", "The quote as a PDF", get(quote)).staff(view).file(),
-        Route::get("/api/admin/orders/{id}/pdf", "The order as a PDF", get(order)).staff(view).file(),
+        Route::get("/api/admin/invoices/{id}/pdf", "The invoice as a PDF", get(document)).staff(view).file(),
+        Route::get("/api/admin/credit-notes/{id}/pdf", "The credit note as a PDF", get(document)).staff(view).file(),
+        Route::get("/api/admin/quotes/{id}/pdf", "The quote as a PDF", get(document)).staff(view).file(),
+        Route::get("/api/admin/orders/{id}/pdf", "The order as a PDF", get(document)).staff(view).file(),
         Route::get("/api/admin/customers/{id}/statement/pdf", "The customer's statement for a period as a PDF", get(statement))
             .staff(view).query::<StatementQuery>().file(),
     ]
 }
 
-/// The PDF the billing service renders for `request`, as a file answer.
-pub(crate) fn pdf_answer(method: &Method, asked: &HeaderMap, r: pb::PdfResponse) -> Response {
-    let name = (r.file_name.as_str(), "application/pdf", Disposition::Inline);
-    held(method, asked, name, (r.pdf, r.sha256))
+/// The kind of document a `…/{kind}/{id}/pdf` route renders.
+pub(crate) fn kind_of(route: &MatchedPath) -> &'static str {
+    let path = route.as_str();
+    if path.contains("/credit-notes/") {
+        "credit_note"
+    } else if path.contains("/quotes/") {
+        "quote"
+    } else if path.contains("/orders/") {
+        "order"
+    } else {
+        "invoice"
+    }
 }
 
-async fn render(
-    (staff, method, asked): (StaffCall, Method, HeaderMap),
-    kind: &str,
-    id: String,
-    query: StatementQuery,
-) -> Result<Response, ApiError> {
+/// What the billing service is asked to render.
+pub(crate) fn pdf_request(kind: &str, id: String, query: StatementQuery) -> pb::PdfRequest {
     let r = query.request(String::new());
-    let request = pb::PdfRequest {
+    pb::PdfRequest {
         kind: kind.to_owned(),
         id,
         from: r.from,
         to: r.to,
         currency: r.currency,
-    };
-    let answer = call!(staff, pdfs.render_pdf(request));
-    Ok(pdf_answer(&method, &asked, answer))
+    }
 }
 
-pub(crate) async fn invoice(
-    staff: StaffCall,
-    method: Method,
-    asked: HeaderMap,
-    PathId(id): PathId,
-) -> Result<Response, ApiError> {
-    render(
-        (staff, method, asked),
-        "invoice",
-        id.to_string(),
-        StatementQuery::default(),
-    )
-    .await
+/// The rendered PDF as a file answer.
+pub(crate) fn pdf_answer(method: &Method, asked: &HeaderMap, r: pb::PdfResponse) -> Response {
+    let name = (r.file_name.as_str(), "application/pdf", Disposition::Inline);
+    held(method, asked, name, (r.pdf, r.sha256))
 }
 
-pub(crate) async fn credit_note(
+pub(crate) async fn document(
     staff: StaffCall,
-    method: Method,
-    asked: HeaderMap,
+    (route, method, asked): (MatchedPath, Method, HeaderMap),
     PathId(id): PathId,
 ) -> Result<Response, ApiError> {
-    render(
-        (staff, method, asked),
-        "credit_note",
-        id.to_string(),
-        StatementQuery::default(),
-    )
-    .await
-}
-
-pub(crate) async fn quote(
-    staff: StaffCall,
-    method: Method,
-    asked: HeaderMap,
-    PathId(id): PathId,
-) -> Result<Response, ApiError> {
-    render(
-        (staff, method, asked),
-        "quote",
-        id.to_string(),
-        StatementQuery::default(),
-    )
-    .await
-}
-
-pub(crate) async fn order(
-    staff: StaffCall,
-    method: Method,
-    asked: HeaderMap,
-    PathId(id): PathId,
-) -> Result<Response, ApiError> {
-    render(
-        (staff, method, asked),
-        "order",
-        id.to_string(),
-        StatementQuery::default(),
-    )
-    .await
+    let request = pdf_request(kind_of(&route), id.to_string(), StatementQuery::default());
+    Ok(pdf_answer(
+        &method,
+        &asked,
+        call!(staff, pdfs.render_pdf(request)),
+    ))
 }
 
 pub(crate) async fn statement(
     staff: StaffCall,
-    method: Method,
-    asked: HeaderMap,
+    (method, asked): (Method, HeaderMap),
     PathId(id): PathId,
     Query(query): Query<StatementQuery>,
 ) -> Result<Response, ApiError> {
-    render((staff, method, asked), "statement", id.to_string(), query).await
+    let request = pdf_request("statement", id.to_string(), query);
+    Ok(pdf_answer(
+        &method,
+        &asked,
+        call!(staff, pdfs.render_pdf(request)),
+    ))
 }
