@@ -174,7 +174,7 @@ async fn payments(atrium: &Atrium, clients: usize, window: Duration) -> anyhow::
         .or(invited["id"].as_str())
         .context("no customer id")?
         .to_owned();
-    let lines = json!([{"description": "Retainer", "quantity": "1", "unit_price_minor": 1_000_000_000_000_i64 / 2, "tax_rate": "0"}]);
+    let lines = json!([{"description": "Retainer", "quantity": "1", "unit_price_minor": 1_000_000_000_i64, "tax_rate": "0"}]);
     let draft: Value = post(
         "/api/admin/invoices",
         &token,

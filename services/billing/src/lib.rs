@@ -47,6 +47,7 @@ atrium_common::migrations!(
     "0004_adjustments",
     "0005_payments",
     "0006_quotes_orders",
+    "0007_ledger_order",
 );
 
 /// Everything the billing server needs.
