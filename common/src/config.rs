@@ -19,7 +19,9 @@ mod storage;
 pub use parse::{
     HttpLimits, MIN_SECRET_BYTES, connectable, default_max_connections, open_files_limit,
 };
-use parse::{default_addr, default_public_url, http_limits, long_enough, parse_addr, parse_cidr};
+use parse::{
+    default_addr, default_public_url, http_limits, long_enough, parse_addr, parse_cidr, pool_size,
+};
 pub use storage::StorageSettings;
 
 /// The five gRPC services, with their default ports.
@@ -121,6 +123,7 @@ pub struct Env {
     pub public_url: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<SecretString>,
+    pub database_pool_size: Option<u32>,
     pub redis_url: Option<SecretString>,
     pub smtp_url: Option<SecretString>,
     pub mail_from: Option<String>,
@@ -208,6 +211,8 @@ pub struct Settings {
     pub public_url: String,
     pub data_dir: PathBuf,
     pub database: DatabaseTarget,
+    /// PostgreSQL connections each service may hold at once.
+    pub database_pool_size: u32,
     pub redis_url: Option<SecretString>,
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
@@ -365,6 +370,7 @@ impl Settings {
                 env.max_connections,
             )?,
             log_json,
+            database_pool_size: pool_size(env.database_pool_size)?,
             in_process: None,
             data_dir,
         })

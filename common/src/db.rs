@@ -37,6 +37,9 @@ pub use text::{
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
 const PING_WHEN_IDLE: Duration = Duration::from_secs(30);
+/// PostgreSQL connections a service holds at most, unless `ATRIUM_DATABASE_POOL_SIZE`
+/// says otherwise.
+pub const POOL_SIZE: u32 = 10;
 /// The longest a query waits for a PostgreSQL connection: a down database answers 503
 /// within a second, never after the pool's usual 30 s (or sqlx's default 5 s).
 pub const POSTGRES_ACQUIRE: Duration = Duration::from_millis(500);
@@ -174,6 +177,16 @@ impl Db {
         service: ServiceName,
         migrations: &Migrations,
     ) -> anyhow::Result<Db> {
+        Db::open_pooled(target, service, migrations, POOL_SIZE).await
+    }
+
+    /// [`Db::open`] holding at most `pool_size` PostgreSQL connections.
+    pub async fn open_pooled(
+        target: &DatabaseTarget,
+        service: ServiceName,
+        migrations: &Migrations,
+        pool_size: u32,
+    ) -> anyhow::Result<Db> {
         let db = match target {
             DatabaseTarget::Sqlite { dir } => {
                 let path = dir.join(format!("{service}.db"));
@@ -182,7 +195,7 @@ impl Db {
                     .with_context(|| format!("opening {}", path.display()))?
             }
             DatabaseTarget::Postgres { url } => {
-                Db::open_postgres(url.expose_secret(), service.as_str())
+                Db::open_postgres(url.expose_secret(), service.as_str(), pool_size)
                     .await
                     .with_context(|| format!("opening PostgreSQL schema {service}"))?
             }
@@ -224,7 +237,7 @@ impl Db {
     }
 
     /// Connects with `search_path` set to the service's own schema, creating it first.
-    async fn open_postgres(url: &str, schema: &str) -> Result<Db, sqlx::Error> {
+    async fn open_postgres(url: &str, schema: &str, pool_size: u32) -> Result<Db, sqlx::Error> {
         let options = PgConnectOptions::from_str(url)?;
         let mut connection = sqlx::PgConnection::connect_with(&options).await?;
         // The schema name is one of the five fixed service names, never user input.
@@ -243,7 +256,7 @@ impl Db {
         });
         let seen_by_acquire = health.clone();
         let pool = PgPoolOptions::new()
-            .max_connections(10)
+            .max_connections(pool_size)
             .test_before_acquire(false)
             .before_acquire(move |connection, meta| {
                 let stale = seen_by_acquire.predates_outage(&meta);

@@ -36,6 +36,15 @@ pub(super) fn http_limits(
     })
 }
 
+/// `ATRIUM_DATABASE_POOL_SIZE`: PostgreSQL connections per service, 10 unless set.
+pub(super) fn pool_size(size: Option<u32>) -> anyhow::Result<u32> {
+    match size {
+        Some(0) => bail!("ATRIUM_DATABASE_POOL_SIZE must be positive"),
+        Some(size) => Ok(size),
+        None => Ok(crate::db::POOL_SIZE),
+    }
+}
+
 /// The connection cap below a file limit: a quarter of it (at most 256 files) stays for
 /// databases, Redis, SMTP, service calls and logs, so the cap is reached before `accept`
 /// fails for want of a file.

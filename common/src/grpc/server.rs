@@ -36,7 +36,8 @@ impl ServerContext {
         migrations: &crate::db::Migrations,
         shutdown: Shutdown,
     ) -> anyhow::Result<ServerContext> {
-        let db = Db::open(&settings.database, name, migrations).await?;
+        let pool = settings.database_pool_size;
+        let db = Db::open_pooled(&settings.database, name, migrations, pool).await?;
         Ok(ServerContext {
             name,
             service_token: settings.service_token.clone(),

@@ -57,6 +57,10 @@ pub fn manual_clock() -> Clock {
     )
 }
 
+/// PostgreSQL connections per service of a test stack: test binaries run stacks side by
+/// side on one server (100 connections by default), and a stack has five services.
+pub const TEST_POOL_SIZE: u32 = 4;
+
 /// A database nobody else uses; a SQLite directory is deleted when this drops.
 pub struct TestDatabase {
     pub target: DatabaseTarget,
@@ -97,6 +101,7 @@ pub fn service_env(database: &TestDatabase, data_dir: &std::path::Path) -> crate
     };
     crate::config::Env {
         data_dir: Some(data_dir),
+        database_pool_size: database.is_postgres().then_some(TEST_POOL_SIZE),
         database_url,
         ..crate::config::Env::default()
     }

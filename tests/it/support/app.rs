@@ -37,6 +37,7 @@ pub fn test_env(database: &TestDatabase, data_dir: &std::path::Path) -> Env {
         listen: any_port(),
         data_dir: Some(data_dir),
         database_url,
+        database_pool_size: database.is_postgres().then_some(testkit::TEST_POOL_SIZE),
         identity_listen: any_port(),
         portal_listen: any_port(),
         documents_listen: any_port(),
