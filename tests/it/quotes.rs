@@ -458,6 +458,16 @@ async fn the_dashboard_counts_open_and_overdue_invoices_and_open_quotes() {
     let (_, theirs) = read(&world, &bo, "/api/customer/dashboard").await;
     assert_eq!(theirs["billing"]["open_invoices"], json!(0));
 
+    // can_view_invoices taken away: no section from Ada's very next dashboard, Bo's stays.
+    let permissions = format!("/api/admin/customers/{ada_id}/permissions");
+    let denied = json!({"can_view_invoices": false});
+    let (status, _) = send(&world, Method::PUT, &permissions, Some(&denied)).await;
+    assert_eq!(status, 200);
+    let (status, home) = read(&world, &ada, "/api/customer/dashboard").await;
+    assert_eq!((status, home.get("billing")), (200, None), "{home}");
+    let (_, theirs) = read(&world, &bo, "/api/customer/dashboard").await;
+    assert_eq!(theirs["billing"]["open_invoices"], json!(0));
+
     let off = json!({"features": {"billing": false}});
     assert_eq!(
         send(&world, Method::PATCH, "/api/admin/settings", Some(&off))

@@ -120,7 +120,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.billing.v1.BillingSettingsService/UpdateBillingSettings", Staff(P::BillingManage)),
     read("/atrium.billing.v1.CustomerInvoiceService/ListMyInvoices", Customer),
     read("/atrium.billing.v1.CustomerInvoiceService/GetMyInvoice", Customer),
-    read("/atrium.billing.v1.CustomerInvoiceService/GetMyBillingSummary", Customer),
+    read("/atrium.billing.v1.BillingSummaryService/GetBillingSummary", Internal),
     read("/atrium.billing.v1.CustomerLedgerService/GetMyLedger", Customer),
     read("/atrium.billing.v1.CustomerLedgerService/GetMyStatement", Customer),
     read("/atrium.billing.v1.CustomerCreditNoteService/ListMyCreditNotes", Customer),

@@ -116,6 +116,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         pb::customer_invoice_service_server::CustomerInvoiceServiceServer::new(billing.clone()),
     )
     .add_service(
+        pb::billing_summary_service_server::BillingSummaryServiceServer::new(billing.clone()),
+    )
+    .add_service(
         pb::customer_ledger_service_server::CustomerLedgerServiceServer::new(billing.clone()),
     )
     .add_service(

@@ -26,6 +26,7 @@ use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
+use atrium_proto::billing::v1::billing_summary_service_client::BillingSummaryServiceClient;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub identity: CustomerServiceClient<ServiceChannel>,
     /// The documents service, asked whether a cover photo is one of the project's.
     pub gallery: GalleryServiceClient<ServiceChannel>,
+    /// Billing, asked for the dashboard's billing section.
+    pub billing: BillingSummaryServiceClient<ServiceChannel>,
     /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
     pub relay: Relay,
     /// Where customers open the portal, for the links in mails.
@@ -77,6 +80,7 @@ impl AppState {
             clock,
             identity: CustomerServiceClient::new(identity),
             gallery: GalleryServiceClient::new(connect(settings, ServiceName::Documents)?),
+            billing: BillingSummaryServiceClient::new(connect(settings, ServiceName::Billing)?),
             relay,
             public_url: settings.public_url.clone(),
         })

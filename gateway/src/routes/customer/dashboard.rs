@@ -86,27 +86,14 @@ pub(crate) async fn load(
 ) -> Result<Dashboard, ApiError> {
     let mut portal = state.clients.dashboard.clone();
     let mut notifications = state.clients.notifications.clone();
-    let mut invoices = state.clients.my_invoices.clone();
-    let (home, unread, billing) = tokio::join!(
+    // The portal adds the billing section (asking billing) while it is the customer's.
+    let (home, unread) = tokio::join!(
         portal.get_dashboard(session.request(pb::GetDashboardRequest {})),
         notifications.count_unread(session.request(notifier::CountUnreadRequest {})),
-        invoices.get_my_billing_summary(session.request(billing::BillingSummaryRequest {})),
     );
-    let home = home?.into_inner();
+    let mut home = home?.into_inner();
     let unread = unread?.into_inner().unread_count;
-    let billing = match billing {
-        Ok(summary) => Some(BillingCard::from(summary.into_inner())),
-        // The feature off or the permission missing: no section.
-        Err(status)
-            if matches!(
-                status.code(),
-                tonic::Code::NotFound | tonic::Code::PermissionDenied
-            ) =>
-        {
-            None
-        }
-        Err(status) => return Err(status.into()),
-    };
+    let billing = home.billing.take().map(BillingCard::from);
     let manager = account_manager
         .filter(|_| home.show_team_members)
         .map(|s| Contact::new(&s.name, &s.title, &s.email, &s.phone));

@@ -156,6 +156,7 @@ impl pb::dashboard_service_server::DashboardService for Portal {
             branding: Some(branding(&d.settings)),
             show_team_members: d.settings.show_team_members,
             features: Some(features(&d.settings)),
+            billing: d.billing,
         }))
     }
 }

@@ -7,7 +7,7 @@ pub mod store;
 
 use atrium_common::auth::Principal;
 use atrium_common::ids::{CustomerId, OrgId};
-use atrium_common::settings::CustomerFlags;
+use atrium_common::settings::{CustomerFlags, OrgSettings};
 
 use crate::AppState;
 use crate::assignment::check_customers;
@@ -56,11 +56,20 @@ async fn of(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Permissions, PortalError> {
-    let defaults = settings::load(state, org_id).await?;
+    let settings = settings::load(state, org_id).await?;
+    with_settings(state, (org_id, customer_id), &settings).await
+}
+
+/// A customer's permissions under settings this request already loaded.
+pub async fn with_settings(
+    state: &AppState,
+    (org_id, customer_id): (OrgId, CustomerId),
+    settings: &OrgSettings,
+) -> Result<Permissions, PortalError> {
     let overrides = store::find_overrides(&state.db, org_id, customer_id)
         .await?
         .unwrap_or_default();
-    Ok(combine(defaults.default_permissions, overrides))
+    Ok(combine(settings.default_permissions, overrides))
 }
 
 /// The id of one of the organization's customers (asked of identity), else 404.
