@@ -113,3 +113,71 @@
     });
   });
 })();
+// The billing editors show each line's net and the totals as they are typed (rounded
+// per line, then tax per rate, as the invoice will be), and add rows on demand. Without
+// this file the form has empty rows to fill, and the saved document shows its totals.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-bill-editor]").forEach(function (form) {
+    var german = form.getAttribute("data-lang") === "de";
+    var body = form.querySelector("[data-lines]");
+    var currencyField = form.querySelector("[data-currency]");
+    var places = function () {
+      try {
+        return new Intl.NumberFormat("en", { style: "currency", currency: currencyField.value.toUpperCase() })
+          .resolvedOptions().maximumFractionDigits;
+      } catch (e) { return 2; }
+    };
+    var number = function (text) {
+      text = (text || "").trim();
+      text = german ? text.replace(/\./g, "").replace(",", ".") : text.replace(/,/g, "");
+      var n = text === "" ? NaN : Number(text);
+      return isFinite(n) ? n : NaN;
+    };
+    var show = function (minor, digits) {
+      var f = new Intl.NumberFormat(german ? "de-DE" : "en-US",
+        { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      return f.format(minor / Math.pow(10, digits)) + " " + currencyField.value.toUpperCase();
+    };
+    var round = function (x) { return Math.round(x + 1e-9); };
+    var update = function () {
+      var digits = places();
+      var scale = Math.pow(10, digits);
+      var subtotal = 0;
+      var byRate = {};
+      body.querySelectorAll("tr[data-line]").forEach(function (row) {
+        var field = function (name) { return row.querySelector("[name=" + name + "]").value; };
+        var out = row.querySelector("[data-line-net]");
+        var price = number(field("line_unit_price"));
+        var qtyText = field("line_quantity");
+        var qty = qtyText.trim() === "" ? 1 : number(qtyText);
+        var discount = number(field("line_discount")) || 0;
+        var rate = number(field("line_tax_rate")) || 0;
+        if (isNaN(price) || isNaN(qty)) { out.textContent = ""; return; }
+        var net = round(qty * round(price * scale) * (1 - discount / 100));
+        subtotal += net;
+        byRate[rate] = (byRate[rate] || 0) + net;
+        out.textContent = show(net, digits);
+      });
+      var tax = 0;
+      Object.keys(byRate).forEach(function (rate) { tax += round(byRate[rate] * Number(rate) / 100); });
+      form.querySelector("[data-subtotal]").textContent = show(subtotal, digits);
+      form.querySelector("[data-tax]").textContent = show(tax, digits);
+      form.querySelector("[data-total]").textContent = show(subtotal + tax, digits);
+    };
+    form.addEventListener("input", update);
+    var add = form.querySelector("[data-add-line]");
+    if (add) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        var rows = body.querySelectorAll("tr[data-line]");
+        var row = rows[rows.length - 1].cloneNode(true);
+        row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+        row.querySelector("[data-line-net]").textContent = "";
+        body.appendChild(row);
+        row.querySelector("input").focus();
+      });
+    }
+    update();
+  });
+})();

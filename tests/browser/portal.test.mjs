@@ -329,21 +329,40 @@ async function main() {
     await customer.getByRole("navigation").getByRole("link", { name: "Settings" }).click();
     await step(customer, "settings");
 
-    // Billing: staff issue an invoice and a quote (through the API until the console's
-    // editor comes); the customer sees the invoice on the dashboard and in Invoices,
-    // downloads its PDF, and accepts the quote with a typed name.
+    // Billing: staff write an invoice in the console's editor (its total follows the lines
+    // as they are typed) and issue it; the customer sees it on the dashboard and in
+    // Invoices and downloads its PDF. Staff write and send a quote the same way; the
+    // customer accepts it with a typed name; staff see who accepted, record the payment
+    // against the invoice (which then reads paid) and find it in the ledger and aging.
     const carlaId = (await api(base, "GET", "/api/admin/customers?q=carla", token)).items[0].id;
-    const lines = [{ description: "Design work", quantity: "3", unit_price_minor: 333, tax_rate: "19" }];
-    const draft = await api(base, "POST", "/api/admin/invoices", token, { customer_id: carlaId, currency: "EUR", lines });
-    const issued = await api(base, "POST", `/api/admin/invoices/${draft.id}/issue`, token, {});
-    const offer = await api(base, "POST", "/api/admin/quotes", token, { customer_id: carlaId, currency: "EUR", valid_until: "2099-12-31", lines, terms: "Half on signing" });
-    const sentQuote = await api(base, "POST", `/api/admin/quotes/${offer.id}/issue`, token, {});
+    const fillLine = async (page) => {
+      await page.getByLabel("Description 1", { exact: true }).fill("Design work");
+      await page.getByLabel("Qty 1", { exact: true }).fill("3");
+      await page.getByLabel("Unit price 1", { exact: true }).fill("3.33");
+      await page.getByLabel("Tax 1", { exact: true }).fill("19");
+    };
+    await staff.getByRole("navigation").getByRole("link", { name: "Billing" }).click();
+    await step(staff, "staff-invoices");
+    await staff.getByRole("link", { name: "New invoice" }).click();
+    await staff.getByLabel("Customer", { exact: true }).selectOption(carlaId);
+    await fillLine(staff);
+    check((await staff.locator("#live-total").textContent()) === "11.89 EUR", "the editor's total follows the lines as typed");
+    await step(staff, "staff-invoice-editor");
+    await staff.getByRole("button", { name: "Create draft" }).click();
+    await staff.waitForURL(/\/admin\/invoices\/[0-9a-f-]+\?done=saved/);
+    const invoiceUrl = staff.url().split("?")[0];
+    await staff.getByRole("button", { name: "Issue invoice" }).click();
+    await staff.waitForURL(/done=issue/);
+    const invoiceNumber = (await staff.locator("h1").textContent()).replace("Invoice", "").trim();
+    check(/^INV-\d{4}-\d{4}$/.test(invoiceNumber), `the issued invoice is numbered (${invoiceNumber})`);
+    check((await staff.locator("#amount-due").textContent()) === "11.89 EUR", "the console shows what is due");
+    await step(staff, "staff-invoice");
     await customer.goto(`${base}/customer`);
     check(await customer.locator("#billing").getByText("Open invoices").count() > 0, "the dashboard has the billing card");
     await step(customer, "dashboard-billing");
     await customer.getByRole("navigation").getByRole("link", { name: "Invoices" }).click();
     await step(customer, "invoices");
-    await customer.getByRole("link", { name: issued.number }).click();
+    await customer.getByRole("link", { name: invoiceNumber }).click();
     check(await customer.locator("#amount-due").textContent() === "11.89 EUR", "the invoice shows what is due");
     await step(customer, "invoice");
     const [invoicePdf] = await Promise.all([
@@ -352,9 +371,21 @@ async function main() {
     ]);
     const pdfBytes = fs.readFileSync(await invoicePdf.path());
     check(pdfBytes.subarray(0, 5).toString() === "%PDF-", "the invoice downloads as a PDF");
+
+    await staff.goto(`${base}/admin/quotes/new`);
+    await staff.getByLabel("Customer", { exact: true }).selectOption(carlaId);
+    await fillLine(staff);
+    await staff.getByLabel("Terms", { exact: true }).fill("Half on signing");
+    await step(staff, "staff-quote-editor");
+    await staff.getByRole("button", { name: "Create draft" }).click();
+    await staff.waitForURL(/\/admin\/quotes\/[0-9a-f-]+\?done=saved/);
+    const quoteUrl = staff.url().split("?")[0];
+    await staff.getByRole("button", { name: "Issue and send quote" }).click();
+    await staff.waitForURL(/done=issued/);
+    const quoteNumber = (await staff.locator("h1").textContent()).replace("Quote", "").trim();
     await customer.getByRole("navigation").getByRole("link", { name: "Quotes" }).click();
     await step(customer, "quotes");
-    await customer.getByRole("link", { name: sentQuote.number }).click();
+    await customer.getByRole("link", { name: quoteNumber }).click();
     await step(customer, "quote");
     await customer.getByLabel("Your full name").fill("Carla Client");
     await customer.getByRole("button", { name: "Accept quote" }).click();
@@ -362,8 +393,27 @@ async function main() {
     check(await customer.locator("#decision").getByText("Carla Client").count() > 0, "the quote shows who accepted it");
     check((await customer.locator("#quote-status").textContent()) === "Accepted", "the quote reads accepted");
     await step(customer, "quote-accepted");
-    const decided = await api(base, "GET", `/api/admin/quotes/${offer.id}`, token);
-    check(decided.decision.name === "Carla Client" && decided.decision.channel === "portal", "staff see the decision and its evidence");
+    await staff.goto(quoteUrl);
+    check(await staff.locator("#decision").getByText("Carla Client").count() > 0, "staff see who accepted the quote");
+    await staff.getByRole("button", { name: "Convert to order" }).click();
+    await staff.waitForURL(/done=converted/);
+    await staff.getByRole("link", { name: "Order", exact: true }).click();
+    check((await staff.locator("#order-status").textContent()) === "Open", "the accepted quote became an open order");
+    await step(staff, "staff-order");
+
+    await staff.goto(invoiceUrl);
+    await staff.getByRole("button", { name: "Record payment" }).click();
+    await staff.waitForURL(/done=payment/);
+    check((await staff.locator("#invoice-status").textContent()) === "Paid", "the paid invoice reads paid");
+    await step(staff, "staff-invoice-paid");
+    await staff.getByRole("link", { name: /^Ledger:/ }).click();
+    check(await staff.locator("#balances").getByText("0.00 EUR").count() > 0, "the ledger balance is settled");
+    await step(staff, "staff-ledger");
+    await staff.goto(`${base}/admin/reports/aging`);
+    await step(staff, "staff-aging");
+    await staff.goto(`${base}/admin/payments?customer_id=${carlaId}`);
+    check(await staff.getByRole("cell", { name: invoiceNumber }).count() > 0, "the payment lists its allocation");
+    await step(staff, "staff-payments");
 
     // Staff unassign Alpha: the customer's next reload says access was removed.
     await customer.goto(`${base}/customer/projects/${alpha.id}`);

@@ -56,7 +56,9 @@ async fn billing_section(
         return Ok(None);
     }
     let whose = (customer.org_id, customer.customer_id());
-    let flags = permissions::with_settings(state, whose, settings).await?.effective;
+    let flags = permissions::with_settings(state, whose, settings)
+        .await?
+        .effective;
     if !flags.can_view_invoices {
         return Ok(None);
     }

@@ -4,11 +4,17 @@
 //! staff session; the services check every permission again.
 
 mod activity;
+mod bill_form;
+mod books;
 mod customers;
 mod documents;
 mod gallery;
 mod invitations;
+mod invoices;
+mod ledger;
+mod orders;
 mod projects;
+mod quotes;
 mod settings;
 mod staff;
 mod templates;
@@ -76,6 +82,11 @@ pub fn router() -> Router<GatewayState> {
         .merge(settings::router())
         .merge(templates::router())
         .merge(activity::router())
+        .merge(books::router())
+        .merge(invoices::router())
+        .merge(quotes::router())
+        .merge(orders::router())
+        .merge(ledger::router())
 }
 
 /// The console's frame: navigation to what the member's role allows.
@@ -99,6 +110,11 @@ fn chrome(page: &StaffPage, title: &str, here: &str) -> Chrome {
             "/admin/projects",
             w.projects,
             Some(Permission::ProjectsView),
+        ),
+        (
+            "/admin/invoices",
+            w.books.billing,
+            Some(Permission::BillingView),
         ),
         ("/admin/staff", w.staff, Some(Permission::StaffManage)),
         (

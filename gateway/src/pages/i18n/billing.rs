@@ -50,7 +50,7 @@ pub struct BillWords {
     pub credit: &'static str,
     pub balance: &'static str,
     pub date: &'static str,
-    pub statuses: [(&'static str, &'static str); 11],
+    pub statuses: [(&'static str, &'static str); 12],
 }
 
 impl BillWords {
@@ -116,6 +116,7 @@ pub const BILL_EN: BillWords = BillWords {
     balance: "Balance",
     date: "Date",
     statuses: [
+        ("draft", "Draft"),
         ("issued", "Open"),
         ("partially_paid", "Partially paid"),
         ("paid", "Paid"),
@@ -180,6 +181,7 @@ pub const BILL_DE: BillWords = BillWords {
     balance: "Saldo",
     date: "Datum",
     statuses: [
+        ("draft", "Entwurf"),
         ("issued", "Offen"),
         ("partially_paid", "Teilweise bezahlt"),
         ("paid", "Bezahlt"),

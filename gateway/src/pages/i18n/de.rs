@@ -209,4 +209,5 @@ pub static DE: Words = Words {
     recent_activity: "Letzte Aktivität",
     doc: &super::documents::DOC_DE,
     bill: &super::billing::BILL_DE,
+    books: &super::books::BOOKS_DE,
 };

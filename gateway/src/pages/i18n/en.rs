@@ -209,4 +209,5 @@ pub static EN: Words = Words {
     recent_activity: "Recent activity",
     doc: &super::documents::DOC_EN,
     bill: &super::billing::BILL_EN,
+    books: &super::books::BOOKS_EN,
 };

@@ -8,6 +8,7 @@ use http::HeaderMap;
 use crate::extract::cookie;
 
 mod billing;
+mod books;
 mod de;
 mod documents;
 mod en;
@@ -15,6 +16,7 @@ mod phrases;
 mod words;
 
 pub use billing::BillWords;
+pub use books::BookWords;
 pub use de::DE;
 pub use documents::DocWords;
 pub use en::EN;

@@ -211,4 +211,6 @@ pub struct Words {
     pub doc: &'static super::DocWords,
     /// The billing pages' words.
     pub bill: &'static super::BillWords,
+    /// The console's billing pages' words.
+    pub books: &'static super::BookWords,
 }
