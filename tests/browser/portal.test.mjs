@@ -414,6 +414,21 @@ async function main() {
     await staff.goto(`${base}/admin/payments?customer_id=${carlaId}`);
     check(await staff.getByRole("cell", { name: invoiceNumber }).count() > 0, "the payment lists its allocation");
     await step(staff, "staff-payments");
+    await customer.goto(`${base}/customer/payments`);
+    check(await customer.getByRole("link", { name: invoiceNumber }).count() > 0, "the customer's payment names the invoice it paid");
+    await step(customer, "payments");
+    await customer.goto(`${base}/customer/ledger`);
+    const statement = await customer.evaluate(async () => {
+      const form = document.querySelector('form[action="/api/customer/statement/pdf"]');
+      const r = await fetch(form.action + "?" + new URLSearchParams(new FormData(form)));
+      return [r.status, r.headers.get("content-type")];
+    });
+    check(statement[0] === 200 && statement[1] === "application/pdf", `the statement form gives its PDF (${statement})`);
+    await step(customer, "ledger");
+    await customer.goto(`${base}/customer/orders`);
+    await customer.locator("table a").first().click();
+    check((await customer.locator("#order-status").textContent()) === "Open", "the customer sees the order made from the quote");
+    await step(customer, "order");
 
     // Staff unassign Alpha: the customer's next reload says access was removed.
     await customer.goto(`${base}/customer/projects/${alpha.id}`);

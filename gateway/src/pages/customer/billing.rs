@@ -11,8 +11,10 @@ use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use crate::GatewayState;
+use crate::api::PageQuery;
 use crate::api::billing::{
-    AcceptQuote, DeclineQuote, Invoice, InvoiceDetail, Ledger, LedgerQuery, Quote, QuoteFilter,
+    AcceptQuote, DeclineQuote, Invoice, InvoiceDetail, Ledger, LedgerQuery, MyPayments, Order,
+    OrderFilter, Quote, QuoteFilter,
 };
 use crate::extract::{ClientAddr, Json, PathId, Query};
 use crate::pages::said::{Said, refusal};
@@ -29,6 +31,9 @@ pub fn router() -> Router<GatewayState> {
         .route("/customer/quotes/{id}/accept", post(accept))
         .route("/customer/quotes/{id}/decline", post(decline))
         .route("/customer/ledger", get(ledger))
+        .route("/customer/payments", get(payments))
+        .route("/customer/orders", get(orders))
+        .route("/customer/orders/{id}", get(order))
 }
 
 #[derive(Template)]
@@ -189,6 +194,9 @@ async fn decided(
 struct LedgerPage {
     c: Chrome,
     ledger: Ledger,
+    /// The statement form's default period: this year so far.
+    from: String,
+    to: String,
 }
 
 async fn ledger(page: CustomerPage) -> Result<Response, PageError> {
@@ -197,9 +205,61 @@ async fn ledger(page: CustomerPage) -> Result<Response, PageError> {
         billing::ledger(again(&page.call), Query(LedgerQuery::default())),
         page.chrome(lang.words().bill.ledger, "/customer/ledger"),
     );
+    let to = chrono::Utc::now().date_naive().to_string();
     let view = LedgerPage {
         c,
         ledger: found.on_page(lang)?.0,
+        from: format!("{}-01-01", &to[..4]),
+        to,
     };
     Ok(render(StatusCode::OK, &view))
+}
+
+#[derive(Template)]
+#[template(path = "customer/payments.html")]
+struct PaymentsPage {
+    c: Chrome,
+    paid: MyPayments,
+}
+
+async fn payments(page: CustomerPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let (found, c) = tokio::join!(
+        billing::payments(again(&page.call), Query(PageQuery::default())),
+        page.chrome(lang.words().books.payments, "/customer/invoices"),
+    );
+    let paid = found.on_page(lang)?.0;
+    Ok(render(StatusCode::OK, &PaymentsPage { c, paid }))
+}
+
+#[derive(Template)]
+#[template(path = "customer/orders.html")]
+struct OrdersPage {
+    c: Chrome,
+    orders: Vec<Order>,
+}
+
+async fn orders(page: CustomerPage) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let (found, c) = tokio::join!(
+        quotes::orders(again(&page.call), Query(OrderFilter::default())),
+        page.chrome(lang.words().books.orders, "/customer/quotes"),
+    );
+    let orders = found.on_page(lang)?.0.items;
+    Ok(render(StatusCode::OK, &OrdersPage { c, orders }))
+}
+
+#[derive(Template)]
+#[template(path = "customer/order.html")]
+struct OrderPage {
+    c: Chrome,
+    o: Order,
+}
+
+async fn order(page: CustomerPage, id: PathId) -> Result<Response, PageError> {
+    let lang = page.lang;
+    let o = quotes::order(again(&page.call), id).await.on_page(lang)?.0;
+    let title = format!("{} {}", lang.words().books.order, o.number);
+    let c = page.chrome(&title, "/customer/quotes").await;
+    Ok(render(StatusCode::OK, &OrderPage { c, o }))
 }
