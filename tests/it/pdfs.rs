@@ -347,3 +347,75 @@ async fn every_document_renders_to_the_same_readable_pdf_in_the_customers_langua
         }
     }
 }
+
+/// The images `pdfimages -list` finds in `pdf`, as (width, height); `None` where the
+/// tool is missing (it comes with pdftotext).
+fn images_of(pdf: &[u8]) -> Option<Vec<(u32, u32)>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = match std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => out,
+        Err(err) => {
+            atrium_common::testkit::faults::missing(&format!("pdfimages (poppler-utils): {err}"))
+                .unwrap();
+            return None;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    Some(
+        listed
+            .lines()
+            .skip(2)
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .filter(|cols| cols.get(2) == Some(&"image"))
+            .map(|cols| (cols[3].parse().unwrap(), cols[4].parse().unwrap()))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn the_orgs_stored_logo_heads_its_pdfs_and_a_new_one_replaces_it() {
+    let world = World::start().await;
+    let (_, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let (id, _) = issued(&world, &ada_id).await;
+    let path = format!("/api/admin/invoices/{id}/pdf");
+    let plain = pdf_bytes(staff_pdf(&world, &path, &[]).await).await;
+    let Some(none) = images_of(&plain) else {
+        return;
+    };
+    assert!(none.is_empty(), "no logo stored: {none:?}");
+    let upload = |logo: Vec<u8>| {
+        let world = &world;
+        async move {
+            let parts = [("file", Some("logo.png"), logo.as_slice())];
+            let put = "/api/admin/settings/logo";
+            let saved = crate::documents_http::send_multipart(world, Method::PUT, put, &parts);
+            assert_eq!(saved.await.status(), 200);
+        }
+    };
+    upload(crate::gallery::png(120, 40)).await;
+    let headed = pdf_bytes(staff_pdf(&world, &path, &[]).await).await;
+    assert_eq!(images_of(&headed).unwrap(), vec![(120, 40)]);
+    let again = pdf_bytes(staff_pdf(&world, &path, &[]).await).await;
+    assert_eq!(headed, again, "the same document and logo, the same bytes");
+    let text = text_of(&headed).unwrap();
+    assert!(text.contains("INV-2026-0001"), "{text}");
+
+    upload(crate::gallery::png(64, 64)).await;
+    let replaced = pdf_bytes(staff_pdf(&world, &path, &[]).await).await;
+    assert_eq!(
+        images_of(&replaced).unwrap(),
+        vec![(64, 64)],
+        "the new logo"
+    );
+}

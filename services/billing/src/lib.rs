@@ -15,6 +15,7 @@ pub mod ledger;
 #[cfg(test)]
 mod ledger_property;
 pub mod lines;
+mod logo;
 pub mod money;
 pub mod notices;
 pub mod numbers;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub public_url: String,
     /// Forwards the outbox: mails and in-app notices.
     pub relay: Relay,
+    /// The organization's logo for its PDFs, kept while its digest stays the same.
+    pub logos: logo::Logos,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
             branding: SettingsServiceClient::new(portal),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             relay,
+            logos: logo::Logos::new(connect(settings, ServiceName::Documents)?),
         })
     }
 }

@@ -7,7 +7,8 @@
 use std::sync::LazyLock;
 
 use krilla::Document;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 
@@ -57,6 +58,8 @@ struct Placed {
 struct Sheet {
     placed: Vec<Placed>,
     rules: Vec<(f32, f32)>,
+    /// Images with their top left corner and size.
+    images: Vec<(Image, Point, Size)>,
 }
 
 /// A document being laid out: pages of placed text and rules, drawn at the end.
@@ -160,6 +163,44 @@ impl Layout {
         self.room(0.0);
     }
 
+    /// Places an image (PNG, JPEG or WebP, by its first bytes) with its top at the
+    /// current line's, at most `max` (width, height) points with its proportions kept;
+    /// answers the height it takes (0 when the bytes are no such image).
+    pub fn image(&mut self, bytes: std::sync::Arc<Vec<u8>>, max: (f32, f32)) -> f32 {
+        let data = krilla::Data::from(bytes.clone());
+        let image = match bytes.as_slice() {
+            [0x89, b'P', b'N', b'G', ..] => Image::from_png(data, true),
+            [0xFF, 0xD8, ..] => Image::from_jpeg(data, true),
+            [
+                b'R',
+                b'I',
+                b'F',
+                b'F',
+                _,
+                _,
+                _,
+                _,
+                b'W',
+                b'E',
+                b'B',
+                b'P',
+                ..,
+            ] => Image::from_webp(data, true),
+            _ => return 0.0,
+        };
+        let Ok(image) = image else { return 0.0 };
+        let (w, h) = image.size();
+        let scale = (max.0 / w.max(1) as f32).min(max.1 / h.max(1) as f32);
+        let Some(size) = Size::from_wh(w as f32 * scale, h as f32 * scale) else {
+            return 0.0;
+        };
+        // A line's baseline sits about its cap height below its top.
+        let top = Point::from_xy(LEFT, self.y - 11.0);
+        let page = self.pages.last_mut().expect("a page");
+        page.images.push((image, top, size));
+        size.height()
+    }
+
     /// A thin rule across the page under the current line.
     pub fn rule(&mut self) {
         let y = self.y + 4.0;
@@ -171,10 +212,20 @@ impl Layout {
         let mut document = Document::new();
         document.set_metadata(krilla::metadata::Metadata::new().title(title.to_owned()));
         let count = self.pages.len();
-        for (n, Sheet { placed, rules }) in self.pages.into_iter().enumerate() {
+        for (n, sheet) in self.pages.into_iter().enumerate() {
+            let Sheet {
+                placed,
+                rules,
+                images,
+            } = sheet;
             let settings = PageSettings::from_wh(WIDTH, HEIGHT).ok_or("page size")?;
             let mut page = document.start_page_with(settings);
             let mut surface = page.surface();
+            for (image, top, size) in images {
+                surface.push_transform(&Transform::from_translate(top.x, top.y));
+                surface.draw_image(image, size);
+                surface.pop();
+            }
             for piece in placed {
                 let font = if piece.bold {
                     FACES.bold.clone()

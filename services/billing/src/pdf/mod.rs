@@ -20,6 +20,12 @@ use labels::Words;
 use layout::{Align, LEFT, Layout, RIGHT};
 use page::{Sheet, header, lines, paragraph, total, totals};
 
+/// Who a document is from: the billing settings and the stored logo, if any.
+pub struct Seller {
+    pub settings: BillingSettings,
+    pub logo: Option<crate::logo::LogoBytes>,
+}
+
 fn finish(layout: Layout, title: &str) -> Result<Vec<u8>, BillingError> {
     layout.finish(title).map_err(BillingError::Pdf)
 }
@@ -29,7 +35,7 @@ fn tax_of(rows: &[LineRow]) -> Result<Vec<crate::money::TaxPart>, BillingError> 
     Ok(Totals::of(&checked)?.tax_breakdown)
 }
 
-pub fn invoice(view: &InvoiceView, seller: &BillingSettings) -> Result<Vec<u8>, BillingError> {
+pub fn invoice(view: &InvoiceView, seller: &Seller) -> Result<Vec<u8>, BillingError> {
     let row = &view.row;
     let words = Words::new(&row.customer.customer_locale, &row.currency);
     let l = words.labels;
@@ -81,14 +87,15 @@ pub fn invoice(view: &InvoiceView, seller: &BillingSettings) -> Result<Vec<u8>, 
         );
     }
     paragraph(&mut layout, l.notes, &row.notes);
-    paragraph(&mut layout, l.payment, &seller.payment_instructions);
+    paragraph(
+        &mut layout,
+        l.payment,
+        &seller.settings.payment_instructions,
+    );
     finish(layout, &format!("{title} {number}"))
 }
 
-pub fn credit_note(
-    view: &CreditNoteView,
-    seller: &BillingSettings,
-) -> Result<Vec<u8>, BillingError> {
+pub fn credit_note(view: &CreditNoteView, seller: &Seller) -> Result<Vec<u8>, BillingError> {
     let row = &view.row;
     let words = Words::new(&row.customer.customer_locale, &row.currency);
     let l = words.labels;
@@ -119,7 +126,7 @@ pub fn credit_note(
     finish(layout, &format!("{} {}", l.credit_note, row.number))
 }
 
-pub fn quote(view: &QuoteView, seller: &BillingSettings) -> Result<Vec<u8>, BillingError> {
+pub fn quote(view: &QuoteView, seller: &Seller) -> Result<Vec<u8>, BillingError> {
     let row = &view.row;
     let words = Words::new(&row.customer.customer_locale, &row.currency);
     let l = words.labels;
@@ -149,7 +156,7 @@ pub fn quote(view: &QuoteView, seller: &BillingSettings) -> Result<Vec<u8>, Bill
     finish(layout, &format!("{} {number}", l.quote))
 }
 
-pub fn order(view: &OrderView, seller: &BillingSettings) -> Result<Vec<u8>, BillingError> {
+pub fn order(view: &OrderView, seller: &Seller) -> Result<Vec<u8>, BillingError> {
     let row = &view.row;
     let words = Words::new(&row.customer.customer_locale, &row.currency);
     let l = words.labels;
@@ -179,7 +186,7 @@ pub fn order(view: &OrderView, seller: &BillingSettings) -> Result<Vec<u8>, Bill
 pub fn statement(
     st: &Statement,
     customer: &Snapshot,
-    seller: &BillingSettings,
+    seller: &Seller,
 ) -> Result<Vec<u8>, BillingError> {
     let words = Words::new(&customer.customer_locale, &st.currency);
     let l = words.labels;
@@ -245,6 +252,10 @@ pub fn statement(
     layout.text(LEFT, l.closing_balance, 10.0, bold);
     layout.text(RIGHT, &words.amount(st.closing_balance), 10.0, bold_right);
     layout.down(15.0);
-    paragraph(&mut layout, l.payment, &seller.payment_instructions);
+    paragraph(
+        &mut layout,
+        l.payment,
+        &seller.settings.payment_instructions,
+    );
     finish(layout, &format!("{} {}", l.statement, st.to))
 }

@@ -2,16 +2,18 @@
 //! document's title, number and dates at the top right, who it is for, a table, totals,
 //! and the notes at the end.
 
+use super::Seller;
 use super::labels::Words;
 use super::layout::{Align, LEFT, Layout, RIGHT, wrap};
 use crate::invoice::store::{LineRow, Snapshot};
 use crate::money::{TaxPart, canonical};
-use crate::settings::BillingSettings;
 
 const LEFT_ALIGNED: (bool, Align) = (false, Align::Left);
 const RIGHT_ALIGNED: (bool, Align) = (false, Align::Right);
 const BOLD: (bool, Align) = (true, Align::Left);
 const BOLD_RIGHT: (bool, Align) = (true, Align::Right);
+/// The most a logo takes at the top left: (width, height) in points.
+const LOGO: (f32, f32) = (160.0, 48.0);
 
 /// What one document prints.
 pub struct Sheet<'a> {
@@ -24,9 +26,16 @@ pub struct Sheet<'a> {
 }
 
 /// The header: seller, title, facts and the customer.
-pub fn header(layout: &mut Layout, seller: &BillingSettings, sheet: &Sheet<'_>) {
+pub fn header(layout: &mut Layout, seller: &Seller, sheet: &Sheet<'_>) {
     let l = sheet.words.labels;
     let top = layout.y;
+    if let Some(logo) = &seller.logo {
+        let height = layout.image(logo.clone(), LOGO);
+        if height > 0.0 {
+            layout.down(height + 4.0);
+        }
+    }
+    let seller = &seller.settings;
     layout.text(LEFT, &seller.legal_name, 14.0, BOLD);
     layout.down(16.0);
     for line in seller.address.lines().filter(|l| !l.trim().is_empty()) {

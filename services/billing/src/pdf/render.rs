@@ -38,7 +38,11 @@ pub async fn render(
 ) -> Result<Rendered, BillingError> {
     let org_id = principal.org_id;
     let mine = (principal.kind == SubjectKind::Customer).then(|| principal.customer_id());
-    let seller = settings::load(state, org_id).await?;
+    let (settings, logo) = tokio::join!(settings::load(state, org_id), state.logos.of(org_id));
+    let seller = super::Seller {
+        settings: settings?,
+        logo,
+    };
     let (name, job): (String, Job) = match kind {
         "invoice" => {
             let view = match mine {
