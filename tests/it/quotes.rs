@@ -679,3 +679,116 @@ async fn the_quote_page_decides_by_form_post_and_refuses_a_form_without_its_toke
         assert_eq!(get(&world, path, &ada.cookie).await.status(), 200, "{path}");
     }
 }
+
+/// A staff member with `role`, invited by the owner and signed in: their bearer token.
+async fn member(world: &World, email: &str, role: &str) -> String {
+    let body = json!({ "email": email, "name": "Mia Books", "role": role });
+    let (status, _) = send(world, Method::POST, "/api/admin/staff", Some(&body)).await;
+    assert_eq!(status, 201);
+    let mail = world.mail_to(email, "/admin/accept-invitation").await;
+    let token = crate::customer_lockout::link_token(&mail, "/admin/accept-invitation");
+    let accepted = world
+        .app
+        .post_token(
+            "/api/admin/invitations/accept",
+            &token,
+            crate::customer_lockout::PASSWORD,
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
+    let body: Value = accepted.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The staff notices of `kind` that `token`'s member holds, once the outbox has had
+/// up to 5 s to deliver `expected` of them.
+async fn staff_notices(world: &World, token: &str, kind: &str, expected: usize) -> Vec<Value> {
+    let mut found = Vec::new();
+    for _ in 0..50 {
+        let list = world
+            .app
+            .staff_get_ok("/api/admin/notifications", token)
+            .await;
+        found = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == kind)
+            .cloned()
+            .collect();
+        if found.len() >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    found
+}
+
+#[tokio::test]
+async fn billing_managers_hear_of_decisions_and_of_payments_others_booked() {
+    let world = World::start().await;
+    let (ada, ada_id) = world
+        .customer("ada@example.test", "Ada Lovelace", "", 1)
+        .await;
+    let books = member(&world, "mia@staff.test", "accountant").await;
+    let editor = member(&world, "ed@staff.test", "editor").await;
+    let id = issued_quote(&world, &ada_id, 30).await;
+    let (status, _) = decide(&world, &ada, &id, true, &json!({"name": "Ada Lovelace"})).await;
+    assert_eq!(status, 200);
+    for token in [&world.staff, &books] {
+        let told = staff_notices(&world, token, "quote_accepted", 1).await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0]["link"], json!(format!("/admin/quotes/{id}")));
+        let title = told[0]["title"].as_str().unwrap();
+        assert!(
+            title.contains("Q-") && title.contains("Ada Lovelace"),
+            "{title}"
+        );
+    }
+    assert!(
+        staff_notices(&world, &editor, "quote_accepted", 0)
+            .await
+            .is_empty()
+    );
+
+    // The owner books a payment twice with one key: the accountant hears of it once,
+    // the owner (who booked it) and the editor (no billing) not at all.
+    let body = json!({"customer_id": ada_id, "amount": {"amount_minor": 5000, "currency": "EUR"},
+                      "received_on": "2026-12-01", "method": "cash"});
+    for _ in 0..2 {
+        let booked = world
+            .app
+            .http
+            .post(world.app.url("/api/admin/payments"))
+            .bearer_auth(&world.staff)
+            .header("idempotency-key", "one-payment")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(booked.status(), 201);
+    }
+    let told = staff_notices(&world, &books, "payment_booked", 1).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0]["title"].as_str().unwrap().contains("50.00 EUR"),
+        "{told:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        staff_notices(&world, &books, "payment_booked", 2)
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        staff_notices(&world, &world.staff, "payment_booked", 0)
+            .await
+            .is_empty()
+    );
+    assert!(
+        staff_notices(&world, &editor, "payment_booked", 0)
+            .await
+            .is_empty()
+    );
+}

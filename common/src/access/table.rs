@@ -24,6 +24,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.identity.v1.StaffService/ChangeStaffPassword", AnyStaff),
     write("/atrium.identity.v1.StaffService/InviteStaff", Staff(P::StaffManage)),
     read("/atrium.identity.v1.StaffService/ListStaff", Staff(P::StaffManage)),
+    read("/atrium.identity.v1.StaffService/ListStaffHolding", Signed),
     write("/atrium.identity.v1.StaffService/UpdateStaff", Staff(P::StaffManage)),
     write("/atrium.identity.v1.StaffService/RemoveStaff", Staff(P::StaffManage)),
     read("/atrium.identity.v1.AuditService/ListAudit", Staff(P::AuditView)),

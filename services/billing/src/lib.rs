@@ -37,6 +37,7 @@ use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::billing::v1 as pb;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
+use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
 use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tokio::net::TcpListener;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub server: ServerContext,
     /// Identity, asked as the staff member about the customer a document is for.
     pub customers: CustomerServiceClient<ServiceChannel>,
+    /// Identity, asked who holds billing.manage (to tell them of decisions and payments).
+    pub staff: StaffServiceClient<ServiceChannel>,
     /// The portal, asked on each customer call whether billing is theirs to see.
     pub access: CustomerPermissionServiceClient<ServiceChannel>,
     /// The portal, asked for the organization's branding before a mail is written.
@@ -87,7 +90,8 @@ impl AppState {
             db: server.db.clone(),
             server,
             clock,
-            customers: CustomerServiceClient::new(identity),
+            customers: CustomerServiceClient::new(identity.clone()),
+            staff: StaffServiceClient::new(identity),
             access: CustomerPermissionServiceClient::new(portal.clone()),
             branding: SettingsServiceClient::new(portal),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),

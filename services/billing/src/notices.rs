@@ -1,10 +1,12 @@
 //! What billing tells a customer, written into this service's outbox in the transaction
 //! of the change it tells of: the mail (template, in the customer's language, with the
-//! organization's branding) and the in-app notice.
+//! organization's branding) and the in-app notice; and the in-app notices that tell the
+//! members holding billing.manage of quote decisions and of payments others booked.
 
 use atrium_common::auth::Principal;
 use atrium_common::db::Tx;
 use atrium_common::outbox;
+use atrium_proto::identity::v1 as identity;
 use atrium_proto::notifier::v1 as notifier;
 use atrium_proto::portal::v1 as portal;
 use chrono::{DateTime, Utc};
@@ -153,4 +155,64 @@ pub async fn quote_issued(
         params_json: variables.to_string(),
     };
     outbox::create_notification(tx, &notice, now).await
+}
+
+/// The members holding billing.manage, asked of identity as `principal` before the
+/// transaction that tells them; `except` (who made the change) is left out.
+pub async fn managers(
+    state: &AppState,
+    principal: &Principal,
+    except: Option<uuid::Uuid>,
+) -> Result<Vec<identity::StaffRef>, BillingError> {
+    let request = principal.request(identity::ListStaffHoldingRequest {
+        permission: "billing.manage".to_owned(),
+    });
+    let found = state
+        .staff
+        .clone()
+        .list_staff_holding(request)
+        .await
+        .map_err(BillingError::Identity)?
+        .into_inner()
+        .items;
+    let except = except.map(|id| id.to_string());
+    Ok(found
+        .into_iter()
+        .filter(|m| Some(&m.id) != except.as_ref())
+        .collect())
+}
+
+/// One in-app notice for staff: its kind, English title (the console words known kinds
+/// from `params`), link and the idempotency key it is written under per member.
+pub struct StaffNotice {
+    pub kind: &'static str,
+    pub title: String,
+    pub link: String,
+    pub key: String,
+    pub params: serde_json::Value,
+}
+
+/// `notice` to each of `staff`, in the transaction of the change it tells of.
+pub async fn to_staff(
+    tx: &mut Tx,
+    org_id: atrium_common::ids::OrgId,
+    staff: &[identity::StaffRef],
+    notice: &StaffNotice,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for member in staff {
+        let request = notifier::CreateNotificationRequest {
+            org_id: org_id.to_string(),
+            recipient_kind: "staff".to_owned(),
+            recipient_id: member.id.clone(),
+            kind: notice.kind.to_owned(),
+            title: notice.title.clone(),
+            body: String::new(),
+            link: notice.link.clone(),
+            idempotency_key: format!("{}:{}", notice.key, member.id),
+            params_json: notice.params.to_string(),
+        };
+        outbox::create_notification(tx, &request, now).await?;
+    }
+    Ok(())
 }

@@ -21,7 +21,8 @@ use crate::idempotency::{self, Claim};
 use crate::invoice::Status;
 use crate::invoice::store::{self as invoices, Apply};
 use crate::ledger::{self, EntryType};
-use crate::money::Currency;
+use crate::money::{Currency, format_amount};
+use crate::notices;
 use store::{AllocationRow, Payer, PaymentRow};
 
 /// The most a payment, refund or allocation may be, in minor units.
@@ -229,7 +230,23 @@ pub async fn record(
         customer_email: snapshot.customer_email,
         customer_company: snapshot.customer_company,
     };
+    let others = notices::managers(state, principal, Some(principal.subject_id)).await?;
+    let told = |row: &PaymentRow| notices::StaffNotice {
+        kind: "payment_booked",
+        title: format!(
+            "Payment {} from {}",
+            format_amount(row.amount, currency, "en"),
+            row.customer.customer_name
+        ),
+        link: format!("/admin/payments?customer_id={}", row.customer_id),
+        key: format!("payment_booked:{}", row.payment_id),
+        params: serde_json::json!({
+            "amount": format_amount(row.amount, currency, "en"),
+            "customer": row.customer.customer_name,
+        }),
+    };
     let (claim_ref, checked_ref, payer_ref, reference_ref) = (&claim, &checked, &payer, &reference);
+    let (others, told) = (&others, &told);
     let new = &new;
     let booked = booking::retry(|| async move {
         let now = state.clock.now();
@@ -268,10 +285,12 @@ pub async fn record(
         };
         ledger::store::append(&mut tx, &entry).await?;
         idempotency::record(&mut tx, principal.org_id, claim_ref, row.payment_id).await?;
+        notices::to_staff(&mut tx, principal.org_id, others, &told(&row), now).await?;
         tx.commit().await?;
         Ok(row.payment_id)
     })
     .await?;
+    state.relay.wake();
     find(state, principal.org_id, None, &booked.to_string()).await
 }
 

@@ -11,6 +11,7 @@ use super::store::{self, Decide, DecisionRow};
 use super::{QuoteView, Status, find};
 use crate::AppState;
 use crate::error::BillingError;
+use crate::notices;
 
 /// Where the decision was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +90,21 @@ pub async fn decide(
         today: now.date_naive(),
     };
     let key = (customer.org_id, customer_id, shown.row.quote_id);
+    let team = notices::managers(state, customer, None).await?;
+    let (word, kind) = if decision.accept {
+        ("accepted", "quote_accepted")
+    } else {
+        ("declined", "quote_declined")
+    };
+    let number = shown.row.number.clone().unwrap_or_default();
+    let who = shown.row.customer.customer_name.clone();
+    let notice = notices::StaffNotice {
+        kind,
+        title: format!("Quote {number} {word} by {who}"),
+        link: format!("/admin/quotes/{}", shown.row.quote_id),
+        key: format!("quote_decided:{}", shown.row.quote_id),
+        params: serde_json::json!({ "quote_number": number, "customer": who }),
+    };
     let mut tx = state.db.begin().await?;
     if !store::decide(&mut tx, key, &change).await? {
         drop(tx);
@@ -99,7 +115,9 @@ pub async fn decide(
             BillingError::QuoteNotOpen
         });
     }
+    notices::to_staff(&mut tx, customer.org_id, &team, &notice, now).await?;
     tx.commit().await?;
+    state.relay.wake();
     let mut row = shown.row;
     (row.status, row.decision, row.updated_at) = (status, recorded, now);
     QuoteView::new(row, shown.lines, now.date_naive())

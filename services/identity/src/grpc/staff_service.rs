@@ -7,6 +7,7 @@ use tonic::{Request, Response};
 
 use atrium_common::error::into_status;
 use atrium_common::page::Page;
+use atrium_common::roles::Permission;
 
 use crate::error::IdentityError;
 use crate::staff::account::{self, OwnProfile};
@@ -90,6 +91,29 @@ impl pb::staff_service_server::StaffService for Identity {
         Ok(Response::new(pb::ListStaffResponse {
             items: rows.into_iter().map(Into::into).collect(),
             next_page_token,
+        }))
+    }
+
+    async fn list_staff_holding(
+        &self,
+        request: Request<pb::ListStaffHoldingRequest>,
+    ) -> Rpc<pb::ListStaffHoldingResponse> {
+        let principal = Principal::from_request(&request)?;
+        let permission = Permission::parse(&request.get_ref().permission).ok_or_else(|| {
+            into_status(IdentityError::InvalidField {
+                field: "permission",
+                problem: "must be one of the permission table's",
+            })
+        })?;
+        let members = members::holding(&self.0, &principal, permission).await?;
+        Ok(Response::new(pb::ListStaffHoldingResponse {
+            items: members
+                .into_iter()
+                .map(|m| pb::StaffRef {
+                    id: m.staff_id.to_string(),
+                    name: m.name,
+                })
+                .collect(),
         }))
     }
 

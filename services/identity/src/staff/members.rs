@@ -191,6 +191,17 @@ pub async fn list(
     Ok((rows, next))
 }
 
+/// The active members of the principal's organization whose role holds `permission`.
+pub async fn holding(
+    state: &AppState,
+    principal: &Principal,
+    permission: Permission,
+) -> Result<Vec<StaffMember>, IdentityError> {
+    let mut members = staff_store::active_staff(&state.db, principal.org_id).await?;
+    members.retain(|m| m.role.allows(permission));
+    Ok(members)
+}
+
 /// A change of role and/or status (active or deactivated); `None` leaves it as it is.
 pub struct AccessChange {
     pub role: Option<Role>,

@@ -64,6 +64,13 @@ pub async fn find_staff(
     ) [org_id, staff_id] fetch_optional)?)
 }
 
+/// The org's active members, oldest first.
+pub async fn active_staff(db: &Db, org_id: OrgId) -> Result<Vec<StaffMember>, IdentityError> {
+    Ok(sql!(db db, query_as(
+        staff_select!("where org_id = $1 and status = 'active' order by created_at, staff_id")
+    ) [org_id] fetch_all)?)
+}
+
 /// The org's staff among `ids`, in no particular order: one statement for the set.
 pub async fn find_staff_among(
     db: &Db,
