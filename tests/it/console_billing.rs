@@ -183,3 +183,49 @@ async fn a_role_without_billing_gets_no_billing_page_and_books_nothing() {
     set_staff_role(&world.app, me["id"].as_str().unwrap(), "owner").await;
     assert!(invoices(&world).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_customers_navigation_offers_billing_only_while_it_is_theirs() {
+    let world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let links = |html: &str| {
+        (
+            html.contains("href=\"/customer/invoices\""),
+            html.contains("href=\"/customer/quotes\""),
+        )
+    };
+    let page = |path: &'static str| {
+        let (world, cookie) = (&world, ada.cookie.clone());
+        async move {
+            let answer = get(world, path, &cookie).await;
+            assert_eq!(answer.status(), 200, "{path}");
+            answer.text().await.unwrap()
+        }
+    };
+    for path in ["/customer", "/customer/settings"] {
+        assert_eq!(links(&page(path).await), (true, true), "{path}");
+    }
+    let denied = json!({"can_view_invoices": false});
+    let path = format!("/api/admin/customers/{ada_id}/permissions");
+    let answer = world.staff(Method::PUT, &path, Some(&denied)).await;
+    assert_eq!(answer.status(), 200);
+    for path in ["/customer", "/customer/settings"] {
+        assert_eq!(links(&page(path).await), (false, false), "{path}");
+    }
+    let allowed = json!({"can_view_invoices": true});
+    assert_eq!(
+        world
+            .staff(Method::PUT, &path, Some(&allowed))
+            .await
+            .status(),
+        200
+    );
+    let off = json!({"features": {"billing": false}});
+    let answer = world
+        .staff(Method::PATCH, "/api/admin/settings", Some(&off))
+        .await;
+    assert_eq!(answer.status(), 200);
+    for path in ["/customer", "/customer/settings"] {
+        assert_eq!(links(&page(path).await), (false, false), "{path}");
+    }
+}

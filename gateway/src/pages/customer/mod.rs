@@ -20,9 +20,10 @@ use super::{Chrome, Nav, PageError, SignedIn, brand_of, notices, public_chrome, 
 use crate::GatewayState;
 use crate::api::people::InvitationPreview;
 use crate::api::settings::PublicBranding;
-use crate::extract::{ClientAddr, CustomerCall, CustomerSession};
+use crate::extract::{ActsFor, ClientAddr, CustomerCall, CustomerSession};
 use crate::routes::customer::account;
 use crate::routes::recovery::CustomerRecovery;
+use atrium_proto::portal::v1 as portal;
 
 pub fn router() -> Router<GatewayState> {
     Router::new()
@@ -65,8 +66,14 @@ pub fn router() -> Router<GatewayState> {
         .merge(settings::router())
 }
 
-/// The frame of a signed-in customer's page, in the organization's branding.
-fn chrome(page: &CustomerPage, title: &str, here: &str, branding: &PublicBranding) -> Chrome {
+/// The frame of a signed-in customer's page, in the organization's branding; Invoices
+/// and Quotes are in the navigation while `billing` is theirs to see.
+fn chrome(
+    page: &CustomerPage,
+    title: &str,
+    here: &str,
+    (branding, billing): (&PublicBranding, bool),
+) -> Chrome {
     let w = page.lang.words();
     let mut c = Chrome::public(page.lang, title, here);
     let org = &page.organization.slug;
@@ -86,6 +93,7 @@ fn chrome(page: &CustomerPage, title: &str, here: &str, branding: &PublicBrandin
     ];
     c.nav = links
         .into_iter()
+        .filter(|(href, _)| billing || !matches!(*href, "/customer/invoices" | "/customer/quotes"))
         .map(|(href, label)| Nav {
             current: here == href || (href != "/customer" && here.starts_with(href)),
             href: href.to_owned(),
@@ -108,9 +116,23 @@ impl SignedIn for CustomerPage {
     }
 
     async fn chrome(&self, title: &str, here: &str) -> Chrome {
-        let branding = brand_of(&self.call.state, &self.organization.slug).await;
-        chrome(self, title, here, &branding)
+        let (branding, billing) = tokio::join!(
+            brand_of(&self.call.state, &self.organization.slug),
+            sees_billing(self),
+        );
+        chrome(self, title, here, (&branding, billing))
     }
+}
+
+/// Whether billing is the customer's to see now (feature on, `can_view_invoices` held),
+/// asked of the portal beside the branding; a portal that cannot say hides it.
+async fn sees_billing(page: &CustomerPage) -> bool {
+    let request = page.call.session.request(portal::CheckMyAccessRequest {
+        feature: "billing".to_owned(),
+        permission: "can_view_invoices".to_owned(),
+    });
+    let mut permissions = page.call.state.clients.permissions.clone();
+    permissions.check_my_access(request).await.is_ok()
 }
 
 async fn logout(page: CustomerPage, _form: PageForm) -> Response {

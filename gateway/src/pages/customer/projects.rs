@@ -69,7 +69,12 @@ async fn home(page: CustomerPage) -> Result<Response, PageError> {
         primary_color: b.primary_color.clone(),
     };
     let view = DashboardPage {
-        c: chrome(&page, lang.words().dashboard, "/customer", &branding),
+        c: chrome(
+            &page,
+            lang.words().dashboard,
+            "/customer",
+            (&branding, home.billing.is_some()),
+        ),
         name: page.customer.name.clone(),
         projects: home.projects,
         manager: home.account_manager,
