@@ -1,5 +1,6 @@
-//! `billing`: the customer's ledger and dashboard with 100,000 ledger entries beside 10,
-//! the PDF of an invoice (p50/p99 and size), and payments booked per second through the
+//! `billing`: the customer's ledger and dashboard with 100,000 ledger entries beside 10
+//! (the same first page of 10 entries, so only the ledger's length differs), the PDF of
+//! a 20-line invoice (p50/p99 and size), and payments booked per second through the
 //! gateway, each allocated to one shared invoice (the row every booking locks), on the
 //! all-in-one release binary with the data seeded through the stores.
 
@@ -57,12 +58,12 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
     let (long, short) = (org.customer_ids[0], org.customer_ids[1]);
     atrium_billing::seed::ledger(&billing, org.org_id, long, entries).await?;
     atrium_billing::seed::ledger(&billing, org.org_id, short, 10).await?;
-    let invoices = atrium_billing::seed::invoices(&billing, (org.org_id, long), 40, 12).await?;
+    let invoices = atrium_billing::seed::invoices(&billing, (org.org_id, long), 40, 20).await?;
     atrium_billing::seed::invoices(&billing, (org.org_id, short), 2, 3).await?;
     billing.close().await;
     println!(
         "seeded through the stores in {:.1} s: customer 0 with {entries} ledger entries and 40 \
-         issued invoices of 12 lines, customer 1 with 10 entries and 2 invoices",
+         issued invoices of 20 lines, customer 1 with 10 entries and 2 invoices",
         started.elapsed().as_secs_f64()
     );
 
@@ -88,7 +89,10 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
     for (label, email) in &who {
         let cookie = atrium.customer_login("bench", email, PASSWORD).await?;
         for (what, path) in [
-            ("ledger (first page)", "/api/customer/ledger"),
+            (
+                "ledger (first page of 10)",
+                "/api/customer/ledger?page_size=10",
+            ),
             ("dashboard", "/api/customer/dashboard"),
         ] {
             let url = format!("{}{path}", atrium.base);
@@ -104,7 +108,7 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
         }
     }
 
-    // The PDF of a 12-line invoice, as the customer downloads it.
+    // The PDF of a 20-line invoice, as the customer downloads it.
     let cookie = atrium
         .customer_login("bench", "customer0@bench.test", PASSWORD)
         .await?;
@@ -122,7 +126,7 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
     load.run(4, Duration::from_secs(1)).await?;
     let (latencies, took) = load.run(4, window).await?;
     report(
-        "invoice PDF (12 lines), 4 clients",
+        "invoice PDF (20 lines), 4 clients",
         &latencies,
         took,
         &format!("{:.1} KiB per PDF", size as f64 / 1024.0),
