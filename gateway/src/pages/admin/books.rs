@@ -61,6 +61,11 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Whether the list is filtered by `status`.
+    pub fn is(&self, status: &str) -> bool {
+        self.status == status
+    }
+
     pub fn status(&self) -> Option<String> {
         Some(self.status.clone()).filter(|s| !s.is_empty())
     }
@@ -147,6 +152,30 @@ impl Editor {
     pub fn chosen(&self, id: &str) -> bool {
         self.customer_id == id
     }
+}
+
+/// What a saved draft's editor starts from.
+pub struct Draft<'a> {
+    pub customer_id: &'a str,
+    pub currency: &'a str,
+    pub lines: &'a [crate::api::billing::Line],
+    pub notes: &'a str,
+}
+
+/// The editor of a saved draft, sent to `action`, holding what the draft holds.
+pub async fn draft_editor(
+    page: &StaffPage,
+    action: &str,
+    draft: Draft<'_>,
+) -> Result<Editor, PageError> {
+    let lang = page.lang;
+    let customers = customers_of(page).await?;
+    let mut e = Editor::blank(lang, customers, action, lang.words().books.save_draft);
+    e.customer_id = draft.customer_id.to_owned();
+    e.currency = draft.currency.to_owned();
+    e.rows = bill_form::rows(draft.lines, draft.currency, lang);
+    e.notes = draft.notes.to_owned();
+    Ok(e)
 }
 
 /// The customers an editor offers (the first 200, as the customer list shows them).

@@ -12,7 +12,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::bill_form::{self, minor_of};
-use super::books::{Editor, ListQuery, NewPage, button, customers_of, key, today};
+use super::books::{
+    Draft, Editor, ListQuery, NewPage, button, customers_of, draft_editor, key, today,
+};
 use super::{Search, chrome, first};
 use crate::GatewayState;
 use crate::api::billing::{
@@ -43,15 +45,8 @@ pub fn router() -> Router<GatewayState> {
 struct ListPage {
     c: Chrome,
     invoices: Vec<crate::api::billing::Invoice>,
-    status: String,
+    filter: ListQuery,
     can_edit: bool,
-}
-
-impl ListPage {
-    /// Whether the list is filtered by `status`.
-    fn filtered(&self, status: &str) -> bool {
-        self.status == status
-    }
 }
 
 async fn list_page(
@@ -73,7 +68,7 @@ async fn list_page(
     let view = ListPage {
         c: chrome(&page, lang.words().bill.invoices, "/admin/invoices"),
         invoices: found.items,
-        status: q.status,
+        filter: q,
         can_edit: page.call.role.allows(Permission::BillingManage),
     };
     Ok(render(http::StatusCode::OK, &view))
@@ -180,13 +175,13 @@ async fn invoice_view(
         .0;
     let i = &d.invoice;
     let e = if can_edit && i.status == "draft" {
-        let customers = customers_of(&page).await?;
-        let action = format!("/admin/invoices/{id}");
-        let mut e = Editor::blank(lang, customers, &action, lang.words().books.save_draft);
-        e.customer_id = i.customer.id.0.to_string();
-        e.currency.clone_from(&i.currency);
-        e.rows = bill_form::rows(&i.lines, &i.currency, lang);
-        e.notes.clone_from(&i.notes);
+        let draft = Draft {
+            customer_id: &i.customer.id.0,
+            currency: &i.currency,
+            lines: &i.lines,
+            notes: &i.notes,
+        };
+        let mut e = draft_editor(&page, &format!("/admin/invoices/{id}"), draft).await?;
         e.terms_days = Some(i.payment_terms_days.to_string());
         if let Some(form) = sent {
             e.refill(form, lang);

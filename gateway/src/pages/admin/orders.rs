@@ -37,15 +37,8 @@ pub fn router() -> Router<GatewayState> {
 struct OrderList {
     c: Chrome,
     orders: Vec<Order>,
-    status: String,
+    filter: ListQuery,
     can_edit: bool,
-}
-
-impl OrderList {
-    /// Whether the list is filtered by `status`.
-    fn filtered(&self, status: &str) -> bool {
-        self.status == status
-    }
 }
 
 async fn order_list(
@@ -62,7 +55,7 @@ async fn order_list(
     let view = OrderList {
         c: chrome(&page, lang.words().books.orders, "/admin/invoices"),
         orders: found.on_page(lang)?.0.items,
-        status: q.status,
+        filter: q,
         can_edit: page.call.role.allows(Permission::BillingManage),
     };
     Ok(render(StatusCode::OK, &view))

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use http::StatusCode;
 
 use super::bill_form;
-use super::books::{Editor, ListQuery, NewPage, button, customers_of};
+use super::books::{Draft, Editor, ListQuery, NewPage, button, customers_of, draft_editor};
 use super::{Search, chrome, first};
 use crate::GatewayState;
 use crate::api::Patch;
@@ -38,15 +38,8 @@ pub fn router() -> Router<GatewayState> {
 struct QuoteList {
     c: Chrome,
     quotes: Vec<Quote>,
-    status: String,
+    filter: ListQuery,
     can_edit: bool,
-}
-
-impl QuoteList {
-    /// Whether the list is filtered by `status`.
-    fn filtered(&self, status: &str) -> bool {
-        self.status == status
-    }
 }
 
 async fn quote_list(
@@ -63,7 +56,7 @@ async fn quote_list(
     let view = QuoteList {
         c: chrome(&page, lang.words().bill.quotes, "/admin/invoices"),
         quotes: found.on_page(lang)?.0.items,
-        status: q.status,
+        filter: q,
         can_edit: page.call.role.allows(Permission::BillingManage),
     };
     Ok(render(StatusCode::OK, &view))
@@ -161,13 +154,13 @@ async fn quote_view(
         .on_page(lang)?
         .0;
     let e = if can_edit && q.status == "draft" {
-        let customers = customers_of(&page).await?;
-        let action = format!("/admin/quotes/{id}");
-        let mut e = Editor::blank(lang, customers, &action, w.books.save_draft);
-        e.customer_id = q.customer.id.0.to_string();
-        e.currency.clone_from(&q.currency);
-        e.rows = bill_form::rows(&q.lines, &q.currency, lang);
-        e.notes.clone_from(&q.notes);
+        let draft = Draft {
+            customer_id: &q.customer.id.0,
+            currency: &q.currency,
+            lines: &q.lines,
+            notes: &q.notes,
+        };
+        let mut e = draft_editor(&page, &format!("/admin/quotes/{id}"), draft).await?;
         e.valid_until = Some(q.valid_until.clone());
         e.terms = Some(q.terms.clone());
         if let Some(form) = sent {
