@@ -1,12 +1,14 @@
 //! `dashboard`: `GET /api/customer/dashboard` on the all-in-one release binary, with the
 //! data seeded through the identity and portal stores before it starts (one precomputed
-//! password hash shared by every customer). Two organizations:
+//! password hash shared by every customer). Three organizations:
 //!
 //! - `small`: 10 customers and 20 projects, customer 0 assigned 10 of them;
+//! - `plain`: the same as `small` with the `billing` feature off, so the cost of the
+//!   dashboard's billing section reads off against `small`;
 //! - `bench`: 10,000 customers and 20,000 projects with three phases each, every
 //!   customer assigned two, except customer 0 (10 assigned) and customer 1 (500).
 //!
-//! Prints throughput and p50/p99 for the three dashboards, so the cost of the org's size
+//! Prints throughput and p50/p99 for the four dashboards, so the cost of the org's size
 //! (small against bench at 10 projects) and of the customer's own projects (10 against
 //! 500) read off side by side.
 
@@ -59,7 +61,7 @@ pub async fn dashboard(args: &[String]) -> anyhow::Result<()> {
     let started = Instant::now();
     let (scenarios, assignments) = seed(&database, customers, projects).await?;
     println!(
-        "seeded through the stores in {:.1} s: org `small` (10 customers, 20 projects), \
+        "seeded through the stores in {:.1} s: org `small` and `plain` (10 customers, 20 projects each), \
          org `bench` ({customers} customers, {projects} projects, {PHASES} phases each, \
          {assignments} assignments)",
         started.elapsed().as_secs_f64(),
@@ -121,6 +123,12 @@ pub(crate) async fn seed(
     let small_projects = atrium_portal::seed::projects(&portal, small.org_id, 20, PHASES).await?;
     let small_assigned = pairs(small.customer_ids[0], &small_projects[..10]);
     atrium_portal::seed::assign(&portal, small.org_id, &small_assigned).await?;
+    let plain =
+        atrium_identity::seed::organization_with_customers(&identity, "plain", 10, &hash).await?;
+    let plain_projects = atrium_portal::seed::projects(&portal, plain.org_id, 20, PHASES).await?;
+    let plain_assigned = pairs(plain.customer_ids[0], &plain_projects[..10]);
+    atrium_portal::seed::assign(&portal, plain.org_id, &plain_assigned).await?;
+    atrium_portal::seed::without_billing(&portal, plain.org_id).await?;
 
     let bench =
         atrium_identity::seed::organization_with_customers(&identity, "bench", customers, &hash)
@@ -147,6 +155,12 @@ pub(crate) async fn seed(
             label: "org of 10 customers and 20 projects, 10 assigned".to_owned(),
             org: "small",
             email: "customer0@small.test".to_owned(),
+            projects: 10,
+        },
+        Scenario {
+            label: "the same with the billing feature off".to_owned(),
+            org: "plain",
+            email: "customer0@plain.test".to_owned(),
             projects: 10,
         },
         Scenario {

@@ -8,9 +8,8 @@ use atrium_proto::billing::v1 as billing;
 use crate::AppState;
 use crate::assignment::store;
 use crate::error::PortalError;
-use crate::permissions;
+use crate::permissions::{self, Permissions};
 use crate::project::Card;
-use crate::settings;
 use atrium_common::settings::OrgSettings;
 
 pub struct Dashboard {
@@ -22,14 +21,15 @@ pub struct Dashboard {
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
-    let settings = settings::load(state, customer.org_id).await?;
+    let whose = (customer.org_id, customer.customer_id());
+    let (settings, permissions) = permissions::with_org(state, whose).await?;
     let cards = store::list_cards(
         &state.db,
         customer.org_id,
         customer.customer_id(),
         settings.features.gallery,
     );
-    let (projects, billing) = tokio::join!(cards, billing_section(state, customer, &settings));
+    let (projects, billing) = tokio::join!(cards, billing_section(state, customer, &settings, &permissions));
     let mut projects = projects?;
     if !settings.features.gallery {
         // Cover photos are shown through the gallery, which is off.
@@ -44,22 +44,16 @@ pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, Po
     })
 }
 
-/// The billing section, decided here with the settings this request already loaded and
-/// the customer's permissions as they are now, so billing is asked once and does not
-/// ask back (its customer routes check with the portal on every call).
+/// The billing section, decided here with the settings and permissions this request
+/// already read, so billing is asked once and does not ask back (its customer routes
+/// check with the portal on every call).
 async fn billing_section(
     state: &AppState,
     customer: &Principal,
     settings: &OrgSettings,
+    permissions: &Permissions,
 ) -> Result<Option<billing::BillingSummary>, PortalError> {
-    if !settings.features.billing {
-        return Ok(None);
-    }
-    let whose = (customer.org_id, customer.customer_id());
-    let flags = permissions::with_settings(state, whose, settings)
-        .await?
-        .effective;
-    if !flags.can_view_invoices {
+    if !settings.features.billing || !permissions.effective.can_view_invoices {
         return Ok(None);
     }
     let request = Principal::service().request(billing::BillingSummaryRequest {

@@ -1,5 +1,5 @@
-//! Bulk fixtures for the benchmarks: an organization's projects with their phases, and
-//! assignments, written through the stores in one transaction each.
+//! Bulk fixtures for the benchmarks: an organization's projects with their phases,
+//! assignments and settings, written through the stores in one transaction each.
 
 use atrium_common::db::Db;
 use chrono::{Duration, Utc};
@@ -8,6 +8,7 @@ use uuid::Uuid;
 use atrium_common::ids::{CustomerId, OrgId, PhaseId, ProjectId};
 
 use crate::assignment;
+use crate::settings::store as settings;
 use crate::project::{Phase, PhaseStatus, Project, ProjectKind, ProjectStatus, store};
 
 /// Writes `count` active projects of `org_id` (every fifth a gallery), each with
@@ -73,6 +74,17 @@ pub async fn assign(db: &Db, org_id: Uuid, assignments: &[(Uuid, Uuid)]) -> anyh
         let (customer_id, project_id) = (CustomerId(*customer_id), ProjectId(*project_id));
         assignment::store::assign(&mut tx, OrgId(org_id), customer_id, project_id, at).await?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns the organization's `billing` feature off (its other settings stay the defaults).
+pub async fn without_billing(db: &Db, org_id: Uuid) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let now = Utc::now();
+    let mut saved = settings::lock_settings(&mut tx, OrgId(org_id), now).await?;
+    saved.features.billing = false;
+    settings::save_settings(&mut tx, OrgId(org_id), &saved, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -56,20 +56,20 @@ async fn of(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Permissions, PortalError> {
-    let settings = settings::load(state, org_id).await?;
-    with_settings(state, (org_id, customer_id), &settings).await
+    Ok(with_org(state, (org_id, customer_id)).await?.1)
 }
 
-/// A customer's permissions under settings this request already loaded.
-pub async fn with_settings(
+/// The organization's settings and a customer's permissions under them, as they stand on
+/// this request (one read of the database).
+pub async fn with_org(
     state: &AppState,
     (org_id, customer_id): (OrgId, CustomerId),
-    settings: &OrgSettings,
-) -> Result<Permissions, PortalError> {
-    let overrides = store::find_overrides(&state.db, org_id, customer_id)
-        .await?
-        .unwrap_or_default();
-    Ok(combine(settings.default_permissions, overrides))
+) -> Result<(OrgSettings, Permissions), PortalError> {
+    let (saved, overrides) =
+        settings::store::find_with_overrides(&state.db, org_id, customer_id).await?;
+    let settings = saved.map(|saved| saved.settings).unwrap_or_default();
+    let permissions = combine(settings.default_permissions, overrides);
+    Ok((settings, permissions))
 }
 
 /// The id of one of the organization's customers (asked of identity), else 404.
@@ -127,7 +127,9 @@ pub async fn check_mine(
     feature: &str,
     permission: &str,
 ) -> Result<(), PortalError> {
-    let features = settings::load(state, customer.org_id).await?.features;
+    let (settings, permissions) =
+        with_org(state, (customer.org_id, customer.customer_id())).await?;
+    let features = settings.features;
     let on = match feature {
         "approvals" => features.approvals,
         "requests" => features.requests,
@@ -144,7 +146,7 @@ pub async fn check_mine(
     if !on {
         return Err(PortalError::FeatureOff);
     }
-    let flags = mine(state, customer).await?.effective;
+    let flags = permissions.effective;
     let (name, allowed) = match permission {
         "can_view_invoices" => ("can_view_invoices", flags.can_view_invoices),
         "can_approve_work" => ("can_approve_work", flags.can_approve_work),

@@ -1,6 +1,6 @@
 //! The SQL of per-customer permission overrides.
 
-use atrium_common::db::{Db, Tx};
+use atrium_common::db::Tx;
 use atrium_common::ids::{CustomerId, OrgId};
 use chrono::{DateTime, Utc};
 
@@ -8,18 +8,6 @@ use super::Overrides;
 use atrium_common::sql;
 
 use crate::error::PortalError;
-
-/// A customer's overrides; `None` while they follow every default.
-pub(crate) async fn find_overrides(
-    db: &Db,
-    org_id: OrgId,
-    customer_id: CustomerId,
-) -> Result<Option<Overrides>, PortalError> {
-    Ok(sql!(db db, query_as(
-        "select can_view_invoices, can_approve_work, can_add_comments, can_submit_requests \
-         from customer_permission where org_id = $1 and customer_id = $2"
-    ) [org_id, customer_id] fetch_optional)?)
-}
 
 /// Replaces a customer's overrides (none at all: the row goes).
 pub(crate) async fn put_overrides(
