@@ -57,9 +57,11 @@ pub enum Topic {
     PortalForgetItem,
     /// `atrium.billing.v1.ErasureService/EraseCustomer` with an `EraseCustomerRequest`.
     BillingEraseCustomer,
+    /// `atrium.portal.v1.BillingSnapshotService/PutBillingSnapshot`.
+    PortalBillingSnapshot,
 }
 
-const TOPICS: [Topic; 9] = [
+const TOPICS: [Topic; 10] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
@@ -69,6 +71,7 @@ const TOPICS: [Topic; 9] = [
     Topic::DocumentsForgetProject,
     Topic::PortalForgetItem,
     Topic::BillingEraseCustomer,
+    Topic::PortalBillingSnapshot,
 ];
 
 impl Topic {
@@ -83,6 +86,7 @@ impl Topic {
             Topic::DocumentsForgetProject => "documents.forget_project",
             Topic::PortalForgetItem => "portal.forget_item",
             Topic::BillingEraseCustomer => "billing.erase_customer",
+            Topic::PortalBillingSnapshot => "portal.put_billing_snapshot",
         }
     }
 
@@ -140,6 +144,21 @@ pub async fn forget_item(
         now,
     )
     .await
+}
+
+/// Writes billing's snapshot of one customer's billing for the portal's dashboard into
+/// the caller's outbox, inside the caller's transaction; its version names it.
+pub async fn put_billing_snapshot(
+    tx: &mut Tx,
+    request: &atrium_proto::portal::v1::PutBillingSnapshotRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let key = format!(
+        "billing-snapshot:{}:{}:{}",
+        request.org_id, request.customer_id, request.version
+    );
+    let payload = request.encode_to_vec();
+    write(tx, Topic::PortalBillingSnapshot, &key, &payload, now).await
 }
 
 /// Writes a request for an email into the caller's outbox, inside the caller's transaction.

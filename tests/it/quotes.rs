@@ -423,6 +423,22 @@ async fn an_accepted_quote_converts_once_and_orders_move_once() {
     assert_eq!(quotes["items"][0]["decision"]["comment"], json!("Too dear"));
 }
 
+/// The customer's dashboard once its billing section shows `expected`: billing's snapshot
+/// reaches the portal through billing's outbox moments after the change (fails after 10 s).
+async fn billing_shown(world: &World, who: &Customer, expected: &Value) {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        let (status, home) = read(world, who, "/api/customer/dashboard").await;
+        assert_eq!(status, 200, "{home}");
+        if home["billing"] == *expected {
+            return;
+        }
+        last = home;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the dashboard's billing never became {expected}: {last}");
+}
+
 #[tokio::test]
 async fn the_dashboard_counts_open_and_overdue_invoices_and_open_quotes() {
     let world = World::start().await;
@@ -448,13 +464,9 @@ async fn the_dashboard_counts_open_and_overdue_invoices_and_open_quotes() {
     }
     issued_quote(&world, &ada_id, 30).await;
     issued_quote(&world, &ada_id, -1).await;
-    let (status, home) = read(&world, &ada, "/api/customer/dashboard").await;
-    assert_eq!(status, 200, "{home}");
-    assert_eq!(
-        home["billing"],
-        json!({"open_invoices": 2, "overdue_invoices": 1, "open_quotes": 1,
-               "balances": [{"currency": "EUR", "balance_due": eur(5586)}]})
-    );
+    let expected = json!({"open_invoices": 2, "overdue_invoices": 1, "open_quotes": 1,
+                          "balances": [{"currency": "EUR", "balance_due": eur(5586)}]});
+    billing_shown(&world, &ada, &expected).await;
     let (_, theirs) = read(&world, &bo, "/api/customer/dashboard").await;
     assert_eq!(theirs["billing"]["open_invoices"], json!(0));
 

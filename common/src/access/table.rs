@@ -82,6 +82,7 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.portal.v1.GuestGalleryService/GetGuestGallery", Open),
     write("/atrium.portal.v1.ErasureService/EraseCustomer", Internal),
     write("/atrium.portal.v1.ErasureService/ForgetItem", Internal),
+    write("/atrium.portal.v1.BillingSnapshotService/PutBillingSnapshot", Internal),
     // documents
     // billing
     write("/atrium.billing.v1.InvoiceService/CreateInvoice", Staff(P::BillingManage)),
@@ -121,7 +122,6 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.billing.v1.BillingSettingsService/UpdateBillingSettings", Staff(P::BillingManage)),
     read("/atrium.billing.v1.CustomerInvoiceService/ListMyInvoices", Customer),
     read("/atrium.billing.v1.CustomerInvoiceService/GetMyInvoice", Customer),
-    read("/atrium.billing.v1.BillingSummaryService/GetBillingSummary", Internal),
     read("/atrium.billing.v1.CustomerLedgerService/GetMyLedger", Customer),
     read("/atrium.billing.v1.CustomerLedgerService/GetMyStatement", Customer),
     read("/atrium.billing.v1.CustomerCreditNoteService/ListMyCreditNotes", Customer),

@@ -13,6 +13,7 @@ use atrium_proto::notifier::v1::email_service_client::EmailServiceClient;
 use atrium_proto::notifier::v1::erasure_service_client::ErasureServiceClient;
 use atrium_proto::notifier::v1::notification_service_client::NotificationServiceClient;
 use atrium_proto::portal::v1::erasure_service_client::ErasureServiceClient as PortalErasureClient;
+use atrium_proto::portal::v1::billing_snapshot_service_client::BillingSnapshotServiceClient;
 use chrono::{DateTime, Utc};
 use prost::Message;
 use secrecy::SecretString;
@@ -39,6 +40,7 @@ pub struct Receivers {
     pub notifications: NotificationServiceClient<ServiceChannel>,
     pub audit: AuditServiceClient<ServiceChannel>,
     pub portal_erasure: PortalErasureClient<ServiceChannel>,
+    pub billing_snapshots: BillingSnapshotServiceClient<ServiceChannel>,
     pub documents_erasure: DocumentsErasureClient<ServiceChannel>,
     pub billing_erasure: BillingErasureClient<ServiceChannel>,
 }
@@ -87,7 +89,8 @@ impl Receivers {
             notifier_erasure: ErasureServiceClient::new(notifier.clone()),
             notifications: NotificationServiceClient::new(notifier),
             audit: AuditServiceClient::new(identity),
-            portal_erasure: PortalErasureClient::new(portal),
+            portal_erasure: PortalErasureClient::new(portal.clone()),
+            billing_snapshots: BillingSnapshotServiceClient::new(portal),
             documents_erasure: DocumentsErasureClient::new(documents),
             billing_erasure: BillingErasureClient::new(billing),
         }
@@ -243,6 +246,12 @@ impl Relay {
             }
             Some(Topic::BillingEraseCustomer) => {
                 call!(EraseCustomerRequest, billing_erasure.erase_customer)
+            }
+            Some(Topic::PortalBillingSnapshot) => {
+                call!(
+                    atrium_proto::portal::v1::PutBillingSnapshotRequest,
+                    billing_snapshots.put_billing_snapshot
+                )
             }
             Some(Topic::PortalForgetItem) => {
                 call!(

@@ -50,6 +50,7 @@ atrium_common::migrations!(
     "0005_payments",
     "0006_quotes_orders",
     "0007_ledger_order",
+    "0008_billing_snapshot",
 );
 
 /// Everything the billing server needs.
@@ -122,9 +123,6 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     )
     .add_service(
         pb::customer_invoice_service_server::CustomerInvoiceServiceServer::new(billing.clone()),
-    )
-    .add_service(
-        pb::billing_summary_service_server::BillingSummaryServiceServer::new(billing.clone()),
     )
     .add_service(
         pb::customer_ledger_service_server::CustomerLedgerServiceServer::new(billing.clone()),

@@ -1,5 +1,6 @@
 //! Bulk fixtures for the benchmarks, written through the stores in one transaction each:
-//! a customer's ledger of any length, and issued invoices.
+//! a customer's ledger of any length, and issued invoices, each with the dashboard's
+//! snapshot in the outbox (the portal has it once Atrium runs).
 
 use atrium_common::db::Db;
 use atrium_common::ids::{CustomerId, OrgId};
@@ -38,6 +39,8 @@ pub async fn ledger(db: &Db, org_id: Uuid, customer_id: Uuid, count: usize) -> a
         };
         ledger::append(&mut tx, &entry).await?;
     }
+    let whose = (OrgId(org_id), CustomerId(customer_id));
+    crate::summary::publish(&mut tx, whose, Utc::now()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -105,6 +108,8 @@ pub async fn invoices(
             .await?;
         ids.push(row.invoice_id);
     }
+    let whose = (OrgId(org_id), CustomerId(customer_id));
+    crate::summary::publish(&mut tx, whose, Utc::now()).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -1,16 +1,17 @@
 //! The signed-in customer's home page: every assigned project and gallery, read against
 //! the assignments on this request, with the organization's branding and, while it is
-//! theirs to see, the billing section.
+//! theirs to see, the billing section (from the snapshot billing keeps here, read in the
+//! same statement as the settings: no other service is asked).
 
 use atrium_common::auth::Principal;
+use atrium_common::settings::OrgSettings;
 use atrium_proto::billing::v1 as billing;
 
 use crate::AppState;
 use crate::assignment::store;
 use crate::error::PortalError;
-use crate::permissions::{self, Permissions};
+use crate::permissions;
 use crate::project::Card;
-use atrium_common::settings::OrgSettings;
 
 pub struct Dashboard {
     /// Newest assignment first; galleries only while the `gallery` feature is on.
@@ -22,47 +23,28 @@ pub struct Dashboard {
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
     let whose = (customer.org_id, customer.customer_id());
-    let (settings, permissions) = permissions::with_org(state, whose).await?;
-    let cards = store::list_cards(
+    let (settings, permissions, snapshot) = permissions::with_org(state, whose).await?;
+    let mut projects = store::list_cards(
         &state.db,
         customer.org_id,
         customer.customer_id(),
         settings.features.gallery,
-    );
-    let (projects, billing) = tokio::join!(cards, billing_section(state, customer, &settings, &permissions));
-    let mut projects = projects?;
+    )
+    .await?;
     if !settings.features.gallery {
         // Cover photos are shown through the gallery, which is off.
         projects
             .iter_mut()
             .for_each(|card| card.cover_item_id = None);
     }
+    let shown = settings.features.billing && permissions.effective.can_view_invoices;
+    let today = state.clock.now().date_naive();
+    let billing = shown
+        .then(|| crate::billing::summary_of(snapshot.as_deref(), today))
+        .transpose()?;
     Ok(Dashboard {
         projects,
         settings,
-        billing: billing?,
+        billing,
     })
-}
-
-/// The billing section, decided here with the settings and permissions this request
-/// already read, so billing is asked once and does not ask back (its customer routes
-/// check with the portal on every call).
-async fn billing_section(
-    state: &AppState,
-    customer: &Principal,
-    settings: &OrgSettings,
-    permissions: &Permissions,
-) -> Result<Option<billing::BillingSummary>, PortalError> {
-    if !settings.features.billing || !permissions.effective.can_view_invoices {
-        return Ok(None);
-    }
-    let request = Principal::service().request(billing::BillingSummaryRequest {
-        org_id: customer.org_id.to_string(),
-        customer_id: customer.customer_id().to_string(),
-    });
-    let mut client = state.billing.clone();
-    match client.get_billing_summary(request).await {
-        Ok(summary) => Ok(Some(summary.into_inner())),
-        Err(status) => Err(PortalError::Billing(status)),
-    }
 }

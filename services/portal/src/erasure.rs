@@ -20,7 +20,8 @@ pub async fn erase_customer(
     let customer_id = CustomerId::parse(&request.customer_id).ok_or(invalid("customer_id"))?;
     let mut tx = state.db.begin().await?;
     store::erase_customer(&mut tx, org_id, customer_id).await?;
+    crate::billing::store::forget(&mut tx, (org_id, customer_id)).await?;
     tx.commit().await?;
-    tracing::info!(%org_id, %customer_id, "erased customer's assignments and overrides");
+    tracing::info!(%org_id, %customer_id, "erased customer's assignments, overrides and billing snapshot");
     Ok(())
 }

@@ -43,9 +43,6 @@ pub enum PortalError {
     /// The documents service could not be asked about a cover photo.
     #[error("checking the cover photo with documents: {0}")]
     Documents(tonic::Status),
-    /// Billing could not be asked for the dashboard's billing section.
-    #[error("asking billing for the dashboard: {0}")]
-    Billing(tonic::Status),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -72,7 +69,6 @@ impl ServiceError for PortalError {
             }
             PortalError::Identity(status)
             | PortalError::Documents(status)
-            | PortalError::Billing(status)
                 if status.code() == tonic::Code::Unavailable =>
             {
                 ErrorCode::Unavailable
@@ -82,7 +78,6 @@ impl ServiceError for PortalError {
             }
             PortalError::Identity(_)
             | PortalError::Documents(_)
-            | PortalError::Billing(_)
             | PortalError::Database(_)
             | PortalError::Internal(_) => ErrorCode::Internal,
         }

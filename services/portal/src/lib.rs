@@ -1,9 +1,10 @@
 //! The portal service: projects and galleries with their phases, and who sees them.
 //! The organization's portal settings, per-customer permissions, the customer's
-//! dashboard and guest galleries.
+//! dashboard (with the billing snapshot billing keeps here) and guest galleries.
 
 mod assignment;
 mod audit;
+mod billing;
 mod customer_projects;
 mod dashboard;
 mod digest;
@@ -26,7 +27,6 @@ use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
-use atrium_proto::billing::v1::billing_summary_service_client::BillingSummaryServiceClient;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1 as pb;
@@ -41,6 +41,7 @@ atrium_common::migrations!(
     "0006_project_search_text",
     "0007_settings_document"(sqlite),
     "0008_cover_item",
+    "0009_billing_snapshot",
 );
 
 /// Everything the portal server needs.
@@ -53,8 +54,6 @@ pub struct AppState {
     pub identity: CustomerServiceClient<ServiceChannel>,
     /// The documents service, asked whether a cover photo is one of the project's.
     pub gallery: GalleryServiceClient<ServiceChannel>,
-    /// Billing, asked for the dashboard's billing section.
-    pub billing: BillingSummaryServiceClient<ServiceChannel>,
     /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
     pub relay: Relay,
     /// Where customers open the portal, for the links in mails.
@@ -80,7 +79,6 @@ impl AppState {
             clock,
             identity: CustomerServiceClient::new(identity),
             gallery: GalleryServiceClient::new(connect(settings, ServiceName::Documents)?),
-            billing: BillingSummaryServiceClient::new(connect(settings, ServiceName::Billing)?),
             relay,
             public_url: settings.public_url.clone(),
         })
@@ -112,6 +110,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         portal.clone(),
     ))
     .add_service(pb::guest_gallery_service_server::GuestGalleryServiceServer::new(portal.clone()))
+    .add_service(
+        pb::billing_snapshot_service_server::BillingSnapshotServiceServer::new(portal.clone()),
+    )
     .add_service(pb::erasure_service_server::ErasureServiceServer::new(
         portal,
     ));

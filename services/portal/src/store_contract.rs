@@ -313,3 +313,57 @@ async fn an_assignment_taken_away_leaves_a_marker_until_it_is_given_back() {
     assert!(!revoked_after_return, "given back, the marker goes");
     assert!(after_erasure.is_empty());
 }
+
+#[tokio::test]
+async fn a_billing_snapshot_never_gives_way_to_an_older_one_and_counts_on_the_day_read() {
+    let (db, _database) = db().await;
+    let (org, customer) = (OrgId::new(), CustomerId::new());
+    let snapshot = |due: &[&str]| crate::billing::Snapshot {
+        due: due.iter().map(|d| d.parse().unwrap()).collect(),
+        valid: vec!["2026-03-31".parse().unwrap()],
+        balances: Vec::new(),
+    };
+    let put = |version: i64, s: crate::billing::Snapshot| {
+        let db = db.clone();
+        async move {
+            let text = serde_json::to_string(&s).unwrap();
+            crate::billing::store::put(&db, (org, customer), version, &text)
+                .await
+                .unwrap();
+        }
+    };
+    put(2, snapshot(&["2026-01-31", "2026-02-28"])).await;
+    // The relay delivered an older snapshot late: the newer one stays.
+    put(1, snapshot(&[])).await;
+    let kept = crate::settings::store::find_standing(&db, org, customer)
+        .await
+        .unwrap()
+        .billing;
+    let on = |day: &str| crate::billing::summary_of(kept.as_deref(), day.parse().unwrap()).unwrap();
+    let february = on("2026-02-15");
+    assert_eq!(
+        (february.open_invoices, february.overdue_invoices, february.open_quotes),
+        (2, 1, 1)
+    );
+    let april = on("2026-04-01");
+    assert_eq!(
+        (april.open_invoices, april.overdue_invoices, april.open_quotes),
+        (2, 2, 0),
+        "overdue and expired are counted on the day the dashboard is read"
+    );
+    put(3, snapshot(&[])).await;
+    let other = crate::settings::store::find_standing(&db, org, CustomerId::new())
+        .await
+        .unwrap();
+    assert_eq!(other.billing, None, "another customer has none");
+    let newest = crate::settings::store::find_standing(&db, org, customer)
+        .await
+        .unwrap()
+        .billing;
+    assert_eq!(
+        crate::billing::summary_of(newest.as_deref(), "2026-02-15".parse().unwrap())
+            .unwrap()
+            .open_invoices,
+        0
+    );
+}

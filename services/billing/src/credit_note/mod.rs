@@ -11,6 +11,7 @@ use atrium_common::page::Page;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::summary;
 use crate::booking;
 use crate::error::BillingError;
 use crate::idempotency::{self, Claim};
@@ -140,6 +141,7 @@ pub async fn create(
         .await?;
         idempotency::record(&mut tx, principal.org_id, claim_ref, note.credit_note_id).await?;
         tx.commit().await?;
+        state.relay.wake();
         Ok(Ok(note))
     })
     .await?;
@@ -175,6 +177,7 @@ pub async fn void(
         )
         .await?;
         tx.commit().await?;
+        state.relay.wake();
         Ok(())
     })
     .await?;
@@ -237,6 +240,7 @@ async fn book(
         reference_number: Some(number),
     };
     ledger::store::append(tx, &entry).await?;
+    summary::publish(tx, (principal.org_id, invoice.customer_id), now).await?;
     Ok(row)
 }
 

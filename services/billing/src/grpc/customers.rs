@@ -1,7 +1,6 @@
 //! The signed-in customer's own invoices and ledger, each call checked with the portal.
 
 use atrium_common::auth::{Principal, SubjectKind};
-use atrium_common::ids::{CustomerId, OrgId};
 use atrium_common::page::Page;
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response, Status as GrpcStatus};
@@ -98,26 +97,6 @@ impl pb::customer_ledger_service_server::CustomerLedgerService for Billing {
             balances: found.balances.into_iter().map(Into::into).collect(),
             items: found.items.into_iter().map(Into::into).collect(),
             next_page_token: found.next_page_token,
-        }))
-    }
-}
-
-#[tonic::async_trait]
-impl pb::billing_summary_service_server::BillingSummaryService for Billing {
-    async fn get_billing_summary(
-        &self,
-        request: Request<pb::BillingSummaryRequest>,
-    ) -> Rpc<pb::BillingSummary> {
-        Principal::require(&request, SubjectKind::Service)?;
-        let r = request.get_ref();
-        let ids = OrgId::parse(&r.org_id).zip(CustomerId::parse(&r.customer_id));
-        let key = ids.ok_or(BillingError::CustomerNotFound)?;
-        let found = crate::summary::summary(&self.0, key).await?;
-        Ok(Response::new(pb::BillingSummary {
-            open_invoices: found.open_invoices,
-            overdue_invoices: found.overdue_invoices,
-            open_quotes: found.open_quotes,
-            balances: found.balances.into_iter().map(Into::into).collect(),
         }))
     }
 }

@@ -369,6 +369,7 @@ pub async fn issue(
         (Some(number), Some(issue_date), Some(due_date), customer);
     (row.status, row.updated_at) = (Status::Issued, now);
     notices::invoice_issued(&mut tx, (state, &sender), &row, now).await?;
+    crate::summary::publish(&mut tx, (principal.org_id, row.customer_id), now).await?;
     tx.commit().await?;
     state.relay.wake();
     // The row as the issuing statement wrote it: no second read.

@@ -101,6 +101,8 @@ pub async fn adjust(
     };
     store::insert_adjustment(&mut tx, &entry, &kept).await?;
     idempotency::record(&mut tx, principal.org_id, &claim, row.entry_id).await?;
+    crate::summary::publish(&mut tx, (principal.org_id, entry.customer_id), now).await?;
     tx.commit().await?;
+    state.relay.wake();
     Ok(row)
 }

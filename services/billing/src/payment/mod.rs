@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::summary;
 use crate::booking;
 use crate::customers;
 use crate::error::BillingError;
@@ -286,6 +287,7 @@ pub async fn record(
         ledger::store::append(&mut tx, &entry).await?;
         idempotency::record(&mut tx, principal.org_id, claim_ref, row.payment_id).await?;
         notices::to_staff(&mut tx, principal.org_id, others, &told(&row), now).await?;
+        summary::publish(&mut tx, (principal.org_id, customer_id), now).await?;
         tx.commit().await?;
         Ok(row.payment_id)
     })
@@ -340,7 +342,9 @@ pub async fn allocate(
         };
         apply_all(&mut tx, (principal.org_id, &row), checked_ref, now).await?;
         idempotency::record(&mut tx, principal.org_id, claim_ref, payment_id).await?;
+        summary::publish(&mut tx, (principal.org_id, row.customer_id), now).await?;
         tx.commit().await?;
+        state.relay.wake();
         Ok(())
     })
     .await?;

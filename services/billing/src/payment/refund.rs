@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::store::{self, Payer, RefundRow};
 use crate::AppState;
+use crate::summary;
 use crate::booking;
 use crate::credit_note::reason;
 use crate::customers;
@@ -113,7 +114,9 @@ pub async fn refund(
         }
         store::insert_refund(&mut tx, row_ref).await?;
         idempotency::record(&mut tx, org_id, claim_ref, row_ref.refund_id).await?;
+        summary::publish(&mut tx, (org_id, row_ref.customer_id), row_ref.created_at).await?;
         tx.commit().await?;
+        state.relay.wake();
         Ok(row_ref.refund_id)
     })
     .await?;

@@ -116,6 +116,7 @@ pub async fn decide(
         });
     }
     notices::to_staff(&mut tx, customer.org_id, &team, &notice, now).await?;
+    crate::summary::publish(&mut tx, (customer.org_id, customer_id), now).await?;
     tx.commit().await?;
     state.relay.wake();
     let mut row = shown.row;

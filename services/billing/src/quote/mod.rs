@@ -281,6 +281,7 @@ pub async fn issue(
     (row.number, row.status, row.customer) = (Some(number), Status::Sent, customer);
     (row.issued_at, row.updated_at) = (Some(now), now);
     crate::notices::quote_issued(&mut tx, (state, &sender), &row, now).await?;
+    crate::summary::publish(&mut tx, (principal.org_id, row.customer_id), now).await?;
     tx.commit().await?;
     state.relay.wake();
     QuoteView::new(row, current.lines, today(state))

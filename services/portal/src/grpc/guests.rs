@@ -1,4 +1,5 @@
-//! Guests of a gallery, and erasing a customer (relayed from identity).
+//! Guests of a gallery, erasing a customer (relayed from identity) and billing's snapshots
+//! of customers for the dashboard (relayed from billing).
 
 use atrium_common::grpc::Rpc;
 use atrium_proto::common::v1 as common;
@@ -48,5 +49,16 @@ impl pb::erasure_service_server::ErasureService for Portal {
     ) -> Rpc<pb::ForgetItemResponse> {
         crate::project::forget_item(&self.0, request.get_ref()).await?;
         Ok(Response::new(pb::ForgetItemResponse {}))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::billing_snapshot_service_server::BillingSnapshotService for Portal {
+    async fn put_billing_snapshot(
+        &self,
+        request: Request<pb::PutBillingSnapshotRequest>,
+    ) -> Rpc<pb::PutBillingSnapshotResponse> {
+        crate::billing::put(&self.0, request.get_ref()).await?;
+        Ok(Response::new(pb::PutBillingSnapshotResponse {}))
     }
 }

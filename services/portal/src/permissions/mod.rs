@@ -60,16 +60,15 @@ async fn of(
 }
 
 /// The organization's settings and a customer's permissions under them, as they stand on
-/// this request (one read of the database).
+/// this request, with billing's snapshot of the customer (one read of the database).
 pub async fn with_org(
     state: &AppState,
     (org_id, customer_id): (OrgId, CustomerId),
-) -> Result<(OrgSettings, Permissions), PortalError> {
-    let (saved, overrides) =
-        settings::store::find_with_overrides(&state.db, org_id, customer_id).await?;
-    let settings = saved.map(|saved| saved.settings).unwrap_or_default();
-    let permissions = combine(settings.default_permissions, overrides);
-    Ok((settings, permissions))
+) -> Result<(OrgSettings, Permissions, Option<String>), PortalError> {
+    let found = settings::store::find_standing(&state.db, org_id, customer_id).await?;
+    let settings = found.saved.map(|saved| saved.settings).unwrap_or_default();
+    let permissions = combine(settings.default_permissions, found.overrides);
+    Ok((settings, permissions, found.billing))
 }
 
 /// The id of one of the organization's customers (asked of identity), else 404.
@@ -127,7 +126,7 @@ pub async fn check_mine(
     feature: &str,
     permission: &str,
 ) -> Result<(), PortalError> {
-    let (settings, permissions) =
+    let (settings, permissions, _) =
         with_org(state, (customer.org_id, customer.customer_id())).await?;
     let features = settings.features;
     let on = match feature {

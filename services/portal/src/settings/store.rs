@@ -43,27 +43,39 @@ pub async fn find_settings(db: &Db, org_id: OrgId) -> Result<Option<Saved>, Port
     row.map(SettingsRow::decode).transpose()
 }
 
-/// The settings (`None` while the defaults) beside one customer's permission overrides.
+/// The settings (`None` while the defaults) beside one customer's permission overrides
+/// and billing's snapshot of them.
 #[derive(sqlx::FromRow)]
-struct WithOverridesRow {
+struct StandingRow {
     document: Option<String>,
     updated_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     overrides: Overrides,
+    billing: Option<String>,
 }
 
-/// The organization's saved settings and one customer's overrides, in one statement: a
-/// customer route that checks a permission reads the database once.
-pub async fn find_with_overrides(
+/// What one statement reads for a customer's request: the organization's saved settings,
+/// the customer's overrides and billing's snapshot of them (the dashboard's section).
+pub struct Standing {
+    pub saved: Option<Saved>,
+    pub overrides: Overrides,
+    pub billing: Option<String>,
+}
+
+/// The organization's saved settings, one customer's overrides and billing's snapshot,
+/// in one statement: a customer route that checks a permission reads the database once.
+pub async fn find_standing(
     db: &Db,
     org_id: OrgId,
     customer_id: CustomerId,
-) -> Result<(Option<Saved>, Overrides), PortalError> {
-    let row: WithOverridesRow = sql!(db db, query_as(
+) -> Result<Standing, PortalError> {
+    let row: StandingRow = sql!(db db, query_as(
         "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
-         p.can_add_comments, p.can_submit_requests from (select 1 as one) k \
+         p.can_add_comments, p.can_submit_requests, b.document as billing \
+         from (select 1 as one) k \
          left join org_settings s on s.org_id = $1 \
-         left join customer_permission p on p.org_id = $1 and p.customer_id = $2"
+         left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
+         left join billing_snapshot b on b.org_id = $1 and b.customer_id = $2"
     ) [org_id, customer_id] fetch_one)?;
     let saved = match row.document.zip(row.updated_at) {
         Some((document, updated_at)) => Some(
@@ -75,7 +87,11 @@ pub async fn find_with_overrides(
         ),
         None => None,
     };
-    Ok((saved, row.overrides))
+    Ok(Standing {
+        saved,
+        overrides: row.overrides,
+        billing: row.billing,
+    })
 }
 
 /// Takes the organization's settings for this transaction, writing the defaults first
