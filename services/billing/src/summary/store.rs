@@ -28,26 +28,42 @@ pub async fn next_version(
     Ok(version)
 }
 
+/// Open invoices' due dates, sent quotes' validity and the balances, in one statement
+/// (part 0, 1 and 2 of its rows).
 pub async fn snapshot(
     tx: &mut Tx,
     (org_id, customer_id): (OrgId, CustomerId),
 ) -> Result<Snapshot, sqlx::Error> {
-    let due: Vec<(NaiveDate,)> = sql!(tx tx, query_as::<_, (NaiveDate,)>(
-        "select due_date from invoice where org_id = $1 and customer_id = $2 \
-         and status in ('issued', 'partially_paid') and due_date is not null \
-         order by due_date"
+    type Row = (i64, String, String, i64, i64, i64);
+    let rows: Vec<Row> = sql!(tx tx, query_as::<_, Row>(
+        "select cast(0 as bigint), cast(due_date as text), '', cast(0 as bigint), \
+         cast(0 as bigint), cast(0 as bigint) from invoice \
+         where org_id = $1 and customer_id = $2 and status in ('issued', 'partially_paid') \
+         and due_date is not null \
+         union all select cast(1 as bigint), cast(valid_until as text), '', cast(0 as bigint), \
+         cast(0 as bigint), cast(0 as bigint) from quote \
+         where org_id = $1 and customer_id = $2 and status = 'sent' \
+         union all select cast(2 as bigint), '', currency, credits, debits, balance_due \
+         from customer_balance where org_id = $1 and customer_id = $2 \
+         order by 1, 2, 3"
     ) [org_id, customer_id] fetch_all)?;
-    let valid: Vec<(NaiveDate,)> = sql!(tx tx, query_as::<_, (NaiveDate,)>(
-        "select valid_until from quote where org_id = $1 and customer_id = $2 \
-         and status = 'sent' order by valid_until"
-    ) [org_id, customer_id] fetch_all)?;
-    let balances = sql!(tx tx, query_as::<_, BalanceRow>(
-        "select currency, credits, debits, balance_due from customer_balance \
-         where org_id = $1 and customer_id = $2 order by currency"
-    ) [org_id, customer_id] fetch_all)?;
-    Ok(Snapshot {
-        due: due.into_iter().map(|(d,)| d).collect(),
-        valid: valid.into_iter().map(|(d,)| d).collect(),
-        balances,
-    })
+    let mut snapshot = Snapshot {
+        due: Vec::new(),
+        valid: Vec::new(),
+        balances: Vec::new(),
+    };
+    for (part, day, currency, credits, debits, balance_due) in rows {
+        let date = || NaiveDate::parse_from_str(&day, "%Y-%m-%d");
+        match part {
+            0 => snapshot.due.extend(date().ok()),
+            1 => snapshot.valid.extend(date().ok()),
+            _ => snapshot.balances.push(BalanceRow {
+                currency,
+                credits,
+                debits,
+                balance_due,
+            }),
+        }
+    }
+    Ok(snapshot)
 }
