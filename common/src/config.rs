@@ -20,7 +20,8 @@ pub use parse::{
     HttpLimits, MIN_SECRET_BYTES, connectable, default_max_connections, open_files_limit,
 };
 use parse::{
-    default_addr, default_public_url, http_limits, long_enough, parse_addr, parse_cidr, pool_size,
+    bootstrap, default_addr, default_public_url, http_limits, long_enough, parse_addr, pool_size,
+    trusted_proxies,
 };
 pub use storage::StorageSettings;
 
@@ -146,6 +147,7 @@ pub struct Env {
     pub trusted_proxies: Option<String>,
     pub session_idle_secs: Option<u64>,
     pub session_absolute_secs: Option<u64>,
+    pub share_link_ttl_secs: Option<u64>,
     pub rate_limit_login_account: Option<String>,
     pub rate_limit_login_address: Option<String>,
     pub rate_limit_recovery_account: Option<String>,
@@ -228,6 +230,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
+    /// How long a share link opens its document (design/links.md).
+    pub share_link_ttl: Duration,
     pub rate_limits: RateLimits,
     pub http: HttpLimits,
     pub log_json: bool,
@@ -272,30 +276,12 @@ impl Settings {
             RateLimit::parse(value.as_deref().unwrap_or(default))
                 .with_context(|| format!("{var} must look like 10/15m"))
         };
-        let trusted_proxies = env
-            .trusted_proxies
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(parse_cidr)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let bootstrap = match (
+        let trusted_proxies = trusted_proxies(env.trusted_proxies.as_deref())?;
+        let bootstrap = bootstrap(
             env.bootstrap_org,
             env.bootstrap_email,
             env.bootstrap_password,
-        ) {
-            (None, None, None) => None,
-            (Some(org), Some(email), Some(password)) => Some(Bootstrap {
-                org,
-                email,
-                password,
-            }),
-            _ => bail!(
-                "ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD go together"
-            ),
-        };
+        )?;
         let log_json = match env.log_format.as_deref() {
             None | Some("pretty") => false,
             Some("json") => true,
@@ -342,6 +328,7 @@ impl Settings {
             trusted_proxies,
             session_idle: Duration::from_secs(env.session_idle_secs.unwrap_or(1800)),
             session_absolute: Duration::from_secs(env.session_absolute_secs.unwrap_or(43_200)),
+            share_link_ttl: Duration::from_secs(env.share_link_ttl_secs.unwrap_or(86_400)),
             rate_limits: RateLimits {
                 login_account: rate(
                     "ATRIUM_RATE_LIMIT_LOGIN_ACCOUNT",

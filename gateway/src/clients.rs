@@ -21,12 +21,14 @@ use atrium_proto::billing::v1::order_service_client::OrderServiceClient;
 use atrium_proto::billing::v1::payment_service_client::PaymentServiceClient;
 use atrium_proto::billing::v1::pdf_service_client::PdfServiceClient;
 use atrium_proto::billing::v1::quote_service_client::QuoteServiceClient;
+use atrium_proto::billing::v1::sending_service_client::SendingServiceClient;
 use atrium_proto::documents::v1::customer_document_service_client::CustomerDocumentServiceClient;
 use atrium_proto::documents::v1::customer_gallery_service_client::CustomerGalleryServiceClient;
 use atrium_proto::documents::v1::document_service_client::DocumentServiceClient;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::documents::v1::guest_item_service_client::GuestItemServiceClient;
 use atrium_proto::documents::v1::logo_service_client::LogoServiceClient;
+use atrium_proto::documents::v1::share_link_service_client::ShareLinkServiceClient;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::identity::v1::customer_auth_service_client::CustomerAuthServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
@@ -84,6 +86,8 @@ pub struct Clients {
     pub my_orders: CustomerOrderServiceClient<ServiceChannel>,
     pub pdfs: PdfServiceClient<ServiceChannel>,
     pub my_pdfs: CustomerPdfServiceClient<ServiceChannel>,
+    pub sending: SendingServiceClient<ServiceChannel>,
+    pub links: ShareLinkServiceClient<ServiceChannel>,
     pub probes: Vec<(ServiceName, Channel)>,
 }
 
@@ -120,7 +124,8 @@ impl Clients {
             gallery: GalleryServiceClient::new(documents.clone()),
             my_gallery: CustomerGalleryServiceClient::new(documents.clone()),
             guest_items: GuestItemServiceClient::new(documents.clone()),
-            logos: LogoServiceClient::new(documents),
+            logos: LogoServiceClient::new(documents.clone()),
+            links: ShareLinkServiceClient::new(documents),
             invoices: InvoiceServiceClient::new(billing.clone()),
             billing_settings: BillingSettingsServiceClient::new(billing.clone()),
             ledger: LedgerServiceClient::new(billing.clone()),
@@ -135,7 +140,8 @@ impl Clients {
             my_quotes: CustomerQuoteServiceClient::new(billing.clone()),
             my_orders: CustomerOrderServiceClient::new(billing.clone()),
             pdfs: PdfServiceClient::new(billing.clone()),
-            my_pdfs: CustomerPdfServiceClient::new(billing),
+            my_pdfs: CustomerPdfServiceClient::new(billing.clone()),
+            sending: SendingServiceClient::new(billing),
             probes,
         })
     }

@@ -120,6 +120,7 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.billing.v1.LedgerService/GetStatement", Staff(P::BillingView)),
     read("/atrium.billing.v1.BillingSettingsService/GetBillingSettings", Staff(P::BillingManage)),
     write("/atrium.billing.v1.BillingSettingsService/UpdateBillingSettings", Staff(P::BillingManage)),
+    write("/atrium.billing.v1.SendingService/SendDocument", Staff(P::BillingManage)),
     read("/atrium.billing.v1.CustomerInvoiceService/ListMyInvoices", Customer),
     read("/atrium.billing.v1.CustomerInvoiceService/GetMyInvoice", Customer),
     read("/atrium.billing.v1.CustomerLedgerService/GetMyLedger", Customer),
@@ -172,6 +173,15 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.documents.v1.FileService/GetFile", Signed),
     read_stream("/atrium.documents.v1.FileService/ReadFile", Signed),
     write("/atrium.documents.v1.FileService/DeleteFiles", Signed),
+    // Sending needs the subject's write permission and listing its read permission, by
+    // kind (billing.* or documents.manage / projects.view): the service checks.
+    write("/atrium.documents.v1.ShareLinkService/CreateLink", AnyStaff),
+    write("/atrium.documents.v1.ShareLinkService/OpenLink", Open),
+    write("/atrium.documents.v1.ShareLinkService/EndLink", Open),
+    read("/atrium.documents.v1.ShareLinkService/FindLink", Open),
+    read("/atrium.documents.v1.ShareLinkService/CheckLink", Customer),
+    read("/atrium.documents.v1.ShareLinkService/ListLinks", AnyStaff),
+    write("/atrium.documents.v1.ShareLinkService/RevokeLink", AnyStaff),
     read("/atrium.documents.v1.GuestItemService/ListGuestItems", Open),
     read("/atrium.documents.v1.GuestItemService/GetGuestRendition", Open),
     read_stream("/atrium.documents.v1.GuestItemService/DownloadGuestRendition", Open),

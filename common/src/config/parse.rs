@@ -125,3 +125,32 @@ pub(super) fn default_public_url(listen: SocketAddr) -> String {
         format!("http://{listen}")
     }
 }
+
+/// `ATRIUM_TRUSTED_PROXIES`: comma-separated networks (none when unset).
+pub(super) fn trusted_proxies(text: Option<&str>) -> anyhow::Result<Vec<IpNet>> {
+    text.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse_cidr)
+        .collect()
+}
+
+/// The first organization to create on start: all three variables, or none.
+pub(super) fn bootstrap(
+    org: Option<String>,
+    email: Option<String>,
+    password: Option<SecretString>,
+) -> anyhow::Result<Option<Bootstrap>> {
+    match (org, email, password) {
+        (None, None, None) => Ok(None),
+        (Some(org), Some(email), Some(password)) => Ok(Some(Bootstrap {
+            org,
+            email,
+            password,
+        })),
+        _ => bail!(
+            "ATRIUM_BOOTSTRAP_ORG, ATRIUM_BOOTSTRAP_EMAIL and ATRIUM_BOOTSTRAP_PASSWORD go together"
+        ),
+    }
+}

@@ -36,6 +36,15 @@ pub enum BillingError {
     /// A void of an invoice something was paid on.
     #[error("the invoice has payments: refund or credit instead")]
     InvoiceHasPayments,
+    /// A send of a draft or void invoice.
+    #[error("the invoice is not issued")]
+    InvoiceNotIssued,
+    /// A link holder's call whose link is not live, not theirs or about another subject.
+    #[error("this link is not valid")]
+    TokenInvalid,
+    /// The documents service, asked for or about a share link, answered with an error.
+    #[error("asking the documents service about a share link: {0}")]
+    Documents(tonic::Status),
     /// A change only a draft takes (an edit, a delete).
     #[error("the invoice is no longer a draft")]
     InvoiceNotDraft,
@@ -91,9 +100,9 @@ impl From<TooLarge> for BillingError {
 impl ServiceError for BillingError {
     fn code(&self) -> ErrorCode {
         match self {
-            BillingError::InvalidField { .. } | BillingError::IdempotencyKeyReused => {
-                ErrorCode::InvalidArgument
-            }
+            BillingError::InvalidField { .. }
+            | BillingError::IdempotencyKeyReused
+            | BillingError::TokenInvalid => ErrorCode::InvalidArgument,
             BillingError::Page(problem) => problem.code(),
             BillingError::InvoiceNotFound
             | BillingError::CustomerNotFound
@@ -103,14 +112,15 @@ impl ServiceError for BillingError {
             | BillingError::OrderNotFound
             | BillingError::BillingOff => ErrorCode::NotFound,
             BillingError::InvoiceNotDraft
+            | BillingError::InvoiceNotIssued
             | BillingError::InvalidTransition(_)
             | BillingError::InvoiceHasPayments
             | BillingError::QuoteExpired
             | BillingError::QuoteNotOpen => ErrorCode::FailedPrecondition,
             BillingError::CannotViewInvoices => ErrorCode::PermissionDenied,
-            BillingError::Identity(status) | BillingError::Portal(status) => {
-                ErrorCode::from_grpc(status.code())
-            }
+            BillingError::Identity(status)
+            | BillingError::Portal(status)
+            | BillingError::Documents(status) => ErrorCode::from_grpc(status.code()),
             BillingError::Database(err) if atrium_common::db::is_unavailable(err) => {
                 ErrorCode::Unavailable
             }
@@ -122,6 +132,8 @@ impl ServiceError for BillingError {
         match self {
             BillingError::Page(problem) => problem.reason(),
             BillingError::InvoiceNotDraft => "INVOICE_NOT_DRAFT",
+            BillingError::InvoiceNotIssued => "INVOICE_NOT_ISSUED",
+            BillingError::TokenInvalid => "TOKEN_INVALID",
             BillingError::InvoiceHasPayments => "INVOICE_HAS_PAYMENTS",
             BillingError::QuoteExpired => "QUOTE_EXPIRED",
             BillingError::QuoteNotOpen => "QUOTE_NOT_OPEN",

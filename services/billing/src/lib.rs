@@ -1,6 +1,7 @@
 //! The billing service: money and its arithmetic; invoices, credit notes, quotes and
 //! orders with gap-free numbers; payments with their allocations and refunds; and the
-//! append-only customer ledger with balances kept beside it. PDFs follow.
+//! append-only customer ledger with balances kept beside it; their PDFs, and sending
+//! them by share link.
 
 pub mod access;
 mod booking;
@@ -24,6 +25,7 @@ pub mod payment;
 pub mod pdf;
 pub mod quote;
 pub mod seed;
+pub mod send;
 pub mod settings;
 #[cfg(test)]
 mod store_contract;
@@ -36,6 +38,7 @@ use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::billing::v1 as pb;
+use atrium_proto::documents::v1::share_link_service_client::ShareLinkServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
 use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
@@ -51,6 +54,7 @@ atrium_common::migrations!(
     "0006_quotes_orders",
     "0007_ledger_order",
     "0008_billing_snapshot",
+    "0009_sent",
 );
 
 /// Everything the billing server needs.
@@ -73,6 +77,9 @@ pub struct AppState {
     pub relay: Relay,
     /// The organization's logo for its PDFs, kept while its digest stays the same.
     pub logos: logo::Logos,
+    /// The documents service's share links: made for each send, checked for each link
+    /// holder's call.
+    pub links: ShareLinkServiceClient<ServiceChannel>,
 }
 
 impl AppState {
@@ -86,6 +93,7 @@ impl AppState {
             ServerContext::open(settings, ServiceName::Billing, &MIGRATIONS, shutdown).await?;
         let identity = connect(settings, ServiceName::Identity)?;
         let portal = connect(settings, ServiceName::Portal)?;
+        let documents = connect(settings, ServiceName::Documents)?;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
@@ -97,7 +105,8 @@ impl AppState {
             branding: SettingsServiceClient::new(portal),
             public_url: settings.public_url.trim_end_matches('/').to_owned(),
             relay,
-            logos: logo::Logos::new(connect(settings, ServiceName::Documents)?),
+            logos: logo::Logos::new(documents.clone()),
+            links: ShareLinkServiceClient::new(documents),
         })
     }
 }
@@ -127,6 +136,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     .add_service(
         pb::customer_ledger_service_server::CustomerLedgerServiceServer::new(billing.clone()),
     )
+    .add_service(pb::sending_service_server::SendingServiceServer::new(
+        billing.clone(),
+    ))
     .add_service(
         pb::billing_settings_service_server::BillingSettingsServiceServer::new(billing.clone()),
     )

@@ -19,9 +19,9 @@ use crate::money::{Currency, format_amount, format_date};
 
 /// How the organization signs its mails.
 pub struct Sender {
-    org_name: String,
-    logo_url: String,
-    sender_name: String,
+    pub(crate) org_name: String,
+    pub(crate) logo_url: String,
+    pub(crate) sender_name: String,
 }
 
 /// The organization's branding over its `org_name`, asked before the transaction that

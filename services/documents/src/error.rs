@@ -22,6 +22,15 @@ pub enum DocumentsError {
     AssignmentRevoked,
     #[error("document not found")]
     DocumentNotFound,
+    /// A share link that is unknown, expired, ended, revoked or another's: all alike.
+    #[error("this link is not valid")]
+    TokenInvalid,
+    /// A staff member's share link (revoke) of another organization, or none.
+    #[error("link not found")]
+    LinkNotFound,
+    /// A staff role without the permission the link's subject needs.
+    #[error("this needs the {0} permission")]
+    Denied(atrium_common::roles::Permission),
     #[error("gallery item not found")]
     ItemNotFound,
     /// A guest whose gallery session ended (or never was).
@@ -70,14 +79,18 @@ impl ServiceError for DocumentsError {
     fn code(&self) -> ErrorCode {
         match self {
             DocumentsError::InvalidField { .. }
+            | DocumentsError::TokenInvalid
             | DocumentsError::TooLarge(_)
             | DocumentsError::Unsupported => ErrorCode::InvalidArgument,
             DocumentsError::Page(problem) => problem.code(),
-            DocumentsError::AssignmentRevoked => ErrorCode::PermissionDenied,
+            DocumentsError::AssignmentRevoked | DocumentsError::Denied(_) => {
+                ErrorCode::PermissionDenied
+            }
             DocumentsError::Unauthenticated => ErrorCode::Unauthenticated,
             DocumentsError::ProjectNotFound
             | DocumentsError::DocumentNotFound
             | DocumentsError::ItemNotFound
+            | DocumentsError::LinkNotFound
             | DocumentsError::TypeNotFound => ErrorCode::NotFound,
             DocumentsError::NameTaken => ErrorCode::AlreadyExists,
             DocumentsError::TypeInUse => ErrorCode::FailedPrecondition,
@@ -97,11 +110,22 @@ impl ServiceError for DocumentsError {
             DocumentsError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
             DocumentsError::Page(problem) => problem.reason(),
             DocumentsError::AssignmentRevoked => "CUSTOMER_ASSIGNMENT_REVOKED",
+            DocumentsError::TokenInvalid => "TOKEN_INVALID",
             DocumentsError::Unsupported => "UNSUPPORTED_MEDIA_TYPE",
             DocumentsError::Refused(Refused::ApprovalRequired) => "APPROVAL_REQUIRED",
             DocumentsError::Refused(Refused::InvalidTransition { .. })
             | DocumentsError::Changed => "INVALID_TRANSITION",
             other => other.code().default_reason(),
+        }
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            DocumentsError::Denied(permission) => vec![(
+                atrium_common::error::META_PERMISSION,
+                permission.as_str().to_owned(),
+            )],
+            _ => Vec::new(),
         }
     }
 

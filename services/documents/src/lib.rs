@@ -1,6 +1,6 @@
 //! The documents service: every stored file (the local filesystem or S3-compatible
-//! storage), project documents and their publish workflow; gallery items and share
-//! links follow.
+//! storage), project documents and their publish workflow, gallery items and share
+//! links.
 
 pub mod document;
 pub mod document_type;
@@ -8,6 +8,7 @@ mod error;
 pub mod files;
 pub mod gallery;
 mod grpc;
+pub mod links;
 pub mod logo;
 mod projects;
 pub mod storage;
@@ -36,6 +37,7 @@ atrium_common::migrations!(
     "0004_gallery",
     "0005_attachments",
     "0006_org_logo",
+    "0007_share_links",
 );
 
 /// Everything the documents server needs.
@@ -55,6 +57,8 @@ pub struct AppState {
     pub renderer: gallery::renditions::Renderer,
     /// Forwards the outbox: audit entries and in-app notices.
     pub relay: Relay,
+    /// How long a new share link opens its subject.
+    pub share_link_ttl: chrono::Duration,
 }
 
 impl AppState {
@@ -86,6 +90,8 @@ impl AppState {
             guests: GuestGalleryServiceClient::new(portal_channel),
             renderer: gallery::renditions::Renderer::per_core(settings.storage.image_max_pixels),
             relay,
+            share_link_ttl: chrono::Duration::from_std(settings.share_link_ttl)
+                .unwrap_or(chrono::Duration::days(1)),
         })
     }
 }

@@ -67,8 +67,7 @@ impl ServiceError for PortalError {
             PortalError::InvalidCredentials | PortalError::GuestSessionInvalid => {
                 ErrorCode::Unauthenticated
             }
-            PortalError::Identity(status)
-            | PortalError::Documents(status)
+            PortalError::Identity(status) | PortalError::Documents(status)
                 if status.code() == tonic::Code::Unavailable =>
             {
                 ErrorCode::Unavailable

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use atrium_common::ids::{CustomerId, OrgId, PhaseId, ProjectId};
 
 use crate::assignment;
-use crate::settings::store as settings;
 use crate::project::{Phase, PhaseStatus, Project, ProjectKind, ProjectStatus, store};
+use crate::settings::store as settings;
 
 /// Writes `count` active projects of `org_id` (every fifth a gallery), each with
 /// `phases` phases; answers their ids in creation order.

@@ -342,12 +342,20 @@ async fn a_billing_snapshot_never_gives_way_to_an_older_one_and_counts_on_the_da
     let on = |day: &str| crate::billing::summary_of(kept.as_deref(), day.parse().unwrap()).unwrap();
     let february = on("2026-02-15");
     assert_eq!(
-        (february.open_invoices, february.overdue_invoices, february.open_quotes),
+        (
+            february.open_invoices,
+            february.overdue_invoices,
+            february.open_quotes
+        ),
         (2, 1, 1)
     );
     let april = on("2026-04-01");
     assert_eq!(
-        (april.open_invoices, april.overdue_invoices, april.open_quotes),
+        (
+            april.open_invoices,
+            april.overdue_invoices,
+            april.open_quotes
+        ),
         (2, 2, 0),
         "overdue and expired are counted on the day the dashboard is read"
     );

@@ -43,6 +43,7 @@ pub fn routes() -> Vec<Route> {
 
 fn invoice_request(PathId(id): &PathId) -> pb::InvoiceRequest {
     pb::InvoiceRequest {
+        link_id: String::new(),
         invoice_id: id.to_string(),
     }
 }

@@ -1,6 +1,6 @@
 //! The staff tier: a member's own account, the organization's staff, customers,
-//! projects and galleries, documents, invoices and the ledger, settings, the email outbox
-//! and the audit trail.
+//! projects and galleries, documents, invoices and the ledger, share links, settings,
+//! the email outbox and the audit trail.
 
 pub(crate) mod account;
 pub(crate) mod assignments;
@@ -13,6 +13,7 @@ pub(crate) mod gallery;
 pub(crate) mod invitations;
 pub(crate) mod invoices;
 pub(crate) mod ledger;
+pub(crate) mod links;
 pub(crate) mod logo;
 pub(crate) mod outbox;
 pub(crate) mod payments;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         billing_settings::routes(),
         invoices::routes(),
         ledger::routes(),
+        links::routes(),
         payments::routes(),
         pdfs::routes(),
         quotes::routes(),

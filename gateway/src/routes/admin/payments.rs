@@ -150,6 +150,7 @@ pub(crate) async fn credit_notes(
 
 pub(crate) async fn credit_note(staff: StaffCall, PathId(id): PathId) -> Answer<CreditNote> {
     let request = pb::CreditNoteRequest {
+        link_id: String::new(),
         credit_note_id: id.to_string(),
     };
     let response = call!(staff, credit_notes.get_credit_note(request));

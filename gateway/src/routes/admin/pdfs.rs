@@ -47,6 +47,7 @@ pub(crate) fn kind_of(route: &MatchedPath) -> &'static str {
 pub(crate) fn pdf_request(kind: &str, id: String, query: StatementQuery) -> pb::PdfRequest {
     let r = query.request(String::new());
     pb::PdfRequest {
+        link_id: String::new(),
         kind: kind.to_owned(),
         id,
         from: r.from,

@@ -56,6 +56,7 @@ fn quote(response: pb::QuoteResponse) -> Json<Quote> {
 
 fn quote_request(PathId(id): &PathId) -> pb::QuoteRequest {
     pb::QuoteRequest {
+        link_id: String::new(),
         quote_id: id.to_string(),
     }
 }
@@ -146,6 +147,7 @@ fn order_of(response: pb::OrderResponse) -> Json<Order> {
 
 fn order_request(PathId(id): &PathId) -> pb::OrderRequest {
     pb::OrderRequest {
+        link_id: String::new(),
         order_id: id.to_string(),
     }
 }

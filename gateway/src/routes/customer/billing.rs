@@ -63,6 +63,7 @@ pub(crate) async fn list(
 
 pub(crate) async fn read(customer: CustomerCall, PathId(id): PathId) -> Answer<InvoiceDetail> {
     let request = pb::InvoiceRequest {
+        link_id: String::new(),
         invoice_id: id.to_string(),
     };
     let response = call!(customer, my_invoices.get_my_invoice(request));
@@ -100,6 +101,7 @@ pub(crate) async fn credit_notes(
 
 pub(crate) async fn credit_note(customer: CustomerCall, PathId(id): PathId) -> Answer<CreditNote> {
     let request = pb::CreditNoteRequest {
+        link_id: String::new(),
         credit_note_id: id.to_string(),
     };
     let response = call!(customer, my_credit_notes.get_my_credit_note(request));

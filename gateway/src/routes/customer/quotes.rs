@@ -48,6 +48,7 @@ pub(crate) async fn list(
 
 pub(crate) async fn read(customer: CustomerCall, PathId(id): PathId) -> Answer<Quote> {
     let request = pb::QuoteRequest {
+        link_id: String::new(),
         quote_id: id.to_string(),
     };
     let response = call!(customer, my_quotes.get_my_quote(request));
@@ -61,6 +62,7 @@ async fn decide(
     (accept, name, comment): (bool, String, String),
 ) -> Answer<Quote> {
     let request = pb::DecideQuoteRequest {
+        link_id: String::new(),
         quote_id: id.to_string(),
         accept,
         name,
@@ -116,6 +118,7 @@ pub(crate) async fn orders(
 
 pub(crate) async fn order(customer: CustomerCall, PathId(id): PathId) -> Answer<Order> {
     let request = pb::OrderRequest {
+        link_id: String::new(),
         order_id: id.to_string(),
     };
     let response = call!(customer, my_orders.get_my_order(request));

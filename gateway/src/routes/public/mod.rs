@@ -1,9 +1,10 @@
 //! Routes anyone may call: health, the API document, an organization's login-page
-//! branding, and guest galleries opened by their password.
+//! branding, guest galleries opened by their password, and share links.
 
 pub(crate) mod branding;
 pub(crate) mod gallery;
 pub mod health;
+pub(crate) mod links;
 
 use atrium_common::error::ApiError;
 use atrium_proto::identity::v1 as identity;
@@ -12,10 +13,15 @@ use super::Route;
 use crate::GatewayState;
 
 pub fn routes() -> Vec<Route> {
-    [health::routes(), branding::routes(), gallery::routes()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        health::routes(),
+        branding::routes(),
+        gallery::routes(),
+        links::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The organization whose slug is `slug`; `None` when there is none.

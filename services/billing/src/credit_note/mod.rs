@@ -11,7 +11,6 @@ use atrium_common::page::Page;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::summary;
 use crate::booking;
 use crate::error::BillingError;
 use crate::idempotency::{self, Claim};
@@ -21,6 +20,7 @@ use crate::ledger::{self, EntryType};
 use crate::lines::Lines;
 use crate::money::LineInput;
 use crate::numbers::{self, Series};
+use crate::summary;
 use store::CreditNoteRow;
 
 /// A credit note with its lines (none when it credits one amount).

@@ -5,7 +5,7 @@ use atrium_common::page::Page;
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response};
 
-use super::customers::customer;
+use super::customers::{customer, customer_or_link};
 use super::{Billing, Rpc, customer_ref, line_input, staff};
 use crate::credit_note::store::{CreditNoteRow, Filter};
 use crate::credit_note::{self, Credit, CreditNoteView};
@@ -130,8 +130,10 @@ impl pb::customer_credit_note_service_server::CustomerCreditNoteService for Bill
         &self,
         request: Request<pb::CreditNoteRequest>,
     ) -> Rpc<pb::CreditNoteResponse> {
-        let principal = customer(self, &request).await?;
-        let id = &request.get_ref().credit_note_id;
+        let r = request.get_ref();
+        let about = ("credit_note", r.credit_note_id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
+        let id = &r.credit_note_id;
         let mine = Some(principal.customer_id());
         answer(credit_note::find(&self.0, principal.org_id, mine, id).await?)
     }

@@ -1,4 +1,5 @@
-//! The signed-in customer's own invoices and ledger, each call checked with the portal.
+//! The signed-in customer's own invoices and ledger, each call checked with the portal
+//! (or, for one document opened by a share link, with the documents service).
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::page::Page;
@@ -18,6 +19,19 @@ pub(super) async fn customer<T>(
 ) -> Result<Principal, GrpcStatus> {
     let principal = Principal::require(request, SubjectKind::Customer)?;
     access::customer(&billing.0, &principal).await?;
+    Ok(principal)
+}
+
+/// The customer calling about one subject (kind, id), or a share-link holder the gateway
+/// names with `link_id`: then the link, not the portal, says whether they may see it.
+pub(super) async fn customer_or_link<T>(
+    billing: &Billing,
+    request: &Request<T>,
+    link_id: &str,
+    subject: (&str, &str),
+) -> Result<Principal, GrpcStatus> {
+    let principal = Principal::require(request, SubjectKind::Customer)?;
+    access::customer_or_link(&billing.0, &principal, link_id, subject).await?;
     Ok(principal)
 }
 
@@ -60,8 +74,10 @@ impl pb::customer_invoice_service_server::CustomerInvoiceService for Billing {
         &self,
         request: Request<pb::InvoiceRequest>,
     ) -> Rpc<pb::InvoiceResponse> {
-        let principal = customer(self, &request).await?;
-        let view = invoice::find_mine(&self.0, &principal, &request.get_ref().invoice_id).await?;
+        let r = request.get_ref();
+        let about = ("invoice", r.invoice_id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
+        let view = invoice::find_mine(&self.0, &principal, &r.invoice_id).await?;
         let detail = invoice::detail(&self.0, view).await?;
         Ok(Response::new(pb::InvoiceResponse {
             invoice: Some(detail.into()),

@@ -10,6 +10,7 @@ mod orders;
 mod payments;
 mod pdfs;
 mod quotes;
+mod sending;
 
 use atrium_common::auth::{Principal, SubjectKind};
 use atrium_common::grpc::timestamp;

@@ -5,7 +5,7 @@ use atrium_common::page::Page;
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response};
 
-use super::customers::customer;
+use super::customers::{customer, customer_or_link};
 use super::{Billing, Rpc, customer_ref, line_input, staff, tax_parts};
 use crate::error::BillingError;
 use crate::order::{self, NewOrder, OrderView, Status};
@@ -120,8 +120,10 @@ impl pb::customer_order_service_server::CustomerOrderService for Billing {
     }
 
     async fn get_my_order(&self, request: Request<pb::OrderRequest>) -> Rpc<pb::OrderResponse> {
-        let principal = customer(self, &request).await?;
+        let r = request.get_ref();
+        let about = ("order", r.order_id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let mine = Some(principal.customer_id());
-        answer(order::find(&self.0, principal.org_id, mine, &request.get_ref().order_id).await?)
+        answer(order::find(&self.0, principal.org_id, mine, &r.order_id).await?)
     }
 }

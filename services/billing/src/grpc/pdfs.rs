@@ -3,7 +3,7 @@
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response};
 
-use super::customers::customer;
+use super::customers::customer_or_link;
 use super::{Billing, Rpc, staff};
 use crate::pdf::render::{Period, Rendered, render};
 
@@ -35,8 +35,9 @@ impl pb::pdf_service_server::PdfService for Billing {
 #[tonic::async_trait]
 impl pb::customer_pdf_service_server::CustomerPdfService for Billing {
     async fn render_my_pdf(&self, request: Request<pb::PdfRequest>) -> Rpc<pb::PdfResponse> {
-        let principal = customer(self, &request).await?;
         let r = request.get_ref();
+        let about = (r.kind.as_str(), r.id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         answer(render(&self.0, &principal, (&r.kind, &r.id), period(r)).await?)
     }
 }

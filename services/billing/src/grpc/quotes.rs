@@ -5,7 +5,7 @@ use atrium_common::page::Page;
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response};
 
-use super::customers::customer;
+use super::customers::{customer, customer_or_link};
 use super::{Billing, Rpc, customer_ref, line_input, staff, tax_parts};
 use crate::error::BillingError;
 use crate::quote::decision::{Channel, Decision};
@@ -177,9 +177,11 @@ impl pb::customer_quote_service_server::CustomerQuoteService for Billing {
     }
 
     async fn get_my_quote(&self, request: Request<pb::QuoteRequest>) -> Rpc<pb::QuoteResponse> {
-        let principal = customer(self, &request).await?;
+        let r = request.get_ref();
+        let about = ("quote", r.quote_id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let mine = Some(principal.customer_id());
-        let id = &request.get_ref().quote_id;
+        let id = &r.quote_id;
         answer(quote::find(&self.0, principal.org_id, mine, id).await?)
     }
 

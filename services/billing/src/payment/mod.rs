@@ -14,7 +14,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::summary;
 use crate::booking;
 use crate::customers;
 use crate::error::BillingError;
@@ -24,6 +23,7 @@ use crate::invoice::store::{self as invoices, Apply};
 use crate::ledger::{self, EntryType};
 use crate::money::{Currency, format_amount};
 use crate::notices;
+use crate::summary;
 use store::{AllocationRow, Payer, PaymentRow};
 
 /// The most a payment, refund or allocation may be, in minor units.

@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use super::store::{self, Payer, RefundRow};
 use crate::AppState;
-use crate::summary;
 use crate::booking;
 use crate::credit_note::reason;
 use crate::customers;
 use crate::error::BillingError;
 use crate::idempotency::{self, Claim};
 use crate::ledger::{self, EntryType};
+use crate::summary;
 
 /// A refund as the staff member sent it.
 #[derive(Debug, Clone)]

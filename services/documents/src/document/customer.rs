@@ -103,7 +103,9 @@ pub async fn forget(
     let customer_id = atrium_common::ids::CustomerId::parse(&request.customer_id)
         .ok_or(invalid("customer_id"))?;
     let forgotten = store::forget_customer(&state.db, org_id, customer_id).await?;
-    tracing::info!(%org_id, %customer_id, forgotten, "erased customer from download logs");
+    // Links die with the customer's erase.
+    let revoked = crate::links::revoke_customer(state, (org_id, customer_id)).await?;
+    tracing::info!(%org_id, %customer_id, forgotten, revoked, "erased customer from download logs and links");
     Ok(())
 }
 

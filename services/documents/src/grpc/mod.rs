@@ -1,11 +1,13 @@
 //! The documents service's gRPC handlers: each decodes a request into a domain call and
 //! encodes the answer; uploads and downloads stream in chunks of at most 256 KiB.
-//! `documents` serves staff, `customers` the signed-in customer and identity's erase.
+//! `documents` serves staff, `customers` the signed-in customer and identity's erase,
+//! `links` share links.
 
 mod customers;
 mod documents;
 mod files;
 mod gallery;
+mod links;
 
 use std::pin::Pin;
 
@@ -209,5 +211,3 @@ async fn upload_parts<M: UploadMessage>(
     });
     Ok((header, chunks))
 }
-
-impl pb::share_link_service_server::ShareLinkService for Documents {}

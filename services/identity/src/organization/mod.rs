@@ -119,7 +119,13 @@ async fn existing_organization(
 }
 
 pub async fn get_organization(state: &AppState, slug: &str) -> Result<Organization, IdentityError> {
-    org_store::find_organization_by_slug(&state.db, slug)
-        .await?
-        .ok_or(IdentityError::OrganizationNotFound)
+    if let Some(found) = org_store::find_organization_by_slug(&state.db, slug).await? {
+        return Ok(found);
+    }
+    // An id names the organization too (share-link pages know the id, not the slug).
+    let by_id = match OrgId::parse(slug) {
+        Some(id) => org_store::find_organization(&state.db, id).await?,
+        None => None,
+    };
+    by_id.ok_or(IdentityError::OrganizationNotFound)
 }

@@ -57,7 +57,10 @@ impl Snapshot {
 
 /// The section a stored document shows (a customer billing never wrote for: nothing
 /// open, no balances).
-pub fn summary_of(document: Option<&str>, today: NaiveDate) -> Result<billing::BillingSummary, PortalError> {
+pub fn summary_of(
+    document: Option<&str>,
+    today: NaiveDate,
+) -> Result<billing::BillingSummary, PortalError> {
     let snapshot: Snapshot = match document {
         Some(text) => serde_json::from_str(text)
             .map_err(|err| anyhow::anyhow!("a stored billing snapshot does not read: {err}"))?,

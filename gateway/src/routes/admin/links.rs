@@ -1,0 +1,188 @@
+//! Staff sending an issued invoice, quote, credit note or order by share link
+//! (`billing.manage`): 202 with the new link (never its token, which only the mail
+//! carries); a subject's or a customer's links with their views (`billing.view`); and
+//! revoking one (the subject area's write permission, checked by the link store).
+
+use atrium_common::error::ApiError;
+use atrium_common::roles::Permission;
+use atrium_proto::billing::v1 as billing;
+use atrium_proto::documents::v1 as documents;
+use axum::extract::MatchedPath;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use http::StatusCode;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::api::{Page, PageQuery, Time, time};
+use crate::call;
+use crate::extract::{Json, PathId, Query, StaffCall};
+use crate::routes::{Answer, Route};
+
+#[rustfmt::skip]
+pub fn routes() -> Vec<Route> {
+    let (view, manage) = (Permission::BillingView, Permission::BillingManage);
+    let refused = ["INVOICE_NOT_ISSUED", "INVALID_TRANSITION"];
+    let listed = "The subject's share links, newest first, with their views and downloads";
+    vec![
+        Route::post("/api/admin/invoices/{id}/send", "Send an issued invoice by a new share link to the customer's address on file (a draft or void one: 409 INVOICE_NOT_ISSUED)", post(send_document))
+            .staff(manage).answers::<Sent>(202).errors(&refused),
+        Route::post("/api/admin/quotes/{id}/send", "Send an issued quote by a new share link (a draft: 409 INVALID_TRANSITION)", post(send_document))
+            .staff(manage).answers::<Sent>(202).errors(&refused),
+        Route::post("/api/admin/credit-notes/{id}/send", "Send a credit note by a new share link", post(send_document))
+            .staff(manage).answers::<Sent>(202),
+        Route::post("/api/admin/orders/{id}/send", "Send an order by a new share link", post(send_document))
+            .staff(manage).answers::<Sent>(202),
+        Route::get("/api/admin/invoices/{id}/links", listed, get(subject_links))
+            .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
+        Route::get("/api/admin/quotes/{id}/links", listed, get(subject_links))
+            .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
+        Route::get("/api/admin/credit-notes/{id}/links", listed, get(subject_links))
+            .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
+        Route::get("/api/admin/orders/{id}/links", listed, get(subject_links))
+            .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
+        Route::get("/api/admin/customers/{id}/links", "Every share link of the customer, newest first", get(customer_links))
+            .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
+        Route::delete("/api/admin/links/{id}", "Revoke a share link: it stops working at once", delete(revoke))
+            .any_staff().no_content().errors(&["PERMISSION_DENIED"]),
+    ]
+}
+
+/// The link a send made.
+#[derive(Serialize, JsonSchema)]
+pub struct Sent {
+    pub link: SentLink,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct SentLink {
+    pub id: String,
+    pub expires_at: Option<Time>,
+}
+
+/// A share link as staff list it.
+#[derive(Serialize, JsonSchema)]
+pub struct Link {
+    pub id: String,
+    pub subject: LinkSubject,
+    pub created_at: Option<Time>,
+    pub expires_at: Option<Time>,
+    pub ended_at: Option<Time>,
+    pub revoked_at: Option<Time>,
+    pub first_viewed_at: Option<Time>,
+    pub last_viewed_at: Option<Time>,
+    pub views: i64,
+    pub downloads: i64,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct LinkSubject {
+    /// invoice, quote, credit_note, order, statement or document.
+    pub kind: String,
+    pub id: String,
+}
+
+impl From<documents::ShareLink> for Link {
+    fn from(l: documents::ShareLink) -> Link {
+        let subject = l.subject.unwrap_or_default();
+        Link {
+            id: l.id,
+            subject: LinkSubject {
+                kind: subject.kind,
+                id: subject.id,
+            },
+            created_at: time(l.created_at.as_ref()),
+            expires_at: time(l.expires_at.as_ref()),
+            ended_at: time(l.ended_at.as_ref()),
+            revoked_at: time(l.revoked_at.as_ref()),
+            first_viewed_at: time(l.first_viewed_at.as_ref()),
+            last_viewed_at: time(l.last_viewed_at.as_ref()),
+            views: l.views,
+            downloads: l.downloads,
+        }
+    }
+}
+
+/// The subject kind of a route's path (`/api/admin/credit-notes/…` is `credit_note`).
+fn kind_of(route: &MatchedPath) -> &'static str {
+    let path = route.as_str();
+    if path.starts_with("/api/admin/credit-notes/") {
+        "credit_note"
+    } else if path.starts_with("/api/admin/quotes/") {
+        "quote"
+    } else if path.starts_with("/api/admin/orders/") {
+        "order"
+    } else {
+        "invoice"
+    }
+}
+
+async fn send_document(
+    staff: StaffCall,
+    route: MatchedPath,
+    PathId(id): PathId,
+) -> Result<Response, ApiError> {
+    let request = billing::SendDocumentRequest {
+        kind: kind_of(&route).to_owned(),
+        id: id.to_string(),
+    };
+    let sent = call!(staff, sending.send_document(request));
+    let body = Sent {
+        link: SentLink {
+            id: sent.link_id,
+            expires_at: time(sent.expires_at.as_ref()),
+        },
+    };
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}
+
+async fn links(staff: StaffCall, request: documents::ListLinksRequest) -> Answer<Page<Link>> {
+    let found = call!(staff, links.list_links(request));
+    Ok(Json(Page::of(
+        found.items.into_iter().map(Link::from),
+        found.next_page_token,
+    )))
+}
+
+async fn subject_links(
+    staff: StaffCall,
+    route: MatchedPath,
+    PathId(id): PathId,
+    Query(page): Query<PageQuery>,
+) -> Answer<Page<Link>> {
+    let (page_size, page_token) = page.paging.size_and_token()?;
+    let request = documents::ListLinksRequest {
+        subject: Some(documents::LinkSubject {
+            kind: kind_of(&route).to_owned(),
+            id: id.to_string(),
+            extra: String::new(),
+        }),
+        customer_id: String::new(),
+        page_size,
+        page_token,
+    };
+    links(staff, request).await
+}
+
+async fn customer_links(
+    staff: StaffCall,
+    PathId(id): PathId,
+    Query(page): Query<PageQuery>,
+) -> Answer<Page<Link>> {
+    let (page_size, page_token) = page.paging.size_and_token()?;
+    let request = documents::ListLinksRequest {
+        subject: None,
+        customer_id: id.to_string(),
+        page_size,
+        page_token,
+    };
+    links(staff, request).await
+}
+
+async fn revoke(staff: StaffCall, PathId(id): PathId) -> Result<StatusCode, ApiError> {
+    let request = documents::RevokeLinkRequest {
+        link_id: id.to_string(),
+    };
+    call!(staff, links.revoke_link(request));
+    Ok(StatusCode::NO_CONTENT)
+}

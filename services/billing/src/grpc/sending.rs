@@ -1,0 +1,32 @@
+//! Staff sending an issued document by share link.
+
+use atrium_common::auth::client_ip;
+use atrium_common::outbox::Acting;
+use atrium_proto::billing::v1 as pb;
+use tonic::{Request, Response};
+
+use super::{Billing, Rpc, staff};
+use crate::error::BillingError;
+use crate::send::{self, Kind};
+
+#[tonic::async_trait]
+impl pb::sending_service_server::SendingService for Billing {
+    async fn send_document(
+        &self,
+        request: Request<pb::SendDocumentRequest>,
+    ) -> Rpc<pb::SendDocumentResponse> {
+        let acting = Acting {
+            principal: staff(&request)?,
+            ip: client_ip(&request),
+        };
+        let r = request.get_ref();
+        let kind = Kind::parse(&r.kind).ok_or_else(|| {
+            BillingError::field("kind", "must be invoice, quote, credit_note or order")
+        })?;
+        let sent = send::send(&self.0, &acting, kind, &r.id).await?;
+        Ok(Response::new(pb::SendDocumentResponse {
+            link_id: sent.id,
+            expires_at: sent.expires_at,
+        }))
+    }
+}

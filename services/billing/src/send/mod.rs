@@ -1,0 +1,206 @@
+//! Sending an issued invoice, quote, credit note or order by email (design/links.md):
+//! each send asks the documents service for a new share link, then records the send on
+//! the document and writes the mail (the link on its own line) and the audit entry into
+//! the outbox in one transaction. A link whose mail never went is harmless: nobody
+//! knows its token.
+
+mod store;
+
+use atrium_common::auth::Principal;
+use atrium_common::ids::{CustomerId, OrgId};
+use atrium_common::outbox;
+use atrium_common::outbox::Acting;
+use atrium_proto::documents::v1 as documents;
+use atrium_proto::notifier::v1 as notifier;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::BillingError;
+use crate::invoice::store::Snapshot;
+use crate::money::{Currency, format_amount, format_date};
+use crate::{credit_note, customers, invoice, notices, order, quote};
+
+atrium_common::text_enum! {
+    /// What billing sends by link.
+    pub enum Kind {
+        Invoice = "invoice",
+        Quote = "quote",
+        CreditNote = "credit_note",
+        Order = "order",
+    }
+}
+
+/// What the mail says of the document.
+struct Outgoing {
+    customer_id: CustomerId,
+    currency: String,
+    total: i64,
+    number: String,
+}
+
+/// The organization's document of `kind` and `id` as the mail tells of it; a draft (or
+/// another step that cannot be sent) is refused as the contract says.
+async fn outgoing(
+    state: &AppState,
+    org_id: OrgId,
+    kind: Kind,
+    id: Uuid,
+) -> Result<(Outgoing, Option<chrono::NaiveDate>), BillingError> {
+    let db = &state.db;
+    Ok(match kind {
+        Kind::Invoice => {
+            let row = invoice::store::find(db, org_id, id)
+                .await?
+                .ok_or(BillingError::InvoiceNotFound)?;
+            if matches!(row.status, invoice::Status::Draft | invoice::Status::Void) {
+                return Err(BillingError::InvoiceNotIssued);
+            }
+            let out = Outgoing {
+                customer_id: row.customer_id,
+                currency: row.currency,
+                total: row.total,
+                number: row.number.unwrap_or_default(),
+            };
+            (out, row.due_date)
+        }
+        Kind::Quote => {
+            let row = quote::store::find(db, org_id, None, id)
+                .await?
+                .ok_or(BillingError::QuoteNotFound)?;
+            if row.status == quote::Status::Draft {
+                return Err(BillingError::InvalidTransition("be sent"));
+            }
+            let out = Outgoing {
+                customer_id: row.customer_id,
+                currency: row.currency,
+                total: row.total,
+                number: row.number.unwrap_or_default(),
+            };
+            (out, Some(row.valid_until))
+        }
+        Kind::CreditNote => {
+            let row = credit_note::store::find(db, org_id, None, id)
+                .await?
+                .ok_or(BillingError::CreditNoteNotFound)?;
+            let out = Outgoing {
+                customer_id: row.customer_id,
+                currency: row.currency,
+                total: row.total,
+                number: row.number,
+            };
+            (out, None)
+        }
+        Kind::Order => {
+            let row = order::store::find(db, org_id, None, id)
+                .await?
+                .ok_or(BillingError::OrderNotFound)?;
+            let out = Outgoing {
+                customer_id: row.customer_id,
+                currency: row.currency,
+                total: row.total,
+                number: row.number,
+            };
+            (out, None)
+        }
+    })
+}
+
+fn not_found(kind: Kind) -> BillingError {
+    match kind {
+        Kind::Invoice => BillingError::InvoiceNotFound,
+        Kind::Quote => BillingError::QuoteNotFound,
+        Kind::CreditNote => BillingError::CreditNoteNotFound,
+        Kind::Order => BillingError::OrderNotFound,
+    }
+}
+
+/// Sends the organization's document of `kind` to its customer's address on file by a
+/// new link; answers the link (never its token).
+pub async fn send(
+    state: &AppState,
+    acting: &Acting,
+    kind: Kind,
+    id: &str,
+) -> Result<documents::ShareLink, BillingError> {
+    let staff = &acting.principal;
+    let id = Uuid::parse_str(id).map_err(|_| not_found(kind))?;
+    let (out, date) = outgoing(state, staff.org_id, kind, id).await?;
+    // The address on file now, not the one the document was issued to.
+    let (_, customer, org_name) =
+        customers::snapshot(state, staff, &out.customer_id.to_string()).await?;
+    let sender = notices::sender(state, staff, org_name).await?;
+    let made = state
+        .links
+        .clone()
+        .create_link(staff.request(documents::CreateLinkRequest {
+            customer_id: out.customer_id.to_string(),
+            subject: Some(documents::LinkSubject {
+                kind: kind.as_str().to_owned(),
+                id: id.to_string(),
+                extra: String::new(),
+            }),
+        }))
+        .await
+        .map_err(BillingError::Documents)?
+        .into_inner();
+    let link = made.link.unwrap_or_default();
+    let now = state.clock.now();
+    let mail = mail(
+        state,
+        (kind, &out, date),
+        (&customer, &sender),
+        &made.token,
+        staff,
+    );
+    let mut tx = state.db.begin().await?;
+    if !store::record_send(&mut tx, kind, (staff.org_id, id), now).await? {
+        return Err(not_found(kind));
+    }
+    outbox::enqueue_email(&mut tx, &mail, now).await?;
+    let action = format!("{}.sent", kind.as_str());
+    acting
+        .record(&mut tx, &action, (kind.as_str(), id.to_string()), now)
+        .await?;
+    tx.commit().await?;
+    state.relay.wake();
+    Ok(link)
+}
+
+/// The `<kind>_sent` mail in the customer's language, with the link on its own line.
+fn mail(
+    state: &AppState,
+    (kind, out, date): (Kind, &Outgoing, Option<chrono::NaiveDate>),
+    (customer, sender): (&Snapshot, &notices::Sender),
+    token: &str,
+    staff: &Principal,
+) -> notifier::EnqueueEmailRequest {
+    let locale = customer.customer_locale.as_str();
+    let amount = Currency::parse(&out.currency)
+        .map(|c| format_amount(out.total, c, locale))
+        .unwrap_or_default();
+    let mut variables = json!({});
+    variables[format!("{}_number", kind.as_str())] = json!(out.number);
+    variables["amount"] = json!(amount);
+    variables["link"] = json!(format!("{}/i/{token}", state.public_url));
+    let date = date.map(|d| format_date(d, locale)).unwrap_or_default();
+    match kind {
+        Kind::Invoice => variables["due_date"] = json!(date),
+        Kind::Quote => variables["valid_until"] = json!(date),
+        Kind::CreditNote | Kind::Order => {}
+    }
+    notifier::EnqueueEmailRequest {
+        org_id: staff.org_id.to_string(),
+        // Each send is its own mail.
+        idempotency_key: format!("{}_sent:{}", kind.as_str(), Uuid::now_v7()),
+        template_key: format!("{}_sent", kind.as_str()),
+        locale: locale.to_owned(),
+        org_locale: String::new(),
+        recipient_email: customer.customer_email.clone(),
+        recipient_name: customer.customer_name.clone(),
+        variables_json: variables.to_string(),
+        org_name: sender.org_name.clone(),
+        logo_url: sender.logo_url.clone(),
+        sender_name: sender.sender_name.clone(),
+    }
+}
