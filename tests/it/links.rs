@@ -123,6 +123,15 @@ async fn a_sent_invoice_opens_by_its_link_without_a_cookie_until_access_ends() {
         (&json!(1), &json!(1))
     );
     assert_eq!(open(&world, &token).await.0, 200);
+    let (_, invoice) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/invoices/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(invoice["sent_count"], json!(1), "{invoice}");
+    assert!(invoice["sent_at"].is_string());
 
     // End access: the link dies for good, and answers as an unknown token does.
     let ended = world

@@ -101,6 +101,8 @@ pub async fn invoices(
             void_reason: None,
             created_at: now,
             updated_at: now,
+            sent_at: None,
+            sent_count: 0,
         };
         store::insert(&mut tx, &row, &[]).await?;
         Lines::Invoice

@@ -57,6 +57,8 @@ pub(crate) fn draft(
         void_reason: None,
         created_at: at(created),
         updated_at: at(created),
+        sent_at: None,
+        sent_count: 0,
     }
 }
 

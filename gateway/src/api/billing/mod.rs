@@ -151,6 +151,9 @@ pub struct Invoice {
     pub notes: String,
     pub created_at: Option<Time>,
     pub updated_at: Option<Time>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<Time>,
+    pub sent_count: i64,
 }
 
 impl From<pb::Invoice> for Invoice {
@@ -178,6 +181,8 @@ impl From<pb::Invoice> for Invoice {
             notes: i.notes,
             created_at: time(i.created_at.as_ref()),
             updated_at: time(i.updated_at.as_ref()),
+            sent_at: time(i.sent_at.as_ref()),
+            sent_count: i.sent_count,
             currency: i.currency,
         }
     }

@@ -26,6 +26,9 @@ pub struct CreditNote {
     pub tax_total: Money,
     pub total: Money,
     pub created_at: Option<Time>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<Time>,
+    pub sent_count: i64,
 }
 
 impl From<pb::CreditNote> for CreditNote {
@@ -44,6 +47,8 @@ impl From<pb::CreditNote> for CreditNote {
             tax_total: money(n.tax_total, c),
             total: money(n.total, c),
             created_at: time(n.created_at.as_ref()),
+            sent_at: time(n.sent_at.as_ref()),
+            sent_count: n.sent_count,
             currency: n.currency,
         }
     }

@@ -181,6 +181,9 @@ pub struct Order {
     /// The draft invoice made from it.
     pub invoice_id: Option<Id>,
     pub created_at: Option<Time>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<Time>,
+    pub sent_count: i64,
 }
 
 impl From<pb::Order> for Order {
@@ -200,6 +203,8 @@ impl From<pb::Order> for Order {
             quote_id: text(&o.quote_id).map(Id),
             invoice_id: text(&o.invoice_id).map(Id),
             created_at: time(o.created_at.as_ref()),
+            sent_at: time(o.sent_at.as_ref()),
+            sent_count: o.sent_count,
             currency: o.currency,
         }
     }

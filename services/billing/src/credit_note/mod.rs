@@ -225,6 +225,8 @@ async fn book(
         customer: applied.customer.clone(),
         created_by: principal.subject_id,
         created_at: now,
+        sent_at: None,
+        sent_count: 0,
     };
     store::insert(tx, &row, lines).await?;
     let entry = ledger::store::NewEntry {

@@ -29,6 +29,9 @@ pub struct CreditNoteRow {
     pub customer: Snapshot,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_count: i64,
 }
 
 const COLUMNS: &str = "c.credit_note_id, c.org_id, c.invoice_id, c.customer_id, c.number, \
@@ -66,7 +69,7 @@ pub async fn find(
     credit_note_id: Uuid,
 ) -> Result<Option<CreditNoteRow>, sqlx::Error> {
     sql!(db db, query_as::<_, CreditNoteRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from {FROM} where c.org_id = $1 and c.credit_note_id = $2 \
+        "select {COLUMNS}, c.sent_at, c.sent_count from {FROM} where c.org_id = $1 and c.credit_note_id = $2 \
          and ($3 is null or c.customer_id = $3)"
     ))) [org_id, credit_note_id, customer] fetch_optional)
 }
@@ -88,7 +91,7 @@ pub async fn list(
 ) -> Result<Vec<CreditNoteRow>, sqlx::Error> {
     let (after_at, after_id) = after.unzip();
     sql!(db db, query_as::<_, CreditNoteRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from {FROM} where c.org_id = $1 \
+        "select {COLUMNS}, c.sent_at, c.sent_count from {FROM} where c.org_id = $1 \
          and ($2 is null or c.invoice_id = $2) and ($3 is null or c.customer_id = $3) \
          and ($4 is null or c.created_at < $4 or (c.created_at = $4 and c.credit_note_id < $5)) \
          order by c.created_at desc, c.credit_note_id desc limit $6"

@@ -34,6 +34,8 @@ pub(super) fn encode(row: CreditNoteRow) -> pb::CreditNote {
         tax_total: row.tax_total,
         total: row.total,
         created_at: Some(timestamp(row.created_at)),
+        sent_at: row.sent_at.map(timestamp),
+        sent_count: row.sent_count,
     }
 }
 

@@ -102,6 +102,8 @@ impl From<InvoiceView> for pb::Invoice {
             payments: Vec::new(),
             credit_notes: Vec::new(),
             detailed: false,
+            sent_at: row.sent_at.map(timestamp),
+            sent_count: row.sent_count,
         }
     }
 }

@@ -35,6 +35,8 @@ impl From<OrderView> for pb::Order {
             quote_id: id(row.quote_id),
             invoice_id: id(row.invoice_id),
             created_at: Some(timestamp(row.created_at)),
+            sent_at: row.sent_at.map(timestamp),
+            sent_count: row.sent_count,
         }
     }
 }

@@ -227,6 +227,8 @@ pub(crate) fn draft_row(
         void_reason: None,
         created_at: now,
         updated_at: now,
+        sent_at: None,
+        sent_count: 0,
     }
 }
 

@@ -36,6 +36,9 @@ pub struct InvoiceRow {
     pub void_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_count: i64,
 }
 
 /// The customer's billing details as the document shows them.
@@ -182,7 +185,7 @@ pub async fn find_in(
         ""
     };
     sql!(tx tx, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from invoice where org_id = $1 and invoice_id = $2{lock}"
+        "select {COLUMNS}, sent_at, sent_count from invoice where org_id = $1 and invoice_id = $2{lock}"
     ))) [org_id, invoice_id] fetch_optional)
 }
 
@@ -192,7 +195,7 @@ pub async fn find(
     invoice_id: Uuid,
 ) -> Result<Option<InvoiceRow>, sqlx::Error> {
     sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from invoice where org_id = $1 and invoice_id = $2"
+        "select {COLUMNS}, sent_at, sent_count from invoice where org_id = $1 and invoice_id = $2"
     ))) [org_id, invoice_id] fetch_optional)
 }
 
@@ -203,7 +206,7 @@ pub async fn find_issued_to(
     invoice_id: Uuid,
 ) -> Result<Option<InvoiceRow>, sqlx::Error> {
     sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from invoice where org_id = $1 and customer_id = $2 \
+        "select {COLUMNS}, sent_at, sent_count from invoice where org_id = $1 and customer_id = $2 \
          and invoice_id = $3 and status <> 'draft'"
     ))) [org_id, customer_id, invoice_id] fetch_optional)
 }
@@ -232,7 +235,7 @@ pub async fn list(
     let (after_at, after_id) = after.unzip();
     let pattern = filter.q.map(like_pattern);
     sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from invoice where org_id = $1 \
+        "select {COLUMNS}, sent_at, sent_count from invoice where org_id = $1 \
          and ($2 is null or customer_id = $2) \
          and ($3 is null or status = $3) \
          and (not $4 or status <> 'draft') \
@@ -247,7 +250,7 @@ pub async fn list(
 /// The organization's invoices still open to payment (issued or partially paid).
 pub async fn open(db: &Db, org_id: OrgId) -> Result<Vec<InvoiceRow>, sqlx::Error> {
     sql!(db db, query_as::<_, InvoiceRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from invoice where org_id = $1 \
+        "select {COLUMNS}, sent_at, sent_count from invoice where org_id = $1 \
          and status in ('issued', 'partially_paid') order by customer_name, customer_id"
     ))) [org_id] fetch_all)
 }
@@ -285,7 +288,7 @@ pub async fn apply(
          and status in ('issued', 'partially_paid') \
          and total - amount_credited - amount_paid >= $5 + $6 \
          and (not $7 or amount_paid = 0) \
-         returning {COLUMNS}"
+         returning {COLUMNS}, sent_at, sent_count"
     ))) [org_id, invoice_id, a.customer_id, a.currency, a.paid, a.credited, a.unpaid_only,
          a.void_reason, a.at] fetch_optional)
 }

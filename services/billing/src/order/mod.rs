@@ -85,6 +85,8 @@ pub async fn open(
         invoice_id: None,
         created_at: now,
         updated_at: now,
+        sent_at: None,
+        sent_count: 0,
     };
     store::insert(tx, &row, lines).await?;
     Ok(row)

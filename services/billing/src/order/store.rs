@@ -31,6 +31,9 @@ pub struct OrderRow {
     pub invoice_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When staff last sent it by share link, and how often.
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_count: i64,
 }
 
 const COLUMNS: &str = "order_id, org_id, customer_id, number, status, currency, notes, \
@@ -86,7 +89,7 @@ pub async fn find(
     order_id: Uuid,
 ) -> Result<Option<OrderRow>, sqlx::Error> {
     sql!(db db, query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from sales_order where org_id = $1 and order_id = $2 \
+        "select {COLUMNS}, sent_at, sent_count from sales_order where org_id = $1 and order_id = $2 \
          and ($3 is null or customer_id = $3)"
     ))) [org_id, order_id, customer] fetch_optional)
 }
@@ -101,7 +104,7 @@ pub async fn list(
 ) -> Result<Vec<OrderRow>, sqlx::Error> {
     let (after_at, after_id) = after.unzip();
     sql!(db db, query_as::<_, OrderRow>(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from sales_order where org_id = $1 \
+        "select {COLUMNS}, sent_at, sent_count from sales_order where org_id = $1 \
          and ($2 is null or customer_id = $2) and ($3 is null or status = $3) \
          and ($4 is null or created_at < $4 or (created_at = $4 and order_id < $5)) \
          order by created_at desc, order_id desc limit $6"
