@@ -59,9 +59,11 @@ pub enum Topic {
     BillingEraseCustomer,
     /// `atrium.portal.v1.BillingSnapshotService/PutBillingSnapshot`.
     PortalBillingSnapshot,
+    /// `atrium.documents.v1.ShareLinkService/RevokeCustomerLinks`.
+    DocumentsRevokeCustomerLinks,
 }
 
-const TOPICS: [Topic; 10] = [
+const TOPICS: [Topic; 11] = [
     Topic::EnqueueEmail,
     Topic::NotifierEraseCustomer,
     Topic::CreateNotification,
@@ -72,6 +74,7 @@ const TOPICS: [Topic; 10] = [
     Topic::PortalForgetItem,
     Topic::BillingEraseCustomer,
     Topic::PortalBillingSnapshot,
+    Topic::DocumentsRevokeCustomerLinks,
 ];
 
 impl Topic {
@@ -87,6 +90,7 @@ impl Topic {
             Topic::PortalForgetItem => "portal.forget_item",
             Topic::BillingEraseCustomer => "billing.erase_customer",
             Topic::PortalBillingSnapshot => "portal.put_billing_snapshot",
+            Topic::DocumentsRevokeCustomerLinks => "documents.revoke_customer_links",
         }
     }
 
@@ -159,6 +163,19 @@ pub async fn put_billing_snapshot(
     );
     let payload = request.encode_to_vec();
     write(tx, Topic::PortalBillingSnapshot, &key, &payload, now).await
+}
+
+/// Writes "this customer was deactivated: their share links die" for the documents
+/// service into the caller's outbox, inside the caller's transaction.
+pub async fn revoke_customer_links(
+    tx: &mut Tx,
+    request: &atrium_proto::documents::v1::RevokeCustomerLinksRequest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    // Each deactivation is its own message: an account can be deactivated again.
+    let key = format!("revoke-links:{}:{}", request.customer_id, Uuid::new_v4());
+    let payload = request.encode_to_vec();
+    write(tx, Topic::DocumentsRevokeCustomerLinks, &key, &payload, now).await
 }
 
 /// Writes a request for an email into the caller's outbox, inside the caller's transaction.

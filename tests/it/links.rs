@@ -368,3 +368,48 @@ async fn a_link_opens_its_own_subject_only_even_when_billing_is_called_directly(
         .unwrap_err();
     assert_eq!(theirs.code(), tonic::Code::InvalidArgument, "{theirs:?}");
 }
+
+#[tokio::test]
+async fn a_deactivated_customer_s_links_die_and_stay_dead_after_reactivation() {
+    let world = World::start().await;
+    let (_, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let id = issued_invoice(&world, &ada_id).await;
+    world.mail(2).await;
+    send(
+        &world,
+        Method::POST,
+        &format!("/api/admin/invoices/{id}/send"),
+        None,
+    )
+    .await;
+    let token = mailed_token(&world, 3, "ada@example.test").await;
+    assert_eq!(open(&world, &token).await.0, 200);
+
+    let deactivate = format!("/api/admin/customers/{ada_id}/deactivate");
+    assert_eq!(send(&world, Method::POST, &deactivate, None).await.0, 200);
+    // Identity tells the link store through its outbox, moments later.
+    let mut status = 200;
+    for _ in 0..100 {
+        status = open(&world, &token).await.0;
+        if status != 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 422, "the link died with the account's access");
+    let reactivate = format!("/api/admin/customers/{ada_id}/reactivate");
+    assert_eq!(send(&world, Method::POST, &reactivate, None).await.0, 200);
+    assert_eq!(
+        open(&world, &token).await.0,
+        422,
+        "a revoked link stays revoked"
+    );
+    let (_, links) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ada_id}/links"),
+        None,
+    )
+    .await;
+    assert!(links["items"][0]["revoked_at"].is_string(), "{links}");
+}

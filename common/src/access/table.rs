@@ -182,6 +182,7 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.documents.v1.ShareLinkService/CheckLink", Customer),
     read("/atrium.documents.v1.ShareLinkService/ListLinks", AnyStaff),
     write("/atrium.documents.v1.ShareLinkService/RevokeLink", AnyStaff),
+    write("/atrium.documents.v1.ShareLinkService/RevokeCustomerLinks", Internal),
     read("/atrium.documents.v1.GuestItemService/ListGuestItems", Open),
     read("/atrium.documents.v1.GuestItemService/GetGuestRendition", Open),
     read_stream("/atrium.documents.v1.GuestItemService/DownloadGuestRendition", Open),

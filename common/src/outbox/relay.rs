@@ -6,6 +6,7 @@ use std::sync::Arc;
 use atrium_proto::billing::v1::erasure_service_client::ErasureServiceClient as BillingErasureClient;
 use atrium_proto::common::v1::EraseCustomerRequest;
 use atrium_proto::documents::v1::erasure_service_client::ErasureServiceClient as DocumentsErasureClient;
+use atrium_proto::documents::v1::share_link_service_client::ShareLinkServiceClient;
 use atrium_proto::identity::v1 as identity;
 use atrium_proto::identity::v1::audit_service_client::AuditServiceClient;
 use atrium_proto::notifier::v1 as notifier;
@@ -41,6 +42,7 @@ pub struct Receivers {
     pub audit: AuditServiceClient<ServiceChannel>,
     pub portal_erasure: PortalErasureClient<ServiceChannel>,
     pub billing_snapshots: BillingSnapshotServiceClient<ServiceChannel>,
+    pub share_links: ShareLinkServiceClient<ServiceChannel>,
     pub documents_erasure: DocumentsErasureClient<ServiceChannel>,
     pub billing_erasure: BillingErasureClient<ServiceChannel>,
 }
@@ -91,7 +93,8 @@ impl Receivers {
             audit: AuditServiceClient::new(identity),
             portal_erasure: PortalErasureClient::new(portal.clone()),
             billing_snapshots: BillingSnapshotServiceClient::new(portal),
-            documents_erasure: DocumentsErasureClient::new(documents),
+            documents_erasure: DocumentsErasureClient::new(documents.clone()),
+            share_links: ShareLinkServiceClient::new(documents),
             billing_erasure: BillingErasureClient::new(billing),
         }
     }
@@ -246,6 +249,12 @@ impl Relay {
             }
             Some(Topic::BillingEraseCustomer) => {
                 call!(EraseCustomerRequest, billing_erasure.erase_customer)
+            }
+            Some(Topic::DocumentsRevokeCustomerLinks) => {
+                call!(
+                    atrium_proto::documents::v1::RevokeCustomerLinksRequest,
+                    share_links.revoke_customer_links
+                )
             }
             Some(Topic::PortalBillingSnapshot) => {
                 call!(

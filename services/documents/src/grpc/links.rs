@@ -137,4 +137,19 @@ impl pb::share_link_service_server::ShareLinkService for Documents {
         links::revoke(&self.0, &principal, &request.get_ref().link_id).await?;
         Ok(Response::new(pb::RevokeLinkResponse {}))
     }
+
+    async fn revoke_customer_links(
+        &self,
+        request: Request<pb::RevokeCustomerLinksRequest>,
+    ) -> Rpc<pb::RevokeLinkResponse> {
+        let r = request.get_ref();
+        let org =
+            atrium_common::ids::OrgId::parse(&r.org_id).ok_or(DocumentsError::InvalidField {
+                field: "org_id",
+                problem: "must be a UUID",
+            })?;
+        let revoked = links::revoke_customer(&self.0, (org, customer_id(&r.customer_id)?)).await?;
+        tracing::info!(customer_id = %r.customer_id, revoked, "a deactivated customer's links revoked");
+        Ok(Response::new(pb::RevokeLinkResponse {}))
+    }
 }

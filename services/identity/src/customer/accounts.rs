@@ -160,6 +160,14 @@ pub async fn lock_out(
             Some(state.sessions.revoke(&mut tx, new_epoch, now).await?)
         }
     };
+    if let LockOut::Deactivate = action {
+        // Links die with access (design/links.md).
+        let links = atrium_proto::documents::v1::RevokeCustomerLinksRequest {
+            org_id: staff.org_id.to_string(),
+            customer_id: changed.customer_id.to_string(),
+        };
+        atrium_common::outbox::revoke_customer_links(&mut tx, &links, now).await?;
+    }
     if let LockOut::ForceRelogin = action {
         let org = org_store::find_organization(&state.db, staff.org_id)
             .await?
