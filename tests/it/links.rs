@@ -103,6 +103,14 @@ async fn a_sent_invoice_opens_by_its_link_without_a_cookie_until_access_ends() {
     ] {
         assert_eq!(headers[name], value, "{name}");
     }
+    let not_a_quote = world
+        .app
+        .post_json(
+            &format!("/api/links/{token}/accept"),
+            &json!({"name": "Ada"}),
+        )
+        .await;
+    assert_eq!(not_a_quote.status(), 422, "an invoice link decides nothing");
     let pdf = world.app.get(&format!("/api/links/{token}/download")).await;
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
@@ -288,6 +296,42 @@ async fn a_quote_link_offers_the_decision_and_ignores_the_billing_switches() {
             "portal_access"
         ])
     );
+    // The decision by link: the portal's rules, with the link as evidence.
+    let post = |path: String, body: Value| {
+        let world = &world;
+        async move {
+            let response = world.app.post_json(&path, &body).await;
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, unsigned) = post(format!("/api/links/{token}/accept"), json!({"name": " "})).await;
+    assert_eq!(
+        (status, &unsigned["error"]["code"]),
+        (422, &json!("VALIDATION_FAILED")),
+        "{unsigned}"
+    );
+    let (status, accepted) = post(
+        format!("/api/links/{token}/accept"),
+        json!({"name": "Ada Lovelace"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["status"], "accepted");
+    let (status, again) = post(format!("/api/links/{token}/decline"), json!({})).await;
+    assert_eq!(
+        (status, &again["error"]["code"]),
+        (409, &json!("QUOTE_NOT_OPEN")),
+        "{again}"
+    );
+    assert_eq!(
+        open(&world, &token).await.0,
+        200,
+        "deciding consumed nothing"
+    );
     let (status, quotes) = send(
         &world,
         Method::GET,
@@ -296,6 +340,9 @@ async fn a_quote_link_offers_the_decision_and_ignores_the_billing_switches() {
     )
     .await;
     assert_eq!(status, 200);
+    assert_eq!(quotes["decision"]["channel"], "link", "{quotes}");
+    assert_eq!(quotes["decision"]["name"], "Ada Lovelace");
+    assert!(quotes["decision"]["link_id"].is_string());
     assert_eq!(
         quotes["sent_count"],
         json!(1),

@@ -20,15 +20,18 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::GatewayState;
-use crate::api::billing::{CreditNote, InvoiceDetail, Order, Quote};
+use crate::api::billing::{AcceptQuote, CreditNote, DeclineQuote, InvoiceDetail, Order, Quote};
 use crate::api::settings::PublicBranding;
-use crate::extract::{ActsFor, Call, ClientAddr, enforce_public_limit, from_client};
+use crate::extract::{
+    ActsFor, Call, ClientAddr, Json, OptionalJson, enforce_public_limit, from_client, user_agent,
+};
 use crate::routes::Route;
 use crate::routes::admin::pdfs::pdf_answer;
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
     let dead = ["TOKEN_INVALID"];
+    let decided = ["TOKEN_INVALID", "QUOTE_EXPIRED", "QUOTE_NOT_OPEN"];
     vec![
         Route::get("/api/links/{token}", "The document a share link opens, in the customer's view, with what the holder may do", get(read))
             .answers::<Linked>(200).limited().errors(&dead),
@@ -36,6 +39,10 @@ pub fn routes() -> Vec<Route> {
             .file().limited().errors(&dead),
         Route::post("/api/links/{token}/end", "End access: the link stops working for good", post(end))
             .no_content().limited().errors(&dead),
+        Route::post("/api/links/{token}/accept", "Accept the sent, unexpired quote a link opens, with your typed name", post(accept))
+            .body::<AcceptQuote>().answers::<Quote>(200).limited().errors(&decided),
+        Route::post("/api/links/{token}/decline", "Decline the sent, unexpired quote a link opens", post(decline))
+            .body::<DeclineQuote>().answers::<Quote>(200).limited().errors(&decided),
     ]
 }
 
@@ -357,4 +364,76 @@ async fn end(
         Ok::<_, ApiError>(StatusCode::NO_CONTENT)
     };
     private(ended.await.into_response())
+}
+
+/// Records a decision on the quote the link opens, as the portal's own route does (the
+/// same rules and refusals), with `channel: "link"` and the link's id as evidence.
+async fn decide(
+    (state, ip, headers): (&GatewayState, IpAddr, &HeaderMap),
+    token: &str,
+    (accept, name, comment): (bool, String, String),
+) -> Result<axum::Json<Quote>, ApiError> {
+    let holder = open(state, ip, token, "").await?;
+    let (kind, id) = holder.subject();
+    if kind != "quote" {
+        return Err(token_invalid());
+    }
+    let request = ActsFor::request(
+        &holder.session,
+        billing::DecideQuoteRequest {
+            quote_id: id,
+            accept,
+            name,
+            comment,
+            client_ip: ip.to_string(),
+            user_agent: user_agent(headers),
+            link_id: holder.link.id.clone(),
+        },
+    );
+    let decided = state.clients.my_quotes.clone().decide_quote(request).await;
+    match decided {
+        Ok(answer) => Ok(axum::Json(
+            answer.into_inner().quote.unwrap_or_default().into(),
+        )),
+        // The quote's own refusals (expired, decided, a missing name) stand; a link that
+        // no longer opens it answers as every dead token.
+        Err(status)
+            if matches!(
+                status.code(),
+                tonic::Code::NotFound | tonic::Code::PermissionDenied
+            ) =>
+        {
+            Err(token_invalid())
+        }
+        Err(status) => Err(status.into()),
+    }
+}
+
+async fn accept(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Json(body): Json<AcceptQuote>,
+) -> Response {
+    let comment = body.comment.unwrap_or_default();
+    let decided = decide((&state, ip, &headers), &token, (true, body.name, comment)).await;
+    private(decided.into_response())
+}
+
+async fn decline(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    OptionalJson(body): OptionalJson<DeclineQuote>,
+) -> Response {
+    let reason = body.reason.unwrap_or_default();
+    let decided = decide(
+        (&state, ip, &headers),
+        &token,
+        (false, String::new(), reason),
+    )
+    .await;
+    private(decided.into_response())
 }

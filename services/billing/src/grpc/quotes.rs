@@ -189,15 +189,21 @@ impl pb::customer_quote_service_server::CustomerQuoteService for Billing {
         &self,
         request: Request<pb::DecideQuoteRequest>,
     ) -> Rpc<pb::QuoteResponse> {
-        let principal = customer(self, &request).await?;
+        let r = request.get_ref();
+        let about = ("quote", r.quote_id.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let r = request.into_inner();
+        let channel = match uuid::Uuid::parse_str(&r.link_id) {
+            Ok(link) => Channel::Link(link),
+            Err(_) => Channel::Portal,
+        };
         let decision = Decision {
             accept: r.accept,
             name: r.name,
             comment: r.comment,
             ip: r.client_ip,
             user_agent: r.user_agent,
-            channel: Channel::Portal,
+            channel,
         };
         answer(quote::decision::decide(&self.0, &principal, &r.quote_id, decision).await?)
     }
