@@ -357,8 +357,16 @@ async function main() {
     check(/^INV-\d{4}-\d{4}$/.test(invoiceNumber), `the issued invoice is numbered (${invoiceNumber})`);
     check((await staff.locator("#amount-due").textContent()) === "11.89 EUR", "the console shows what is due");
     await step(staff, "staff-invoice");
-    await customer.goto(`${base}/customer`);
+    // Billing's snapshot reaches the portal through billing's outbox moments after the issue.
+    let openInvoices = "";
+    for (let attempt = 0; attempt < 50 && openInvoices !== "1"; attempt++) {
+      if (attempt > 0) await customer.waitForTimeout(100);
+      await customer.goto(`${base}/customer`);
+      openInvoices = ((await customer.locator("#billing strong").first().textContent()) || "").trim();
+    }
     check(await customer.locator("#billing").getByText("Open invoices").count() > 0, "the dashboard has the billing card");
+    check(openInvoices === "1", `the dashboard counts the issued invoice as open (${openInvoices})`);
+    check((await customer.locator("#billing").textContent()).includes("11.89"), "the dashboard shows the balance due");
     await step(customer, "dashboard-billing");
     await customer.getByRole("navigation").getByRole("link", { name: "Invoices" }).click();
     await step(customer, "invoices");
