@@ -9,7 +9,7 @@ use crate::customer_lockout::World;
 use crate::invoices::{send, worked_example};
 
 /// The token of the newest share link mailed to `email` (the mail's own line).
-async fn mailed_token(world: &World, n: usize, email: &str) -> String {
+pub async fn mailed_token(world: &World, n: usize, email: &str) -> String {
     let mail = world.mail(n).await;
     assert_eq!(mail.rcpt_to, [email]);
     let (text, _) = mail.parts();
@@ -23,7 +23,7 @@ async fn mailed_token(world: &World, n: usize, email: &str) -> String {
     token.to_owned()
 }
 
-async fn issued_invoice(world: &World, customer: &str) -> String {
+pub async fn issued_invoice(world: &World, customer: &str) -> String {
     let (status, draft) = send(
         world,
         Method::POST,

@@ -16,6 +16,7 @@ mod faults;
 mod gallery;
 mod health;
 mod invoices;
+mod link_pages;
 mod links;
 mod log_secrets;
 mod migrations;

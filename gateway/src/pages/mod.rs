@@ -9,6 +9,7 @@ mod assets;
 mod customer;
 mod gallery;
 mod i18n;
+mod link;
 mod notices;
 mod recovery;
 mod said;
@@ -39,6 +40,7 @@ pub fn router(state: GatewayState) -> Router<GatewayState> {
         .route("/brand/{file}", get(brand_css))
         .route("/lang", post(switch_language))
         .merge(customer::router())
+        .merge(link::router())
         .merge(gallery::router());
     let console = admin::router().layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -53,7 +55,10 @@ pub fn router(state: GatewayState) -> Router<GatewayState> {
 /// HSTS under https.
 async fn page_headers(State(state): State<GatewayState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let holds_token = request.uri().query().is_some_and(|q| q.contains("token="));
+    let holds_token = request.uri().query().is_some_and(|q| q.contains("token="))
+        || ["/i/", "/portal/", "/q/"]
+            .iter()
+            .any(|p| path.starts_with(p));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(

@@ -348,7 +348,7 @@ pub async fn service_db(
         ServiceName::Portal => &atrium_portal::MIGRATIONS,
         ServiceName::Notifier => &atrium_notifier::MIGRATIONS,
         ServiceName::Documents => &atrium_documents::MIGRATIONS,
-        other => panic!("{other} keeps no database the tests read"),
+        ServiceName::Billing => &atrium_billing::MIGRATIONS,
     };
     Db::open(&settings.database, service, migrations)
         .await
@@ -373,6 +373,7 @@ impl TestApp {
             (ServiceName::Identity, "select count(*) from outbox"),
             (ServiceName::Portal, "select count(*) from outbox"),
             (ServiceName::Documents, "select count(*) from outbox"),
+            (ServiceName::Billing, "select count(*) from outbox"),
             (
                 ServiceName::Notifier,
                 "select count(*) from email where status = 'queued'",

@@ -210,4 +210,5 @@ pub static DE: Words = Words {
     doc: &super::documents::DOC_DE,
     bill: &super::billing::BILL_DE,
     books: &super::books::BOOKS_DE,
+    link: &super::links::LINKS_DE,
 };

@@ -210,4 +210,5 @@ pub static EN: Words = Words {
     doc: &super::documents::DOC_EN,
     bill: &super::billing::BILL_EN,
     books: &super::books::BOOKS_EN,
+    link: &super::links::LINKS_EN,
 };

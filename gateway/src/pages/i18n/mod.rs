@@ -12,6 +12,7 @@ mod books;
 mod de;
 mod documents;
 mod en;
+mod links;
 mod phrases;
 mod words;
 
@@ -20,6 +21,7 @@ pub use books::BookWords;
 pub use de::DE;
 pub use documents::DocWords;
 pub use en::EN;
+pub use links::LinkWords;
 pub use words::Words;
 
 /// The cookie the language switch remembers its choice in.

@@ -213,4 +213,6 @@ pub struct Words {
     pub bill: &'static super::BillWords,
     /// The console's billing pages' words.
     pub books: &'static super::BookWords,
+    /// The share-link page's words.
+    pub link: &'static super::LinkWords,
 }

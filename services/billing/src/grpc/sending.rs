@@ -1,6 +1,6 @@
-//! Staff sending an issued document by share link.
+//! Staff sending an issued document by share link, and its holder asking again.
 
-use atrium_common::auth::client_ip;
+use atrium_common::auth::{Principal, SubjectKind, client_ip};
 use atrium_common::outbox::Acting;
 use atrium_proto::billing::v1 as pb;
 use tonic::{Request, Response};
@@ -28,5 +28,17 @@ impl pb::sending_service_server::SendingService for Billing {
             link_id: sent.id,
             expires_at: sent.expires_at,
         }))
+    }
+
+    async fn renew_document(
+        &self,
+        request: Request<pb::RenewDocumentRequest>,
+    ) -> Rpc<pb::RenewDocumentResponse> {
+        let acting = Acting {
+            principal: Principal::require(&request, SubjectKind::Customer)?,
+            ip: client_ip(&request),
+        };
+        send::renew(&self.0, &acting, &request.get_ref().token).await?;
+        Ok(Response::new(pb::RenewDocumentResponse {}))
     }
 }

@@ -126,10 +126,6 @@ pub async fn send(
     let staff = &acting.principal;
     let id = Uuid::parse_str(id).map_err(|_| not_found(kind))?;
     let (out, date) = outgoing(state, staff.org_id, kind, id).await?;
-    // The address on file now, not the one the document was issued to.
-    let (_, customer, org_name) =
-        customers::snapshot(state, staff, &out.customer_id.to_string()).await?;
-    let sender = notices::sender(state, staff, org_name).await?;
     let made = state
         .links
         .clone()
@@ -144,17 +140,81 @@ pub async fn send(
         .await
         .map_err(BillingError::Documents)?
         .into_inner();
+    deliver(state, acting, (kind, id), (&out, date), made).await
+}
+
+/// A link holder's "Send again": when the token names a link of theirs (live, expired
+/// or ended) whose document is still theirs and sendable, a new link goes to their
+/// address on file. Anything else does nothing, and answers alike.
+pub async fn renew(state: &AppState, acting: &Acting, token: &str) -> Result<(), BillingError> {
+    let holder = &acting.principal;
+    let asked = || {
+        holder.request(documents::LinkTokenRequest {
+            token: token.to_owned(),
+        })
+    };
+    let found = state
+        .links
+        .clone()
+        .find_link(asked())
+        .await
+        .map_err(BillingError::Documents)?
+        .into_inner();
+    let theirs = found.link.filter(|link| {
+        found.found
+            && link.org_id == holder.org_id.to_string()
+            && link.customer_id == holder.subject_id.to_string()
+    });
+    let Some(subject) = theirs.and_then(|link| link.subject) else {
+        return Ok(());
+    };
+    let Some((kind, id)) = Kind::parse(&subject.kind).zip(Uuid::parse_str(&subject.id).ok()) else {
+        return Ok(());
+    };
+    let (out, date) = match outgoing(state, holder.org_id, kind, id).await {
+        Ok(found) => found,
+        Err(err @ BillingError::Database(_)) => return Err(err),
+        Err(_) => return Ok(()),
+    };
+    if out.customer_id.0 != holder.subject_id {
+        return Ok(());
+    }
+    let made = state
+        .links
+        .clone()
+        .renew_link(asked())
+        .await
+        .map_err(BillingError::Documents)?
+        .into_inner();
+    deliver(state, acting, (kind, id), (&out, date), made).await?;
+    Ok(())
+}
+
+/// Mails the new link `made` of the document to its customer's address on file and
+/// records the send on the document and in the audit trail, in one transaction.
+async fn deliver(
+    state: &AppState,
+    acting: &Acting,
+    (kind, id): (Kind, Uuid),
+    (out, date): (&Outgoing, Option<chrono::NaiveDate>),
+    made: documents::CreateLinkResponse,
+) -> Result<documents::ShareLink, BillingError> {
+    let by = &acting.principal;
+    // The address on file now, not the one the document was issued to.
+    let (_, customer, org_name) =
+        customers::snapshot(state, by, &out.customer_id.to_string()).await?;
+    let sender = notices::sender(state, by, org_name).await?;
     let link = made.link.unwrap_or_default();
     let now = state.clock.now();
     let mail = mail(
         state,
-        (kind, &out, date),
+        (kind, out, date),
         (&customer, &sender),
         &made.token,
-        staff,
+        by,
     );
     let mut tx = state.db.begin().await?;
-    if !store::record_send(&mut tx, kind, (staff.org_id, id), now).await? {
+    if !store::record_send(&mut tx, kind, (by.org_id, id), now).await? {
         return Err(not_found(kind));
     }
     outbox::enqueue_email(&mut tx, &mail, now).await?;
@@ -173,7 +233,7 @@ fn mail(
     (kind, out, date): (Kind, &Outgoing, Option<chrono::NaiveDate>),
     (customer, sender): (&Snapshot, &notices::Sender),
     token: &str,
-    staff: &Principal,
+    by: &Principal,
 ) -> notifier::EnqueueEmailRequest {
     let locale = customer.customer_locale.as_str();
     let amount = Currency::parse(&out.currency)
@@ -190,7 +250,7 @@ fn mail(
         Kind::CreditNote | Kind::Order => {}
     }
     notifier::EnqueueEmailRequest {
-        org_id: staff.org_id.to_string(),
+        org_id: by.org_id.to_string(),
         // Each send is its own mail.
         idempotency_key: format!("{}_sent:{}", kind.as_str(), Uuid::now_v7()),
         template_key: format!("{}_sent", kind.as_str()),

@@ -102,6 +102,18 @@ impl pb::share_link_service_server::ShareLinkService for Documents {
         }))
     }
 
+    async fn renew_link(
+        &self,
+        request: Request<pb::LinkTokenRequest>,
+    ) -> Rpc<pb::CreateLinkResponse> {
+        let holder = Principal::require(&request, Who::Customer)?;
+        let (row, token) = links::renew(&self.0, &holder, &request.get_ref().token).await?;
+        Ok(Response::new(pb::CreateLinkResponse {
+            link: Some(row.into()),
+            token,
+        }))
+    }
+
     async fn check_link(&self, request: Request<pb::CheckLinkRequest>) -> Rpc<pb::ShareLink> {
         let holder = Principal::require(&request, Who::Customer)?;
         let row = links::check(&self.0, &holder, &request.get_ref().link_id).await?;

@@ -84,16 +84,33 @@ pub async fn create(
             problem: "must be at most 200 bytes",
         });
     }
+    mint(
+        state,
+        (staff.org_id, customer_id),
+        subject,
+        Some(staff.subject_id),
+    )
+    .await
+}
+
+/// Stores a new live link of the customer to `subject`, made by `by` (none: renewed by
+/// its holder); answers it with its token.
+async fn mint(
+    state: &AppState,
+    (org_id, customer_id): (OrgId, CustomerId),
+    subject: Subject,
+    by: Option<Uuid>,
+) -> Result<(LinkRow, String), DocumentsError> {
     let now = state.clock.now();
     let token = random_token();
     let row = LinkRow {
         link_id: Uuid::now_v7(),
-        org_id: staff.org_id,
+        org_id,
         customer_id,
         subject_kind: subject.kind,
         subject_id: subject.id,
         subject_extra: subject.extra,
-        created_by: Some(staff.subject_id),
+        created_by: by,
         created_at: now,
         expires_at: now + state.share_link_ttl,
         ended_at: None,
@@ -113,6 +130,25 @@ pub async fn create(
     )
     .await?;
     Ok((row, token))
+}
+
+/// "Send again": a new live link to the same subject for the holder whose link (live,
+/// expired or ended, never revoked) the token names; anything else is `TokenInvalid`.
+pub async fn renew(
+    state: &AppState,
+    holder: &Principal,
+    token: &str,
+) -> Result<(LinkRow, String), DocumentsError> {
+    let old = known(state, token)
+        .await?
+        .filter(|link| link.org_id == holder.org_id && link.customer_id.0 == holder.subject_id)
+        .ok_or(DocumentsError::TokenInvalid)?;
+    let subject = Subject {
+        kind: old.subject_kind,
+        id: old.subject_id,
+        extra: old.subject_extra,
+    };
+    mint(state, (old.org_id, old.customer_id), subject, None).await
 }
 
 /// What opening a link counts.

@@ -231,33 +231,8 @@ pub async fn resend(
         .unwrap_or_default();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let pending = invitation_store::renew_invitation(
-        &mut tx,
-        staff.org_id,
-        invitation_id,
-        now + INVITATION_TTL,
-        now,
-    )
-    .await?
-    .ok_or(IdentityError::InvitationNotFound)?;
-    let customer = customer_store::find_customer(&state.db, staff.org_id, pending.customer_id)
-        .await?
-        .ok_or(IdentityError::InvitationNotFound)?;
-    let link = invitation_link(&sender_name);
-    let expires_at = credentials::issue_link(
-        state,
-        &mut tx,
-        &customer,
-        Purpose::Invitation,
-        link,
-        &org,
-        now,
-    )
-    .await?;
-    let invitation = Invitation {
-        expires_at,
-        ..pending
-    };
+    let (invitation, customer) =
+        reissue(state, &mut tx, (&org, invitation_id), &sender_name, now).await?;
     audit_on_customer(
         staff,
         "customer.invitation_resent",
@@ -269,6 +244,38 @@ pub async fn resend(
     .await?;
     tx.commit().await?;
     state.relay.wake();
+    Ok((invitation, customer))
+}
+
+/// Renews the organization's pending invitation inside `tx`: a new token mailed to the
+/// customer, the old one dead, 7 days from `now`.
+pub async fn reissue(
+    state: &AppState,
+    tx: &mut atrium_common::db::Tx,
+    (org, invitation_id): (&crate::organization::Organization, InvitationId),
+    sender_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(Invitation, Customer), IdentityError> {
+    let pending = invitation_store::renew_invitation(
+        tx,
+        org.organization_id,
+        invitation_id,
+        now + INVITATION_TTL,
+        now,
+    )
+    .await?
+    .ok_or(IdentityError::InvitationNotFound)?;
+    let customer =
+        customer_store::find_customer(&state.db, org.organization_id, pending.customer_id)
+            .await?
+            .ok_or(IdentityError::InvitationNotFound)?;
+    let link = invitation_link(sender_name);
+    let expires_at =
+        credentials::issue_link(state, tx, &customer, Purpose::Invitation, link, org, now).await?;
+    let invitation = Invitation {
+        expires_at,
+        ..pending
+    };
     Ok((invitation, customer))
 }
 

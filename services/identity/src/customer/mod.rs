@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod invitation_store;
 pub mod invitations;
+pub mod portal_access;
 pub mod session_store;
 pub mod sessions;
 pub mod store;

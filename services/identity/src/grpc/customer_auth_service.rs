@@ -103,6 +103,16 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
+    async fn request_portal_access(
+        &self,
+        request: Request<pb::PortalAccessRequest>,
+    ) -> Rpc<pb::ForgotPasswordResponse> {
+        let holder = Principal::require(&request, SubjectKind::Customer)?;
+        let ip = client_ip(&request);
+        crate::customer::portal_access::request(&self.0, &holder, &ip).await?;
+        Ok(Response::new(pb::ForgotPasswordResponse {}))
+    }
+
     async fn reset_password(
         &self,
         request: Request<pb::ResetPasswordRequest>,
