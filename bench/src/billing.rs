@@ -2,7 +2,8 @@
 //! (the same first page of 10 entries, so only the ledger's length differs), the PDF of
 //! a 20-line invoice (p50/p99 and size), and payments booked per second through the
 //! gateway, each allocated to one shared invoice (the row every booking locks), on the
-//! all-in-one release binary with the data seeded through the stores.
+//! all-in-one release binary with the data seeded through the stores; and one invoice
+//! opened by its share link beside the signed-in customer's route for it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use atrium_common::config::ServiceName;
 use atrium_common::db::Db;
+use atrium_common::ids::{CustomerId, OrgId};
 use atrium_common::password::hash_password;
 use atrium_common::testkit;
 use serde_json::{Value, json};
@@ -61,6 +63,20 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
     let invoices = atrium_billing::seed::invoices(&billing, (org.org_id, long), 40, 20).await?;
     atrium_billing::seed::invoices(&billing, (org.org_id, short), 2, 3).await?;
     billing.close().await;
+    let documents = Db::open(
+        &database.target,
+        ServiceName::Documents,
+        &atrium_documents::MIGRATIONS,
+    )
+    .await?;
+    let link = atrium_documents::links::seed(
+        &documents,
+        (OrgId(org.org_id), CustomerId(long)),
+        (atrium_documents::links::SubjectKind::Invoice, invoices[0]),
+        chrono::Utc::now(),
+    )
+    .await?;
+    documents.close().await;
     println!(
         "seeded through the stores in {:.1} s: customer 0 with {entries} ledger entries and 40 \
          issued invoices of 20 lines, customer 1 with 10 entries and 2 invoices",
@@ -71,7 +87,11 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
         &binary,
         database,
         None,
-        &[("ATRIUM_PLATFORM_TOKEN", PLATFORM_TOKEN)],
+        &[
+            ("ATRIUM_PLATFORM_TOKEN", PLATFORM_TOKEN),
+            // The link phase reads from one address, far past the public routes' limit.
+            ("ATRIUM_RATE_LIMIT_PUBLIC_ADDRESS", "100000000/1m"),
+        ],
     )
     .await?;
     println!(
@@ -131,6 +151,26 @@ pub async fn billing(args: &[String]) -> anyhow::Result<()> {
         took,
         &format!("{:.1} KiB per PDF", size as f64 / 1024.0),
     );
+
+    // One invoice opened by its share link (no cookie) beside the signed-in route.
+    let phases = [
+        (
+            "invoice by share link, GET /api/links/{token}",
+            format!("{}/api/links/{link}", atrium.base),
+            "",
+        ),
+        (
+            "the same invoice signed in, GET /api/customer/invoices/{id}",
+            format!("{}/api/customer/invoices/{}", atrium.base, invoices[0]),
+            cookie.as_str(),
+        ),
+    ];
+    for (what, url, cookie) in phases {
+        let load = Load::get(url, cookie);
+        load.run(clients, Duration::from_secs(1)).await?;
+        let (latencies, took) = load.run(clients, window).await?;
+        report(what, &latencies, took, "");
+    }
 
     payments(&atrium, clients, window).await?;
     atrium.stop().await

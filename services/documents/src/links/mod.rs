@@ -252,3 +252,41 @@ pub async fn revoke_customer(
 ) -> Result<u64, DocumentsError> {
     Ok(store::revoke_customer(&state.db, whose, state.clock.now()).await?)
 }
+
+/// A live link of the customer to `subject` stored straight into the store, for the
+/// benchmarks' seeds; answers its token.
+pub async fn seed(
+    db: &atrium_common::db::Db,
+    (org_id, customer_id): (OrgId, CustomerId),
+    (kind, id): (SubjectKind, Uuid),
+    now: DateTime<Utc>,
+) -> Result<String, DocumentsError> {
+    let token = random_token();
+    let row = LinkRow {
+        link_id: Uuid::now_v7(),
+        org_id,
+        customer_id,
+        subject_kind: kind,
+        subject_id: id,
+        subject_extra: String::new(),
+        created_by: None,
+        created_at: now,
+        expires_at: now + chrono::Duration::days(1),
+        ended_at: None,
+        revoked_at: None,
+        first_viewed_at: None,
+        last_viewed_at: None,
+        views: 0,
+        downloads: 0,
+    };
+    let hash = hash_token(&token);
+    store::insert(
+        db,
+        NewLink {
+            row: &row,
+            token_hash: &hash,
+        },
+    )
+    .await?;
+    Ok(token)
+}
