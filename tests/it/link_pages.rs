@@ -219,6 +219,17 @@ async fn send_again_mails_the_address_on_file_for_known_tokens_only_and_alike() 
 
     let (status, answer, _) = ask(&world, &unknown, "renew").await;
     assert_eq!(status, 202, "{answer}");
+    // A refusal of the body itself is as private as every link answer.
+    let malformed = reqwest::Client::new()
+        .post(world.app.url(&format!("/api/links/{unknown}/accept")))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(malformed.status().is_client_error());
+    assert_eq!(malformed.headers()["cache-control"], "no-store");
+    assert_eq!(malformed.headers()["x-robots-tag"], "noindex");
     let (status, garbage, _) = ask(&world, "not-a-token", "renew").await;
     assert_eq!((status, &garbage), (202, &answer));
     // Known, and ended: a new link goes out, to the address on file.

@@ -293,6 +293,14 @@ pub fn build_router(state: GatewayState) -> Router {
             }
             _ => route.handler,
         };
+        // Every answer of a link route is private, its extractors' refusals too.
+        let handler = if route.path.starts_with("/api/links/") {
+            handler.route_layer(axum::middleware::map_response(
+                |response: Response| async move { public::links::private(response) },
+            ))
+        } else {
+            handler
+        };
         match by_path.iter_mut().find(|(path, _)| *path == route.path) {
             Some((_, methods)) => *methods = std::mem::take(methods).merge(handler),
             None => by_path.push((route.path, handler)),
