@@ -60,7 +60,6 @@ struct Live {
     quote: Option<Quote>,
     note: Option<CreditNote>,
     order: Option<Order>,
-    open_quote: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -109,7 +108,6 @@ impl Live {
             quote: None,
             note: None,
             order: None,
-            open_quote: linked.actions.contains(&"accept"),
         };
         match linked.subject {
             LinkedSubject::Invoice(d) => live.invoice = Some(d),

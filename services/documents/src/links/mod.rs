@@ -97,11 +97,22 @@ pub async fn create(
 /// its holder); answers it with its token.
 async fn mint(
     state: &AppState,
-    (org_id, customer_id): (OrgId, CustomerId),
+    whose: (OrgId, CustomerId),
     subject: Subject,
     by: Option<Uuid>,
 ) -> Result<(LinkRow, String), DocumentsError> {
     let now = state.clock.now();
+    let lifetime = (now, now + state.share_link_ttl);
+    insert_new(&state.db, whose, subject, (by, lifetime)).await
+}
+
+/// Stores a new live link made by `by` at `created_at`, running out at `expires_at`.
+async fn insert_new(
+    db: &atrium_common::db::Db,
+    (org_id, customer_id): (OrgId, CustomerId),
+    subject: Subject,
+    (by, (created_at, expires_at)): (Option<Uuid>, (DateTime<Utc>, DateTime<Utc>)),
+) -> Result<(LinkRow, String), DocumentsError> {
     let token = random_token();
     let row = LinkRow {
         link_id: Uuid::now_v7(),
@@ -111,8 +122,8 @@ async fn mint(
         subject_id: subject.id,
         subject_extra: subject.extra,
         created_by: by,
-        created_at: now,
-        expires_at: now + state.share_link_ttl,
+        created_at,
+        expires_at,
         ended_at: None,
         revoked_at: None,
         first_viewed_at: None,
@@ -122,7 +133,7 @@ async fn mint(
     };
     let hash = hash_token(&token);
     store::insert(
-        &state.db,
+        db,
         NewLink {
             row: &row,
             token_hash: &hash,
@@ -254,39 +265,18 @@ pub async fn revoke_customer(
 }
 
 /// A live link of the customer to `subject` stored straight into the store, for the
-/// benchmarks' seeds; answers its token.
+/// benchmarks' seeds: it runs for a day from `now`. Answers its token.
 pub async fn seed(
     db: &atrium_common::db::Db,
-    (org_id, customer_id): (OrgId, CustomerId),
+    whose: (OrgId, CustomerId),
     (kind, id): (SubjectKind, Uuid),
     now: DateTime<Utc>,
 ) -> Result<String, DocumentsError> {
-    let token = random_token();
-    let row = LinkRow {
-        link_id: Uuid::now_v7(),
-        org_id,
-        customer_id,
-        subject_kind: kind,
-        subject_id: id,
-        subject_extra: String::new(),
-        created_by: None,
-        created_at: now,
-        expires_at: now + chrono::Duration::days(1),
-        ended_at: None,
-        revoked_at: None,
-        first_viewed_at: None,
-        last_viewed_at: None,
-        views: 0,
-        downloads: 0,
+    let subject = Subject {
+        kind,
+        id,
+        extra: String::new(),
     };
-    let hash = hash_token(&token);
-    store::insert(
-        db,
-        NewLink {
-            row: &row,
-            token_hash: &hash,
-        },
-    )
-    .await?;
-    Ok(token)
+    let lifetime = (now, now + chrono::Duration::days(1));
+    Ok(insert_new(db, whose, subject, (None, lifetime)).await?.1)
 }
