@@ -342,6 +342,8 @@ async fn list(binary: &Path, count: usize, clients: usize, window: Duration) -> 
                 created_at: at,
                 updated_at: at,
                 published_at: (n % 10 != 9).then_some(at),
+                sent_at: None,
+                sent_count: 0,
             };
             insert_document(&mut tx, &row).await?;
         }

@@ -310,6 +310,7 @@ async fn another_organization_and_a_lesser_role_reach_nothing() {
     let get = documents
         .get_document(stranger.request(pb::DocumentRequest {
             document_id: created.id.clone(),
+            link_id: String::new(),
         }))
         .await
         .unwrap_err();
@@ -358,6 +359,7 @@ async fn another_organization_and_a_lesser_role_reach_nothing() {
     documents
         .delete_document(owner.request(pb::DocumentRequest {
             document_id: created.id.clone(),
+            link_id: String::new(),
         }))
         .await
         .unwrap();

@@ -17,6 +17,7 @@ mod gallery;
 mod health;
 mod invoices;
 mod link_pages;
+mod link_subjects;
 mod links;
 mod log_secrets;
 mod migrations;

@@ -151,6 +151,7 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.documents.v1.DocumentService/UpdateDocument", Staff(P::DocumentsManage)),
     write_stream("/atrium.documents.v1.DocumentService/ReplaceDocumentFile", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.DocumentService/ListDownloads", Staff(P::CustomersView)),
+    write("/atrium.documents.v1.DocumentService/SendDocument", Staff(P::DocumentsManage)),
     read("/atrium.documents.v1.CustomerDocumentService/ListMyDocuments", Customer),
     read("/atrium.documents.v1.CustomerDocumentService/GetMyDocument", Customer),
     read_stream("/atrium.documents.v1.CustomerDocumentService/DownloadMyDocument", Customer),

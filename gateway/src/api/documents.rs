@@ -85,6 +85,9 @@ pub struct Document {
     pub created_at: Option<Time>,
     pub updated_at: Option<Time>,
     pub published_at: Option<Time>,
+    /// When it was last sent by share link (null: never), and how often.
+    pub sent_at: Option<Time>,
+    pub sent_count: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryStep>>,
 }
@@ -125,6 +128,8 @@ impl Document {
             created_at: time(d.created_at.as_ref()),
             updated_at: time(d.updated_at.as_ref()),
             published_at: time(d.published_at.as_ref()),
+            sent_at: time(d.sent_at.as_ref()),
+            sent_count: d.sent_count,
             history,
         }
     }

@@ -9,7 +9,6 @@ use std::net::IpAddr;
 
 use askama::Template;
 use atrium_common::error::ApiError;
-use atrium_proto::identity::v1 as identity;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,8 +25,9 @@ use super::said::{Refusal, Said};
 use super::session::PageForm;
 use super::{Chrome, PageError, render};
 use crate::GatewayState;
-use crate::api::billing::{CreditNote, InvoiceDetail, Order, Quote};
-use crate::extract::{ActsFor, Call, ClientAddr};
+use crate::api::billing::{CreditNote, InvoiceDetail, Order, Quote, Statement};
+use crate::api::documents::CustomerDocument;
+use crate::extract::{Call, ClientAddr};
 use crate::routes::public::links::recovery::{self, Ask};
 use crate::routes::public::links::view::{self, Linked, LinkedSubject};
 use crate::routes::public::links::{self, LinkHolder, private};
@@ -60,6 +60,8 @@ struct Live {
     quote: Option<Quote>,
     note: Option<CreditNote>,
     order: Option<Order>,
+    statement: Option<Statement>,
+    document: Option<CustomerDocument>,
 }
 
 #[derive(Deserialize, Default)]
@@ -84,17 +86,7 @@ fn language(headers: &HeaderMap, customer_locale: Option<&str>) -> Lang {
 
 /// The customer's locale, asked of identity as the link holder (only themself is found).
 async fn locale_of(holder: &Call<LinkHolder>) -> Option<String> {
-    let request = holder.session.request(identity::LookupCustomersRequest {
-        customer_ids: vec![holder.link.customer_id.clone()],
-    });
-    let found = holder
-        .state
-        .clients
-        .customers
-        .clone()
-        .lookup_customers(request)
-        .await;
-    let customer = found.ok()?.into_inner().customers.into_iter().next()?;
+    let customer = crate::routes::public::links::view::customer_of(holder).await?;
     Some(customer.locale).filter(|l| !l.is_empty())
 }
 
@@ -108,12 +100,16 @@ impl Live {
             quote: None,
             note: None,
             order: None,
+            statement: None,
+            document: None,
         };
         match linked.subject {
             LinkedSubject::Invoice(d) => live.invoice = Some(d),
             LinkedSubject::Quote(q) => live.quote = Some(q),
             LinkedSubject::CreditNote(n) => live.note = Some(n),
             LinkedSubject::Order(o) => live.order = Some(o),
+            LinkedSubject::Statement(s) => live.statement = Some(s),
+            LinkedSubject::Document(d) => live.document = Some(d),
         }
         live
     }
@@ -196,6 +192,10 @@ fn title_of(live: &Live, lang: Lang) -> String {
         format!("{} {}", w.link.credit_note, n.number)
     } else if let Some(o) = &live.order {
         format!("{} {}", w.books.order, o.number)
+    } else if let Some(s) = &live.statement {
+        format!("{} {} – {}", w.books.statement, s.from, s.to)
+    } else if let Some(d) = &live.document {
+        d.title.clone()
     } else {
         String::new()
     }

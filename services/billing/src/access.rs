@@ -26,14 +26,20 @@ pub async fn customer(state: &AppState, customer: &Principal) -> Result<(), Bill
     }
 }
 
+/// What a statement's link names besides the customer: its period and currency.
+pub fn statement_extra(from: &str, to: &str, currency: &str) -> String {
+    format!("{from}/{to}/{currency}")
+}
+
 /// A customer call, or a link holder's (`link_id` set by the gateway): the link must be
-/// live, the principal's (its organization and customer), and about `subject` (kind, id),
-/// as the documents service says; else `TokenInvalid`.
+/// live, the principal's (its organization and customer), and about `subject` (kind, id
+/// and a statement's [`statement_extra`], empty for other kinds), as the documents
+/// service says; else `TokenInvalid`.
 pub async fn customer_or_link(
     state: &AppState,
     customer_principal: &Principal,
     link_id: &str,
-    (kind, id): (&str, &str),
+    (kind, id, extra): (&str, &str, &str),
 ) -> Result<(), BillingError> {
     if link_id.is_empty() {
         return customer(state, customer_principal).await;
@@ -49,7 +55,7 @@ pub async fn customer_or_link(
         Err(status) => return Err(BillingError::Documents(status)),
     };
     let about = link.subject.unwrap_or_default();
-    if about.kind == kind && about.id == id {
+    if about.kind == kind && about.id == id && about.extra == extra {
         Ok(())
     } else {
         Err(BillingError::TokenInvalid)

@@ -22,6 +22,13 @@ pub enum DocumentsError {
     AssignmentRevoked,
     #[error("document not found")]
     DocumentNotFound,
+    /// Sending a document that is not published.
+    #[error("only a published document can be sent")]
+    NotPublished,
+    /// A customer of another organization, or one the document's project is not
+    /// assigned to.
+    #[error("customer not found")]
+    CustomerNotFound,
     /// A share link that is unknown, expired, ended, revoked or another's: all alike.
     #[error("this link is not valid")]
     TokenInvalid,
@@ -51,6 +58,9 @@ pub enum DocumentsError {
     TooLarge(u64),
     #[error("the file is empty, or its type is not accepted here")]
     Unsupported,
+    /// Identity, asked about a customer, answered with an error of its own.
+    #[error("asking identity about the customer: {0}")]
+    Identity(tonic::Status),
     /// The portal, asked about the project, answered with an error of its own.
     #[error("asking the portal about the project: {0}")]
     Portal(tonic::Status),
@@ -89,13 +99,18 @@ impl ServiceError for DocumentsError {
             DocumentsError::Unauthenticated => ErrorCode::Unauthenticated,
             DocumentsError::ProjectNotFound
             | DocumentsError::DocumentNotFound
+            | DocumentsError::CustomerNotFound
             | DocumentsError::ItemNotFound
             | DocumentsError::LinkNotFound
             | DocumentsError::TypeNotFound => ErrorCode::NotFound,
             DocumentsError::NameTaken => ErrorCode::AlreadyExists,
             DocumentsError::TypeInUse => ErrorCode::FailedPrecondition,
-            DocumentsError::Refused(_) | DocumentsError::Changed => ErrorCode::FailedPrecondition,
-            DocumentsError::Portal(status) => ErrorCode::from_grpc(status.code()),
+            DocumentsError::Refused(_) | DocumentsError::Changed | DocumentsError::NotPublished => {
+                ErrorCode::FailedPrecondition
+            }
+            DocumentsError::Portal(status) | DocumentsError::Identity(status) => {
+                ErrorCode::from_grpc(status.code())
+            }
             DocumentsError::Storage(StorageError::Source(_)) => ErrorCode::Unavailable,
             DocumentsError::Storage(_) => ErrorCode::Internal,
             DocumentsError::Database(err) if atrium_common::db::is_unavailable(err) => {
@@ -114,7 +129,8 @@ impl ServiceError for DocumentsError {
             DocumentsError::Unsupported => "UNSUPPORTED_MEDIA_TYPE",
             DocumentsError::Refused(Refused::ApprovalRequired) => "APPROVAL_REQUIRED",
             DocumentsError::Refused(Refused::InvalidTransition { .. })
-            | DocumentsError::Changed => "INVALID_TRANSITION",
+            | DocumentsError::Changed
+            | DocumentsError::NotPublished => "INVALID_TRANSITION",
             other => other.code().default_reason(),
         }
     }

@@ -23,9 +23,11 @@ use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::documents::v1 as pb;
+use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
 use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
+use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tokio::net::TcpListener;
 
 use storage::Storage;
@@ -38,6 +40,7 @@ atrium_common::migrations!(
     "0005_attachments",
     "0006_org_logo",
     "0007_share_links",
+    "0008_document_sends",
 );
 
 /// Everything the documents server needs.
@@ -53,12 +56,18 @@ pub struct AppState {
     pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
     /// The portal, asked whether a guest's gallery session is live.
     pub guests: GuestGalleryServiceClient<ServiceChannel>,
+    /// Identity and the portal, asked whom a sent document goes to (the customer's
+    /// address on file and language) and in which organization's branding.
+    pub customers: CustomerServiceClient<ServiceChannel>,
+    pub branding: SettingsServiceClient<ServiceChannel>,
     /// Makes gallery renditions on a bounded pool of blocking threads.
     pub renderer: gallery::renditions::Renderer,
     /// Forwards the outbox: audit entries and in-app notices.
     pub relay: Relay,
     /// How long a new share link opens its subject.
     pub share_link_ttl: chrono::Duration,
+    /// Where the links in sent mails point (`{public}/i/{token}`).
+    pub public_url: String,
 }
 
 impl AppState {
@@ -87,11 +96,14 @@ impl AppState {
             storage,
             portal: ProjectServiceClient::new(portal_channel.clone()),
             my_projects: CustomerProjectServiceClient::new(portal_channel.clone()),
-            guests: GuestGalleryServiceClient::new(portal_channel),
+            guests: GuestGalleryServiceClient::new(portal_channel.clone()),
+            customers: CustomerServiceClient::new(connect(settings, ServiceName::Identity)?),
+            branding: SettingsServiceClient::new(portal_channel),
             renderer: gallery::renditions::Renderer::per_core(settings.storage.image_max_pixels),
             relay,
             share_link_ttl: chrono::Duration::from_std(settings.share_link_ttl)
                 .unwrap_or(chrono::Duration::days(1)),
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
         })
     }
 }

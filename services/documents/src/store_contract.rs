@@ -32,6 +32,8 @@ fn document(org_id: OrgId, project_id: ProjectId, title: &str, created: i64) -> 
         created_at: at(created),
         updated_at: at(created),
         published_at: None,
+        sent_at: None,
+        sent_count: 0,
     }
 }
 

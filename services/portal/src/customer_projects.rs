@@ -87,10 +87,12 @@ pub async fn check(
     let on = match feature {
         "documents" => features.documents,
         "gallery" => features.gallery,
+        // A share link's holder: the feature switches do not apply (design/links.md).
+        "link" => return Ok(()),
         _ => {
             return Err(PortalError::InvalidField {
                 field: "feature",
-                problem: "must be documents or gallery",
+                problem: "must be documents, gallery or link",
             });
         }
     };

@@ -210,6 +210,7 @@ impl StatementQuery {
             from: self.from.unwrap_or_default(),
             to: self.to.unwrap_or_default(),
             currency: self.currency.unwrap_or_default(),
+            link_id: String::new(),
         }
     }
 }

@@ -17,6 +17,9 @@ pub struct LinkWords {
     pub portal_sent: &'static str,
     pub credit_note: &'static str,
     pub credits_invoice: &'static str,
+    pub opening_balance: &'static str,
+    pub closing_balance: &'static str,
+    pub download_file: &'static str,
 }
 
 pub const LINKS_EN: LinkWords = LinkWords {
@@ -35,6 +38,9 @@ pub const LINKS_EN: LinkWords = LinkWords {
     portal_sent: "If you are a customer, the mail is on its way to the email address on file.",
     credit_note: "Credit note",
     credits_invoice: "Credits invoice",
+    opening_balance: "Opening balance",
+    closing_balance: "Closing balance",
+    download_file: "Download",
 };
 
 pub const LINKS_DE: LinkWords = LinkWords {
@@ -53,4 +59,7 @@ pub const LINKS_DE: LinkWords = LinkWords {
     portal_sent: "Wenn Sie Kunde sind, ist die E-Mail an die hinterlegte Adresse unterwegs.",
     credit_note: "Gutschrift",
     credits_invoice: "Gutschrift zur Rechnung",
+    opening_balance: "Anfangssaldo",
+    closing_balance: "Endsaldo",
+    download_file: "Herunterladen",
 };

@@ -77,6 +77,7 @@ pub(crate) struct DocumentFilter {
 fn document_request(PathId(id): &PathId) -> pb::DocumentRequest {
     pb::DocumentRequest {
         document_id: id.to_string(),
+        link_id: String::new(),
     }
 }
 

@@ -1,7 +1,8 @@
-//! Staff sending an issued invoice, quote, credit note or order by share link
-//! (`billing.manage`): 202 with the new link (never its token, which only the mail
-//! carries); a subject's or a customer's links with their views (`billing.view`); and
-//! revoking one (the subject area's write permission, checked by the link store).
+//! Staff sending an issued invoice, quote, credit note, order or a customer's statement
+//! by share link (`billing.manage`), or a published document (`documents.manage`): 202
+//! with the new link (never its token, which only the mail carries); a subject's or a
+//! customer's links with their views (`billing.view`, `projects.view` for documents);
+//! and revoking one (the subject area's write permission, checked by the link store).
 
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use http::StatusCode;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{Page, PageQuery, Time, time};
 use crate::call;
@@ -33,6 +34,12 @@ pub fn routes() -> Vec<Route> {
             .staff(manage).answers::<Sent>(202),
         Route::post("/api/admin/orders/{id}/send", "Send an order by a new share link", post(send_document))
             .staff(manage).answers::<Sent>(202),
+        Route::post("/api/admin/customers/{id}/statement/send", "Send the customer's statement for a period in one currency by a new share link", post(send_statement))
+            .staff(manage).body::<SendStatement>().answers::<Sent>(202),
+        Route::post("/api/admin/documents/{id}/send", "Send a published document by a new share link to a customer its project is assigned to (not published: 409 INVALID_TRANSITION; a customer not assigned: 404)", post(send_file))
+            .staff(Permission::DocumentsManage).body::<SendDocument>().answers::<Sent>(202).errors(&["INVALID_TRANSITION"]),
+        Route::get("/api/admin/documents/{id}/links", listed, get(subject_links))
+            .staff(Permission::ProjectsView).query::<PageQuery>().answers::<Page<Link>>(200),
         Route::get("/api/admin/invoices/{id}/links", listed, get(subject_links))
             .staff(view).query::<PageQuery>().answers::<Page<Link>>(200),
         Route::get("/api/admin/quotes/{id}/links", listed, get(subject_links))
@@ -58,6 +65,24 @@ pub struct Sent {
 pub struct SentLink {
     pub id: String,
     pub expires_at: Option<Time>,
+}
+
+/// The body of `POST /api/admin/customers/{id}/statement/send`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SendStatement {
+    /// `YYYY-MM-DD`, included.
+    pub from: String,
+    /// `YYYY-MM-DD`, included; at most 366 days after `from`.
+    pub to: String,
+    /// ISO 4217.
+    pub currency: String,
+}
+
+/// The body of `POST /api/admin/documents/{id}/send`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SendDocument {
+    /// A customer the document's project is assigned to.
+    pub customer_id: String,
 }
 
 /// A share link as staff list it.
@@ -112,6 +137,8 @@ fn kind_of(route: &MatchedPath) -> &'static str {
         "quote"
     } else if path.starts_with("/api/admin/orders/") {
         "order"
+    } else if path.starts_with("/api/admin/documents/") {
+        "document"
     } else {
         "invoice"
     }
@@ -125,15 +152,49 @@ async fn send_document(
     let request = billing::SendDocumentRequest {
         kind: kind_of(&route).to_owned(),
         id: id.to_string(),
+        ..Default::default()
     };
     let sent = call!(staff, sending.send_document(request));
+    Ok(sent_answer(sent.link_id, sent.expires_at))
+}
+
+fn sent_answer(id: String, expires_at: Option<prost_types::Timestamp>) -> Response {
     let body = Sent {
         link: SentLink {
-            id: sent.link_id,
-            expires_at: time(sent.expires_at.as_ref()),
+            id,
+            expires_at: time(expires_at.as_ref()),
         },
     };
-    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+    (StatusCode::ACCEPTED, Json(body)).into_response()
+}
+
+async fn send_statement(
+    staff: StaffCall,
+    PathId(id): PathId,
+    Json(body): Json<SendStatement>,
+) -> Result<Response, ApiError> {
+    let request = billing::SendDocumentRequest {
+        kind: "statement".to_owned(),
+        id: id.to_string(),
+        from: body.from,
+        to: body.to,
+        currency: body.currency,
+    };
+    let sent = call!(staff, sending.send_document(request));
+    Ok(sent_answer(sent.link_id, sent.expires_at))
+}
+
+async fn send_file(
+    staff: StaffCall,
+    PathId(id): PathId,
+    Json(body): Json<SendDocument>,
+) -> Result<Response, ApiError> {
+    let request = documents::SendDocumentRequest {
+        document_id: id.to_string(),
+        customer_id: body.customer_id,
+    };
+    let link = call!(staff, documents.send_document(request));
+    Ok(sent_answer(link.id, link.expires_at))
 }
 
 async fn links(staff: StaffCall, request: documents::ListLinksRequest) -> Answer<Page<Link>> {

@@ -31,6 +31,7 @@ pub fn routes() -> Vec<Route> {
 fn document_request(PathId(id): &PathId) -> pb::DocumentRequest {
     pb::DocumentRequest {
         document_id: id.to_string(),
+        link_id: String::new(),
     }
 }
 
@@ -78,6 +79,7 @@ pub(crate) async fn download(
             let request = pb::DownloadMyDocumentRequest {
                 document_id: id.to_string(),
                 range,
+                link_id: String::new(),
             };
             async move { Ok(call!(customer, my_documents.download_my_document(request))) }
         },

@@ -133,7 +133,7 @@ impl pb::customer_credit_note_service_server::CustomerCreditNoteService for Bill
         request: Request<pb::CreditNoteRequest>,
     ) -> Rpc<pb::CreditNoteResponse> {
         let r = request.get_ref();
-        let about = ("credit_note", r.credit_note_id.as_str());
+        let about = ("credit_note", r.credit_note_id.as_str(), "");
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let id = &r.credit_note_id;
         let mine = Some(principal.customer_id());

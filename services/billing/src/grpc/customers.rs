@@ -28,7 +28,7 @@ pub(super) async fn customer_or_link<T>(
     billing: &Billing,
     request: &Request<T>,
     link_id: &str,
-    subject: (&str, &str),
+    subject: (&str, &str, &str),
 ) -> Result<Principal, GrpcStatus> {
     let principal = Principal::require(request, SubjectKind::Customer)?;
     access::customer_or_link(&billing.0, &principal, link_id, subject).await?;
@@ -75,7 +75,7 @@ impl pb::customer_invoice_service_server::CustomerInvoiceService for Billing {
         request: Request<pb::InvoiceRequest>,
     ) -> Rpc<pb::InvoiceResponse> {
         let r = request.get_ref();
-        let about = ("invoice", r.invoice_id.as_str());
+        let about = ("invoice", r.invoice_id.as_str(), "");
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let view = invoice::find_mine(&self.0, &principal, &r.invoice_id).await?;
         let detail = invoice::detail(&self.0, view).await?;
@@ -91,8 +91,13 @@ impl pb::customer_ledger_service_server::CustomerLedgerService for Billing {
         &self,
         request: Request<pb::StatementRequest>,
     ) -> Rpc<pb::StatementResponse> {
-        let principal = customer(self, &request).await?;
-        let r = request.into_inner();
+        let r = request.get_ref();
+        let extra = crate::access::statement_extra(&r.from, &r.to, &r.currency);
+        let me = Principal::require(&request, SubjectKind::Customer)?
+            .subject_id
+            .to_string();
+        let about = ("statement", me.as_str(), extra.as_str());
+        let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let key = (principal.org_id, principal.customer_id());
         let period = (r.from.as_str(), r.to.as_str());
         let found = ledger::statement::statement(&self.0, key, period, &r.currency).await?;

@@ -123,7 +123,7 @@ impl pb::customer_order_service_server::CustomerOrderService for Billing {
 
     async fn get_my_order(&self, request: Request<pb::OrderRequest>) -> Rpc<pb::OrderResponse> {
         let r = request.get_ref();
-        let about = ("order", r.order_id.as_str());
+        let about = ("order", r.order_id.as_str(), "");
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let mine = Some(principal.customer_id());
         answer(order::find(&self.0, principal.org_id, mine, &r.order_id).await?)

@@ -36,7 +36,11 @@ impl pb::pdf_service_server::PdfService for Billing {
 impl pb::customer_pdf_service_server::CustomerPdfService for Billing {
     async fn render_my_pdf(&self, request: Request<pb::PdfRequest>) -> Rpc<pb::PdfResponse> {
         let r = request.get_ref();
-        let about = (r.kind.as_str(), r.id.as_str());
+        let extra = match r.kind.as_str() {
+            "statement" => crate::access::statement_extra(&r.from, &r.to, &r.currency),
+            _ => String::new(),
+        };
+        let about = (r.kind.as_str(), r.id.as_str(), extra.as_str());
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         answer(render(&self.0, &principal, (&r.kind, &r.id), period(r)).await?)
     }

@@ -178,7 +178,7 @@ impl pb::customer_quote_service_server::CustomerQuoteService for Billing {
 
     async fn get_my_quote(&self, request: Request<pb::QuoteRequest>) -> Rpc<pb::QuoteResponse> {
         let r = request.get_ref();
-        let about = ("quote", r.quote_id.as_str());
+        let about = ("quote", r.quote_id.as_str(), "");
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let mine = Some(principal.customer_id());
         let id = &r.quote_id;
@@ -190,7 +190,7 @@ impl pb::customer_quote_service_server::CustomerQuoteService for Billing {
         request: Request<pb::DecideQuoteRequest>,
     ) -> Rpc<pb::QuoteResponse> {
         let r = request.get_ref();
-        let about = ("quote", r.quote_id.as_str());
+        let about = ("quote", r.quote_id.as_str(), "");
         let principal = customer_or_link(self, &request, &r.link_id, about).await?;
         let r = request.into_inner();
         let channel = match uuid::Uuid::parse_str(&r.link_id) {

@@ -21,9 +21,13 @@ impl pb::sending_service_server::SendingService for Billing {
         };
         let r = request.get_ref();
         let kind = Kind::parse(&r.kind).ok_or_else(|| {
-            BillingError::field("kind", "must be invoice, quote, credit_note or order")
+            BillingError::field(
+                "kind",
+                "must be invoice, quote, credit_note, order or statement",
+            )
         })?;
-        let sent = send::send(&self.0, &acting, kind, &r.id).await?;
+        let period = (r.from.as_str(), r.to.as_str(), r.currency.as_str());
+        let sent = send::send(&self.0, &acting, (kind, &r.id), period).await?;
         Ok(Response::new(pb::SendDocumentResponse {
             link_id: sent.id,
             expires_at: sent.expires_at,

@@ -1,13 +1,15 @@
-//! Sending an issued invoice, quote, credit note or order by email (design/links.md):
+//! Sending an issued invoice, quote, credit note, order or a statement by email
+//! (design/links.md):
 //! each send asks the documents service for a new share link, then records the send on
 //! the document and writes the mail (the link on its own line) and the audit entry into
 //! the outbox in one transaction. A link whose mail never went is harmless: nobody
 //! knows its token.
 
+mod statement;
 mod store;
 
 use atrium_common::auth::Principal;
-use atrium_common::ids::{CustomerId, OrgId};
+use atrium_common::ids::CustomerId;
 use atrium_common::outbox;
 use atrium_common::outbox::Acting;
 use atrium_proto::documents::v1 as documents;
@@ -28,6 +30,7 @@ atrium_common::text_enum! {
         Quote = "quote",
         CreditNote = "credit_note",
         Order = "order",
+        Statement = "statement",
     }
 }
 
@@ -35,19 +38,35 @@ atrium_common::text_enum! {
 struct Outgoing {
     customer_id: CustomerId,
     currency: String,
+    /// The total; a statement's closing balance.
     total: i64,
+    /// Empty for a statement.
     number: String,
+    /// The dates the mail names (`due_date`, `valid_until`; a statement's `from`, `to`).
+    dates: Vec<(&'static str, chrono::NaiveDate)>,
+    /// What the link names besides the subject (a statement's period and currency).
+    extra: String,
 }
 
-/// The organization's document of `kind` and `id` as the mail tells of it; a draft (or
-/// another step that cannot be sent) is refused as the contract says.
+/// The organization's document of `kind` and `id` as the mail tells of it (a
+/// statement's `extra` holds its period and currency); a draft (or another step that
+/// cannot be sent) is refused as the contract says.
 async fn outgoing(
     state: &AppState,
-    org_id: OrgId,
-    kind: Kind,
-    id: Uuid,
-) -> Result<(Outgoing, Option<chrono::NaiveDate>), BillingError> {
+    by: &Principal,
+    (kind, id): (Kind, Uuid),
+    extra: &str,
+) -> Result<Outgoing, BillingError> {
     let db = &state.db;
+    let org_id = by.org_id;
+    let plain = |customer_id, currency, total, number| Outgoing {
+        customer_id,
+        currency,
+        total,
+        number,
+        dates: Vec::new(),
+        extra: String::new(),
+    };
     Ok(match kind {
         Kind::Invoice => {
             let row = invoice::store::find(db, org_id, id)
@@ -56,13 +75,14 @@ async fn outgoing(
             if matches!(row.status, invoice::Status::Draft | invoice::Status::Void) {
                 return Err(BillingError::InvoiceNotIssued);
             }
-            let out = Outgoing {
-                customer_id: row.customer_id,
-                currency: row.currency,
-                total: row.total,
-                number: row.number.unwrap_or_default(),
-            };
-            (out, row.due_date)
+            let mut out = plain(
+                row.customer_id,
+                row.currency,
+                row.total,
+                row.number.unwrap_or_default(),
+            );
+            out.dates.extend(row.due_date.map(|d| ("due_date", d)));
+            out
         }
         Kind::Quote => {
             let row = quote::store::find(db, org_id, None, id)
@@ -71,38 +91,28 @@ async fn outgoing(
             if row.status == quote::Status::Draft {
                 return Err(BillingError::InvalidTransition("be sent"));
             }
-            let out = Outgoing {
-                customer_id: row.customer_id,
-                currency: row.currency,
-                total: row.total,
-                number: row.number.unwrap_or_default(),
-            };
-            (out, Some(row.valid_until))
+            let mut out = plain(
+                row.customer_id,
+                row.currency,
+                row.total,
+                row.number.unwrap_or_default(),
+            );
+            out.dates.push(("valid_until", row.valid_until));
+            out
         }
         Kind::CreditNote => {
             let row = credit_note::store::find(db, org_id, None, id)
                 .await?
                 .ok_or(BillingError::CreditNoteNotFound)?;
-            let out = Outgoing {
-                customer_id: row.customer_id,
-                currency: row.currency,
-                total: row.total,
-                number: row.number,
-            };
-            (out, None)
+            plain(row.customer_id, row.currency, row.total, row.number)
         }
         Kind::Order => {
             let row = order::store::find(db, org_id, None, id)
                 .await?
                 .ok_or(BillingError::OrderNotFound)?;
-            let out = Outgoing {
-                customer_id: row.customer_id,
-                currency: row.currency,
-                total: row.total,
-                number: row.number,
-            };
-            (out, None)
+            plain(row.customer_id, row.currency, row.total, row.number)
         }
+        Kind::Statement => statement::outgoing(state, by, id, extra).await?,
     })
 }
 
@@ -112,20 +122,23 @@ fn not_found(kind: Kind) -> BillingError {
         Kind::Quote => BillingError::QuoteNotFound,
         Kind::CreditNote => BillingError::CreditNoteNotFound,
         Kind::Order => BillingError::OrderNotFound,
+        Kind::Statement => BillingError::CustomerNotFound,
     }
 }
 
 /// Sends the organization's document of `kind` to its customer's address on file by a
-/// new link; answers the link (never its token).
+/// new link (a statement: the customer `id`'s for `period`, from, to and currency);
+/// answers the link (never its token).
 pub async fn send(
     state: &AppState,
     acting: &Acting,
-    kind: Kind,
-    id: &str,
+    (kind, id): (Kind, &str),
+    (from, to, currency): (&str, &str, &str),
 ) -> Result<documents::ShareLink, BillingError> {
     let staff = &acting.principal;
     let id = Uuid::parse_str(id).map_err(|_| not_found(kind))?;
-    let (out, date) = outgoing(state, staff.org_id, kind, id).await?;
+    let asked = crate::access::statement_extra(from, to, currency);
+    let out = outgoing(state, staff, (kind, id), &asked).await?;
     let made = state
         .links
         .clone()
@@ -134,13 +147,13 @@ pub async fn send(
             subject: Some(documents::LinkSubject {
                 kind: kind.as_str().to_owned(),
                 id: id.to_string(),
-                extra: String::new(),
+                extra: out.extra.clone(),
             }),
         }))
         .await
         .map_err(BillingError::Documents)?
         .into_inner();
-    deliver(state, acting, (kind, id), (&out, date), made).await
+    deliver(state, acting, (kind, id), &out, made).await
 }
 
 /// A link holder's "Send again": when the token names a link of theirs (live, expired
@@ -171,7 +184,7 @@ pub async fn renew(state: &AppState, acting: &Acting, token: &str) -> Result<(),
     let Some((kind, id)) = Kind::parse(&subject.kind).zip(Uuid::parse_str(&subject.id).ok()) else {
         return Ok(());
     };
-    let (out, date) = match outgoing(state, holder.org_id, kind, id).await {
+    let out = match outgoing(state, holder, (kind, id), &subject.extra).await {
         Ok(found) => found,
         Err(err @ BillingError::Database(_)) => return Err(err),
         Err(_) => return Ok(()),
@@ -186,7 +199,7 @@ pub async fn renew(state: &AppState, acting: &Acting, token: &str) -> Result<(),
         .await
         .map_err(BillingError::Documents)?
         .into_inner();
-    deliver(state, acting, (kind, id), (&out, date), made).await?;
+    deliver(state, acting, (kind, id), &out, made).await?;
     Ok(())
 }
 
@@ -196,7 +209,7 @@ async fn deliver(
     state: &AppState,
     acting: &Acting,
     (kind, id): (Kind, Uuid),
-    (out, date): (&Outgoing, Option<chrono::NaiveDate>),
+    out: &Outgoing,
     made: documents::CreateLinkResponse,
 ) -> Result<documents::ShareLink, BillingError> {
     let by = &acting.principal;
@@ -206,13 +219,7 @@ async fn deliver(
     let sender = notices::sender(state, by, org_name).await?;
     let link = made.link.unwrap_or_default();
     let now = state.clock.now();
-    let mail = mail(
-        state,
-        (kind, out, date),
-        (&customer, &sender),
-        &made.token,
-        by,
-    );
+    let mail = mail(state, (kind, out), (&customer, &sender), &made.token, by);
     let mut tx = state.db.begin().await?;
     if !store::record_send(&mut tx, kind, (by.org_id, id), now).await? {
         return Err(not_found(kind));
@@ -230,7 +237,7 @@ async fn deliver(
 /// The `<kind>_sent` mail in the customer's language, with the link on its own line.
 fn mail(
     state: &AppState,
-    (kind, out, date): (Kind, &Outgoing, Option<chrono::NaiveDate>),
+    (kind, out): (Kind, &Outgoing),
     (customer, sender): (&Snapshot, &notices::Sender),
     token: &str,
     by: &Principal,
@@ -240,14 +247,13 @@ fn mail(
         .map(|c| format_amount(out.total, c, locale))
         .unwrap_or_default();
     let mut variables = json!({});
-    variables[format!("{}_number", kind.as_str())] = json!(out.number);
+    if kind != Kind::Statement {
+        variables[format!("{}_number", kind.as_str())] = json!(out.number);
+    }
     variables["amount"] = json!(amount);
     variables["link"] = json!(format!("{}/i/{token}", state.public_url));
-    let date = date.map(|d| format_date(d, locale)).unwrap_or_default();
-    match kind {
-        Kind::Invoice => variables["due_date"] = json!(date),
-        Kind::Quote => variables["valid_until"] = json!(date),
-        Kind::CreditNote | Kind::Order => {}
+    for (name, date) in &out.dates {
+        variables[*name] = json!(format_date(*date, locale));
     }
     notifier::EnqueueEmailRequest {
         org_id: by.org_id.to_string(),

@@ -32,6 +32,8 @@ pub async fn record_send(
             "update sales_order set sent_at = $3, sent_count = sent_count + 1 \
              where org_id = $1 and order_id = $2"
         }
+        // A statement is no row of its own: its sends are in the audit trail.
+        Kind::Statement => return Ok(true),
     };
     sql!(tx tx, query(text) [org_id, id, now] execute).map(|changed| changed == 1)
 }

@@ -19,6 +19,7 @@ use super::workflow::{self, Action, Status};
 use super::{DocumentView, invalid, object_of, step, text};
 use crate::AppState;
 use crate::error::DocumentsError;
+use crate::links::SubjectKind;
 use crate::storage::Allowed;
 
 /// What a PATCH changes (`None`: as it is; an empty type: none).
@@ -81,6 +82,11 @@ pub async fn transition(
     let mut done = step(principal, action.as_str(), Some(from), &row);
     done.reason = Some(reason).filter(|r| !r.is_empty());
     store::append_history(&mut tx, key, &done).await?;
+    if from == Status::Published {
+        // Unpublished: the links it was sent by die with it, for good.
+        let subject = (row.org_id, SubjectKind::Document, row.document_id.0);
+        crate::links::store::revoke_subject(&mut tx, subject, now).await?;
+    }
     let audit = format!("document.{}", action.past_tense());
     acting.record(&mut tx, &audit, subject(&row), now).await?;
     for customer_id in &audience {
@@ -92,7 +98,7 @@ pub async fn transition(
 }
 
 /// The customers the project is shared with, asked of the portal as the caller.
-async fn audience(
+pub(super) async fn audience(
     state: &AppState,
     principal: &Principal,
     row: &DocumentRow,
@@ -218,6 +224,9 @@ where
             &step(principal, "new_version", Some(from), &row),
         )
         .await?;
+        // Back in draft: the links it was sent by die (a new version is sent anew).
+        let about = (row.org_id, SubjectKind::Document, row.document_id.0);
+        crate::links::store::revoke_subject(&mut tx, about, now).await?;
         acting
             .record(&mut tx, "document.new_version", subject(&row), now)
             .await?;
@@ -252,6 +261,8 @@ pub async fn delete(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let file = store::delete_document(&mut tx, row.org_id, row.document_id).await?;
+    let about = (row.org_id, SubjectKind::Document, row.document_id.0);
+    crate::links::store::revoke_subject(&mut tx, about, now).await?;
     acting
         .record(&mut tx, "document.deleted", subject(&row), now)
         .await?;

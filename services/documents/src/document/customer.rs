@@ -12,15 +12,29 @@ use super::workflow::Status;
 use super::{DocumentPage, DocumentView, FileBytes, find, read_file};
 use crate::AppState;
 use crate::error::DocumentsError;
+use crate::links::SubjectKind;
 
-/// One published document of a project the customer holds now.
+/// One published document of a project the customer holds now. A link holder's call
+/// (`link_id` set by the gateway) needs a live link of theirs to this very document in
+/// place of the documents feature: staff chose to send it (design/links.md); the
+/// project must still be assigned to them.
 async fn find_published(
     state: &AppState,
     customer: &Principal,
     document_id: &str,
+    link_id: &str,
 ) -> Result<DocumentRow, DocumentsError> {
     let row = find(state, customer, document_id).await?;
-    match crate::projects::customer(state, customer, row.project_id, "documents").await {
+    let feature = if link_id.is_empty() {
+        "documents"
+    } else {
+        let link = crate::links::check(state, customer, link_id).await?;
+        if link.subject_kind != SubjectKind::Document || link.subject_id != row.document_id.0 {
+            return Err(DocumentsError::TokenInvalid);
+        }
+        "link"
+    };
+    match crate::projects::customer(state, customer, row.project_id, feature).await {
         Err(DocumentsError::ProjectNotFound) => return Err(DocumentsError::DocumentNotFound),
         other => other?,
     }
@@ -57,32 +71,33 @@ pub async fn list(
     })
 }
 
+/// One published document (`link_id`: as a link holder).
 pub async fn get(
     state: &AppState,
     customer: &Principal,
-    document_id: &str,
+    (document_id, link_id): (&str, &str),
 ) -> Result<DocumentView, DocumentsError> {
-    let row = find_published(state, customer, document_id).await?;
+    let row = find_published(state, customer, document_id, link_id).await?;
     let mut views = super::with_types(state, customer, vec![row]).await?;
     views.pop().ok_or(DocumentsError::DocumentNotFound)
 }
 
 /// The file (or `range` of it); a download from the first byte goes into the log with
-/// the customer and their address.
+/// the customer, their address and the link it came by (`link_id`, if any).
 pub async fn download(
     state: &AppState,
     customer: &Principal,
-    (document_id, ip): (&str, String),
+    (document_id, link_id, ip): (&str, &str, String),
     range: Option<std::ops::Range<u64>>,
 ) -> Result<(DocumentRow, FileBytes), DocumentsError> {
-    let row = find_published(state, customer, document_id).await?;
+    let row = find_published(state, customer, document_id, link_id).await?;
     let bytes = read_file(state, &row, range.clone()).await?;
     if range.is_none_or(|r| r.start == 0) {
         let download = DownloadRow {
             download_id: Uuid::now_v7(),
             at: state.clock.now(),
             customer_id: Some(customer.customer_id()),
-            link_id: None,
+            link_id: Uuid::parse_str(link_id).ok(),
             ip,
         };
         store::record_download(&state.db, (row.org_id, row.document_id), &download).await?;

@@ -6,6 +6,7 @@
 
 pub mod changes;
 pub mod customer;
+pub mod send;
 pub mod staff;
 pub mod store;
 pub mod workflow;

@@ -112,6 +112,8 @@ where
         created_at: now,
         updated_at: now,
         published_at: None,
+        sent_at: None,
+        sent_count: 0,
     };
     let history = vec![step(principal, "created", None, &row)];
     let written = async {

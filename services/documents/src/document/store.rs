@@ -30,6 +30,9 @@ pub struct DocumentRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When it was last sent by share link, and how often (none on a new row).
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_count: i64,
 }
 
 /// A document's new current file.
@@ -68,7 +71,7 @@ pub struct DownloadRow {
 
 const COLUMNS: &str = "document_id, org_id, project_id, title, description, document_type_id, \
      status, version, file_id, file_name, file_size, content_type, sha256, created_at, \
-     updated_at, published_at";
+     updated_at, published_at, sent_at, sent_count";
 
 /// What a staff search matches: the title, description and file name, folded.
 fn search_text(title: &str, description: &str, file_name: &str) -> String {
@@ -279,6 +282,19 @@ pub async fn record_download(
         download.link_id, &download.ip,
     ] execute)
     .map(drop)
+}
+
+/// Counts a send of the organization's document by share link; false when it is gone.
+pub async fn record_send(
+    tx: &mut Tx,
+    (org_id, document_id): (OrgId, DocumentId),
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    sql!(tx tx, query(
+        "update document set sent_at = $3, sent_count = sent_count + 1 \
+         where org_id = $1 and document_id = $2"
+    ) [org_id, document_id, now] execute)
+    .map(|changed| changed == 1)
 }
 
 /// Who downloaded a document, newest first.

@@ -28,7 +28,9 @@ impl pb::customer_document_service_server::CustomerDocumentService for Documents
         request: Request<pb::DocumentRequest>,
     ) -> Rpc<pb::DocumentResponse> {
         let principal = customer(&request)?;
-        let view = documents::get(&self.0, &principal, &request.get_ref().document_id).await?;
+        let r = request.get_ref();
+        let asked = (r.document_id.as_str(), r.link_id.as_str());
+        let view = documents::get(&self.0, &principal, asked).await?;
         Ok(answer(view))
     }
 
@@ -42,7 +44,7 @@ impl pb::customer_document_service_server::CustomerDocumentService for Documents
         let ip = client_ip(&request);
         let r = request.get_ref();
         let range = range_of(r.range.as_ref());
-        let asked = (r.document_id.as_str(), ip);
+        let asked = (r.document_id.as_str(), r.link_id.as_str(), ip);
         let (row, bytes) = documents::download(&self.0, &principal, asked, range).await?;
         Ok(download_stream(super::file_info(&row), bytes))
     }

@@ -186,6 +186,14 @@ impl pb::document_service_server::DocumentService for Documents {
             items: items.collect(),
         }))
     }
+
+    async fn send_document(&self, request: Request<pb::SendDocumentRequest>) -> Rpc<pb::ShareLink> {
+        let acting = acting(&request)?;
+        let r = request.get_ref();
+        let link =
+            crate::document::send::send(&self.0, &acting, &r.document_id, &r.customer_id).await?;
+        Ok(Response::new(link.into()))
+    }
 }
 
 fn type_answer(t: TypeRow) -> Response<pb::DocumentTypeResponse> {

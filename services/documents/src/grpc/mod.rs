@@ -103,6 +103,8 @@ impl From<DocumentView> for pb::Document {
             published_at: row.published_at.map(timestamp),
             history: view.history.into_iter().map(Into::into).collect(),
             document_type: view.document_type.map(Into::into),
+            sent_at: row.sent_at.map(timestamp),
+            sent_count: row.sent_count,
         }
     }
 }

@@ -62,7 +62,7 @@ pub fn is_live(link: &LinkRow, now: DateTime<Utc>) -> bool {
     link.ended_at.is_none() && link.revoked_at.is_none() && link.expires_at > now
 }
 
-fn may(staff: &Principal, permission: Permission) -> Result<(), DocumentsError> {
+pub(crate) fn may(staff: &Principal, permission: Permission) -> Result<(), DocumentsError> {
     match staff.role {
         Some(role) if staff.kind == Who::Staff && role.allows(permission) => Ok(()),
         _ => Err(DocumentsError::Denied(permission)),

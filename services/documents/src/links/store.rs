@@ -99,6 +99,19 @@ pub async fn revoke(
     .map(|changed| changed == 1)
 }
 
+/// Revokes every link to one of the organization's subjects (a document unpublished),
+/// in the transaction that changes it.
+pub async fn revoke_subject(
+    tx: &mut atrium_common::db::Tx,
+    (org_id, kind, subject_id): (OrgId, SubjectKind, Uuid),
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    sql!(tx tx, query(
+        "update share_link set revoked_at = $4 \
+         where org_id = $1 and subject_kind = $2 and subject_id = $3 and revoked_at is null"
+    ) [org_id, kind.as_str(), subject_id, now] execute)
+}
+
 /// Revokes every live link of the customer (deactivated or erased); answers how many.
 pub async fn revoke_customer(
     db: &Db,

@@ -39,6 +39,13 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
         "quote_issued",
         &["quote_number", "amount", "valid_until", "link"],
     ),
+    (
+        "credit_note_sent",
+        &["credit_note_number", "amount", "link"],
+    ),
+    ("order_sent", &["order_number", "amount", "link"]),
+    ("statement_sent", &["from", "to", "amount", "link"]),
+    ("document_sent", &["document_title", "link"]),
 ];
 
 /// Variables every template gets.
@@ -158,6 +165,42 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "quote_sent",
         "de",
         "Angebot {{ quote_number }} von {{ org_name }}"
+    ),
+    default!(
+        "credit_note_sent",
+        "en",
+        "Credit note {{ credit_note_number }} from {{ org_name }}"
+    ),
+    default!(
+        "credit_note_sent",
+        "de",
+        "Gutschrift {{ credit_note_number }} von {{ org_name }}"
+    ),
+    default!(
+        "order_sent",
+        "en",
+        "Order {{ order_number }} from {{ org_name }}"
+    ),
+    default!(
+        "order_sent",
+        "de",
+        "Auftrag {{ order_number }} von {{ org_name }}"
+    ),
+    default!(
+        "statement_sent",
+        "en",
+        "Your statement of account from {{ org_name }}"
+    ),
+    default!("statement_sent", "de", "Ihr Kontoauszug von {{ org_name }}"),
+    default!(
+        "document_sent",
+        "en",
+        "{{ org_name }} sent you a document: {{ document_title }}"
+    ),
+    default!(
+        "document_sent",
+        "de",
+        "{{ org_name }} hat Ihnen ein Dokument gesendet: {{ document_title }}"
     ),
 ];
 

@@ -28,10 +28,11 @@ use crate::GatewayState;
 use crate::api::Message;
 use crate::api::billing::{AcceptQuote, DeclineQuote, Quote};
 use crate::extract::{
-    ActsFor, ClientAddr, Json, OptionalJson, enforce_public_limit, from_client, user_agent,
+    ActsFor, Call, ClientAddr, Json, OptionalJson, enforce_public_limit, from_client, user_agent,
 };
 use crate::routes::Route;
 use crate::routes::admin::pdfs::pdf_answer;
+use crate::routes::files::{self, Disposition};
 
 #[rustfmt::skip]
 pub fn routes() -> Vec<Route> {
@@ -40,7 +41,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/api/links/{token}", "The document a share link opens, in the customer's view, with what the holder may do", get(read))
             .answers::<Linked>(200).limited().errors(&dead),
-        Route::get("/api/links/{token}/download", "The PDF of the document a share link opens", get(download))
+        Route::get("/api/links/{token}/download", "The PDF of the invoice, quote, credit note, order or statement a share link opens, or the sent document's file", get(download))
             .file().limited().errors(&dead),
         Route::post("/api/links/{token}/end", "End access: the link stops working for good", post(end))
             .no_content().limited().errors(&dead),
@@ -70,21 +71,53 @@ async fn download(
     (method, asked): (Method, HeaderMap),
     Path(token): Path<String>,
 ) -> Response {
-    let pdf = async {
+    let answer = async {
         let holder = open(&state, ip, &token, "download").await?;
         let (kind, id) = holder.subject();
+        if kind == "document" {
+            return file(&holder, id, (&method, &asked)).await;
+        }
+        let (from, to, currency) = match kind.as_str() {
+            "statement" => view::period_of(&holder),
+            _ => Default::default(),
+        };
         let request = billing::PdfRequest {
             kind,
             id,
+            from,
+            to,
+            currency,
             link_id: holder.link.id.clone(),
-            ..Default::default()
         };
-        Ok::<_, ApiError>(linked!(holder, my_pdfs.render_my_pdf(request)))
+        let found = linked!(holder, my_pdfs.render_my_pdf(request));
+        Ok::<_, ApiError>(pdf_answer(&method, &asked, found))
     };
-    private(match pdf.await {
-        Ok(found) => pdf_answer(&method, &asked, found),
-        Err(err) => err.into_response(),
+    private(answer.await.unwrap_or_else(IntoResponse::into_response))
+}
+
+/// A sent document's file, as the customer's own download answers it (ranges, ETag),
+/// logged with the link.
+async fn file(
+    holder: &Call<LinkHolder>,
+    id: String,
+    (method, asked): (&Method, &HeaderMap),
+) -> Result<Response, ApiError> {
+    let link_id = holder.link.id.clone();
+    let request = documents::DocumentRequest {
+        document_id: id.clone(),
+        link_id: link_id.clone(),
+    };
+    let found = linked!(holder, my_documents.get_my_document(request));
+    let file = found.document.unwrap_or_default().file.unwrap_or_default();
+    files::answer(method, asked, (file, Disposition::Attachment), |range| {
+        let request = documents::DownloadMyDocumentRequest {
+            document_id: id,
+            range,
+            link_id,
+        };
+        async move { Ok(linked!(holder, my_documents.download_my_document(request))) }
     })
+    .await
 }
 
 async fn end(

@@ -5,12 +5,15 @@ use std::net::IpAddr;
 
 use atrium_common::error::ApiError;
 use atrium_proto::billing::v1 as billing;
+use atrium_proto::documents::v1 as documents;
+use atrium_proto::identity::v1 as identity;
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::holder::{LinkHolder, dead, linked, open, token_invalid};
 use crate::GatewayState;
-use crate::api::billing::{CreditNote, InvoiceDetail, Order, Quote};
+use crate::api::billing::{CreditNote, InvoiceDetail, Order, Quote, Statement};
+use crate::api::documents::CustomerDocument;
 use crate::api::settings::PublicBranding;
 use crate::extract::{ActsFor, Call};
 
@@ -45,6 +48,8 @@ pub enum LinkedSubject {
     Quote(Quote),
     CreditNote(CreditNote),
     Order(Order),
+    Statement(Statement),
+    Document(CustomerDocument),
 }
 
 /// What the page may offer besides the document: its kind, the customer's name on it,
@@ -53,6 +58,38 @@ pub struct Shown {
     pub subject: LinkedSubject,
     pub customer_name: String,
     pub open_quote: bool,
+}
+
+/// The customer the link was sent to, asked of identity as its holder (only themself is
+/// found); `None` when identity does not answer.
+pub async fn customer_of(holder: &Call<LinkHolder>) -> Option<identity::Customer> {
+    let request = holder.session.request(identity::LookupCustomersRequest {
+        customer_ids: vec![holder.link.customer_id.clone()],
+    });
+    let found = holder
+        .state
+        .clients
+        .customers
+        .clone()
+        .lookup_customers(request)
+        .await;
+    found.ok()?.into_inner().customers.into_iter().next()
+}
+
+/// A statement link's period and currency (`from/to/currency`).
+pub fn period_of(holder: &Call<LinkHolder>) -> (String, String, String) {
+    let extra = holder
+        .link
+        .subject
+        .as_ref()
+        .map(|s| s.extra.clone())
+        .unwrap_or_default();
+    let mut parts = extra.splitn(3, '/').map(str::to_owned);
+    (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    )
 }
 
 /// The subject in the customer's view, asked of its owner with the link's id.
@@ -119,6 +156,40 @@ pub async fn subject(holder: &Call<LinkHolder>) -> Result<Shown, ApiError> {
             Shown {
                 customer_name: name(&order.customer),
                 subject: LinkedSubject::Order(order.into()),
+                open_quote: false,
+            }
+        }
+        "statement" => {
+            let (from, to, currency) = period_of(holder);
+            let request = billing::StatementRequest {
+                customer_id: String::new(),
+                from,
+                to,
+                currency,
+                link_id,
+            };
+            let (statement, customer) = tokio::join!(
+                async { Ok::<_, ApiError>(linked!(holder, my_ledger.get_my_statement(request))) },
+                customer_of(holder)
+            );
+            Shown {
+                customer_name: customer.map(|c| c.name).unwrap_or_default(),
+                subject: LinkedSubject::Statement(statement?.into()),
+                open_quote: false,
+            }
+        }
+        "document" => {
+            let request = documents::DocumentRequest {
+                document_id: id,
+                link_id,
+            };
+            let (document, customer) = tokio::join!(
+                async { Ok::<_, ApiError>(linked!(holder, my_documents.get_my_document(request))) },
+                customer_of(holder)
+            );
+            Shown {
+                customer_name: customer.map(|c| c.name).unwrap_or_default(),
+                subject: LinkedSubject::Document(document?.document.unwrap_or_default().into()),
                 open_quote: false,
             }
         }
