@@ -60,10 +60,7 @@ async fn a_sent_statement_opens_its_own_period_and_downloads_as_a_pdf() {
     let (status, sent) = send(&world, Method::POST, &path, Some(&period)).await;
     assert_eq!(status, 202, "{sent}");
     let mail = world.mail(3).await;
-    assert!(
-        mail.parts().0.contains(&year),
-        "the period is named"
-    );
+    assert!(mail.parts().0.contains(&year), "the period is named");
     let token = mailed_token(&world, 3, "ada@example.test").await;
 
     let (status, shown) = open(&world, &token).await;

@@ -21,6 +21,7 @@ mod link_subjects;
 mod links;
 mod log_secrets;
 mod migrations;
+mod no_account;
 mod notifications;
 mod openapi;
 mod outbox_relay;

@@ -41,6 +41,8 @@ pub static RPCS: &[Rpc] = &[
     write("/atrium.identity.v1.CustomerAuthService/ChangeCustomerPassword", Customer),
     write("/atrium.identity.v1.CustomerAuthService/RequestPortalAccess", Customer),
     write("/atrium.identity.v1.CustomerService/InviteCustomer", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/CreateCustomer", Staff(P::CustomersCreate)),
+    write("/atrium.identity.v1.CustomerService/InviteExistingCustomer", Staff(P::CustomersCreate)),
     read("/atrium.identity.v1.CustomerService/ListInvitations", Staff(P::CustomersView)),
     write("/atrium.identity.v1.CustomerService/ResendInvitation", Staff(P::CustomersCreate)),
     write("/atrium.identity.v1.CustomerService/CancelInvitation", Staff(P::CustomersCreate)),

@@ -43,6 +43,7 @@ atrium_common::migrations!(
     "0007_customer_search_text",
     "0008_one_time_token"(sqlite),
     "0009_staff_locale",
+    "0010_customer_no_account"(sqlite),
 );
 
 /// Staff access tokens live 900 s; the session behind them lives longer.

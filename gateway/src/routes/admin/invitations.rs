@@ -1,6 +1,7 @@
 //! Customer invitations (`customers.create`, listing `customers.view`): invite a
 //! customer (the account, invited, and a 7-day link by email), list the pending ones,
-//! resend one with a new link, cancel one.
+//! resend one with a new link, cancel one; and customers without an account (no mail
+//! until staff invite them).
 
 use atrium_common::error::ApiError;
 use atrium_common::roles::Permission;
@@ -8,7 +9,7 @@ use atrium_proto::identity::v1 as pb;
 use axum::routing::{delete, get, post};
 use http::StatusCode;
 
-use crate::api::people::{Invitation, Invited, NewCustomer};
+use crate::api::people::{Customer, Invitation, Invited, NewCustomer};
 use crate::api::{Page, PageQuery};
 use crate::call;
 use crate::extract::PathId;
@@ -22,6 +23,12 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/admin/customers/invitations", "Invite a customer: creates the account (invited) and emails a 7-day link", post(invite))
             .staff(create).body::<NewCustomer>().answers::<Invited>(201)
             .errors(&["INVITATION_PENDING", "ALREADY_EXISTS"]),
+        Route::post("/api/admin/customers", "Create a customer without portal access (no_account): billed, sent links, assignable; no mail", post(create_customer))
+            .staff(create).body::<NewCustomer>().answers::<Customer>(201)
+            .errors(&["ALREADY_EXISTS"]),
+        Route::post("/api/admin/customers/{id}/invite", "Invite a customer without an account: emails the 7-day link and makes them invited", post(invite_existing))
+            .staff(create).answers::<Invited>(201)
+            .errors(&["INVITATION_PENDING", "ALREADY_EXISTS"]),
         Route::get("/api/admin/customers/invitations", "The organization's pending invitations, newest first", get(list))
             .staff(Permission::CustomersView).query::<PageQuery>()
             .answers::<Page<Invitation>>(200),
@@ -32,24 +39,51 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-pub(crate) async fn invite(
-    staff: StaffCall,
-    Json(body): Json<NewCustomer>,
-) -> Result<(StatusCode, Json<Invited>), ApiError> {
-    let request = pb::InviteCustomerRequest {
+fn profile(body: NewCustomer) -> pb::InviteCustomerRequest {
+    pb::InviteCustomerRequest {
         email: body.email,
         name: body.name.unwrap_or_default(),
         company: body.company.unwrap_or_default(),
         phone: body.phone.unwrap_or_default(),
         address: body.address.unwrap_or_default(),
         locale: body.locale.unwrap_or_default(),
-    };
-    let response = call!(staff, customers.invite_customer(request));
+    }
+}
+
+fn invited(response: pb::InviteCustomerResponse) -> (StatusCode, Json<Invited>) {
     let invited = Invited {
         invitation: response.invitation.unwrap_or_default().into(),
         customer: response.customer.unwrap_or_default().into(),
     };
-    Ok((StatusCode::CREATED, Json(invited)))
+    (StatusCode::CREATED, Json(invited))
+}
+
+pub(crate) async fn invite(
+    staff: StaffCall,
+    Json(body): Json<NewCustomer>,
+) -> Result<(StatusCode, Json<Invited>), ApiError> {
+    let response = call!(staff, customers.invite_customer(profile(body)));
+    Ok(invited(response))
+}
+
+pub(crate) async fn create_customer(
+    staff: StaffCall,
+    Json(body): Json<NewCustomer>,
+) -> Result<(StatusCode, Json<Customer>), ApiError> {
+    let response = call!(staff, customers.create_customer(profile(body)));
+    let customer = response.customer.unwrap_or_default().into();
+    Ok((StatusCode::CREATED, Json(customer)))
+}
+
+pub(crate) async fn invite_existing(
+    staff: StaffCall,
+    PathId(id): PathId,
+) -> Result<(StatusCode, Json<Invited>), ApiError> {
+    let request = pb::CustomerRequest {
+        customer_id: id.to_string(),
+    };
+    let response = call!(staff, customers.invite_existing_customer(request));
+    Ok(invited(response))
 }
 
 pub(crate) async fn list(

@@ -32,6 +32,33 @@ pub struct NewInvitation {
     pub locale: String,
 }
 
+/// A new customer of the organization in `status`, from the profile staff gave.
+pub(super) fn new_customer(
+    org_id: atrium_common::ids::OrgId,
+    input: NewInvitation,
+    status: CustomerStatus,
+    now: DateTime<Utc>,
+) -> Result<Customer, IdentityError> {
+    let email = Email::parse("email", &input.email)?;
+    Ok(Customer {
+        customer_id: CustomerId::new(),
+        org_id,
+        email: email.display,
+        email_normalized: email.normalized,
+        name: validate::optional_text("name", &input.name, 200)?,
+        company: validate::optional_text("company", &input.company, 200)?,
+        phone: validate::optional_text("phone", &input.phone, 50)?,
+        address: validate::optional_text("address", &input.address, 5000)?,
+        locale: validate::locale("locale", &input.locale)?,
+        status,
+        password_hash: None,
+        epoch: 0,
+        created_at: now,
+        updated_at: now,
+        account_manager_id: None,
+    })
+}
+
 /// Creates the customer and the invitation, and queues the mail, in one transaction.
 pub async fn invite(
     state: &AppState,
@@ -39,41 +66,20 @@ pub async fn invite(
     input: NewInvitation,
     ip: &str,
 ) -> Result<(Invitation, Customer), IdentityError> {
-    let email = Email::parse("email", &input.email)?;
-    let name = validate::optional_text("name", &input.name, 200)?;
-    let company = validate::optional_text("company", &input.company, 200)?;
-    let phone = validate::optional_text("phone", &input.phone, 50)?;
-    let address = validate::optional_text("address", &input.address, 5000)?;
-    let locale = validate::locale("locale", &input.locale)?;
     let org = org_store::find_organization(&state.db, staff.org_id)
         .await?
         .ok_or(IdentityError::OrganizationNotFound)?;
-    let inviter = staff_store::find_staff(&state.db, staff.org_id, staff.staff_id()).await?;
-    let existing =
-        customer_store::find_customer_by_email(&state.db, org.organization_id, &email.normalized)
-            .await?;
     let now = state.clock.now();
+    let fresh = new_customer(org.organization_id, input, CustomerStatus::Invited, now)?;
+    let inviter = staff_store::find_staff(&state.db, staff.org_id, staff.staff_id()).await?;
+    let existing = customer_store::find_customer_by_email(
+        &state.db,
+        org.organization_id,
+        &fresh.email_normalized,
+    )
+    .await?;
     let (customer, is_new) = match existing {
-        None => (
-            Customer {
-                customer_id: CustomerId::new(),
-                org_id: org.organization_id,
-                email: email.display,
-                email_normalized: email.normalized,
-                name,
-                company,
-                phone,
-                address,
-                locale,
-                status: CustomerStatus::Invited,
-                password_hash: None,
-                epoch: 0,
-                created_at: now,
-                updated_at: now,
-                account_manager_id: None,
-            },
-            true,
-        ),
+        None => (fresh, true),
         Some(customer) if customer.status == CustomerStatus::Invited => {
             let pending = invitation_store::find_pending_invitation(
                 &state.db,
@@ -87,18 +93,9 @@ pub async fn invite(
             // Invited before, that invitation cancelled: invite the same customer again.
             (customer, false)
         }
+        // Created without an account: this is their invitation.
+        Some(customer) if customer.status == CustomerStatus::NoAccount => (customer, false),
         Some(_) => return Err(IdentityError::CustomerExists),
-    };
-    let invitation = Invitation {
-        invitation_id: InvitationId::new(),
-        org_id: org.organization_id,
-        customer_id: customer.customer_id,
-        status: InvitationStatus::Pending,
-        expires_at: now + INVITATION_TTL,
-        invited_by: Some(staff.staff_id()),
-        accepted_at: None,
-        created_at: now,
-        updated_at: now,
     };
     let sender_name = inviter.map(|s| s.name).unwrap_or_default();
     let mut tx = state.db.begin().await?;
@@ -106,17 +103,16 @@ pub async fn invite(
         // Another invitation of the same email committed a moment ago.
         return Err(IdentityError::InvitationPending);
     }
-    invitation_store::insert_invitation(&mut tx, &invitation).await?;
-    credentials::issue_link(
-        state,
-        &mut tx,
-        &customer,
-        Purpose::Invitation,
-        invitation_link(&sender_name),
-        &org,
-        now,
-    )
-    .await?;
+    let customer = match customer.status {
+        CustomerStatus::NoAccount => {
+            customer_store::mark_invited(&mut tx, customer.org_id, customer.customer_id, now)
+                .await?
+                .ok_or(IdentityError::InvitationPending)?
+        }
+        _ => customer,
+    };
+    let by = (Some(staff.staff_id()), sender_name.as_str());
+    let invitation = open_invitation(state, &mut tx, (&org, &customer), by, now).await?;
     audit_on_customer(staff, "customer.invited", customer.customer_id, ip, now)
         .record(&mut tx)
         .await?;
@@ -124,6 +120,40 @@ pub async fn invite(
     state.relay.wake();
     tracing::info!(invitation_id = %invitation.invitation_id, "customer invited");
     Ok((invitation, customer))
+}
+
+/// A new pending invitation of `customer` (7 days from `now`) and its mail, inside `tx`;
+/// `by` is who invites (a staff member and the name the mail signs with, or nobody).
+pub(super) async fn open_invitation(
+    state: &AppState,
+    tx: &mut atrium_common::db::Tx,
+    (org, customer): (&crate::organization::Organization, &Customer),
+    (invited_by, sender_name): (Option<atrium_common::ids::StaffId>, &str),
+    now: DateTime<Utc>,
+) -> Result<Invitation, IdentityError> {
+    let invitation = Invitation {
+        invitation_id: InvitationId::new(),
+        org_id: org.organization_id,
+        customer_id: customer.customer_id,
+        status: InvitationStatus::Pending,
+        expires_at: now + INVITATION_TTL,
+        invited_by,
+        accepted_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    invitation_store::insert_invitation(tx, &invitation).await?;
+    credentials::issue_link(
+        state,
+        tx,
+        customer,
+        Purpose::Invitation,
+        invitation_link(sender_name),
+        org,
+        now,
+    )
+    .await?;
+    Ok(invitation)
 }
 
 /// What the link holder sees before accepting.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod invitation_store;
 pub mod invitations;
+pub mod no_account;
 pub mod portal_access;
 pub mod session_store;
 pub mod sessions;
@@ -25,6 +26,9 @@ use crate::session_cache::{Revocation, Revoking};
 atrium_common::text_enum! {
     /// Where a customer account stands.
     pub enum CustomerStatus {
+        /// No portal access: billed, sent links, assignable; never mailed an
+        /// invitation until staff invite them.
+        NoAccount = "no_account",
         /// Invited, no password set yet (assignable already).
         Invited = "invited",
         Active = "active",

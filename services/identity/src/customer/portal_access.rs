@@ -1,6 +1,7 @@
 //! "Get portal access" from a share link: the link's customer gets the mail that lets
 //! them in — a reset link when they have a password, their pending invitation again
-//! when they were invited — and nothing else happens otherwise. The caller answers the
+//! when they were invited, an invitation when they have no account yet — and nothing
+//! else happens otherwise. The caller answers the
 //! same whatever happened, so a link holder learns nothing of the account.
 
 use atrium_common::auth::Principal;
@@ -44,6 +45,11 @@ pub async fn request(state: &AppState, holder: &Principal, ip: &str) -> Result<(
             };
             reissue(state, &mut tx, (&org, pending.invitation_id), "", now).await?;
             "customer.invitation_resent"
+        }
+        CustomerStatus::NoAccount => {
+            let by = (None, "");
+            super::no_account::invite_in(state, &mut tx, (&org, customer_id), by, now).await?;
+            "customer.invited"
         }
         _ => return Ok(()),
     };

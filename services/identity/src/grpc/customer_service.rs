@@ -13,6 +13,7 @@ use atrium_common::ids::{CustomerId, InvitationId};
 use crate::customer::Customer;
 use crate::customer::accounts::{self as customers, LockOut, ProfileChange};
 use crate::customer::invitations::{self, NewInvitation};
+use crate::customer::no_account;
 use crate::error::IdentityError;
 
 use super::{Identity, id, invitation_response};
@@ -43,6 +44,36 @@ impl pb::customer_service_server::CustomerService for Identity {
             locale: r.locale,
         };
         let (invitation, customer) = invitations::invite(&self.0, &principal, input, &ip).await?;
+        Ok(invitation_response(invitation, customer))
+    }
+
+    async fn create_customer(
+        &self,
+        request: Request<pb::InviteCustomerRequest>,
+    ) -> Rpc<pb::CustomerResponse> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let r = request.into_inner();
+        let input = NewInvitation {
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            phone: r.phone,
+            address: r.address,
+            locale: r.locale,
+        };
+        let customer = no_account::create(&self.0, &principal, input, &ip).await?;
+        Ok(customer_response(customer))
+    }
+
+    async fn invite_existing_customer(
+        &self,
+        request: Request<pb::CustomerRequest>,
+    ) -> Rpc<pb::InviteCustomerResponse> {
+        let principal = Principal::require(&request, SubjectKind::Staff)?;
+        let ip = client_ip(&request);
+        let id = customer_id(&request.get_ref().customer_id)?;
+        let (invitation, customer) = no_account::invite(&self.0, &principal, id, &ip).await?;
         Ok(invitation_response(invitation, customer))
     }
 

@@ -139,6 +139,23 @@ pub async fn activate_customer(
     ) [org_id, customer_id, password_hash, now] fetch_optional)?)
 }
 
+/// A customer without an account becomes invited (their invitation is written in the same
+/// transaction); `None` unless they had no account.
+pub async fn mark_invited(
+    tx: &mut Tx,
+    org_id: OrgId,
+    customer_id: CustomerId,
+    now: DateTime<Utc>,
+) -> Result<Option<Customer>, IdentityError> {
+    Ok(sql!(tx tx, query_as(
+        concat!(
+            "update customer set status = 'invited', updated_at = $3 \
+             where org_id = $1 and customer_id = $2 and status = 'no_account' returning ",
+            customer_columns!()
+        )
+    ) [org_id, customer_id, now] fetch_optional)?)
+}
+
 /// Sets a new password and bumps the epoch (every session ends) of an active customer.
 pub async fn reset_password(
     tx: &mut Tx,
@@ -175,10 +192,15 @@ pub async fn transition(
     let row = match transition {
         Transition::Deactivate => run!(
             "update customer set status = 'deactivated', epoch = epoch + 1, updated_at = $3 \
-             where org_id = $1 and customer_id = $2 and status in ('active', 'invited')"
+             where org_id = $1 and customer_id = $2 \
+             and status in ('active', 'invited', 'no_account')"
         ),
         Transition::Reactivate => run!(
-            "update customer set status = case when password_hash is null then 'invited' else 'active' end, \
+            // Back to where they were: active with a password, invited if they ever were,
+            // else without an account.
+            "update customer set status = case when password_hash is not null then 'active' \
+             when exists (select 1 from customer_invitation i where i.org_id = customer.org_id \
+             and i.customer_id = customer.customer_id) then 'invited' else 'no_account' end, \
              updated_at = $3 where org_id = $1 and customer_id = $2 and status = 'deactivated'"
         ),
         Transition::EndSessions => run!(
