@@ -319,3 +319,102 @@ async fn portal_access_mails_a_reset_or_the_invitation_again_and_answers_alike()
     let before = crate::customer_lockout::link_token(&first, "/customer/accept-invitation");
     assert_ne!(again, before, "a resend mails a new invitation token");
 }
+
+#[tokio::test]
+async fn request_access_mails_fresh_links_to_the_open_documents_of_known_emails_only() {
+    let world = World::start().await;
+    let (_, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let invoice = issued_invoice(&world, &ada_id).await;
+    world.mail(2).await; // invoice_issued
+    let mut quote = worked_example(&ada_id);
+    quote["valid_until"] = json!("2099-01-31");
+    let (_, quote) = send(&world, Method::POST, "/api/admin/quotes", Some(&quote)).await;
+    let quote_id = quote["id"].as_str().unwrap().to_owned();
+    let issue = format!("/api/admin/quotes/{quote_id}/issue");
+    assert_eq!(send(&world, Method::POST, &issue, None).await.0, 200);
+    world.mail(3).await; // quote_issued
+    let ask = |body: Value| {
+        let world = &world;
+        async move {
+            let response = world
+                .app
+                .post_json("/api/links/request-access", &body)
+                .await;
+            let status = response.status().as_u16();
+            let retry = response.headers().get("retry-after").is_some();
+            let mut body: Value = response.json().await.unwrap_or(Value::Null);
+            body["error"]["request_id"].take();
+            (status, body, retry)
+        }
+    };
+
+    // Known or not, the same answer; only the known email is mailed, at its address on
+    // file, one mail with a link to each open document.
+    let unknown = ask(json!({"org": "acme", "email": "nobody@example.test"})).await;
+    let elsewhere = ask(json!({"org": "no-such-org", "email": "ada@example.test"})).await;
+    let known = ask(json!({"org": "acme", "email": "ADA@example.test"})).await;
+    assert_eq!(known.0, 202);
+    assert_eq!(unknown, known);
+    assert_eq!(elsewhere, known);
+    let mail = world.mail(4).await;
+    assert_eq!(mail.rcpt_to, ["ada@example.test"]);
+    let (text, _) = mail.parts();
+    let tokens: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.trim().split_once("/i/").map(|(_, t)| t.to_owned()))
+        .collect();
+    assert_eq!(tokens.len(), 2, "{text}");
+    let mut opened = Vec::new();
+    for token in &tokens {
+        let shown: Value = world
+            .app
+            .get(&format!("/api/links/{token}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        opened.push((
+            shown["subject"]["kind"].as_str().unwrap().to_owned(),
+            shown["subject"]["id"].as_str().unwrap().to_owned(),
+        ));
+    }
+    opened.sort();
+    assert_eq!(
+        opened,
+        [
+            ("invoice".to_owned(), invoice),
+            ("quote".to_owned(), quote_id)
+        ]
+    );
+    world.app.settled().await;
+    assert_eq!(
+        world.smtp.messages().len(),
+        4,
+        "nothing for the unknown ones"
+    );
+
+    // Bad bodies are refused; the limit is 3 an hour per email as typed, known or not.
+    let wrong = world
+        .app
+        .http
+        .post(world.app.url("/api/links/request-access"))
+        .header("content-type", "text/plain")
+        .body("ada@example.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 415);
+    assert_eq!(ask(json!({"org": "acme"})).await.0, 422);
+    for email in ["nobody@example.test", "ADA@example.test"] {
+        let body = json!({"org": "acme", "email": email});
+        for _ in 0..2 {
+            assert_eq!(ask(body.clone()).await.0, 202);
+        }
+        let (status, refused, retry) = ask(body).await;
+        assert_eq!(
+            (status, &refused["error"]["code"], retry),
+            (429, &json!("RATE_LIMITED"), true),
+            "{email}"
+        );
+    }
+}

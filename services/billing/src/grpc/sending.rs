@@ -45,4 +45,16 @@ impl pb::sending_service_server::SendingService for Billing {
         send::renew(&self.0, &acting, &request.get_ref().token).await?;
         Ok(Response::new(pb::RenewDocumentResponse {}))
     }
+
+    async fn send_open_documents(
+        &self,
+        request: Request<pb::SendOpenDocumentsRequest>,
+    ) -> Rpc<pb::RenewDocumentResponse> {
+        let acting = Acting {
+            principal: Principal::require(&request, SubjectKind::Customer)?,
+            ip: client_ip(&request),
+        };
+        send::requested::send_open(&self.0, &acting).await?;
+        Ok(Response::new(pb::RenewDocumentResponse {}))
+    }
 }

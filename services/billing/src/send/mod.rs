@@ -5,6 +5,7 @@
 //! the outbox in one transaction. A link whose mail never went is harmless: nobody
 //! knows its token.
 
+pub mod requested;
 mod statement;
 mod store;
 

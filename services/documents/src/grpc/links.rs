@@ -114,6 +114,19 @@ impl pb::share_link_service_server::ShareLinkService for Documents {
         }))
     }
 
+    async fn create_my_link(
+        &self,
+        request: Request<pb::CreateLinkRequest>,
+    ) -> Rpc<pb::CreateLinkResponse> {
+        let holder = Principal::require(&request, Who::Customer)?;
+        let about = subject(request.into_inner().subject)?;
+        let (row, token) = links::create_mine(&self.0, &holder, about).await?;
+        Ok(Response::new(pb::CreateLinkResponse {
+            link: Some(row.into()),
+            token,
+        }))
+    }
+
     async fn check_link(&self, request: Request<pb::CheckLinkRequest>) -> Rpc<pb::ShareLink> {
         let holder = Principal::require(&request, Who::Customer)?;
         let row = links::check(&self.0, &holder, &request.get_ref().link_id).await?;

@@ -162,6 +162,23 @@ pub async fn renew(
     mint(state, (old.org_id, old.customer_id), subject, None).await
 }
 
+/// A new live link of the customer `holder` to their own invoice or quote ("Request
+/// access": billing found it open and theirs); other kinds are refused.
+pub async fn create_mine(
+    state: &AppState,
+    holder: &Principal,
+    subject: Subject,
+) -> Result<(LinkRow, String), DocumentsError> {
+    if !matches!(subject.kind, SubjectKind::Invoice | SubjectKind::Quote) {
+        return Err(DocumentsError::InvalidField {
+            field: "subject.kind",
+            problem: "must be invoice or quote",
+        });
+    }
+    let whose = (holder.org_id, holder.customer_id());
+    mint(state, whose, subject, None).await
+}
+
 /// What opening a link counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Use {

@@ -60,3 +60,26 @@ pub async fn request(state: &AppState, holder: &Principal, ip: &str) -> Result<(
     state.relay.wake();
     Ok(())
 }
+
+/// "Request access" on a link page (design/links.md): the customer of the organization
+/// `org` (its slug) with `email`, when there is one who may still be sent documents (no
+/// account, invited or active; never deactivated or erased). The caller answers the same
+/// whatever this finds.
+pub async fn find_by_email(
+    state: &AppState,
+    org: &str,
+    email: &str,
+) -> Result<Option<super::Customer>, IdentityError> {
+    let Some(org) = org_store::find_organization_by_slug(&state.db, org).await? else {
+        return Ok(None);
+    };
+    let email = crate::validate::normalize_email(email);
+    let found =
+        customer_store::find_customer_by_email(&state.db, org.organization_id, &email).await?;
+    Ok(found.filter(|c| {
+        matches!(
+            c.status,
+            CustomerStatus::NoAccount | CustomerStatus::Invited | CustomerStatus::Active
+        )
+    }))
+}

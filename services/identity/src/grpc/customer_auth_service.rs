@@ -103,6 +103,23 @@ impl pb::customer_auth_service_server::CustomerAuthService for Identity {
         Ok(Response::new(pb::ForgotPasswordResponse {}))
     }
 
+    async fn find_customer_by_email(
+        &self,
+        request: Request<pb::ForgotPasswordRequest>,
+    ) -> Rpc<pb::FoundCustomer> {
+        let r = request.get_ref();
+        let found =
+            crate::customer::portal_access::find_by_email(&self.0, &r.org, &r.email).await?;
+        Ok(Response::new(pb::FoundCustomer {
+            found: found.is_some(),
+            org_id: found
+                .as_ref()
+                .map(|c| c.org_id.to_string())
+                .unwrap_or_default(),
+            customer_id: found.map(|c| c.customer_id.to_string()).unwrap_or_default(),
+        }))
+    }
+
     async fn request_portal_access(
         &self,
         request: Request<pb::PortalAccessRequest>,

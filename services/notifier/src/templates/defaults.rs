@@ -46,6 +46,7 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
     ("order_sent", &["order_number", "amount", "link"]),
     ("statement_sent", &["from", "to", "amount", "link"]),
     ("document_sent", &["document_title", "link"]),
+    ("documents_requested", &["documents", "link"]),
 ];
 
 /// Variables every template gets.
@@ -201,6 +202,16 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "document_sent",
         "de",
         "{{ org_name }} hat Ihnen ein Dokument gesendet: {{ document_title }}"
+    ),
+    default!(
+        "documents_requested",
+        "en",
+        "Your documents from {{ org_name }}"
+    ),
+    default!(
+        "documents_requested",
+        "de",
+        "Ihre Dokumente von {{ org_name }}"
     ),
 ];
 

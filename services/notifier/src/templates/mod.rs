@@ -155,6 +155,12 @@ pub fn sample_variables(key: &str) -> serde_json::Value {
             "galleries" => {
                 serde_json::json!([{ "name": "Sample", "link": "https://example.invalid/g" }])
             }
+            "documents" => serde_json::json!([{
+                "kind": "invoice",
+                "number": "Sample",
+                "amount": "Sample",
+                "link": SAMPLE_LINK,
+            }]),
             "link" => serde_json::Value::from(SAMPLE_LINK),
             _ => serde_json::Value::from("Sample"),
         };

@@ -49,6 +49,8 @@ pub fn routes() -> Vec<Route> {
             .body::<AcceptQuote>().answers::<Quote>(200).limited().errors(&decided),
         Route::post("/api/links/{token}/decline", "Decline the sent, unexpired quote a link opens", post(decline))
             .body::<DeclineQuote>().answers::<Quote>(200).limited().errors(&decided),
+        Route::post("/api/links/request-access", "Request access: fresh links to the open invoices and quotes of the organization's customer with this email, mailed to the address on file if there is one; the same 202 either way", post(recovery::request_access))
+            .body::<recovery::AccessRequest>().answers::<Message>(202).limited(),
         Route::post("/api/links/{token}/renew", "Send again: a new link to the same document, mailed to the customer's address on file if the token is known; the same 202 either way", post(recovery::renew))
             .answers::<Message>(202).limited(),
         Route::post("/api/links/{token}/portal-access", "Get portal access: the invitation again, or a reset link, mailed to the customer's address on file if the token is known; the same 202 either way", post(recovery::portal_access))

@@ -1,9 +1,11 @@
 //! Asking again from a link: "Send again" mails a new link to the document to the
-//! customer's address on file, "Get portal access" their invitation or a reset link.
-//! Both answer 202 at once whatever the token, and do the work after the answer, so
-//! neither the answer nor its time tells a known token from an unknown one. Each is
-//! limited per client address and to 3 an hour per token as typed (keyed on its hash,
-//! known or not).
+//! customer's address on file, "Get portal access" their invitation or a reset link,
+//! and "Request access" (an organization and an email, no token) fresh links to the
+//! open invoices and quotes of the customer with that email. Each answers 202 at once
+//! whatever it is given, and does the work after the answer, so neither the answer nor
+//! its time tells a known token or email from an unknown one. Each is limited per
+//! client address, and to 3 an hour per token as typed (keyed on its hash, known or
+//! not) or per email as typed (`ATRIUM_RATE_LIMIT_RECOVERY_ACCOUNT`).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -15,11 +17,13 @@ use atrium_proto::identity::v1 as identity;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 use super::holder::{LinkHolder, private, well_formed};
 use crate::GatewayState;
 use crate::api::Message;
-use crate::extract::{ActsFor, ClientAddr, enforce_limit, enforce_public_limit, from_client};
+use crate::extract::{ActsFor, ClientAddr, Json, enforce_limit, enforce_public_limit, from_client};
 use atrium_common::error::ApiError;
 
 /// `renew` and `portal-access`: 3 an hour per token as typed.
@@ -140,4 +144,77 @@ pub async fn portal_access(
     Path(token): Path<String>,
 ) -> Response {
     ask(state, ip, Ask::PortalAccess, token).await
+}
+
+/// The body of `POST /api/links/request-access`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AccessRequest {
+    /// The organization's slug.
+    pub org: String,
+    /// The email the customer is known by.
+    pub email: String,
+}
+
+/// "Request access": 202 whatever is asked; when `email` is a customer of `org` who may
+/// still be sent documents, one mail with fresh links to their open invoices and
+/// quotes goes to their address on file.
+pub async fn request_access(
+    State(state): State<GatewayState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<AccessRequest>,
+) -> Response {
+    let limited = async {
+        enforce_public_limit(&state, ip).await?;
+        let typed = format!("{}\0{}", body.org, body.email);
+        let digest = atrium_common::token::hash_token(&typed);
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let key = format!("gateway:links:request-access:{hex}");
+        enforce_limit(&state, &key, state.settings.rate_limits.recovery_account).await
+    };
+    if let Err(err) = limited.await {
+        return private(err.into_response());
+    }
+    let worker = state.clone();
+    tokio::spawn(async move {
+        if let Err(status) = send_open(&worker, ip, body).await {
+            tracing::warn!(code = ?status.code(), "a request for access failed");
+        }
+    });
+    let message = "if this email is known, the links are on their way to it";
+    let answer = axum::Json(Message {
+        message: message.into(),
+    });
+    private((StatusCode::ACCEPTED, answer).into_response())
+}
+
+/// The work of a request for access, after the answer.
+async fn send_open(
+    state: &GatewayState,
+    ip: IpAddr,
+    body: AccessRequest,
+) -> Result<(), tonic::Status> {
+    let asked = from_client(
+        ip,
+        identity::ForgotPasswordRequest {
+            org: body.org,
+            email: body.email,
+        },
+    );
+    let mut identity = state.clients.customer_auth.clone();
+    let found = identity.find_customer_by_email(asked).await?.into_inner();
+    let org = atrium_common::ids::OrgId::parse(&found.org_id);
+    let customer = atrium_common::ids::CustomerId::parse(&found.customer_id);
+    let (true, Some(org), Some(customer)) = (found.found, org, customer) else {
+        return Ok(());
+    };
+    let principal = atrium_common::auth::Principal::customer(org, customer.0);
+    let mut request = from_client(ip, billing::SendOpenDocumentsRequest {});
+    principal.write_to(request.metadata_mut());
+    state
+        .clients
+        .sending
+        .clone()
+        .send_open_documents(request)
+        .await?;
+    Ok(())
 }
