@@ -1,9 +1,20 @@
-//! No token, cookie or password ever reaches the log: the real binary runs every identity
-//! flow that handles one (sign-ins, invitations, recovery, password changes, refresh) with
-//! our crates at debug level, and its whole output is searched for each secret it saw.
+//! No token, cookie or password ever reaches the log or a trace: the real binary runs
+//! every flow that handles one (sign-ins, invitations, recovery, password changes,
+//! refresh, and share links sent, opened, renewed and asked for again) with our crates at
+//! debug level and its traces exported to an OTLP receiver on loopback, and its whole
+//! output, every span it exported and the staff's outbox listing are searched for each
+//! secret it saw.
 
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 
 use crate::support::app::free_port;
 use atrium_common::config::DatabaseTarget;
@@ -25,6 +36,39 @@ struct Client {
     secrets: Vec<String>,
 }
 
+/// An OTLP trace receiver on loopback: every export it got, as text.
+#[derive(Clone, Default)]
+struct Traces(Arc<Mutex<Vec<String>>>);
+
+#[tonic::async_trait]
+impl TraceService for Traces {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let text = format!("{:?}", request.get_ref());
+        self.0.lock().unwrap().push(text);
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
+
+impl Traces {
+    /// Serves on a free loopback port; answers the endpoint.
+    async fn start(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let service = TraceServiceServer::new(self.clone());
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+        );
+        endpoint
+    }
+}
+
 impl Client {
     async fn send(&self, request: crate::support::http::Builder) -> (u16, Value, Option<String>) {
         let response = request.send().await.expect("request");
@@ -42,21 +86,60 @@ impl Client {
         self.send(request).await
     }
 
-    /// Waits for the next mail and answers the token of its link, remembered as a secret.
-    async fn link_token(&mut self) -> String {
+    /// Waits for the next mail and answers its text.
+    async fn next_mail(&mut self) -> String {
         self.mails += 1;
         let mails = self
             .smtp
             .wait_for_messages(self.mails, Duration::from_secs(20))
             .await
             .expect("mail");
-        let (text, _) = mails[self.mails - 1].parts();
-        let token = text
+        mails[self.mails - 1].parts().0
+    }
+
+    /// Waits for the next mail and answers the token after `marker` in its first line
+    /// that has one, remembered as a secret (with every other such token of the mail).
+    async fn token_after(&mut self, marker: &str) -> String {
+        let text = self.next_mail().await;
+        let tokens: Vec<String> = text
             .lines()
-            .find_map(|line| line.trim().split_once("?token=").map(|(_, t)| t.to_owned()))
-            .expect("a link");
-        self.secrets.push(token.clone());
-        token
+            .filter_map(|line| line.trim().split_once(marker).map(|(_, t)| t.to_owned()))
+            .collect();
+        self.secrets.extend(tokens.iter().cloned());
+        tokens
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("no {marker} in:\n{text}"))
+    }
+
+    /// Waits for the next mail and answers the token of its link, remembered as a secret.
+    async fn link_token(&mut self) -> String {
+        self.token_after("?token=").await
+    }
+
+    async fn staff_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        staff: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(staff);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let (status, body, _) = self.send(request).await;
+        (status, body)
+    }
+
+    /// A GET as a browser makes it (link pages are HTML, outside the API document).
+    async fn get(&self, path: &str) -> u16 {
+        let url = format!("{}{path}", self.base);
+        let response = crate::pages::browser().get(url).send().await.unwrap();
+        response.status().as_u16()
     }
 
     /// Asks for a reset link of `email` under `tier` (`admin` or `customer`) and sets
@@ -87,9 +170,12 @@ async fn no_token_cookie_or_password_reaches_the_log() {
     let data_dir = tempfile::tempdir().unwrap();
     let smtp = SmtpServer::start().await.unwrap();
     let port = free_port();
+    let traces = Traces::default();
+    let otlp = traces.start().await;
     let mut command = Command::new(env!("CARGO_BIN_EXE_atrium"));
     command
         .env("ATRIUM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &otlp)
         .env("ATRIUM_SMTP_URL", smtp.url())
         .env("ATRIUM_BOOTSTRAP_ORG", "acme")
         .env("ATRIUM_BOOTSTRAP_EMAIL", "owner@acme.test")
@@ -275,6 +361,8 @@ async fn no_token_cookie_or_password_reaches_the_log() {
     assert_eq!(status, 200);
     client.remember(cookie.unwrap().split_once('=').unwrap().1);
 
+    share_links(&mut client, &owner).await;
+
     let pid = child.id().unwrap().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -290,7 +378,92 @@ async fn no_token_cookie_or_password_reaches_the_log() {
         log.contains("customer invited") && log.lines().count() > 10,
         "the log was captured at debug level:\n{log}"
     );
+    let exported = traces.0.lock().unwrap().join("\n");
+    assert!(
+        exported.contains("/api/links/{token}"),
+        "the link requests were traced (by their route, never their path)"
+    );
     for secret in &client.secrets {
         assert!(!log.contains(secret.as_str()), "{secret:?} is in the log");
+        assert!(
+            !exported.contains(secret.as_str()),
+            "{secret:?} is in a trace"
+        );
+    }
+}
+
+/// Share links: an invoice sent to Ann, opened as JSON and as the page, downloaded,
+/// renewed, ended, asked portal access and access by email; each token a secret.
+async fn share_links(client: &mut Client, owner: &str) {
+    use reqwest::Method;
+    let (status, found) = client
+        .staff_call(Method::GET, "/api/admin/customers?q=ann", owner, None)
+        .await;
+    assert_eq!(status, 200);
+    let ann = found["items"][0]["id"].as_str().unwrap().to_owned();
+    let invoice = json!({
+        "customer_id": ann,
+        "currency": "EUR",
+        "lines": [{"description": "Design", "quantity": "1", "unit_price_minor": 1000, "tax_rate": "19"}],
+    });
+    let (status, draft) = client
+        .staff_call(Method::POST, "/api/admin/invoices", owner, Some(invoice))
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let issue = format!("/api/admin/invoices/{id}/issue");
+    assert_eq!(
+        client.staff_call(Method::POST, &issue, owner, None).await.0,
+        200
+    );
+    client.next_mail().await; // invoice_issued
+    let send = format!("/api/admin/invoices/{id}/send");
+    assert_eq!(
+        client.staff_call(Method::POST, &send, owner, None).await.0,
+        202
+    );
+    let token = client.token_after("/i/").await;
+    for path in [
+        format!("/api/links/{token}"),
+        format!("/i/{token}"),
+        format!("/api/links/{token}/download"),
+    ] {
+        assert_eq!(client.get(&path).await, 200, "{path}");
+    }
+    assert_eq!(
+        client
+            .post(&format!("/api/links/{token}/renew"), json!({}))
+            .await
+            .0,
+        202
+    );
+    let renewed = client.token_after("/i/").await;
+    assert_eq!(
+        client
+            .post(&format!("/api/links/{token}/end"), json!({}))
+            .await
+            .0,
+        204
+    );
+    assert_eq!(client.get(&format!("/i/{token}")).await, 422);
+    let asked = format!("/api/links/{renewed}/portal-access");
+    assert_eq!(client.post(&asked, json!({})).await.0, 202);
+    client.link_token().await; // the reset link
+    let access = json!({"org": "acme", "email": "ann@customer.test"});
+    assert_eq!(
+        client.post("/api/links/request-access", access).await.0,
+        202
+    );
+    client.token_after("/i/").await;
+    let (status, outbox) = client
+        .staff_call(Method::GET, "/api/admin/outbox", owner, None)
+        .await;
+    assert_eq!(status, 200);
+    let listed = outbox.to_string();
+    for secret in &client.secrets {
+        assert!(
+            !listed.contains(secret.as_str()),
+            "{secret:?} is in the outbox listing"
+        );
     }
 }
