@@ -78,6 +78,18 @@ async function linkMailedTo(email, pathPrefix) {
   throw new Error(`no mail with ${pathPrefix} reached ${email}`);
 }
 
+async function shareLinkMailedTo(email) {
+  for (let i = 0; i < 100; i++) {
+    for (const mail of mails.slice().reverse()) {
+      if (!mail.to.includes(email.toLowerCase())) continue;
+      const found = mail.body.match(/https?:\/\/[^\s"<>]*\/i\/[A-Za-z0-9_-]{43}/);
+      if (found) return found[0];
+    }
+    await sleep(200);
+  }
+  throw new Error(`no share link reached ${email}`);
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function freePort() {
@@ -476,6 +488,55 @@ async function main() {
     // And the switch changes it for anyone.
     await doraPage.getByLabel("Sprache").selectOption("en");
     await doraPage.getByRole("heading", { name: /Welcome/ }).waitFor({ timeout: 5000 });
+
+    // Share links: staff add a customer without an account, issue a quote for them and
+    // send it by link from the console; the customer opens the emailed link (no sign-in),
+    // downloads the PDF and accepts with a typed name; the console then shows the
+    // decision and the link's views and download.
+    await staff.goto(`${base}/admin/customers`);
+    await staff.getByLabel("Email").fill("erik@link.test");
+    await staff.getByLabel("Name").fill("Erik Link");
+    await staff.getByRole("button", { name: "Add without an account" }).click();
+    await staff.waitForURL(/done=added/);
+    await step(staff, "staff-customer-added");
+    const erik = (await api(base, "GET", "/api/admin/customers?q=erik", token)).items[0];
+    check(erik.status === "no_account", `the customer has no account (${erik.status})`);
+    await staff.goto(`${base}/admin/quotes/new`);
+    await staff.getByLabel("Customer", { exact: true }).selectOption(erik.id);
+    await fillLine(staff);
+    await staff.getByRole("button", { name: "Create draft" }).click();
+    await staff.waitForURL(/\/admin\/quotes\/[0-9a-f-]+\?done=saved/);
+    const linkedQuoteUrl = staff.url().split("?")[0];
+    await staff.getByRole("button", { name: "Issue and send quote" }).click();
+    await staff.waitForURL(/done=issued/);
+    await staff.getByRole("button", { name: "Send by link" }).click();
+    await staff.waitForURL(/done=sent/);
+    check(await staff.locator("#links tr.link-row").count() === 1, "the console lists the new link");
+    await step(staff, "staff-quote-sent");
+    const shareLink = await shareLinkMailedTo("erik@link.test");
+    const holderContext = await browser.newContext({ bypassCSP: true, locale: "en-GB", acceptDownloads: true });
+    const holder = await holderContext.newPage();
+    await holder.goto(shareLink);
+    const linkHeading = await holder.locator("h1").textContent();
+    check(linkHeading.startsWith("Quote"), `the link opens the quote (${linkHeading}, ${shareLink})`);
+    await step(holder, "link-quote");
+    const [linkPdf] = await Promise.all([
+      holder.waitForEvent("download"),
+      holder.getByRole("link", { name: "Download PDF" }).click(),
+    ]);
+    check(fs.readFileSync(await linkPdf.path()).subarray(0, 5).toString() === "%PDF-", "the link downloads the quote's PDF");
+    await holder.getByLabel("Your full name").fill("Erik Link");
+    await holder.getByRole("button", { name: "Accept quote" }).click();
+    await holder.waitForURL(/done=accepted/);
+    check((await holder.locator("#quote-status").textContent()) === "Accepted", "the quote reads accepted on the link page");
+    await step(holder, "link-quote-accepted");
+    await staff.goto(linkedQuoteUrl);
+    check(await staff.locator("#decision").getByText("Erik Link").count() > 0, "staff see who accepted by link");
+    const views = Number(await staff.locator("#links .link-views").first().textContent());
+    const downloads = Number(await staff.locator("#links .link-downloads").first().textContent());
+    check(views >= 1 && downloads === 1, `the console shows the link's views and download (${views}, ${downloads})`);
+    await step(staff, "staff-quote-decided-by-link");
+    await holderContext.close();
 
     // A guest opens the gallery with its password.
     const guest = await (await browser.newContext({ bypassCSP: true })).newPage();

@@ -418,3 +418,103 @@ async fn request_access_mails_fresh_links_to_the_open_documents_of_known_emails_
         );
     }
 }
+
+#[tokio::test]
+async fn the_console_sends_by_link_lists_the_link_s_use_and_revokes_it() {
+    let world = World::start().await;
+    let cookie = format!("atrium_staff={}", world.staff);
+    let page = get(&world, "/admin/customers", &cookie).await;
+    let csrf = crate::pages::csrf_of(page).await;
+
+    // Added without an account: no mail, and the customer page offers the invitation.
+    let added = post_form(
+        &world,
+        "/admin/customers",
+        &cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("email", "erik@example.test"),
+            ("name", "Erik"),
+            ("mode", "no_account"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), 303);
+    let (_, found) = send(&world, Method::GET, "/api/admin/customers?q=erik", None).await;
+    let erik = found["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(found["items"][0]["status"], "no_account");
+    let customer = get(&world, &format!("/admin/customers/{erik}"), &cookie).await;
+    assert!(
+        customer
+            .text()
+            .await
+            .unwrap()
+            .contains("Invite to the portal")
+    );
+
+    let id = issued_invoice(&world, &erik).await;
+    let invoice_page = format!("/admin/invoices/{id}");
+    let html = get(&world, &invoice_page, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Share links") && html.contains("Not sent by link yet."));
+    let sent = post_form(
+        &world,
+        &format!("{invoice_page}/send"),
+        &cookie,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let token = mailed_token(&world, 2, "erik@example.test").await;
+    assert_eq!(
+        world.app.get(&format!("/api/links/{token}")).await.status(),
+        200
+    );
+    let html = get(&world, &invoice_page, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("class=\"num link-views\">1<"), "{html}");
+    let (_, links) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/invoices/{id}/links"),
+        None,
+    )
+    .await;
+    let link = links["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // Revoking goes back to the invoice; a foreign "back" goes to the console's home.
+    let revoked = post_form(
+        &world,
+        &format!("/admin/links/{link}/revoke"),
+        &cookie,
+        &[("csrf_token", &csrf), ("back", "//evil.test/x")],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    let to = revoked.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/admin?"), "{to}");
+    assert_eq!(
+        world.app.get(&format!("/api/links/{token}")).await.status(),
+        422
+    );
+    let html = get(&world, &invoice_page, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Revoked"), "{html}");
+    let wrong = post_form(
+        &world,
+        &format!("/admin/links/{link}/revoke"),
+        &cookie,
+        &[("csrf_token", "wrong"), ("back", &invoice_page)],
+    )
+    .await;
+    assert_eq!(wrong.status(), 403);
+}

@@ -50,6 +50,7 @@ async fn list(page: StaffPage, Query(search): Query<Search>) -> Result<Response,
     let w = page.lang.words();
     let notice = match search.done.as_str() {
         "invited" => Some(w.invited),
+        "added" => Some(w.link.customer_added),
         "erased" => Some(w.erased),
         _ => None,
     };
@@ -97,6 +98,13 @@ async fn invite(page: StaffPage, form: PageForm) -> Result<Response, PageError> 
         address: None,
         locale: form.optional("locale"),
     };
+    if form.text("mode") == "no_account" {
+        let done = invitations::create_customer(again(&page.call), Json(body)).await;
+        return answer(lang, done, "/admin/customers?done=added", |said| {
+            customers_view(page, String::new(), said, Some(&form))
+        })
+        .await;
+    }
     let done = invitations::invite(again(&page.call), Json(body)).await;
     answer(lang, done, "/admin/customers?done=invited", |said| {
         customers_view(page, String::new(), said, Some(&form))
@@ -299,6 +307,11 @@ async fn account_action(
 ) -> Result<Response, PageError> {
     let lang = page.lang;
     let PathId(id) = id.on_page(lang)?;
+    if form.text("action") == "invite" {
+        let invited = invitations::invite_existing(again(&page.call), PathId(id)).await;
+        invited.on_page(lang)?;
+        return Ok(Redirect::to(&format!("/admin/customers/{id}?done=invited")).into_response());
+    }
     let action = match form.text("action").as_str() {
         "deactivate" => LockOut::Deactivate,
         "reactivate" => LockOut::Reactivate,

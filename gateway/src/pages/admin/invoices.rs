@@ -149,6 +149,7 @@ struct InvoicePage {
     today: String,
     /// The amount due as the payment form offers it.
     due_field: String,
+    links: Option<super::links::LinksPanel>,
 }
 
 async fn invoice_page(
@@ -201,6 +202,8 @@ async fn invoice_view(
     let mut c = chrome(&page, &title, "/admin/invoices");
     c.said = said;
     let due_field = bill_form::amount_field(i.amount_due.amount_minor, &i.currency, lang);
+    let sendable = !matches!(i.status.as_str(), "draft" | "void");
+    let links = super::links::panel(&page, ("invoice", "invoices"), id, sendable).await?;
     let view = InvoicePage {
         c,
         e,
@@ -209,8 +212,14 @@ async fn invoice_view(
         today: today(),
         due_field,
         d,
+        links,
     };
     Ok(render(view.c.said.status(), &view))
+}
+
+/// The invoice again, saying why a button was refused.
+pub(super) async fn shown(page: StaffPage, id: PathId, said: Said) -> Result<Response, PageError> {
+    invoice_view(page, id, None, said).await
 }
 
 /// The draft's editor sent: every field replaced (a PATCH of all of them).

@@ -12,6 +12,7 @@ mod gallery;
 mod invitations;
 mod invoices;
 mod ledger;
+mod links;
 mod orders;
 mod projects;
 mod quotes;
@@ -85,6 +86,7 @@ pub fn router() -> Router<GatewayState> {
         .merge(books::router())
         .merge(invoices::router())
         .merge(quotes::router())
+        .merge(links::router())
         .merge(orders::router())
         .merge(ledger::router())
 }

@@ -128,6 +128,7 @@ struct QuotePage {
     q: Quote,
     e: Option<Editor>,
     can_edit: bool,
+    links: Option<super::links::LinksPanel>,
 }
 
 async fn quote_page(
@@ -176,7 +177,14 @@ async fn quote_view(
     };
     let mut c = chrome(&page, &title, "/admin/invoices");
     c.said = said;
-    let view = QuotePage { c, q, e, can_edit };
+    let links = super::links::panel(&page, ("quote", "quotes"), id, q.status != "draft").await?;
+    let view = QuotePage {
+        c,
+        q,
+        e,
+        can_edit,
+        links,
+    };
     Ok(render(view.c.said.status(), &view))
 }
 
@@ -243,6 +251,6 @@ async fn convert(
 }
 
 /// The quote again, saying why a button was refused.
-async fn shown(page: StaffPage, id: PathId, said: Said) -> Result<Response, PageError> {
+pub(super) async fn shown(page: StaffPage, id: PathId, said: Said) -> Result<Response, PageError> {
     quote_view(page, id, None, said).await
 }

@@ -149,13 +149,28 @@ async fn send_document(
     route: MatchedPath,
     PathId(id): PathId,
 ) -> Result<Response, ApiError> {
+    let sent = send_kind(staff, kind_of(&route), PathId(id)).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
+}
+
+/// Sends billing's document of `kind` (invoice, quote, credit_note, order) by a new link.
+pub(crate) async fn send_kind(
+    staff: StaffCall,
+    kind: &str,
+    PathId(id): PathId,
+) -> Result<Sent, ApiError> {
     let request = billing::SendDocumentRequest {
-        kind: kind_of(&route).to_owned(),
+        kind: kind.to_owned(),
         id: id.to_string(),
         ..Default::default()
     };
     let sent = call!(staff, sending.send_document(request));
-    Ok(sent_answer(sent.link_id, sent.expires_at))
+    Ok(Sent {
+        link: SentLink {
+            id: sent.link_id,
+            expires_at: time(sent.expires_at.as_ref()),
+        },
+    })
 }
 
 fn sent_answer(id: String, expires_at: Option<prost_types::Timestamp>) -> Response {
@@ -208,13 +223,23 @@ async fn links(staff: StaffCall, request: documents::ListLinksRequest) -> Answer
 async fn subject_links(
     staff: StaffCall,
     route: MatchedPath,
-    PathId(id): PathId,
+    id: PathId,
     Query(page): Query<PageQuery>,
+) -> Answer<Page<Link>> {
+    links_of(staff, kind_of(&route), id, page).await
+}
+
+/// A page of the links of the organization's subject of `kind`, newest first.
+pub(crate) async fn links_of(
+    staff: StaffCall,
+    kind: &str,
+    PathId(id): PathId,
+    page: PageQuery,
 ) -> Answer<Page<Link>> {
     let (page_size, page_token) = page.paging.size_and_token()?;
     let request = documents::ListLinksRequest {
         subject: Some(documents::LinkSubject {
-            kind: kind_of(&route).to_owned(),
+            kind: kind.to_owned(),
             id: id.to_string(),
             extra: String::new(),
         }),
@@ -240,7 +265,7 @@ async fn customer_links(
     links(staff, request).await
 }
 
-async fn revoke(staff: StaffCall, PathId(id): PathId) -> Result<StatusCode, ApiError> {
+pub(crate) async fn revoke(staff: StaffCall, PathId(id): PathId) -> Result<StatusCode, ApiError> {
     let request = documents::RevokeLinkRequest {
         link_id: id.to_string(),
     };
