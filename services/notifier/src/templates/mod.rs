@@ -159,7 +159,7 @@ pub fn sample_variables(key: &str) -> serde_json::Value {
                 "kind": "invoice",
                 "number": "Sample",
                 "amount": "Sample",
-                "link": SAMPLE_LINK,
+                "link": "https://example.invalid/i/sample",
             }]),
             "link" => serde_json::Value::from(SAMPLE_LINK),
             _ => serde_json::Value::from("Sample"),
