@@ -291,7 +291,8 @@ async fn a_sent_document_opens_for_its_customer_until_unpublished_or_unassigned(
     assert_eq!(act(&world, &id, "publish").await, 200);
     assert_eq!(open(&world, &token).await.0, 422);
 
-    // Sent anew, the link dies the moment the project is no longer Ann's.
+    // Sent anew, the link dies the moment the project is no longer Ann's; sent again to
+    // her once it is hers again, it dies with the document's deletion.
     let (status, _) = send(&world, Method::POST, &path, Some(&to_ann)).await;
     assert_eq!(status, 202);
     let token = newest_link(&world, 5, "ann@customer.test").await;
@@ -312,6 +313,31 @@ async fn a_sent_document_opens_for_its_customer_until_unpublished_or_unassigned(
     );
     let download = world.app.get(&format!("/api/links/{token}/download")).await;
     assert_eq!(download.status(), 422);
+    let ann_again = json!({ "customer_ids": [ann_id] });
+    assert_eq!(
+        world
+            .staff(Method::PUT, &assign, Some(&ann_again))
+            .await
+            .status(),
+        200
+    );
+    let (status, _) = send(&world, Method::POST, &path, Some(&to_ann)).await;
+    assert_eq!(status, 202);
+    let last = newest_link(&world, 7, "ann@customer.test").await;
+    assert_eq!(open(&world, &last).await.0, 200);
+    let gone = world
+        .staff(Method::DELETE, &format!("/api/admin/documents/{id}"), None)
+        .await;
+    assert_eq!(gone.status(), 204);
+    assert_eq!(open(&world, &last).await.0, 422);
+    let (_, links) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/customers/{ann_id}/links"),
+        None,
+    )
+    .await;
+    assert!(links["items"][0]["revoked_at"].is_string(), "{links}");
 }
 
 #[tokio::test]
@@ -387,5 +413,64 @@ async fn a_credit_note_and_an_order_are_mailed_in_the_customer_s_language_and_op
         );
         let pdf = world.app.get(&format!("/api/links/{token}/download")).await;
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"), "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn a_decision_by_link_racing_one_in_the_portal_has_one_winner() {
+    let world = World::start().await;
+    let (ada, ada_id) = world.customer("ada@example.test", "Ada", "", 1).await;
+    let mut mails = 1;
+    for round in 0..4 {
+        let mut body = crate::invoices::worked_example(&ada_id);
+        body["valid_until"] = json!("2099-01-31");
+        let (_, quote) = send(&world, Method::POST, "/api/admin/quotes", Some(&body)).await;
+        let id = quote["id"].as_str().unwrap().to_owned();
+        let issue = format!("/api/admin/quotes/{id}/issue");
+        assert_eq!(send(&world, Method::POST, &issue, None).await.0, 200);
+        mails += 1;
+        world.mail(mails).await; // quote_issued
+        let path = format!("/api/admin/quotes/{id}/send");
+        assert_eq!(send(&world, Method::POST, &path, None).await.0, 202);
+        mails += 1;
+        let token = mailed_token(&world, mails, "ada@example.test").await;
+
+        // The link accepts while the signed-in customer declines (or the other way).
+        let by_link = async {
+            let verb = if round % 2 == 0 { "accept" } else { "decline" };
+            let response = world
+                .app
+                .post_json(
+                    &format!("/api/links/{token}/{verb}"),
+                    &json!({"name": "Ada by link"}),
+                )
+                .await;
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        };
+        let signed = json!({"name": "Ada in the portal"});
+        let in_portal = crate::quotes::decide(&world, &ada, &id, round % 2 == 1, &signed);
+        let (link, portal) = tokio::join!(by_link, in_portal);
+        let answers = [&link, &portal];
+        let won = answers.iter().filter(|(s, _)| *s == 200).count();
+        assert_eq!(won, 1, "{answers:?}");
+        let lost = answers.iter().find(|(s, _)| *s != 200).unwrap();
+        assert_eq!(
+            (lost.0, &lost.1["error"]["code"]),
+            (409, &json!("QUOTE_NOT_OPEN")),
+            "{answers:?}"
+        );
+        let (_, decided) = send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/quotes/{id}"),
+            None,
+        )
+        .await;
+        let channel = if link.0 == 200 { "link" } else { "portal" };
+        assert_eq!(decided["decision"]["channel"], channel, "{decided}");
     }
 }

@@ -41,7 +41,7 @@ async fn issued_quote(world: &World, customer: &str, days: i64) -> String {
 }
 
 /// The customer's decision on `id`: `accept` with `body`, or decline.
-async fn decide(
+pub(crate) async fn decide(
     world: &World,
     who: &Customer,
     id: &str,
