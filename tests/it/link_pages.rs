@@ -468,7 +468,7 @@ async fn the_console_sends_by_link_lists_the_link_s_use_and_revokes_it() {
     )
     .await;
     assert_eq!(sent.status(), 303);
-    let token = mailed_token(&world, 2, "erik@example.test").await;
+    let token = mailed_token(&world, 1, "erik@example.test").await;
     assert_eq!(
         world.app.get(&format!("/api/links/{token}")).await.status(),
         200

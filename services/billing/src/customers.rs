@@ -17,6 +17,18 @@ pub async fn snapshot(
     principal: &Principal,
     text: &str,
 ) -> Result<(CustomerId, Snapshot, String), BillingError> {
+    let (id, snapshot, org_name, _) = addressed(state, principal, text).await?;
+    Ok((id, snapshot, org_name))
+}
+
+/// As [`snapshot`], and whether the customer has portal access (not `no_account`):
+/// only then does issuing a document mail them and notify them in-app; one without an
+/// account gets their documents by link.
+pub async fn addressed(
+    state: &AppState,
+    principal: &Principal,
+    text: &str,
+) -> Result<(CustomerId, Snapshot, String, bool), BillingError> {
     let customer_id = CustomerId::parse(text)
         .ok_or_else(|| BillingError::field("customer_id", "must be a UUID"))?;
     let request = principal.request(identity::LookupCustomersRequest {
@@ -37,6 +49,7 @@ pub async fn snapshot(
         .ok_or_else(|| {
             BillingError::field("customer_id", "is not one of this organization's customers")
         })?;
+    let portal = customer.status != "no_account";
     let snapshot = Snapshot {
         customer_name: customer.name,
         customer_email: customer.email,
@@ -44,7 +57,7 @@ pub async fn snapshot(
         customer_address: customer.address,
         customer_locale: customer.locale,
     };
-    Ok((customer_id, snapshot, org_name))
+    Ok((customer_id, snapshot, org_name, portal))
 }
 
 /// Whether `customer_id` is one of the organization's customers, asked as `principal`

@@ -336,7 +336,8 @@ pub async fn issue(
     let issue_date = issue_date.unwrap_or_else(|| today(state));
     let due_date = issue_date + Duration::days(i64::from(current.row.payment_terms_days));
     let customer_id = current.row.customer_id.to_string();
-    let (_, customer, org_name) = customers::snapshot(state, principal, &customer_id).await?;
+    let (_, customer, org_name, portal) =
+        customers::addressed(state, principal, &customer_id).await?;
     let sender = notices::sender(state, principal, org_name).await?;
     let now = state.clock.now();
     let key = (principal.org_id, current.row.invoice_id);
@@ -370,7 +371,9 @@ pub async fn issue(
     (row.number, row.issue_date, row.due_date, row.customer) =
         (Some(number), Some(issue_date), Some(due_date), customer);
     (row.status, row.updated_at) = (Status::Issued, now);
-    notices::invoice_issued(&mut tx, (state, &sender), &row, now).await?;
+    if portal {
+        notices::invoice_issued(&mut tx, (state, &sender), &row, now).await?;
+    }
     crate::summary::publish(&mut tx, (principal.org_id, row.customer_id), now).await?;
     tx.commit().await?;
     state.relay.wake();

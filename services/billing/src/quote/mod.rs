@@ -268,7 +268,8 @@ pub async fn issue(
         ));
     }
     let customer_id = current.row.customer_id.to_string();
-    let (_, customer, org_name) = customers::snapshot(state, principal, &customer_id).await?;
+    let (_, customer, org_name, portal) =
+        customers::addressed(state, principal, &customer_id).await?;
     let sender = crate::notices::sender(state, principal, org_name).await?;
     let now = state.clock.now();
     let key = (principal.org_id, current.row.quote_id);
@@ -280,7 +281,9 @@ pub async fn issue(
     let mut row = current.row;
     (row.number, row.status, row.customer) = (Some(number), Status::Sent, customer);
     (row.issued_at, row.updated_at) = (Some(now), now);
-    crate::notices::quote_issued(&mut tx, (state, &sender), &row, now).await?;
+    if portal {
+        crate::notices::quote_issued(&mut tx, (state, &sender), &row, now).await?;
+    }
     crate::summary::publish(&mut tx, (principal.org_id, row.customer_id), now).await?;
     tx.commit().await?;
     state.relay.wake();
