@@ -41,9 +41,11 @@ use atrium_proto::notifier::v1::template_service_client::TemplateServiceClient;
 use atrium_proto::portal::v1::assignment_service_client::AssignmentServiceClient;
 use atrium_proto::portal::v1::customer_permission_service_client::CustomerPermissionServiceClient;
 use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectServiceClient;
+use atrium_proto::portal::v1::customer_request_service_client::CustomerRequestServiceClient;
 use atrium_proto::portal::v1::dashboard_service_client::DashboardServiceClient;
 use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
+use atrium_proto::portal::v1::request_service_client::RequestServiceClient;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
 use tonic::transport::Channel;
 
@@ -58,6 +60,8 @@ pub struct Clients {
     pub projects: ProjectServiceClient<ServiceChannel>,
     pub assignments: AssignmentServiceClient<ServiceChannel>,
     pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
+    pub requests: RequestServiceClient<ServiceChannel>,
+    pub my_requests: CustomerRequestServiceClient<ServiceChannel>,
     pub settings: SettingsServiceClient<ServiceChannel>,
     pub permissions: CustomerPermissionServiceClient<ServiceChannel>,
     pub dashboard: DashboardServiceClient<ServiceChannel>,
@@ -112,6 +116,8 @@ impl Clients {
             projects: ProjectServiceClient::new(portal.clone()),
             assignments: AssignmentServiceClient::new(portal.clone()),
             my_projects: CustomerProjectServiceClient::new(portal.clone()),
+            requests: RequestServiceClient::new(portal.clone()),
+            my_requests: CustomerRequestServiceClient::new(portal.clone()),
             settings: SettingsServiceClient::new(portal.clone()),
             permissions: CustomerPermissionServiceClient::new(portal.clone()),
             dashboard: DashboardServiceClient::new(portal.clone()),

@@ -35,6 +35,7 @@ mod portal_property;
 mod portal_settings;
 mod processes;
 mod quotes;
+mod requests;
 mod service_token;
 mod staff_management;
 mod staff_session;

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod gallery;
 pub mod people;
 pub mod projects;
+pub mod requests;
 pub mod settings;
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! GDPR erase, relayed from identity's outbox: the customer's assignments, revocation
-//! markers and permission overrides go. A repeat finds nothing and answers the same.
+//! markers, permission overrides and requests (with their threads) go. A repeat finds nothing and answers the same.
 
 use atrium_common::ids::{CustomerId, OrgId};
 use atrium_proto::common::v1::EraseCustomerRequest;
@@ -21,6 +21,7 @@ pub async fn erase_customer(
     let mut tx = state.db.begin().await?;
     store::erase_customer(&mut tx, org_id, customer_id).await?;
     crate::billing::store::forget(&mut tx, (org_id, customer_id)).await?;
+    crate::requests::store::forget(&mut tx, (org_id, customer_id)).await?;
     tx.commit().await?;
     tracing::info!(%org_id, %customer_id, "erased customer's assignments, overrides and billing snapshot");
     Ok(())

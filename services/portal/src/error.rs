@@ -16,6 +16,8 @@ pub enum PortalError {
     ProjectNotFound,
     #[error("phase not found")]
     PhaseNotFound,
+    #[error("request not found")]
+    RequestNotFound,
     #[error("customer not found")]
     CustomerNotFound,
     #[error("staff member not found")]
@@ -57,6 +59,7 @@ impl ServiceError for PortalError {
             }
             PortalError::ProjectNotFound
             | PortalError::PhaseNotFound
+            | PortalError::RequestNotFound
             | PortalError::CustomerNotFound
             | PortalError::StaffNotFound => ErrorCode::NotFound,
             PortalError::SlugTaken => ErrorCode::AlreadyExists,

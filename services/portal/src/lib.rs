@@ -14,6 +14,7 @@ mod grpc;
 mod guest;
 mod permissions;
 mod project;
+mod requests;
 pub mod seed;
 mod settings;
 #[cfg(test)]
@@ -42,6 +43,7 @@ atrium_common::migrations!(
     "0007_settings_document"(sqlite),
     "0008_cover_item",
     "0009_billing_snapshot",
+    "0010_requests",
 );
 
 /// Everything the portal server needs.
@@ -110,6 +112,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
         portal.clone(),
     ))
     .add_service(pb::guest_gallery_service_server::GuestGalleryServiceServer::new(portal.clone()))
+    .add_service(pb::request_service_server::RequestServiceServer::new(
+        portal.clone(),
+    ))
+    .add_service(
+        pb::customer_request_service_server::CustomerRequestServiceServer::new(portal.clone()),
+    )
     .add_service(
         pb::billing_snapshot_service_server::BillingSnapshotServiceServer::new(portal.clone()),
     )

@@ -23,6 +23,7 @@ pub(crate) mod phases;
 pub(crate) mod projects;
 pub(crate) mod quotes;
 pub(crate) mod reports;
+pub(crate) mod requests;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod templates;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
         payments::routes(),
         pdfs::routes(),
         quotes::routes(),
+        requests::routes(),
         reports::routes(),
     ]
     .into_iter()

@@ -11,6 +11,7 @@ pub(crate) mod me;
 pub(crate) mod pdfs;
 pub(crate) mod projects;
 pub(crate) mod quotes;
+pub(crate) mod requests;
 pub(crate) mod sessions;
 
 use super::Route;
@@ -26,6 +27,7 @@ pub fn routes() -> Vec<Route> {
         gallery::routes(),
         billing::routes(),
         quotes::routes(),
+        requests::routes(),
         pdfs::routes(),
     ]
     .into_iter()

@@ -5,6 +5,7 @@
 mod customers;
 mod guests;
 mod projects;
+mod requests;
 mod settings;
 
 use atrium_common::auth::{Principal, SubjectKind, client_ip};
