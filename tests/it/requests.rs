@@ -157,6 +157,44 @@ async fn a_request_is_worked_by_staff_and_its_internal_notes_reach_no_customer()
     .await;
     assert_eq!(status, 422);
 
+    // The news: staff (unassigned: every holder of requests.manage) got each new
+    // request in-app and by mail; the customer got the public reply, never the note.
+    world.app.settled().await;
+    let mails = world.smtp.messages();
+    let to = |email: &str, text: &str| {
+        mails.iter().any(|m| {
+            m.rcpt_to.iter().any(|r| r == email)
+                && m.header("subject").unwrap_or_default().contains(text)
+        })
+    };
+    assert!(
+        to("owner@acme.test", "Request #1: Login fails"),
+        "the new ticket reached staff"
+    );
+    assert!(to("owner@acme.test", "Request #2: New logo"));
+    assert!(
+        to("ann@example.test", "Your request #1"),
+        "the public reply reached Ann"
+    );
+    let updates = |mails: &[atrium_common::testkit::smtp::ReceivedMail]| {
+        mails
+            .iter()
+            .filter(|m| m.rcpt_to.iter().any(|r| r == "ann@example.test"))
+            .filter(|m| {
+                m.header("subject")
+                    .unwrap_or_default()
+                    .contains("Your request")
+            })
+            .count()
+    };
+    assert_eq!(
+        updates(&mails),
+        1,
+        "one mail for the reply, none for the note"
+    );
+    let (_, inbox) = send(&world, Method::GET, "/api/admin/notifications", None).await;
+    assert!(inbox.to_string().contains("request_received"), "{inbox}");
+
     // Status, priority and assignee; an unknown assignee or a wrong category changes nothing.
     let path = format!("/api/admin/requests/{id}");
     for (body, want) in [

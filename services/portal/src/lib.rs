@@ -30,6 +30,7 @@ use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
+use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
 use atrium_proto::portal::v1 as pb;
 use tokio::net::TcpListener;
 
@@ -54,6 +55,8 @@ pub struct AppState {
     pub server: ServerContext,
     /// Identity, asked which customer ids are the organization's.
     pub identity: CustomerServiceClient<ServiceChannel>,
+    /// Identity, asked which staff hold a permission (whom a request's news goes to).
+    pub staff: StaffServiceClient<ServiceChannel>,
     /// The documents service, asked whether a cover photo is one of the project's.
     pub gallery: GalleryServiceClient<ServiceChannel>,
     /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
@@ -79,7 +82,8 @@ impl AppState {
             db: server.db.clone(),
             server,
             clock,
-            identity: CustomerServiceClient::new(identity),
+            identity: CustomerServiceClient::new(identity.clone()),
+            staff: StaffServiceClient::new(identity),
             gallery: GalleryServiceClient::new(connect(settings, ServiceName::Documents)?),
             relay,
             public_url: settings.public_url.clone(),

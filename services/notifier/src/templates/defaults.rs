@@ -47,6 +47,14 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
     ("statement_sent", &["from", "to", "amount", "link"]),
     ("document_sent", &["document_title", "link"]),
     ("documents_requested", &["documents", "link"]),
+    (
+        "request_received",
+        &["number", "title", "customer_name", "message", "link"],
+    ),
+    (
+        "request_updated",
+        &["number", "title", "status", "message", "link"],
+    ),
 ];
 
 /// Variables every template gets.
@@ -212,6 +220,26 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "documents_requested",
         "de",
         "Ihre Dokumente von {{ org_name }}"
+    ),
+    default!(
+        "request_received",
+        "en",
+        "Request #{{ number }}: {{ title }}"
+    ),
+    default!(
+        "request_received",
+        "de",
+        "Anfrage #{{ number }}: {{ title }}"
+    ),
+    default!(
+        "request_updated",
+        "en",
+        "Your request #{{ number }} at {{ org_name }}"
+    ),
+    default!(
+        "request_updated",
+        "de",
+        "Ihre Anfrage #{{ number }} bei {{ org_name }}"
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! and reply); staff's in `staff`. No customer-facing read ever holds an internal note:
 //! the store's customer queries leave them out in the statement.
 
+pub mod notices;
 pub mod staff;
 pub mod store;
 
@@ -171,12 +172,10 @@ pub async fn create(
         }
     };
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let number = store::next_number(&mut tx, customer.org_id).await?;
-    let row = RequestRow {
+    let mut row = RequestRow {
         request_id: Uuid::now_v7(),
         org_id: customer.org_id,
-        number,
+        number: 0,
         customer_id: customer.customer_id(),
         project_id,
         request_type: kind,
@@ -191,10 +190,17 @@ pub async fn create(
         first_response_at: None,
         closed_at: None,
     };
+    let audience = notices::staff_audience(state, customer, &row).await?;
+    let mut tx = state.db.begin().await?;
+    row.number = store::next_number(&mut tx, customer.org_id).await?;
     store::insert(&mut tx, &row).await?;
     let about = ("request", row.request_id.to_string());
     acting
         .record(&mut tx, "request.created", about, now)
+        .await?;
+    audience
+        .received(state, &row, None)
+        .write(&mut tx, now)
         .await?;
     tx.commit().await?;
     state.relay.wake();
@@ -257,6 +263,7 @@ pub async fn reply_mine(
         internal: false,
         created_at: now,
     };
+    let audience = notices::staff_audience(state, customer, &row).await?;
     let mut tx = state.db.begin().await?;
     if !store::update(&mut tx, &row).await? {
         return Err(PortalError::RequestNotFound);
@@ -266,6 +273,8 @@ pub async fn reply_mine(
     acting
         .record(&mut tx, "request.replied", about, now)
         .await?;
+    let news = audience.received(state, &row, Some(&message.body));
+    news.write(&mut tx, now).await?;
     tx.commit().await?;
     state.relay.wake();
     get_mine(state, customer, request_id).await

@@ -10,6 +10,7 @@ use atrium_common::page::Page;
 use atrium_proto::identity::v1 as identity;
 use uuid::Uuid;
 
+use super::notices::{self, News};
 use super::store::{self, Filter, MessageRow, RequestRow};
 use super::{Priority, RequestType, RequestView, Status, category, text};
 use crate::AppState;
@@ -150,6 +151,7 @@ pub async fn update(
 ) -> Result<RequestView, PortalError> {
     let staff = &acting.principal;
     let mut row = find(state, staff, id).await?;
+    let was = row.status;
     let now = state.clock.now();
     if let Some(status) = &change.status {
         let status = Status::parse(status.trim()).ok_or(PortalError::InvalidField {
@@ -192,6 +194,11 @@ pub async fn update(
         };
     }
     row.updated_at = now;
+    let news = if row.status == was {
+        News::default()
+    } else {
+        notices::to_customer(state, staff, &row, None).await?
+    };
     let mut tx = state.db.begin().await?;
     if !store::update(&mut tx, &row).await? {
         return Err(PortalError::RequestNotFound);
@@ -200,6 +207,7 @@ pub async fn update(
     acting
         .record(&mut tx, "request.updated", about, now)
         .await?;
+    news.write(&mut tx, now).await?;
     tx.commit().await?;
     state.relay.wake();
     get(state, staff, id).await
@@ -228,11 +236,18 @@ pub async fn reply(
         internal,
         created_at: now,
     };
+    // An internal note is news to nobody.
+    let news = if internal {
+        News::default()
+    } else {
+        notices::to_customer(state, staff, &row, Some(&message.body)).await?
+    };
     let mut tx = state.db.begin().await?;
     if !store::update(&mut tx, &row).await? {
         return Err(PortalError::RequestNotFound);
     }
     store::insert_message(&mut tx, (row.org_id, row.request_id), &message).await?;
+    news.write(&mut tx, now).await?;
     let action = if internal {
         "request.noted"
     } else {
