@@ -268,6 +268,13 @@ async fn a_request_is_worked_by_staff_and_its_internal_notes_reach_no_customer()
     .await;
     assert_eq!(support["items"].as_array().unwrap().len(), 1);
 
+    let (_, home) = as_customer(&world, &ann, (Method::GET, "/api/customer/dashboard"), None).await;
+    assert_eq!(
+        home["requests"]["open"], 1,
+        "the dashboard counts the open one: {home}"
+    );
+    seen.push(home.to_string());
+
     // Another customer: every id of Ann's is 404, their list is empty.
     for (method, path) in [
         (Method::GET, mine.clone()),
@@ -329,6 +336,11 @@ async fn a_request_is_worked_by_staff_and_its_internal_notes_reach_no_customer()
     let (status, _) =
         as_customer(&world, &ann, (Method::GET, "/api/customer/requests"), None).await;
     assert_eq!(status, 404);
+    let (_, home) = as_customer(&world, &ann, (Method::GET, "/api/customer/dashboard"), None).await;
+    assert!(
+        home.get("requests").is_none(),
+        "no requests card while the feature is off"
+    );
 
     // The note is nowhere a customer looks: answers, notifications, mails.
     let (_, notices) = as_customer(

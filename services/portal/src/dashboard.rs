@@ -19,18 +19,30 @@ pub struct Dashboard {
     pub settings: OrgSettings,
     /// While feature `billing` is on and the customer holds `can_view_invoices`.
     pub billing: Option<billing::BillingSummary>,
+    /// The customer's open and in-progress requests, while feature `requests` is on.
+    pub open_requests: Option<i64>,
 }
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
     let whose = (customer.org_id, customer.customer_id());
     let (settings, permissions, snapshot) = permissions::with_org(state, whose).await?;
-    let mut projects = store::list_cards(
+    let cards = store::list_cards(
         &state.db,
         customer.org_id,
         customer.customer_id(),
         settings.features.gallery,
-    )
-    .await?;
+    );
+    let open = async {
+        if settings.features.requests {
+            crate::requests::store::count_open(&state.db, whose)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (projects, open_requests) = tokio::join!(cards, open);
+    let (mut projects, open_requests) = (projects?, open_requests?);
     if !settings.features.gallery {
         // Cover photos are shown through the gallery, which is off.
         projects
@@ -46,5 +58,6 @@ pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, Po
         projects,
         settings,
         billing,
+        open_requests,
     })
 }

@@ -41,6 +41,16 @@ pub(crate) struct Dashboard {
     /// Present while feature `billing` is on and the customer holds `can_view_invoices`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<BillingCard>,
+    /// Present while feature `requests` is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestsCard>,
+}
+
+/// The dashboard's requests section (public data only).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct RequestsCard {
+    /// Open or in progress.
+    pub open: i64,
 }
 
 /// The dashboard's billing section.
@@ -104,6 +114,7 @@ pub(crate) async fn load(
         account_manager: manager,
         unread_notifications: unread,
         billing,
+        requests: home.open_requests.map(|open| RequestsCard { open }),
     })
 }
 

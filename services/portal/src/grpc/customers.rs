@@ -157,6 +157,7 @@ impl pb::dashboard_service_server::DashboardService for Portal {
             show_team_members: d.settings.show_team_members,
             features: Some(features(&d.settings)),
             billing: d.billing,
+            open_requests: d.open_requests,
         }))
     }
 }
