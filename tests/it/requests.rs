@@ -376,3 +376,67 @@ async fn a_request_is_worked_by_staff_and_its_internal_notes_reach_no_customer()
     assert_eq!(left["items"], json!([]), "{left}");
     assert_eq!(send(&world, Method::GET, &path, None).await.0, 404);
 }
+
+#[tokio::test]
+async fn request_stats_count_the_period_and_take_medians() {
+    let world = World::start().await;
+    let (ann, _) = world.customer("ann@example.test", "Ann", "", 1).await;
+    let ticket = json!({"type": "support", "category": "access", "title": "No login", "description": "Help"});
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let (_, opened) = as_customer(
+            &world,
+            &ann,
+            (Method::POST, "/api/customer/requests"),
+            Some(&ticket),
+        )
+        .await;
+        ids.push(opened["id"].as_str().unwrap().to_owned());
+    }
+    // First replies after 60 s and 180 s; the third has none. One closes after 600 s.
+    for (id, secs) in [(&ids[0], 60), (&ids[1], 180)] {
+        world
+            .app
+            .clock
+            .advance(std::time::Duration::from_secs(secs));
+        let path = format!("/api/admin/requests/{id}/messages");
+        assert_eq!(
+            send(&world, Method::POST, &path, Some(&json!({"body": "On it"})))
+                .await
+                .0,
+            201
+        );
+    }
+    world.app.clock.advance(std::time::Duration::from_secs(360));
+    let close = json!({"status": "closed"});
+    let path = format!("/api/admin/requests/{}", ids[0]);
+    assert_eq!(
+        send(&world, Method::PATCH, &path, Some(&close)).await.0,
+        200
+    );
+
+    let today = world.app.clock.now().date_naive();
+    let stats = format!("/api/admin/requests/stats?from={today}&to={today}");
+    let (status, figures) = send(&world, Method::GET, &stats, None).await;
+    assert_eq!(status, 200, "{figures}");
+    let support = &figures["support"];
+    assert_eq!(
+        (&support["opened"], &support["closed"]),
+        (&json!(3), &json!(1)),
+        "{figures}"
+    );
+    // 60 s and 240 s (180 s after the first): the median of two is their mean.
+    assert_eq!(support["median_first_response_secs"], 150, "{figures}");
+    assert_eq!(support["median_resolution_secs"], 600);
+    assert_eq!(figures["job"]["opened"], 0);
+    assert!(figures["job"]["median_first_response_secs"].is_null());
+    for bad in [
+        "",
+        "?from=2030-02-01&to=2030-01-01",
+        "?from=soon&to=2030-01-01",
+        "?from=2030-01-01&to=2031-06-01",
+    ] {
+        let path = format!("/api/admin/requests/stats{bad}");
+        assert_eq!(send(&world, Method::GET, &path, None).await.0, 422, "{bad}");
+    }
+}

@@ -199,6 +199,7 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.portal.v1.RequestService/GetRequest", Staff(P::ProjectsView)),
     write("/atrium.portal.v1.RequestService/UpdateRequest", Staff(P::RequestsManage)),
     write("/atrium.portal.v1.RequestService/AddRequestMessage", Staff(P::RequestsManage)),
+    read("/atrium.portal.v1.RequestService/GetRequestStats", Staff(P::ProjectsView)),
     write("/atrium.portal.v1.CustomerRequestService/CreateMyRequest", Customer),
     read("/atrium.portal.v1.CustomerRequestService/ListMyRequests", Customer),
     read("/atrium.portal.v1.CustomerRequestService/GetMyRequest", Customer),

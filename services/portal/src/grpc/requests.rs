@@ -134,6 +134,27 @@ impl pb::request_service_server::RequestService for Portal {
             requests::reply(&self.0, &acting, &r.request_id, said).await?,
         ))
     }
+
+    async fn get_request_stats(
+        &self,
+        request: Request<pb::RequestStatsRequest>,
+    ) -> Rpc<pb::RequestStatsResponse> {
+        let principal = staff(&request)?;
+        let r = request.get_ref();
+        let found = crate::requests::stats::of(&self.0, &principal, (&r.from, &r.to)).await?;
+        Ok(Response::new(pb::RequestStatsResponse {
+            items: found
+                .into_iter()
+                .map(|(kind, s)| pb::RequestTypeStats {
+                    r#type: kind.as_str().to_owned(),
+                    opened: s.opened,
+                    closed: s.closed,
+                    median_first_response_secs: s.median_first_response_secs,
+                    median_resolution_secs: s.median_resolution_secs,
+                })
+                .collect(),
+        }))
+    }
 }
 
 #[tonic::async_trait]

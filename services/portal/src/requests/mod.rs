@@ -6,6 +6,7 @@
 
 pub mod notices;
 pub mod staff;
+pub mod stats;
 pub mod store;
 
 use atrium_common::auth::Principal;

@@ -194,3 +194,16 @@ pub async fn count_open(
          and status in ('open', 'in_progress')"
     ) [org_id, customer_id] fetch_one)
 }
+
+/// The organization's requests opened or closed in `[start, end)` (the stats).
+pub async fn in_period(
+    db: &Db,
+    org_id: OrgId,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let text = format!(
+        "select {COLUMNS} from customer_request where org_id = $1 \
+         and ((created_at >= $2 and created_at < $3) or (closed_at >= $2 and closed_at < $3))"
+    );
+    sql!(db db, query_as::<_, RequestRow>(sqlx::AssertSqlSafe(text)) [org_id, start, end] fetch_all)
+}
