@@ -538,6 +538,33 @@ async function main() {
     await step(staff, "staff-quote-decided-by-link");
     await holderContext.close();
 
+    // Requests: a customer opens a support ticket; staff reply once publicly and once
+    // internally; the customer sees only the public reply.
+    await doraPage.goto(`${base}/customer/requests`);
+    await step(doraPage, "requests");
+    await doraPage.getByLabel("Category").selectOption("support:bug");
+    await doraPage.getByLabel("Title").fill("Upload fails");
+    await doraPage.getByLabel("Description").fill("The upload stops halfway");
+    await doraPage.getByRole("button", { name: "Send request" }).click();
+    await doraPage.waitForURL(/\/customer\/requests\/[0-9a-f-]+\?done=created/);
+    const ticketUrl = doraPage.url().split("?")[0];
+    await step(doraPage, "request");
+    await staff.goto(`${base}/admin/requests`);
+    await step(staff, "staff-requests");
+    await staff.getByRole("link", { name: "Upload fails" }).click();
+    await staff.getByRole("textbox", { name: "Reply to the customer" }).fill("Fixed, please try again");
+    await staff.getByRole("button", { name: "Send message" }).click();
+    await staff.waitForURL(/done=replied/);
+    await staff.getByRole("textbox", { name: "Internal note" }).fill("Customer runs an old browser");
+    await staff.getByRole("button", { name: "Add internal note" }).click();
+    await staff.waitForURL(/done=replied/);
+    check(await staff.locator("#thread li.internal").count() === 1, "the console marks the internal note");
+    await step(staff, "staff-request");
+    await doraPage.goto(ticketUrl);
+    check(await doraPage.getByText("Fixed, please try again").count() === 1, "the customer sees the public reply");
+    check(await doraPage.getByText("old browser").count() === 0, "the customer never sees the internal note");
+    await step(doraPage, "request-replied");
+
     // A guest opens the gallery with its password.
     const guest = await (await browser.newContext({ bypassCSP: true })).newPage();
     await guest.goto(`${base}/gallery/acme/${summer.slug}`);

@@ -440,3 +440,115 @@ async fn request_stats_count_the_period_and_take_medians() {
         assert_eq!(send(&world, Method::GET, &path, None).await.0, 422, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn the_request_pages_open_reply_and_keep_internal_notes_to_the_console() {
+    use crate::pages::{csrf_of, get, post_form};
+    let world = World::start().await;
+    let (ann, _) = world.customer("ann@example.test", "Ann", "", 1).await;
+    let page = get(&world, "/customer/requests", &ann.cookie).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_of(page).await;
+    let refused = post_form(
+        &world,
+        "/customer/requests",
+        &ann.cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("category", "support:bug"),
+            ("title", ""),
+            ("description", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let opened = post_form(
+        &world,
+        "/customer/requests",
+        &ann.cookie,
+        &[
+            ("csrf_token", &csrf),
+            ("category", "support:access"),
+            ("title", "Cannot sign in"),
+            ("description", "Since the update"),
+            ("priority", "high"),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status(), 303);
+    let to = opened.headers()["location"].to_str().unwrap().to_owned();
+    let id = to
+        .trim_start_matches("/customer/requests/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let staff = format!("atrium_staff={}", world.staff);
+    let console = get(&world, &format!("/admin/requests/{id}"), &staff).await;
+    assert_eq!(console.status(), 200);
+    let staff_csrf = csrf_of(console).await;
+    let path = format!("/admin/requests/{id}/messages");
+    let public = [
+        ("csrf_token", staff_csrf.as_str()),
+        ("body", "Reset link sent"),
+    ];
+    assert_eq!(
+        post_form(&world, &path, &staff, &public).await.status(),
+        303
+    );
+    let note = [
+        ("csrf_token", staff_csrf.as_str()),
+        ("body", NOTE),
+        ("internal", "yes"),
+    ];
+    assert_eq!(post_form(&world, &path, &staff, &note).await.status(), 303);
+    let state = [
+        ("csrf_token", staff_csrf.as_str()),
+        ("status", "in_progress"),
+        ("priority", "urgent"),
+        ("assignee_id", world.staff_id.as_str()),
+    ];
+    let saved = post_form(&world, &format!("/admin/requests/{id}"), &staff, &state).await;
+    assert_eq!(saved.status(), 303);
+    let board = get(&world, "/admin/requests?status=in_progress", &staff).await;
+    let board = board.text().await.unwrap();
+    assert!(board.contains("Cannot sign in"), "{board}");
+    let console = get(&world, &format!("/admin/requests/{id}"), &staff).await;
+    let console = console.text().await.unwrap();
+    assert!(console.contains("internal-note-7f3a9c") && console.contains("Internal note"));
+
+    let mine = get(&world, &format!("/customer/requests/{id}"), &ann.cookie).await;
+    let mine = mine.text().await.unwrap();
+    assert!(
+        mine.contains("Reset link sent") && mine.contains("In progress"),
+        "{mine}"
+    );
+    assert!(
+        !mine.contains("internal-note-7f3a9c"),
+        "the note stays in the console"
+    );
+    let reply = [("csrf_token", csrf.as_str()), ("body", "Thanks, works")];
+    let sent = post_form(
+        &world,
+        &format!("/customer/requests/{id}/messages"),
+        &ann.cookie,
+        &reply,
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let closed = post_form(
+        &world,
+        &format!("/customer/requests/{id}/close"),
+        &ann.cookie,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(closed.status(), 303);
+    let list = get(&world, "/customer/requests", &ann.cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Closed") && !list.contains("internal-note-7f3a9c"));
+}

@@ -16,6 +16,7 @@ mod links;
 mod orders;
 mod projects;
 mod quotes;
+mod requests;
 mod settings;
 mod staff;
 mod templates;
@@ -87,6 +88,7 @@ pub fn router() -> Router<GatewayState> {
         .merge(invoices::router())
         .merge(quotes::router())
         .merge(links::router())
+        .merge(requests::router())
         .merge(orders::router())
         .merge(ledger::router())
 }
@@ -117,6 +119,11 @@ fn chrome(page: &StaffPage, title: &str, here: &str) -> Chrome {
             "/admin/invoices",
             w.books.billing,
             Some(Permission::BillingView),
+        ),
+        (
+            "/admin/requests",
+            w.req.requests,
+            Some(Permission::ProjectsView),
         ),
         ("/admin/staff", w.staff, Some(Permission::StaffManage)),
         (

@@ -4,6 +4,7 @@
 
 mod billing;
 mod projects;
+mod requests;
 mod settings;
 
 use axum::Router;
@@ -63,6 +64,7 @@ pub fn router() -> Router<GatewayState> {
         )
         .merge(billing::router())
         .merge(projects::router())
+        .merge(requests::router())
         .merge(settings::router())
 }
 
@@ -88,6 +90,7 @@ fn chrome(
         ("/customer/projects", w.projects),
         ("/customer/invoices", w.bill.invoices),
         ("/customer/quotes", w.bill.quotes),
+        ("/customer/requests", w.req.requests),
         ("/customer/notifications", w.notifications),
         ("/customer/settings", w.settings),
     ];

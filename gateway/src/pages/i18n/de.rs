@@ -211,4 +211,5 @@ pub static DE: Words = Words {
     bill: &super::billing::BILL_DE,
     books: &super::books::BOOKS_DE,
     link: &super::links::LINKS_DE,
+    req: &super::requests::REQUESTS_DE,
 };

@@ -211,4 +211,5 @@ pub static EN: Words = Words {
     bill: &super::billing::BILL_EN,
     books: &super::books::BOOKS_EN,
     link: &super::links::LINKS_EN,
+    req: &super::requests::REQUESTS_EN,
 };

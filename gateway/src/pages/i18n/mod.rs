@@ -14,6 +14,7 @@ mod documents;
 mod en;
 mod links;
 mod phrases;
+mod requests;
 mod words;
 
 pub use billing::BillWords;
@@ -22,6 +23,7 @@ pub use de::DE;
 pub use documents::DocWords;
 pub use en::EN;
 pub use links::LinkWords;
+pub use requests::RequestWords;
 pub use words::Words;
 
 /// The cookie the language switch remembers its choice in.

@@ -215,4 +215,6 @@ pub struct Words {
     pub books: &'static super::BookWords,
     /// The share-link page's words.
     pub link: &'static super::LinkWords,
+    /// The request pages' words.
+    pub req: &'static super::RequestWords,
 }
