@@ -40,6 +40,22 @@ pub struct Request {
     pub messages: Option<Vec<Message>>,
 }
 
+/// What the pages ask of a request.
+impl Request {
+    /// Whether the request is closed (the page offers Close otherwise).
+    pub fn is_closed(&self) -> bool {
+        self.status == "closed"
+    }
+
+    pub fn status_is(&self, status: &str) -> bool {
+        self.status == status
+    }
+
+    pub fn priority_is(&self, priority: &str) -> bool {
+        self.priority == priority
+    }
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RequestCustomer {
     pub id: Id,

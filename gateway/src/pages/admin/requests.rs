@@ -40,14 +40,23 @@ struct BoardQuery {
     priority: String,
 }
 
+/// A filter's chosen value, as the board's selects show it.
+struct Picked(String);
+
+impl Picked {
+    fn is(&self, value: &str) -> bool {
+        self.0 == value
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin/requests.html")]
 struct Board {
     c: Chrome,
     requests: Vec<Request>,
-    status: String,
-    kind: String,
-    priority: String,
+    status: Picked,
+    kind: Picked,
+    priority: Picked,
 }
 
 async fn board(page: StaffPage, UrlQuery(q): UrlQuery<BoardQuery>) -> Result<Response, PageError> {
@@ -64,9 +73,9 @@ async fn board(page: StaffPage, UrlQuery(q): UrlQuery<BoardQuery>) -> Result<Res
     let view = Board {
         c: chrome(&page, lang.words().req.requests, "/admin/requests"),
         requests: found.on_page(lang)?.0.items,
-        status: q.status,
-        kind: q.kind,
-        priority: q.priority,
+        status: Picked(q.status),
+        kind: Picked(q.kind),
+        priority: Picked(q.priority),
     };
     Ok(render(StatusCode::OK, &view))
 }

@@ -168,10 +168,3 @@ async fn close(
     let done = requests::close(again(&page.call), PathId(id)).await;
     after(page, id, done.map(drop), "closed").await
 }
-
-impl Request {
-    /// Whether the request is closed (the page offers Close otherwise).
-    pub fn is_closed(&self) -> bool {
-        self.status == "closed"
-    }
-}
