@@ -1,7 +1,8 @@
 //! The signed-in customer's home page: every assigned project and gallery, read against
 //! the assignments on this request, with the organization's branding and, while it is
 //! theirs to see, the billing section (from the snapshot billing keeps here, read in the
-//! same statement as the settings: no other service is asked).
+//! same statement as the settings: no other service is asked) and the count of their
+//! open requests (in that statement too).
 
 use atrium_common::auth::Principal;
 use atrium_common::settings::OrgSettings;
@@ -25,24 +26,16 @@ pub struct Dashboard {
 
 pub async fn get(state: &AppState, customer: &Principal) -> Result<Dashboard, PortalError> {
     let whose = (customer.org_id, customer.customer_id());
-    let (settings, permissions, snapshot) = permissions::with_org(state, whose).await?;
-    let cards = store::list_cards(
+    let (settings, permissions, snapshot, open) =
+        permissions::with_org_counted(state, whose).await?;
+    let mut projects = store::list_cards(
         &state.db,
         customer.org_id,
         customer.customer_id(),
         settings.features.gallery,
-    );
-    let open = async {
-        if settings.features.requests {
-            crate::requests::store::count_open(&state.db, whose)
-                .await
-                .map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let (projects, open_requests) = tokio::join!(cards, open);
-    let (mut projects, open_requests) = (projects?, open_requests?);
+    )
+    .await?;
+    let open_requests = settings.features.requests.then_some(open);
     if !settings.features.gallery {
         // Cover photos are shown through the gallery, which is off.
         projects

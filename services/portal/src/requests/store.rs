@@ -183,18 +183,6 @@ pub async fn forget(
     ) [org_id, customer_id] execute)
 }
 
-/// How many of the customer's requests are open or in progress (the dashboard's count;
-/// public data only).
-pub async fn count_open(
-    db: &Db,
-    (org_id, customer_id): (OrgId, CustomerId),
-) -> Result<i64, sqlx::Error> {
-    sql!(db db, query_scalar(
-        "select count(*) from customer_request where org_id = $1 and customer_id = $2 \
-         and status in ('open', 'in_progress')"
-    ) [org_id, customer_id] fetch_one)
-}
-
 /// The organization's requests opened or closed in `[start, end)` (the stats).
 pub async fn in_period(
     db: &Db,

@@ -52,6 +52,7 @@ struct StandingRow {
     #[sqlx(flatten)]
     overrides: Overrides,
     billing: Option<String>,
+    open_requests: i64,
 }
 
 /// What one statement reads for a customer's request: the organization's saved settings,
@@ -60,6 +61,8 @@ pub struct Standing {
     pub saved: Option<Saved>,
     pub overrides: Overrides,
     pub billing: Option<String>,
+    /// The customer's open and in-progress requests (counted for the dashboard only).
+    pub open_requests: i64,
 }
 
 /// The organization's saved settings, one customer's overrides and billing's snapshot,
@@ -69,14 +72,45 @@ pub async fn find_standing(
     org_id: OrgId,
     customer_id: CustomerId,
 ) -> Result<Standing, PortalError> {
-    let row: StandingRow = sql!(db db, query_as(
-        "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
-         p.can_add_comments, p.can_submit_requests, b.document as billing \
-         from (select 1 as one) k \
-         left join org_settings s on s.org_id = $1 \
-         left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
-         left join billing_snapshot b on b.org_id = $1 and b.customer_id = $2"
-    ) [org_id, customer_id] fetch_one)?;
+    standing(db, (org_id, customer_id), false).await
+}
+
+/// As [`find_standing`], with the dashboard's counts in the same statement.
+pub async fn find_standing_counted(
+    db: &Db,
+    org_id: OrgId,
+    customer_id: CustomerId,
+) -> Result<Standing, PortalError> {
+    standing(db, (org_id, customer_id), true).await
+}
+
+async fn standing(
+    db: &Db,
+    (org_id, customer_id): (OrgId, CustomerId),
+    counted: bool,
+) -> Result<Standing, PortalError> {
+    let row: StandingRow = if counted {
+        sql!(db db, query_as(
+            "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
+             p.can_add_comments, p.can_submit_requests, b.document as billing, \
+             (select count(*) from customer_request r where r.org_id = $1 \
+              and r.customer_id = $2 and r.status in ('open', 'in_progress')) as open_requests \
+             from (select 1 as one) k \
+             left join org_settings s on s.org_id = $1 \
+             left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
+             left join billing_snapshot b on b.org_id = $1 and b.customer_id = $2"
+        ) [org_id, customer_id] fetch_one)?
+    } else {
+        sql!(db db, query_as(
+            "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
+             p.can_add_comments, p.can_submit_requests, b.document as billing, \
+             cast(0 as bigint) as open_requests \
+             from (select 1 as one) k \
+             left join org_settings s on s.org_id = $1 \
+             left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
+             left join billing_snapshot b on b.org_id = $1 and b.customer_id = $2"
+        ) [org_id, customer_id] fetch_one)?
+    };
     let saved = match row.document.zip(row.updated_at) {
         Some((document, updated_at)) => Some(
             SettingsRow {
@@ -91,6 +125,7 @@ pub async fn find_standing(
         saved,
         overrides: row.overrides,
         billing: row.billing,
+        open_requests: row.open_requests,
     })
 }
 
