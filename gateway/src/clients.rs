@@ -44,6 +44,7 @@ use atrium_proto::portal::v1::customer_project_service_client::CustomerProjectSe
 use atrium_proto::portal::v1::customer_request_service_client::CustomerRequestServiceClient;
 use atrium_proto::portal::v1::dashboard_service_client::DashboardServiceClient;
 use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
+use atrium_proto::portal::v1::project_comment_service_client::ProjectCommentServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
 use atrium_proto::portal::v1::request_service_client::RequestServiceClient;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
@@ -62,6 +63,7 @@ pub struct Clients {
     pub my_projects: CustomerProjectServiceClient<ServiceChannel>,
     pub requests: RequestServiceClient<ServiceChannel>,
     pub my_requests: CustomerRequestServiceClient<ServiceChannel>,
+    pub comments: ProjectCommentServiceClient<ServiceChannel>,
     pub settings: SettingsServiceClient<ServiceChannel>,
     pub permissions: CustomerPermissionServiceClient<ServiceChannel>,
     pub dashboard: DashboardServiceClient<ServiceChannel>,
@@ -118,6 +120,7 @@ impl Clients {
             my_projects: CustomerProjectServiceClient::new(portal.clone()),
             requests: RequestServiceClient::new(portal.clone()),
             my_requests: CustomerRequestServiceClient::new(portal.clone()),
+            comments: ProjectCommentServiceClient::new(portal.clone()),
             settings: SettingsServiceClient::new(portal.clone()),
             permissions: CustomerPermissionServiceClient::new(portal.clone()),
             dashboard: DashboardServiceClient::new(portal.clone()),

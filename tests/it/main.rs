@@ -5,6 +5,7 @@ mod support;
 
 mod audit;
 mod bootstrap;
+mod comments;
 mod console_billing;
 mod console_files;
 mod customer_invitation;

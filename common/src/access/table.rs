@@ -205,6 +205,10 @@ pub static RPCS: &[Rpc] = &[
     read("/atrium.portal.v1.CustomerRequestService/GetMyRequest", Customer),
     write("/atrium.portal.v1.CustomerRequestService/AddMyRequestMessage", Customer),
     write("/atrium.portal.v1.CustomerRequestService/CloseMyRequest", Customer),
+    read("/atrium.portal.v1.ProjectCommentService/ListProjectComments", Staff(P::ProjectsView)),
+    write("/atrium.portal.v1.ProjectCommentService/AddProjectComment", Staff(P::ProjectsManage)),
+    read("/atrium.portal.v1.ProjectCommentService/ListMyProjectComments", Customer),
+    write("/atrium.portal.v1.ProjectCommentService/AddMyProjectComment", Customer),
     // notifier
     write("/atrium.notifier.v1.EmailService/EnqueueEmail", Internal),
     read("/atrium.notifier.v1.EmailService/ListOutbox", Staff(P::SettingsManage)),

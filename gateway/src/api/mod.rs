@@ -3,6 +3,7 @@
 //! Conversions from the services' messages live here too.
 
 pub mod billing;
+pub mod comments;
 pub mod documents;
 pub mod gallery;
 pub mod people;

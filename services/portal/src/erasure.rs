@@ -1,5 +1,5 @@
 //! GDPR erase, relayed from identity's outbox: the customer's assignments, revocation
-//! markers, permission overrides and requests (with their threads) go. A repeat finds nothing and answers the same.
+//! markers, permission overrides, requests (with their threads) and project comments go. A repeat finds nothing and answers the same.
 
 use atrium_common::ids::{CustomerId, OrgId};
 use atrium_proto::common::v1::EraseCustomerRequest;
@@ -22,6 +22,7 @@ pub async fn erase_customer(
     store::erase_customer(&mut tx, org_id, customer_id).await?;
     crate::billing::store::forget(&mut tx, (org_id, customer_id)).await?;
     crate::requests::store::forget(&mut tx, (org_id, customer_id)).await?;
+    crate::comments::forget(&mut tx, (org_id, customer_id)).await?;
     tx.commit().await?;
     tracing::info!(%org_id, %customer_id, "erased customer's assignments, overrides and billing snapshot");
     Ok(())

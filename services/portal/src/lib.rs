@@ -5,6 +5,7 @@
 mod assignment;
 mod audit;
 mod billing;
+mod comments;
 mod customer_projects;
 mod dashboard;
 mod digest;
@@ -45,6 +46,7 @@ atrium_common::migrations!(
     "0008_cover_item",
     "0009_billing_snapshot",
     "0010_requests",
+    "0011_project_comments",
 );
 
 /// Everything the portal server needs.
@@ -121,6 +123,9 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     ))
     .add_service(
         pb::customer_request_service_server::CustomerRequestServiceServer::new(portal.clone()),
+    )
+    .add_service(
+        pb::project_comment_service_server::ProjectCommentServiceServer::new(portal.clone()),
     )
     .add_service(
         pb::billing_snapshot_service_server::BillingSnapshotServiceServer::new(portal.clone()),

@@ -6,6 +6,7 @@ pub(crate) mod account;
 pub(crate) mod assignments;
 pub(crate) mod audit;
 pub(crate) mod billing_settings;
+pub(crate) mod comments;
 pub(crate) mod customers;
 pub(crate) mod document_types;
 pub(crate) mod documents;
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         customers::routes(),
         permissions::routes(),
         projects::routes(),
+        comments::routes(),
         phases::routes(),
         assignments::routes(),
         document_types::routes(),

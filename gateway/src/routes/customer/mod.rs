@@ -4,6 +4,7 @@
 
 pub(crate) mod account;
 pub(crate) mod billing;
+pub(crate) mod comments;
 pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod gallery;
@@ -23,6 +24,7 @@ pub fn routes() -> Vec<Route> {
         sessions::routes(),
         dashboard::routes(),
         projects::routes(),
+        comments::routes(),
         documents::routes(),
         gallery::routes(),
         billing::routes(),

@@ -2,6 +2,7 @@
 //! answer, one file per group of services. Each call already runs in the gate's
 //! `grpc.request` span (service, RPC path, status), so handlers open none of their own.
 
+mod comments;
 mod customers;
 mod guests;
 mod projects;

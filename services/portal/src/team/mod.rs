@@ -9,7 +9,7 @@ use atrium_common::auth::Principal;
 use atrium_common::ids::{ProjectId, StaffId};
 use atrium_proto::identity::v1 as identity;
 
-mod store;
+pub(crate) mod store;
 
 use self::store::TeamRow;
 use crate::AppState;

@@ -1,0 +1,160 @@
+//! Project comments through the gateway (design/collaboration.md): the project's
+//! customer (with `can_add_comments`) and staff comment, oldest first; the other side is
+//! told in-app; another customer's project is 404; a taken-away project 403.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::customer_invitation::Customer;
+use crate::customer_lockout::World;
+use crate::invoices::send;
+use crate::portal_access::create_project;
+
+async fn as_customer(
+    world: &World,
+    who: &Customer,
+    (method, path): (Method, &str),
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut request = world
+        .app
+        .http
+        .request(method, world.app.url(path))
+        .header("cookie", &who.cookie)
+        .header("x-csrf-token", &who.csrf);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn customers_and_staff_comment_on_a_project_and_others_cannot() {
+    let world = World::start().await;
+    let (ann, ann_id) = world.customer("ann@example.test", "Ann", "", 1).await;
+    let (bob, _) = world.customer("bob@example.test", "Bob", "", 2).await;
+    let house = create_project(&world, json!({"name": "House", "kind": "project"})).await;
+    let id = house["id"].as_str().unwrap().to_owned();
+    let assign = format!("/api/admin/projects/{id}/customers");
+    let body = json!({ "customer_ids": [ann_id] });
+    assert_eq!(
+        world
+            .staff(Method::PUT, &assign, Some(&body))
+            .await
+            .status(),
+        200
+    );
+    let mine = format!("/api/customer/projects/{id}/comments");
+    let staff_path = format!("/api/admin/projects/{id}/comments");
+
+    let (status, made) = as_customer(
+        &world,
+        &ann,
+        (Method::POST, &mine),
+        Some(&json!({"body": "Can we move the window?"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        (&made["author"]["kind"], &made["author"]["name"]),
+        (&json!("customer"), &json!("Ann"))
+    );
+    let (status, _) = as_customer(
+        &world,
+        &ann,
+        (Method::POST, &mine),
+        Some(&json!({"body": " "})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, staff_said) = send(
+        &world,
+        Method::POST,
+        &staff_path,
+        Some(&json!({"body": "Yes, 20 cm left"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{staff_said}");
+    let (status, listed) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
+    assert_eq!(status, 200);
+    let bodies: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["Can we move the window?", "Yes, 20 cm left"]);
+    let (_, theirs) = send(&world, Method::GET, &staff_path, None).await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 2);
+    world.app.settled().await;
+    let (_, notices) = as_customer(
+        &world,
+        &ann,
+        (Method::GET, "/api/customer/notifications"),
+        None,
+    )
+    .await;
+    assert!(
+        notices.to_string().contains("project_commented"),
+        "{notices}"
+    );
+
+    // Another customer's project is 404 both ways.
+    assert_eq!(
+        as_customer(&world, &bob, (Method::GET, &mine), None)
+            .await
+            .0,
+        404
+    );
+    let (status, _) = as_customer(
+        &world,
+        &bob,
+        (Method::POST, &mine),
+        Some(&json!({"body": "hi"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Without can_add_comments: reading yes, commenting 403; unassigned: 403 revoked.
+    let permissions = format!("/api/admin/customers/{ann_id}/permissions");
+    assert_eq!(
+        send(
+            &world,
+            Method::PUT,
+            &permissions,
+            Some(&json!({"can_add_comments": false}))
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, denied) = as_customer(
+        &world,
+        &ann,
+        (Method::POST, &mine),
+        Some(&json!({"body": "again"})),
+    )
+    .await;
+    assert_eq!(status, 403, "{denied}");
+    assert_eq!(
+        as_customer(&world, &ann, (Method::GET, &mine), None)
+            .await
+            .0,
+        200
+    );
+    let none = json!({ "customer_ids": [] });
+    assert_eq!(
+        world
+            .staff(Method::PUT, &assign, Some(&none))
+            .await
+            .status(),
+        200
+    );
+    let (status, revoked) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
+    assert_eq!(
+        (status, &revoked["error"]["code"]),
+        (403, &json!("CUSTOMER_ASSIGNMENT_REVOKED"))
+    );
+}
