@@ -3,32 +3,12 @@
 //! told in-app; another customer's project is 404; a taken-away project 403.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::customer_invitation::Customer;
 use crate::customer_lockout::World;
 use crate::invoices::send;
 use crate::portal_access::create_project;
-
-async fn as_customer(
-    world: &World,
-    who: &Customer,
-    (method, path): (Method, &str),
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let mut request = world
-        .app
-        .http
-        .request(method, world.app.url(path))
-        .header("cookie", &who.cookie)
-        .header("x-csrf-token", &who.csrf);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::requests::as_customer;
 
 #[tokio::test]
 async fn customers_and_staff_comment_on_a_project_and_others_cannot() {

@@ -12,7 +12,7 @@ use crate::customer_lockout::World;
 use crate::invoices::send;
 
 /// The customer's call with their cookie and CSRF token, and its JSON answer.
-async fn as_customer(
+pub(crate) async fn as_customer(
     world: &World,
     who: &Customer,
     (method, path): (Method, &str),

@@ -39,24 +39,15 @@ impl News {
     }
 }
 
-fn request<T>(asker: &Principal, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    asker.write_to(request.metadata_mut());
-    request
-}
-
 /// The request's customer and the organization's name, asked as `asker`.
 async fn customer_of(
     state: &AppState,
     asker: &Principal,
     row: &RequestRow,
 ) -> Result<(Option<identity::Customer>, String), PortalError> {
-    let asked = request(
-        asker,
-        identity::LookupCustomersRequest {
-            customer_ids: vec![row.customer_id.to_string()],
-        },
-    );
+    let asked = asker.request(identity::LookupCustomersRequest {
+        customer_ids: vec![row.customer_id.to_string()],
+    });
     let found = state
         .identity
         .clone()
@@ -78,12 +69,9 @@ async fn staff_to_tell(
     let ids = match row.assignee_id {
         Some(id) => vec![id.to_string()],
         None => {
-            let asked = request(
-                asker,
-                identity::ListStaffHoldingRequest {
-                    permission: "requests.manage".to_owned(),
-                },
-            );
+            let asked = asker.request(identity::ListStaffHoldingRequest {
+                permission: "requests.manage".to_owned(),
+            });
             let holders = state.staff.clone().list_staff_holding(asked).await;
             let holders = holders.map_err(PortalError::Identity)?.into_inner().items;
             holders.into_iter().map(|s| s.id).collect()
@@ -92,7 +80,7 @@ async fn staff_to_tell(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let asked = request(asker, identity::LookupStaffRequest { staff_ids: ids });
+    let asked = asker.request(identity::LookupStaffRequest { staff_ids: ids });
     let found = state.identity.clone().lookup_staff(asked).await;
     let found = found.map_err(PortalError::Identity)?.into_inner().staff;
     Ok(found.into_iter().filter(|s| s.status == "active").collect())

@@ -57,14 +57,6 @@ pub struct ListQuery {
     pub q: String,
 }
 
-fn id_of<T>(
-    value: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    field: &'static str,
-) -> Result<Option<T>, PortalError> {
-    optional(value, parse, field)
-}
-
 /// A page of the organization's requests.
 pub async fn list(
     state: &AppState,
@@ -83,9 +75,9 @@ pub async fn list(
         status: optional(&query.status, Status::parse, "status")?,
         request_type: optional(&query.request_type, RequestType::parse, "type")?,
         priority: optional(&query.priority, Priority::parse, "priority")?,
-        assignee_id: id_of(&query.assignee_id, StaffId::parse, "assignee_id")?,
-        customer_id: id_of(&query.customer_id, CustomerId::parse, "customer_id")?,
-        project_id: id_of(&query.project_id, ProjectId::parse, "project_id")?,
+        assignee_id: optional(&query.assignee_id, StaffId::parse, "assignee_id")?,
+        customer_id: optional(&query.customer_id, CustomerId::parse, "customer_id")?,
+        project_id: optional(&query.project_id, ProjectId::parse, "project_id")?,
         q: (!q.is_empty()).then(|| q.to_owned()),
     };
     page_of(state, staff, &filter, page).await
@@ -125,10 +117,9 @@ async fn active_staff(
     staff: &Principal,
     id: StaffId,
 ) -> Result<bool, PortalError> {
-    let mut request = tonic::Request::new(identity::LookupStaffRequest {
+    let request = staff.request(identity::LookupStaffRequest {
         staff_ids: vec![id.to_string()],
     });
-    staff.write_to(request.metadata_mut());
     let found = state
         .identity
         .clone()
