@@ -45,6 +45,9 @@ use atrium_proto::portal::v1::customer_request_service_client::CustomerRequestSe
 use atrium_proto::portal::v1::dashboard_service_client::DashboardServiceClient;
 use atrium_proto::portal::v1::guest_gallery_service_client::GuestGalleryServiceClient;
 use atrium_proto::portal::v1::project_comment_service_client::ProjectCommentServiceClient;
+use atrium_proto::portal::v1::approval_service_client::ApprovalServiceClient;
+use atrium_proto::portal::v1::customer_approval_service_client::CustomerApprovalServiceClient;
+use atrium_proto::documents::v1::file_service_client::FileServiceClient;
 use atrium_proto::portal::v1::project_service_client::ProjectServiceClient;
 use atrium_proto::portal::v1::request_service_client::RequestServiceClient;
 use atrium_proto::portal::v1::settings_service_client::SettingsServiceClient;
@@ -64,6 +67,8 @@ pub struct Clients {
     pub requests: RequestServiceClient<ServiceChannel>,
     pub my_requests: CustomerRequestServiceClient<ServiceChannel>,
     pub comments: ProjectCommentServiceClient<ServiceChannel>,
+    pub approvals: ApprovalServiceClient<ServiceChannel>,
+    pub my_approvals: CustomerApprovalServiceClient<ServiceChannel>,
     pub settings: SettingsServiceClient<ServiceChannel>,
     pub permissions: CustomerPermissionServiceClient<ServiceChannel>,
     pub dashboard: DashboardServiceClient<ServiceChannel>,
@@ -75,6 +80,8 @@ pub struct Clients {
     pub my_documents: CustomerDocumentServiceClient<ServiceChannel>,
     pub gallery: GalleryServiceClient<ServiceChannel>,
     pub my_gallery: CustomerGalleryServiceClient<ServiceChannel>,
+    /// Attachments other services own (an approval's files).
+    pub files: FileServiceClient<ServiceChannel>,
     pub guest_items: GuestItemServiceClient<ServiceChannel>,
     pub logos: LogoServiceClient<ServiceChannel>,
     pub invoices: InvoiceServiceClient<ServiceChannel>,
@@ -121,6 +128,8 @@ impl Clients {
             requests: RequestServiceClient::new(portal.clone()),
             my_requests: CustomerRequestServiceClient::new(portal.clone()),
             comments: ProjectCommentServiceClient::new(portal.clone()),
+            approvals: ApprovalServiceClient::new(portal.clone()),
+            my_approvals: CustomerApprovalServiceClient::new(portal.clone()),
             settings: SettingsServiceClient::new(portal.clone()),
             permissions: CustomerPermissionServiceClient::new(portal.clone()),
             dashboard: DashboardServiceClient::new(portal.clone()),
@@ -132,6 +141,7 @@ impl Clients {
             my_documents: CustomerDocumentServiceClient::new(documents.clone()),
             gallery: GalleryServiceClient::new(documents.clone()),
             my_gallery: CustomerGalleryServiceClient::new(documents.clone()),
+            files: FileServiceClient::new(documents.clone()),
             guest_items: GuestItemServiceClient::new(documents.clone()),
             logos: LogoServiceClient::new(documents.clone()),
             links: ShareLinkServiceClient::new(documents),

@@ -47,7 +47,7 @@ async fn an_override_is_checked_when_saved_used_when_sending_and_restored_by_del
         .staff_get_ok("/api/admin/settings/email-templates", &token)
         .await;
     let items = list["items"].as_array().expect("items");
-    assert_eq!(items.len(), 34, "17 keys in en and de");
+    assert_eq!(items.len(), 36, "18 keys in en and de");
     assert!(items.iter().all(|t| t["overridden"] == false));
     let default = app.staff_get_ok(TEMPLATE, &token).await;
     assert_eq!(default["locale"], "de");

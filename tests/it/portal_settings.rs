@@ -328,7 +328,11 @@ async fn the_dashboard_shows_exactly_the_assigned_projects_and_the_gallery_featu
         empty.get("invoices").is_none(),
         "unbuilt sections are absent"
     );
-    assert!(empty.get("approvals").is_none());
+    assert_eq!(
+        empty["approvals"],
+        json!({"pending": 0, "items": []}),
+        "built since: nothing waits"
+    );
 
     assign(&world, &ann_id, &[&house_id, &wedding_id]).await;
     let board = dashboard(&world, &ann).await;

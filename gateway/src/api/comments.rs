@@ -33,46 +33,80 @@ pub struct Comments {
     pub items: Vec<Comment>,
 }
 
+/// The names of the staff and customers an answer mentions, asked of identity as the
+/// caller in one round of two calls.
+pub struct Names {
+    staff: Vec<identity::Staff>,
+    customers: Vec<identity::Customer>,
+}
+
+impl Names {
+    /// Asks for the `(kind, id)` people (kind `staff` or `customer`).
+    pub async fn of<S: ActsFor>(
+        call: &Call<S>,
+        people: Vec<(&str, &str)>,
+    ) -> Result<Names, ApiError> {
+        let (mut staff, mut customers) = (BTreeSet::new(), BTreeSet::new());
+        for (kind, id) in people {
+            if id.is_empty() {
+                continue;
+            }
+            match kind {
+                "staff" => staff.insert(id.to_owned()),
+                _ => customers.insert(id.to_owned()),
+            };
+        }
+        let mut identity = call.state.clients.customers.clone();
+        let mut again = identity.clone();
+        let staff_asked = call.session.request(identity::LookupStaffRequest {
+            staff_ids: staff.into_iter().collect(),
+        });
+        let customers_asked = call.session.request(identity::LookupCustomersRequest {
+            customer_ids: customers.into_iter().collect(),
+        });
+        let (staff, customers) = tokio::try_join!(
+            identity.lookup_staff(staff_asked),
+            again.lookup_customers(customers_asked)
+        )?;
+        Ok(Names {
+            staff: staff.into_inner().staff,
+            customers: customers.into_inner().customers,
+        })
+    }
+
+    /// The person's name; empty when identity does not know them (any more).
+    pub fn name(&self, kind: &str, id: &str) -> String {
+        let found = match kind {
+            "staff" => self.staff.iter().find(|s| s.id == id).map(|s| &s.name),
+            _ => self.customers.iter().find(|c| c.id == id).map(|c| &c.name),
+        };
+        found.cloned().unwrap_or_default()
+    }
+
+    /// The person as an author.
+    pub fn author(&self, kind: String, id: &str) -> Author {
+        Author {
+            name: self.name(&kind, id),
+            id: text(id).map(Id),
+            kind,
+        }
+    }
+}
+
 /// `comments` with their authors' names, asked as the caller.
 pub async fn named<S: ActsFor>(
     call: &Call<S>,
     comments: Vec<pb::ProjectComment>,
 ) -> Result<Vec<Comment>, ApiError> {
-    let (mut staff, mut customers) = (BTreeSet::new(), BTreeSet::new());
-    for c in &comments {
-        match c.author_kind.as_str() {
-            "staff" => staff.insert(c.author_id.clone()),
-            _ => customers.insert(c.author_id.clone()),
-        };
-    }
-    let mut identity = call.state.clients.customers.clone();
-    let mut again = identity.clone();
-    let staff_asked = call.session.request(identity::LookupStaffRequest {
-        staff_ids: staff.into_iter().collect(),
-    });
-    let customers_asked = call.session.request(identity::LookupCustomersRequest {
-        customer_ids: customers.into_iter().collect(),
-    });
-    let (staff, customers) = tokio::try_join!(
-        identity.lookup_staff(staff_asked),
-        again.lookup_customers(customers_asked)
-    )?;
-    let (staff, customers) = (staff.into_inner().staff, customers.into_inner().customers);
-    let name = |kind: &str, id: &str| match kind {
-        "staff" => staff.iter().find(|s| s.id == id).map(|s| s.name.clone()),
-        _ => customers
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone()),
-    };
+    let people = comments
+        .iter()
+        .map(|c| (c.author_kind.as_str(), c.author_id.as_str()))
+        .collect();
+    let names = Names::of(call, people).await?;
     Ok(comments
         .into_iter()
         .map(|c| Comment {
-            author: Author {
-                name: name(&c.author_kind, &c.author_id).unwrap_or_default(),
-                id: text(&c.author_id).map(Id),
-                kind: c.author_kind,
-            },
+            author: names.author(c.author_kind, &c.author_id),
             id: c.id.into(),
             body: c.body,
             created_at: time(c.created_at.as_ref()),

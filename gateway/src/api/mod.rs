@@ -2,6 +2,7 @@
 //! schema derived beside it, so `/api/openapi.json` describes exactly what is sent.
 //! Conversions from the services' messages live here too.
 
+pub mod approvals;
 pub mod billing;
 pub mod comments;
 pub mod documents;

@@ -23,6 +23,7 @@ pub async fn erase_customer(
     crate::billing::store::forget(&mut tx, (org_id, customer_id)).await?;
     crate::requests::store::forget(&mut tx, (org_id, customer_id)).await?;
     crate::comments::forget(&mut tx, (org_id, customer_id)).await?;
+    crate::approvals::store::forget(&mut tx, (org_id, customer_id)).await?;
     tx.commit().await?;
     tracing::info!(%org_id, %customer_id, "erased customer's assignments, overrides and billing snapshot");
     Ok(())

@@ -18,6 +18,19 @@ pub enum PortalError {
     PhaseNotFound,
     #[error("request not found")]
     RequestNotFound,
+    #[error("approval not found")]
+    ApprovalNotFound,
+    #[error("file not found")]
+    ApprovalFileNotFound,
+    /// The approval is decided (approved, or another decision came first).
+    #[error("this approval is already decided")]
+    ApprovalAlreadyDecided,
+    /// A step the approval's status does not allow.
+    #[error("this step is not possible in the approval's status")]
+    InvalidTransition,
+    /// Another change came between the read and the write.
+    #[error("it changed meanwhile; ask again")]
+    ChangedMeanwhile,
     #[error("customer not found")]
     CustomerNotFound,
     #[error("staff member not found")]
@@ -60,9 +73,14 @@ impl ServiceError for PortalError {
             PortalError::ProjectNotFound
             | PortalError::PhaseNotFound
             | PortalError::RequestNotFound
+            | PortalError::ApprovalNotFound
+            | PortalError::ApprovalFileNotFound
             | PortalError::CustomerNotFound
             | PortalError::StaffNotFound => ErrorCode::NotFound,
             PortalError::SlugTaken => ErrorCode::AlreadyExists,
+            PortalError::ApprovalAlreadyDecided
+            | PortalError::InvalidTransition
+            | PortalError::ChangedMeanwhile => ErrorCode::FailedPrecondition,
             PortalError::AssignmentRevoked | PortalError::PermissionMissing(_) => {
                 ErrorCode::PermissionDenied
             }
@@ -89,6 +107,8 @@ impl ServiceError for PortalError {
         match self {
             PortalError::AssignmentRevoked => "CUSTOMER_ASSIGNMENT_REVOKED",
             PortalError::InvalidCredentials => "INVALID_CREDENTIALS",
+            PortalError::ApprovalAlreadyDecided => "APPROVAL_ALREADY_DECIDED",
+            PortalError::InvalidTransition => "INVALID_TRANSITION",
             other => other.code().default_reason(),
         }
     }

@@ -2,6 +2,7 @@
 //! The organization's portal settings, per-customer permissions, the customer's
 //! dashboard (with the billing snapshot billing keeps here) and guest galleries.
 
+mod approvals;
 mod assignment;
 mod audit;
 mod billing;
@@ -29,6 +30,7 @@ use atrium_common::db::{Db, report_filled};
 use atrium_common::grpc::{ServerContext, ServiceChannel, connect};
 use atrium_common::outbox::{Receivers, Relay};
 use atrium_common::shutdown::Shutdown;
+use atrium_proto::documents::v1::file_service_client::FileServiceClient;
 use atrium_proto::documents::v1::gallery_service_client::GalleryServiceClient;
 use atrium_proto::identity::v1::customer_service_client::CustomerServiceClient;
 use atrium_proto::identity::v1::staff_service_client::StaffServiceClient;
@@ -47,6 +49,7 @@ atrium_common::migrations!(
     "0009_billing_snapshot",
     "0010_requests",
     "0011_project_comments",
+    "0012_approvals",
 );
 
 /// Everything the portal server needs.
@@ -61,6 +64,8 @@ pub struct AppState {
     pub staff: StaffServiceClient<ServiceChannel>,
     /// The documents service, asked whether a cover photo is one of the project's.
     pub gallery: GalleryServiceClient<ServiceChannel>,
+    /// The documents service, keeping the approvals' files.
+    pub files: FileServiceClient<ServiceChannel>,
     /// Forwards the outbox rows the portal's changes write (digests, notifications, audit).
     pub relay: Relay,
     /// Where customers open the portal, for the links in mails.
@@ -79,6 +84,7 @@ impl AppState {
         let filled = project::store::fill_search_text(&server.db).await?;
         report_filled(filled, "project search text");
         let identity = connect(settings, ServiceName::Identity)?;
+        let documents = connect(settings, ServiceName::Documents)?;
         let relay = Relay::new(server.db.clone(), clock.clone(), Receivers::new(settings)?);
         Ok(AppState {
             db: server.db.clone(),
@@ -86,7 +92,8 @@ impl AppState {
             clock,
             identity: CustomerServiceClient::new(identity.clone()),
             staff: StaffServiceClient::new(identity),
-            gallery: GalleryServiceClient::new(connect(settings, ServiceName::Documents)?),
+            gallery: GalleryServiceClient::new(documents.clone()),
+            files: FileServiceClient::new(documents),
             relay,
             public_url: settings.public_url.clone(),
         })
@@ -126,6 +133,12 @@ pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()>
     )
     .add_service(
         pb::project_comment_service_server::ProjectCommentServiceServer::new(portal.clone()),
+    )
+    .add_service(pb::approval_service_server::ApprovalServiceServer::new(
+        portal.clone(),
+    ))
+    .add_service(
+        pb::customer_approval_service_server::CustomerApprovalServiceServer::new(portal.clone()),
     )
     .add_service(
         pb::billing_snapshot_service_server::BillingSnapshotServiceServer::new(portal.clone()),

@@ -3,6 +3,7 @@
 //! the email outbox and the audit trail.
 
 pub(crate) mod account;
+pub(crate) mod approvals;
 pub(crate) mod assignments;
 pub(crate) mod audit;
 pub(crate) mod billing_settings;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
         pdfs::routes(),
         quotes::routes(),
         requests::routes(),
+        approvals::routes(),
         reports::routes(),
     ]
     .into_iter()

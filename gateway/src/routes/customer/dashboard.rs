@@ -1,6 +1,7 @@
 //! The signed-in customer's home page: every assigned project and gallery, the account
 //! manager, the unread notification count, the organization's branding and, while it is
-//! theirs to see, billing. Sections of services not built yet (approvals, …) are absent.
+//! theirs to see, billing; the approvals waiting for them and their open requests while
+//! those features are on.
 
 use atrium_common::error::ApiError;
 use atrium_proto::billing::v1 as billing;
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 use crate::GatewayState;
 use crate::api::billing::{Money, money};
+use crate::api::{Id, text};
 use crate::api::people::Contact;
 use crate::api::projects::Card;
 use crate::api::settings::branding_of;
@@ -44,6 +46,26 @@ pub(crate) struct Dashboard {
     /// Present while feature `requests` is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<RequestsCard>,
+    /// Present while feature `approvals` is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvals: Option<ApprovalsCard>,
+}
+
+/// The dashboard's approvals section: what waits for the customer's decision.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ApprovalsCard {
+    pub pending: i64,
+    /// The five oldest pending.
+    pub items: Vec<PendingApproval>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct PendingApproval {
+    pub id: Id,
+    pub title: String,
+    pub project_id: Id,
+    /// `YYYY-MM-DD`.
+    pub due_on: Option<String>,
 }
 
 /// The dashboard's requests section (public data only).
@@ -115,6 +137,19 @@ pub(crate) async fn load(
         unread_notifications: unread,
         billing,
         requests: home.open_requests.map(|open| RequestsCard { open }),
+        approvals: home.approvals.map(|a| ApprovalsCard {
+            pending: a.pending,
+            items: a
+                .items
+                .into_iter()
+                .map(|i| PendingApproval {
+                    id: i.id.into(),
+                    title: i.title,
+                    project_id: i.project_id.into(),
+                    due_on: text(&i.due_on),
+                })
+                .collect(),
+        }),
     })
 }
 

@@ -3,6 +3,7 @@
 //! documents, and the customer's invoices and ledger.
 
 pub(crate) mod account;
+pub(crate) mod approvals;
 pub(crate) mod billing;
 pub(crate) mod comments;
 pub(crate) mod dashboard;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
         billing::routes(),
         quotes::routes(),
         requests::routes(),
+        approvals::routes(),
         pdfs::routes(),
     ]
     .into_iter()

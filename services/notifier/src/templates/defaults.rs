@@ -55,6 +55,10 @@ pub const KEY_VARIABLES: &[(&str, &[&str])] = &[
         "request_updated",
         &["number", "title", "status", "message", "link"],
     ),
+    (
+        "approval_requested",
+        &["title", "project_name", "revision", "due_on", "link"],
+    ),
 ];
 
 /// Variables every template gets.
@@ -240,6 +244,16 @@ pub const DEFAULTS: &[DefaultTemplate] = &[
         "request_updated",
         "de",
         "Ihre Anfrage #{{ number }} bei {{ org_name }}"
+    ),
+    default!(
+        "approval_requested",
+        "en",
+        "{{ org_name }} asks for your approval: {{ title }}"
+    ),
+    default!(
+        "approval_requested",
+        "de",
+        "{{ org_name }} bittet um Ihre Freigabe: {{ title }}"
     ),
 ];
 

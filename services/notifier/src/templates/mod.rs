@@ -162,6 +162,7 @@ pub fn sample_variables(key: &str) -> serde_json::Value {
                 "link": "https://example.invalid/i/sample",
             }]),
             "link" => serde_json::Value::from(SAMPLE_LINK),
+            "revision" => serde_json::Value::from(2),
             _ => serde_json::Value::from("Sample"),
         };
         variables.insert((*name).into(), value);

@@ -1,12 +1,10 @@
 //! `ProjectCommentService`: staff's and the signed-in customer's project comments.
 
-use atrium_common::auth::client_ip;
 use atrium_common::grpc::{Rpc, timestamp};
-use atrium_common::outbox::Acting;
 use atrium_proto::portal::v1 as pb;
 use tonic::{Request, Response};
 
-use super::{Portal, acting, customer, staff};
+use super::{Portal, acting, customer, customer_acting, staff};
 use crate::comments::{self, CommentRow};
 
 impl From<CommentRow> for pb::ProjectComment {
@@ -61,10 +59,7 @@ impl pb::project_comment_service_server::ProjectCommentService for Portal {
         &self,
         request: Request<pb::AddCommentRequest>,
     ) -> Rpc<pb::ProjectComment> {
-        let acting = Acting {
-            principal: customer(&request)?,
-            ip: client_ip(&request),
-        };
+        let acting = customer_acting(&request)?;
         let r = request.get_ref();
         let row = comments::add(&self.0, &acting, &r.project_id, &r.body).await?;
         Ok(Response::new(row.into()))

@@ -158,6 +158,10 @@ impl pb::dashboard_service_server::DashboardService for Portal {
             features: Some(features(&d.settings)),
             billing: d.billing,
             open_requests: d.open_requests,
+            approvals: d.approvals.map(|(pending, rows)| pb::DashboardApprovals {
+                pending,
+                items: rows.into_iter().map(super::approvals::listed).collect(),
+            }),
         }))
     }
 }

@@ -2,6 +2,7 @@
 //! answer, one file per group of services. Each call already runs in the gate's
 //! `grpc.request` span (service, RPC path, status), so handlers open none of their own.
 
+mod approvals;
 mod comments;
 mod customers;
 mod guests;
@@ -123,6 +124,14 @@ fn customer<T>(request: &Request<T>) -> Result<Principal, Status> {
 fn acting<T>(request: &Request<T>) -> Result<Acting, Status> {
     Ok(Acting {
         principal: staff(request)?,
+        ip: client_ip(request),
+    })
+}
+
+/// The customer acting, with their client address for the audit trail.
+fn customer_acting<T>(request: &Request<T>) -> Result<Acting, Status> {
+    Ok(Acting {
+        principal: customer(request)?,
         ip: client_ip(request),
     })
 }

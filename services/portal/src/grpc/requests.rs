@@ -1,15 +1,13 @@
 //! `RequestService` (staff) and `CustomerRequestService` (the signed-in customer): job
 //! requests and support tickets with their threads.
 
-use atrium_common::auth::client_ip;
 use atrium_common::error::into_status;
 use atrium_common::grpc::{Rpc, timestamp};
-use atrium_common::outbox::Acting;
 use atrium_common::page::Page;
 use atrium_proto::portal::v1 as pb;
 use tonic::{Request, Response};
 
-use super::{Portal, acting, customer, staff};
+use super::{Portal, acting, customer, customer_acting, staff};
 use crate::requests::staff::{self as requests, ListQuery, RequestChange};
 use crate::requests::store::{MessageRow, RequestRow};
 use crate::requests::{self as mine, NewRequest, RequestView};
@@ -62,14 +60,6 @@ fn page_answer(
     Response::new(pb::ListRequestsResponse {
         items: rows.into_iter().map(encode).collect(),
         next_page_token,
-    })
-}
-
-/// The customer acting, with their client address for the audit trail.
-fn customer_acting<T>(request: &Request<T>) -> Result<Acting, tonic::Status> {
-    Ok(Acting {
-        principal: customer(request)?,
-        ip: client_ip(request),
     })
 }
 

@@ -71,16 +71,16 @@ pub async fn with_org(
     Ok((settings, permissions, found.billing))
 }
 
-/// As [`with_org`] for the dashboard, with the customer's open requests counted in the
-/// same statement.
+/// As [`with_org`] for the dashboard, with the customer's open requests and pending
+/// approvals counted in the same statement.
 pub async fn with_org_counted(
     state: &AppState,
     (org_id, customer_id): (OrgId, CustomerId),
-) -> Result<(OrgSettings, Permissions, Option<String>, i64), PortalError> {
+) -> Result<(OrgSettings, Permissions, Option<String>, settings::store::Counts), PortalError> {
     let found = settings::store::find_standing_counted(&state.db, org_id, customer_id).await?;
     let settings = found.saved.map(|saved| saved.settings).unwrap_or_default();
     let permissions = combine(settings.default_permissions, found.overrides);
-    Ok((settings, permissions, found.billing, found.open_requests))
+    Ok((settings, permissions, found.billing, found.counts))
 }
 
 /// The id of one of the organization's customers (asked of identity), else 404.

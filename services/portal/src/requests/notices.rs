@@ -22,8 +22,8 @@ use crate::error::PortalError;
 /// The mails and in-app notices one change writes.
 #[derive(Default)]
 pub struct News {
-    mails: Vec<notifier::EnqueueEmailRequest>,
-    notices: Vec<notifier::CreateNotificationRequest>,
+    pub(crate) mails: Vec<notifier::EnqueueEmailRequest>,
+    pub(crate) notices: Vec<notifier::CreateNotificationRequest>,
 }
 
 impl News {
@@ -87,7 +87,7 @@ async fn staff_to_tell(
 }
 
 /// A mail of `template` from the organization, in `locale`.
-fn mail(
+pub(crate) fn mail(
     (settings, org_name): (&OrgSettings, &str),
     (template, key): (&str, String),
     (email, name, locale): (&str, &str, &str),

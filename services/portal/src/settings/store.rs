@@ -53,6 +53,7 @@ struct StandingRow {
     overrides: Overrides,
     billing: Option<String>,
     open_requests: i64,
+    pending_approvals: i64,
 }
 
 /// What one statement reads for a customer's request: the organization's saved settings,
@@ -61,8 +62,17 @@ pub struct Standing {
     pub saved: Option<Saved>,
     pub overrides: Overrides,
     pub billing: Option<String>,
-    /// The customer's open and in-progress requests (counted for the dashboard only).
+    /// The dashboard's counts (zero unless counted).
+    pub counts: Counts,
+}
+
+/// What the dashboard counts in the statement that reads the settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    /// The customer's open and in-progress requests.
     pub open_requests: i64,
+    /// The pending approvals of the projects assigned to the customer.
+    pub pending_approvals: i64,
 }
 
 /// The organization's saved settings, one customer's overrides and billing's snapshot,
@@ -94,7 +104,10 @@ async fn standing(
             "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
              p.can_add_comments, p.can_submit_requests, b.document as billing, \
              (select count(*) from customer_request r where r.org_id = $1 \
-              and r.customer_id = $2 and r.status in ('open', 'in_progress')) as open_requests \
+              and r.customer_id = $2 and r.status in ('open', 'in_progress')) as open_requests, \
+             (select count(*) from approval a where a.org_id = $1 and a.status = 'pending' \
+              and exists (select 1 from assignment g where g.org_id = $1 \
+              and g.customer_id = $2 and g.project_id = a.project_id)) as pending_approvals \
              from (select 1 as one) k \
              left join org_settings s on s.org_id = $1 \
              left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
@@ -104,7 +117,7 @@ async fn standing(
         sql!(db db, query_as(
             "select s.document, s.updated_at, p.can_view_invoices, p.can_approve_work, \
              p.can_add_comments, p.can_submit_requests, b.document as billing, \
-             cast(0 as bigint) as open_requests \
+             cast(0 as bigint) as open_requests, cast(0 as bigint) as pending_approvals \
              from (select 1 as one) k \
              left join org_settings s on s.org_id = $1 \
              left join customer_permission p on p.org_id = $1 and p.customer_id = $2 \
@@ -125,7 +138,10 @@ async fn standing(
         saved,
         overrides: row.overrides,
         billing: row.billing,
-        open_requests: row.open_requests,
+        counts: Counts {
+            open_requests: row.open_requests,
+            pending_approvals: row.pending_approvals,
+        },
     })
 }
 

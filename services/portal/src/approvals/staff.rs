@@ -1,0 +1,387 @@
+//! Staff and approvals (`projects.view` to read, `projects.manage` to change, checked at
+//! the service's gate): a draft on a project, files on the current revision (stored by
+//! the documents service with the approval as owner), submit, new revisions, replies,
+//! changes of title, description and due date, and deletion with the files.
+
+use atrium_common::auth::Principal;
+use atrium_common::page::Page;
+use atrium_proto::documents::v1 as documents;
+use uuid::Uuid;
+
+use super::store::{self, ApprovalRow, FileRow, Filter};
+use super::{Action, ApprovalView, Status, notices, step, view_of};
+use crate::AppState;
+use crate::audit::Acting;
+use crate::error::PortalError;
+use crate::project::parse_project_id;
+use crate::requests::text;
+
+fn invalid(field: &'static str, problem: &'static str) -> PortalError {
+    PortalError::InvalidField { field, problem }
+}
+
+/// A list's `status` filter: empty is none.
+pub(crate) fn status_filter(text: &str) -> Result<Option<Status>, PortalError> {
+    crate::requests::staff::optional(text, Status::parse, "status")
+}
+
+/// A page of approvals under `filter` (without their history) and the next token.
+pub(crate) async fn page_of(
+    state: &AppState,
+    principal: &Principal,
+    filter: Filter,
+    page: Page,
+) -> Result<(Vec<ApprovalView>, String), PortalError> {
+    let rows = store::list(&state.db, principal.org_id, filter, page.after, page.size).await?;
+    let last = rows.last().map(|r| (r.created_at, r.approval_id));
+    let next = page.next_token(rows.len(), last);
+    let views = rows
+        .into_iter()
+        .map(|row| ApprovalView {
+            row,
+            files: Vec::new(),
+            history: Vec::new(),
+        })
+        .collect();
+    Ok((views, next))
+}
+
+/// One file of the approval (any revision's).
+pub(crate) async fn file_of(
+    state: &AppState,
+    row: &ApprovalRow,
+    file_id: &str,
+) -> Result<FileRow, PortalError> {
+    let id = Uuid::parse_str(file_id).map_err(|_| PortalError::ApprovalFileNotFound)?;
+    let files = store::files(&state.db, row.org_id, row.approval_id).await?;
+    files
+        .into_iter()
+        .find(|f| f.file_id == id)
+        .ok_or(PortalError::ApprovalFileNotFound)
+}
+
+/// A due date: empty is none, else `YYYY-MM-DD`.
+fn due_on(text: &str) -> Result<Option<String>, PortalError> {
+    match text.trim() {
+        "" => Ok(None),
+        day => chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map(|d| Some(d.format("%Y-%m-%d").to_string()))
+            .map_err(|_| invalid("due_on", "must be a date as YYYY-MM-DD")),
+    }
+}
+
+fn description(text: &str) -> Result<String, PortalError> {
+    let text = text.trim();
+    if text.chars().count() > 10_000 {
+        return Err(invalid("description", "must be at most 10000 characters"));
+    }
+    Ok(text.to_owned())
+}
+
+/// The organization's approval.
+async fn find(state: &AppState, staff: &Principal, approval_id: &str) -> Result<ApprovalRow, PortalError> {
+    let id = Uuid::parse_str(approval_id).map_err(|_| PortalError::ApprovalNotFound)?;
+    store::find(&state.db, staff.org_id, id)
+        .await?
+        .ok_or(PortalError::ApprovalNotFound)
+}
+
+/// What staff give for a new approval.
+#[derive(Debug, Clone, Default)]
+pub struct NewApproval {
+    pub project_id: String,
+    pub title: String,
+    pub description: String,
+    pub due_on: String,
+}
+
+/// A draft on one of the organization's projects, revision 1.
+pub async fn create(
+    state: &AppState,
+    acting: &Acting,
+    new: NewApproval,
+) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let project_id = parse_project_id(&new.project_id)?;
+    let title = text("title", &new.title, 200)?;
+    let description = description(&new.description)?;
+    let due_on = due_on(&new.due_on)?;
+    crate::project::store::find_project(&state.db, staff.org_id, project_id)
+        .await?
+        .ok_or(PortalError::ProjectNotFound)?;
+    let now = state.clock.now();
+    let row = ApprovalRow {
+        approval_id: Uuid::now_v7(),
+        org_id: staff.org_id,
+        project_id,
+        title,
+        description,
+        status: Status::Draft,
+        revision: 1,
+        due_on,
+        created_by: staff.subject_id,
+        created_at: now,
+        updated_at: now,
+        decided_at: None,
+    };
+    let mut tx = state.db.begin().await?;
+    store::insert(&mut tx, &row).await?;
+    let created = step(staff, &row, (Action::Created, None), now);
+    store::record(&mut tx, (row.org_id, row.approval_id), &created).await?;
+    let about = ("approval", row.approval_id.to_string());
+    acting.record(&mut tx, "approval.created", about, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    view_of(state, row).await
+}
+
+/// A page of the organization's approvals, newest first.
+pub async fn list(
+    state: &AppState,
+    staff: &Principal,
+    (status, project_id): (&str, &str),
+    page: Page,
+) -> Result<(Vec<ApprovalView>, String), PortalError> {
+    let filter = Filter {
+        customer_id: None,
+        status: status_filter(status)?,
+        project_id: crate::requests::staff::optional(
+            project_id,
+            atrium_common::ids::ProjectId::parse,
+            "project_id",
+        )?,
+    };
+    page_of(state, staff, filter, page).await
+}
+
+pub async fn get(state: &AppState, staff: &Principal, approval_id: &str) -> Result<ApprovalView, PortalError> {
+    let row = find(state, staff, approval_id).await?;
+    view_of(state, row).await
+}
+
+/// The file for its download.
+pub async fn file(
+    state: &AppState,
+    staff: &Principal,
+    (approval_id, file_id): (&str, &str),
+) -> Result<FileRow, PortalError> {
+    let row = find(state, staff, approval_id).await?;
+    file_of(state, &row, file_id).await
+}
+
+/// What a change gives (`None`: unchanged; an empty due date: none).
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub due_on: Option<String>,
+}
+
+/// Changes the title, description or due date, at any status.
+pub async fn update(
+    state: &AppState,
+    acting: &Acting,
+    approval_id: &str,
+    patch: ApprovalPatch,
+) -> Result<ApprovalView, PortalError> {
+    let mut row = find(state, &acting.principal, approval_id).await?;
+    let seen = (row.status, row.revision);
+    if let Some(title) = &patch.title {
+        row.title = text("title", title, 200)?;
+    }
+    if let Some(text) = &patch.description {
+        row.description = description(text)?;
+    }
+    if let Some(day) = &patch.due_on {
+        row.due_on = due_on(day)?;
+    }
+    let now = state.clock.now();
+    row.updated_at = now;
+    let mut tx = state.db.begin().await?;
+    if !store::update_if(&mut tx, &row, seen).await? {
+        return Err(PortalError::ChangedMeanwhile);
+    }
+    let about = ("approval", row.approval_id.to_string());
+    acting.record(&mut tx, "approval.updated", about, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    view_of(state, row).await
+}
+
+/// Deletes the approval, then its files at the documents service.
+pub async fn delete(state: &AppState, acting: &Acting, approval_id: &str) -> Result<i32, PortalError> {
+    let staff = &acting.principal;
+    let row = find(state, staff, approval_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !store::delete(&mut tx, row.org_id, row.approval_id).await? {
+        return Err(PortalError::ApprovalNotFound);
+    }
+    let about = ("approval", row.approval_id.to_string());
+    acting.record(&mut tx, "approval.deleted", about, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    let asked = staff.request(documents::DeleteFilesRequest {
+        owner: Some(owner(row.approval_id)),
+    });
+    let deleted = state.files.clone().delete_files(asked).await;
+    Ok(deleted.map_err(PortalError::Documents)?.into_inner().deleted)
+}
+
+/// The owner the documents service files an approval's files under.
+pub fn owner(approval_id: Uuid) -> documents::FileOwner {
+    documents::FileOwner {
+        kind: "approval".to_owned(),
+        id: approval_id.to_string(),
+    }
+}
+
+/// Records a file the documents service stored for this approval onto its current
+/// revision (not once approved: `APPROVAL_ALREADY_DECIDED`).
+pub async fn attach(
+    state: &AppState,
+    acting: &Acting,
+    (approval_id, file_id): (&str, &str),
+) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let row = find(state, staff, approval_id).await?;
+    if row.status == Status::Approved {
+        return Err(PortalError::ApprovalAlreadyDecided);
+    }
+    let asked = staff.request(documents::FileRequest {
+        file_id: file_id.to_owned(),
+    });
+    let stored = match state.files.clone().get_file(asked).await {
+        Ok(found) => found.into_inner(),
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            return Err(PortalError::ApprovalFileNotFound);
+        }
+        Err(status) => return Err(PortalError::Documents(status)),
+    };
+    if stored.owner.as_ref() != Some(&owner(row.approval_id)) {
+        return Err(PortalError::ApprovalFileNotFound);
+    }
+    let info = stored.file.unwrap_or_default();
+    let now = state.clock.now();
+    let file = FileRow {
+        file_id: Uuid::parse_str(&stored.id).map_err(|_| PortalError::ApprovalFileNotFound)?,
+        revision: row.revision,
+        name: info.name,
+        size: info.size,
+        content_type: info.content_type,
+        sha256: info.sha256,
+        created_at: now,
+    };
+    let mut tx = state.db.begin().await?;
+    // The approval as seen: decided or revised meanwhile, the file waits for a retry.
+    let mut touched = row.clone();
+    touched.updated_at = now;
+    if !store::update_if(&mut tx, &touched, (row.status, row.revision)).await? {
+        return Err(PortalError::ChangedMeanwhile);
+    }
+    store::insert_file(&mut tx, (row.org_id, row.approval_id), &file).await?;
+    let added = step(staff, &row, (Action::FileAdded, Some(file.name.clone())), now);
+    store::record(&mut tx, (row.org_id, row.approval_id), &added).await?;
+    let about = ("approval", row.approval_id.to_string());
+    acting.record(&mut tx, "approval.file_added", about, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    view_of(state, touched).await
+}
+
+/// `draft → pending` (at least one file); the project's active customers are asked.
+pub async fn submit(state: &AppState, acting: &Acting, approval_id: &str) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let mut row = find(state, staff, approval_id).await?;
+    if row.status != Status::Draft {
+        return Err(PortalError::InvalidTransition);
+    }
+    if store::files(&state.db, row.org_id, row.approval_id).await?.is_empty() {
+        return Err(invalid("files", "needs at least one file to submit"));
+    }
+    let seen = (row.status, row.revision);
+    let now = state.clock.now();
+    (row.status, row.updated_at) = (Status::Pending, now);
+    pending(state, acting, (row, seen), (Action::Submitted, None)).await
+}
+
+/// A new revision (from pending or changes_requested): back to pending, revision + 1,
+/// the customers asked again; its files come after it.
+pub async fn revise(
+    state: &AppState,
+    acting: &Acting,
+    approval_id: &str,
+    comment: &str,
+) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let mut row = find(state, staff, approval_id).await?;
+    match row.status {
+        Status::Approved => return Err(PortalError::ApprovalAlreadyDecided),
+        Status::Draft => return Err(PortalError::InvalidTransition),
+        Status::Pending | Status::ChangesRequested => {}
+    }
+    let comment = match comment.trim() {
+        "" => None,
+        body => Some(text("body", body, 10_000)?),
+    };
+    let seen = (row.status, row.revision);
+    let now = state.clock.now();
+    (row.status, row.revision, row.decided_at, row.updated_at) =
+        (Status::Pending, row.revision + 1, None, now);
+    pending(state, acting, (row, seen), (Action::RevisionSubmitted, comment)).await
+}
+
+/// Writes `row` (now pending) when it is still as `seen`, with its step, and asks the
+/// project's customers.
+async fn pending(
+    state: &AppState,
+    acting: &Acting,
+    (row, seen): (ApprovalRow, (Status, i32)),
+    (action, comment): (Action, Option<String>),
+) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let now = row.updated_at;
+    let news = notices::to_customers(state, staff, &row, "approval_requested").await?;
+    let mut tx = state.db.begin().await?;
+    if !store::update_if(&mut tx, &row, seen).await? {
+        return Err(PortalError::ChangedMeanwhile);
+    }
+    let stepped = step(staff, &row, (action, comment), now);
+    store::record(&mut tx, (row.org_id, row.approval_id), &stepped).await?;
+    let about = ("approval", row.approval_id.to_string());
+    let audit = format!("approval.{}", action.as_str());
+    acting.record(&mut tx, &audit, about, now).await?;
+    news.write(&mut tx, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    view_of(state, row).await
+}
+
+/// A staff reply; the project's customers are told in-app (not while a draft).
+pub async fn comment(
+    state: &AppState,
+    acting: &Acting,
+    approval_id: &str,
+    body: &str,
+) -> Result<ApprovalView, PortalError> {
+    let staff = &acting.principal;
+    let body = text("body", body, 10_000)?;
+    let row = find(state, staff, approval_id).await?;
+    let now = state.clock.now();
+    let news = if row.status == Status::Draft {
+        notices::News::default()
+    } else {
+        notices::to_customers(state, staff, &row, "approval_commented").await?
+    };
+    let mut tx = state.db.begin().await?;
+    let commented = step(staff, &row, (Action::Commented, Some(body)), now);
+    store::record(&mut tx, (row.org_id, row.approval_id), &commented).await?;
+    let about = ("approval", row.approval_id.to_string());
+    acting
+        .record(&mut tx, "approval.commented", about, now)
+        .await?;
+    news.write(&mut tx, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    view_of(state, row).await
+}
