@@ -565,6 +565,67 @@ async function main() {
     check(await doraPage.getByText("old browser").count() === 0, "the customer never sees the internal note");
     await step(doraPage, "request-replied");
 
+    // Approvals: staff submit an approval with a PDF; the customer requests changes with
+    // feedback; staff upload revision 2; the customer approves; the history shows all
+    // four steps with their names.
+    await pickCustomers(staff, base, alpha.id, ["dora@kunde.test"]);
+    await staff.goto(`${base}/admin/approvals`);
+    await step(staff, "staff-approvals");
+    await staff.getByLabel("Project").selectOption(alpha.id);
+    await staff.getByLabel("Title").fill("Logo design");
+    await staff.getByRole("button", { name: "Create draft" }).click();
+    await staff.waitForURL(/\/admin\/approvals\/[0-9a-f-]+\?done=created/);
+    const approvalUrl = staff.url().split("?")[0];
+    await staff.getByLabel("File", { exact: true }).setInputFiles({ name: "logo-v1.pdf", mimeType: "application/pdf", buffer: pdf });
+    await staff.getByRole("button", { name: "Add a file" }).click();
+    await staff.waitForURL(/done=file/);
+    await staff.getByRole("button", { name: "Ask for approval" }).click();
+    await staff.waitForURL(/done=submitted/);
+    await step(staff, "staff-approval");
+    await doraPage.goto(`${base}/customer`);
+    const waiting = doraPage.locator("#approvals").getByRole("link", { name: "Logo design" });
+    check(await waiting.count() === 1, "the dashboard lists the approval waiting for the customer");
+    await step(doraPage, "dashboard-approvals");
+    await waiting.click();
+    await doraPage.waitForURL(/\/customer\/approvals\/[0-9a-f-]+$/);
+    const myApprovalUrl = doraPage.url();
+    await step(doraPage, "approval");
+    const [v1] = await Promise.all([
+      doraPage.waitForEvent("download"),
+      doraPage.locator("#current-files a").first().click(),
+    ]);
+    check(fs.readFileSync(await v1.path()).subarray(0, 5).toString() === "%PDF-", "the customer downloads the approval's PDF");
+    await doraPage.getByLabel("Feedback").fill("Make the mark bigger");
+    await doraPage.getByRole("button", { name: "Request changes" }).click();
+    await doraPage.waitForURL(/done=decided/);
+    check((await doraPage.locator("#approval-status").textContent()) === "Changes requested", "the approval reads changes requested");
+    await staff.goto(approvalUrl);
+    await staff.getByLabel("What changed").fill("Bigger mark");
+    await staff.getByRole("button", { name: "New revision" }).click();
+    await staff.waitForURL(/done=revised/);
+    await staff.getByLabel("File", { exact: true }).setInputFiles({ name: "logo-v2.pdf", mimeType: "application/pdf", buffer: pdf });
+    await staff.getByRole("button", { name: "Add a file" }).click();
+    await staff.waitForURL(/done=file/);
+    await doraPage.goto(myApprovalUrl);
+    check(await doraPage.locator("#current-files").getByText("logo-v2.pdf", { exact: true }).count() === 1, "the customer sees revision 2's file");
+    await step(doraPage, "approval-revision-2");
+    await doraPage.getByRole("button", { name: "Approve", exact: true }).click();
+    await doraPage.waitForURL(/done=decided/);
+    check((await doraPage.locator("#approval-status").textContent()) === "Approved", "the approval reads approved");
+    await staff.goto(approvalUrl);
+    for (const [action, name] of [
+      ["submitted", OWNER.email],
+      ["changes_requested", "Dora"],
+      ["revision_submitted", OWNER.email],
+      ["approved", "Dora"],
+    ]) {
+      const entry = staff.locator(`#history li[data-action="${action}"]`);
+      check(await entry.count() === 1, `the history has one ${action} step`);
+      check((await entry.textContent()).includes(name), `the ${action} step names ${name}`);
+    }
+    check((await staff.locator('#history li[data-action="changes_requested"]').textContent()).includes("Make the mark bigger"), "the history keeps the feedback");
+    await step(staff, "staff-approval-approved");
+
     // A guest opens the gallery with its password.
     const guest = await (await browser.newContext({ bypassCSP: true })).newPage();
     await guest.goto(`${base}/gallery/acme/${summer.slug}`);

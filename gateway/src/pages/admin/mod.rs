@@ -3,6 +3,7 @@
 //! outbox and audit trail. Each handler calls the JSON route's handler with the same
 //! staff session; the services check every permission again.
 
+mod approvals;
 mod activity;
 mod bill_form;
 mod books;
@@ -89,6 +90,7 @@ pub fn router() -> Router<GatewayState> {
         .merge(quotes::router())
         .merge(links::router())
         .merge(requests::router())
+        .merge(approvals::router())
         .merge(orders::router())
         .merge(ledger::router())
 }
@@ -119,6 +121,11 @@ fn chrome(page: &StaffPage, title: &str, here: &str) -> Chrome {
             "/admin/invoices",
             w.books.billing,
             Some(Permission::BillingView),
+        ),
+        (
+            "/admin/approvals",
+            w.appr.approvals,
+            Some(Permission::ProjectsView),
         ),
         (
             "/admin/requests",

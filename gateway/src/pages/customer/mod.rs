@@ -2,6 +2,7 @@
 //! notifications and settings. Each handler calls the JSON route's own handler with the
 //! same session, so the page shows exactly what the API answers.
 
+mod approvals;
 mod billing;
 mod projects;
 mod requests;
@@ -62,6 +63,7 @@ pub fn router() -> Router<GatewayState> {
             "/customer/notifications/{id}/read",
             post(notices::read_one::<CustomerPage>),
         )
+        .merge(approvals::router())
         .merge(billing::router())
         .merge(projects::router())
         .merge(requests::router())
@@ -90,6 +92,7 @@ fn chrome(
         ("/customer/projects", w.projects),
         ("/customer/invoices", w.bill.invoices),
         ("/customer/quotes", w.bill.quotes),
+        ("/customer/approvals", w.appr.approvals),
         ("/customer/requests", w.req.requests),
         ("/customer/notifications", w.notifications),
         ("/customer/settings", w.settings),

@@ -39,6 +39,8 @@ struct DashboardPage {
     unread: i64,
     recent: Vec<Notification>,
     billing: Option<dashboard::BillingCard>,
+    approvals: Option<dashboard::ApprovalsCard>,
+    requests: Option<dashboard::RequestsCard>,
 }
 
 async fn home(page: CustomerPage) -> Result<Response, PageError> {
@@ -81,6 +83,8 @@ async fn home(page: CustomerPage) -> Result<Response, PageError> {
         unread: home.unread_notifications,
         recent: recent.items,
         billing: home.billing,
+        approvals: home.approvals,
+        requests: home.requests,
     };
     Ok(render(StatusCode::OK, &view))
 }

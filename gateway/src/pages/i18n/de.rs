@@ -212,4 +212,5 @@ pub static DE: Words = Words {
     books: &super::books::BOOKS_DE,
     link: &super::links::LINKS_DE,
     req: &super::requests::REQUESTS_DE,
+    appr: &super::approvals::APPROVALS_DE,
 };

@@ -212,4 +212,5 @@ pub static EN: Words = Words {
     books: &super::books::BOOKS_EN,
     link: &super::links::LINKS_EN,
     req: &super::requests::REQUESTS_EN,
+    appr: &super::approvals::APPROVALS_EN,
 };

@@ -7,6 +7,7 @@ use http::HeaderMap;
 
 use crate::extract::cookie;
 
+mod approvals;
 mod billing;
 mod books;
 mod de;
@@ -17,6 +18,7 @@ mod phrases;
 mod requests;
 mod words;
 
+pub use approvals::ApprovalWords;
 pub use billing::BillWords;
 pub use books::BookWords;
 pub use de::DE;

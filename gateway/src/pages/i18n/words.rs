@@ -217,4 +217,6 @@ pub struct Words {
     pub link: &'static super::LinkWords,
     /// The request pages' words.
     pub req: &'static super::RequestWords,
+    /// The approval pages' words.
+    pub appr: &'static super::ApprovalWords,
 }

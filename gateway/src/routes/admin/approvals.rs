@@ -113,6 +113,16 @@ pub(crate) async fn attach(
     id: PathId,
     upload: Upload<NewApprovalFile>,
 ) -> Result<(StatusCode, Json<Approval>), ApiError> {
+    let made = attach_upload(&staff, id, upload).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// [`attach`] for any upload's fields (the console's form carries its CSRF token).
+pub(crate) async fn attach_upload<T>(
+    staff: &StaffCall,
+    id: PathId,
+    upload: Upload<T>,
+) -> Result<Approval, ApiError> {
     let found = call!(staff, approvals.get_approval(by_id(&id)));
     if found.approval.is_some_and(|a| a.status == "approved") {
         return Err(ApiError::with_code(
@@ -144,7 +154,7 @@ pub(crate) async fn attach(
         file_id: stored.id,
     };
     let response = call!(staff, approvals.attach_approval_file(request));
-    Ok((StatusCode::CREATED, Json(one(&staff, response).await?)))
+    one(staff, response).await
 }
 
 /// The approval and file ids of `/…/{id}/files/{file_id}`; any other text is 404.
