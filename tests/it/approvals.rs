@@ -83,12 +83,19 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
         assert_eq!(status, want, "{body}: {answer}");
     }
     let elsewhere = format!("/api/admin/projects/{}/approvals", uuid::Uuid::new_v4());
-    let (status, _) = send(&world, Method::POST, &elsewhere, Some(&json!({"title": "x"}))).await;
+    let (status, _) = send(
+        &world,
+        Method::POST,
+        &elsewhere,
+        Some(&json!({"title": "x"})),
+    )
+    .await;
     assert_eq!(status, 404);
     let (_, none) = send(&world, Method::GET, "/api/admin/approvals", None).await;
     assert_eq!(none["items"], json!([]));
 
-    let body = json!({"title": "Logo design", "description": "Three variants", "due_on": "2027-01-15"});
+    let body =
+        json!({"title": "Logo design", "description": "Three variants", "due_on": "2027-01-15"});
     let (status, draft) = send(&world, Method::POST, &create, Some(&body)).await;
     assert_eq!(status, 201, "{draft}");
     assert_eq!(
@@ -103,22 +110,36 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     // A draft is staff's only, and cannot be submitted without a file.
     let (status, _) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
     assert_eq!(status, 404);
-    let (_, listed) = as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
+    let (_, listed) =
+        as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
     assert_eq!(listed["items"], json!([]));
     let (status, refused) = send(&world, Method::POST, &format!("{staff_path}/submit"), None).await;
     assert_eq!(status, 422, "{refused}");
     assert!(refused["error"]["fields"].get("files").is_some());
-    let (status, revision) =
-        send(&world, Method::POST, &format!("{staff_path}/revisions"), Some(&json!({}))).await;
-    assert_eq!((status, &revision["error"]["code"]), (409, &json!("INVALID_TRANSITION")));
+    let (status, revision) = send(
+        &world,
+        Method::POST,
+        &format!("{staff_path}/revisions"),
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(
+        (status, &revision["error"]["code"]),
+        (409, &json!("INVALID_TRANSITION"))
+    );
 
     let (status, with_file) = attach(&world, &id, "logo-v1.pdf").await;
     assert_eq!(status, 201, "{with_file}");
     assert_eq!(with_file["files"][0]["name"], "logo-v1.pdf");
     assert_eq!(with_file["files"][0]["revision"], 1);
     let first_file = with_file["files"][0]["id"].as_str().unwrap().to_owned();
-    let (status, submitted) = send(&world, Method::POST, &format!("{staff_path}/submit"), None).await;
-    assert_eq!((status, &submitted["status"]), (200, &json!("pending")), "{submitted}");
+    let (status, submitted) =
+        send(&world, Method::POST, &format!("{staff_path}/submit"), None).await;
+    assert_eq!(
+        (status, &submitted["status"]),
+        (200, &json!("pending")),
+        "{submitted}"
+    );
     let (status, _) = send(&world, Method::POST, &format!("{staff_path}/submit"), None).await;
     assert_eq!(status, 409, "a second submit");
 
@@ -136,12 +157,18 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
         .collect();
     assert_eq!(asked.len(), 1, "one mail");
     assert!(asked[0].rcpt_to.iter().any(|r| r == "ann@example.test"));
-    let (_, inbox) =
-        as_customer(&world, &ann, (Method::GET, "/api/customer/notifications"), None).await;
+    let (_, inbox) = as_customer(
+        &world,
+        &ann,
+        (Method::GET, "/api/customer/notifications"),
+        None,
+    )
+    .await;
     assert!(inbox.to_string().contains("approval_requested"), "{inbox}");
 
     // Ann's list, dashboard, the first read (recorded once) and the file.
-    let (_, listed) = as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
+    let (_, listed) =
+        as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
     assert_eq!(listed["items"][0]["id"], json!(id), "{listed}");
     let (_, home) = as_customer(&world, &ann, (Method::GET, "/api/customer/dashboard"), None).await;
     assert_eq!(home["approvals"]["pending"], 1, "{home}");
@@ -160,7 +187,11 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     assert_eq!(download.status(), 200);
     assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
     let staff_download = world
-        .staff(Method::GET, &format!("{staff_path}/files/{first_file}"), None)
+        .staff(
+            Method::GET,
+            &format!("{staff_path}/files/{first_file}"),
+            None,
+        )
         .await;
     assert_eq!(staff_download.status(), 200);
 
@@ -184,7 +215,10 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     ] {
         let body = json!({"title": "Mine", "body": "Mine"});
         let body = (method != Method::GET).then_some(&body);
-        let answer = world.app.staff_call(method.clone(), &path, &theirs, body).await;
+        let answer = world
+            .app
+            .staff_call(method.clone(), &path, &theirs, body)
+            .await;
         assert_eq!(answer.status(), 404, "{method} {path}");
     }
 
@@ -192,7 +226,10 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     for (body, field) in [
         (json!({"decision": "maybe"}), "decision"),
         (json!({"decision": "request_changes"}), "comment"),
-        (json!({"decision": "request_changes", "comment": "  "}), "comment"),
+        (
+            json!({"decision": "request_changes", "comment": "  "}),
+            "comment",
+        ),
     ] {
         let (status, answer) = respond(&world, &ann, &id, body.clone()).await;
         assert_eq!(status, 422, "{body}: {answer}");
@@ -211,13 +248,23 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     assert_eq!(forged.status(), 403);
     let feedback = json!({"decision": "request_changes", "comment": "Make the mark bigger"});
     let (status, changes) = respond(&world, &ann, &id, feedback).await;
-    assert_eq!((status, &changes["status"]), (200, &json!("changes_requested")), "{changes}");
+    assert_eq!(
+        (status, &changes["status"]),
+        (200, &json!("changes_requested")),
+        "{changes}"
+    );
     assert!(changes["decided_at"].is_string());
     let (status, late) = respond(&world, &ann, &id, json!({"decision": "approve"})).await;
-    assert_eq!((status, &late["error"]["code"]), (409, &json!("APPROVAL_ALREADY_DECIDED")));
+    assert_eq!(
+        (status, &late["error"]["code"]),
+        (409, &json!("APPROVAL_ALREADY_DECIDED"))
+    );
     world.app.settled().await;
     let (_, staff_inbox) = send(&world, Method::GET, "/api/admin/notifications", None).await;
-    assert!(staff_inbox.to_string().contains("approval_decided"), "{staff_inbox}");
+    assert!(
+        staff_inbox.to_string().contains("approval_decided"),
+        "{staff_inbox}"
+    );
 
     // Revision 2 with its own file; Ann approves it.
     let (status, revised) = send(
@@ -228,19 +275,34 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     )
     .await;
     assert_eq!(status, 201, "{revised}");
-    assert_eq!((&revised["status"], &revised["revision"]), (&json!("pending"), &json!(2)));
+    assert_eq!(
+        (&revised["status"], &revised["revision"]),
+        (&json!("pending"), &json!(2))
+    );
     assert!(revised["viewed_at"].is_null(), "revision 2 is not read yet");
     let (_, two) = attach(&world, &id, "logo-v2.pdf").await;
     assert_eq!(two["files"][1]["revision"], 2, "{two}");
     let (_, read) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
     assert!(read["viewed_at"].is_string());
     let (status, approved) = respond(&world, &ann, &id, json!({"decision": "approve"})).await;
-    assert_eq!((status, &approved["status"]), (200, &json!("approved")), "{approved}");
+    assert_eq!(
+        (status, &approved["status"]),
+        (200, &json!("approved")),
+        "{approved}"
+    );
 
     // Closed: no revision, no file; comments from both sides still.
-    let (status, closed) =
-        send(&world, Method::POST, &format!("{staff_path}/revisions"), Some(&json!({}))).await;
-    assert_eq!((status, &closed["error"]["code"]), (409, &json!("APPROVAL_ALREADY_DECIDED")));
+    let (status, closed) = send(
+        &world,
+        Method::POST,
+        &format!("{staff_path}/revisions"),
+        Some(&json!({})),
+    )
+    .await;
+    assert_eq!(
+        (status, &closed["error"]["code"]),
+        (409, &json!("APPROVAL_ALREADY_DECIDED"))
+    );
     let (status, _) = attach(&world, &id, "late.pdf").await;
     assert_eq!(status, 409);
     let (status, _) = as_customer(
@@ -287,17 +349,40 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     assert_eq!(step("changes_requested")["actor"]["name"], "Ann");
     assert_eq!(step("changes_requested")["comment"], "Make the mark bigger");
     assert_eq!(step("approved")["revision"], 2);
-    assert_eq!(step("revision_submitted")["actor"]["name"], "owner@acme.test");
+    assert_eq!(
+        step("revision_submitted")["actor"]["name"],
+        "owner@acme.test"
+    );
 
     // The staff list filters; PATCH edits; the dashboard has nothing pending now.
-    let (_, by_status) = send(&world, Method::GET, "/api/admin/approvals?status=approved", None).await;
+    let (_, by_status) = send(
+        &world,
+        Method::GET,
+        "/api/admin/approvals?status=approved",
+        None,
+    )
+    .await;
     assert_eq!(by_status["items"].as_array().unwrap().len(), 1);
-    let (status, _) = send(&world, Method::GET, "/api/admin/approvals?status=done", None).await;
+    let (status, _) = send(
+        &world,
+        Method::GET,
+        "/api/admin/approvals?status=done",
+        None,
+    )
+    .await;
     assert_eq!(status, 422);
-    let (status, edited) =
-        send(&world, Method::PATCH, &staff_path, Some(&json!({"due_on": null, "title": "Logo"}))).await;
+    let (status, edited) = send(
+        &world,
+        Method::PATCH,
+        &staff_path,
+        Some(&json!({"due_on": null, "title": "Logo"})),
+    )
+    .await;
     assert_eq!(status, 200, "{edited}");
-    assert_eq!((&edited["title"], &edited["due_on"]), (&json!("Logo"), &Value::Null));
+    assert_eq!(
+        (&edited["title"], &edited["due_on"]),
+        (&json!("Logo"), &Value::Null)
+    );
     let (_, home) = as_customer(&world, &ann, (Method::GET, "/api/customer/dashboard"), None).await;
     assert_eq!(home["approvals"], json!({"pending": 0, "items": []}));
 
@@ -322,57 +407,110 @@ async fn flags_assignment_and_the_feature_gate_every_customer_call() {
     // Without can_approve_work or can_add_comments: 403 naming the flag, nothing changed.
     let permissions = format!("/api/admin/customers/{ann_id}/permissions");
     let off = json!({"can_approve_work": false, "can_add_comments": false});
-    assert_eq!(send(&world, Method::PUT, &permissions, Some(&off)).await.0, 200);
+    assert_eq!(
+        send(&world, Method::PUT, &permissions, Some(&off)).await.0,
+        200
+    );
     let (status, denied) = respond(&world, &ann, &id, json!({"decision": "approve"})).await;
-    assert_eq!((status, &denied["error"]["code"]), (403, &json!("PERMISSION_DENIED")), "{denied}");
+    assert_eq!(
+        (status, &denied["error"]["code"]),
+        (403, &json!("PERMISSION_DENIED")),
+        "{denied}"
+    );
     let comments = format!("{mine}/comments");
-    let (status, _) =
-        as_customer(&world, &ann, (Method::POST, &comments), Some(&json!({"body": "Hi"}))).await;
+    let (status, _) = as_customer(
+        &world,
+        &ann,
+        (Method::POST, &comments),
+        Some(&json!({"body": "Hi"})),
+    )
+    .await;
     assert_eq!(status, 403);
     let (_, read) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
     assert_eq!(read["status"], "pending");
-    assert_eq!(actions(&read), ["created", "file_added", "submitted", "viewed"]);
+    assert_eq!(
+        actions(&read),
+        ["created", "file_added", "submitted", "viewed"]
+    );
     let on = json!({"can_approve_work": true, "can_add_comments": true});
-    assert_eq!(send(&world, Method::PUT, &permissions, Some(&on)).await.0, 200);
+    assert_eq!(
+        send(&world, Method::PUT, &permissions, Some(&on)).await.0,
+        200
+    );
 
     // The feature off: 404 everywhere, and no dashboard section.
     let features = |on: bool| json!({"features": {"approvals": on}});
     let settings = "/api/admin/settings";
-    assert_eq!(send(&world, Method::PATCH, settings, Some(&features(false))).await.0, 200);
+    assert_eq!(
+        send(&world, Method::PATCH, settings, Some(&features(false)))
+            .await
+            .0,
+        200
+    );
     for path in ["/api/customer/approvals", mine.as_str()] {
         let (status, _) = as_customer(&world, &ann, (Method::GET, path), None).await;
         assert_eq!(status, 404, "{path}");
     }
     let (_, home) = as_customer(&world, &ann, (Method::GET, "/api/customer/dashboard"), None).await;
     assert!(home.get("approvals").is_none(), "{home}");
-    assert_eq!(send(&world, Method::PATCH, settings, Some(&features(true))).await.0, 200);
+    assert_eq!(
+        send(&world, Method::PATCH, settings, Some(&features(true)))
+            .await
+            .0,
+        200
+    );
 
     // Taken away: 403 on the very next read, download and response.
     let file = read["files"][0]["id"].as_str().unwrap().to_owned();
     let assign = format!("/api/admin/projects/{house}/customers");
     let none = json!({"customer_ids": []});
-    assert_eq!(world.staff(Method::PUT, &assign, Some(&none)).await.status(), 200);
+    assert_eq!(
+        world
+            .staff(Method::PUT, &assign, Some(&none))
+            .await
+            .status(),
+        200
+    );
     let (status, revoked) = as_customer(&world, &ann, (Method::GET, &mine), None).await;
     assert_eq!(
         (status, &revoked["error"]["code"]),
         (403, &json!("CUSTOMER_ASSIGNMENT_REVOKED")),
         "{revoked}"
     );
-    let download =
-        customer_fetch(&world.app, Method::GET, &format!("{mine}/files/{file}"), &ann, &[]).await;
+    let download = customer_fetch(
+        &world.app,
+        Method::GET,
+        &format!("{mine}/files/{file}"),
+        &ann,
+        &[],
+    )
+    .await;
     assert_eq!(download.status(), 403);
     let (status, _) = respond(&world, &ann, &id, json!({"decision": "approve"})).await;
     assert_eq!(status, 403);
-    let (_, listed) = as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
+    let (_, listed) =
+        as_customer(&world, &ann, (Method::GET, "/api/customer/approvals"), None).await;
     assert_eq!(listed["items"], json!([]));
-    let (_, staff_view) = send(&world, Method::GET, &format!("/api/admin/approvals/{id}"), None).await;
+    let (_, staff_view) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/approvals/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(staff_view["status"], "pending", "nothing was decided");
 
     // A viewer reads but changes nothing.
     crate::support::app::set_staff_role(&world.app, &world.staff_id, "viewer").await;
     let (status, _) = send(&world, Method::GET, "/api/admin/approvals", None).await;
     assert_eq!(status, 200);
-    let (status, _) = send(&world, Method::DELETE, &format!("/api/admin/approvals/{id}"), None).await;
+    let (status, _) = send(
+        &world,
+        Method::DELETE,
+        &format!("/api/admin/approvals/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 403);
 }
 
@@ -392,9 +530,19 @@ async fn of_two_racing_decisions_exactly_one_wins() {
         let mut statuses = [a, b];
         statuses.sort_unstable();
         assert_eq!(statuses, [200, 409], "round {round}: {first} {second}");
-        let (winner, loser) = if a == 409 { (&second, &first) } else { (&first, &second) };
+        let (winner, loser) = if a == 409 {
+            (&second, &first)
+        } else {
+            (&first, &second)
+        };
         assert_eq!(loser["error"]["code"], "APPROVAL_ALREADY_DECIDED");
-        let (_, read) = send(&world, Method::GET, &format!("/api/admin/approvals/{id}"), None).await;
+        let (_, read) = send(
+            &world,
+            Method::GET,
+            &format!("/api/admin/approvals/{id}"),
+            None,
+        )
+        .await;
         let decisions: Vec<&Value> = read["history"]
             .as_array()
             .unwrap()
@@ -402,6 +550,9 @@ async fn of_two_racing_decisions_exactly_one_wins() {
             .filter(|h| h["action"] == "approved" || h["action"] == "changes_requested")
             .collect();
         assert_eq!(decisions.len(), 1, "one decision: {read}");
-        assert_eq!(read["status"], winner["status"], "the winner's decision stands");
+        assert_eq!(
+            read["status"], winner["status"],
+            "the winner's decision stands"
+        );
     }
 }

@@ -56,7 +56,7 @@ impl Approval {
             .iter()
             .filter(|f| f.revision != self.revision)
             .collect();
-        files.sort_by(|a, b| b.revision.cmp(&a.revision));
+        files.sort_by_key(|f| std::cmp::Reverse(f.revision));
         files
     }
 }

@@ -158,7 +158,10 @@ async fn detail(
 
 async fn detail_view(page: StaffPage, id: uuid::Uuid, said: Said) -> Result<Response, PageError> {
     let lang = page.lang;
-    let a = route::read(again(&page.call), PathId(id)).await.on_page(lang)?.0;
+    let a = route::read(again(&page.call), PathId(id))
+        .await
+        .on_page(lang)?
+        .0;
     let mut c = chrome(&page, &a.title, "/admin/approvals");
     c.said = said;
     let view = DetailPage {

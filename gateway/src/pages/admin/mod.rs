@@ -3,8 +3,8 @@
 //! outbox and audit trail. Each handler calls the JSON route's handler with the same
 //! staff session; the services check every permission again.
 
-mod approvals;
 mod activity;
+mod approvals;
 mod bill_form;
 mod books;
 mod customers;

@@ -90,7 +90,10 @@ pub(crate) async fn update(
     PathId(id): PathId,
     Json(body): Json<ApprovalPatch>,
 ) -> Answer<Approval> {
-    let response = call!(staff, approvals.update_approval(body.request(id.to_string())));
+    let response = call!(
+        staff,
+        approvals.update_approval(body.request(id.to_string()))
+    );
     Ok(Json(one(&staff, response).await?))
 }
 
@@ -158,7 +161,9 @@ pub(crate) async fn attach_upload<T>(
 }
 
 /// The approval and file ids of `/…/{id}/files/{file_id}`; any other text is 404.
-pub(crate) fn file_request((approval, file): &(String, String)) -> Result<pb::ApprovalFileRequest, ApiError> {
+pub(crate) fn file_request(
+    (approval, file): &(String, String),
+) -> Result<pb::ApprovalFileRequest, ApiError> {
     Ok(pb::ApprovalFileRequest {
         approval_id: path_id(approval)?.to_string(),
         file_id: path_id(file)?.to_string(),
@@ -182,10 +187,15 @@ pub(crate) async fn send_file<S: ActsFor>(
     file: pb::ApprovalFile,
 ) -> Result<Response, ApiError> {
     let file_id = file.id.clone();
-    files::answer(method, headers, (file_info(file), Disposition::Attachment), |range| {
-        let request = documents::ReadFileRequest { file_id, range };
-        async move { Ok(call!(call, files.read_file(request))) }
-    })
+    files::answer(
+        method,
+        headers,
+        (file_info(file), Disposition::Attachment),
+        |range| {
+            let request = documents::ReadFileRequest { file_id, range };
+            async move { Ok(call!(call, files.read_file(request))) }
+        },
+    )
     .await
 }
 

@@ -66,7 +66,10 @@ pub(crate) async fn download(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let file = call!(customer, my_approvals.get_my_approval_file(file_request(&ids)?));
+    let file = call!(
+        customer,
+        my_approvals.get_my_approval_file(file_request(&ids)?)
+    );
     send_file(&customer, (&method, &headers), file).await
 }
 

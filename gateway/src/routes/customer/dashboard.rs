@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use crate::GatewayState;
 use crate::api::billing::{Money, money};
-use crate::api::{Id, text};
 use crate::api::people::Contact;
 use crate::api::projects::Card;
 use crate::api::settings::branding_of;
+use crate::api::{Id, text};
 use crate::extract::{ActsFor, CustomerSession, CustomerWithContext};
 use crate::routes::Route;
 use atrium_common::settings::Branding;

@@ -4,6 +4,7 @@
 //! read of a revision recorded as `viewed`, decisions (`can_approve_work`, one winner of
 //! racing ones) and comments (`can_add_comments`). Staff's side is in `staff`.
 
+pub mod files;
 pub mod notices;
 pub mod staff;
 pub mod store;
@@ -84,7 +85,10 @@ pub(crate) fn step(
 }
 
 /// The approval with its files and history.
-pub(crate) async fn view_of(state: &AppState, row: ApprovalRow) -> Result<ApprovalView, PortalError> {
+pub(crate) async fn view_of(
+    state: &AppState,
+    row: ApprovalRow,
+) -> Result<ApprovalView, PortalError> {
     let (files, history) = tokio::try_join!(
         store::files(&state.db, row.org_id, row.approval_id),
         store::history(&state.db, row.org_id, row.approval_id)
@@ -176,7 +180,7 @@ pub async fn file_mine(
 ) -> Result<FileRow, PortalError> {
     feature_on(state, customer).await?;
     let row = mine(state, customer, approval_id).await?;
-    staff::file_of(state, &row, file_id).await
+    files::file_of(state, &row, file_id).await
 }
 
 /// What a customer decides of the current revision.

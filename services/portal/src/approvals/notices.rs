@@ -30,8 +30,9 @@ fn notice(
         title: row.title.clone(),
         body: String::new(),
         link,
-        params_json: json!({"title": row.title, "status": row.status.as_str(), "revision": row.revision})
-            .to_string(),
+        params_json:
+            json!({"title": row.title, "status": row.status.as_str(), "revision": row.revision})
+                .to_string(),
     }
 }
 
@@ -55,7 +56,8 @@ pub async fn to_customers(
     let found = found.map_err(PortalError::Identity)?.into_inner();
     let org_name = found.organization.map(|o| o.name).unwrap_or_default();
     let settings = crate::settings::load(state, row.org_id).await?;
-    let project = crate::project::store::find_project(&state.db, row.org_id, row.project_id).await?;
+    let project =
+        crate::project::store::find_project(&state.db, row.org_id, row.project_id).await?;
     let event = Uuid::now_v7();
     let path = format!("/customer/approvals/{}", row.approval_id);
     let variables = json!({

@@ -1,14 +1,12 @@
 //! Staff and approvals (`projects.view` to read, `projects.manage` to change, checked at
-//! the service's gate): a draft on a project, files on the current revision (stored by
-//! the documents service with the approval as owner), submit, new revisions, replies,
-//! changes of title, description and due date, and deletion with the files.
+//! the service's gate): a draft on a project, submit, new revisions, replies, and changes
+//! of title, description and due date. The files are in `files`.
 
 use atrium_common::auth::Principal;
 use atrium_common::page::Page;
-use atrium_proto::documents::v1 as documents;
 use uuid::Uuid;
 
-use super::store::{self, ApprovalRow, FileRow, Filter};
+use super::store::{self, ApprovalRow, Filter};
 use super::{Action, ApprovalView, Status, notices, step, view_of};
 use crate::AppState;
 use crate::audit::Acting;
@@ -46,20 +44,6 @@ pub(crate) async fn page_of(
     Ok((views, next))
 }
 
-/// One file of the approval (any revision's).
-pub(crate) async fn file_of(
-    state: &AppState,
-    row: &ApprovalRow,
-    file_id: &str,
-) -> Result<FileRow, PortalError> {
-    let id = Uuid::parse_str(file_id).map_err(|_| PortalError::ApprovalFileNotFound)?;
-    let files = store::files(&state.db, row.org_id, row.approval_id).await?;
-    files
-        .into_iter()
-        .find(|f| f.file_id == id)
-        .ok_or(PortalError::ApprovalFileNotFound)
-}
-
 /// A due date: empty is none, else `YYYY-MM-DD`.
 fn due_on(text: &str) -> Result<Option<String>, PortalError> {
     match text.trim() {
@@ -79,7 +63,11 @@ fn description(text: &str) -> Result<String, PortalError> {
 }
 
 /// The organization's approval.
-async fn find(state: &AppState, staff: &Principal, approval_id: &str) -> Result<ApprovalRow, PortalError> {
+pub(crate) async fn find(
+    state: &AppState,
+    staff: &Principal,
+    approval_id: &str,
+) -> Result<ApprovalRow, PortalError> {
     let id = Uuid::parse_str(approval_id).map_err(|_| PortalError::ApprovalNotFound)?;
     store::find(&state.db, staff.org_id, id)
         .await?
@@ -129,7 +117,9 @@ pub async fn create(
     let created = step(staff, &row, (Action::Created, None), now);
     store::record(&mut tx, (row.org_id, row.approval_id), &created).await?;
     let about = ("approval", row.approval_id.to_string());
-    acting.record(&mut tx, "approval.created", about, now).await?;
+    acting
+        .record(&mut tx, "approval.created", about, now)
+        .await?;
     tx.commit().await?;
     state.relay.wake();
     view_of(state, row).await
@@ -154,19 +144,13 @@ pub async fn list(
     page_of(state, staff, filter, page).await
 }
 
-pub async fn get(state: &AppState, staff: &Principal, approval_id: &str) -> Result<ApprovalView, PortalError> {
-    let row = find(state, staff, approval_id).await?;
-    view_of(state, row).await
-}
-
-/// The file for its download.
-pub async fn file(
+pub async fn get(
     state: &AppState,
     staff: &Principal,
-    (approval_id, file_id): (&str, &str),
-) -> Result<FileRow, PortalError> {
+    approval_id: &str,
+) -> Result<ApprovalView, PortalError> {
     let row = find(state, staff, approval_id).await?;
-    file_of(state, &row, file_id).await
+    view_of(state, row).await
 }
 
 /// What a change gives (`None`: unchanged; an empty due date: none).
@@ -202,101 +186,29 @@ pub async fn update(
         return Err(PortalError::ChangedMeanwhile);
     }
     let about = ("approval", row.approval_id.to_string());
-    acting.record(&mut tx, "approval.updated", about, now).await?;
+    acting
+        .record(&mut tx, "approval.updated", about, now)
+        .await?;
     tx.commit().await?;
     state.relay.wake();
     view_of(state, row).await
 }
 
-/// Deletes the approval, then its files at the documents service.
-pub async fn delete(state: &AppState, acting: &Acting, approval_id: &str) -> Result<i32, PortalError> {
-    let staff = &acting.principal;
-    let row = find(state, staff, approval_id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !store::delete(&mut tx, row.org_id, row.approval_id).await? {
-        return Err(PortalError::ApprovalNotFound);
-    }
-    let about = ("approval", row.approval_id.to_string());
-    acting.record(&mut tx, "approval.deleted", about, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
-    let asked = staff.request(documents::DeleteFilesRequest {
-        owner: Some(owner(row.approval_id)),
-    });
-    let deleted = state.files.clone().delete_files(asked).await;
-    Ok(deleted.map_err(PortalError::Documents)?.into_inner().deleted)
-}
-
-/// The owner the documents service files an approval's files under.
-pub fn owner(approval_id: Uuid) -> documents::FileOwner {
-    documents::FileOwner {
-        kind: "approval".to_owned(),
-        id: approval_id.to_string(),
-    }
-}
-
-/// Records a file the documents service stored for this approval onto its current
-/// revision (not once approved: `APPROVAL_ALREADY_DECIDED`).
-pub async fn attach(
+/// `draft → pending` (at least one file); the project's active customers are asked.
+pub async fn submit(
     state: &AppState,
     acting: &Acting,
-    (approval_id, file_id): (&str, &str),
+    approval_id: &str,
 ) -> Result<ApprovalView, PortalError> {
-    let staff = &acting.principal;
-    let row = find(state, staff, approval_id).await?;
-    if row.status == Status::Approved {
-        return Err(PortalError::ApprovalAlreadyDecided);
-    }
-    let asked = staff.request(documents::FileRequest {
-        file_id: file_id.to_owned(),
-    });
-    let stored = match state.files.clone().get_file(asked).await {
-        Ok(found) => found.into_inner(),
-        Err(status) if status.code() == tonic::Code::NotFound => {
-            return Err(PortalError::ApprovalFileNotFound);
-        }
-        Err(status) => return Err(PortalError::Documents(status)),
-    };
-    if stored.owner.as_ref() != Some(&owner(row.approval_id)) {
-        return Err(PortalError::ApprovalFileNotFound);
-    }
-    let info = stored.file.unwrap_or_default();
-    let now = state.clock.now();
-    let file = FileRow {
-        file_id: Uuid::parse_str(&stored.id).map_err(|_| PortalError::ApprovalFileNotFound)?,
-        revision: row.revision,
-        name: info.name,
-        size: info.size,
-        content_type: info.content_type,
-        sha256: info.sha256,
-        created_at: now,
-    };
-    let mut tx = state.db.begin().await?;
-    // The approval as seen: decided or revised meanwhile, the file waits for a retry.
-    let mut touched = row.clone();
-    touched.updated_at = now;
-    if !store::update_if(&mut tx, &touched, (row.status, row.revision)).await? {
-        return Err(PortalError::ChangedMeanwhile);
-    }
-    store::insert_file(&mut tx, (row.org_id, row.approval_id), &file).await?;
-    let added = step(staff, &row, (Action::FileAdded, Some(file.name.clone())), now);
-    store::record(&mut tx, (row.org_id, row.approval_id), &added).await?;
-    let about = ("approval", row.approval_id.to_string());
-    acting.record(&mut tx, "approval.file_added", about, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
-    view_of(state, touched).await
-}
-
-/// `draft → pending` (at least one file); the project's active customers are asked.
-pub async fn submit(state: &AppState, acting: &Acting, approval_id: &str) -> Result<ApprovalView, PortalError> {
     let staff = &acting.principal;
     let mut row = find(state, staff, approval_id).await?;
     if row.status != Status::Draft {
         return Err(PortalError::InvalidTransition);
     }
-    if store::files(&state.db, row.org_id, row.approval_id).await?.is_empty() {
+    if store::files(&state.db, row.org_id, row.approval_id)
+        .await?
+        .is_empty()
+    {
         return Err(invalid("files", "needs at least one file to submit"));
     }
     let seen = (row.status, row.revision);
@@ -328,7 +240,13 @@ pub async fn revise(
     let now = state.clock.now();
     (row.status, row.revision, row.decided_at, row.updated_at) =
         (Status::Pending, row.revision + 1, None, now);
-    pending(state, acting, (row, seen), (Action::RevisionSubmitted, comment)).await
+    pending(
+        state,
+        acting,
+        (row, seen),
+        (Action::RevisionSubmitted, comment),
+    )
+    .await
 }
 
 /// Writes `row` (now pending) when it is still as `seen`, with its step, and asks the

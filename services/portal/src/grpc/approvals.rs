@@ -8,6 +8,7 @@ use atrium_proto::portal::v1 as pb;
 use tonic::{Request, Response};
 
 use super::{Portal, acting, customer, customer_acting, staff};
+use crate::approvals::files;
 use crate::approvals::staff::{self as approvals, ApprovalPatch, NewApproval};
 use crate::approvals::store::{EventRow, FileRow};
 use crate::approvals::{self as mine, ApprovalView};
@@ -141,7 +142,7 @@ impl pb::approval_service_server::ApprovalService for Portal {
     ) -> Rpc<pb::DeleteApprovalResponse> {
         let acting = acting(&request)?;
         let id = &request.get_ref().approval_id;
-        let files_deleted = approvals::delete(&self.0, &acting, id).await?;
+        let files_deleted = files::delete(&self.0, &acting, id).await?;
         Ok(Response::new(pb::DeleteApprovalResponse { files_deleted }))
     }
 
@@ -151,7 +152,7 @@ impl pb::approval_service_server::ApprovalService for Portal {
     ) -> Rpc<pb::ApprovalResponse> {
         let acting = acting(&request)?;
         let r = request.get_ref();
-        let view = approvals::attach(&self.0, &acting, (&r.approval_id, &r.file_id)).await?;
+        let view = files::attach(&self.0, &acting, (&r.approval_id, &r.file_id)).await?;
         Ok(answer(view))
     }
 
@@ -161,7 +162,7 @@ impl pb::approval_service_server::ApprovalService for Portal {
     ) -> Rpc<pb::ApprovalFile> {
         let principal = staff(&request)?;
         let r = request.get_ref();
-        let file = approvals::file(&self.0, &principal, (&r.approval_id, &r.file_id)).await?;
+        let file = files::file(&self.0, &principal, (&r.approval_id, &r.file_id)).await?;
         Ok(Response::new(file.into()))
     }
 

@@ -76,7 +76,15 @@ pub async fn with_org(
 pub async fn with_org_counted(
     state: &AppState,
     (org_id, customer_id): (OrgId, CustomerId),
-) -> Result<(OrgSettings, Permissions, Option<String>, settings::store::Counts), PortalError> {
+) -> Result<
+    (
+        OrgSettings,
+        Permissions,
+        Option<String>,
+        settings::store::Counts,
+    ),
+    PortalError,
+> {
     let found = settings::store::find_standing_counted(&state.db, org_id, customer_id).await?;
     let settings = found.saved.map(|saved| saved.settings).unwrap_or_default();
     let permissions = combine(settings.default_permissions, found.overrides);
