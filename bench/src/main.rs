@@ -37,6 +37,11 @@
 //!   ledger and dashboard with 100,000 ledger entries beside 10, an invoice PDF's p50/p99
 //!   and size, and payments per second allocated to one shared invoice.
 //!
+//! - `collaboration [--requests N] [--messages N] [--seconds S] [--clients N] [--postgres URL]`:
+//!   the customer's requests list, one request with its thread and one approval with its
+//!   files and history, p50/p99, in an organization of 10,000 requests with 100 messages
+//!   each.
+//!
 //! Build the binary first: `cargo build --release`, then
 //! `cargo run --release -p atrium-bench -- startup`.
 
@@ -47,6 +52,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 mod billing;
+mod collaboration;
 mod dashboard;
 mod documents;
 mod identity;
@@ -55,7 +61,7 @@ mod pages;
 mod server;
 mod sessions;
 
-const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench pages [--binary PATH] [--seconds S] [--clients N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]\n       atrium-bench documents [--binary PATH] [--mib N] [--documents N] [--seconds S] [--clients N]\n       atrium-bench billing [--binary PATH] [--entries N] [--seconds S] [--clients N] [--postgres URL]";
+const USAGE: &str = "usage: atrium-bench startup [--binary PATH] [--runs N]\n       atrium-bench mail [--messages N] [--concurrency C] [--postgres URL]\n       atrium-bench identity [--binary PATH] [--seconds S] [--login-clients N] [--me-clients N] [--postgres URL] [--redis URL]\n       atrium-bench dashboard [--binary PATH] [--seconds S] [--clients N] [--customers N] [--projects N] [--postgres URL] [--redis URL]\n       atrium-bench pages [--binary PATH] [--seconds S] [--clients N] [--postgres URL] [--redis URL]\n       atrium-bench sessions [--binary PATH] [--seconds S] [--clients N] [--postgres URL]\n       atrium-bench documents [--binary PATH] [--mib N] [--documents N] [--seconds S] [--clients N]\n       atrium-bench billing [--binary PATH] [--entries N] [--seconds S] [--clients N] [--postgres URL]\n       atrium-bench collaboration [--binary PATH] [--requests N] [--messages N] [--seconds S] [--clients N] [--postgres URL]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -69,6 +75,7 @@ async fn main() -> anyhow::Result<()> {
         Some("sessions") => sessions::sessions(&args[1..]).await,
         Some("documents") => documents::documents(&args[1..]).await,
         Some("billing") => billing::billing(&args[1..]).await,
+        Some("collaboration") => collaboration::collaboration(&args[1..]).await,
         _ => bail!(USAGE),
     }
 }
