@@ -556,3 +556,80 @@ async fn of_two_racing_decisions_exactly_one_wins() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_console_and_the_portal_pages_carry_an_approval_through() {
+    use crate::pages::{csrf_of, get, post_form};
+    let files = Files::new().await;
+    let world = world(&files).await;
+    let (ann, ann_id) = world.customer("ann@example.test", "Ann", "", 1).await;
+    let house = project_for(&world, "House", &[&ann_id]).await;
+    let staff = format!("atrium_staff={}", world.staff);
+    let list = get(&world, "/admin/approvals", &staff).await;
+    assert_eq!(list.status(), 200);
+    let csrf = csrf_of(list).await;
+    let form = |title: &'static str| {
+        [
+            ("csrf_token", csrf.as_str()),
+            ("project_id", house.as_str()),
+            ("title", title),
+        ]
+    };
+    let refused = post_form(&world, "/admin/approvals", &staff, &form("")).await;
+    assert_eq!(refused.status(), 422);
+    let created = post_form(&world, "/admin/approvals", &staff, &form("Brochure")).await;
+    assert_eq!(created.status(), 303);
+    let to = created.headers()["location"].to_str().unwrap().to_owned();
+    let id = to
+        .trim_start_matches("/admin/approvals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let submit = format!("/admin/approvals/{id}/submit");
+    let empty = post_form(&world, &submit, &staff, &[("csrf_token", &csrf)]).await;
+    assert_eq!(empty.status(), 422, "no file yet: the editor says why");
+    assert_eq!(attach(&world, &id, "brochure.pdf").await.0, 201);
+    let asked = post_form(&world, &submit, &staff, &[("csrf_token", &csrf)]).await;
+    assert_eq!(asked.status(), 303);
+
+    let mine = format!("/customer/approvals/{id}");
+    let page = get(&world, &mine, &ann.cookie).await;
+    assert_eq!(page.status(), 200);
+    let ann_csrf = csrf_of(page).await;
+    let respond = format!("{mine}/respond");
+    let no_feedback = [
+        ("csrf_token", ann_csrf.as_str()),
+        ("decision", "request_changes"),
+    ];
+    let refused = post_form(&world, &respond, &ann.cookie, &no_feedback).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Awaiting your decision")
+    );
+    let approve = [("csrf_token", ann_csrf.as_str()), ("decision", "approve")];
+    let done = post_form(&world, &respond, &ann.cookie, &approve).await;
+    assert_eq!(done.status(), 303);
+    let list = get(&world, "/customer/approvals", &ann.cookie).await;
+    assert!(list.text().await.unwrap().contains("Approved"));
+    let console = get(&world, &format!("/admin/approvals/{id}"), &staff).await;
+    let console = console.text().await.unwrap();
+    assert!(
+        console.contains("approved it") && console.contains("Ann"),
+        "{console}"
+    );
+    let deleted = post_form(
+        &world,
+        &format!("/admin/approvals/{id}/delete"),
+        &staff,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(deleted.status(), 303);
+    let gone = get(&world, &format!("/admin/approvals/{id}"), &staff).await;
+    assert_eq!(gone.status(), 404);
+}

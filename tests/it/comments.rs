@@ -138,3 +138,70 @@ async fn customers_and_staff_comment_on_a_project_and_others_cannot() {
         (403, &json!("CUSTOMER_ASSIGNMENT_REVOKED"))
     );
 }
+
+#[tokio::test]
+async fn the_project_pages_show_and_take_comments_from_both_sides() {
+    use crate::pages::{csrf_of, get, post_form};
+    let world = World::start().await;
+    let (ann, ann_id) = world.customer("ann@example.test", "Ann", "", 1).await;
+    let house = create_project(&world, json!({"name": "House", "kind": "project"})).await;
+    let id = house["id"].as_str().unwrap().to_owned();
+    let assign = format!("/api/admin/projects/{id}/customers");
+    let body = json!({ "customer_ids": [ann_id] });
+    let assigned = world.staff(Method::PUT, &assign, Some(&body)).await;
+    assert_eq!(assigned.status(), 200);
+
+    let mine = format!("/customer/projects/{id}");
+    let page = get(&world, &mine, &ann.cookie).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_of(page).await;
+    let path = format!("{mine}/comments");
+    let blank = post_form(
+        &world,
+        &path,
+        &ann.cookie,
+        &[("csrf_token", &csrf), ("body", " ")],
+    )
+    .await;
+    assert_eq!(
+        blank.status(),
+        422,
+        "a blank comment is refused on the page"
+    );
+    let forged = post_form(
+        &world,
+        &path,
+        &ann.cookie,
+        &[("csrf_token", "x"), ("body", "Hi")],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    let said = [
+        ("csrf_token", csrf.as_str()),
+        ("body", "Can the door be oak?"),
+    ];
+    let sent = post_form(&world, &path, &ann.cookie, &said).await;
+    assert_eq!(sent.status(), 303);
+
+    let staff = format!("atrium_staff={}", world.staff);
+    let console = get(&world, &format!("/admin/projects/{id}"), &staff).await;
+    assert_eq!(console.status(), 200);
+    let console_csrf = csrf_of(console).await;
+    let reply = [("csrf_token", console_csrf.as_str()), ("body", "Oak it is")];
+    let replied = post_form(
+        &world,
+        &format!("/admin/projects/{id}/comments"),
+        &staff,
+        &reply,
+    )
+    .await;
+    assert_eq!(replied.status(), 303);
+    let console = get(&world, &format!("/admin/projects/{id}"), &staff).await;
+    let console = console.text().await.unwrap();
+    assert!(console.contains("Can the door be oak?") && console.contains("Ann"));
+    let page = get(&world, &mine, &ann.cookie).await.text().await.unwrap();
+    assert!(
+        page.contains("Oak it is") && page.contains("Can the door be oak?"),
+        "{page}"
+    );
+}

@@ -15,6 +15,7 @@ mod invoices;
 mod ledger;
 mod links;
 mod orders;
+mod project_comments;
 mod projects;
 mod quotes;
 mod requests;

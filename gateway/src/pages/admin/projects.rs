@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Search, chrome, first};
 use crate::GatewayState;
+use crate::api::comments::Comment;
 use crate::api::people::{Customer, Staff};
 use crate::api::projects::{CustomerIds, StaffProject};
 use crate::api::{Id, PageQuery, Paging};
@@ -21,7 +22,7 @@ use crate::pages::session::{PageForm, StaffPage};
 use crate::pages::{Chrome, OnPage, PageError, again, body_of, render};
 use crate::routes::admin::customers::{self, CustomerFilter};
 use crate::routes::admin::projects::{self, ProjectFilter};
-use crate::routes::admin::{assignments, phases, staff};
+use crate::routes::admin::{assignments, comments, phases, staff};
 
 pub fn router() -> Router<GatewayState> {
     Router::new()
@@ -37,6 +38,10 @@ pub fn router() -> Router<GatewayState> {
             post(delete_phase),
         )
         .route("/admin/projects/{id}/customers", post(save_customers))
+        .route(
+            "/admin/projects/{id}/comments",
+            post(super::project_comments::comment),
+        )
 }
 
 #[derive(Template)]
@@ -135,6 +140,9 @@ struct ProjectPage {
     q: String,
     can_assign: bool,
     can_edit: bool,
+    comments: Vec<Comment>,
+    comments_action: String,
+    can_comment: bool,
 }
 
 /// One staff member in the team editor: on the team or not, with their role there.
@@ -177,11 +185,12 @@ async fn project_view(
             .map(|p| p.0.items)
             .unwrap_or_default()
     };
-    let (project, assigned, customers, members) = tokio::join!(
+    let (project, assigned, customers, members, remarks) = tokio::join!(
         projects::read(again(&page.call), PathId(id)),
         assignments::project_customers(again(&page.call), PathId(id)),
         customers::list(again(&page.call), crate::extract::Query(filter)),
         members,
+        comments::list(again(&page.call), PathId(id)),
     );
     let project = project.on_page(lang)?.0;
     let assigned = assigned.map(|a| a.0.customer_ids).unwrap_or_default();
@@ -217,13 +226,16 @@ async fn project_view(
         q: q.to_owned(),
         can_assign: page.call.role.allows(Permission::CustomersCreate),
         can_edit: page.call.role.allows(Permission::ProjectsManage),
+        comments: remarks.map(|r| r.0.items).unwrap_or_default(),
+        comments_action: format!("/admin/projects/{id}/comments"),
+        can_comment: page.call.role.allows(Permission::ProjectsManage),
     };
     Ok(render(view.c.said.status(), &view))
 }
 
 /// A project form's answer: back to the project (or `to`), or the project saying why
 /// its form `form` was refused.
-async fn after<T>(
+pub(super) async fn after<T>(
     page: StaffPage,
     (id, form): (uuid::Uuid, &str),
     done: Result<T, ApiError>,

@@ -5,11 +5,12 @@ use askama::Template;
 use atrium_common::error::ApiError;
 use axum::Router;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use http::StatusCode;
 
 use super::chrome;
 use crate::GatewayState;
+use crate::api::comments::{Comment, NewComment};
 use crate::api::documents::CustomerDocument;
 use crate::api::gallery::Item;
 use crate::api::people::Contact;
@@ -17,9 +18,11 @@ use crate::api::projects::{Card, Project};
 use crate::api::settings::PublicBranding;
 use crate::api::{PageQuery, Paging};
 use crate::extract::{Json, PathId, Query};
+use crate::pages::said::{Said, answer};
 use crate::pages::session::CustomerPage;
+use crate::pages::session::PageForm;
 use crate::pages::{Chrome, OnPage, PageError, SignedIn, again, localize, render};
-use crate::routes::customer::{dashboard, documents, gallery, projects};
+use crate::routes::customer::{comments, dashboard, documents, gallery, projects};
 use crate::routes::notifications::{self, Notification};
 
 pub fn router() -> Router<GatewayState> {
@@ -27,6 +30,7 @@ pub fn router() -> Router<GatewayState> {
         .route("/customer", get(home))
         .route("/customer/projects", get(list))
         .route("/customer/projects/{id}", get(project_page))
+        .route("/customer/projects/{id}/comments", post(comment))
 }
 
 #[derive(Template)]
@@ -119,21 +123,39 @@ struct ProjectPage {
     /// Its photos shared with customers (none while the gallery feature is off).
     items: Vec<Item>,
     rendition_base: &'static str,
+    /// The project's comments, oldest first, and where the form posts a new one.
+    comments: Vec<Comment>,
+    comments_action: String,
+    can_comment: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Done {
+    #[serde(default)]
+    done: String,
 }
 
 async fn project_page(
     page: CustomerPage,
     id: Result<PathId, ApiError>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, PageError> {
+    let id = id.on_page(page.lang)?;
+    let notice = (done.done == "commented").then_some(page.lang.words().appr.commented);
+    project_view(page, id, Said::notice(notice)).await
+}
+
+async fn project_view(page: CustomerPage, id: PathId, said: Said) -> Result<Response, PageError> {
     let lang = page.lang;
-    let id = id.on_page(lang)?;
     let here = format!("/customer/projects/{id}");
-    let (found, published, photos, mut c) = tokio::join!(
+    let (found, published, photos, remarks, mut c) = tokio::join!(
         projects::read(again(&page.call), PathId(id.0)),
         documents::list(again(&page.call), PathId(id.0), Query(PageQuery::default())),
         gallery::list(again(&page.call), PathId(id.0)),
+        comments::list(again(&page.call), PathId(id.0)),
         page.chrome(lang.words().access_removed_title, &here),
     );
+    c.said = said;
     let items = photos.map(|list| list.0.items).unwrap_or_default();
     // The documents feature off (404) shows no section; the project's answer decides
     // the rest.
@@ -151,12 +173,35 @@ async fn project_page(
     } else {
         (Vec::new(), Vec::new())
     };
+    let comments = match (&project, remarks) {
+        (Some(_), Ok(list)) => list.0.items,
+        _ => Vec::new(),
+    };
     let view = ProjectPage {
+        comments_action: format!("/customer/projects/{id}/comments"),
+        can_comment: project.is_some(),
         c,
         project,
         documents,
         items,
         rendition_base: "/api/customer/gallery",
+        comments,
+    };
+    let status = if status == StatusCode::OK {
+        view.c.said.status()
+    } else {
+        status
     };
     Ok(render(status, &view))
+}
+
+/// The customer's comment on the project (`can_add_comments`).
+async fn comment(page: CustomerPage, id: PathId, form: PageForm) -> Result<Response, PageError> {
+    let body = NewComment {
+        body: form.text("body"),
+    };
+    let done = comments::add(again(&page.call), PathId(id.0), Json(body)).await;
+    let to = format!("/customer/projects/{id}?done=commented#comments");
+    let lang = page.lang;
+    answer(lang, done, &to, |said| project_view(page, id, said)).await
 }

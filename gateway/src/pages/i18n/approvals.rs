@@ -1,4 +1,4 @@
-//! The words of the approval pages (customer and console), in English and German (one
+//! The words of the approval and comment pages (customer and console), in English and German (one
 //! field a text, so a language that misses one does not compile).
 
 pub struct ApprovalWords {
@@ -19,6 +19,8 @@ pub struct ApprovalWords {
     pub request_changes: &'static str,
     pub feedback: &'static str,
     pub feedback_hint: &'static str,
+    pub comments: &'static str,
+    pub no_comments: &'static str,
     pub comment: &'static str,
     pub send_comment: &'static str,
     pub commented: &'static str,
@@ -105,6 +107,8 @@ pub static APPROVALS_EN: ApprovalWords = ApprovalWords {
     request_changes: "Request changes",
     feedback: "Feedback",
     feedback_hint: "Required to request changes; optional when you approve.",
+    comments: "Comments",
+    no_comments: "No comments yet.",
     comment: "Comment",
     send_comment: "Send comment",
     commented: "Comment sent.",
@@ -149,6 +153,8 @@ pub static APPROVALS_DE: ApprovalWords = ApprovalWords {
     request_changes: "Änderungen erbitten",
     feedback: "Rückmeldung",
     feedback_hint: "Nötig, um Änderungen zu erbitten; bei einer Freigabe freiwillig.",
+    comments: "Kommentare",
+    no_comments: "Noch keine Kommentare.",
     comment: "Kommentar",
     send_comment: "Kommentar senden",
     commented: "Kommentar gesendet.",
