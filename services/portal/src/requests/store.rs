@@ -109,9 +109,16 @@ pub async fn list(
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
     let (after_at, after_id) = after.unzip();
     let pattern = f.q.as_deref().map(atrium_common::db::like_pattern);
+    // A customer's list names them as a plain equality, so the planner walks their own
+    // index (behind `$2 is null or`, SQLite scans the organization's newest first).
+    let customer = if f.customer_id.is_some() {
+        "customer_id = $2"
+    } else {
+        "$2 is null"
+    };
     let text = format!(
         "select {COLUMNS} from customer_request where org_id = $1 \
-         and ($2 is null or customer_id = $2) and ($3 is null or status = $3) \
+         and {customer} and ($3 is null or status = $3) \
          and ($4 is null or request_type = $4) and ($5 is null or priority = $5) \
          and ($6 is null or assignee_id = $6) and ($7 is null or project_id = $7) \
          and ($8 is null or lower(title) like $8 escape '\\') \
