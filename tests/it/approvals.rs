@@ -393,6 +393,33 @@ async fn an_approval_goes_through_a_revision_to_approved_with_every_step_kept() 
     assert_eq!(files.count().await, kept - 2, "both files went");
     let (status, _) = send(&world, Method::GET, &staff_path, None).await;
     assert_eq!(status, 404);
+
+    // Deleting a project deletes its approvals and, once documents hears of it, their files.
+    let shed = project_for(&world, "Shed", &[&ann_id]).await;
+    let doomed = pending_approval(&world, &shed, "Shed roof").await;
+    assert_eq!(
+        files.count().await,
+        kept - 1,
+        "the shed's approval keeps one file"
+    );
+    let response = world
+        .staff(Method::DELETE, &format!("/api/admin/projects/{shed}"), None)
+        .await;
+    assert_eq!(response.status(), 204);
+    world.app.settled().await;
+    let (status, _) = send(
+        &world,
+        Method::GET,
+        &format!("/api/admin/approvals/{doomed}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        files.count().await,
+        kept - 2,
+        "the approval's file went with the project"
+    );
 }
 
 #[tokio::test]

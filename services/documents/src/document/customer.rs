@@ -140,6 +140,12 @@ pub async fn forget_project(
     let mut files = store::delete_project_documents(&mut tx, org_id, project_id).await?;
     files.extend(crate::gallery::store::delete_project_items(&mut tx, org_id, project_id).await?);
     tx.commit().await?;
+    // The attachments of what went with the project (its approvals).
+    for owner in &request.owners {
+        let owned = (owner.kind.as_str(), owner.id.as_str());
+        let rows = crate::files::store::delete_owned(&state.db, org_id, owned).await?;
+        files.extend(rows.into_iter().map(|row| row.file_id));
+    }
     for file in &files {
         let key = crate::storage::ObjectKey {
             org_id: org_id.0,

@@ -203,6 +203,22 @@ pub async fn delete(tx: &mut Tx, org_id: OrgId, approval_id: Uuid) -> Result<boo
     .map(|gone| gone == 1)
 }
 
+/// Deletes the project's approvals with their files' rows and history (the project is
+/// being deleted); answers their ids, whose files the documents service is to delete.
+pub async fn delete_of_project(
+    tx: &mut Tx,
+    org_id: OrgId,
+    project_id: ProjectId,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let ids: Vec<Uuid> = sql!(tx tx, query_scalar(
+        "select approval_id from approval where org_id = $1 and project_id = $2"
+    ) [org_id, project_id] fetch_all)?;
+    for id in &ids {
+        delete(tx, org_id, *id).await?;
+    }
+    Ok(ids)
+}
+
 /// The oldest five pending approvals of the projects assigned to the customer.
 pub async fn oldest_pending(
     db: &Db,

@@ -209,13 +209,19 @@ pub async fn delete(
 ) -> Result<(), PortalError> {
     let id = parse_project_id(project_id)?;
     let mut tx = state.db.begin().await?;
+    let approvals = crate::approvals::store::delete_of_project(&mut tx, staff.org_id, id).await?;
     if !store::delete_project(&mut tx, staff.org_id, id).await? {
         return Err(PortalError::ProjectNotFound);
     }
-    // Its documents and files go too, once the documents service hears of it.
+    // Its documents and files go too, its approvals' files with them, once the documents
+    // service hears of it.
     let forget = atrium_proto::documents::v1::ForgetProjectRequest {
         org_id: staff.org_id.to_string(),
         project_id: id.to_string(),
+        owners: approvals
+            .into_iter()
+            .map(crate::approvals::files::owner)
+            .collect(),
     };
     atrium_common::outbox::forget_project(&mut tx, &forget, state.clock.now()).await?;
     tx.commit().await?;
