@@ -84,6 +84,37 @@ pub(crate) fn step(
     }
 }
 
+/// The status and revision an approval was read at, and the error when it changed since.
+pub(crate) type Guard = Option<((Status, i32), PortalError)>;
+
+/// Writes one step in one transaction: the approval's row first when `guard` is given
+/// (written only while its status and revision are still as read, else the guard's
+/// error), then the step, its audit entry (`approval.<action>`) and its news.
+pub(crate) async fn write_step(
+    state: &AppState,
+    acting: &Acting,
+    (row, guard): (&ApprovalRow, Guard),
+    (action, comment): (Action, Option<String>),
+    news: &notices::News,
+    now: DateTime<Utc>,
+) -> Result<(), PortalError> {
+    let mut tx = state.db.begin().await?;
+    if let Some((seen, lost)) = guard
+        && !store::update_if(&mut tx, row, seen).await?
+    {
+        return Err(lost);
+    }
+    let stepped = step(&acting.principal, row, (action, comment), now);
+    store::record(&mut tx, (row.org_id, row.approval_id), &stepped).await?;
+    let about = ("approval", row.approval_id.to_string());
+    let audit = format!("approval.{}", action.as_str());
+    acting.record(&mut tx, &audit, about, now).await?;
+    news.write(&mut tx, now).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    Ok(())
+}
+
 /// The approval with its files and history.
 pub(crate) async fn view_of(
     state: &AppState,
@@ -224,18 +255,8 @@ pub async fn respond(
     };
     (row.status, row.decided_at, row.updated_at) = (status, Some(now), now);
     let news = notices::to_team(state, &row, action.as_str()).await?;
-    let mut tx = state.db.begin().await?;
-    if !store::update_if(&mut tx, &row, seen).await? {
-        return Err(PortalError::ApprovalAlreadyDecided);
-    }
-    let decided = step(customer, &row, (action, comment), now);
-    store::record(&mut tx, (row.org_id, row.approval_id), &decided).await?;
-    let about = ("approval", row.approval_id.to_string());
-    let audit = format!("approval.{}", action.as_str());
-    acting.record(&mut tx, &audit, about, now).await?;
-    news.write(&mut tx, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
+    let guard = Some((seen, PortalError::ApprovalAlreadyDecided));
+    write_step(state, acting, (&row, guard), (action, comment), &news, now).await?;
     view_of(state, row).await
 }
 
@@ -252,15 +273,7 @@ pub async fn comment_mine(
     let row = mine(state, customer, approval_id).await?;
     let now = state.clock.now();
     let news = notices::to_team(state, &row, "commented").await?;
-    let mut tx = state.db.begin().await?;
-    let commented = step(customer, &row, (Action::Commented, Some(body)), now);
-    store::record(&mut tx, (row.org_id, row.approval_id), &commented).await?;
-    let about = ("approval", row.approval_id.to_string());
-    acting
-        .record(&mut tx, "approval.commented", about, now)
-        .await?;
-    news.write(&mut tx, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
+    let said = (Action::Commented, Some(body));
+    write_step(state, acting, (&row, None), said, &news, now).await?;
     view_of(state, row).await
 }

@@ -7,7 +7,7 @@ use atrium_common::page::Page;
 use uuid::Uuid;
 
 use super::store::{self, ApprovalRow, Filter};
-use super::{Action, ApprovalView, Status, notices, step, view_of};
+use super::{Action, ApprovalView, Status, notices, step, view_of, write_step};
 use crate::AppState;
 use crate::audit::Acting;
 use crate::error::PortalError;
@@ -260,18 +260,8 @@ async fn pending(
     let staff = &acting.principal;
     let now = row.updated_at;
     let news = notices::to_customers(state, staff, &row, "approval_requested").await?;
-    let mut tx = state.db.begin().await?;
-    if !store::update_if(&mut tx, &row, seen).await? {
-        return Err(PortalError::ChangedMeanwhile);
-    }
-    let stepped = step(staff, &row, (action, comment), now);
-    store::record(&mut tx, (row.org_id, row.approval_id), &stepped).await?;
-    let about = ("approval", row.approval_id.to_string());
-    let audit = format!("approval.{}", action.as_str());
-    acting.record(&mut tx, &audit, about, now).await?;
-    news.write(&mut tx, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
+    let guard = Some((seen, PortalError::ChangedMeanwhile));
+    write_step(state, acting, (&row, guard), (action, comment), &news, now).await?;
     view_of(state, row).await
 }
 
@@ -291,15 +281,7 @@ pub async fn comment(
     } else {
         notices::to_customers(state, staff, &row, "approval_commented").await?
     };
-    let mut tx = state.db.begin().await?;
-    let commented = step(staff, &row, (Action::Commented, Some(body)), now);
-    store::record(&mut tx, (row.org_id, row.approval_id), &commented).await?;
-    let about = ("approval", row.approval_id.to_string());
-    acting
-        .record(&mut tx, "approval.commented", about, now)
-        .await?;
-    news.write(&mut tx, now).await?;
-    tx.commit().await?;
-    state.relay.wake();
+    let said = (Action::Commented, Some(body));
+    write_step(state, acting, (&row, None), said, &news, now).await?;
     view_of(state, row).await
 }
